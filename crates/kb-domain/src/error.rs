@@ -1,0 +1,132 @@
+use std::fmt;
+
+/// Every error code a client can see, in one place. The README lists the same table.
+///
+/// Each code is stable and travels as `extensions.code` in GraphQL errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// The input is malformed or breaks a rule; `extensions.field` names the field.
+    BadUserInput,
+    /// The object does not exist, or the viewer may not see it.
+    NotFound,
+    /// The credentials are missing where required, unknown, revoked or expired.
+    Unauthenticated,
+    /// The viewer is known but may not do this.
+    Forbidden,
+    /// The object changed since the client read it (stale version).
+    Conflict,
+    /// Too many requests for this key or address.
+    RateLimited,
+    /// The request exceeds a limit: depth, complexity, aliases, body size, page size.
+    LimitExceeded,
+    /// Something failed inside the service; details are logged, never returned.
+    Internal,
+}
+
+impl ErrorCode {
+    /// All codes, in the order the README documents them.
+    pub const ALL: [ErrorCode; 8] = [
+        ErrorCode::BadUserInput,
+        ErrorCode::NotFound,
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::Conflict,
+        ErrorCode::RateLimited,
+        ErrorCode::LimitExceeded,
+        ErrorCode::Internal,
+    ];
+
+    /// The SCREAMING_SNAKE code sent to clients.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadUserInput => "BAD_USER_INPUT",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::LimitExceeded => "LIMIT_EXCEEDED",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+
+    /// The HTTP status a plain (non-GraphQL) response with this code carries.
+    pub const fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::BadUserInput => 400,
+            ErrorCode::NotFound => 404,
+            ErrorCode::Unauthenticated => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::Conflict => 409,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::LimitExceeded => 413,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error a client caused or may see, with its code and, for bad input, the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct DomainError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The input field at fault, for `BAD_USER_INPUT`.
+    pub field: Option<String>,
+}
+
+impl DomainError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// A bad value in the named input field.
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: ErrorCode::BadUserInput,
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotFound, format!("{} not found", what.into()))
+    }
+
+    pub fn limit(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::LimitExceeded, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_screaming_snake_and_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let s = code.as_str();
+            assert!(s.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{s}");
+            assert!(seen.insert(s));
+        }
+        assert_eq!(seen.len(), 8);
+    }
+
+    #[test]
+    fn bad_input_names_the_field() {
+        let e = DomainError::bad_input("first", "must be between 0 and 100");
+        assert_eq!(e.code, ErrorCode::BadUserInput);
+        assert_eq!(e.field.as_deref(), Some("first"));
+    }
+}

@@ -1,0 +1,30 @@
+//! Domain of Kennisbank: the plain types and rules of the knowledge graph on student
+//! wellbeing — ids, controlled vocabularies, nodes, filters, viewers, errors.
+//!
+//! This crate does no I/O and depends on no database, HTTP or GraphQL crate, so that every
+//! rule here can be unit tested and reused by the store and the API alike.
+
+/// Error codes shared by every layer, and the domain's own error type.
+pub mod error;
+/// Opaque global ids of graph nodes (Relay `Node.id`).
+pub mod id;
+/// Localised text and the two languages of the knowledge bank.
+pub mod lang;
+/// The nodes of the graph: initiatives, themes, topics, organisations, events.
+pub mod model;
+/// Filters, orderings and pages of list queries.
+pub mod query;
+/// Slugs made from titles, with diacritics folded.
+pub mod slug;
+/// Who is reading, and what they may see.
+pub mod viewer;
+/// Controlled vocabularies (the flat ones of the taxonomy) as enums.
+pub mod vocab;
+
+pub use error::{DomainError, ErrorCode};
+pub use id::{GlobalId, NodeKind};
+pub use lang::Language;
+pub use model::*;
+pub use query::*;
+pub use viewer::Viewer;
+pub use vocab::*;

@@ -1,0 +1,113 @@
+use chrono::{DateTime, Utc};
+
+use crate::lang::Localised;
+use crate::vocab::*;
+
+/// A shared piece of work on student wellbeing: a guide, study, tool, training, …
+#[derive(Debug, Clone, PartialEq)]
+pub struct Initiative {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body: Option<String>,
+    pub kind: InitiativeKind,
+    pub status: Status,
+    pub rejection_reason: Option<String>,
+    pub format: Option<Format>,
+    pub cost: Option<Cost>,
+    pub prevention_level: Option<PreventionLevel>,
+    pub evidence_level: Option<EvidenceLevel>,
+    pub region: Option<Region>,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    pub website: Option<String>,
+    pub contact_email: Option<String>,
+    pub is_demo: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// The multi-valued vocabulary fields of an initiative, loaded on demand.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct InitiativeTerms {
+    pub languages: Vec<String>,
+    pub target_groups: Vec<TargetGroup>,
+    pub education_levels: Vec<EducationLevel>,
+}
+
+/// One of the eight StepChange domains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    pub id: i64,
+    pub code: String,
+    pub label: Localised,
+    pub definition: Localised,
+    pub position: i32,
+}
+
+/// A node of the topic tree (SKOS style: `broader` points to the parent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub id: i64,
+    pub code: String,
+    pub broader_id: Option<i64>,
+    pub label: Localised,
+    pub description: Localised,
+    /// Synonyms and abbreviations, in either language.
+    pub alt_labels: Vec<String>,
+    pub position: i32,
+}
+
+/// An institution or organisation behind initiatives and events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Organisation {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub kind: OrganisationKind,
+    pub status: Status,
+    pub region: Option<Region>,
+    pub city: Option<String>,
+    pub website: Option<String>,
+    pub email: Option<String>,
+    pub description: Localised,
+    pub part_of_id: Option<i64>,
+    pub is_demo: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A network meeting, masterclass, webinar, … where initiatives are shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub kind: EventKind,
+    pub status: Status,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub location: Option<String>,
+    pub online: bool,
+    pub region: Option<Region>,
+    pub website: Option<String>,
+    pub is_demo: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// A label of a flat vocabulary value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub vocabulary: String,
+    pub code: String,
+    pub label: Localised,
+    pub position: i32,
+}

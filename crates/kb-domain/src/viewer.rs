@@ -1,0 +1,90 @@
+use crate::vocab::Status;
+
+/// Who is reading. Every read of the store takes one; visibility is decided here and
+/// applied by the store, never by resolvers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Viewer {
+    /// No credentials.
+    #[default]
+    Anonymous,
+    /// A partner tool: reads like the public.
+    Partner,
+    /// Staff of one organisation: also sees that organisation's unpublished work.
+    Contributor { organisation_id: i64 },
+    /// The network's editors: see everything.
+    Editor,
+    /// Administrators: see everything.
+    Admin,
+}
+
+impl Viewer {
+    /// Whether this viewer sees every status of every object.
+    pub fn sees_everything(self) -> bool {
+        matches!(self, Viewer::Editor | Viewer::Admin)
+    }
+
+    /// The organisation whose unpublished work this viewer also sees.
+    pub fn own_organisation(self) -> Option<i64> {
+        match self {
+            Viewer::Contributor { organisation_id } => Some(organisation_id),
+            _ => None,
+        }
+    }
+
+    /// Whether an object with `status`, owned by `owners`, is visible to this viewer.
+    pub fn can_see(self, status: Status, owners: &[i64]) -> bool {
+        status == Status::Published
+            || self.sees_everything()
+            || self.own_organisation().is_some_and(|o| owners.contains(&o))
+    }
+
+    /// The statuses a filter may ask for: what is not visible is dropped.
+    pub fn allowed_statuses(self, requested: &[Status]) -> Vec<Status> {
+        if requested.is_empty() {
+            return vec![Status::Published];
+        }
+        match self {
+            Viewer::Anonymous | Viewer::Partner => requested
+                .iter()
+                .copied()
+                .filter(|s| *s == Status::Published)
+                .collect(),
+            _ => requested.to_vec(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anonymous_readers_see_published_only() {
+        let v = Viewer::Anonymous;
+        assert!(v.can_see(Status::Published, &[]));
+        for s in [
+            Status::Draft,
+            Status::Submitted,
+            Status::Rejected,
+            Status::Archived,
+        ] {
+            assert!(!v.can_see(s, &[1]));
+        }
+        assert_eq!(
+            v.allowed_statuses(&[Status::Draft, Status::Archived]),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn contributors_see_their_own_drafts_only() {
+        let v = Viewer::Contributor { organisation_id: 7 };
+        assert!(v.can_see(Status::Draft, &[3, 7]));
+        assert!(!v.can_see(Status::Draft, &[3]));
+    }
+
+    #[test]
+    fn editors_see_everything() {
+        assert!(Viewer::Editor.can_see(Status::Archived, &[]));
+    }
+}

@@ -1,0 +1,96 @@
+//! The GraphQL API of Kennisbank: the schema of the knowledge graph (types, queries,
+//! Relay connections, Apollo Federation v2 entities), the dataloaders that batch every
+//! relation into the store, the error codes and the limits on hostile queries.
+//!
+//! Holds no SQL: every read goes through `kb-store` with the request's viewer, so
+//! visibility is decided there. Knows nothing of HTTP; the server crate passes a
+//! [`RequestContext`] and a loader per request.
+
+/// Batches that start when the request goes idle, not after a delay.
+mod batching;
+/// Turning store and domain errors into coded GraphQL errors.
+mod error;
+/// Limits on query shape: depth, complexity, aliases, root fields, directives.
+pub mod limits;
+/// Batch loaders: one store call per relation level.
+mod loaders;
+/// The root query type and the federation entity resolvers.
+mod query;
+/// Object types of the graph.
+mod types;
+
+use async_graphql::dataloader::DataLoader;
+use std::sync::Arc;
+
+use async_graphql::{
+    BatchRequest, BatchResponse, EmptyMutation, EmptySubscription, SDLExportOptions, Schema,
+};
+use kb_domain::{Language, Viewer};
+use kb_store::Store;
+
+pub use error::ErrorCodes;
+pub use limits::Limits;
+pub use loaders::Loaders;
+pub use query::Query;
+
+/// The executable schema.
+pub type KbSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// Who is asking and in which language, decided by the server per request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequestContext {
+    pub viewer: Viewer,
+    /// From `Accept-Language`, then Dutch; a field's `lang` argument overrides it.
+    pub lang: Language,
+}
+
+/// Builds the schema with its limits. The store is shared schema data; the loaders and
+/// the request context are added per request with [`request_data`].
+pub fn build_schema(store: Store, limits: Limits) -> KbSchema {
+    Schema::build(Query, EmptyMutation, EmptySubscription)
+        .enable_federation()
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity)
+        .limit_recursive_depth(limits.recursive_depth)
+        .limit_directives(limits.directives)
+        .extension(limits)
+        .extension(ErrorCodes)
+        .data(store)
+        .finish()
+}
+
+/// Executes a (batch) request for one viewer: adds its context and fresh loaders bound
+/// to its viewer, whose batches are one store call per relation level.
+pub async fn execute(
+    schema: &KbSchema,
+    store: &Store,
+    ctx: RequestContext,
+    batch: BatchRequest,
+) -> BatchResponse {
+    let (loader, gate) = batching::request_loader(Loaders::new(store.clone(), ctx.viewer));
+    let loader = Arc::new(loader);
+    let with_data = |r: async_graphql::Request| r.data(ctx).data(DataLoaderRef(loader.clone()));
+    let batch = match batch {
+        BatchRequest::Single(r) => BatchRequest::Single(with_data(r)),
+        BatchRequest::Batch(list) => BatchRequest::Batch(list.into_iter().map(with_data).collect()),
+    };
+    gate.run(schema.execute_batch(batch)).await
+}
+
+/// The request's loader, shared by the operations of a batch.
+pub(crate) struct DataLoaderRef(pub Arc<DataLoader<Loaders>>);
+
+/// The SDL of the public API, sorted, with federation directives: what `schema.graphql`
+/// holds and `kennisbank schema` prints.
+pub fn sdl() -> String {
+    let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
+        .enable_federation()
+        .finish();
+    schema.sdl_with_options(
+        SDLExportOptions::new()
+            .federation()
+            .sorted_fields()
+            .sorted_arguments()
+            .sorted_enum_items(),
+    )
+}

@@ -1,0 +1,478 @@
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use chrono::{DateTime, Utc};
+use kb_domain::{self as domain, DomainError, ErrorCode, GlobalId, NodeKind};
+
+use crate::error::{StoreResultExt, coded, loader_error};
+use crate::loaders::*;
+use crate::types::connection::{
+    EventConnection, EventCount, OrganisationConnection, OrganisationCount, forward, page_request,
+};
+use crate::types::initiative::InitiativeConnection;
+use crate::types::vocab::*;
+use crate::types::{
+    Event, Initiative, Node, Organisation, Theme, Topic, domain as domain_err, loader, store,
+    viewer,
+};
+
+/// The most ids `nodes` takes at once.
+const MAX_NODES: usize = 100;
+
+/// Which initiatives a list holds: AND across fields, OR within a list.
+#[derive(InputObject, Debug, Default, Clone)]
+pub struct InitiativeFilter {
+    /// Theme codes.
+    pub themes: Option<Vec<String>>,
+    /// Topic codes; a topic includes its narrower topics.
+    pub topics: Option<Vec<String>>,
+    pub kinds: Option<Vec<InitiativeKind>>,
+    /// Organisation ids.
+    pub organisations: Option<Vec<ID>>,
+    pub organisation_kinds: Option<Vec<OrganisationKind>>,
+    pub target_groups: Option<Vec<TargetGroup>>,
+    pub education_levels: Option<Vec<EducationLevel>>,
+    pub regions: Option<Vec<Region>>,
+    pub evidence_levels: Option<Vec<EvidenceLevel>>,
+    /// ISO 639-1 codes (`nl`, `en`).
+    pub languages: Option<Vec<String>>,
+    /// Active in or after this year (not ended before it).
+    pub year_from: Option<i32>,
+    /// Started in or before this year.
+    pub year_to: Option<i32>,
+    /// Only honoured for viewers allowed to see them; others see PUBLISHED only.
+    pub statuses: Option<Vec<InitiativeStatus>>,
+}
+
+fn list<G: Copy + Into<D>, D>(v: &Option<Vec<G>>) -> Vec<D> {
+    v.iter().flatten().map(|g| (*g).into()).collect()
+}
+
+impl InitiativeFilter {
+    fn to_domain(&self) -> Result<domain::InitiativeFilter, DomainError> {
+        let organisations = self
+            .organisations
+            .iter()
+            .flatten()
+            .map(|id| GlobalId::decode_kind("filter.organisations", id, NodeKind::Organisation))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(domain::InitiativeFilter {
+            themes: self.themes.clone().unwrap_or_default(),
+            topics: self.topics.clone().unwrap_or_default(),
+            kinds: list(&self.kinds),
+            organisations,
+            organisation_kinds: list(&self.organisation_kinds),
+            target_groups: list(&self.target_groups),
+            education_levels: list(&self.education_levels),
+            regions: list(&self.regions),
+            evidence_levels: list(&self.evidence_levels),
+            languages: self.languages.clone().unwrap_or_default(),
+            year_from: self.year_from,
+            year_to: self.year_to,
+            statuses: list(&self.statuses),
+        })
+    }
+}
+
+/// The order of an initiative list.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "domain::InitiativeOrder")]
+pub enum InitiativeOrder {
+    /// Most recently published first.
+    #[default]
+    Newest,
+    /// Alphabetical by title.
+    Title,
+    /// Most recently changed first.
+    RecentlyUpdated,
+}
+
+/// Which organisations a list holds.
+#[derive(InputObject, Debug, Default)]
+pub struct OrganisationFilter {
+    pub kinds: Option<Vec<OrganisationKind>>,
+    pub regions: Option<Vec<Region>>,
+}
+
+/// Which events a list holds.
+#[derive(InputObject, Debug, Default)]
+pub struct EventFilter {
+    pub kinds: Option<Vec<EventKind>>,
+    pub regions: Option<Vec<Region>>,
+    /// Theme codes.
+    pub themes: Option<Vec<String>>,
+    /// Only events ending at or after this moment; the list is then soonest first.
+    pub from: Option<DateTime<Utc>>,
+    /// Only events starting before this moment.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Exactly one of two lookup arguments.
+fn one_of<'a>(
+    id: &'a Option<ID>,
+    slug: &'a Option<String>,
+) -> async_graphql::Result<Result<&'a str, &'a str>> {
+    match (id, slug) {
+        (Some(id), None) => Ok(Ok(id.as_str())),
+        (None, Some(slug)) => Ok(Err(slug.as_str())),
+        _ => Err(coded(
+            ErrorCode::BadUserInput,
+            "give exactly one of `id` and `slug`",
+            Some("id"),
+        )),
+    }
+}
+
+async fn load_node(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option<Node>> {
+    let l = loader(ctx)?;
+    Ok(match gid.kind {
+        NodeKind::Initiative => l
+            .load_one(InitiativeId(gid.id))
+            .await
+            .map_err(loader_error)?
+            .map(|x| Node::Initiative(Initiative(x))),
+        NodeKind::Theme => l
+            .load_one(ThemeId(gid.id))
+            .await
+            .map_err(loader_error)?
+            .map(|x| Node::Theme(Theme(x))),
+        NodeKind::Topic => l
+            .load_one(TopicId(gid.id))
+            .await
+            .map_err(loader_error)?
+            .map(|x| Node::Topic(Topic(x))),
+        NodeKind::Organisation => l
+            .load_one(OrganisationId(gid.id))
+            .await
+            .map_err(loader_error)?
+            .map(|x| Node::Organisation(Organisation(x))),
+        NodeKind::Event => l
+            .load_one(EventId(gid.id))
+            .await
+            .map_err(loader_error)?
+            .map(|x| Node::Event(Event(x))),
+    })
+}
+
+/// The root of every read.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// Any object by its global id; null when it does not exist or is not visible.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        let gid = GlobalId::decode("id", &id).map_err(domain_err)?;
+        load_node(ctx, gid).await
+    }
+
+    /// Objects by global id, in the order asked; null where one does not exist or is not
+    /// visible. At most 100 ids.
+    #[graphql(complexity = "ids.len() * child_complexity")]
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODES {
+            return Err(coded(
+                ErrorCode::LimitExceeded,
+                format!("at most {MAX_NODES} ids at once"),
+                Some("ids"),
+            ));
+        }
+        let gids = ids
+            .iter()
+            .map(|id| GlobalId::decode("ids", id))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(domain_err)?;
+        let loads = gids.into_iter().map(|g| load_node(ctx, g));
+        futures_join(loads).await
+    }
+
+    /// One initiative by id or slug.
+    async fn initiative(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<Option<Initiative>> {
+        match one_of(&id, &slug)? {
+            Ok(id) => {
+                let id =
+                    GlobalId::decode_kind("id", id, NodeKind::Initiative).map_err(domain_err)?;
+                Ok(loader(ctx)?
+                    .load_one(InitiativeId(id))
+                    .await
+                    .map_err(loader_error)?
+                    .map(Initiative))
+            }
+            Err(slug) => Ok(store(ctx)?
+                .initiative_by_slug(viewer(ctx)?, slug)
+                .await
+                .gql()?
+                .map(Initiative)),
+        }
+    }
+
+    /// Initiatives, filtered and ordered, as a Relay connection with facets.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 10")]
+    #[allow(clippy::too_many_arguments)] // Relay's four paging arguments plus filter and order
+    async fn initiatives(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<InitiativeFilter>,
+        order_by: Option<InitiativeOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<InitiativeConnection> {
+        let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
+        let page = page_request(first, after, last, before)?;
+        let order = order_by.unwrap_or_default().into();
+        let page = store(ctx)?
+            .list_initiatives(viewer(ctx)?, &filter, order, page)
+            .await
+            .gql()?;
+        Ok(InitiativeConnection {
+            page,
+            filter: Some(filter),
+        })
+    }
+
+    /// The eight StepChange themes, in order.
+    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
+        Ok(store(ctx)?
+            .themes()
+            .await
+            .gql()?
+            .into_iter()
+            .map(Theme)
+            .collect())
+    }
+
+    /// A theme by code.
+    async fn theme(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Theme>> {
+        Ok(store(ctx)?
+            .themes_by_codes(&[code])
+            .await
+            .gql()?
+            .into_iter()
+            .next()
+            .map(Theme))
+    }
+
+    /// The topics, in the taxonomy's order; only the roots of the tree with `rootsOnly`.
+    async fn topics(
+        &self,
+        ctx: &Context<'_>,
+        roots_only: Option<bool>,
+    ) -> async_graphql::Result<Vec<Topic>> {
+        Ok(store(ctx)?
+            .topics(roots_only.unwrap_or(false))
+            .await
+            .gql()?
+            .into_iter()
+            .map(Topic)
+            .collect())
+    }
+
+    /// A topic by code.
+    async fn topic(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Topic>> {
+        Ok(store(ctx)?
+            .topics_by_codes(&[code])
+            .await
+            .gql()?
+            .into_iter()
+            .next()
+            .map(Topic))
+    }
+
+    /// One organisation by id or slug.
+    async fn organisation(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<Option<Organisation>> {
+        match one_of(&id, &slug)? {
+            Ok(id) => {
+                let id =
+                    GlobalId::decode_kind("id", id, NodeKind::Organisation).map_err(domain_err)?;
+                Ok(loader(ctx)?
+                    .load_one(OrganisationId(id))
+                    .await
+                    .map_err(loader_error)?
+                    .map(Organisation))
+            }
+            Err(slug) => Ok(store(ctx)?
+                .organisation_by_slug(viewer(ctx)?, slug)
+                .await
+                .gql()?
+                .map(Organisation)),
+        }
+    }
+
+    /// Organisations by name.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 2")]
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganisationFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<OrganisationConnection> {
+        let f = filter.unwrap_or_default();
+        let filter = kb_store::OrganisationFilter {
+            kinds: list(&f.kinds),
+            regions: list(&f.regions),
+        };
+        let page = store(ctx)?
+            .list_organisations(viewer(ctx)?, &filter, forward(first, after)?)
+            .await
+            .gql()?;
+        Ok(OrganisationConnection {
+            page,
+            count: Some(OrganisationCount(filter)),
+        })
+    }
+
+    /// One event by id or slug.
+    async fn event(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<Option<Event>> {
+        match one_of(&id, &slug)? {
+            Ok(id) => {
+                let id = GlobalId::decode_kind("id", id, NodeKind::Event).map_err(domain_err)?;
+                Ok(loader(ctx)?
+                    .load_one(EventId(id))
+                    .await
+                    .map_err(loader_error)?
+                    .map(Event))
+            }
+            Err(slug) => Ok(store(ctx)?
+                .event_by_slug(viewer(ctx)?, slug)
+                .await
+                .gql()?
+                .map(Event)),
+        }
+    }
+
+    /// Events: most recent first, or soonest first from `filter.from` on.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 2")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EventFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<EventConnection> {
+        let f = filter.unwrap_or_default();
+        let filter = kb_store::EventFilter {
+            kinds: list(&f.kinds),
+            regions: list(&f.regions),
+            themes: f.themes.unwrap_or_default(),
+            from: f.from,
+            to: f.to,
+        };
+        let page = store(ctx)?
+            .list_events(viewer(ctx)?, &filter, forward(first, after)?)
+            .await
+            .gql()?;
+        Ok(EventConnection {
+            page,
+            count: Some(EventCount(filter)),
+        })
+    }
+
+    /// Every flat controlled vocabulary with its Dutch and English labels.
+    async fn vocabularies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vocabularies> {
+        Ok(Vocabularies::from_terms(
+            store(ctx)?.vocabulary_terms().await.gql()?,
+        ))
+    }
+
+    // Federation entity resolvers: `_entities` resolves through the same loaders, so
+    // visibility applies in the store exactly as for `node`.
+
+    #[graphql(entity)]
+    async fn find_initiative_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Initiative>> {
+        let id = GlobalId::decode_kind("id", &id, NodeKind::Initiative).map_err(domain_err)?;
+        Ok(loader(ctx)?
+            .load_one(InitiativeId(id))
+            .await
+            .map_err(loader_error)?
+            .map(Initiative))
+    }
+
+    #[graphql(entity)]
+    async fn find_theme_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Theme>> {
+        let id = GlobalId::decode_kind("id", &id, NodeKind::Theme).map_err(domain_err)?;
+        Ok(loader(ctx)?
+            .load_one(ThemeId(id))
+            .await
+            .map_err(loader_error)?
+            .map(Theme))
+    }
+
+    #[graphql(entity)]
+    async fn find_topic_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Topic>> {
+        let id = GlobalId::decode_kind("id", &id, NodeKind::Topic).map_err(domain_err)?;
+        Ok(loader(ctx)?
+            .load_one(TopicId(id))
+            .await
+            .map_err(loader_error)?
+            .map(Topic))
+    }
+
+    #[graphql(entity)]
+    async fn find_organisation_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Organisation>> {
+        let id = GlobalId::decode_kind("id", &id, NodeKind::Organisation).map_err(domain_err)?;
+        Ok(loader(ctx)?
+            .load_one(OrganisationId(id))
+            .await
+            .map_err(loader_error)?
+            .map(Organisation))
+    }
+
+    #[graphql(entity)]
+    async fn find_event_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Event>> {
+        let id = GlobalId::decode_kind("id", &id, NodeKind::Event).map_err(domain_err)?;
+        Ok(loader(ctx)?
+            .load_one(EventId(id))
+            .await
+            .map_err(loader_error)?
+            .map(Event))
+    }
+}
+
+/// Runs lookups side by side so the loader batches them, keeping their order.
+async fn futures_join<F, T>(futs: impl IntoIterator<Item = F>) -> async_graphql::Result<Vec<T>>
+where
+    F: std::future::Future<Output = async_graphql::Result<T>>,
+{
+    let results = async_graphql::futures_util::future::join_all(futs).await;
+    results.into_iter().collect()
+}

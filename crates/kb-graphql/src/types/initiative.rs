@@ -1,0 +1,357 @@
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use kb_domain::{
+    self as domain, GlobalId, InitiativeFilter, LinkType as DomainLinkType, NodeKind, Page,
+};
+
+use super::connection::{EventConnection, PageInfo, encode_cursor, forward};
+use super::facets::InitiativeFacets;
+use super::vocab::*;
+use super::{Organisation, Theme, Topic, loader, store, viewer};
+use crate::error::{StoreResultExt, coded, loader_error};
+use crate::loaders::*;
+
+/// A shared piece of work on student wellbeing: a guide, study, tool, training,
+/// teaching practice, support group, community, … Everything published is free and
+/// open to all.
+#[derive(Debug, Clone)]
+pub struct Initiative(pub(crate) domain::Initiative);
+
+impl From<domain::Initiative> for Initiative {
+    fn from(i: domain::Initiative) -> Self {
+        Self(i)
+    }
+}
+
+/// An organisation behind an initiative, with the part it plays.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct InitiativeOrganisation {
+    pub role: OrganisationRole,
+    pub organisation: Organisation,
+}
+
+/// A typed link to another initiative, with the contributor's note.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct InitiativeLink {
+    pub initiative: Initiative,
+    pub note: Option<String>,
+}
+
+impl Initiative {
+    async fn link_rows(
+        &self,
+        ctx: &Context<'_>,
+        link_type: DomainLinkType,
+        reverse: bool,
+    ) -> async_graphql::Result<Vec<(Option<String>, domain::Initiative)>> {
+        let rows = loader(ctx)?
+            .load_one(LinksOf {
+                id: self.0.id,
+                link_type,
+                reverse,
+            })
+            .await
+            .map_err(loader_error)?;
+        Ok(rows.unwrap_or_default())
+    }
+
+    async fn linked(
+        &self,
+        ctx: &Context<'_>,
+        link_type: DomainLinkType,
+        reverse: bool,
+    ) -> async_graphql::Result<Vec<Initiative>> {
+        Ok(self
+            .link_rows(ctx, link_type, reverse)
+            .await?
+            .into_iter()
+            .map(|(_, i)| Initiative(i))
+            .collect())
+    }
+}
+
+#[Object]
+impl Initiative {
+    pub async fn id(&self) -> ID {
+        ID(GlobalId::new(NodeKind::Initiative, self.0.id).encode())
+    }
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn summary(&self) -> &str {
+        &self.0.summary
+    }
+    /// Sanitised Markdown.
+    async fn body(&self) -> Option<&str> {
+        self.0.body.as_deref()
+    }
+    async fn kind(&self) -> InitiativeKind {
+        self.0.kind.into()
+    }
+    async fn status(&self) -> InitiativeStatus {
+        self.0.status.into()
+    }
+    /// Increases with every change; updates must name the version they change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn format(&self) -> Option<Format> {
+        self.0.format.map(Into::into)
+    }
+    async fn cost(&self) -> Option<Cost> {
+        self.0.cost.map(Into::into)
+    }
+    async fn prevention_level(&self) -> Option<PreventionLevel> {
+        self.0.prevention_level.map(Into::into)
+    }
+    async fn evidence_level(&self) -> Option<EvidenceLevel> {
+        self.0.evidence_level.map(Into::into)
+    }
+    async fn region(&self) -> Option<Region> {
+        self.0.region.map(Into::into)
+    }
+    async fn start_year(&self) -> Option<i32> {
+        self.0.start_year
+    }
+    async fn end_year(&self) -> Option<i32> {
+        self.0.end_year
+    }
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    /// An organisational address, never a private person's.
+    async fn contact_email(&self) -> Option<&str> {
+        self.0.contact_email.as_deref()
+    }
+    /// Whether this is part of the demo data set (fictional).
+    async fn is_demo(&self) -> bool {
+        self.0.is_demo
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+    /// ISO 639-1 codes of the languages the initiative is available in.
+    async fn languages(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        let t = loader(ctx)?
+            .load_one(TermsOfInitiative(self.0.id))
+            .await
+            .map_err(loader_error)?;
+        Ok(t.unwrap_or_default().languages)
+    }
+    async fn target_groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TargetGroup>> {
+        let t = loader(ctx)?
+            .load_one(TermsOfInitiative(self.0.id))
+            .await
+            .map_err(loader_error)?;
+        Ok(map(&t.unwrap_or_default().target_groups))
+    }
+    async fn education_levels(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<EducationLevel>> {
+        let t = loader(ctx)?
+            .load_one(TermsOfInitiative(self.0.id))
+            .await
+            .map_err(loader_error)?;
+        Ok(map(&t.unwrap_or_default().education_levels))
+    }
+    /// The StepChange domains the initiative works in.
+    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
+        let rows = loader(ctx)?
+            .load_one(ThemesOfInitiative(self.0.id))
+            .await
+            .map_err(loader_error)?;
+        Ok(rows.unwrap_or_default().into_iter().map(Theme).collect())
+    }
+    /// The topics the initiative is about.
+    async fn topics(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Topic>> {
+        let rows = loader(ctx)?
+            .load_one(TopicsOfInitiative(self.0.id))
+            .await
+            .map_err(loader_error)?;
+        Ok(rows.unwrap_or_default().into_iter().map(Topic).collect())
+    }
+    /// The organisations behind the initiative (lead first), optionally of one role.
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        role: Option<OrganisationRole>,
+    ) -> async_graphql::Result<Vec<InitiativeOrganisation>> {
+        let rows = loader(ctx)?
+            .load_one(OrganisationsOfInitiative(self.0.id))
+            .await
+            .map_err(loader_error)?;
+        let wanted: Option<domain::OrganisationRole> = role.map(Into::into);
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(r, _)| wanted.is_none_or(|w| w == *r))
+            .map(|(r, o)| InitiativeOrganisation {
+                role: r.into(),
+                organisation: Organisation(o),
+            })
+            .collect())
+    }
+    /// Events where the initiative is shown, most recent first.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<EventConnection> {
+        let page = forward(first, after)?;
+        let p = loader(ctx)?
+            .load_one(EventsOf {
+                parent: Parent::Initiative(self.0.id),
+                page,
+            })
+            .await
+            .map_err(loader_error)?;
+        Ok(EventConnection::nested(p.unwrap_or(Page {
+            items: vec![],
+            offset: page.offset,
+            total: Some(0),
+            has_next: false,
+        })))
+    }
+    /// Initiatives this one builds on.
+    async fn builds_on(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Initiative>> {
+        self.linked(ctx, DomainLinkType::BuildsOn, false).await
+    }
+    /// Initiatives that build on this one.
+    async fn built_on_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Initiative>> {
+        self.linked(ctx, DomainLinkType::BuildsOn, true).await
+    }
+    /// Initiatives this one was inspired by.
+    async fn inspired_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Initiative>> {
+        self.linked(ctx, DomainLinkType::InspiredBy, false).await
+    }
+    /// Initiatives inspired by this one.
+    async fn inspired(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Initiative>> {
+        self.linked(ctx, DomainLinkType::InspiredBy, true).await
+    }
+    /// Initiatives related to this one, in either direction of the link.
+    async fn related_to(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Initiative>> {
+        let mut out = self.linked(ctx, DomainLinkType::RelatedTo, false).await?;
+        for i in self.linked(ctx, DomainLinkType::RelatedTo, true).await? {
+            if out.iter().all(|o| o.0.id != i.0.id) {
+                out.push(i);
+            }
+        }
+        Ok(out)
+    }
+    /// Every outgoing link of one type, with its note.
+    async fn links(
+        &self,
+        ctx: &Context<'_>,
+        r#type: LinkType,
+    ) -> async_graphql::Result<Vec<InitiativeLink>> {
+        Ok(self
+            .link_rows(ctx, r#type.into(), false)
+            .await?
+            .into_iter()
+            .map(|(note, i)| InitiativeLink {
+                initiative: Initiative(i),
+                note,
+            })
+            .collect())
+    }
+}
+
+/// A page of initiatives, with the size and facets of the whole filtered list.
+pub struct InitiativeConnection {
+    pub(crate) page: Page<domain::Initiative>,
+    /// The filter equal to this list, when there is one: counts and facets use it.
+    pub(crate) filter: Option<InitiativeFilter>,
+}
+
+/// An initiative in a connection, with its cursor.
+#[derive(SimpleObject)]
+pub struct InitiativeEdge {
+    pub cursor: String,
+    pub node: Initiative,
+}
+
+#[Object]
+impl InitiativeConnection {
+    async fn edges(&self) -> Vec<InitiativeEdge> {
+        self.page
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, n)| InitiativeEdge {
+                cursor: encode_cursor(self.page.offset + i as u64),
+                node: Initiative(n.clone()),
+            })
+            .collect()
+    }
+    async fn nodes(&self) -> Vec<Initiative> {
+        self.page.items.iter().cloned().map(Initiative).collect()
+    }
+    async fn page_info(&self) -> PageInfo {
+        PageInfo::of(&self.page)
+    }
+    /// The number of initiatives in the whole list.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        if let Some(t) = self.page.total {
+            return Ok(t as i64);
+        }
+        let filter = self.filter.clone().unwrap_or_default();
+        Ok(store(ctx)?
+            .count_initiatives(viewer(ctx)?, &filter)
+            .await
+            .gql()? as i64)
+    }
+    /// Counts per value of each vocabulary, theme and topic, over the whole list.
+    #[graphql(complexity = 50)]
+    async fn facets(&self, ctx: &Context<'_>) -> async_graphql::Result<InitiativeFacets> {
+        let Some(filter) = &self.filter else {
+            return Err(coded(
+                kb_domain::ErrorCode::BadUserInput,
+                "facets are available on Query.initiatives, Theme.initiatives and Organisation.initiatives",
+                Some("facets"),
+            ));
+        };
+        let f = store(ctx)?
+            .initiative_facets(viewer(ctx)?, filter)
+            .await
+            .gql()?;
+        Ok(InitiativeFacets::from(f))
+    }
+}
+
+impl InitiativeConnection {
+    /// A page of a list nested under a parent; `filter` when the list equals one.
+    pub(crate) async fn nested(
+        ctx: &Context<'_>,
+        parent: Parent,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<InitiativeFilter>,
+    ) -> async_graphql::Result<Self> {
+        let page = forward(first, after)?;
+        let p = loader(ctx)?
+            .load_one(InitiativesOf { parent, page })
+            .await
+            .map_err(loader_error)?;
+        Ok(InitiativeConnection {
+            page: p.unwrap_or(Page {
+                items: vec![],
+                offset: page.offset,
+                total: Some(0),
+                has_next: false,
+            }),
+            filter,
+        })
+    }
+}

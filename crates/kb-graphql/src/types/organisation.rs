@@ -1,0 +1,133 @@
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use kb_domain::{self as domain, GlobalId, InitiativeFilter, NodeKind, Page};
+
+use super::connection::{EventConnection, forward};
+use super::initiative::InitiativeConnection;
+use super::vocab::{Language, OrganisationKind, Region};
+use super::{lang_of, loader};
+use crate::error::loader_error;
+use crate::loaders::*;
+
+/// A university, university of applied sciences, wellbeing organisation, network, …
+#[derive(Debug, Clone)]
+pub struct Organisation(pub(crate) domain::Organisation);
+
+impl From<domain::Organisation> for Organisation {
+    fn from(o: domain::Organisation) -> Self {
+        Self(o)
+    }
+}
+
+#[Object]
+impl Organisation {
+    pub async fn id(&self) -> ID {
+        ID(GlobalId::new(NodeKind::Organisation, self.0.id).encode())
+    }
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> OrganisationKind {
+        self.0.kind.into()
+    }
+    async fn region(&self) -> Option<Region> {
+        self.0.region.map(Into::into)
+    }
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    /// The organisation's general address.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    async fn description(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
+        self.0.description.get(lang_of(ctx, lang)).to_owned()
+    }
+    /// Whether this is part of the demo data set (fictional).
+    async fn is_demo(&self) -> bool {
+        self.0.is_demo
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The organisation this one is part of (a university for a faculty, a network for
+    /// a member).
+    async fn part_of(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
+        let Some(id) = self.0.part_of_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(OrganisationId(id))
+            .await
+            .map_err(loader_error)?
+            .map(Organisation))
+    }
+    /// The organisations that are part of this one.
+    async fn parts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Organisation>> {
+        let rows = loader(ctx)?
+            .load_one(PartsOfOrganisation(self.0.id))
+            .await
+            .map_err(loader_error)?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(Organisation)
+            .collect())
+    }
+    /// Initiatives the organisation takes part in, newest first.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    async fn initiatives(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<InitiativeConnection> {
+        let filter = InitiativeFilter {
+            organisations: vec![self.0.id],
+            ..Default::default()
+        };
+        InitiativeConnection::nested(
+            ctx,
+            Parent::Organisation(self.0.id),
+            first,
+            after,
+            Some(filter),
+        )
+        .await
+    }
+    /// Events the organisation organises, most recent first.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<EventConnection> {
+        let page = forward(first, after)?;
+        let p = loader(ctx)?
+            .load_one(EventsOf {
+                parent: Parent::Organisation(self.0.id),
+                page,
+            })
+            .await
+            .map_err(loader_error)?;
+        Ok(EventConnection::nested(p.unwrap_or(Page {
+            items: vec![],
+            offset: page.offset,
+            total: Some(0),
+            has_next: false,
+        })))
+    }
+}

@@ -1,0 +1,270 @@
+use std::sync::Arc;
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, BatchResponse};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use kb_domain::{ErrorCode, Language, Viewer};
+use kb_graphql::{KbSchema, RequestContext, build_schema};
+use kb_store::Store;
+use serde_json::json;
+use tower_http::cors::CorsLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::ServerConfig;
+
+/// The media type of GraphQL-over-HTTP responses.
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+struct AppState {
+    schema: KbSchema,
+    store: Store,
+    max_batch: usize,
+}
+
+/// The router of the whole service.
+pub fn router(store: Store, config: &ServerConfig) -> Router {
+    let state = Arc::new(AppState {
+        schema: build_schema(store.clone(), config.limits()),
+        store,
+        max_batch: config.max_batch,
+    });
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(CorsLayer::permissive())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::GATEWAY_TIMEOUT,
+            config.request_timeout(),
+        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// A response with only errors, in the GraphQL response shape.
+fn error_response(status: StatusCode, code: ErrorCode, message: &str) -> Response {
+    let body =
+        json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] });
+    let mut r = (status, Json(body)).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(GRAPHQL_RESPONSE),
+    );
+    r
+}
+
+/// Who is asking, and in which language. Keys arrive with the contributions work; until
+/// then any credentials are unknown, and an unknown key is refused, never treated as
+/// anonymous.
+fn request_context(headers: &HeaderMap) -> Result<RequestContext, ErrorCode> {
+    if headers.contains_key(header::AUTHORIZATION) {
+        return Err(ErrorCode::Unauthenticated);
+    }
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Language::from_accept_language)
+        .unwrap_or_default();
+    Ok(RequestContext {
+        viewer: Viewer::Anonymous,
+        lang,
+    })
+}
+
+fn wants_graphql_response(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains(GRAPHQL_RESPONSE))
+}
+
+/// Executes a (batch) request and answers per GraphQL over HTTP: with
+/// `application/graphql-response+json` a request that fails before execution gets 400;
+/// with `application/json` every GraphQL result is 200.
+async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> Response {
+    let ctx = match request_context(headers) {
+        Ok(c) => c,
+        Err(code) => return error_response(StatusCode::UNAUTHORIZED, code, "unknown API key"),
+    };
+    if let BatchRequest::Batch(list) = &batch
+        && list.len() > state.max_batch
+    {
+        return error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::LimitExceeded,
+            &format!("at most {} operations in one batch", state.max_batch),
+        );
+    }
+    let response = kb_graphql::execute(&state.schema, &state.store, ctx, batch).await;
+    let modern = wants_graphql_response(headers);
+    let failed_early = match &response {
+        BatchResponse::Single(r) => r.data == async_graphql::Value::Null && !r.errors.is_empty(),
+        BatchResponse::Batch(_) => false,
+    };
+    let status = if modern && failed_early {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let body = match serde_json::to_vec(&response) {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot serialise a response");
+            return error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal,
+                "internal error",
+            );
+        }
+    };
+    let content_type = if modern {
+        GRAPHQL_RESPONSE
+    } else {
+        "application/json"
+    };
+    let mut r = (status, body).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r
+}
+
+#[tracing::instrument(skip_all)]
+async fn graphql_post(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(BytesRejection::FailedToBufferBody(_)) => {
+            return error_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::LimitExceeded,
+                "request body too large",
+            );
+        }
+        Err(e) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                &e.body_text(),
+            );
+        }
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json");
+    let batch = if content_type.starts_with("application/graphql") && !content_type.contains("json")
+    {
+        match std::str::from_utf8(&body) {
+            Ok(q) => BatchRequest::Single(async_graphql::Request::new(q)),
+            Err(_) => {
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::BadUserInput,
+                    "the body is not UTF-8",
+                );
+            }
+        }
+    } else if content_type.starts_with("application/json") || content_type.contains("+json") {
+        match serde_json::from_slice::<BatchRequest>(&body) {
+            Ok(b) => b,
+            Err(e) => {
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::BadUserInput,
+                    &format!("invalid GraphQL request: {e}"),
+                );
+            }
+        }
+    } else {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::BadUserInput,
+            "send application/json (or application/graphql)",
+        );
+    };
+    execute(&state, &headers, batch).await
+}
+
+/// GET: GraphiQL for a browser without a query; otherwise a query from the URL, which
+/// may not be a mutation.
+#[tracing::instrument(skip_all)]
+async fn graphql_get(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let browser = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let query = query.unwrap_or_default();
+    if browser && !query.contains("query=") {
+        return Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("Kennisbank")
+                .finish(),
+        )
+        .into_response();
+    }
+    let request = match async_graphql::http::parse_query_string(&query) {
+        Ok(r) => r,
+        Err(e) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                &format!("invalid GraphQL request: {e}"),
+            );
+        }
+    };
+    if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
+        let is_mutation = doc.operations.iter().any(|(name, op)| {
+            let selected = match (&request.operation_name, name) {
+                (Some(wanted), Some(n)) => wanted.as_str() == n.as_str(),
+                (None, _) => true,
+                (Some(_), None) => false,
+            };
+            selected && op.node.ty != OperationType::Query
+        });
+        if is_mutation {
+            let mut r = error_response(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::BadUserInput,
+                "mutations need POST",
+            );
+            r.headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return r;
+        }
+    }
+    execute(&state, &headers, BatchRequest::Single(request)).await
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}

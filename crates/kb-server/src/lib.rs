@@ -1,0 +1,83 @@
+//! The Kennisbank server: configuration, the axum router that serves the GraphQL API,
+//! health checks and graceful shutdown. It only wires the other crates together: no
+//! SQL, no GraphQL types, no domain rules live here.
+
+/// Configuration from flags and `KB_*` environment variables.
+pub mod config;
+/// The HTTP surface: `/graphql` (POST, GET, GraphiQL), `/healthz`, `/readyz`.
+mod http;
+
+use std::net::SocketAddr;
+
+use kb_store::Store;
+use tokio::net::TcpListener;
+
+pub use config::ServerConfig;
+pub use http::router;
+
+/// Migrates the database and, when it is empty, loads the taxonomy and (unless
+/// `demo` is false) the demo data set.
+#[tracing::instrument(skip(store))]
+pub async fn prepare(store: &Store, demo: bool) -> anyhow::Result<()> {
+    store.migrate().await?;
+    if !store.has_taxonomy().await? {
+        store.seed_taxonomy().await?;
+        tracing::info!("loaded the taxonomy");
+        if demo {
+            let s = store.seed_demo().await?;
+            tracing::info!(
+                initiatives = s.initiatives,
+                organisations = s.organisations,
+                events = s.events,
+                "loaded the demo data set"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Serves on `listener` until `shutdown` completes, then finishes open requests.
+pub async fn serve(
+    listener: TcpListener,
+    store: Store,
+    config: ServerConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let app = router(store, &config);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,35 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "initiative")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body: Option<String>,
+    pub kind: String,
+    pub status: String,
+    pub rejection_reason: Option<String>,
+    pub format: Option<String>,
+    pub cost: Option<String>,
+    pub prevention_level: Option<String>,
+    pub evidence_level: Option<String>,
+    pub region: Option<String>,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    pub website: Option<String>,
+    pub contact_email: Option<String>,
+    pub is_demo: bool,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub published_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,18 @@
+//! sea-orm entities: one file per table, rows only. They never leave this crate; the
+//! repositories turn them into domain types.
+
+pub mod event;
+pub mod event_initiative;
+pub mod event_organisation;
+pub mod event_theme;
+pub mod event_topic;
+pub mod initiative;
+pub mod initiative_link;
+pub mod initiative_organisation;
+pub mod initiative_term;
+pub mod initiative_theme;
+pub mod initiative_topic;
+pub mod organisation;
+pub mod theme;
+pub mod topic;
+pub mod vocabulary_term;

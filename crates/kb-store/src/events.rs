@@ -1,0 +1,249 @@
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use kb_domain::{Event, EventKind, Page, PageRequest, Region, Theme, Topic, Viewer, Vocabulary};
+use sea_orm::sea_query::{Expr, Order, Query, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::convert::all;
+use crate::entity::{event, event_theme, theme, topic};
+use crate::window::{self, Edge, linked};
+use crate::{Result, Store, visibility};
+
+/// Which events a list holds: AND across fields, OR within a list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    pub kinds: Vec<EventKind>,
+    pub regions: Vec<Region>,
+    /// Theme codes.
+    pub themes: Vec<String>,
+    /// Only events that end at or after this moment.
+    pub from: Option<DateTime<Utc>>,
+    /// Only events that start before this moment.
+    pub to: Option<DateTime<Utc>>,
+}
+
+fn edge(table: &'static str, parent_col: &'static str, child_col: &'static str) -> Edge {
+    Edge {
+        table,
+        parent_col,
+        child_col,
+    }
+}
+
+/// Soonest first within a window of events.
+fn event_order() -> Vec<(SimpleExpr, Order)> {
+    vec![
+        (
+            Expr::col((event::Entity, event::Column::StartsAt)),
+            Order::Desc,
+        ),
+        (Expr::col((event::Entity, event::Column::Id)), Order::Desc),
+    ]
+}
+
+impl Store {
+    async fn event_condition(&self, viewer: Viewer, f: &EventFilter) -> Result<Condition> {
+        let mut c = Condition::all().add(visibility::events(viewer));
+        if !f.kinds.is_empty() {
+            c = c.add(event::Column::Kind.is_in(f.kinds.iter().map(|k| k.code())));
+        }
+        if !f.regions.is_empty() {
+            c = c.add(event::Column::Region.is_in(f.regions.iter().map(|k| k.code())));
+        }
+        if !f.themes.is_empty() {
+            let ids: Vec<i64> = self
+                .themes_by_codes(&f.themes)
+                .await?
+                .into_iter()
+                .map(|t| t.id)
+                .collect();
+            c = c.add(
+                event::Column::Id.in_subquery(
+                    Query::select()
+                        .column(event_theme::Column::EventId)
+                        .from(event_theme::Entity)
+                        .and_where(event_theme::Column::ThemeId.is_in(ids))
+                        .take(),
+                ),
+            );
+        }
+        if let Some(from) = f.from {
+            c = c.add(event::Column::EndsAt.gte(from));
+        }
+        if let Some(to) = f.to {
+            c = c.add(event::Column::StartsAt.lt(to));
+        }
+        Ok(c)
+    }
+
+    /// Events by row id, visible to the viewer.
+    pub async fn events_by_ids(&self, viewer: Viewer, ids: &[i64]) -> Result<Vec<Event>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = event::Entity::find()
+            .filter(event::Column::Id.is_in(ids.iter().copied()))
+            .filter(visibility::events(viewer))
+            .all(&self.db)
+            .await?;
+        all(rows)
+    }
+
+    /// The event with this slug, if visible.
+    pub async fn event_by_slug(&self, viewer: Viewer, slug: &str) -> Result<Option<Event>> {
+        let row = event::Entity::find()
+            .filter(event::Column::Slug.eq(slug))
+            .filter(visibility::events(viewer))
+            .one(&self.db)
+            .await?;
+        row.map(Event::try_from).transpose()
+    }
+
+    /// A window of the filtered events, soonest first when `from` is given (upcoming
+    /// events), otherwise most recent first.
+    pub async fn list_events(
+        &self,
+        viewer: Viewer,
+        filter: &EventFilter,
+        page: PageRequest,
+    ) -> Result<Page<Event>> {
+        let cond = self.event_condition(viewer, filter).await?;
+        let mut q = event::Entity::find().filter(cond);
+        q = if filter.from.is_some() {
+            q.order_by_asc(event::Column::StartsAt)
+                .order_by_asc(event::Column::Id)
+        } else {
+            q.order_by_desc(event::Column::StartsAt)
+                .order_by_desc(event::Column::Id)
+        };
+        let rows = q
+            .offset(page.offset)
+            .limit(page.limit + 1)
+            .all(&self.db)
+            .await?;
+        let has_next = rows.len() as u64 > page.limit;
+        let mut items: Vec<Event> = all(rows)?;
+        items.truncate(page.limit as usize);
+        Ok(Page {
+            items,
+            offset: page.offset,
+            total: None,
+            has_next,
+        })
+    }
+
+    /// How many events the filtered list holds.
+    pub async fn count_events(&self, viewer: Viewer, filter: &EventFilter) -> Result<u64> {
+        let cond = self.event_condition(viewer, filter).await?;
+        Ok(event::Entity::find().filter(cond).count(&self.db).await?)
+    }
+
+    /// A page of the visible events featuring each initiative.
+    pub async fn events_of_initiatives(
+        &self,
+        viewer: Viewer,
+        ids: &[i64],
+        page: PageRequest,
+    ) -> Result<HashMap<i64, Page<Event>>> {
+        self.event_pages(
+            viewer,
+            edge("event_initiative", "initiative_id", "event_id"),
+            ids,
+            page,
+        )
+        .await
+    }
+
+    /// A page of the visible events each organisation organises.
+    pub async fn events_of_organisations(
+        &self,
+        viewer: Viewer,
+        ids: &[i64],
+        page: PageRequest,
+    ) -> Result<HashMap<i64, Page<Event>>> {
+        self.event_pages(
+            viewer,
+            edge("event_organisation", "organisation_id", "event_id"),
+            ids,
+            page,
+        )
+        .await
+    }
+
+    async fn event_pages(
+        &self,
+        viewer: Viewer,
+        e: Edge,
+        ids: &[i64],
+        page: PageRequest,
+    ) -> Result<HashMap<i64, Page<Event>>> {
+        let pages = window::pages::<event::Entity, _>(
+            &self.db,
+            e,
+            ids,
+            visibility::events(viewer),
+            &event_order(),
+            page,
+        )
+        .await?;
+        pages
+            .into_iter()
+            .map(|(k, p)| {
+                Ok((
+                    k,
+                    Page {
+                        items: all(p.items)?,
+                        offset: p.offset,
+                        total: p.total,
+                        has_next: p.has_next,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Themes of each event.
+    pub async fn themes_of_events(&self, ids: &[i64]) -> Result<Vec<(i64, Theme)>> {
+        let rows = linked::<theme::Entity, _>(
+            &self.db,
+            edge("event_theme", "event_id", "theme_id"),
+            ids,
+            Condition::all(),
+            None,
+            &[(
+                Expr::col((theme::Entity, theme::Column::Position)),
+                Order::Asc,
+            )],
+            &[],
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|l| (l.parent, Theme::from(l.model)))
+            .collect())
+    }
+
+    /// Topics of each event.
+    pub async fn topics_of_events(&self, ids: &[i64]) -> Result<Vec<(i64, Topic)>> {
+        let rows = linked::<topic::Entity, _>(
+            &self.db,
+            edge("event_topic", "event_id", "topic_id"),
+            ids,
+            Condition::all(),
+            None,
+            &[(
+                Expr::col((topic::Entity, topic::Column::Position)),
+                Order::Asc,
+            )],
+            &[],
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|l| (l.parent, Topic::from(l.model)))
+            .collect())
+    }
+}

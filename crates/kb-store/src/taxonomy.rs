@@ -1,0 +1,131 @@
+use std::collections::HashMap;
+
+use kb_domain::{Term, Theme, Topic};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::entity::{theme, topic, vocabulary_term};
+use crate::{Result, Store};
+
+impl Store {
+    /// All themes, in the taxonomy's order.
+    pub async fn themes(&self) -> Result<Vec<Theme>> {
+        let rows = theme::Entity::find()
+            .order_by_asc(theme::Column::Position)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(Theme::from).collect())
+    }
+
+    /// Themes by code, in no particular order; unknown codes are skipped.
+    pub async fn themes_by_codes(&self, codes: &[String]) -> Result<Vec<Theme>> {
+        if codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = theme::Entity::find()
+            .filter(theme::Column::Code.is_in(codes.iter().cloned()))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(Theme::from).collect())
+    }
+
+    /// Themes by row id.
+    pub async fn themes_by_ids(&self, ids: &[i64]) -> Result<Vec<Theme>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = theme::Entity::find()
+            .filter(theme::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(Theme::from).collect())
+    }
+
+    /// All topics (or only the roots of the tree), in the taxonomy's order.
+    pub async fn topics(&self, roots_only: bool) -> Result<Vec<Topic>> {
+        let mut q = topic::Entity::find().order_by_asc(topic::Column::Position);
+        if roots_only {
+            q = q.filter(topic::Column::BroaderId.is_null());
+        }
+        Ok(q.all(&self.db)
+            .await?
+            .into_iter()
+            .map(Topic::from)
+            .collect())
+    }
+
+    /// Topics by code; unknown codes are skipped.
+    pub async fn topics_by_codes(&self, codes: &[String]) -> Result<Vec<Topic>> {
+        if codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = topic::Entity::find()
+            .filter(topic::Column::Code.is_in(codes.iter().cloned()))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(Topic::from).collect())
+    }
+
+    /// Topics by row id.
+    pub async fn topics_by_ids(&self, ids: &[i64]) -> Result<Vec<Topic>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = topic::Entity::find()
+            .filter(topic::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(Topic::from).collect())
+    }
+
+    /// The narrower topics of each of `ids`, in the taxonomy's order.
+    pub async fn narrower_topics(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<Topic>>> {
+        let mut out: HashMap<i64, Vec<Topic>> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let rows = topic::Entity::find()
+            .filter(topic::Column::BroaderId.is_in(ids.iter().copied()))
+            .order_by_asc(topic::Column::Position)
+            .all(&self.db)
+            .await?;
+        for row in rows {
+            if let Some(parent) = row.broader_id {
+                out.entry(parent).or_default().push(Topic::from(row));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The ids of the topics with these codes and of every topic below them.
+    pub(crate) async fn topic_subtree_ids(&self, codes: &[String]) -> Result<Vec<i64>> {
+        let all = topic::Entity::find().all(&self.db).await?;
+        let mut ids: Vec<i64> = all
+            .iter()
+            .filter(|t| codes.contains(&t.code))
+            .map(|t| t.id)
+            .collect();
+        let mut frontier = ids.clone();
+        while !frontier.is_empty() {
+            let next: Vec<i64> = all
+                .iter()
+                .filter(|t| {
+                    t.broader_id.is_some_and(|b| frontier.contains(&b)) && !ids.contains(&t.id)
+                })
+                .map(|t| t.id)
+                .collect();
+            ids.extend(&next);
+            frontier = next;
+        }
+        Ok(ids)
+    }
+
+    /// The labels of every flat vocabulary, by vocabulary and position.
+    pub async fn vocabulary_terms(&self) -> Result<Vec<Term>> {
+        let rows = vocabulary_term::Entity::find()
+            .order_by_asc(vocabulary_term::Column::Vocabulary)
+            .order_by_asc(vocabulary_term::Column::Position)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(Term::from).collect())
+    }
+}

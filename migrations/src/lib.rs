@@ -1,0 +1,21 @@
+//! The database schema of Kennisbank as sea-orm migrations, for SQLite and PostgreSQL alike.
+//!
+//! One migration per change; a migration that has landed is never edited. The server runs
+//! them forward on start-up and with `kennisbank migrate`. Depends on nothing of the
+//! project, so the schema's history stands on its own.
+
+pub use sea_orm_migration::prelude::*;
+
+/// The graph: nodes, typed edges and vocabulary labels.
+mod m20261129_000001_create_graph;
+
+/// The list of migrations, in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_create_graph::Migration)]
+    }
+}

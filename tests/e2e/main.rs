@@ -1,0 +1,15 @@
+//! End-to-end tests of Kennisbank: the real server over HTTP, on SQLite and on
+//! PostgreSQL. One binary, shared templates, a fresh database per test.
+
+mod oracle;
+mod postgres;
+mod support;
+
+mod graph;
+mod http;
+mod limits;
+mod listing;
+mod schema;
+mod statements;
+mod storage;
+mod visibility;

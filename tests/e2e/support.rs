@@ -1,0 +1,268 @@
+//! The test harness: a real server on a free port over a real database — a fresh SQLite
+//! file or a fresh PostgreSQL database per test, copied from a template that was
+//! migrated and seeded once per run.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use kb_server::ServerConfig;
+use kb_store::Store;
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use crate::postgres;
+
+/// Tests are silent unless `TEST_LOG` holds a filter (`TEST_LOG=kb_store::sql=trace`).
+fn init_logging() {
+    static INIT: OnceLock<()> = OnceLock::new();
+    INIT.get_or_init(|| {
+        if let Ok(filter) = std::env::var("TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Runs an async set-up on its own runtime in its own thread, so that a template made
+/// once outlives the runtime of the test that first asked for it.
+fn blocking<T: Send + 'static>(f: impl std::future::Future<Output = T> + Send + 'static) -> T {
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(f)
+    })
+    .join()
+    .expect("set-up thread")
+}
+
+/// The SQLite template: migrated, with the taxonomy and the demo data set. It lives in
+/// a folder named after this process; folders of finished runs are removed.
+fn sqlite_template() -> &'static Path {
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let tmp = std::env::temp_dir();
+        if let Ok(entries) = std::fs::read_dir(&tmp) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if let Some(pid) = name.strip_prefix("kb-test-template-")
+                    && !Path::new("/proc").join(pid).exists()
+                {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let dir = tmp.join(format!("kb-test-template-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("template dir");
+        let path = dir.join("template.db");
+        let _ = std::fs::remove_file(&path);
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        blocking(async move {
+            let store = Store::connect(&url).await.expect("connect template");
+            kb_server::prepare(&store, true)
+                .await
+                .expect("prepare template");
+            store.checkpoint().await.expect("checkpoint");
+            store.close().await.expect("close");
+        });
+        path
+    })
+}
+
+/// The PostgreSQL template database, and the server it lives on.
+fn postgres_template() -> Option<&'static (String, String)> {
+    static TEMPLATE: OnceLock<Option<(String, String)>> = OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let server = postgres::server_url()?;
+            let name = unique("kb_template");
+            let (s, n) = (server.clone(), name.clone());
+            blocking(async move {
+                postgres::create_database(&s, &n, None).await;
+                let store = Store::connect(&format!("{s}/{n}"))
+                    .await
+                    .expect("connect template");
+                kb_server::prepare(&store, true)
+                    .await
+                    .expect("prepare template");
+                store.close().await.expect("close");
+            });
+            Some((server, name))
+        })
+        .as_ref()
+}
+
+/// A running server over its own database.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub store: Store,
+    pub db: Db,
+    client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl TestApp {
+    /// A server on `db` with the default configuration; `None` when PostgreSQL is not
+    /// available here (never under CI, where that fails instead).
+    pub async fn spawn(db: Db) -> Option<TestApp> {
+        Self::spawn_with(db, ServerConfig::default()).await
+    }
+
+    pub async fn spawn_with(db: Db, config: ServerConfig) -> Option<TestApp> {
+        init_logging();
+        let (url, dir) = match db {
+            Db::Sqlite => {
+                let template = sqlite_template();
+                let dir = tempfile::Builder::new()
+                    .prefix("kb-test")
+                    .tempdir()
+                    .expect("temp dir");
+                let path = dir.path().join("kb.db");
+                std::fs::copy(template, &path).expect("copy template");
+                (format!("sqlite://{}?mode=rwc", path.display()), Some(dir))
+            }
+            Db::Postgres => {
+                let (server, template) = postgres_template()?;
+                let name = unique("kb_test");
+                postgres::create_database(server, &name, Some(template)).await;
+                (format!("{server}/{name}"), None)
+            }
+        };
+        let store = Store::connect(&url).await.expect("connect");
+        kb_server::prepare(&store, true).await.expect("prepare");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server_store = store.clone();
+        tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            kb_server::serve(listener, server_store, config, shutdown)
+                .await
+                .expect("serve");
+        });
+        Some(TestApp {
+            addr,
+            store,
+            db,
+            client: reqwest::Client::new(),
+            stop: Some(stop),
+            _dir: dir,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// POSTs a query with variables and returns the whole JSON response.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        self.gql_with(query, variables, HeaderMap::new()).await
+    }
+
+    pub async fn gql_with(&self, query: &str, variables: Value, headers: HeaderMap) -> Value {
+        let r = self
+            .client
+            .post(self.url("/graphql"))
+            .headers(headers)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request");
+        r.json().await.expect("JSON response")
+    }
+
+    /// The `data` of a query that must succeed.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let r = self.gql(query, variables).await;
+        assert!(r.get("errors").is_none(), "unexpected errors: {r:#}");
+        r["data"].clone()
+    }
+
+    /// The statements the store executed while running `query`, and its response.
+    pub async fn count_statements(&self, query: &str, variables: Value) -> (u64, Value) {
+        let before = self.store.statement_count();
+        let r = self.gql(query, variables).await;
+        (self.store.statement_count() - before, r)
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+}
+
+/// The first error's `extensions.code`.
+pub fn error_code(response: &Value) -> &str {
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("<none>")
+}
+
+/// A header map with one header.
+pub fn header(name: &'static str, value: &'static str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(name, HeaderValue::from_static(value));
+    h
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::support::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::support::TestApp::spawn($crate::support::Db::Sqlite).await.expect("sqlite");
+                run(app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match $crate::support::TestApp::spawn($crate::support::Db::Postgres).await {
+                    Some(app) => run(app).await,
+                    None => eprintln!("PostgreSQL is not available here: skipped"),
+                }
+            }
+        }
+    };
+}
