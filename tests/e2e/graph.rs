@@ -208,3 +208,27 @@ on_both!(
         assert!(sdl["_service"]["sdl"].as_str().expect("sdl").contains("type Initiative implements Node @key(fields: \"id\")"));
     }
 );
+
+on_both!(
+    async fn themes_and_topics_list_their_events(app) {
+        let demo = oracle::demo();
+        let d = app
+            .data(
+                r#"{ theme(code: "collaboration") { events(first: 50) { totalCount nodes { slug themes { code } } } }
+                     topic(code: "financial_problems") { events(first: 50) { totalCount nodes { slug } } } }"#,
+                json!({}),
+            )
+            .await;
+        let events = d["theme"]["events"]["nodes"].as_array().expect("events");
+        let want = demo.event.iter().filter(|e| e.status == "published" && e.themes.iter().any(|t| t == "collaboration")).count();
+        assert!(want > 0);
+        assert_eq!(events.len(), want);
+        assert_eq!(d["theme"]["events"]["totalCount"], want);
+        for e in events {
+            assert!(e["themes"].as_array().expect("themes").iter().any(|t| t["code"] == "collaboration"));
+            let slug = e["slug"].as_str().expect("slug");
+            assert!(demo.event.iter().any(|x| x.slug == slug && x.status == "published"));
+        }
+        assert!(d["topic"]["events"]["totalCount"].as_u64().expect("n") >= 1);
+    }
+);

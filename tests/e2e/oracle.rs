@@ -50,6 +50,7 @@ pub struct Ev {
     pub slug: String,
     pub title: String,
     pub status: String,
+    pub themes: Vec<String>,
     pub organisers: Vec<String>,
     #[serde(default)]
     pub initiatives: Vec<String>,

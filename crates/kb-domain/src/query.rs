@@ -94,6 +94,18 @@ pub struct Page<T> {
     pub has_next: bool,
 }
 
+impl<T> Page<T> {
+    /// An empty window at the requested position of an empty list.
+    pub fn empty(request: PageRequest) -> Self {
+        Page {
+            items: Vec::new(),
+            offset: request.offset,
+            total: Some(0),
+            has_next: false,
+        }
+    }
+}
+
 impl PageRequest {
     /// Turns Relay arguments (`first`/`after`, `last`/`before`, with cursors already
     /// decoded to offsets) into a window, within `MAX_PAGE_SIZE`.

@@ -111,7 +111,7 @@ pub struct InitiativesOf {
     pub page: PageRequest,
 }
 
-/// A page of the events of a parent (an initiative or an organisation).
+/// A page of the events of a parent (an initiative, organisation, theme or topic).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EventsOf {
     pub parent: Parent,
@@ -363,15 +363,6 @@ fn rebuild(kind: u8, id: i64) -> Parent {
     }
 }
 
-fn empty<T>(page: PageRequest) -> Page<T> {
-    Page {
-        items: Vec::new(),
-        offset: page.offset,
-        total: Some(0),
-        has_next: false,
-    }
-}
-
 impl Loader<InitiativesOf> for Loaders {
     type Value = Page<Initiative>;
     type Error = Arc<async_graphql::Error>;
@@ -405,7 +396,7 @@ impl Loader<InitiativesOf> for Loaders {
             }
             .map_err(fail)?;
             for id in ids {
-                let p = pages.remove(&id).unwrap_or_else(|| empty(page));
+                let p = pages.remove(&id).unwrap_or_else(|| Page::empty(page));
                 out.insert(
                     InitiativesOf {
                         parent: rebuild(kind, id),
@@ -429,6 +420,8 @@ impl Loader<EventsOf> for Loaders {
             (k.page, kind, id)
         }) {
             let mut pages = match kind {
+                0 => self.store.events_of_themes(self.viewer, &ids, page).await,
+                1 => self.store.events_of_topics(self.viewer, &ids, page).await,
                 2 => {
                     self.store
                         .events_of_organisations(self.viewer, &ids, page)
@@ -442,7 +435,7 @@ impl Loader<EventsOf> for Loaders {
             }
             .map_err(fail)?;
             for id in ids {
-                let p = pages.remove(&id).unwrap_or_else(|| empty(page));
+                let p = pages.remove(&id).unwrap_or_else(|| Page::empty(page));
                 out.insert(
                     EventsOf {
                         parent: rebuild(kind, id),

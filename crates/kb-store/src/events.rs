@@ -173,6 +173,38 @@ impl Store {
         .await
     }
 
+    /// A page of the visible events under each theme.
+    pub async fn events_of_themes(
+        &self,
+        viewer: Viewer,
+        ids: &[i64],
+        page: PageRequest,
+    ) -> Result<HashMap<i64, Page<Event>>> {
+        self.event_pages(
+            viewer,
+            edge("event_theme", "theme_id", "event_id"),
+            ids,
+            page,
+        )
+        .await
+    }
+
+    /// A page of the visible events about each topic.
+    pub async fn events_of_topics(
+        &self,
+        viewer: Viewer,
+        ids: &[i64],
+        page: PageRequest,
+    ) -> Result<HashMap<i64, Page<Event>>> {
+        self.event_pages(
+            viewer,
+            edge("event_topic", "topic_id", "event_id"),
+            ids,
+            page,
+        )
+        .await
+    }
+
     async fn event_pages(
         &self,
         viewer: Viewer,

@@ -163,8 +163,22 @@ connection!(
 );
 
 impl EventConnection {
-    pub(crate) fn nested(page: Page<kb_domain::Event>) -> Self {
-        EventConnection { page, count: None }
+    /// A page of the events under a parent, through the request's loader.
+    pub(crate) async fn nested_of(
+        ctx: &async_graphql::Context<'_>,
+        parent: crate::loaders::Parent,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Self> {
+        let page = forward(first, after)?;
+        let p = super::loader(ctx)?
+            .load_one(crate::loaders::EventsOf { parent, page })
+            .await
+            .map_err(crate::error::loader_error)?;
+        Ok(EventConnection {
+            page: p.unwrap_or_else(|| Page::empty(page)),
+            count: None,
+        })
     }
 }
 

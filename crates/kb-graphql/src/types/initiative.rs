@@ -209,20 +209,7 @@ impl Initiative {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<EventConnection> {
-        let page = forward(first, after)?;
-        let p = loader(ctx)?
-            .load_one(EventsOf {
-                parent: Parent::Initiative(self.0.id),
-                page,
-            })
-            .await
-            .map_err(loader_error)?;
-        Ok(EventConnection::nested(p.unwrap_or(Page {
-            items: vec![],
-            offset: page.offset,
-            total: Some(0),
-            has_next: false,
-        })))
+        EventConnection::nested_of(ctx, Parent::Initiative(self.0.id), first, after).await
     }
     /// Initiatives this one builds on.
     async fn builds_on(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Initiative>> {
@@ -345,12 +332,7 @@ impl InitiativeConnection {
             .await
             .map_err(loader_error)?;
         Ok(InitiativeConnection {
-            page: p.unwrap_or(Page {
-                items: vec![],
-                offset: page.offset,
-                total: Some(0),
-                has_next: false,
-            }),
+            page: p.unwrap_or_else(|| Page::empty(page)),
             filter,
         })
     }

@@ -1,8 +1,8 @@
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use kb_domain::{self as domain, GlobalId, InitiativeFilter, NodeKind, Page};
+use kb_domain::{self as domain, GlobalId, InitiativeFilter, NodeKind};
 
-use super::connection::{EventConnection, forward};
+use super::connection::EventConnection;
 use super::initiative::InitiativeConnection;
 use super::vocab::{Language, OrganisationKind, Region};
 use super::{lang_of, loader};
@@ -115,19 +115,6 @@ impl Organisation {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<EventConnection> {
-        let page = forward(first, after)?;
-        let p = loader(ctx)?
-            .load_one(EventsOf {
-                parent: Parent::Organisation(self.0.id),
-                page,
-            })
-            .await
-            .map_err(loader_error)?;
-        Ok(EventConnection::nested(p.unwrap_or(Page {
-            items: vec![],
-            offset: page.offset,
-            total: Some(0),
-            has_next: false,
-        })))
+        EventConnection::nested_of(ctx, Parent::Organisation(self.0.id), first, after).await
     }
 }

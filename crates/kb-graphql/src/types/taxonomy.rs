@@ -1,6 +1,7 @@
 use async_graphql::{Context, ID, Object};
 use kb_domain::{self as domain, GlobalId, InitiativeFilter, NodeKind};
 
+use super::connection::EventConnection;
 use super::initiative::InitiativeConnection;
 use super::vocab::Language;
 use super::{lang_of, loader};
@@ -49,6 +50,17 @@ impl Theme {
         };
         InitiativeConnection::nested(ctx, Parent::Theme(self.0.id), first, after, Some(filter))
             .await
+    }
+
+    /// Events under this theme, most recent first.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<EventConnection> {
+        EventConnection::nested_of(ctx, Parent::Theme(self.0.id), first, after).await
     }
 }
 
@@ -103,5 +115,16 @@ impl Topic {
         after: Option<String>,
     ) -> async_graphql::Result<InitiativeConnection> {
         InitiativeConnection::nested(ctx, Parent::Topic(self.0.id), first, after, None).await
+    }
+
+    /// Events about this topic, most recent first.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<EventConnection> {
+        EventConnection::nested_of(ctx, Parent::Topic(self.0.id), first, after).await
     }
 }
