@@ -337,6 +337,17 @@ impl MigrationTrait for Migration {
         ] {
             m.create_index(i).await?;
         }
+        // The `NEWEST` order (publication date descending, unpublished last, then id),
+        // spelled per database so that the index matches the order exactly.
+        let newest = match m.get_database_backend() {
+            sea_orm_migration::sea_orm::DatabaseBackend::Postgres => {
+                "CREATE INDEX IF NOT EXISTS initiative_newest_idx ON initiative (status, published_at DESC NULLS LAST, id DESC)"
+            }
+            _ => {
+                "CREATE INDEX IF NOT EXISTS initiative_newest_idx ON initiative (status, published_at DESC, id DESC)"
+            }
+        };
+        m.get_connection().execute_unprepared(newest).await?;
         Ok(())
     }
 }

@@ -2,14 +2,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use kb_domain::{Event, EventKind, Page, PageRequest, Region, Theme, Topic, Viewer, Vocabulary};
-use sea_orm::sea_query::{Expr, Order, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::convert::all;
 use crate::entity::{event, event_theme, theme, topic};
-use crate::window::{self, Edge, linked};
+use crate::window::{self, Edge, Sort, linked};
 use crate::{Result, Store, visibility};
 
 /// Which events a list holds: AND across fields, OR within a list.
@@ -34,13 +34,10 @@ fn edge(table: &'static str, parent_col: &'static str, child_col: &'static str) 
 }
 
 /// Soonest first within a window of events.
-fn event_order() -> Vec<(SimpleExpr, Order)> {
+fn event_order() -> Vec<Sort> {
     vec![
-        (
-            Expr::col((event::Entity, event::Column::StartsAt)),
-            Order::Desc,
-        ),
-        (Expr::col((event::Entity, event::Column::Id)), Order::Desc),
+        Sort::desc(Expr::col((event::Entity, event::Column::StartsAt))),
+        Sort::desc(Expr::col((event::Entity, event::Column::Id))),
     ]
 }
 
@@ -245,10 +242,10 @@ impl Store {
             ids,
             Condition::all(),
             None,
-            &[(
-                Expr::col((theme::Entity, theme::Column::Position)),
-                Order::Asc,
-            )],
+            &[Sort::asc(Expr::col((
+                theme::Entity,
+                theme::Column::Position,
+            )))],
             &[],
         )
         .await?;
@@ -266,10 +263,10 @@ impl Store {
             ids,
             Condition::all(),
             None,
-            &[(
-                Expr::col((topic::Entity, topic::Column::Position)),
-                Order::Asc,
-            )],
+            &[Sort::asc(Expr::col((
+                topic::Entity,
+                topic::Column::Position,
+            )))],
             &[],
         )
         .await?;

@@ -4,10 +4,9 @@ use kb_domain::{
     DomainError, EducationLevel, Initiative, InitiativeFilter, InitiativeOrder, InitiativeTerms,
     LinkType, OrganisationRole, Page, PageRequest, TargetGroup, Theme, Topic, Viewer, Vocabulary,
 };
-use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait,
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::convert::{all, code};
@@ -15,31 +14,8 @@ use crate::entity::{
     initiative, initiative_link, initiative_organisation, initiative_term, initiative_theme,
     initiative_topic, organisation, theme, topic,
 };
-use crate::window::{self, Edge, linked};
+use crate::window::{self, Edge, Sort, linked};
 use crate::{Result, Store, visibility};
-
-/// A value of a facet and the number of initiatives that have it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FacetCount<V> {
-    pub value: V,
-    pub count: u64,
-}
-
-/// Counts of a filtered initiative list per value of each vocabulary. A topic's count
-/// includes the initiatives filed under its narrower topics.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InitiativeFacets {
-    pub themes: Vec<FacetCount<Theme>>,
-    pub topics: Vec<FacetCount<Topic>>,
-    pub kinds: Vec<FacetCount<String>>,
-    pub organisation_kinds: Vec<FacetCount<String>>,
-    pub target_groups: Vec<FacetCount<String>>,
-    pub education_levels: Vec<FacetCount<String>>,
-    pub regions: Vec<FacetCount<String>>,
-    pub evidence_levels: Vec<FacetCount<String>>,
-    pub languages: Vec<FacetCount<String>>,
-    pub years: Vec<FacetCount<i32>>,
-}
 
 fn edge(table: &'static str, parent_col: &'static str, child_col: &'static str) -> Edge {
     Edge {
@@ -49,28 +25,23 @@ fn edge(table: &'static str, parent_col: &'static str, child_col: &'static str) 
     }
 }
 
-/// Ordering expressions of initiative lists; ties broken by id.
-fn order(o: InitiativeOrder) -> Vec<(SimpleExpr, Order)> {
+/// Ordering of initiative lists; ties broken by id. `NEWEST` matches the
+/// `initiative_newest_idx` index, so the first pages need no sort.
+fn order(o: InitiativeOrder) -> Vec<Sort> {
     let col = |c: initiative::Column| Expr::col((initiative::Entity, c));
     match o {
         InitiativeOrder::Newest => vec![
-            (
-                Expr::cust("CASE WHEN initiative.published_at IS NULL THEN 1 ELSE 0 END"),
-                Order::Asc,
-            ),
-            (col(initiative::Column::PublishedAt), Order::Desc),
-            (col(initiative::Column::Id), Order::Desc),
+            Sort::desc_nulls_last(col(initiative::Column::PublishedAt)),
+            Sort::desc(col(initiative::Column::Id)),
         ],
         InitiativeOrder::Title => vec![
-            (Expr::cust("LOWER(initiative.title)"), Order::Asc),
-            (col(initiative::Column::Id), Order::Asc),
+            Sort::asc(Expr::cust("LOWER(initiative.title)")),
+            Sort::asc(col(initiative::Column::Id)),
         ],
-        InitiativeOrder::RecentlyUpdated => {
-            vec![
-                (col(initiative::Column::UpdatedAt), Order::Desc),
-                (col(initiative::Column::Id), Order::Desc),
-            ]
-        }
+        InitiativeOrder::RecentlyUpdated => vec![
+            Sort::desc(col(initiative::Column::UpdatedAt)),
+            Sort::desc(col(initiative::Column::Id)),
+        ],
     }
 }
 
@@ -92,7 +63,7 @@ fn codes<V: Vocabulary>(values: &[V]) -> Vec<String> {
 impl Store {
     /// The SQL condition of a filter for this viewer: visibility, the statuses it may
     /// ask for, and every field of the filter. Unknown theme or topic codes are bad input.
-    async fn initiative_condition(
+    pub(crate) async fn initiative_condition(
         &self,
         viewer: Viewer,
         f: &InitiativeFilter,
@@ -261,9 +232,7 @@ impl Store {
     ) -> Result<Page<Initiative>> {
         let cond = self.initiative_condition(viewer, filter).await?;
         let mut q = initiative::Entity::find().filter(cond);
-        for (expr, o) in order(order_by) {
-            q = q.order_by(expr, o);
-        }
+        window::apply(sea_orm::QueryTrait::query(&mut q), &order(order_by));
         let rows = q
             .offset(page.offset)
             .limit(page.limit + 1)
@@ -291,181 +260,6 @@ impl Store {
             .filter(cond)
             .count(&self.db)
             .await?)
-    }
-
-    /// Facet counts of the filtered list.
-    #[tracing::instrument(skip(self))]
-    pub async fn initiative_facets(
-        &self,
-        viewer: Viewer,
-        filter: &InitiativeFilter,
-    ) -> Result<InitiativeFacets> {
-        let cond = self.initiative_condition(viewer, filter).await?;
-        let base: SelectStatement = Query::select()
-            .column((initiative::Entity, initiative::Column::Id))
-            .from(initiative::Entity)
-            .cond_where(cond.clone())
-            .take();
-        let count = || Expr::cust("COUNT(*)");
-
-        let mut facets = InitiativeFacets::default();
-        for (column, target) in [
-            (initiative::Column::Kind, &mut facets.kinds),
-            (initiative::Column::Region, &mut facets.regions),
-            (
-                initiative::Column::EvidenceLevel,
-                &mut facets.evidence_levels,
-            ),
-        ] {
-            let rows: Vec<(Option<String>, i64)> = initiative::Entity::find()
-                .select_only()
-                .column(column)
-                .column_as(count(), "n")
-                .filter(cond.clone())
-                .group_by(column)
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-            *target = counts(rows.into_iter().filter_map(|(v, n)| v.map(|v| (v, n))));
-        }
-        let years: Vec<(Option<i32>, i64)> = initiative::Entity::find()
-            .select_only()
-            .column(initiative::Column::StartYear)
-            .column_as(count(), "n")
-            .filter(cond.clone())
-            .group_by(initiative::Column::StartYear)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        facets.years = years
-            .into_iter()
-            .filter_map(|(y, n)| {
-                y.map(|y| FacetCount {
-                    value: y,
-                    count: n as u64,
-                })
-            })
-            .collect();
-        facets.years.sort_by_key(|f| f.value);
-
-        let terms: Vec<(String, String, i64)> = initiative_term::Entity::find()
-            .select_only()
-            .column(initiative_term::Column::Vocabulary)
-            .column(initiative_term::Column::Code)
-            .column_as(count(), "n")
-            .filter(initiative_term::Column::InitiativeId.in_subquery(base.clone()))
-            .group_by(initiative_term::Column::Vocabulary)
-            .group_by(initiative_term::Column::Code)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let pick = |vocab: &str| {
-            counts(
-                terms
-                    .iter()
-                    .filter(|t| t.0 == vocab)
-                    .map(|t| (t.1.clone(), t.2)),
-            )
-        };
-        facets.target_groups = pick(TargetGroup::NAME);
-        facets.education_levels = pick(EducationLevel::NAME);
-        facets.languages = pick(LANGUAGE);
-
-        let org_kinds: Vec<(String, i64)> = initiative_organisation::Entity::find()
-            .select_only()
-            .join(
-                JoinType::InnerJoin,
-                initiative_organisation::Relation::Organisation.def(),
-            )
-            .column(organisation::Column::Kind)
-            .column_as(
-                Expr::cust("COUNT(DISTINCT initiative_organisation.initiative_id)"),
-                "n",
-            )
-            .filter(initiative_organisation::Column::InitiativeId.in_subquery(base.clone()))
-            .filter(visibility::organisations(viewer))
-            .group_by(organisation::Column::Kind)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        facets.organisation_kinds = counts(org_kinds);
-
-        let theme_counts: Vec<(i64, i64)> = initiative_theme::Entity::find()
-            .select_only()
-            .column(initiative_theme::Column::ThemeId)
-            .column_as(count(), "n")
-            .filter(initiative_theme::Column::InitiativeId.in_subquery(base.clone()))
-            .group_by(initiative_theme::Column::ThemeId)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let themes = self.themes().await?;
-        facets.themes = themes
-            .into_iter()
-            .filter_map(|t| {
-                theme_counts
-                    .iter()
-                    .find(|(id, _)| *id == t.id)
-                    .map(|(_, n)| FacetCount {
-                        value: t,
-                        count: *n as u64,
-                    })
-            })
-            .collect();
-        facets.themes.sort_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then(a.value.position.cmp(&b.value.position))
-        });
-
-        // Topics: a leaf counts its own initiatives; a root also those of its narrower
-        // topics, each initiative once.
-        let direct: Vec<(i64, i64)> = initiative_topic::Entity::find()
-            .select_only()
-            .column(initiative_topic::Column::TopicId)
-            .column_as(count(), "n")
-            .filter(initiative_topic::Column::InitiativeId.in_subquery(base.clone()))
-            .group_by(initiative_topic::Column::TopicId)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let rollup: Vec<(i64, i64)> = initiative_topic::Entity::find()
-            .select_only()
-            .join(JoinType::InnerJoin, initiative_topic::Relation::Topic.def())
-            .column_as(Expr::cust("COALESCE(topic.broader_id, topic.id)"), "root")
-            .column_as(
-                Expr::cust("COUNT(DISTINCT initiative_topic.initiative_id)"),
-                "n",
-            )
-            .filter(initiative_topic::Column::InitiativeId.in_subquery(base))
-            .group_by(Expr::cust("COALESCE(topic.broader_id, topic.id)"))
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let topics = self.topics(false).await?;
-        facets.topics = topics
-            .into_iter()
-            .filter_map(|t| {
-                let source = if t.broader_id.is_none() {
-                    &rollup
-                } else {
-                    &direct
-                };
-                source
-                    .iter()
-                    .find(|(id, _)| *id == t.id)
-                    .map(|(_, n)| FacetCount {
-                        value: t,
-                        count: *n as u64,
-                    })
-            })
-            .collect();
-        facets.topics.sort_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then(a.value.position.cmp(&b.value.position))
-        });
-        Ok(facets)
     }
 
     /// Languages, target groups and education levels of each initiative.
@@ -503,10 +297,10 @@ impl Store {
             ids,
             Condition::all(),
             None,
-            &[(
-                Expr::col((theme::Entity, theme::Column::Position)),
-                Order::Asc,
-            )],
+            &[Sort::asc(Expr::col((
+                theme::Entity,
+                theme::Column::Position,
+            )))],
             &[],
         )
         .await?;
@@ -524,10 +318,10 @@ impl Store {
             ids,
             Condition::all(),
             None,
-            &[(
-                Expr::col((topic::Entity, topic::Column::Position)),
-                Order::Asc,
-            )],
+            &[Sort::asc(Expr::col((
+                topic::Entity,
+                topic::Column::Position,
+            )))],
             &[],
         )
         .await?;
@@ -550,11 +344,8 @@ impl Store {
             visibility::organisations(viewer),
             None,
             &[
-                (
-                    Expr::cust("CASE initiative_organisation.role WHEN 'lead' THEN 0 WHEN 'partner' THEN 1 ELSE 2 END"),
-                    Order::Asc,
-                ),
-                (Expr::col((organisation::Entity, organisation::Column::Name)), Order::Asc),
+                Sort::asc(Expr::cust("CASE initiative_organisation.role WHEN 'lead' THEN 0 WHEN 'partner' THEN 1 ELSE 2 END")),
+                Sort::asc(Expr::col((organisation::Entity, organisation::Column::Name))),
             ],
             &["role"],
         )
@@ -587,7 +378,7 @@ impl Store {
             ids,
             visibility::initiatives(viewer),
             Some(initiative_link::Column::LinkType.eq(link_type.code())),
-            &[(Expr::cust("LOWER(initiative.title)"), Order::Asc)],
+            &[Sort::asc(Expr::cust("LOWER(initiative.title)"))],
             &["note"],
         )
         .await?;
@@ -702,15 +493,3 @@ impl Store {
 
 /// The store's name of the language "vocabulary" (ISO 639-1 codes).
 pub(crate) const LANGUAGE: &str = "language";
-
-fn counts(rows: impl IntoIterator<Item = (String, i64)>) -> Vec<FacetCount<String>> {
-    let mut v: Vec<FacetCount<String>> = rows
-        .into_iter()
-        .map(|(value, n)| FacetCount {
-            value,
-            count: n as u64,
-        })
-        .collect();
-    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    v
-}

@@ -14,7 +14,9 @@ mod convert;
 mod entity;
 /// Events: lookups, lists and their edges.
 pub mod events;
-/// Initiatives: lookups, filtered lists, counts, facets and links.
+/// Facet counts of filtered initiative lists.
+mod facets;
+/// Initiatives: lookups, filtered lists, counts and links.
 mod initiatives;
 /// Organisations: lookups, lists and their edges.
 pub mod organisations;
@@ -31,7 +33,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use connect::Backend;
-pub use initiatives::{FacetCount, InitiativeFacets};
+pub use facets::{FacetCount, InitiativeFacets};
 pub use kb_domain::Viewer;
 use kb_migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;

@@ -10,7 +10,7 @@ use sea_orm::{
 
 use crate::convert::all;
 use crate::entity::organisation;
-use crate::window::{Edge, linked};
+use crate::window::{Edge, Sort, linked};
 use crate::{Result, Store, visibility};
 
 /// Which organisations a list holds: AND across fields, OR within a list.
@@ -168,10 +168,10 @@ impl Store {
             ids,
             visibility::organisations(viewer),
             None,
-            &[(
-                Expr::col((organisation::Entity, organisation::Column::Name)),
-                Order::Asc,
-            )],
+            &[Sort::asc(Expr::col((
+                organisation::Entity,
+                organisation::Column::Name,
+            )))],
             &[],
         )
         .await?;

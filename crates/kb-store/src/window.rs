@@ -7,11 +7,56 @@ use std::collections::HashMap;
 
 use kb_domain::{Page, PageRequest};
 use sea_orm::sea_query::{
-    Alias, Asterisk, Expr, ExprTrait, Order, Query, SimpleExpr, WindowStatement,
+    Alias, Expr, ExprTrait, NullOrdering, Order, OrderedStatement, Query, SimpleExpr,
+    WindowStatement,
 };
 use sea_orm::{Condition, ConnectionTrait, EntityTrait, FromQueryResult, Iterable};
 
 use crate::Result;
+
+/// One term of an ordering.
+#[derive(Debug, Clone)]
+pub(crate) struct Sort {
+    pub expr: Expr,
+    pub order: Order,
+    /// `NULLS LAST`, so both databases agree where rows without a value go.
+    pub nulls_last: bool,
+}
+
+impl Sort {
+    pub fn asc(expr: Expr) -> Self {
+        Sort {
+            expr,
+            order: Order::Asc,
+            nulls_last: false,
+        }
+    }
+    pub fn desc(expr: Expr) -> Self {
+        Sort {
+            expr,
+            order: Order::Desc,
+            nulls_last: false,
+        }
+    }
+    pub fn desc_nulls_last(expr: Expr) -> Self {
+        Sort {
+            expr,
+            order: Order::Desc,
+            nulls_last: true,
+        }
+    }
+}
+
+/// Adds an ordering to a statement (or a window).
+pub(crate) fn apply<S: OrderedStatement>(stmt: &mut S, sorts: &[Sort]) {
+    for s in sorts {
+        if s.nulls_last {
+            stmt.order_by_expr_with_nulls(s.expr.clone(), s.order.clone(), NullOrdering::Last);
+        } else {
+            stmt.order_by_expr(s.expr.clone(), s.order.clone());
+        }
+    }
+}
 
 /// The edge table that links a parent to the rows of a window.
 #[derive(Debug, Clone, Copy)]
@@ -21,13 +66,14 @@ pub(crate) struct Edge {
     pub child_col: &'static str,
 }
 
-/// Pages of `E` rows per parent, in `order`, with each parent's total.
+/// Pages of `E` rows per parent, in `order`, with each parent's total. The window is
+/// computed over ids only (narrow rows sort fast); the page's rows are joined back.
 pub(crate) async fn pages<E, C>(
     db: &C,
     edge: Edge,
     parents: &[i64],
     visible: Condition,
-    order: &[(SimpleExpr, Order)],
+    order: &[Sort],
     page: PageRequest,
 ) -> Result<HashMap<i64, Page<E::Model>>>
 where
@@ -41,20 +87,14 @@ where
     }
     let link = Alias::new(edge.table);
     let entity = E::default();
+    let parent_col = || Expr::col((link.clone(), Alias::new(edge.parent_col)));
     let mut rank = WindowStatement::partition_by((link.clone(), Alias::new(edge.parent_col)));
-    for (expr, o) in order {
-        rank.order_by_expr(expr.clone(), o.clone());
-    }
+    apply(&mut rank, order);
     let total = WindowStatement::partition_by((link.clone(), Alias::new(edge.parent_col)));
     let mut inner = Query::select();
-    for col in E::Column::iter() {
-        inner.column((entity, col));
-    }
     inner
-        .expr_as(
-            Expr::col((link.clone(), Alias::new(edge.parent_col))),
-            Alias::new("kb_parent"),
-        )
+        .expr_as(parent_col(), Alias::new("kb_parent"))
+        .expr_as(Expr::col((entity, Alias::new("id"))), Alias::new("kb_id"))
         .expr_window_as(Expr::cust("ROW_NUMBER()"), rank, Alias::new("kb_rn"))
         .expr_window_as(Expr::cust("COUNT(*)"), total, Alias::new("kb_total"))
         .from(entity)
@@ -63,19 +103,28 @@ where
             Expr::col((link.clone(), Alias::new(edge.child_col)))
                 .equals((entity, Alias::new("id"))),
         )
-        .and_where(Expr::col((link, Alias::new(edge.parent_col))).is_in(parents.iter().copied()))
+        .and_where(parent_col().is_in(parents.iter().copied()))
         .cond_where(visible);
     // One row more than asked tells whether a next page exists; at least one row per
     // parent is read so the total is known even for `first: 0`.
     let upto = page.offset + Ord::max(page.limit, 1) + 1;
-    let outer = Query::select()
-        .column(Asterisk)
-        .from_subquery(inner, Alias::new("w"))
-        .and_where(Expr::col(Alias::new("kb_rn")).gt(page.offset as i64))
-        .and_where(Expr::col(Alias::new("kb_rn")).lte(upto as i64))
-        .order_by(Alias::new("kb_parent"), Order::Asc)
-        .order_by(Alias::new("kb_rn"), Order::Asc)
-        .take();
+    let w = Alias::new("w");
+    let mut outer = Query::select();
+    for col in E::Column::iter() {
+        outer.column((entity, col));
+    }
+    outer
+        .column((w.clone(), Alias::new("kb_parent")))
+        .column((w.clone(), Alias::new("kb_total")))
+        .from_subquery(inner, w.clone())
+        .inner_join(
+            entity,
+            Expr::col((entity, Alias::new("id"))).equals((w.clone(), Alias::new("kb_id"))),
+        )
+        .and_where(Expr::col((w.clone(), Alias::new("kb_rn"))).gt(page.offset as i64))
+        .and_where(Expr::col((w.clone(), Alias::new("kb_rn"))).lte(upto as i64))
+        .order_by((w.clone(), Alias::new("kb_parent")), Order::Asc)
+        .order_by((w, Alias::new("kb_rn")), Order::Asc);
     let rows = db.query_all(&outer).await?;
     for row in rows {
         let parent: i64 = row.try_get("", "kb_parent")?;
@@ -112,7 +161,7 @@ pub(crate) async fn linked<E, C>(
     parents: &[i64],
     visible: Condition,
     edge_filter: Option<SimpleExpr>,
-    order: &[(SimpleExpr, Order)],
+    order: &[Sort],
     edge_cols: &[&'static str],
 ) -> Result<Vec<Linked<E::Model>>>
 where
@@ -152,9 +201,7 @@ where
     if let Some(f) = edge_filter {
         q.and_where(f);
     }
-    for (expr, o) in order {
-        q.order_by_expr(expr.clone(), o.clone());
-    }
+    apply(&mut q, order);
     q.order_by((entity, Alias::new("id")), Order::Asc);
     let rows = db.query_all(&q).await?;
     let mut out = Vec::with_capacity(rows.len());
