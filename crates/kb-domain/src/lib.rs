@@ -14,17 +14,23 @@ pub mod lang;
 pub mod model;
 /// Filters, orderings and pages of list queries.
 pub mod query;
+/// Cleaning of rich text (Markdown or HTML) against an allow-list, so stored text is safe to show.
+pub mod sanitise;
 /// Slugs made from titles, with diacritics folded.
 pub mod slug;
+/// Validators of input fields: each returns the cleaned value or a `BAD_USER_INPUT` error.
+pub mod validate;
 /// Who is reading, and what they may see.
 pub mod viewer;
 /// Controlled vocabularies (the flat ones of the taxonomy) as enums.
 pub mod vocab;
+/// The moderation workflow: which role may move an item from which status.
+pub mod workflow;
 
 pub use error::{DomainError, ErrorCode};
 pub use id::{GlobalId, NodeKind};
 pub use lang::Language;
 pub use model::*;
 pub use query::*;
-pub use viewer::Viewer;
+pub use viewer::{Role, Viewer};
 pub use vocab::*;

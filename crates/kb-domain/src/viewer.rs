@@ -1,5 +1,35 @@
 use crate::vocab::Status;
 
+/// The role an API key is scoped to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Read-only access for partner tools, with its own limits.
+    Partner,
+    /// Staff of one organisation: drafts and submits that organisation's work.
+    Contributor,
+    /// The network's editors: moderate everything, curate the taxonomy.
+    Editor,
+    /// Editors who also manage API keys.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Partner, Role::Contributor, Role::Editor, Role::Admin];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Partner => "partner",
+            Role::Contributor => "contributor",
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
 /// Who is reading. Every read of the store takes one; visibility is decided here and
 /// applied by the store, never by resolvers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -18,6 +48,17 @@ pub enum Viewer {
 }
 
 impl Viewer {
+    /// The role of the viewer's key; `None` for anonymous readers.
+    pub fn role(self) -> Option<Role> {
+        match self {
+            Viewer::Anonymous => None,
+            Viewer::Partner => Some(Role::Partner),
+            Viewer::Contributor { .. } => Some(Role::Contributor),
+            Viewer::Editor => Some(Role::Editor),
+            Viewer::Admin => Some(Role::Admin),
+        }
+    }
+
     /// Whether this viewer sees every status of every object.
     pub fn sees_everything(self) -> bool {
         matches!(self, Viewer::Editor | Viewer::Admin)
