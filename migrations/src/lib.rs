@@ -8,6 +8,8 @@ pub use sea_orm_migration::prelude::*;
 
 /// The graph: nodes, typed edges and vocabulary labels.
 mod m20261129_000001_create_graph;
+/// API keys, revisions and the change log.
+mod m20261129_000002_contributions;
 
 /// The list of migrations, in order.
 #[derive(Debug)]
@@ -16,6 +18,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_create_graph::Migration)]
+        vec![
+            Box::new(m20261129_000001_create_graph::Migration),
+            Box::new(m20261129_000002_contributions::Migration),
+        ]
     }
 }

@@ -7,6 +7,7 @@ mod support;
 
 mod graph;
 mod http;
+mod keys;
 mod limits;
 mod listing;
 mod schema;

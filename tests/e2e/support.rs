@@ -118,6 +118,8 @@ fn postgres_template() -> Option<&'static (String, String)> {
 /// A running server over its own database.
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// The database URL the server runs on.
+    pub database_url: String,
     pub store: Store,
     pub db: Db,
     client: reqwest::Client,
@@ -178,6 +180,7 @@ impl TestApp {
         });
         Some(TestApp {
             addr,
+            database_url: url,
             store,
             db,
             client: reqwest::Client::new(),
@@ -193,6 +196,16 @@ impl TestApp {
     /// POSTs a query with variables and returns the whole JSON response.
     pub async fn gql(&self, query: &str, variables: Value) -> Value {
         self.gql_with(query, variables, HeaderMap::new()).await
+    }
+
+    /// POSTs a query with an API key.
+    pub async fn gql_as(&self, key: &str, query: &str, variables: Value) -> Value {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "authorization",
+            HeaderValue::from_str(&format!("Bearer {key}")).expect("header"),
+        );
+        self.gql_with(query, variables, h).await
     }
 
     pub async fn gql_with(&self, query: &str, variables: Value, headers: HeaderMap) -> Value {

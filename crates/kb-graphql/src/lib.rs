@@ -37,9 +37,11 @@ pub use query::Query;
 pub type KbSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
 /// Who is asking and in which language, decided by the server per request.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RequestContext {
     pub viewer: Viewer,
+    /// The API key the request came with, if any.
+    pub key: Option<kb_store::ApiKey>,
     /// From `Accept-Language`, then Dutch; a field's `lang` argument overrides it.
     pub lang: Language,
 }
@@ -68,8 +70,10 @@ pub async fn execute(
     batch: BatchRequest,
 ) -> BatchResponse {
     let (loader, gate) = batching::request_loader(Loaders::new(store.clone(), ctx.viewer));
+    let ctx = Arc::new(ctx);
     let loader = Arc::new(loader);
-    let with_data = |r: async_graphql::Request| r.data(ctx).data(DataLoaderRef(loader.clone()));
+    let with_data =
+        |r: async_graphql::Request| r.data(ctx.clone()).data(DataLoaderRef(loader.clone()));
     let batch = match batch {
         BatchRequest::Single(r) => BatchRequest::Single(with_data(r)),
         BatchRequest::Batch(list) => BatchRequest::Batch(list.into_iter().map(with_data).collect()),

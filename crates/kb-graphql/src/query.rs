@@ -105,6 +105,39 @@ pub struct EventFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
+/// The holder of an API key.
+#[derive(Debug, Clone)]
+pub struct Me(kb_store::ApiKey);
+
+#[Object(name = "Viewer")]
+impl Me {
+    /// The key's name, given when it was created.
+    async fn key_name(&self) -> &str {
+        &self.0.name
+    }
+    /// The first characters of the key.
+    async fn key_prefix(&self) -> &str {
+        &self.0.prefix
+    }
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+    /// The organisation a contributor key belongs to.
+    async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
+        let Some(id) = self.0.organisation_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(OrganisationId(id))
+            .await
+            .map_err(loader_error)?
+            .map(Organisation))
+    }
+    async fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.0.expires_at
+    }
+}
+
 /// Exactly one of two lookup arguments.
 fn one_of<'a>(
     id: &'a Option<ID>,
@@ -385,6 +418,11 @@ impl Query {
             page,
             count: Some(EventCount(filter)),
         })
+    }
+
+    /// Who the request's API key belongs to, and its role; null without a key.
+    async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Me>> {
+        Ok(crate::types::request(ctx)?.key.clone().map(Me))
     }
 
     /// Every flat controlled vocabulary with its Dutch and English labels.

@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use kb_domain::{ErrorCode, Language, Viewer};
 use kb_graphql::{KbSchema, RequestContext, build_schema};
-use kb_store::Store;
+use kb_store::{Store, StoreError};
 use serde_json::json;
 use tower_http::cors::CorsLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -65,22 +65,52 @@ fn error_response(status: StatusCode, code: ErrorCode, message: &str) -> Respons
     r
 }
 
-/// Who is asking, and in which language. Keys arrive with the contributions work; until
-/// then any credentials are unknown, and an unknown key is refused, never treated as
-/// anonymous.
-fn request_context(headers: &HeaderMap) -> Result<RequestContext, ErrorCode> {
-    if headers.contains_key(header::AUTHORIZATION) {
-        return Err(ErrorCode::Unauthenticated);
-    }
+/// Who is asking, and in which language. A request without credentials is anonymous;
+/// one with an unknown, revoked or expired key is refused, never treated as anonymous.
+async fn request_context(
+    store: &Store,
+    headers: &HeaderMap,
+) -> Result<RequestContext, Box<Response>> {
     let lang = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(Language::from_accept_language)
         .unwrap_or_default();
-    Ok(RequestContext {
-        viewer: Viewer::Anonymous,
-        lang,
-    })
+    let Some(auth) = headers.get(header::AUTHORIZATION) else {
+        return Ok(RequestContext {
+            viewer: Viewer::Anonymous,
+            key: None,
+            lang,
+        });
+    };
+    let unauthenticated = |m: &str| {
+        Box::new(error_response(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthenticated,
+            m,
+        ))
+    };
+    let secret = auth
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer ").map(str::trim))
+        .ok_or_else(|| unauthenticated("use `Authorization: Bearer <API key>`"))?;
+    match store.authenticate(secret).await {
+        Ok(key) => Ok(RequestContext {
+            viewer: key.viewer(),
+            key: Some(key),
+            lang,
+        }),
+        Err(StoreError::Domain(e)) => Err(unauthenticated(&e.message)),
+        Err(e) => {
+            tracing::error!(error = %e, "authentication failed");
+            Err(Box::new(error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal,
+                "internal error",
+            )))
+        }
+    }
 }
 
 fn wants_graphql_response(headers: &HeaderMap) -> bool {
@@ -94,9 +124,9 @@ fn wants_graphql_response(headers: &HeaderMap) -> bool {
 /// `application/graphql-response+json` a request that fails before execution gets 400;
 /// with `application/json` every GraphQL result is 200.
 async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> Response {
-    let ctx = match request_context(headers) {
+    let ctx = match request_context(&state.store, headers).await {
         Ok(c) => c,
-        Err(code) => return error_response(StatusCode::UNAUTHORIZED, code, "unknown API key"),
+        Err(r) => return *r,
     };
     if let BatchRequest::Batch(list) = &batch
         && list.len() > state.max_batch

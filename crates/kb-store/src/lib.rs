@@ -18,6 +18,8 @@ pub mod events;
 mod facets;
 /// Initiatives: lookups, filtered lists, counts and links.
 mod initiatives;
+/// API keys: creation, listing, revocation, authentication.
+mod keys;
 /// Organisations: lookups, lists and their edges.
 pub mod organisations;
 /// Loading the taxonomy, the demo data set and synthetic data.
@@ -36,6 +38,7 @@ pub use connect::Backend;
 pub use facets::{FacetCount, InitiativeFacets};
 pub use kb_domain::Viewer;
 use kb_migration::{Migrator, MigratorTrait};
+pub use keys::{ApiKey, NewKey};
 use sea_orm::DatabaseConnection;
 
 /// What can go wrong in the store.

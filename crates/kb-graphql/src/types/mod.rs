@@ -33,9 +33,9 @@ pub enum Node {
 }
 
 /// The request's context; a missing one is a wiring fault, reported as INTERNAL.
-pub(crate) fn request(ctx: &Context<'_>) -> async_graphql::Result<RequestContext> {
-    ctx.data::<RequestContext>()
-        .copied()
+pub(crate) fn request<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a RequestContext> {
+    ctx.data::<std::sync::Arc<RequestContext>>()
+        .map(|r| r.as_ref())
         .map_err(|_| coded(ErrorCode::Internal, "internal error", None))
 }
 
@@ -58,10 +58,7 @@ pub(crate) fn loader<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DataLoa
 pub(crate) fn lang_of(ctx: &Context<'_>, lang: Option<vocab::Language>) -> DomainLanguage {
     match lang {
         Some(l) => l.into(),
-        None => ctx
-            .data::<RequestContext>()
-            .map(|r| r.lang)
-            .unwrap_or_default(),
+        None => request(ctx).map(|r| r.lang).unwrap_or_default(),
     }
 }
 

@@ -96,6 +96,10 @@ mirror!(
     LinkType => LinkType { BuildsOn, InspiredBy, RelatedTo }
 );
 mirror!(
+    /// The role an API key is scoped to.
+    Role => Role { Partner, Contributor, Editor, Admin }
+);
+mirror!(
     /// The languages of labels and descriptions.
     Language => Language { Nl, En }
 );

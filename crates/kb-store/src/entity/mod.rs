@@ -1,6 +1,7 @@
 //! sea-orm entities: one file per table, rows only. They never leave this crate; the
 //! repositories turn them into domain types.
 
+pub mod api_key;
 pub mod event;
 pub mod event_initiative;
 pub mod event_organisation;

@@ -1,0 +1,125 @@
+//! Load benchmark of the standard read operations against a running server.
+//!
+//! `cargo run --release -p kb-server --example bench -- URL [REQUESTS] [CONCURRENCY]`
+//! prints, per operation, latency percentiles and throughput as a Markdown table row.
+//! Only talks to the URL given (a local server); stops after REQUESTS per operation.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const PAGE: &str = r#"query($slug: String!) { initiative(slug: $slug) { title summary body kind languages
+  themes { code label } topics { code label broader { label } }
+  organisations { role organisation { name kind region } }
+  events(first: 5) { nodes { title startsAt } }
+  buildsOn { slug title } builtOnBy { slug title } relatedTo { slug title } } }"#;
+const LISTING: &str = r#"{ initiatives(first: 20) { totalCount nodes { title summary themes { code } topics { code }
+  organisations { role organisation { name kind } } } pageInfo { endCursor hasNextPage } } }"#;
+const FILTERED: &str = r#"{ initiatives(first: 20, filter: { topics: ["special_circumstances"], themes: ["support"] }) {
+  totalCount nodes { title } } }"#;
+const FACETS: &str = r#"{ initiatives(first: 1, filter: { themes: ["prevention"] }) { facets { themes { value { code } count }
+  topics { value { code } count } kinds { value count } organisationKinds { value count } regions { value count } years { value count } } } }"#;
+const THEMES: &str =
+    r#"{ themes { code label initiatives(first: 5) { totalCount nodes { title } } } }"#;
+const NODE: &str =
+    r#"query($id: ID!) { node(id: $id) { id ... on Initiative { title themes { code } } } }"#;
+
+async fn post(client: &reqwest::Client, url: &str, query: &str, variables: Value) -> Duration {
+    let started = Instant::now();
+    let r = client
+        .post(url)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await;
+    match r {
+        Ok(r) => {
+            let body: Value = r.json().await.unwrap_or(Value::Null);
+            if body.get("errors").is_some() || body.get("data").is_none() {
+                eprintln!("error response: {body}");
+            }
+        }
+        Err(e) => eprintln!("request failed: {e}"),
+    }
+    started.elapsed()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let url = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| "http://127.0.0.1:8080/graphql".into());
+    let requests: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(200);
+    let concurrency: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(4);
+    let client = reqwest::Client::new();
+    let seed: Value = client
+        .post(&url)
+        .json(&json!({ "query": "{ initiatives(first: 100) { nodes { id slug } } }" }))
+        .send()
+        .await
+        .expect("server reachable")
+        .json()
+        .await
+        .expect("JSON");
+    let nodes = seed["data"]["initiatives"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!nodes.is_empty(), "the server has no initiatives");
+
+    println!("| operation | requests | concurrency | p50 ms | p95 ms | p99 ms | max ms | req/s |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let ops: [(&str, &str, bool); 6] = [
+        ("initiative page", PAGE, true),
+        ("listing, 20 with relations", LISTING, false),
+        ("filtered listing", FILTERED, false),
+        ("facets of a theme", FACETS, false),
+        ("themes with 5 initiatives each", THEMES, false),
+        ("node by id", NODE, true),
+    ];
+    for (name, query, per_node) in ops {
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for worker in 0..concurrency {
+            let (client, url, nodes) = (client.clone(), url.clone(), nodes.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut times = Vec::new();
+                let mut i = worker;
+                while i < requests {
+                    let n = &nodes[i % nodes.len()];
+                    let vars = if !per_node {
+                        json!({})
+                    } else if query == NODE {
+                        json!({ "id": n["id"] })
+                    } else {
+                        json!({ "slug": n["slug"] })
+                    };
+                    times.push(post(&client, &url, query, vars).await);
+                    i += concurrency;
+                }
+                times
+            }));
+        }
+        let mut times = Vec::new();
+        for t in tasks {
+            times.extend(t.await.expect("worker"));
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        times.sort();
+        println!(
+            "| {name} | {} | {concurrency} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} |",
+            times.len(),
+            percentile(&times, 0.50),
+            percentile(&times, 0.95),
+            percentile(&times, 0.99),
+            percentile(&times, 1.0),
+            times.len() as f64 / elapsed
+        );
+    }
+}
