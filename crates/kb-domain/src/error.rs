@@ -79,6 +79,8 @@ pub struct DomainError {
     pub message: String,
     /// The input field at fault, for `BAD_USER_INPUT`.
     pub field: Option<String>,
+    /// The version the object has now, for `CONFLICT`.
+    pub current_version: Option<i32>,
 }
 
 impl DomainError {
@@ -87,6 +89,7 @@ impl DomainError {
             code,
             message: message.into(),
             field: None,
+            current_version: None,
         }
     }
 
@@ -96,11 +99,24 @@ impl DomainError {
             code: ErrorCode::BadUserInput,
             message: message.into(),
             field: Some(field.into()),
+            current_version: None,
         }
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::new(ErrorCode::NotFound, format!("{} not found", what.into()))
+    }
+
+    /// The object changed since the client read it.
+    pub fn conflict(current_version: i32) -> Self {
+        Self {
+            code: ErrorCode::Conflict,
+            message: format!(
+                "the object was changed meanwhile; its current version is {current_version}"
+            ),
+            field: Some("expectedVersion".into()),
+            current_version: Some(current_version),
+        }
     }
 
     pub fn limit(message: impl Into<String>) -> Self {

@@ -8,6 +8,8 @@
 pub mod error;
 /// Opaque global ids of graph nodes (Relay `Node.id`).
 pub mod id;
+/// Inputs of mutations, validated into clean fields.
+pub mod input;
 /// Localised text and the two languages of the knowledge bank.
 pub mod lang;
 /// The nodes of the graph: initiatives, themes, topics, organisations, events.

@@ -1,0 +1,374 @@
+//! Inputs of initiative mutations: a patch of optional fields, validated field by field
+//! into the complete, clean state that is stored.
+
+use crate::error::DomainError;
+use crate::validate;
+use crate::vocab::*;
+
+/// What a client sends to create or change an initiative. `None` leaves a field as it
+/// is; an empty string clears an optional text (website, contact, body).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InitiativeInput {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub kind: Option<InitiativeKind>,
+    pub format: Option<Format>,
+    pub cost: Option<Cost>,
+    pub prevention_level: Option<PreventionLevel>,
+    pub evidence_level: Option<EvidenceLevel>,
+    pub region: Option<Region>,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    pub website: Option<String>,
+    pub contact_email: Option<String>,
+    pub languages: Option<Vec<String>>,
+    pub target_groups: Option<Vec<TargetGroup>>,
+    pub education_levels: Option<Vec<EducationLevel>>,
+    /// Theme codes.
+    pub themes: Option<Vec<String>>,
+    /// Topic codes.
+    pub topics: Option<Vec<String>>,
+    /// Organisation row ids with their roles; exactly one LEAD.
+    pub organisations: Option<Vec<(i64, OrganisationRole)>>,
+}
+
+/// The complete, validated content of an initiative (everything but its status).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InitiativeFields {
+    pub title: String,
+    pub summary: String,
+    pub body: Option<String>,
+    pub kind: Option<InitiativeKind>,
+    pub format: Option<Format>,
+    pub cost: Option<Cost>,
+    pub prevention_level: Option<PreventionLevel>,
+    pub evidence_level: Option<EvidenceLevel>,
+    pub region: Option<Region>,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    pub website: Option<String>,
+    pub contact_email: Option<String>,
+    pub languages: Vec<String>,
+    pub target_groups: Vec<TargetGroup>,
+    pub education_levels: Vec<EducationLevel>,
+    pub themes: Vec<String>,
+    pub topics: Vec<String>,
+    pub organisations: Vec<(i64, OrganisationRole)>,
+}
+
+fn optional_text(
+    field: &str,
+    s: String,
+    check: fn(&str, &str) -> Result<String, DomainError>,
+) -> Result<Option<String>, DomainError> {
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        check(field, &s).map(Some)
+    }
+}
+
+fn dedup<T: Ord>(mut v: Vec<T>) -> Vec<T> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+impl InitiativeFields {
+    /// The fields of a new initiative: a title, a kind and a lead organisation are
+    /// required from the start.
+    pub fn create(input: InitiativeInput) -> Result<Self, DomainError> {
+        if input.title.is_none() {
+            return Err(DomainError::bad_input(
+                "input.title",
+                "a new initiative needs a title",
+            ));
+        }
+        if input.kind.is_none() {
+            return Err(DomainError::bad_input(
+                "input.kind",
+                "a new initiative needs a kind",
+            ));
+        }
+        if input.organisations.as_ref().is_none_or(|o| o.is_empty()) {
+            return Err(DomainError::bad_input(
+                "input.organisations",
+                "a new initiative needs its lead organisation",
+            ));
+        }
+        let mut f = InitiativeFields::default();
+        f.apply(input)?;
+        Ok(f)
+    }
+
+    /// Applies a patch, validating every field it sets; on error nothing is applied.
+    pub fn apply(&mut self, input: InitiativeInput) -> Result<(), DomainError> {
+        let mut next = self.clone();
+        if let Some(t) = input.title {
+            next.title = validate::title("input.title", &t)?;
+        }
+        if let Some(s) = input.summary {
+            next.summary = if s.trim().is_empty() {
+                String::new()
+            } else {
+                validate::summary("input.summary", &s)?
+            };
+        }
+        if let Some(b) = input.body {
+            let b = validate::body("input.body", &b)?;
+            next.body = (!b.is_empty()).then_some(b);
+        }
+        if let Some(k) = input.kind {
+            next.kind = Some(k);
+        }
+        next.format = input.format.or(next.format);
+        next.cost = input.cost.or(next.cost);
+        next.prevention_level = input.prevention_level.or(next.prevention_level);
+        next.evidence_level = input.evidence_level.or(next.evidence_level);
+        next.region = input.region.or(next.region);
+        if let Some(y) = input.start_year {
+            next.start_year = Some(y);
+        }
+        if let Some(y) = input.end_year {
+            next.end_year = Some(y);
+        }
+        validate::year_range(
+            "input.startYear",
+            next.start_year,
+            "input.endYear",
+            next.end_year,
+        )?;
+        if let Some(w) = input.website {
+            next.website = optional_text("input.website", w, validate::url)?;
+        }
+        if let Some(e) = input.contact_email {
+            next.contact_email = optional_text("input.contactEmail", e, validate::email)?;
+        }
+        if let Some(l) = input.languages {
+            next.languages = validate::languages("input.languages", &l)?;
+        }
+        if let Some(t) = input.target_groups {
+            next.target_groups = dedup(t);
+        }
+        if let Some(e) = input.education_levels {
+            next.education_levels = dedup(e);
+        }
+        if let Some(t) = input.themes {
+            next.themes = dedup(t);
+        }
+        if let Some(t) = input.topics {
+            next.topics = dedup(t);
+        }
+        if let Some(o) = input.organisations {
+            let mut seen = std::collections::HashSet::new();
+            if o.iter().any(|(id, _)| !seen.insert(*id)) {
+                return Err(DomainError::bad_input(
+                    "input.organisations",
+                    "an organisation is listed twice",
+                ));
+            }
+            let leads = o
+                .iter()
+                .filter(|(_, r)| *r == OrganisationRole::Lead)
+                .count();
+            if leads != 1 {
+                return Err(DomainError::bad_input(
+                    "input.organisations",
+                    format!("exactly one organisation must be LEAD, got {leads}"),
+                ));
+            }
+            if o.len() > 20 {
+                return Err(DomainError::bad_input(
+                    "input.organisations",
+                    "at most 20 organisations",
+                ));
+            }
+            next.organisations = o;
+        }
+        for (field, n, max) in [
+            ("input.themes", next.themes.len(), 8),
+            ("input.topics", next.topics.len(), 10),
+            ("input.targetGroups", next.target_groups.len(), 8),
+            ("input.educationLevels", next.education_levels.len(), 7),
+        ] {
+            if n > max {
+                return Err(DomainError::bad_input(
+                    field,
+                    format!("at most {max} values, got {n}"),
+                ));
+            }
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// The lead organisation: the owner whose contributors may act on the initiative.
+    pub fn lead(&self) -> Option<i64> {
+        self.organisations
+            .iter()
+            .find(|(_, r)| *r == OrganisationRole::Lead)
+            .map(|(id, _)| *id)
+    }
+
+    /// What an initiative needs before it can be submitted: a summary, at least one
+    /// theme, topic and organisation, and a kind.
+    pub fn check_complete(&self) -> Result<(), DomainError> {
+        if self.summary.trim().is_empty() {
+            return Err(DomainError::bad_input(
+                "input.summary",
+                "a summary is required to submit",
+            ));
+        }
+        if self.themes.is_empty() {
+            return Err(DomainError::bad_input(
+                "input.themes",
+                "at least one theme is required to submit",
+            ));
+        }
+        if self.topics.is_empty() {
+            return Err(DomainError::bad_input(
+                "input.topics",
+                "at least one topic is required to submit",
+            ));
+        }
+        if self.organisations.is_empty() {
+            return Err(DomainError::bad_input(
+                "input.organisations",
+                "at least one organisation is required to submit",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new_input() -> InitiativeInput {
+        InitiativeInput {
+            title: Some("  Buddy  programma  ".into()),
+            kind: Some(InitiativeKind::EducationPractice),
+            organisations: Some(vec![(3, OrganisationRole::Lead)]),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_new_initiative_needs_title_kind_and_lead() {
+        let f = InitiativeFields::create(new_input()).expect("valid");
+        assert_eq!(f.title, "Buddy programma");
+        assert_eq!(f.lead(), Some(3));
+        for (field, input) in [
+            (
+                "input.title",
+                InitiativeInput {
+                    title: None,
+                    ..new_input()
+                },
+            ),
+            (
+                "input.kind",
+                InitiativeInput {
+                    kind: None,
+                    ..new_input()
+                },
+            ),
+            (
+                "input.organisations",
+                InitiativeInput {
+                    organisations: Some(vec![]),
+                    ..new_input()
+                },
+            ),
+        ] {
+            let e = InitiativeFields::create(input).expect_err(field);
+            assert_eq!(e.field.as_deref(), Some(field));
+        }
+    }
+
+    #[test]
+    fn exactly_one_lead_organisation() {
+        let two = vec![(1, OrganisationRole::Lead), (2, OrganisationRole::Lead)];
+        let e = InitiativeFields::create(InitiativeInput {
+            organisations: Some(two),
+            ..new_input()
+        })
+        .expect_err("two");
+        assert_eq!(e.field.as_deref(), Some("input.organisations"));
+        let twice = vec![(1, OrganisationRole::Lead), (1, OrganisationRole::Partner)];
+        assert!(
+            InitiativeFields::create(InitiativeInput {
+                organisations: Some(twice),
+                ..new_input()
+            })
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_failed_patch_changes_nothing() {
+        let mut f = InitiativeFields::create(new_input()).expect("valid");
+        let before = f.clone();
+        let bad = InitiativeInput {
+            summary: Some("Nieuwe samenvatting".into()),
+            website: Some("javascript:alert(1)".into()),
+            ..Default::default()
+        };
+        let e = f.apply(bad).expect_err("bad url");
+        assert_eq!(e.field.as_deref(), Some("input.website"));
+        assert_eq!(f, before);
+    }
+
+    #[test]
+    fn submitting_needs_summary_theme_topic_and_organisation() {
+        let mut f = InitiativeFields::create(new_input()).expect("valid");
+        assert_eq!(
+            f.check_complete().expect_err("summary").field.as_deref(),
+            Some("input.summary")
+        );
+        f.apply(InitiativeInput {
+            summary: Some("Samenvatting".into()),
+            ..Default::default()
+        })
+        .expect("ok");
+        assert_eq!(
+            f.check_complete().expect_err("themes").field.as_deref(),
+            Some("input.themes")
+        );
+        f.apply(InitiativeInput {
+            themes: Some(vec!["support".into()]),
+            ..Default::default()
+        })
+        .expect("ok");
+        assert_eq!(
+            f.check_complete().expect_err("topics").field.as_deref(),
+            Some("input.topics")
+        );
+        f.apply(InitiativeInput {
+            topics: Some(vec!["resilience".into()]),
+            ..Default::default()
+        })
+        .expect("ok");
+        assert_eq!(f.check_complete(), Ok(()));
+    }
+
+    #[test]
+    fn the_body_is_sanitised_and_empty_texts_clear() {
+        let mut f = InitiativeFields::create(new_input()).expect("valid");
+        f.apply(InitiativeInput {
+            body: Some("<p onclick=\"x()\">Hallo</p><script>alert(1)</script>".into()),
+            website: Some("https://lagewaard.example".into()),
+            ..Default::default()
+        })
+        .expect("ok");
+        assert_eq!(f.body.as_deref(), Some("<p>Hallo</p>"));
+        f.apply(InitiativeInput {
+            website: Some(" ".into()),
+            ..Default::default()
+        })
+        .expect("ok");
+        assert_eq!(f.website, None);
+    }
+}
