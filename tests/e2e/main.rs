@@ -5,6 +5,7 @@ mod oracle;
 mod postgres;
 mod support;
 
+mod contributions;
 mod graph;
 mod http;
 mod keys;

@@ -22,7 +22,11 @@ pub(crate) fn coded(
 
 impl From<DomainErr> for async_graphql::Error {
     fn from(DomainErr(e): DomainErr) -> Self {
-        coded(e.code, e.message, e.field.as_deref())
+        let mut err = coded(e.code, e.message, e.field.as_deref());
+        if let (Some(v), Some(ext)) = (e.current_version, err.extensions.as_mut()) {
+            ext.set("currentVersion", v);
+        }
+        err
     }
 }
 

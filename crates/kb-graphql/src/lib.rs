@@ -14,6 +14,8 @@ mod error;
 pub mod limits;
 /// Batch loaders: one store call per relation level.
 mod loaders;
+/// Mutations of initiatives.
+mod mutation;
 /// The root query type and the federation entity resolvers.
 mod query;
 /// Object types of the graph.
@@ -22,19 +24,18 @@ mod types;
 use async_graphql::dataloader::DataLoader;
 use std::sync::Arc;
 
-use async_graphql::{
-    BatchRequest, BatchResponse, EmptyMutation, EmptySubscription, SDLExportOptions, Schema,
-};
+use async_graphql::{BatchRequest, BatchResponse, EmptySubscription, SDLExportOptions, Schema};
 use kb_domain::{Language, Viewer};
 use kb_store::Store;
 
 pub use error::ErrorCodes;
 pub use limits::Limits;
 pub use loaders::Loaders;
+pub use mutation::Mutation;
 pub use query::Query;
 
 /// The executable schema.
-pub type KbSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type KbSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Who is asking and in which language, decided by the server per request.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +50,7 @@ pub struct RequestContext {
 /// Builds the schema with its limits. The store is shared schema data; the loaders and
 /// the request context are added per request with [`request_data`].
 pub fn build_schema(store: Store, limits: Limits) -> KbSchema {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+    Schema::build(Query, Mutation, EmptySubscription)
         .enable_federation()
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
@@ -87,7 +88,7 @@ pub(crate) struct DataLoaderRef(pub Arc<DataLoader<Loaders>>);
 /// The SDL of the public API, sorted, with federation directives: what `schema.graphql`
 /// holds and `kennisbank schema` prints.
 pub fn sdl() -> String {
-    let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
+    let schema = Schema::build(Query, Mutation, EmptySubscription)
         .enable_federation()
         .finish();
     schema.sdl_with_options(

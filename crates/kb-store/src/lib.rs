@@ -30,6 +30,8 @@ mod taxonomy;
 mod visibility;
 /// Per-parent windows of related rows in one statement.
 mod window;
+/// Writes to initiatives: transactions with revisions and the change log.
+mod writes;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -40,6 +42,7 @@ pub use kb_domain::Viewer;
 use kb_migration::{Migrator, MigratorTrait};
 pub use keys::{ApiKey, NewKey};
 use sea_orm::DatabaseConnection;
+pub use writes::{Actor, InitiativeSnapshot, Revision};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

@@ -23,6 +23,49 @@ impl From<domain::Initiative> for Initiative {
     }
 }
 
+/// One change of an initiative.
+#[derive(Debug, Clone)]
+pub struct Revision(pub(crate) kb_store::Revision);
+
+#[Object]
+impl Revision {
+    /// The revision's number, for `restoreRevision`.
+    async fn id(&self) -> i64 {
+        self.0.id
+    }
+    /// create, update, submit, withdraw, publish, reject, archive, restore.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    /// The key that made the change.
+    async fn actor(&self) -> &str {
+        &self.0.actor
+    }
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+    /// The version the change produced.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// The whole initiative before the change (null for a creation).
+    async fn before(&self) -> Option<async_graphql::Json<serde_json::Value>> {
+        self.0
+            .before
+            .as_ref()
+            .and_then(|b| serde_json::to_value(b).ok())
+            .map(async_graphql::Json)
+    }
+    /// The whole initiative after the change.
+    async fn after(&self) -> Option<async_graphql::Json<serde_json::Value>> {
+        self.0
+            .after
+            .as_ref()
+            .and_then(|a| serde_json::to_value(a).ok())
+            .map(async_graphql::Json)
+    }
+}
+
 /// An organisation behind an initiative, with the part it plays.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct InitiativeOrganisation {
@@ -38,6 +81,18 @@ pub struct InitiativeLink {
 }
 
 impl Initiative {
+    /// Whether the viewer's organisation takes part in this initiative.
+    async fn owned_by_viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let Some(org) = viewer(ctx)?.own_organisation() else {
+            return Ok(false);
+        };
+        let rows = loader(ctx)?
+            .load_one(OrganisationsOfInitiative(self.0.id))
+            .await
+            .map_err(loader_error)?;
+        Ok(rows.unwrap_or_default().iter().any(|(_, o)| o.id == org))
+    }
+
     async fn link_rows(
         &self,
         ctx: &Context<'_>,
@@ -93,6 +148,31 @@ impl Initiative {
     }
     async fn status(&self) -> InitiativeStatus {
         self.0.status.into()
+    }
+    /// Why editors rejected it; visible to editors and the owning organisation only.
+    async fn rejection_reason(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let v = viewer(ctx)?;
+        if v.sees_everything()
+            || v.own_organisation().is_some() && self.owned_by_viewer(ctx).await?
+        {
+            Ok(self.0.rejection_reason.clone())
+        } else {
+            Ok(None)
+        }
+    }
+    /// Every change, newest first: who, when, what, before and after. Visible to
+    /// editors and the owning organisation; null for everyone else.
+    async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Revision>>> {
+        match store(ctx)?
+            .initiative_revisions(viewer(ctx)?, self.0.id)
+            .await
+        {
+            Ok(list) => Ok(Some(list.into_iter().map(Revision).collect())),
+            Err(kb_store::StoreError::Domain(e)) if e.code == kb_domain::ErrorCode::NotFound => {
+                Ok(None)
+            }
+            Err(e) => Err(crate::error::store_error(e)),
+        }
     }
     /// Increases with every change; updates must name the version they change.
     async fn version(&self) -> i32 {

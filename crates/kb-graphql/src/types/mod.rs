@@ -64,5 +64,5 @@ pub(crate) fn lang_of(ctx: &Context<'_>, lang: Option<vocab::Language>) -> Domai
 
 /// A domain error as a GraphQL error.
 pub(crate) fn domain(e: DomainError) -> async_graphql::Error {
-    coded(e.code, e.message, e.field.as_deref())
+    crate::error::DomainErr(e).into()
 }

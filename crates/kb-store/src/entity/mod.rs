@@ -2,6 +2,7 @@
 //! repositories turn them into domain types.
 
 pub mod api_key;
+pub mod change_log;
 pub mod event;
 pub mod event_initiative;
 pub mod event_organisation;
@@ -14,6 +15,7 @@ pub mod initiative_term;
 pub mod initiative_theme;
 pub mod initiative_topic;
 pub mod organisation;
+pub mod revision;
 pub mod theme;
 pub mod topic;
 pub mod vocabulary_term;

@@ -1,0 +1,338 @@
+//! Mutations: verbs on one object, taking an input object and returning a payload with
+//! the changed node. Authorisation, validation and the workflow live in the domain and
+//! the store; this layer only translates.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use kb_domain::input::InitiativeInput as DomainInput;
+use kb_domain::workflow::Action;
+use kb_domain::{DomainError, GlobalId, NodeKind};
+use kb_store::Actor;
+
+use crate::error::StoreResultExt;
+use crate::types::vocab::*;
+use crate::types::{Initiative, domain as domain_err, request, store};
+
+/// An organisation taking part in an initiative, and its role.
+#[derive(InputObject, Debug, Clone)]
+pub struct InitiativeOrganisationInput {
+    pub organisation: ID,
+    pub role: OrganisationRole,
+}
+
+/// The content of an initiative. On update, omitted fields stay as they are; an empty
+/// string clears `body`, `website` and `contactEmail`.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct InitiativeInput {
+    /// At most 200 characters.
+    pub title: Option<String>,
+    /// At most 1,000 characters; required to submit.
+    pub summary: Option<String>,
+    /// Markdown or HTML, at most 100,000 characters; sanitised.
+    pub body: Option<String>,
+    pub kind: Option<InitiativeKind>,
+    pub format: Option<Format>,
+    pub cost: Option<Cost>,
+    pub prevention_level: Option<PreventionLevel>,
+    pub evidence_level: Option<EvidenceLevel>,
+    pub region: Option<Region>,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    /// An http or https URL.
+    pub website: Option<String>,
+    /// An organisation's address, never a private person's.
+    pub contact_email: Option<String>,
+    /// ISO 639-1 codes.
+    pub languages: Option<Vec<String>>,
+    pub target_groups: Option<Vec<TargetGroup>>,
+    pub education_levels: Option<Vec<EducationLevel>>,
+    /// Theme codes; at least one to submit.
+    pub themes: Option<Vec<String>>,
+    /// Topic codes; at least one to submit.
+    pub topics: Option<Vec<String>>,
+    /// Exactly one LEAD: the organisation whose contributors may edit.
+    pub organisations: Option<Vec<InitiativeOrganisationInput>>,
+}
+
+fn list<G: Copy + Into<D>, D>(v: Option<Vec<G>>) -> Option<Vec<D>> {
+    v.map(|v| v.into_iter().map(Into::into).collect())
+}
+
+impl InitiativeInput {
+    fn into_domain(self) -> Result<DomainInput, DomainError> {
+        let organisations = match self.organisations {
+            Some(list) => Some(
+                list.into_iter()
+                    .map(|o| {
+                        let id = GlobalId::decode_kind(
+                            "input.organisations",
+                            &o.organisation,
+                            NodeKind::Organisation,
+                        )?;
+                        Ok((id, o.role.into()))
+                    })
+                    .collect::<Result<Vec<_>, DomainError>>()?,
+            ),
+            None => None,
+        };
+        Ok(DomainInput {
+            title: self.title,
+            summary: self.summary,
+            body: self.body,
+            kind: self.kind.map(Into::into),
+            format: self.format.map(Into::into),
+            cost: self.cost.map(Into::into),
+            prevention_level: self.prevention_level.map(Into::into),
+            evidence_level: self.evidence_level.map(Into::into),
+            region: self.region.map(Into::into),
+            start_year: self.start_year,
+            end_year: self.end_year,
+            website: self.website,
+            contact_email: self.contact_email,
+            languages: self.languages,
+            target_groups: list(self.target_groups),
+            education_levels: list(self.education_levels),
+            themes: self.themes,
+            topics: self.topics,
+            organisations,
+        })
+    }
+}
+
+/// A typed link between two initiatives.
+#[derive(InputObject, Debug, Clone)]
+pub struct LinkInitiativesInput {
+    pub from: ID,
+    pub to: ID,
+    pub r#type: LinkType,
+    /// Why or how the one builds on, was inspired by or relates to the other.
+    pub note: Option<String>,
+}
+
+/// The link to remove.
+#[derive(InputObject, Debug, Clone)]
+pub struct UnlinkInitiativesInput {
+    pub from: ID,
+    pub to: ID,
+    pub r#type: LinkType,
+}
+
+/// The initiative a mutation changed.
+#[derive(SimpleObject)]
+pub struct InitiativePayload {
+    pub initiative: Initiative,
+}
+
+/// Both ends of a link that was added or removed.
+#[derive(SimpleObject)]
+pub struct LinkPayload {
+    pub from: Option<Initiative>,
+    pub to: Option<Initiative>,
+}
+
+fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
+    let r = request(ctx)?;
+    Ok(Actor {
+        viewer: r.viewer,
+        key_id: r.key.as_ref().map(|k| k.id),
+        name: r.key.as_ref().map_or_else(
+            || "anonymous".to_owned(),
+            |k| format!("{} ({})", k.name, k.prefix),
+        ),
+    })
+}
+
+fn initiative_id(field: &str, id: &ID) -> async_graphql::Result<i64> {
+    GlobalId::decode_kind(field, id, NodeKind::Initiative).map_err(domain_err)
+}
+
+async fn transition(
+    ctx: &Context<'_>,
+    id: ID,
+    action: Action,
+    expected_version: Option<i32>,
+    reason: Option<String>,
+) -> async_graphql::Result<InitiativePayload> {
+    let id = initiative_id("id", &id)?;
+    let i = store(ctx)?
+        .transition_initiative(&actor(ctx)?, id, action, expected_version, reason)
+        .await
+        .gql()?;
+    Ok(InitiativePayload {
+        initiative: Initiative(i),
+    })
+}
+
+/// The root of every write.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    /// Creates an initiative as a DRAFT of its lead organisation. Contributors create
+    /// for their own organisation; editors for any.
+    async fn create_initiative(
+        &self,
+        ctx: &Context<'_>,
+        input: InitiativeInput,
+    ) -> async_graphql::Result<InitiativePayload> {
+        let input = input.into_domain().map_err(domain_err)?;
+        let i = store(ctx)?
+            .create_initiative(&actor(ctx)?, input)
+            .await
+            .gql()?;
+        Ok(InitiativePayload {
+            initiative: Initiative(i),
+        })
+    }
+
+    /// Changes an initiative's content. `expectedVersion` is the version the client
+    /// read; if the initiative changed since, the answer is CONFLICT with
+    /// `extensions.currentVersion`, and nothing is written.
+    async fn update_initiative(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i32,
+        input: InitiativeInput,
+    ) -> async_graphql::Result<InitiativePayload> {
+        let id = initiative_id("id", &id)?;
+        let input = input.into_domain().map_err(domain_err)?;
+        let i = store(ctx)?
+            .update_initiative(&actor(ctx)?, id, expected_version, input)
+            .await
+            .gql()?;
+        Ok(InitiativePayload {
+            initiative: Initiative(i),
+        })
+    }
+
+    /// DRAFT or REJECTED → SUBMITTED, for moderation.
+    async fn submit_initiative(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<InitiativePayload> {
+        transition(ctx, id, Action::Submit, expected_version, None).await
+    }
+
+    /// SUBMITTED → DRAFT.
+    async fn withdraw_initiative(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<InitiativePayload> {
+        transition(ctx, id, Action::Withdraw, expected_version, None).await
+    }
+
+    /// DRAFT or SUBMITTED → PUBLISHED (editors).
+    async fn publish_initiative(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<InitiativePayload> {
+        transition(ctx, id, Action::Publish, expected_version, None).await
+    }
+
+    /// SUBMITTED → REJECTED with a reason the owning organisation sees (editors).
+    async fn reject_initiative(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: String,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<InitiativePayload> {
+        transition(ctx, id, Action::Reject, expected_version, Some(reason)).await
+    }
+
+    /// Any status → ARCHIVED: the delete of the knowledge bank (editors).
+    async fn archive_initiative(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<InitiativePayload> {
+        transition(ctx, id, Action::Archive, expected_version, None).await
+    }
+
+    /// ARCHIVED → DRAFT (editors).
+    async fn restore_initiative(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<InitiativePayload> {
+        transition(ctx, id, Action::Restore, expected_version, None).await
+    }
+
+    /// Links one initiative to another (BUILDS_ON, INSPIRED_BY, RELATED_TO).
+    async fn link_initiatives(
+        &self,
+        ctx: &Context<'_>,
+        input: LinkInitiativesInput,
+    ) -> async_graphql::Result<LinkPayload> {
+        let from = initiative_id("input.from", &input.from)?;
+        let to = initiative_id("input.to", &input.to)?;
+        let s = store(ctx)?;
+        let a = actor(ctx)?;
+        s.link_initiatives(&a, from, to, input.r#type.into(), input.note)
+            .await
+            .gql()?;
+        let mut found = s.initiatives_by_ids(a.viewer, &[from, to]).await.gql()?;
+        let pick = |id: i64, found: &mut Vec<kb_domain::Initiative>| {
+            found
+                .iter()
+                .position(|i| i.id == id)
+                .map(|p| Initiative(found.remove(p)))
+        };
+        Ok(LinkPayload {
+            from: pick(from, &mut found),
+            to: pick(to, &mut found),
+        })
+    }
+
+    /// Removes a link between two initiatives.
+    async fn unlink_initiatives(
+        &self,
+        ctx: &Context<'_>,
+        input: UnlinkInitiativesInput,
+    ) -> async_graphql::Result<LinkPayload> {
+        let from = initiative_id("input.from", &input.from)?;
+        let to = initiative_id("input.to", &input.to)?;
+        let s = store(ctx)?;
+        let a = actor(ctx)?;
+        s.unlink_initiatives(&a, from, to, input.r#type.into())
+            .await
+            .gql()?;
+        let mut found = s.initiatives_by_ids(a.viewer, &[from, to]).await.gql()?;
+        let pick = |id: i64, found: &mut Vec<kb_domain::Initiative>| {
+            found
+                .iter()
+                .position(|i| i.id == id)
+                .map(|p| Initiative(found.remove(p)))
+        };
+        Ok(LinkPayload {
+            from: pick(from, &mut found),
+            to: pick(to, &mut found),
+        })
+    }
+
+    /// Gives an initiative back the content it had after a revision (its status stays);
+    /// the restore is a new revision (editors).
+    async fn restore_revision(
+        &self,
+        ctx: &Context<'_>,
+        revision: i64,
+        expected_version: i32,
+    ) -> async_graphql::Result<InitiativePayload> {
+        let i = store(ctx)?
+            .restore_revision(&actor(ctx)?, revision, expected_version)
+            .await
+            .gql()?;
+        Ok(InitiativePayload {
+            initiative: Initiative(i),
+        })
+    }
+}
