@@ -122,3 +122,32 @@ on_both!(
         assert!(!bad.status.success());
     }
 );
+
+on_both!(
+    async fn admins_manage_keys_through_the_api(app) {
+        let admin = app.store.create_api_key("admin", Role::Admin, None, None).await.expect("key").secret;
+        let editor = app.store.create_api_key("editor", Role::Editor, None, None).await.expect("key").secret;
+        let org = app.data(r#"{ organisation(slug: "hogeschool-waddenpoort") { id } }"#, json!({})).await["organisation"]["id"].clone();
+        let create = "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret key { id name role prefix organisation { slug } revokedAt } } }";
+        let input = json!({ "i": { "name": "portaal", "role": "CONTRIBUTOR", "organisation": org } });
+        assert_eq!(error_code(&app.gql(create, input.clone()).await), "UNAUTHENTICATED");
+        assert_eq!(error_code(&app.gql_as(&editor, create, input.clone()).await), "FORBIDDEN");
+        let r = app.gql_as(&admin, create, input).await;
+        let k = &r["data"]["createApiKey"];
+        let secret = k["secret"].as_str().expect("secret");
+        assert_eq!(k["key"]["role"], "CONTRIBUTOR");
+        assert_eq!(k["key"]["organisation"]["slug"], "hogeschool-waddenpoort");
+        assert_eq!(k["key"]["prefix"], &secret[..10]);
+        assert_eq!(app.gql_as(secret, ME, json!({})).await["data"]["me"]["keyName"], "portaal");
+        let list = app.gql_as(&admin, "{ apiKeys { id name } }", json!({})).await;
+        assert_eq!(list["data"]["apiKeys"].as_array().expect("keys").len(), 3);
+        assert_eq!(error_code(&app.gql_as(&editor, "{ apiKeys { id } }", json!({})).await), "FORBIDDEN");
+        let revoke = "mutation($id: Int!) { revokeApiKey(id: $id) { key { revokedAt } } }";
+        let r = app.gql_as(&admin, revoke, json!({ "id": k["key"]["id"] })).await;
+        assert!(r["data"]["revokeApiKey"]["key"]["revokedAt"].is_string());
+        assert_eq!(error_code(&app.gql_as(secret, ME, json!({})).await), "UNAUTHENTICATED");
+        let bad = app.gql_as(&admin, create, json!({ "i": { "name": "x", "role": "CONTRIBUTOR" } })).await;
+        assert_eq!(bad["errors"][0]["extensions"]["field"], "organisation");
+        assert_eq!(error_code(&app.gql_as(&admin, revoke, json!({ "id": 999_999 })).await), "NOT_FOUND");
+    }
+);

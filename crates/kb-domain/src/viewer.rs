@@ -59,6 +59,30 @@ impl Viewer {
         }
     }
 
+    /// Refuses everyone but admins: UNAUTHENTICATED without a key, FORBIDDEN otherwise.
+    pub fn require_admin(self) -> Result<(), crate::DomainError> {
+        self.require(matches!(self, Viewer::Admin), "only admins manage API keys")
+    }
+
+    /// Refuses everyone but editors and admins.
+    pub fn require_editor(self, what: &str) -> Result<(), crate::DomainError> {
+        self.require(self.sees_everything(), &format!("only editors {what}"))
+    }
+
+    fn require(self, allowed: bool, message: &str) -> Result<(), crate::DomainError> {
+        match (self, allowed) {
+            (_, true) => Ok(()),
+            (Viewer::Anonymous, false) => Err(crate::DomainError::new(
+                crate::ErrorCode::Unauthenticated,
+                "sign in with an API key to make changes",
+            )),
+            (_, false) => Err(crate::DomainError::new(
+                crate::ErrorCode::Forbidden,
+                message,
+            )),
+        }
+    }
+
     /// Whether this viewer sees every status of every object.
     pub fn sees_everything(self) -> bool {
         matches!(self, Viewer::Editor | Viewer::Admin)

@@ -10,7 +10,8 @@ use kb_store::Actor;
 
 use crate::error::StoreResultExt;
 use crate::types::vocab::*;
-use crate::types::{Initiative, domain as domain_err, request, store};
+use crate::types::{ApiKey, Initiative, domain as domain_err, request, store};
+use chrono::{DateTime, Utc};
 
 /// An organisation taking part in an initiative, and its role.
 #[derive(InputObject, Debug, Clone)]
@@ -160,6 +161,30 @@ async fn transition(
     Ok(InitiativePayload {
         initiative: Initiative(i),
     })
+}
+
+/// A new API key.
+#[derive(InputObject, Debug, Clone)]
+pub struct CreateApiKeyInput {
+    /// A name to recognise the key by.
+    pub name: String,
+    pub role: Role,
+    /// The organisation a contributor key acts for.
+    pub organisation: Option<ID>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A created key: `secret` is shown this once and stored nowhere.
+#[derive(SimpleObject)]
+pub struct CreateApiKeyPayload {
+    pub key: ApiKey,
+    pub secret: String,
+}
+
+/// A revoked key.
+#[derive(SimpleObject)]
+pub struct RevokeApiKeyPayload {
+    pub key: ApiKey,
 }
 
 /// The root of every write.
@@ -317,6 +342,44 @@ impl Mutation {
             from: pick(from, &mut found),
             to: pick(to, &mut found),
         })
+    }
+
+    /// Creates an API key (admins).
+    async fn create_api_key(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateApiKeyInput,
+    ) -> async_graphql::Result<CreateApiKeyPayload> {
+        request(ctx)?.viewer.require_admin().map_err(domain_err)?;
+        let organisation = input
+            .organisation
+            .map(|o| GlobalId::decode_kind("input.organisation", &o, NodeKind::Organisation))
+            .transpose()
+            .map_err(domain_err)?;
+        let new = store(ctx)?
+            .create_api_key(
+                &input.name,
+                input.role.into(),
+                organisation,
+                input.expires_at,
+            )
+            .await
+            .gql()?;
+        Ok(CreateApiKeyPayload {
+            key: ApiKey(new.key),
+            secret: new.secret,
+        })
+    }
+
+    /// Revokes an API key (admins); requests with it are refused from then on.
+    async fn revoke_api_key(
+        &self,
+        ctx: &Context<'_>,
+        id: i64,
+    ) -> async_graphql::Result<RevokeApiKeyPayload> {
+        request(ctx)?.viewer.require_admin().map_err(domain_err)?;
+        let key = store(ctx)?.revoke_api_key(id).await.gql()?;
+        Ok(RevokeApiKeyPayload { key: ApiKey(key) })
     }
 
     /// Gives an initiative back the content it had after a revision (its status stays);

@@ -425,6 +425,24 @@ impl Query {
         Ok(crate::types::request(ctx)?.key.clone().map(Me))
     }
 
+    /// Every API key, newest first (admins).
+    async fn api_keys(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::types::ApiKey>> {
+        crate::types::request(ctx)?
+            .viewer
+            .require_admin()
+            .map_err(domain_err)?;
+        Ok(store(ctx)?
+            .list_api_keys()
+            .await
+            .gql()?
+            .into_iter()
+            .map(crate::types::ApiKey)
+            .collect())
+    }
+
     /// Every flat controlled vocabulary with its Dutch and English labels.
     async fn vocabularies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vocabularies> {
         Ok(Vocabularies::from_terms(

@@ -4,6 +4,7 @@ pub mod connection;
 pub mod event;
 pub mod facets;
 pub mod initiative;
+pub mod keys;
 pub mod organisation;
 pub mod taxonomy;
 pub mod vocab;
@@ -18,6 +19,7 @@ use crate::error::coded;
 use crate::loaders::Loaders;
 pub use event::Event;
 pub use initiative::Initiative;
+pub use keys::ApiKey;
 pub use organisation::Organisation;
 pub use taxonomy::{Theme, Topic};
 
