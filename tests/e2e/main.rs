@@ -6,6 +6,7 @@ mod postgres;
 mod support;
 
 mod contributions;
+mod curation;
 mod graph;
 mod http;
 mod keys;

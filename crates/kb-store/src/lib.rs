@@ -10,6 +10,8 @@
 mod connect;
 /// Turning rows into domain types.
 mod convert;
+/// Taxonomy curation: topics, labels and descriptions.
+mod curation;
 /// sea-orm entities, one file per table.
 mod entity;
 /// Events: lookups, lists and their edges.
@@ -107,5 +109,6 @@ impl Store {
     }
 }
 
+pub use curation::TaxonomyText;
 pub use events::EventFilter;
 pub use organisations::OrganisationFilter;

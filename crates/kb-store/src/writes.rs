@@ -173,7 +173,7 @@ fn fields_of_snapshot(s: &InitiativeSnapshot) -> Result<InitiativeFields> {
 }
 
 /// Refuses viewers who may not write at all, before anything is looked up.
-fn may_write(viewer: Viewer) -> Result<()> {
+pub(crate) fn may_write(viewer: Viewer) -> Result<()> {
     match viewer {
         Viewer::Anonymous => Err(DomainError::new(
             ErrorCode::Unauthenticated,
@@ -877,7 +877,7 @@ async fn write_edges(
     Ok(())
 }
 
-/// Writes a revision and its change-log row.
+/// Writes a revision of an initiative and its change-log row.
 async fn record(
     txn: &DatabaseTransaction,
     actor: &Actor,
@@ -887,25 +887,51 @@ async fn record(
     after: Option<&InitiativeSnapshot>,
     version: i32,
 ) -> Result<()> {
-    let json = |s: Option<&InitiativeSnapshot>| -> Result<Option<String>> {
-        s.map(|s| serde_json::to_string(s).map_err(|e| StoreError::Seed(e.to_string())))
+    let json = |s: Option<&InitiativeSnapshot>| -> Result<Option<serde_json::Value>> {
+        s.map(|s| serde_json::to_value(s).map_err(|e| StoreError::Seed(e.to_string())))
             .transpose()
     };
+    record_json(
+        txn,
+        actor,
+        "initiative",
+        id,
+        action,
+        json(before)?,
+        json(after)?,
+        version,
+    )
+    .await
+}
+
+/// Writes a revision of any object (its state before and after as JSON) and its
+/// change-log row.
+#[allow(clippy::too_many_arguments)] // one column each; a struct would only rename them
+pub(crate) async fn record_json(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    entity_type: &str,
+    id: i64,
+    action: &str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+    version: i32,
+) -> Result<()> {
     let rev = revision::Entity::insert(revision::ActiveModel {
         id: NotSet,
-        entity_type: Set("initiative".into()),
+        entity_type: Set(entity_type.to_owned()),
         entity_id: Set(id),
         action: Set(action.to_owned()),
         actor_key_id: Set(actor.key_id),
         actor: Set(actor.name.clone()),
         at: Set(Utc::now()),
-        before: Set(json(before)?),
-        after: Set(json(after)?),
+        before: Set(before.map(|v| v.to_string())),
+        after: Set(after.map(|v| v.to_string())),
         version: Set(version),
     })
     .exec(txn)
     .await?;
-    log_change(txn, "initiative", id, action, Some(rev.last_insert_id)).await
+    log_change(txn, entity_type, id, action, Some(rev.last_insert_id)).await
 }
 
 async fn log_change(
