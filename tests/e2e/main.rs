@@ -5,6 +5,7 @@ mod oracle;
 mod postgres;
 mod support;
 
+mod catalogue;
 mod contributions;
 mod curation;
 mod graph;

@@ -8,6 +8,8 @@
 
 /// Batches that start when the request goes idle, not after a delay.
 mod batching;
+/// Mutations of organisations and events.
+mod catalogue;
 /// Turning store and domain errors into coded GraphQL errors.
 mod error;
 /// Limits on query shape: depth, complexity, aliases, root fields, directives.
@@ -50,7 +52,7 @@ pub struct RequestContext {
 /// Builds the schema with its limits. The store is shared schema data; the loaders and
 /// the request context are added per request with [`request_data`].
 pub fn build_schema(store: Store, limits: Limits) -> KbSchema {
-    Schema::build(Query, Mutation, EmptySubscription)
+    Schema::build(Query, Mutation::default(), EmptySubscription)
         .enable_federation()
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
@@ -88,7 +90,7 @@ pub(crate) struct DataLoaderRef(pub Arc<DataLoader<Loaders>>);
 /// The SDL of the public API, sorted, with federation directives: what `schema.graphql`
 /// holds and `kennisbank schema` prints.
 pub fn sdl() -> String {
-    let schema = Schema::build(Query, Mutation, EmptySubscription)
+    let schema = Schema::build(Query, Mutation::default(), EmptySubscription)
         .enable_federation()
         .finish();
     schema.sdl_with_options(

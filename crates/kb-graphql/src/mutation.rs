@@ -130,7 +130,7 @@ pub struct LinkPayload {
     pub to: Option<Initiative>,
 }
 
-fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
+pub(crate) fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
     let r = request(ctx)?;
     Ok(Actor {
         viewer: r.viewer,
@@ -237,12 +237,16 @@ pub struct ThemePayload {
     pub theme: Theme,
 }
 
-/// The root of every write.
+/// The root of every write: the mutations of each part, merged.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Mutation(InitiativeMutations, crate::catalogue::CatalogueMutations);
+
+/// Mutations of initiatives, the taxonomy and API keys.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Mutation;
+pub struct InitiativeMutations;
 
 #[Object]
-impl Mutation {
+impl InitiativeMutations {
     /// Creates an initiative as a DRAFT of its lead organisation. Contributors create
     /// for their own organisation; editors for any.
     async fn create_initiative(

@@ -6,6 +6,8 @@
 //! take many keys at once (one statement per relation level, never one per row). This
 //! crate knows nothing of GraphQL or HTTP.
 
+/// Writes to organisations and events.
+mod catalogue_writes;
 /// Connecting, configuring and counting statements.
 mod connect;
 /// Turning rows into domain types.
