@@ -13,6 +13,7 @@ mod http;
 mod keys;
 mod limits;
 mod listing;
+mod matrix;
 mod schema;
 mod statements;
 mod storage;
