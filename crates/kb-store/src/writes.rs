@@ -629,6 +629,7 @@ impl Store {
             )
             .into());
         }
+        let note_copy = note.clone();
         let txn = self.db.begin().await?;
         initiative_link::Entity::insert(initiative_link::ActiveModel {
             id: NotSet,
@@ -640,7 +641,18 @@ impl Store {
         })
         .exec(&txn)
         .await?;
-        log_change(&txn, "initiative", from, "link", None).await?;
+        let link = serde_json::json!({ "from": from, "to": to, "type": link_type.code(), "note": note_copy });
+        record_json(
+            &txn,
+            actor,
+            "initiative_link",
+            from,
+            "link",
+            None,
+            Some(link),
+            1,
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }
@@ -667,6 +679,12 @@ impl Store {
             )
             .into());
         }
+        let existing = initiative_link::Entity::find()
+            .filter(initiative_link::Column::FromId.eq(from))
+            .filter(initiative_link::Column::ToId.eq(to))
+            .filter(initiative_link::Column::LinkType.eq(link_type.code()))
+            .one(&self.db)
+            .await?;
         let txn = self.db.begin().await?;
         let done = initiative_link::Entity::delete_many()
             .filter(initiative_link::Column::FromId.eq(from))
@@ -678,7 +696,18 @@ impl Store {
             txn.rollback().await?;
             return Err(DomainError::new(ErrorCode::NotFound, "no such link").into());
         }
-        log_change(&txn, "initiative", from, "unlink", None).await?;
+        let before = existing.map(|l| serde_json::json!({ "from": l.from_id, "to": l.to_id, "type": l.link_type, "note": l.note }));
+        record_json(
+            &txn,
+            actor,
+            "initiative_link",
+            from,
+            "unlink",
+            before,
+            None,
+            1,
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }
