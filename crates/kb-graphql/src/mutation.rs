@@ -237,6 +237,21 @@ pub struct ThemePayload {
     pub theme: Theme,
 }
 
+/// Both ends of a link, as the viewer sees them now.
+async fn link_payload(
+    store: &kb_store::Store,
+    viewer: kb_domain::Viewer,
+    from: i64,
+    to: i64,
+) -> async_graphql::Result<LinkPayload> {
+    let found = store.initiatives_by_ids(viewer, &[from, to]).await.gql()?;
+    let pick = |id: i64| found.iter().find(|i| i.id == id).cloned().map(Initiative);
+    Ok(LinkPayload {
+        from: pick(from),
+        to: pick(to),
+    })
+}
+
 /// The root of every write: the mutations of each part, merged.
 #[derive(async_graphql::MergedObject, Default)]
 pub struct Mutation(InitiativeMutations, crate::catalogue::CatalogueMutations);
@@ -359,17 +374,7 @@ impl InitiativeMutations {
         s.link_initiatives(&a, from, to, input.r#type.into(), input.note)
             .await
             .gql()?;
-        let mut found = s.initiatives_by_ids(a.viewer, &[from, to]).await.gql()?;
-        let pick = |id: i64, found: &mut Vec<kb_domain::Initiative>| {
-            found
-                .iter()
-                .position(|i| i.id == id)
-                .map(|p| Initiative(found.remove(p)))
-        };
-        Ok(LinkPayload {
-            from: pick(from, &mut found),
-            to: pick(to, &mut found),
-        })
+        link_payload(s, a.viewer, from, to).await
     }
 
     /// Removes a link between two initiatives.
@@ -385,17 +390,7 @@ impl InitiativeMutations {
         s.unlink_initiatives(&a, from, to, input.r#type.into())
             .await
             .gql()?;
-        let mut found = s.initiatives_by_ids(a.viewer, &[from, to]).await.gql()?;
-        let pick = |id: i64, found: &mut Vec<kb_domain::Initiative>| {
-            found
-                .iter()
-                .position(|i| i.id == id)
-                .map(|p| Initiative(found.remove(p)))
-        };
-        Ok(LinkPayload {
-            from: pick(from, &mut found),
-            to: pick(to, &mut found),
-        })
+        link_payload(s, a.viewer, from, to).await
     }
 
     /// Adds a topic to the taxonomy (editors).

@@ -323,26 +323,7 @@ impl Store {
         viewer: Viewer,
         f: &EventFields,
     ) -> Result<(Vec<i64>, Vec<i64>)> {
-        let themes = self.themes_by_codes(&f.themes).await?;
-        if let Some(bad) = f
-            .themes
-            .iter()
-            .find(|c| !themes.iter().any(|t| &t.code == *c))
-        {
-            return Err(
-                DomainError::bad_input("input.themes", format!("unknown theme `{bad}`")).into(),
-            );
-        }
-        let topics = self.topics_by_codes(&f.topics).await?;
-        if let Some(bad) = f
-            .topics
-            .iter()
-            .find(|c| !topics.iter().any(|t| &t.code == *c))
-        {
-            return Err(
-                DomainError::bad_input("input.topics", format!("unknown topic `{bad}`")).into(),
-            );
-        }
+        let ids = self.theme_and_topic_ids(&f.themes, &f.topics).await?;
         if self
             .organisations_by_ids(viewer, &f.organisers)
             .await?
@@ -354,10 +335,7 @@ impl Store {
         if self.initiatives_by_ids(viewer, &f.initiatives).await?.len() != f.initiatives.len() {
             return Err(DomainError::bad_input("input.initiatives", "unknown initiative").into());
         }
-        Ok((
-            themes.into_iter().map(|t| t.id).collect(),
-            topics.into_iter().map(|t| t.id).collect(),
-        ))
+        Ok(ids)
     }
 
     /// Creates an event as a DRAFT; contributors only for events their organisation

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::convert::code;
 use crate::entity::{
     change_log, initiative, initiative_link, initiative_organisation, initiative_term,
-    initiative_theme, initiative_topic, organisation, revision, theme, topic,
+    initiative_theme, initiative_topic, organisation, revision,
 };
 use crate::initiatives::LANGUAGE;
 use crate::{Result, Store, StoreError, visibility};
@@ -206,36 +206,18 @@ impl Store {
         else {
             return Ok(None);
         };
-        let themes: Vec<String> = theme::Entity::find()
-            .select_only()
-            .column(theme::Column::Code)
-            .filter(
-                theme::Column::Id.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(initiative_theme::Column::ThemeId)
-                        .from(initiative_theme::Entity)
-                        .and_where(initiative_theme::Column::InitiativeId.eq(id))
-                        .take(),
-                ),
-            )
-            .into_tuple()
-            .all(db)
-            .await?;
-        let topics: Vec<String> = topic::Entity::find()
-            .select_only()
-            .column(topic::Column::Code)
-            .filter(
-                topic::Column::Id.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(initiative_topic::Column::TopicId)
-                        .from(initiative_topic::Entity)
-                        .and_where(initiative_topic::Column::InitiativeId.eq(id))
-                        .take(),
-                ),
-            )
-            .into_tuple()
-            .all(db)
-            .await?;
+        let themes: Vec<String> = self
+            .themes_of_initiatives(&[id])
+            .await?
+            .into_iter()
+            .map(|(_, t)| t.code)
+            .collect();
+        let topics: Vec<String> = self
+            .topics_of_initiatives(&[id])
+            .await?
+            .into_iter()
+            .map(|(_, t)| t.code)
+            .collect();
         let orgs = initiative_organisation::Entity::find()
             .filter(initiative_organisation::Column::InitiativeId.eq(id))
             .order_by_asc(initiative_organisation::Column::OrganisationId)
@@ -297,26 +279,7 @@ impl Store {
         viewer: Viewer,
         f: &InitiativeFields,
     ) -> Result<(Vec<i64>, Vec<i64>)> {
-        let themes = self.themes_by_codes(&f.themes).await?;
-        if let Some(bad) = f
-            .themes
-            .iter()
-            .find(|c| !themes.iter().any(|t| &t.code == *c))
-        {
-            return Err(
-                DomainError::bad_input("input.themes", format!("unknown theme `{bad}`")).into(),
-            );
-        }
-        let topics = self.topics_by_codes(&f.topics).await?;
-        if let Some(bad) = f
-            .topics
-            .iter()
-            .find(|c| !topics.iter().any(|t| &t.code == *c))
-        {
-            return Err(
-                DomainError::bad_input("input.topics", format!("unknown topic `{bad}`")).into(),
-            );
-        }
+        let (theme_ids, topic_ids) = self.theme_and_topic_ids(&f.themes, &f.topics).await?;
         let ids: Vec<i64> = f.organisations.iter().map(|(id, _)| *id).collect();
         let found: Vec<i64> = organisation::Entity::find()
             .select_only()
@@ -331,9 +294,37 @@ impl Store {
                 DomainError::bad_input("input.organisations", "unknown organisation").into(),
             );
         }
+        Ok((theme_ids, topic_ids))
+    }
+
+    /// Row ids of theme and topic codes; an unknown code is bad input on
+    /// `input.themes` or `input.topics`.
+    pub(crate) async fn theme_and_topic_ids(
+        &self,
+        themes: &[String],
+        topics: &[String],
+    ) -> Result<(Vec<i64>, Vec<i64>)> {
+        let found_themes = self.themes_by_codes(themes).await?;
+        if let Some(bad) = themes
+            .iter()
+            .find(|c| !found_themes.iter().any(|t| &t.code == *c))
+        {
+            return Err(
+                DomainError::bad_input("input.themes", format!("unknown theme `{bad}`")).into(),
+            );
+        }
+        let found_topics = self.topics_by_codes(topics).await?;
+        if let Some(bad) = topics
+            .iter()
+            .find(|c| !found_topics.iter().any(|t| &t.code == *c))
+        {
+            return Err(
+                DomainError::bad_input("input.topics", format!("unknown topic `{bad}`")).into(),
+            );
+        }
         Ok((
-            themes.into_iter().map(|t| t.id).collect(),
-            topics.into_iter().map(|t| t.id).collect(),
+            found_themes.into_iter().map(|t| t.id).collect(),
+            found_topics.into_iter().map(|t| t.id).collect(),
         ))
     }
 
