@@ -1,94 +1,38 @@
-//! Writes to initiatives. Every mutation is one transaction that writes the rows, a
-//! revision (actor, time, action, the whole object before and after) and a change-log
-//! row; a failed mutation changes nothing. Updates are optimistic: they name the version
-//! they change, and a stale version is a `CONFLICT` carrying the current one.
-
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use kb_domain::input::{InitiativeFields, InitiativeInput};
 use kb_domain::workflow::{Action, decide};
 use kb_domain::{
-    DomainError, ErrorCode, Initiative, LinkType, Status, Viewer, Vocabulary, slug::slugify,
-    validate,
+    DomainError, ErrorCode, Initiative, Status, Viewer, Vocabulary, slug::slugify, validate,
 };
 use sea_orm::{
     ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
 
+use super::revisions::record;
+use super::*;
 use crate::convert::code;
 use crate::entity::{
-    change_log, initiative, initiative_link, initiative_organisation, initiative_term,
-    initiative_theme, initiative_topic, organisation, revision,
+    initiative, initiative_organisation, initiative_term, initiative_theme, initiative_topic,
+    organisation,
 };
 use crate::initiatives::LANGUAGE;
 use crate::{Result, Store, StoreError, visibility};
 
-/// Who makes a change: the viewer it is decided for, and what the revision records.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub viewer: Viewer,
-    pub key_id: Option<i64>,
-    /// A readable name: the key's name, or `cli`.
-    pub name: String,
-}
-
-/// The whole of an initiative as a revision stores it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InitiativeSnapshot {
-    pub slug: String,
-    pub status: String,
-    pub version: i32,
-    pub title: String,
-    pub summary: String,
-    pub body: Option<String>,
-    pub kind: Option<String>,
-    pub rejection_reason: Option<String>,
-    pub format: Option<String>,
-    pub cost: Option<String>,
-    pub prevention_level: Option<String>,
-    pub evidence_level: Option<String>,
-    pub region: Option<String>,
-    pub start_year: Option<i32>,
-    pub end_year: Option<i32>,
-    pub website: Option<String>,
-    pub contact_email: Option<String>,
-    pub published_at: Option<DateTime<Utc>>,
-    pub languages: Vec<String>,
-    pub target_groups: Vec<String>,
-    pub education_levels: Vec<String>,
-    pub themes: Vec<String>,
-    pub topics: Vec<String>,
-    /// Organisation ids with role codes.
-    pub organisations: Vec<(i64, String)>,
-}
-
-/// A stored revision.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Revision {
-    pub id: i64,
-    pub action: String,
-    pub actor: String,
-    pub at: DateTime<Utc>,
-    pub version: i32,
-    pub before: Option<InitiativeSnapshot>,
-    pub after: Option<InitiativeSnapshot>,
-}
-
 /// The current row and content of an initiative.
-struct State {
-    row: initiative::Model,
-    fields: InitiativeFields,
+pub(super) struct State {
+    pub(super) row: initiative::Model,
+    pub(super) fields: InitiativeFields,
 }
 
 impl State {
-    fn status(&self) -> Result<Status> {
+    pub(super) fn status(&self) -> Result<Status> {
         code(&self.row.status)
     }
 
-    fn snapshot(&self) -> InitiativeSnapshot {
+    pub(super) fn snapshot(&self) -> InitiativeSnapshot {
         let f = &self.fields;
         let r = &self.row;
         InitiativeSnapshot {
@@ -132,68 +76,17 @@ impl State {
     }
 }
 
-fn opt<V: Vocabulary>(s: &Option<String>) -> Result<Option<V>> {
+pub(super) fn opt<V: Vocabulary>(s: &Option<String>) -> Result<Option<V>> {
     s.as_deref().map(code::<V>).transpose()
 }
 
-fn fields_of_snapshot(s: &InitiativeSnapshot) -> Result<InitiativeFields> {
-    Ok(InitiativeFields {
-        title: s.title.clone(),
-        summary: s.summary.clone(),
-        body: s.body.clone(),
-        kind: opt(&s.kind)?,
-        format: opt(&s.format)?,
-        cost: opt(&s.cost)?,
-        prevention_level: opt(&s.prevention_level)?,
-        evidence_level: opt(&s.evidence_level)?,
-        region: opt(&s.region)?,
-        start_year: s.start_year,
-        end_year: s.end_year,
-        website: s.website.clone(),
-        contact_email: s.contact_email.clone(),
-        languages: s.languages.clone(),
-        target_groups: s
-            .target_groups
-            .iter()
-            .map(|c| code(c))
-            .collect::<Result<_>>()?,
-        education_levels: s
-            .education_levels
-            .iter()
-            .map(|c| code(c))
-            .collect::<Result<_>>()?,
-        themes: s.themes.clone(),
-        topics: s.topics.clone(),
-        organisations: s
-            .organisations
-            .iter()
-            .map(|(id, r)| Ok((*id, code(r)?)))
-            .collect::<Result<_>>()?,
-    })
-}
-
-/// Refuses viewers who may not write at all, before anything is looked up.
-pub(crate) fn may_write(viewer: Viewer) -> Result<()> {
-    match viewer {
-        Viewer::Anonymous => Err(DomainError::new(
-            ErrorCode::Unauthenticated,
-            "sign in with an API key to make changes",
-        )
-        .into()),
-        Viewer::Partner => {
-            Err(DomainError::new(ErrorCode::Forbidden, "partner keys are read-only").into())
-        }
-        _ => Ok(()),
-    }
-}
-
-fn not_found() -> StoreError {
+pub(super) fn not_found() -> StoreError {
     DomainError::new(ErrorCode::NotFound, "initiative not found").into()
 }
 
 impl Store {
     /// The current state of an initiative the viewer may see.
-    async fn state<C: ConnectionTrait>(
+    pub(super) async fn state<C: ConnectionTrait>(
         &self,
         db: &C,
         viewer: Viewer,
@@ -272,9 +165,8 @@ impl Store {
         Ok(Some(State { row, fields }))
     }
 
-    /// Theme and topic ids of the codes, and a check that every organisation exists and
     /// is visible; unknown references are bad input on their field.
-    async fn references(
+    pub(super) async fn references(
         &self,
         viewer: Viewer,
         f: &InitiativeFields,
@@ -297,7 +189,6 @@ impl Store {
         Ok((theme_ids, topic_ids))
     }
 
-    /// Row ids of theme and topic codes; an unknown code is bad input on
     /// `input.themes` or `input.topics`.
     pub(crate) async fn theme_and_topic_ids(
         &self,
@@ -451,7 +342,6 @@ impl Store {
         .await
     }
 
-    /// Moves an initiative through the workflow: submit, withdraw, publish, reject (with
     /// a reason), archive, restore. `expected_version`, when given, must match.
     #[tracing::instrument(skip(self), fields(actor = %actor.name))]
     pub async fn transition_initiative(
@@ -493,10 +383,8 @@ impl Store {
             .await
     }
 
-    /// Writes a new state of an existing initiative in one transaction, guarded by its
-    /// version. `status` changes the status (and the rejection reason); `edges` replaces
     /// the edges.
-    async fn save(
+    pub(super) async fn save(
         &self,
         actor: &Actor,
         before: State,
@@ -562,244 +450,10 @@ impl Store {
         txn.commit().await?;
         Initiative::try_from(after_row)
     }
-
-    /// Links two visible initiatives; the viewer must be allowed to update `from`.
-    pub async fn link_initiatives(
-        &self,
-        actor: &Actor,
-        from: i64,
-        to: i64,
-        link_type: LinkType,
-        note: Option<String>,
-    ) -> Result<()> {
-        may_write(actor.viewer)?;
-        if from == to {
-            return Err(DomainError::bad_input("to", "an initiative cannot link to itself").into());
-        }
-        let source = self
-            .state(&self.db, actor.viewer, from)
-            .await?
-            .ok_or_else(not_found)?;
-        let owners: Vec<i64> = source.fields.lead().into_iter().collect();
-        if actor.viewer.own_organisation().is_some()
-            && !owners.contains(&actor.viewer.own_organisation().unwrap_or(-1))
-        {
-            return Err(DomainError::new(
-                ErrorCode::Forbidden,
-                "contributors link their own organisation's initiatives only",
-            )
-            .into());
-        }
-        if self
-            .initiatives_by_ids(actor.viewer, &[to])
-            .await?
-            .is_empty()
-        {
-            return Err(DomainError::bad_input("to", "initiative not found").into());
-        }
-        let note = match note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) {
-            Some(n) if n.chars().count() > 1_000 => {
-                return Err(DomainError::bad_input(
-                    "note",
-                    "a note may be at most 1000 characters",
-                )
-                .into());
-            }
-            other => other,
-        };
-        let exists = initiative_link::Entity::find()
-            .filter(initiative_link::Column::FromId.eq(from))
-            .filter(initiative_link::Column::ToId.eq(to))
-            .filter(initiative_link::Column::LinkType.eq(link_type.code()))
-            .one(&self.db)
-            .await?;
-        if exists.is_some() {
-            return Err(DomainError::new(
-                ErrorCode::Conflict,
-                "these initiatives are already linked this way",
-            )
-            .into());
-        }
-        let note_copy = note.clone();
-        let txn = self.db.begin().await?;
-        initiative_link::Entity::insert(initiative_link::ActiveModel {
-            id: NotSet,
-            from_id: Set(from),
-            to_id: Set(to),
-            link_type: Set(link_type.code().to_owned()),
-            note: Set(note),
-            created_at: Set(Utc::now()),
-        })
-        .exec(&txn)
-        .await?;
-        let link = serde_json::json!({ "from": from, "to": to, "type": link_type.code(), "note": note_copy });
-        record_json(
-            &txn,
-            actor,
-            "initiative_link",
-            from,
-            "link",
-            None,
-            Some(link),
-            1,
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
-    }
-
-    /// Removes a link; unknown links are NOT_FOUND.
-    pub async fn unlink_initiatives(
-        &self,
-        actor: &Actor,
-        from: i64,
-        to: i64,
-        link_type: LinkType,
-    ) -> Result<()> {
-        may_write(actor.viewer)?;
-        let source = self
-            .state(&self.db, actor.viewer, from)
-            .await?
-            .ok_or_else(not_found)?;
-        if let Some(org) = actor.viewer.own_organisation()
-            && source.fields.lead() != Some(org)
-        {
-            return Err(DomainError::new(
-                ErrorCode::Forbidden,
-                "contributors unlink their own organisation's initiatives only",
-            )
-            .into());
-        }
-        let existing = initiative_link::Entity::find()
-            .filter(initiative_link::Column::FromId.eq(from))
-            .filter(initiative_link::Column::ToId.eq(to))
-            .filter(initiative_link::Column::LinkType.eq(link_type.code()))
-            .one(&self.db)
-            .await?;
-        let txn = self.db.begin().await?;
-        let done = initiative_link::Entity::delete_many()
-            .filter(initiative_link::Column::FromId.eq(from))
-            .filter(initiative_link::Column::ToId.eq(to))
-            .filter(initiative_link::Column::LinkType.eq(link_type.code()))
-            .exec(&txn)
-            .await?;
-        if done.rows_affected == 0 {
-            txn.rollback().await?;
-            return Err(DomainError::new(ErrorCode::NotFound, "no such link").into());
-        }
-        let before = existing.map(|l| serde_json::json!({ "from": l.from_id, "to": l.to_id, "type": l.link_type, "note": l.note }));
-        record_json(
-            &txn,
-            actor,
-            "initiative_link",
-            from,
-            "unlink",
-            before,
-            None,
-            1,
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
-    }
-
-    /// The revisions of an initiative, newest first, for editors and the owning
-    /// organisation; others get NOT_FOUND (they may not know it has a history).
-    pub async fn initiative_revisions(&self, viewer: Viewer, id: i64) -> Result<Vec<Revision>> {
-        let state = self
-            .state(&self.db, viewer, id)
-            .await?
-            .ok_or_else(not_found)?;
-        let allowed = viewer.sees_everything()
-            || viewer
-                .own_organisation()
-                .is_some_and(|o| state.fields.organisations.iter().any(|(id, _)| *id == o));
-        if !allowed {
-            return Err(not_found());
-        }
-        let rows = revision::Entity::find()
-            .filter(revision::Column::EntityType.eq("initiative"))
-            .filter(revision::Column::EntityId.eq(id))
-            .order_by_desc(revision::Column::Id)
-            .all(&self.db)
-            .await?;
-        rows.into_iter().map(to_revision).collect()
-    }
-
-    /// Restores the content an initiative had after revision `revision_id` (its status
-    /// stays); the restore is itself a new revision. Editors only.
-    pub async fn restore_revision(
-        &self,
-        actor: &Actor,
-        revision_id: i64,
-        expected_version: i32,
-    ) -> Result<Initiative> {
-        may_write(actor.viewer)?;
-        if !actor.viewer.sees_everything() {
-            return Err(
-                DomainError::new(ErrorCode::Forbidden, "only editors restore revisions").into(),
-            );
-        }
-        let rev = revision::Entity::find_by_id(revision_id)
-            .filter(revision::Column::EntityType.eq("initiative"))
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| DomainError::new(ErrorCode::NotFound, "revision not found"))?;
-        let snapshot = to_revision(rev.clone())?.after.ok_or_else(|| {
-            DomainError::bad_input("revision", "this revision has no content to restore")
-        })?;
-        let before = self
-            .state(&self.db, actor.viewer, rev.entity_id)
-            .await?
-            .ok_or_else(not_found)?;
-        if before.row.version != expected_version {
-            return Err(DomainError::conflict(before.row.version).into());
-        }
-        let fields = fields_of_snapshot(&snapshot)?;
-        let (theme_ids, topic_ids) = self.references(actor.viewer, &fields).await?;
-        self.save(
-            actor,
-            before,
-            fields,
-            None,
-            Action::Update,
-            Some((theme_ids, topic_ids)),
-        )
-        .await
-    }
-
-    /// The highest change-log sequence number, for followers of the log.
-    pub async fn change_log_head(&self) -> Result<i64> {
-        let row = change_log::Entity::find()
-            .order_by_desc(change_log::Column::Seq)
-            .one(&self.db)
-            .await?;
-        Ok(row.map_or(0, |r| r.seq))
-    }
-}
-
-fn to_revision(r: revision::Model) -> Result<Revision> {
-    let parse = |s: &Option<String>| -> Result<Option<InitiativeSnapshot>> {
-        s.as_deref()
-            .map(|j| {
-                serde_json::from_str(j)
-                    .map_err(|e| StoreError::Seed(format!("revision {}: {e}", r.id)))
-            })
-            .transpose()
-    };
-    Ok(Revision {
-        id: r.id,
-        action: r.action.clone(),
-        actor: r.actor.clone(),
-        at: r.at,
-        version: r.version,
-        before: parse(&r.before)?,
-        after: parse(&r.after)?,
-    })
 }
 
 /// The content columns of an initiative row.
-fn content(f: &InitiativeFields) -> initiative::ActiveModel {
+pub(super) fn content(f: &InitiativeFields) -> initiative::ActiveModel {
     initiative::ActiveModel {
         title: Set(f.title.clone()),
         summary: Set(f.summary.clone()),
@@ -819,7 +473,7 @@ fn content(f: &InitiativeFields) -> initiative::ActiveModel {
 }
 
 /// Replaces the edges and multi-valued fields of an initiative.
-async fn write_edges(
+pub(super) async fn write_edges(
     txn: &DatabaseTransaction,
     id: i64,
     f: &InitiativeFields,
@@ -895,95 +549,4 @@ async fn write_edges(
         .await?;
     }
     Ok(())
-}
-
-/// Writes a revision of an initiative and its change-log row.
-async fn record(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    id: i64,
-    action: &str,
-    before: Option<&InitiativeSnapshot>,
-    after: Option<&InitiativeSnapshot>,
-    version: i32,
-) -> Result<()> {
-    let json = |s: Option<&InitiativeSnapshot>| -> Result<Option<serde_json::Value>> {
-        s.map(|s| serde_json::to_value(s).map_err(|e| StoreError::Seed(e.to_string())))
-            .transpose()
-    };
-    record_json(
-        txn,
-        actor,
-        "initiative",
-        id,
-        action,
-        json(before)?,
-        json(after)?,
-        version,
-    )
-    .await
-}
-
-/// Writes a revision of any object (its state before and after as JSON) and its
-/// change-log row.
-#[allow(clippy::too_many_arguments)] // one column each; a struct would only rename them
-pub(crate) async fn record_json(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    entity_type: &str,
-    id: i64,
-    action: &str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-    version: i32,
-) -> Result<()> {
-    let rev = revision::Entity::insert(revision::ActiveModel {
-        id: NotSet,
-        entity_type: Set(entity_type.to_owned()),
-        entity_id: Set(id),
-        action: Set(action.to_owned()),
-        actor_key_id: Set(actor.key_id),
-        actor: Set(actor.name.clone()),
-        at: Set(Utc::now()),
-        before: Set(before.map(|v| v.to_string())),
-        after: Set(after.map(|v| v.to_string())),
-        version: Set(version),
-    })
-    .exec(txn)
-    .await?;
-    log_change(txn, entity_type, id, action, Some(rev.last_insert_id)).await
-}
-
-async fn log_change(
-    txn: &DatabaseTransaction,
-    entity_type: &str,
-    id: i64,
-    action: &str,
-    revision_id: Option<i64>,
-) -> Result<()> {
-    change_log::Entity::insert(change_log::ActiveModel {
-        seq: NotSet,
-        entity_type: Set(entity_type.to_owned()),
-        entity_id: Set(id),
-        action: Set(action.to_owned()),
-        revision_id: Set(revision_id),
-        at: Set(Utc::now()),
-    })
-    .exec(txn)
-    .await?;
-    Ok(())
-}
-
-/// A unique-slug race is a conflict the client can retry.
-fn slug_taken(e: sea_orm::DbErr) -> StoreError {
-    let text = e.to_string();
-    if text.contains("UNIQUE") || text.contains("unique") || text.contains("duplicate") {
-        DomainError::new(
-            ErrorCode::Conflict,
-            "an initiative with this slug was created meanwhile; try again",
-        )
-        .into()
-    } else {
-        e.into()
-    }
 }
