@@ -8,8 +8,8 @@ use sea_orm::{
 };
 
 use crate::convert::all;
-use crate::entity::{event, event_theme, theme, topic};
-use crate::window::{self, Edge, Sort, linked};
+use crate::entity::{event, event_theme};
+use crate::window::{self, Edge, Sort};
 use crate::{Result, Store, visibility};
 
 /// Which events a list holds: AND across fields, OR within a list.
@@ -236,43 +236,13 @@ impl Store {
 
     /// Themes of each event.
     pub async fn themes_of_events(&self, ids: &[i64]) -> Result<Vec<(i64, Theme)>> {
-        let rows = linked::<theme::Entity, _>(
-            &self.db,
-            edge("event_theme", "event_id", "theme_id"),
-            ids,
-            Condition::all(),
-            None,
-            &[Sort::asc(Expr::col((
-                theme::Entity,
-                theme::Column::Position,
-            )))],
-            &[],
-        )
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|l| (l.parent, Theme::from(l.model)))
-            .collect())
+        self.themes_linked(edge("event_theme", "event_id", "theme_id"), ids)
+            .await
     }
 
     /// Topics of each event.
     pub async fn topics_of_events(&self, ids: &[i64]) -> Result<Vec<(i64, Topic)>> {
-        let rows = linked::<topic::Entity, _>(
-            &self.db,
-            edge("event_topic", "event_id", "topic_id"),
-            ids,
-            Condition::all(),
-            None,
-            &[Sort::asc(Expr::col((
-                topic::Entity,
-                topic::Column::Position,
-            )))],
-            &[],
-        )
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|l| (l.parent, Topic::from(l.model)))
-            .collect())
+        self.topics_linked(edge("event_topic", "event_id", "topic_id"), ids)
+            .await
     }
 }

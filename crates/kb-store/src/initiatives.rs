@@ -12,7 +12,7 @@ use sea_orm::{
 use crate::convert::{all, code};
 use crate::entity::{
     initiative, initiative_link, initiative_organisation, initiative_term, initiative_theme,
-    initiative_topic, organisation, theme, topic,
+    initiative_topic, organisation,
 };
 use crate::window::{self, Edge, Sort, linked};
 use crate::{Result, Store, visibility};
@@ -291,44 +291,14 @@ impl Store {
 
     /// Themes of each initiative, in the taxonomy's order.
     pub async fn themes_of_initiatives(&self, ids: &[i64]) -> Result<Vec<(i64, Theme)>> {
-        let rows = linked::<theme::Entity, _>(
-            &self.db,
-            edge("initiative_theme", "initiative_id", "theme_id"),
-            ids,
-            Condition::all(),
-            None,
-            &[Sort::asc(Expr::col((
-                theme::Entity,
-                theme::Column::Position,
-            )))],
-            &[],
-        )
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|l| (l.parent, Theme::from(l.model)))
-            .collect())
+        self.themes_linked(edge("initiative_theme", "initiative_id", "theme_id"), ids)
+            .await
     }
 
     /// Topics of each initiative, in the taxonomy's order.
     pub async fn topics_of_initiatives(&self, ids: &[i64]) -> Result<Vec<(i64, Topic)>> {
-        let rows = linked::<topic::Entity, _>(
-            &self.db,
-            edge("initiative_topic", "initiative_id", "topic_id"),
-            ids,
-            Condition::all(),
-            None,
-            &[Sort::asc(Expr::col((
-                topic::Entity,
-                topic::Column::Position,
-            )))],
-            &[],
-        )
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|l| (l.parent, Topic::from(l.model)))
-            .collect())
+        self.topics_linked(edge("initiative_topic", "initiative_id", "topic_id"), ids)
+            .await
     }
 
     /// Organisations of each initiative with their role, lead first, visible ones only.

@@ -4,7 +4,10 @@ use kb_domain::{Term, Theme, Topic};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entity::{theme, topic, vocabulary_term};
+use crate::window::{Edge, Sort, linked};
 use crate::{Result, Store};
+use sea_orm::Condition;
+use sea_orm::sea_query::Expr;
 
 impl Store {
     /// All themes, in the taxonomy's order.
@@ -127,5 +130,35 @@ impl Store {
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(Term::from).collect())
+    }
+
+    /// Themes linked to each parent through `edge`, in the taxonomy's order.
+    pub(crate) async fn themes_linked(&self, edge: Edge, ids: &[i64]) -> Result<Vec<(i64, Theme)>> {
+        let order = [Sort::asc(Expr::col((
+            theme::Entity,
+            theme::Column::Position,
+        )))];
+        let rows =
+            linked::<theme::Entity, _>(&self.db, edge, ids, Condition::all(), None, &order, &[])
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|l| (l.parent, Theme::from(l.model)))
+            .collect())
+    }
+
+    /// Topics linked to each parent through `edge`, in the taxonomy's order.
+    pub(crate) async fn topics_linked(&self, edge: Edge, ids: &[i64]) -> Result<Vec<(i64, Topic)>> {
+        let order = [Sort::asc(Expr::col((
+            topic::Entity,
+            topic::Column::Position,
+        )))];
+        let rows =
+            linked::<topic::Entity, _>(&self.db, edge, ids, Condition::all(), None, &order, &[])
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|l| (l.parent, Topic::from(l.model)))
+            .collect())
     }
 }
