@@ -181,3 +181,23 @@ on_both!(
         assert_eq!(g["initiatives"]["facets"]["kinds"], json!([{ "value": "GUIDE", "count": guides }]));
     }
 );
+
+on_both!(
+    async fn nested_pages_follow_the_same_order_as_the_filtered_list(app) {
+        let list = app.data(r#"{ initiatives(first: 12, filter: { themes: ["support"] }) { nodes { slug } } }"#, json!({})).await;
+        let want: Vec<&str> = list["initiatives"]["nodes"].as_array().expect("nodes").iter().map(|n| n["slug"].as_str().expect("slug")).collect();
+        let first = app.data(r#"{ theme(code: "support") { initiatives(first: 5) { nodes { slug } pageInfo { endCursor hasNextPage } } } }"#, json!({})).await;
+        let cursor = first["theme"]["initiatives"]["pageInfo"]["endCursor"].clone();
+        let next = app
+            .data("query($a: String) { theme(code: \"support\") { initiatives(first: 7, after: $a) { nodes { slug } pageInfo { hasPreviousPage } } } }", json!({ "a": cursor }))
+            .await;
+        let mut got: Vec<String> = Vec::new();
+        for page in [&first, &next] {
+            for n in page["theme"]["initiatives"]["nodes"].as_array().expect("nodes") {
+                got.push(n["slug"].as_str().expect("slug").to_owned());
+            }
+        }
+        assert_eq!(got, want);
+        assert_eq!(next["theme"]["initiatives"]["pageInfo"]["hasPreviousPage"], true);
+    }
+);

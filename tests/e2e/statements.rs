@@ -35,11 +35,19 @@ on_both!(
 
 on_both!(
     async fn nested_connections_under_a_list_are_one_statement_per_level(app) {
-        let q = r#"{ themes { code initiatives(first: 3) { totalCount nodes { title organisations { organisation { name } } } } } }"#;
+        let q = r#"{ themes { code initiatives(first: 3) { nodes { title organisations { organisation { name } } } } } }"#;
         let (n, r) = app.count_statements(q, json!({})).await;
         assert!(r.get("errors").is_none(), "{r}");
         assert_eq!(r["data"]["themes"].as_array().expect("themes").len(), 8);
-        // themes, their initiative windows, the organisations of all those initiatives.
+        // themes, the pages of all eight, the organisations of all those initiatives.
         assert_eq!(n, 3);
+        // Totals are one grouped count more, made only when asked for.
+        let q = r#"{ themes { code initiatives(first: 3) { totalCount nodes { title organisations { organisation { name } } } } } }"#;
+        let (n, r) = app.count_statements(q, json!({})).await;
+        assert!(r.get("errors").is_none(), "{r}");
+        assert_eq!(n, 4);
+        let d = app.data(r#"{ theme(code: "support") { initiatives(first: 2) { totalCount pageInfo { hasNextPage } } } initiatives(filter: { themes: ["support"] }) { totalCount } }"#, json!({})).await;
+        assert_eq!(d["theme"]["initiatives"]["totalCount"], d["initiatives"]["totalCount"]);
+        assert_eq!(d["theme"]["initiatives"]["pageInfo"]["hasNextPage"], true);
     }
 );

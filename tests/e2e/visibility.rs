@@ -86,7 +86,7 @@ on_both!(
         let hidden_ids: Vec<String> = {
             let filter = kb_domain::InitiativeFilter { statuses: vec![kb_domain::Status::Draft, kb_domain::Status::Archived], ..Default::default() };
             let page = app.store
-                .list_initiatives(kb_domain::Viewer::Editor, &filter, kb_domain::InitiativeOrder::Title, kb_domain::PageRequest { offset: 0, limit: 100 })
+                .list_initiatives(kb_domain::Viewer::Editor, &filter, kb_domain::InitiativeOrder::Title, kb_domain::PageRequest { offset: 0, limit: 100, count: false })
                 .await
                 .expect("editor list");
             page.items.iter().map(|i| kb_domain::GlobalId::new(kb_domain::NodeKind::Initiative, i.id).encode()).collect()

@@ -78,11 +78,13 @@ pub enum InitiativeOrder {
     RecentlyUpdated,
 }
 
-/// A window of a list: skip `offset` rows, take `limit`.
+/// A window of a list: skip `offset` rows, take `limit`; `count` asks for the total of
+/// the whole list too (it costs a scan, so only when a client selects it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PageRequest {
     pub offset: u64,
     pub limit: u64,
+    pub count: bool,
 }
 
 /// A window of a list with the total it was cut from.
@@ -107,6 +109,11 @@ impl<T> Page<T> {
 }
 
 impl PageRequest {
+    /// The same window, asking for the total or not.
+    pub fn with_count(self, count: bool) -> Self {
+        Self { count, ..self }
+    }
+
     /// Turns Relay arguments (`first`/`after`, `last`/`before`, with cursors already
     /// decoded to offsets) into a window, within `MAX_PAGE_SIZE`.
     pub fn from_relay(
@@ -145,6 +152,7 @@ impl PageRequest {
                 Ok(Self {
                     offset,
                     limit: end.saturating_sub(offset),
+                    count: false,
                 })
             }
             (f, None) => {
@@ -159,6 +167,7 @@ impl PageRequest {
                 Ok(Self {
                     offset: start,
                     limit,
+                    count: false,
                 })
             }
         }
@@ -175,14 +184,16 @@ mod tests {
             PageRequest::from_relay(Some(5), Some(9), None, None),
             Ok(PageRequest {
                 offset: 10,
-                limit: 5
+                limit: 5,
+                count: false
             })
         );
         assert_eq!(
             PageRequest::from_relay(None, None, None, None),
             Ok(PageRequest {
                 offset: 0,
-                limit: 20
+                limit: 20,
+                count: false
             })
         );
     }
@@ -193,14 +204,16 @@ mod tests {
             PageRequest::from_relay(None, None, Some(3), Some(10)),
             Ok(PageRequest {
                 offset: 7,
-                limit: 3
+                limit: 3,
+                count: false
             })
         );
         assert_eq!(
             PageRequest::from_relay(None, None, Some(30), Some(10)),
             Ok(PageRequest {
                 offset: 0,
-                limit: 10
+                limit: 10,
+                count: false
             })
         );
     }

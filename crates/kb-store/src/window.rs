@@ -1,14 +1,14 @@
-//! Windows of related rows for many parents in one statement: `ROW_NUMBER()` and
-//! `COUNT(*)` over a partition per parent, so a connection nested under a list (the
-//! initiatives of every theme, the events of every initiative) costs one statement for
-//! the whole level, not one per parent. SQLite (3.25+) and PostgreSQL both run it.
+//! Pages of related rows for many parents in one statement: a connection nested under
+//! a list (the initiatives of every theme, the events of every initiative) costs one
+//! statement for the whole level, not one per parent, and each parent's page follows an
+//! index instead of sorting every related row.
 
 use std::collections::HashMap;
 
 use kb_domain::{Page, PageRequest};
 use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, NullOrdering, Order, OrderedStatement, Query, SimpleExpr,
-    WindowStatement,
+    Alias, Asterisk, Expr, ExprTrait, NullOrdering, Order, OrderedStatement, Query,
+    SelectStatement, SimpleExpr, UnionType,
 };
 use sea_orm::{Condition, ConnectionTrait, EntityTrait, FromQueryResult, Iterable};
 
@@ -66,8 +66,14 @@ pub(crate) struct Edge {
     pub child_col: &'static str,
 }
 
-/// Pages of `E` rows per parent, in `order`, with each parent's total. The window is
-/// computed over ids only (narrow rows sort fast); the page's rows are joined back.
+/// SQLite's limit on the members of one compound SELECT is 500; stay well below it.
+const PARENTS_PER_STATEMENT: usize = 200;
+
+/// Pages of `E` rows per parent, in `order`, and (when `page.count`) each parent's
+/// total. Each parent's page is its own `ORDER BY … LIMIT` branch of one `UNION ALL`, so
+/// it follows an index and stops early instead of ranking every related row; the
+/// branches' rows are joined back in one statement. Totals cost a grouped count over
+/// every related row, one more statement, made only when asked for.
 pub(crate) async fn pages<E, C>(
     db: &C,
     edge: Edge,
@@ -81,65 +87,120 @@ where
     E::Model: FromQueryResult,
     C: ConnectionTrait,
 {
-    let mut out: HashMap<i64, Page<E::Model>> = HashMap::new();
+    let mut out: HashMap<i64, Page<E::Model>> = parents
+        .iter()
+        .map(|p| {
+            (
+                *p,
+                Page {
+                    items: Vec::new(),
+                    offset: page.offset,
+                    total: None,
+                    has_next: false,
+                },
+            )
+        })
+        .collect();
     if parents.is_empty() {
         return Ok(out);
     }
     let link = Alias::new(edge.table);
     let entity = E::default();
     let parent_col = || Expr::col((link.clone(), Alias::new(edge.parent_col)));
-    let mut rank = WindowStatement::partition_by((link.clone(), Alias::new(edge.parent_col)));
-    apply(&mut rank, order);
-    let total = WindowStatement::partition_by((link.clone(), Alias::new(edge.parent_col)));
-    let mut inner = Query::select();
-    inner
-        .expr_as(parent_col(), Alias::new("kb_parent"))
-        .expr_as(Expr::col((entity, Alias::new("id"))), Alias::new("kb_id"))
-        .expr_window_as(Expr::cust("ROW_NUMBER()"), rank, Alias::new("kb_rn"))
-        .expr_window_as(Expr::cust("COUNT(*)"), total, Alias::new("kb_total"))
-        .from(entity)
-        .inner_join(
-            link.clone(),
-            Expr::col((link.clone(), Alias::new(edge.child_col)))
-                .equals((entity, Alias::new("id"))),
-        )
-        .and_where(parent_col().is_in(parents.iter().copied()))
-        .cond_where(visible);
-    // One row more than asked tells whether a next page exists; at least one row per
-    // parent is read so the total is known even for `first: 0`.
-    let upto = page.offset + Ord::max(page.limit, 1) + 1;
-    let w = Alias::new("w");
-    let mut outer = Query::select();
-    for col in E::Column::iter() {
-        outer.column((entity, col));
+    let sort_key = |n: usize| Alias::new(format!("kb_s{n}"));
+    for chunk in parents.chunks(PARENTS_PER_STATEMENT) {
+        let mut union: Option<SelectStatement> = None;
+        for (b, parent) in chunk.iter().enumerate() {
+            let mut branch = Query::select();
+            branch
+                .expr_as(parent_col(), Alias::new("kb_parent"))
+                .expr_as(Expr::col((entity, Alias::new("id"))), Alias::new("kb_id"));
+            for (n, s) in order.iter().enumerate() {
+                branch.expr_as(s.expr.clone(), sort_key(n));
+            }
+            branch
+                .from(entity)
+                .inner_join(
+                    link.clone(),
+                    Expr::col((link.clone(), Alias::new(edge.child_col)))
+                        .equals((entity, Alias::new("id")))
+                        .and(parent_col().eq(*parent)),
+                )
+                .cond_where(visible.clone());
+            apply(&mut branch, order);
+            // One row more than asked tells whether a next page exists.
+            branch.limit(page.limit + 1).offset(page.offset);
+            let wrapped = Query::select()
+                .column(Asterisk)
+                .from_subquery(branch, Alias::new(format!("kb_b{b}")))
+                .take();
+            union = Some(match union {
+                None => wrapped,
+                Some(mut u) => {
+                    u.union(UnionType::All, wrapped);
+                    u
+                }
+            });
+        }
+        let Some(union) = union else { continue };
+        let u = Alias::new("kb_u");
+        let mut q = Query::select();
+        for col in E::Column::iter() {
+            q.column((entity, col));
+        }
+        q.column((u.clone(), Alias::new("kb_parent")))
+            .from_subquery(union, u.clone())
+            .inner_join(
+                entity,
+                Expr::col((entity, Alias::new("id"))).equals((u.clone(), Alias::new("kb_id"))),
+            )
+            .order_by((u.clone(), Alias::new("kb_parent")), Order::Asc);
+        let outer: Vec<Sort> = order
+            .iter()
+            .enumerate()
+            .map(|(n, s)| Sort {
+                expr: Expr::col((u.clone(), sort_key(n))),
+                ..s.clone()
+            })
+            .collect();
+        apply(&mut q, &outer);
+        for row in db.query_all(&q).await? {
+            let parent: i64 = row.try_get("", "kb_parent")?;
+            let model = E::Model::from_query_result(&row, "")?;
+            if let Some(entry) = out.get_mut(&parent) {
+                if (entry.items.len() as u64) < page.limit {
+                    entry.items.push(model);
+                } else {
+                    entry.has_next = true;
+                }
+            }
+        }
     }
-    outer
-        .column((w.clone(), Alias::new("kb_parent")))
-        .column((w.clone(), Alias::new("kb_total")))
-        .from_subquery(inner, w.clone())
-        .inner_join(
-            entity,
-            Expr::col((entity, Alias::new("id"))).equals((w.clone(), Alias::new("kb_id"))),
-        )
-        .and_where(Expr::col((w.clone(), Alias::new("kb_rn"))).gt(page.offset as i64))
-        .and_where(Expr::col((w.clone(), Alias::new("kb_rn"))).lte(upto as i64))
-        .order_by((w.clone(), Alias::new("kb_parent")), Order::Asc)
-        .order_by((w, Alias::new("kb_rn")), Order::Asc);
-    let rows = db.query_all(&outer).await?;
-    for row in rows {
-        let parent: i64 = row.try_get("", "kb_parent")?;
-        let total: i64 = row.try_get("", "kb_total")?;
-        let model = E::Model::from_query_result(&row, "")?;
-        let entry = out.entry(parent).or_insert_with(|| Page {
-            items: Vec::new(),
-            offset: page.offset,
-            total: Some(total as u64),
-            has_next: false,
-        });
-        if (entry.items.len() as u64) < page.limit {
-            entry.items.push(model);
-        } else {
-            entry.has_next = true;
+    if page.count {
+        for chunk in parents.chunks(PARENTS_PER_STATEMENT) {
+            let q = Query::select()
+                .expr_as(parent_col(), Alias::new("kb_parent"))
+                .expr_as(Expr::cust("COUNT(*)"), Alias::new("kb_total"))
+                .from(entity)
+                .inner_join(
+                    link.clone(),
+                    Expr::col((link.clone(), Alias::new(edge.child_col)))
+                        .equals((entity, Alias::new("id"))),
+                )
+                .and_where(parent_col().is_in(chunk.iter().copied()))
+                .cond_where(visible.clone())
+                .group_by_col((link.clone(), Alias::new(edge.parent_col)))
+                .take();
+            for row in db.query_all(&q).await? {
+                let parent: i64 = row.try_get("", "kb_parent")?;
+                let total: i64 = row.try_get("", "kb_total")?;
+                if let Some(entry) = out.get_mut(&parent) {
+                    entry.total = Some(total as u64);
+                }
+            }
+        }
+        for entry in out.values_mut() {
+            entry.total.get_or_insert(0);
         }
     }
     Ok(out)

@@ -170,7 +170,7 @@ impl EventConnection {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Self> {
-        let page = forward(first, after)?;
+        let page = forward(first, after)?.with_count(ctx.look_ahead().field("totalCount").exists());
         let p = super::loader(ctx)?
             .load_one(crate::loaders::EventsOf { parent, page })
             .await

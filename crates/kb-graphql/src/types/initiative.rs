@@ -406,7 +406,7 @@ impl InitiativeConnection {
         after: Option<String>,
         filter: Option<InitiativeFilter>,
     ) -> async_graphql::Result<Self> {
-        let page = forward(first, after)?;
+        let page = forward(first, after)?.with_count(ctx.look_ahead().field("totalCount").exists());
         let p = loader(ctx)?
             .load_one(InitiativesOf { parent, page })
             .await
