@@ -283,10 +283,11 @@ impl MigrationTrait for Migration {
         .await?;
 
         for i in [
+            // Covers the grouped scan of the single-valued facets.
             index(
                 "initiative",
-                "initiative_status_published_idx",
-                &["status", "published_at"],
+                "initiative_facet_idx",
+                &["status", "kind", "region", "evidence_level", "start_year"],
             ),
             index(
                 "initiative",
