@@ -18,7 +18,7 @@ use crate::convert::code;
 use crate::entity::{
     event, event_initiative, event_organisation, event_theme, event_topic, organisation,
 };
-use crate::writes::{Actor, may_write, record_json};
+use crate::writes::{Actor, may_write, record_json, replace_rows};
 use crate::{Result, Store, visibility};
 
 fn org_json(f: &OrganisationFields, status: &str, version: i32) -> serde_json::Value {
@@ -523,57 +523,27 @@ async fn write_event_edges(
     themes: &[i64],
     topics: &[i64],
 ) -> Result<()> {
-    event_theme::Entity::delete_many()
-        .filter(event_theme::Column::EventId.eq(id))
-        .exec(txn)
-        .await?;
-    event_topic::Entity::delete_many()
-        .filter(event_topic::Column::EventId.eq(id))
-        .exec(txn)
-        .await?;
-    event_organisation::Entity::delete_many()
-        .filter(event_organisation::Column::EventId.eq(id))
-        .exec(txn)
-        .await?;
-    event_initiative::Entity::delete_many()
-        .filter(event_initiative::Column::EventId.eq(id))
-        .exec(txn)
-        .await?;
-    if !themes.is_empty() {
-        event_theme::Entity::insert_many(themes.iter().map(|t| event_theme::ActiveModel {
+    let rows = themes.iter().map(|t| event_theme::ActiveModel {
+        event_id: Set(id),
+        theme_id: Set(*t),
+    });
+    replace_rows(txn, event_theme::Column::EventId, id, rows).await?;
+    let rows = topics.iter().map(|t| event_topic::ActiveModel {
+        event_id: Set(id),
+        topic_id: Set(*t),
+    });
+    replace_rows(txn, event_topic::Column::EventId, id, rows).await?;
+    let rows = f
+        .organisers
+        .iter()
+        .map(|o| event_organisation::ActiveModel {
             event_id: Set(id),
-            theme_id: Set(*t),
-        }))
-        .exec_without_returning(txn)
-        .await?;
-    }
-    if !topics.is_empty() {
-        event_topic::Entity::insert_many(topics.iter().map(|t| event_topic::ActiveModel {
-            event_id: Set(id),
-            topic_id: Set(*t),
-        }))
-        .exec_without_returning(txn)
-        .await?;
-    }
-    if !f.organisers.is_empty() {
-        event_organisation::Entity::insert_many(f.organisers.iter().map(|o| {
-            event_organisation::ActiveModel {
-                event_id: Set(id),
-                organisation_id: Set(*o),
-            }
-        }))
-        .exec_without_returning(txn)
-        .await?;
-    }
-    if !f.initiatives.is_empty() {
-        event_initiative::Entity::insert_many(f.initiatives.iter().map(|i| {
-            event_initiative::ActiveModel {
-                event_id: Set(id),
-                initiative_id: Set(*i),
-            }
-        }))
-        .exec_without_returning(txn)
-        .await?;
-    }
-    Ok(())
+            organisation_id: Set(*o),
+        });
+    replace_rows(txn, event_organisation::Column::EventId, id, rows).await?;
+    let rows = f.initiatives.iter().map(|i| event_initiative::ActiveModel {
+        event_id: Set(id),
+        initiative_id: Set(*i),
+    });
+    replace_rows(txn, event_initiative::Column::EventId, id, rows).await
 }

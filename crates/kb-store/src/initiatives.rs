@@ -1,8 +1,8 @@
 use std::collections::HashMap;
 
 use kb_domain::{
-    DomainError, EducationLevel, Initiative, InitiativeFilter, InitiativeOrder, InitiativeTerms,
-    LinkType, OrganisationRole, Page, PageRequest, TargetGroup, Theme, Topic, Viewer, Vocabulary,
+    EducationLevel, Initiative, InitiativeFilter, InitiativeOrder, InitiativeTerms, LinkType,
+    OrganisationRole, Page, PageRequest, TargetGroup, Theme, Topic, Viewer, Vocabulary,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{
@@ -74,19 +74,7 @@ impl Store {
             .add(visibility::initiatives(viewer))
             .add(initiative::Column::Status.is_in(codes(&statuses)));
         if !f.themes.is_empty() {
-            let found = self.themes_by_codes(&f.themes).await?;
-            if let Some(bad) = f
-                .themes
-                .iter()
-                .find(|c| !found.iter().any(|t| &t.code == *c))
-            {
-                return Err(DomainError::bad_input(
-                    "filter.themes",
-                    format!("unknown theme `{bad}`"),
-                )
-                .into());
-            }
-            let ids: Vec<i64> = found.iter().map(|t| t.id).collect();
+            let ids = self.theme_ids("filter.themes", &f.themes).await?;
             c = c.add(
                 initiative::Column::Id.in_subquery(
                     Query::select()
@@ -98,19 +86,7 @@ impl Store {
             );
         }
         if !f.topics.is_empty() {
-            let known = self.topics_by_codes(&f.topics).await?;
-            if let Some(bad) = f
-                .topics
-                .iter()
-                .find(|c| !known.iter().any(|t| &t.code == *c))
-            {
-                return Err(DomainError::bad_input(
-                    "filter.topics",
-                    format!("unknown topic `{bad}`"),
-                )
-                .into());
-            }
-            let ids = self.topic_subtree_ids(&f.topics).await?;
+            let ids = self.topic_subtree_ids("filter.topics", &f.topics).await?;
             c = c.add(
                 initiative::Column::Id.in_subquery(
                     Query::select()

@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use kb_domain::{Term, Theme, Topic};
+use kb_domain::{DomainError, Term, Theme, Topic};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entity::{theme, topic, vocabulary_term};
@@ -99,9 +99,41 @@ impl Store {
         Ok(out)
     }
 
-    /// The ids of the topics with these codes and of every topic below them.
-    pub(crate) async fn topic_subtree_ids(&self, codes: &[String]) -> Result<Vec<i64>> {
+    /// Row ids of theme codes; an unknown code is bad input on `field`.
+    pub(crate) async fn theme_ids(&self, field: &str, codes: &[String]) -> Result<Vec<i64>> {
+        let found = self.themes_by_codes(codes).await?;
+        known(field, "theme", codes, found.iter().map(|t| t.code.as_str()))?;
+        Ok(found.into_iter().map(|t| t.id).collect())
+    }
+
+    /// Row ids of topic codes; an unknown code is bad input on `field`.
+    pub(crate) async fn topic_ids(&self, field: &str, codes: &[String]) -> Result<Vec<i64>> {
+        let found = self.topics_by_codes(codes).await?;
+        known(field, "topic", codes, found.iter().map(|t| t.code.as_str()))?;
+        Ok(found.into_iter().map(|t| t.id).collect())
+    }
+
+    /// Row ids of theme and topic codes, for writes (`input.themes`, `input.topics`).
+    pub(crate) async fn theme_and_topic_ids(
+        &self,
+        themes: &[String],
+        topics: &[String],
+    ) -> Result<(Vec<i64>, Vec<i64>)> {
+        Ok((
+            self.theme_ids("input.themes", themes).await?,
+            self.topic_ids("input.topics", topics).await?,
+        ))
+    }
+
+    /// The ids of the topics with these codes and of every topic below them, in one
+    /// read of the (small) topic table; an unknown code is bad input on `field`.
+    pub(crate) async fn topic_subtree_ids(
+        &self,
+        field: &str,
+        codes: &[String],
+    ) -> Result<Vec<i64>> {
         let all = topic::Entity::find().all(&self.db).await?;
+        known(field, "topic", codes, all.iter().map(|t| t.code.as_str()))?;
         let mut ids: Vec<i64> = all
             .iter()
             .filter(|t| codes.contains(&t.code))
@@ -160,5 +192,21 @@ impl Store {
             .into_iter()
             .map(|l| (l.parent, Topic::from(l.model)))
             .collect())
+    }
+}
+
+/// Refuses the first code that is not among `found`.
+fn known<'a>(
+    field: &str,
+    what: &str,
+    codes: &[String],
+    found: impl Iterator<Item = &'a str> + Clone,
+) -> Result<()> {
+    match codes
+        .iter()
+        .find(|c| !found.clone().any(|f| f == c.as_str()))
+    {
+        Some(bad) => Err(DomainError::bad_input(field, format!("unknown {what} `{bad}`")).into()),
+        None => Ok(()),
     }
 }

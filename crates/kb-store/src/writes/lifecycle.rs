@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::BTreeSet;
 
 use chrono::Utc;
 use kb_domain::input::{InitiativeFields, InitiativeInput};
@@ -7,8 +7,8 @@ use kb_domain::{
     DomainError, ErrorCode, Initiative, Status, Viewer, Vocabulary, slug::slugify, validate,
 };
 use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use super::revisions::record;
@@ -86,12 +86,8 @@ pub(super) fn not_found() -> StoreError {
 
 impl Store {
     /// The current state of an initiative the viewer may see.
-    pub(super) async fn state<C: ConnectionTrait>(
-        &self,
-        db: &C,
-        viewer: Viewer,
-        id: i64,
-    ) -> Result<Option<State>> {
+    pub(super) async fn state(&self, viewer: Viewer, id: i64) -> Result<Option<State>> {
+        let db = &self.db;
         let Some(row) = initiative::Entity::find_by_id(id)
             .filter(visibility::initiatives(viewer))
             .one(db)
@@ -189,36 +185,6 @@ impl Store {
         Ok((theme_ids, topic_ids))
     }
 
-    /// `input.themes` or `input.topics`.
-    pub(crate) async fn theme_and_topic_ids(
-        &self,
-        themes: &[String],
-        topics: &[String],
-    ) -> Result<(Vec<i64>, Vec<i64>)> {
-        let found_themes = self.themes_by_codes(themes).await?;
-        if let Some(bad) = themes
-            .iter()
-            .find(|c| !found_themes.iter().any(|t| &t.code == *c))
-        {
-            return Err(
-                DomainError::bad_input("input.themes", format!("unknown theme `{bad}`")).into(),
-            );
-        }
-        let found_topics = self.topics_by_codes(topics).await?;
-        if let Some(bad) = topics
-            .iter()
-            .find(|c| !found_topics.iter().any(|t| &t.code == *c))
-        {
-            return Err(
-                DomainError::bad_input("input.topics", format!("unknown topic `{bad}`")).into(),
-            );
-        }
-        Ok((
-            found_themes.into_iter().map(|t| t.id).collect(),
-            found_topics.into_iter().map(|t| t.id).collect(),
-        ))
-    }
-
     /// A free slug for a title: the title's slug, or that slug with -2, -3, …
     async fn free_slug(&self, title: &str) -> Result<String> {
         let base = match slugify(title) {
@@ -305,10 +271,7 @@ impl Store {
         input: InitiativeInput,
     ) -> Result<Initiative> {
         may_write(actor.viewer)?;
-        let before = self
-            .state(&self.db, actor.viewer, id)
-            .await?
-            .ok_or_else(not_found)?;
+        let before = self.state(actor.viewer, id).await?.ok_or_else(not_found)?;
         decide(
             actor.viewer,
             &before.fields.lead().into_iter().collect::<Vec<_>>(),
@@ -353,10 +316,7 @@ impl Store {
         reason: Option<String>,
     ) -> Result<Initiative> {
         may_write(actor.viewer)?;
-        let before = self
-            .state(&self.db, actor.viewer, id)
-            .await?
-            .ok_or_else(not_found)?;
+        let before = self.state(actor.viewer, id).await?.ok_or_else(not_found)?;
         let to = decide(
             actor.viewer,
             &before.fields.lead().into_iter().collect::<Vec<_>>(),
@@ -480,73 +440,52 @@ pub(super) async fn write_edges(
     theme_ids: &[i64],
     topic_ids: &[i64],
 ) -> Result<()> {
-    initiative_theme::Entity::delete_many()
-        .filter(initiative_theme::Column::InitiativeId.eq(id))
-        .exec(txn)
-        .await?;
-    initiative_topic::Entity::delete_many()
-        .filter(initiative_topic::Column::InitiativeId.eq(id))
-        .exec(txn)
-        .await?;
-    initiative_organisation::Entity::delete_many()
-        .filter(initiative_organisation::Column::InitiativeId.eq(id))
-        .exec(txn)
-        .await?;
-    initiative_term::Entity::delete_many()
-        .filter(initiative_term::Column::InitiativeId.eq(id))
-        .exec(txn)
-        .await?;
-    if !theme_ids.is_empty() {
-        initiative_theme::Entity::insert_many(theme_ids.iter().map(|t| {
-            initiative_theme::ActiveModel {
-                initiative_id: Set(id),
-                theme_id: Set(*t),
-            }
-        }))
-        .exec_without_returning(txn)
-        .await?;
-    }
-    if !topic_ids.is_empty() {
-        initiative_topic::Entity::insert_many(topic_ids.iter().map(|t| {
-            initiative_topic::ActiveModel {
-                initiative_id: Set(id),
-                topic_id: Set(*t),
-            }
-        }))
-        .exec_without_returning(txn)
-        .await?;
-    }
-    if !f.organisations.is_empty() {
-        initiative_organisation::Entity::insert_many(f.organisations.iter().map(|(o, role)| {
-            initiative_organisation::ActiveModel {
+    let themes = theme_ids.iter().map(|t| initiative_theme::ActiveModel {
+        initiative_id: Set(id),
+        theme_id: Set(*t),
+    });
+    replace_rows(txn, initiative_theme::Column::InitiativeId, id, themes).await?;
+    let topics = topic_ids.iter().map(|t| initiative_topic::ActiveModel {
+        initiative_id: Set(id),
+        topic_id: Set(*t),
+    });
+    replace_rows(txn, initiative_topic::Column::InitiativeId, id, topics).await?;
+    let organisations =
+        f.organisations
+            .iter()
+            .map(|(o, role)| initiative_organisation::ActiveModel {
                 initiative_id: Set(id),
                 organisation_id: Set(*o),
                 role: Set(role.code().to_owned()),
-            }
-        }))
-        .exec_without_returning(txn)
-        .await?;
-    }
-    let mut terms: HashMap<(&str, String), ()> = HashMap::new();
-    for l in &f.languages {
-        terms.insert((LANGUAGE, l.clone()), ());
-    }
-    for t in &f.target_groups {
-        terms.insert((kb_domain::TargetGroup::NAME, t.code().to_owned()), ());
-    }
-    for e in &f.education_levels {
-        terms.insert((kb_domain::EducationLevel::NAME, e.code().to_owned()), ());
-    }
-    if !terms.is_empty() {
-        initiative_term::Entity::insert_many(terms.into_keys().map(|(v, c)| {
-            initiative_term::ActiveModel {
-                initiative_id: Set(id),
-                vocabulary: Set(v.to_owned()),
-                code: Set(c),
-            }
-        }))
-        .exec_without_returning(txn)
-        .await?;
-    }
-    Ok(())
+            });
+    replace_rows(
+        txn,
+        initiative_organisation::Column::InitiativeId,
+        id,
+        organisations,
+    )
+    .await?;
+    let terms: BTreeSet<(&str, &str)> = f
+        .languages
+        .iter()
+        .map(|l| (LANGUAGE, l.as_str()))
+        .chain(
+            f.target_groups
+                .iter()
+                .map(|t| (kb_domain::TargetGroup::NAME, t.code())),
+        )
+        .chain(
+            f.education_levels
+                .iter()
+                .map(|e| (kb_domain::EducationLevel::NAME, e.code())),
+        )
+        .collect();
+    let terms = terms
+        .into_iter()
+        .map(|(v, c)| initiative_term::ActiveModel {
+            initiative_id: Set(id),
+            vocabulary: Set(v.to_owned()),
+            code: Set(c.to_owned()),
+        });
+    replace_rows(txn, initiative_term::Column::InitiativeId, id, terms).await
 }

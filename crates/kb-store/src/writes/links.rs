@@ -24,7 +24,7 @@ impl Store {
             return Err(DomainError::bad_input("to", "an initiative cannot link to itself").into());
         }
         let source = self
-            .state(&self.db, actor.viewer, from)
+            .state(actor.viewer, from)
             .await?
             .ok_or_else(not_found)?;
         let owners: Vec<i64> = source.fields.lead().into_iter().collect();
@@ -105,7 +105,7 @@ impl Store {
     ) -> Result<()> {
         may_write(actor.viewer)?;
         let source = self
-            .state(&self.db, actor.viewer, from)
+            .state(actor.viewer, from)
             .await?
             .ok_or_else(not_found)?;
         if let Some(org) = actor.viewer.own_organisation()

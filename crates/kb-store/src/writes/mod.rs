@@ -13,7 +13,8 @@ mod revisions;
 use chrono::Utc;
 use kb_domain::{DomainError, ErrorCode, Viewer};
 use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, DatabaseTransaction, EntityTrait, QueryOrder,
+    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
 use crate::entity::{change_log, revision};
@@ -119,3 +120,27 @@ pub(super) fn slug_taken(e: sea_orm::DbErr) -> StoreError {
 }
 
 pub use revisions::{InitiativeSnapshot, Revision};
+
+/// Replaces the rows of an edge table that belong to one parent: the old rows go, the
+/// new ones come in one multi-row insert.
+pub(crate) async fn replace_rows<A>(
+    txn: &DatabaseTransaction,
+    parent: <A::Entity as EntityTrait>::Column,
+    id: i64,
+    rows: impl IntoIterator<Item = A>,
+) -> Result<()>
+where
+    A: ActiveModelTrait + Send,
+{
+    A::Entity::delete_many()
+        .filter(parent.eq(id))
+        .exec(txn)
+        .await?;
+    let rows: Vec<A> = rows.into_iter().collect();
+    if !rows.is_empty() {
+        A::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}

@@ -92,10 +92,7 @@ pub(super) fn fields_of_snapshot(s: &InitiativeSnapshot) -> Result<InitiativeFie
 impl Store {
     /// organisation; others get NOT_FOUND (they may not know it has a history).
     pub async fn initiative_revisions(&self, viewer: Viewer, id: i64) -> Result<Vec<Revision>> {
-        let state = self
-            .state(&self.db, viewer, id)
-            .await?
-            .ok_or_else(not_found)?;
+        let state = self.state(viewer, id).await?.ok_or_else(not_found)?;
         let allowed = viewer.sees_everything()
             || viewer
                 .own_organisation()
@@ -134,7 +131,7 @@ impl Store {
             DomainError::bad_input("revision", "this revision has no content to restore")
         })?;
         let before = self
-            .state(&self.db, actor.viewer, rev.entity_id)
+            .state(actor.viewer, rev.entity_id)
             .await?
             .ok_or_else(not_found)?;
         if before.row.version != expected_version {
