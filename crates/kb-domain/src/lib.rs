@@ -4,6 +4,8 @@
 //! This crate does no I/O and depends on no database, HTTP or GraphQL crate, so that every
 //! rule here can be unit tested and reused by the store and the API alike.
 
+/// The ASCII spelling of text that slugs and sort keys share, so both spell a title alike.
+mod ascii;
 /// Error codes shared by every layer, and the domain's own error type.
 pub mod error;
 /// Opaque global ids of graph nodes (Relay `Node.id`).
@@ -18,7 +20,7 @@ pub mod model;
 pub mod query;
 /// Cleaning of rich text (Markdown or HTML) against an allow-list, so stored text is safe to show.
 pub mod sanitise;
-/// Slugs made from titles, with diacritics folded.
+/// Slugs made from titles, spelt in ASCII and sized for the `varchar(80)` slug columns.
 pub mod slug;
 /// Validators of input fields: each returns the cleaned value or a `BAD_USER_INPUT` error.
 pub mod validate;
