@@ -22,6 +22,8 @@ pub mod query;
 pub mod sanitise;
 /// Slugs made from titles, spelt in ASCII and sized for the `varchar(80)` slug columns.
 pub mod slug;
+/// Sort keys of titles: lower case ASCII, so byte order sorts alike on every database.
+pub mod sort_key;
 /// Validators of input fields: each returns the cleaned value or a `BAD_USER_INPUT` error.
 pub mod validate;
 /// Who is reading, and what they may see.
