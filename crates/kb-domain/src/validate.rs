@@ -6,6 +6,7 @@
 //! what a user sees as characters; "ë" typed as one code point counts once.
 
 use chrono::{DateTime, Utc};
+use url::{Host, Url};
 
 use crate::error::DomainError;
 use crate::sanitise::sanitise_rich_text;
@@ -122,9 +123,24 @@ pub fn body(field: &str, s: &str) -> Result<String, DomainError> {
     Ok(cleaned)
 }
 
-/// A web address: trimmed, at most 500 characters, no whitespace or control characters,
-/// scheme `http` or `https` (in any case; stored in lower case), no user name or password,
-/// and a host that is `localhost` or has at least one dot (stored in lower case).
+/// A web address, returned in the normal form of the WHATWG URL standard (the form a
+/// browser requests), after our policy:
+///
+/// - trimmed; at most 500 characters both as sent and once normalised (the width of the
+///   `website` columns); no whitespace or control characters inside;
+/// - `http://` or `https://` (in any case) before the host: no other scheme, nor the
+///   shorthands browsers forgive (`http:example.org`, `https:\\example.org`);
+/// - no user name or password (`https://bank.nl@evil.example/` is refused);
+/// - a host that is a domain name with at least one dot (so not `localhost` nor an
+///   intranet name), an IPv4 address written as four decimal numbers, or an IPv6 address
+///   in brackets. International domain names are accepted.
+///
+/// The normal form has scheme and host in lower case, an international domain name in
+/// punycode (`universiteit.例え.jp` → `universiteit.xn--r8jz45g.jp`), no default port, `/`
+/// for an empty path, `.` and `..` segments resolved, and characters outside ASCII in path
+/// and query percent-encoded. Stored so, a URL is plain ASCII, is what the browser will
+/// fetch (a homograph shows as punycode rather than as the domain it imitates), and two
+/// spellings of one address compare equal.
 pub fn url(field: &str, s: &str) -> Result<String, DomainError> {
     let s = s.trim();
     if s.is_empty() {
@@ -143,61 +159,94 @@ pub fn url(field: &str, s: &str) -> Result<String, DomainError> {
             "URL may not contain spaces or control characters",
         ));
     }
-    let scheme_end = s
-        .find("://")
-        .ok_or_else(|| DomainError::bad_input(field, "URL must start with http:// or https://"))?;
-    let scheme = s[..scheme_end].to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" {
-        return Err(DomainError::bad_input(
-            field,
-            "URL must start with http:// or https://",
-        ));
-    }
-    let after_scheme = &s[scheme_end + 3..];
+    let after_scheme = match s.split_once("://") {
+        Some((scheme, rest))
+            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") =>
+        {
+            rest
+        }
+        _ => {
+            return Err(DomainError::bad_input(
+                field,
+                "URL must start with http:// or https://",
+            ));
+        }
+    };
+    // The authority as written; the parser below forgives a `\` for a `/`, so it ends
+    // there too.
     let authority_end = after_scheme
-        .find(['/', '?', '#'])
+        .find(['/', '?', '#', '\\'])
         .unwrap_or(after_scheme.len());
-    let (authority, rest) = after_scheme.split_at(authority_end);
+    let authority = &after_scheme[..authority_end];
     if authority.contains('@') {
         return Err(DomainError::bad_input(
             field,
             "URL may not contain a user name or password",
         ));
     }
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((host, port)) => (host, Some(port)),
-        None => (authority, None),
-    };
-    if let Some(port) = port
-        && (port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Err(DomainError::bad_input(
-            field,
-            "URL port must be a number of at most five digits",
-        ));
-    }
-    let host = host.to_lowercase();
-    if host.is_empty() {
+    if authority.is_empty() {
         return Err(DomainError::bad_input(field, "URL must name a host"));
     }
-    let host_chars_ok = host
-        .chars()
-        .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
-    let labels_ok = host.split('.').all(|label| !label.is_empty());
-    if !host_chars_ok || !labels_ok {
+    let parsed = Url::parse(s)
+        .map_err(|e| DomainError::bad_input(field, format!("URL is not valid: {e}")))?;
+    match parsed.host() {
+        Some(Host::Domain(domain)) => url_domain(field, domain)?,
+        Some(Host::Ipv4(ip)) => {
+            // The parser also reads `127.1` and `0x7f.0.0.1` as 127.0.0.1; refuse such
+            // disguises rather than store an address the author did not see.
+            let written = authority
+                .rsplit_once(':')
+                .map_or(authority, |(host, _)| host);
+            if written != ip.to_string() {
+                return Err(DomainError::bad_input(
+                    field,
+                    format!(
+                        "URL host {written:?} must be a domain name or an IPv4 address of four decimal numbers"
+                    ),
+                ));
+            }
+        }
+        Some(Host::Ipv6(_)) => {}
+        None => return Err(DomainError::bad_input(field, "URL must name a host")),
+    }
+    let normal = String::from(parsed);
+    let len = normal.len();
+    if len > URL_MAX {
         return Err(DomainError::bad_input(
             field,
-            format!("URL host {host:?} is not a valid host name"),
+            format!("URL may be at most {URL_MAX} characters once normalised, got {len}"),
         ));
     }
-    if host != "localhost" && !host.contains('.') {
+    Ok(normal)
+}
+
+/// Checks the domain of a URL, already lower case and in punycode: at least one dot, and
+/// labels of 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen.
+fn url_domain(field: &str, domain: &str) -> Result<(), DomainError> {
+    if !domain.contains('.') {
         return Err(DomainError::bad_input(
             field,
-            format!("URL host {host:?} must be localhost or contain a dot"),
+            format!("URL host {domain:?} must contain a dot"),
         ));
     }
-    let port = port.map(|p| format!(":{p}")).unwrap_or_default();
-    Ok(format!("{scheme}://{host}{port}{rest}"))
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label.len() <= DOMAIN_LABEL_MAX
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    if !domain.split('.').all(label_ok) {
+        return Err(DomainError::bad_input(
+            field,
+            format!(
+                "URL host {domain:?} is not a valid domain name: parts of 1 to {DOMAIN_LABEL_MAX} letters, digits or hyphens, not starting or ending with a hyphen"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// An e-mail address: trimmed, at most 254 characters, exactly one `@`; a local part of
@@ -523,15 +572,68 @@ mod tests {
     // url
 
     #[test]
-    fn an_http_or_https_url_is_accepted() {
-        for s in [
-            "https://example.org",
-            "http://example.org/pad?x=1#anker",
-            "https://sub.example.co.uk:8443/a",
-            "http://localhost:8080/graphql",
-            "https://www.universiteit-één.nl/",
+    fn an_http_or_https_url_is_accepted_in_its_normal_form() {
+        for (s, normal) in [
+            ("https://example.org/", "https://example.org/"),
+            ("https://example.org", "https://example.org/"),
+            (
+                "http://example.org/pad?x=1#anker",
+                "http://example.org/pad?x=1#anker",
+            ),
+            (
+                "https://sub.example.co.uk:8443/a",
+                "https://sub.example.co.uk:8443/a",
+            ),
+            ("http://example.org:80/a/../b", "http://example.org/b"),
+            (
+                "https://example.org/zoek?q=één",
+                "https://example.org/zoek?q=%C3%A9%C3%A9n",
+            ),
         ] {
-            assert_eq!(ok(url(FIELD, s)), s);
+            assert_eq!(ok(url(FIELD, s)), normal);
+        }
+    }
+
+    #[test]
+    fn an_international_domain_name_is_accepted_in_punycode() {
+        assert_eq!(
+            ok(url(FIELD, "https://universiteit.例え.jp/")),
+            "https://universiteit.xn--r8jz45g.jp/"
+        );
+        assert_eq!(
+            ok(url(FIELD, "https://www.universiteit-één.nl/")),
+            "https://www.xn--universiteit-n-nkba.nl/"
+        );
+    }
+
+    #[test]
+    fn an_ip_address_is_accepted() {
+        assert_eq!(
+            ok(url(FIELD, "http://[2001:db8::1]/pad")),
+            "http://[2001:db8::1]/pad"
+        );
+        assert_eq!(
+            ok(url(FIELD, "https://192.0.2.10:8443/x")),
+            "https://192.0.2.10:8443/x"
+        );
+    }
+
+    #[test]
+    fn an_ipv4_address_in_a_shorthand_is_rejected() {
+        for s in ["https://127.1/", "https://0x7f.0.0.1/", "https://1.2.3/"] {
+            refused(url("input.website", s), "input.website");
+        }
+    }
+
+    #[test]
+    fn localhost_and_intranet_names_are_rejected() {
+        for s in [
+            "https://localhost/",
+            "http://localhost:8080/graphql",
+            "https://intranet/",
+        ] {
+            let message = refused(url("input.website", s), "input.website");
+            assert!(message.ends_with("must contain a dot"), "{message}");
         }
     }
 
@@ -552,6 +654,10 @@ mod tests {
             "data:text/html,x",
             "example.org",
             "//example.org",
+            "http:example.org",
+            "http:/example.org",
+            "https:\\\\example.org",
+            "JavaScript://example.org/%0aalert(1)",
         ] {
             refused(url("input.website", s), "input.website");
         }
@@ -568,6 +674,10 @@ mod tests {
             "https://exa_mple.org",
             "https://example.org:http",
             "https://example.org:123456",
+            "https://-example.org/",
+            "https://example-.org/",
+            "https://example.org./",
+            "https://ex ample.org/",
         ] {
             refused(url("input.website", s), "input.website");
         }
@@ -575,10 +685,22 @@ mod tests {
 
     #[test]
     fn a_url_with_credentials_is_rejected() {
-        refused(
-            url("input.website", "https://bank.nl@evil.example/"),
-            "input.website",
-        );
+        for s in [
+            "https://bank.nl@evil.example/",
+            "https://jan:geheim@example.org/",
+            "https://@example.org/",
+        ] {
+            let message = refused(url("input.website", s), "input.website");
+            assert_eq!(message, "URL may not contain a user name or password");
+        }
+    }
+
+    #[test]
+    fn a_url_label_of_63_characters_is_accepted_and_of_64_rejected() {
+        let s = format!("https://{}.nl/", "a".repeat(63));
+        assert_eq!(ok(url(FIELD, &s)), s);
+        let s = format!("https://{}.nl/", "a".repeat(64));
+        refused(url("input.website", &s), "input.website");
     }
 
     #[test]
@@ -600,6 +722,17 @@ mod tests {
         assert_eq!(ok(url(FIELD, &s)), s);
         let message = refused(url("input.website", &format!("{s}a")), "input.website");
         assert_eq!(message, "URL may be at most 500 characters, got 501");
+    }
+
+    #[test]
+    fn a_url_longer_than_500_characters_once_normalised_is_rejected() {
+        let s = format!("https://example.org/{}", "ä".repeat(90));
+        assert_eq!(s.chars().count(), 110);
+        let message = refused(url("input.website", &s), "input.website");
+        assert_eq!(
+            message,
+            "URL may be at most 500 characters once normalised, got 560"
+        );
     }
 
     // email
