@@ -10,6 +10,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_create_graph;
 /// API keys, revisions and the change log.
 mod m20261129_000002_contributions;
+/// Collation-free sort keys; room for a key's name in revisions.
+mod m20261130_000003_sort_keys;
 
 /// The list of migrations, in order.
 #[derive(Debug)]
@@ -21,6 +23,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_create_graph::Migration),
             Box::new(m20261129_000002_contributions::Migration),
+            Box::new(m20261130_000003_sort_keys::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::on_both;
 use crate::support::{TestApp, error_code};
 
-async fn id_of(app: &TestApp, slug: &str) -> (i64, String) {
+async fn id_of(app: &TestApp, slug: &str) -> (kb_domain::OrganisationId, String) {
     let o = app
         .store
         .organisation_by_slug(Viewer::Editor, slug)
@@ -15,15 +15,15 @@ async fn id_of(app: &TestApp, slug: &str) -> (i64, String) {
         .expect("org");
     (
         o.id,
-        kb_domain::GlobalId::new(kb_domain::NodeKind::Organisation, o.id).encode(),
+        kb_domain::GlobalId::new(kb_domain::NodeKind::Organisation, o.id.0).encode(),
     )
 }
 
 on_both!(
     async fn editors_create_change_and_archive_organisations(app) {
-        let editor = app.store.create_api_key("e", Role::Editor, None, None).await.expect("key").secret;
+        let editor = app.store.create_api_key(&kb_store::Actor::cli(), "e", Role::Editor, None, None).await.expect("key").secret;
         let (own, _) = id_of(&app, "hogeschool-waddenpoort").await;
-        let contributor = app.store.create_api_key("c", Role::Contributor, Some(own), None).await.expect("key").secret;
+        let contributor = app.store.create_api_key(&kb_store::Actor::cli(), "c", Role::Contributor, Some(own), None).await.expect("key").secret;
         let (_, network) = id_of(&app, "welzijnsnetwerk-studenten-noord").await;
         let create = "mutation($i: OrganisationInput!) { createOrganisation(input: $i) { organisation { id slug name kind version partOf { slug } } } }";
         let input = json!({ "i": { "name": "Hogeschool Kwelderland", "kind": "UNIVERSITY_OF_APPLIED_SCIENCES", "region": "FRIESLAND",
@@ -51,11 +51,11 @@ on_both!(
 
 on_both!(
     async fn contributors_run_their_own_events_through_moderation(app) {
-        let editor = app.store.create_api_key("e", Role::Editor, None, None).await.expect("key").secret;
+        let editor = app.store.create_api_key(&kb_store::Actor::cli(), "e", Role::Editor, None, None).await.expect("key").secret;
         let (own, own_id) = id_of(&app, "hogeschool-waddenpoort").await;
         let (other, other_id) = id_of(&app, "universiteit-van-zilverwold").await;
-        let contributor = app.store.create_api_key("c", Role::Contributor, Some(own), None).await.expect("key").secret;
-        let outsider = app.store.create_api_key("o", Role::Contributor, Some(other), None).await.expect("key").secret;
+        let contributor = app.store.create_api_key(&kb_store::Actor::cli(), "c", Role::Contributor, Some(own), None).await.expect("key").secret;
+        let outsider = app.store.create_api_key(&kb_store::Actor::cli(), "o", Role::Contributor, Some(other), None).await.expect("key").secret;
         let create = "mutation($i: EventInput!) { createEvent(input: $i) { event { id slug status version organisers { slug } } } }";
         let input = |org: &str| json!({ "i": { "title": "Webinar geldzorgen", "kind": "WEBINAR", "startsAt": "2027-02-10T15:00:00Z",
             "endsAt": "2027-02-10T16:00:00Z", "online": true, "themes": ["support"], "topics": ["financial_problems"], "organisers": [org] } });

@@ -31,7 +31,7 @@ async fn keys(app: &TestApp) -> Keys {
         .expect("org");
     let key = |role, org| async move {
         app.store
-            .create_api_key("test", role, org, None)
+            .create_api_key(&kb_store::Actor::cli(), "test", role, org, None)
             .await
             .expect("key")
             .secret
@@ -41,8 +41,8 @@ async fn keys(app: &TestApp) -> Keys {
         contributor: key(Role::Contributor, Some(org.id)).await,
         other: key(Role::Contributor, Some(other.id)).await,
         partner: key(Role::Partner, None).await,
-        org: kb_domain::GlobalId::new(kb_domain::NodeKind::Organisation, org.id).encode(),
-        other_org: kb_domain::GlobalId::new(kb_domain::NodeKind::Organisation, other.id).encode(),
+        org: kb_domain::GlobalId::new(kb_domain::NodeKind::Organisation, org.id.0).encode(),
+        other_org: kb_domain::GlobalId::new(kb_domain::NodeKind::Organisation, other.id.0).encode(),
     }
 }
 

@@ -8,8 +8,8 @@ use crate::support::error_code;
 
 on_both!(
     async fn editors_add_topics_and_change_labels_but_never_codes(app) {
-        let editor = app.store.create_api_key("e", Role::Editor, None, None).await.expect("key").secret;
-        let partner = app.store.create_api_key("p", Role::Partner, None, None).await.expect("key").secret;
+        let editor = app.store.create_api_key(&kb_store::Actor::cli(), "e", Role::Editor, None, None).await.expect("key").secret;
+        let partner = app.store.create_api_key(&kb_store::Actor::cli(), "p", Role::Partner, None, None).await.expect("key").secret;
         let create = "mutation($i: CreateTopicInput!) { createTopic(input: $i) { topic { code label(lang: EN) altLabels broader { code } } } }";
         let input = json!({ "i": { "code": "sleep", "broader": "resilience", "labelNl": "Slaap", "labelEn": "Sleep",
                                   "altLabels": ["slapen", "insomnia", "Slapen"] } });

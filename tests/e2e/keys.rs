@@ -10,7 +10,7 @@ use crate::on_both;
 use crate::oracle;
 use crate::support::{TestApp, error_code};
 
-async fn org_id(app: &TestApp, slug: &str) -> i64 {
+async fn org_id(app: &TestApp, slug: &str) -> kb_domain::OrganisationId {
     app.store
         .organisation_by_slug(Viewer::Editor, slug)
         .await
@@ -26,7 +26,7 @@ on_both!(
         let anonymous = app.data(ME, json!({})).await;
         assert_eq!(anonymous["me"], Value::Null);
         let org = org_id(&app, "hogeschool-waddenpoort").await;
-        let k = app.store.create_api_key("intranet Waddenpoort", Role::Contributor, Some(org), None).await.expect("key");
+        let k = app.store.create_api_key(&kb_store::Actor::cli(), "intranet Waddenpoort", Role::Contributor, Some(org), None).await.expect("key");
         assert!(k.secret.starts_with("kb_"));
         assert_eq!(k.secret.len(), 3 + 43, "256 bits, base64url");
         let me = app.gql_as(&k.secret, ME, json!({})).await;
@@ -34,10 +34,10 @@ on_both!(
         assert_eq!(me["data"]["me"]["role"], "CONTRIBUTOR");
         assert_eq!(me["data"]["me"]["organisation"]["slug"], "hogeschool-waddenpoort");
         assert_eq!(me["data"]["me"]["keyPrefix"], &k.secret[..10]);
-        let listed = app.store.list_api_keys().await.expect("list");
+        let listed = app.store.list_api_keys(kb_domain::Viewer::Admin).await.expect("list");
         assert!(listed[0].last_used_at.is_some(), "use is recorded");
         for role in [Role::Partner, Role::Editor, Role::Admin] {
-            let k = app.store.create_api_key("k", role, None, None).await.expect("key");
+            let k = app.store.create_api_key(&kb_store::Actor::cli(), "k", role, None, None).await.expect("key");
             let me = app.gql_as(&k.secret, ME, json!({})).await;
             assert_eq!(me["data"]["me"]["role"], role.as_str().to_uppercase());
         }
@@ -46,23 +46,23 @@ on_both!(
 
 on_both!(
     async fn revoked_expired_and_malformed_keys_are_unauthenticated(app) {
-        let k = app.store.create_api_key("soon gone", Role::Editor, None, None).await.expect("key");
+        let k = app.store.create_api_key(&kb_store::Actor::cli(), "soon gone", Role::Editor, None, None).await.expect("key");
         assert_eq!(app.gql_as(&k.secret, ME, json!({})).await["data"]["me"]["role"], "EDITOR");
-        app.store.revoke_api_key(k.key.id).await.expect("revoke");
+        app.store.revoke_api_key(&kb_store::Actor::cli(), k.key.id).await.expect("revoke");
         let r = app.gql_as(&k.secret, ME, json!({})).await;
         assert_eq!(error_code(&r), "UNAUTHENTICATED");
         assert!(r.get("data").is_none(), "no data, not even anonymous data");
         let soon = chrono::Utc::now() + chrono::Duration::milliseconds(1200);
-        let e = app.store.create_api_key("short", Role::Partner, None, Some(soon)).await.expect("key");
+        let e = app.store.create_api_key(&kb_store::Actor::cli(), "short", Role::Partner, None, Some(soon)).await.expect("key");
         assert_eq!(app.gql_as(&e.secret, ME, json!({})).await["data"]["me"]["role"], "PARTNER");
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
         assert_eq!(error_code(&app.gql_as(&e.secret, ME, json!({})).await), "UNAUTHENTICATED");
         let r = app.client().post(app.url("/graphql")).header("authorization", "Basic dXNlcjpwYXNz").json(&json!({ "query": ME })).send().await.expect("post");
         assert_eq!(r.status(), 401);
         // Keys for contributors need an organisation, and only they have one.
-        let err = app.store.create_api_key("x", Role::Contributor, None, None).await.expect_err("refused");
+        let err = app.store.create_api_key(&kb_store::Actor::cli(), "x", Role::Contributor, None, None).await.expect_err("refused");
         assert!(matches!(err, kb_store::StoreError::Domain(ref d) if d.field.as_deref() == Some("organisation")));
-        let err = app.store.create_api_key("x", Role::Editor, Some(1), None).await.expect_err("refused");
+        let err = app.store.create_api_key(&kb_store::Actor::cli(), "x", Role::Editor, Some(kb_domain::OrganisationId(1)), None).await.expect_err("refused");
         assert!(matches!(err, kb_store::StoreError::Domain(ref d) if d.field.as_deref() == Some("organisation")));
     }
 );
@@ -72,8 +72,8 @@ on_both!(
         let demo = oracle::demo();
         let all = json!({ "statuses": ["DRAFT", "SUBMITTED", "PUBLISHED", "REJECTED", "ARCHIVED"] });
         let q = "query($f: InitiativeFilter) { initiatives(filter: $f, first: 100) { totalCount nodes { slug status } } }";
-        let editor = app.store.create_api_key("e", Role::Editor, None, None).await.expect("key");
-        let partner = app.store.create_api_key("p", Role::Partner, None, None).await.expect("key");
+        let editor = app.store.create_api_key(&kb_store::Actor::cli(), "e", Role::Editor, None, None).await.expect("key");
+        let partner = app.store.create_api_key(&kb_store::Actor::cli(), "p", Role::Partner, None, None).await.expect("key");
         let d = app.gql_as(&editor.secret, q, json!({ "f": all })).await;
         assert_eq!(d["data"]["initiatives"]["totalCount"], demo.initiative.len());
         let d = app.gql_as(&partner.secret, q, json!({ "f": all })).await;
@@ -82,7 +82,7 @@ on_both!(
         let draft = demo.hidden().find(|i| i.status == "draft").expect("a draft");
         let owner = &draft.organisations[0].slug;
         let own = org_id(&app, owner).await;
-        let contributor = app.store.create_api_key("c", Role::Contributor, Some(own), None).await.expect("key");
+        let contributor = app.store.create_api_key(&kb_store::Actor::cli(), "c", Role::Contributor, Some(own), None).await.expect("key");
         let d = app.gql_as(&contributor.secret, q, json!({ "f": all })).await;
         let slugs: Vec<&str> = d["data"]["initiatives"]["nodes"].as_array().expect("nodes").iter().map(|n| n["slug"].as_str().expect("slug")).collect();
         assert!(slugs.contains(&draft.slug.as_str()));
@@ -115,7 +115,7 @@ on_both!(
         let list = run(&["keys", "list"]);
         assert!(list.contains(&secret[..10]), "{list}");
         assert!(!list.contains(secret), "the secret is never listed");
-        let id = app.store.list_api_keys().await.expect("list")[0].id.to_string();
+        let id = app.store.list_api_keys(kb_domain::Viewer::Admin).await.expect("list")[0].id.to_string();
         run(&["keys", "revoke", &id]);
         assert_eq!(error_code(&app.gql_as(secret, ME, json!({})).await), "UNAUTHENTICATED");
         let bad = Command::new(bin).arg("--database-url").arg(&app.database_url).args(["keys", "create", "--role", "wizard"]).output().expect("run");
@@ -125,8 +125,8 @@ on_both!(
 
 on_both!(
     async fn admins_manage_keys_through_the_api(app) {
-        let admin = app.store.create_api_key("admin", Role::Admin, None, None).await.expect("key").secret;
-        let editor = app.store.create_api_key("editor", Role::Editor, None, None).await.expect("key").secret;
+        let admin = app.store.create_api_key(&kb_store::Actor::cli(), "admin", Role::Admin, None, None).await.expect("key").secret;
+        let editor = app.store.create_api_key(&kb_store::Actor::cli(), "editor", Role::Editor, None, None).await.expect("key").secret;
         let org = app.data(r#"{ organisation(slug: "hogeschool-waddenpoort") { id } }"#, json!({})).await["organisation"]["id"].clone();
         let create = "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret key { id name role prefix organisation { slug } revokedAt } } }";
         let input = json!({ "i": { "name": "portaal", "role": "CONTRIBUTOR", "organisation": org } });

@@ -10,6 +10,7 @@ mod contributions;
 mod curation;
 mod graph;
 mod http;
+mod integrity;
 mod keys;
 mod limits;
 mod listing;

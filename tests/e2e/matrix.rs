@@ -50,8 +50,9 @@ fn event_marker(s: Status) -> String {
     format!("Matrixevent {}", s.code())
 }
 
-fn gid(kind: NodeKind, id: i64) -> String {
-    GlobalId::new(kind, id).encode()
+fn gid<T: kb_domain::NodeId>(kind: NodeKind, id: T) -> String {
+    assert_eq!(kind, T::KIND);
+    id.global().encode()
 }
 
 /// The path from DRAFT to each status.
@@ -81,7 +82,7 @@ async fn world(app: &TestApp) -> World {
     let key = |role, org| async move {
         Some(
             app.store
-                .create_api_key("matrix", role, org, None)
+                .create_api_key(&kb_store::Actor::cli(), "matrix", role, org, None)
                 .await
                 .expect("key")
                 .secret,
@@ -168,7 +169,7 @@ async fn world(app: &TestApp) -> World {
         initiatives: Some(
             initiatives
                 .iter()
-                .map(|(_, id)| GlobalId::decode("id", id).expect("id").id)
+                .map(|(_, id)| kb_domain::InitiativeId(GlobalId::decode("id", id).expect("id").id))
                 .collect(),
         ),
         ..Default::default()
@@ -389,7 +390,7 @@ async fn attempt(app: &TestApp, w: &World, mutation: &str, n: usize) -> (String,
         key_id: None,
         name: "matrix".into(),
     };
-    let owner = GlobalId::decode("o", &w.owner_org).expect("org").id;
+    let owner = kb_domain::OrganisationId(GlobalId::decode("o", &w.owner_org).expect("org").id);
     let from = start(mutation);
     let initiative = || async {
         let input = InitiativeInput {
@@ -459,7 +460,7 @@ async fn attempt(app: &TestApp, w: &World, mutation: &str, n: usize) -> (String,
         ),
         "linkInitiatives" | "unlinkInitiatives" => {
             let id = initiative().await;
-            let anchor = GlobalId::decode("a", &w.anchor).expect("anchor").id;
+            let anchor = kb_domain::InitiativeId(GlobalId::decode("a", &w.anchor).expect("anchor").id);
             if mutation == "unlinkInitiatives" {
                 app.store.link_initiatives(&editor, id, anchor, kb_domain::LinkType::RelatedTo, None).await.expect("link");
             }
@@ -470,10 +471,11 @@ async fn attempt(app: &TestApp, w: &World, mutation: &str, n: usize) -> (String,
         }
         "restoreRevision" => {
             let id = initiative().await;
-            let rev = app.store.initiative_revisions(Viewer::Editor, id).await.expect("revisions");
+            let revs = app.store.revisions_of_initiatives(Viewer::Editor, &[id]).await.expect("revisions");
+            let rev = &revs[&id];
             (
                 "mutation($r: Int!) { restoreRevision(revision: $r, expectedVersion: 1) { __typename } }".into(),
-                json!({ "r": rev.last().expect("creation").id }),
+                json!({ "r": rev.last().expect("creation").id.0 }),
             )
         }
         "createEvent" => (
@@ -511,8 +513,8 @@ async fn attempt(app: &TestApp, w: &World, mutation: &str, n: usize) -> (String,
         "updateTheme" => ("mutation { updateTheme(code: \"policy\", input: { descriptionEn: \"Policy.\" }) { __typename } }".into(), json!({})),
         "createApiKey" => ("mutation { createApiKey(input: { name: \"tabel\", role: PARTNER }) { secret } }".into(), json!({})),
         "revokeApiKey" => {
-            let k = app.store.create_api_key("te intrekken", Role::Partner, None, None).await.expect("key");
-            ("mutation($id: Int!) { revokeApiKey(id: $id) { __typename } }".into(), json!({ "id": k.key.id }))
+            let k = app.store.create_api_key(&kb_store::Actor::cli(), "te intrekken", Role::Partner, None, None).await.expect("key");
+            ("mutation($id: Int!) { revokeApiKey(id: $id) { __typename } }".into(), json!({ "id": k.key.id.0 }))
         }
         m => simple(m, &gid(NodeKind::Initiative, initiative().await)),
     }

@@ -51,3 +51,39 @@ on_both!(
         assert_eq!(d["theme"]["initiatives"]["pageInfo"]["hasNextPage"], true);
     }
 );
+
+const HISTORY: &str = r#"query($n: Int, $o: [ID!]) {
+  initiatives(first: $n, filter: { statuses: [DRAFT, SUBMITTED, PUBLISHED, REJECTED, ARCHIVED], organisations: $o }) {
+    nodes { title rejectionReason revisions { action actor } }
+  }
+}"#;
+
+on_both!(
+    async fn revisions_and_rejection_reasons_cost_the_same_for_5_and_50_rows(app) {
+        let editor = app.store.create_api_key(&kb_store::Actor::cli(), "history", kb_domain::Role::Editor, None, None).await.expect("key").secret;
+        // A key's first use records it (one write a minute at most); not counted here.
+        app.gql_as(&editor, "{ me { role } }", json!({})).await;
+        let (small, r5) = app.count_statements_as(&editor, HISTORY, json!({ "n": 5 })).await;
+        assert!(r5.get("errors").is_none(), "{r5}");
+        let (large, r50) = app.count_statements_as(&editor, HISTORY, json!({ "n": 50 })).await;
+        assert!(r50.get("errors").is_none(), "{r50}");
+        assert_eq!(r50["data"]["initiatives"]["nodes"].as_array().expect("nodes").len(), 50);
+        // The key, the page, the rejection reasons and the revisions of all rows.
+        assert_eq!(small, large);
+        assert_eq!(large, 4);
+        // A contributor, on its own organisation's initiatives: one more each for the
+        // access decision (which of these rows its organisation takes part in).
+        let org = app.store.organisation_by_slug(kb_domain::Viewer::Editor, "hogeschool-waddenpoort").await.expect("lookup").expect("org");
+        let contributor = app.store.create_api_key(&kb_store::Actor::cli(), "history", kb_domain::Role::Contributor, Some(org.id), None).await.expect("key").secret;
+        app.gql_as(&contributor, "{ me { role } }", json!({})).await;
+        let own = kb_domain::NodeId::global(org.id).encode();
+        let (small, _) = app.count_statements_as(&contributor, HISTORY, json!({ "n": 1, "o": [own] })).await;
+        let (large, r) = app.count_statements_as(&contributor, HISTORY, json!({ "n": 50, "o": [own] })).await;
+        assert!(r.get("errors").is_none(), "{r}");
+        let nodes = r["data"]["initiatives"]["nodes"].as_array().expect("nodes");
+        assert!(nodes.len() > 1);
+        assert!(nodes.iter().all(|n| n["revisions"].is_array()), "{r}");
+        assert_eq!(small, large);
+        assert_eq!(large, 6);
+    }
+);

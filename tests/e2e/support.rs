@@ -234,6 +234,18 @@ impl TestApp {
         (self.store.statement_count() - before, r)
     }
 
+    /// The same with an API key.
+    pub async fn count_statements_as(
+        &self,
+        key: &str,
+        query: &str,
+        variables: Value,
+    ) -> (u64, Value) {
+        let before = self.store.statement_count();
+        let r = self.gql_as(key, query, variables).await;
+        (self.store.statement_count() - before, r)
+    }
+
     pub fn client(&self) -> &reqwest::Client {
         &self.client
     }

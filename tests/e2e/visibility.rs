@@ -89,7 +89,7 @@ on_both!(
                 .list_initiatives(kb_domain::Viewer::Editor, &filter, kb_domain::InitiativeOrder::Title, kb_domain::PageRequest { offset: 0, limit: 100, count: false })
                 .await
                 .expect("editor list");
-            page.items.iter().map(|i| kb_domain::GlobalId::new(kb_domain::NodeKind::Initiative, i.id).encode()).collect()
+            page.items.iter().map(|i| kb_domain::GlobalId::new(kb_domain::NodeKind::Initiative, i.id.0).encode()).collect()
         };
         assert_eq!(hidden_ids.len(), demo.initiative.iter().filter(|i| i.status == "draft" || i.status == "archived").count());
         for id in &hidden_ids {

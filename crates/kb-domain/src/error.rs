@@ -103,6 +103,12 @@ impl DomainError {
         }
     }
 
+    /// The same error, naming the input field it concerns.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::new(ErrorCode::NotFound, format!("{} not found", what.into()))
     }

@@ -82,6 +82,82 @@ impl GlobalId {
     }
 }
 
+/// Row ids typed by what they identify, so an organisation's id can never be passed where
+/// an initiative's is meant. The store's public functions take and return these.
+macro_rules! row_id {
+    ($($(#[$meta:meta])* $name:ident),+ $(,)?) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    )+};
+}
+
+row_id!(
+    /// The row id of an initiative.
+    InitiativeId,
+    /// The row id of an organisation.
+    OrganisationId,
+    /// The row id of an event.
+    EventId,
+    /// The row id of a theme.
+    ThemeId,
+    /// The row id of a topic.
+    TopicId,
+    /// The number of a revision.
+    RevisionId,
+    /// The row id of an API key.
+    ApiKeyId,
+);
+
+/// A typed row id of a node, and its global (Relay) id.
+pub trait NodeId: Copy {
+    /// The kind of node the id belongs to.
+    const KIND: NodeKind;
+    /// The id from a row id.
+    fn from_row(id: i64) -> Self;
+    /// The row id.
+    fn row(self) -> i64;
+
+    /// The opaque global id.
+    fn global(self) -> GlobalId {
+        GlobalId::new(Self::KIND, self.row())
+    }
+
+    /// Decodes a global id that must be of this kind; anything else is bad input on
+    /// `field`.
+    fn decode(field: &str, s: &str) -> Result<Self, DomainError> {
+        GlobalId::decode_kind(field, s, Self::KIND).map(Self::from_row)
+    }
+}
+
+macro_rules! node_id {
+    ($($name:ident => $kind:ident),+ $(,)?) => {$(
+        impl NodeId for $name {
+            const KIND: NodeKind = NodeKind::$kind;
+            fn from_row(id: i64) -> Self {
+                Self(id)
+            }
+            fn row(self) -> i64 {
+                self.0
+            }
+        }
+    )+};
+}
+
+node_id!(
+    InitiativeId => Initiative,
+    OrganisationId => Organisation,
+    EventId => Event,
+    ThemeId => Theme,
+    TopicId => Topic,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +174,13 @@ mod tests {
             let err = GlobalId::decode("ids", s).expect_err(s);
             assert_eq!(err.field.as_deref(), Some("ids"));
         }
+    }
+
+    #[test]
+    fn a_typed_id_decodes_only_its_own_kind() {
+        let id = OrganisationId(5).global().encode();
+        assert_eq!(OrganisationId::decode("id", &id), Ok(OrganisationId(5)));
+        assert!(InitiativeId::decode("id", &id).is_err());
     }
 
     #[test]

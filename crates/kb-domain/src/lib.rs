@@ -8,7 +8,7 @@
 mod ascii;
 /// Error codes shared by every layer, and the domain's own error type.
 pub mod error;
-/// Opaque global ids of graph nodes (Relay `Node.id`).
+/// Typed row ids, and the opaque global ids of graph nodes (Relay `Node.id`).
 pub mod id;
 /// Inputs of mutations, validated into clean fields.
 pub mod input;
@@ -34,7 +34,10 @@ pub mod vocab;
 pub mod workflow;
 
 pub use error::{DomainError, ErrorCode};
-pub use id::{GlobalId, NodeKind};
+pub use id::{
+    ApiKeyId, EventId, GlobalId, InitiativeId, NodeId, NodeKind, OrganisationId, RevisionId,
+    ThemeId, TopicId,
+};
 pub use lang::Language;
 pub use model::*;
 pub use query::*;

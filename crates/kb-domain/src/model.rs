@@ -1,19 +1,19 @@
 use chrono::{DateTime, Utc};
 
+use crate::id::{EventId, InitiativeId, OrganisationId, ThemeId, TopicId};
 use crate::lang::Localised;
 use crate::vocab::*;
 
 /// A shared piece of work on student wellbeing: a guide, study, tool, training, …
 #[derive(Debug, Clone, PartialEq)]
 pub struct Initiative {
-    pub id: i64,
+    pub id: InitiativeId,
     pub slug: String,
     pub title: String,
     pub summary: String,
     pub body: Option<String>,
     pub kind: InitiativeKind,
     pub status: Status,
-    pub rejection_reason: Option<String>,
     pub format: Option<Format>,
     pub cost: Option<Cost>,
     pub prevention_level: Option<PreventionLevel>,
@@ -41,7 +41,7 @@ pub struct InitiativeTerms {
 /// One of the eight StepChange domains.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Theme {
-    pub id: i64,
+    pub id: ThemeId,
     pub code: String,
     pub label: Localised,
     pub definition: Localised,
@@ -51,9 +51,9 @@ pub struct Theme {
 /// A node of the topic tree (SKOS style: `broader` points to the parent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Topic {
-    pub id: i64,
+    pub id: TopicId,
     pub code: String,
-    pub broader_id: Option<i64>,
+    pub broader_id: Option<TopicId>,
     pub label: Localised,
     pub description: Localised,
     /// Synonyms and abbreviations, in either language.
@@ -64,7 +64,7 @@ pub struct Topic {
 /// An institution or organisation behind initiatives and events.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisation {
-    pub id: i64,
+    pub id: OrganisationId,
     pub slug: String,
     pub name: String,
     pub kind: OrganisationKind,
@@ -74,7 +74,7 @@ pub struct Organisation {
     pub website: Option<String>,
     pub email: Option<String>,
     pub description: Localised,
-    pub part_of_id: Option<i64>,
+    pub part_of_id: Option<OrganisationId>,
     pub is_demo: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -84,7 +84,7 @@ pub struct Organisation {
 /// A network meeting, masterclass, webinar, … where initiatives are shown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    pub id: i64,
+    pub id: EventId,
     pub slug: String,
     pub title: String,
     pub summary: String,

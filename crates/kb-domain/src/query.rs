@@ -16,7 +16,7 @@ pub struct InitiativeFilter {
     pub topics: Vec<String>,
     pub kinds: Vec<InitiativeKind>,
     /// Organisation row ids.
-    pub organisations: Vec<i64>,
+    pub organisations: Vec<crate::OrganisationId>,
     pub organisation_kinds: Vec<OrganisationKind>,
     pub target_groups: Vec<TargetGroup>,
     pub education_levels: Vec<EducationLevel>,

@@ -12,6 +12,7 @@
 //! ```
 
 use crate::error::{DomainError, ErrorCode};
+use crate::id::OrganisationId;
 use crate::viewer::Viewer;
 use crate::vocab::{Status, Vocabulary};
 
@@ -89,7 +90,7 @@ fn next(action: Action, from: Option<Status>, editor: bool) -> Option<Status> {
 /// allow.
 pub fn decide(
     viewer: Viewer,
-    owners: &[i64],
+    owners: &[OrganisationId],
     from: Option<Status>,
     action: Action,
 ) -> Result<Status, DomainError> {
@@ -148,8 +149,8 @@ mod tests {
     use super::*;
     use Status::*;
 
-    const OWN: i64 = 7;
-    const OTHER: i64 = 8;
+    const OWN: OrganisationId = OrganisationId(7);
+    const OTHER: OrganisationId = OrganisationId(8);
 
     /// Every allowed (action, from, to) for contributors of the owning organisation.
     const CONTRIBUTOR: &[(Action, Option<Status>, Status)] = &[

@@ -8,18 +8,20 @@
 
 /// Batches that start when the request goes idle, not after a delay.
 mod batching;
-/// Mutations of organisations and events.
-mod catalogue;
+/// What a resolver reads from the request: viewer, actor, store, loaders, ids.
+mod context;
 /// Turning store and domain errors into coded GraphQL errors.
 mod error;
 /// Limits on query shape: depth, complexity, aliases, root fields, directives.
 pub mod limits;
 /// Batch loaders: one store call per relation level.
 mod loaders;
-/// Mutations of initiatives.
+/// Mutations, one module per object.
 mod mutation;
 /// The root query type and the federation entity resolvers.
 mod query;
+/// The root types assembled from their parts.
+mod schema;
 /// Object types of the graph.
 mod types;
 
@@ -33,8 +35,8 @@ use kb_store::Store;
 pub use error::ErrorCodes;
 pub use limits::Limits;
 pub use loaders::Loaders;
-pub use mutation::Mutation;
 pub use query::Query;
+pub use schema::Mutation;
 
 /// The executable schema.
 pub type KbSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use kb_domain::{
-    Event, Initiative, InitiativeTerms, LinkType, Organisation, OrganisationRole, Page,
-    PageRequest, Theme, Topic, Viewer,
+    Event, EventId, Initiative, InitiativeId, InitiativeTerms, LinkType, Organisation,
+    OrganisationId, OrganisationRole, Page, PageRequest, Theme, ThemeId, Topic, TopicId, Viewer,
 };
 use kb_store::Store;
 
@@ -47,74 +47,77 @@ fn group<K: Hash + Eq + Clone, V>(
     out
 }
 
-macro_rules! id_key {
-    ($($(#[$meta:meta])* $name:ident),+ $(,)?) => {$(
+/// Relation keys: the parent whose related rows are loaded, typed by what it is.
+macro_rules! relation_key {
+    ($($(#[$meta:meta])* $name:ident($id:ty)),+ $(,)?) => {$(
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $name(pub i64);
+        pub struct $name(pub $id);
     )+};
 }
 
-id_key!(
-    /// An initiative by row id.
-    InitiativeId,
-    /// An organisation by row id.
-    OrganisationId,
-    /// An event by row id.
-    EventId,
-    /// A theme by row id.
-    ThemeId,
-    /// A topic by row id.
-    TopicId,
+relation_key!(
     /// The themes of an initiative.
-    ThemesOfInitiative,
+    ThemesOfInitiative(InitiativeId),
     /// The topics of an initiative.
-    TopicsOfInitiative,
+    TopicsOfInitiative(InitiativeId),
     /// The organisations of an initiative with their roles.
-    OrganisationsOfInitiative,
+    OrganisationsOfInitiative(InitiativeId),
     /// Languages, target groups and education levels of an initiative.
-    TermsOfInitiative,
+    TermsOfInitiative(InitiativeId),
+    /// The revisions of an initiative, for those who may read its history.
+    RevisionsOfInitiative(InitiativeId),
+    /// The rejection reason of an initiative, for those who may read its history.
+    RejectionReasonOf(InitiativeId),
     /// The themes of an event.
-    ThemesOfEvent,
+    ThemesOfEvent(EventId),
     /// The topics of an event.
-    TopicsOfEvent,
+    TopicsOfEvent(EventId),
     /// The organisers of an event.
-    OrganisersOfEvent,
+    OrganisersOfEvent(EventId),
     /// The parts of an organisation.
-    PartsOfOrganisation,
+    PartsOfOrganisation(OrganisationId),
     /// The narrower topics of a topic.
-    NarrowerOfTopic,
+    NarrowerOfTopic(TopicId),
 );
 
 /// Initiatives linked from (or to, `reverse`) an initiative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LinksOf {
-    pub id: i64,
+    pub id: InitiativeId,
     pub link_type: LinkType,
     pub reverse: bool,
 }
 
-/// The parent of a nested connection.
+/// What a nested connection of initiatives hangs under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Parent {
-    Theme(i64),
-    Topic(i64),
-    Organisation(i64),
-    Event(i64),
-    Initiative(i64),
+pub enum InitiativeParent {
+    Theme(ThemeId),
+    Topic(TopicId),
+    Organisation(OrganisationId),
+    Event(EventId),
+}
+
+/// What a nested connection of events hangs under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventParent {
+    Theme(ThemeId),
+    Topic(TopicId),
+    Organisation(OrganisationId),
+    Initiative(InitiativeId),
 }
 
 /// A page of the initiatives under a parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct InitiativesOf {
-    pub parent: Parent,
+    pub parent: InitiativeParent,
     pub page: PageRequest,
 }
 
-/// A page of the events of a parent (an initiative, organisation, theme or topic).
+/// A page of the events of a parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EventsOf {
-    pub parent: Parent,
+    pub parent: EventParent,
     pub page: PageRequest,
 }
 
@@ -122,13 +125,12 @@ impl Loader<InitiativeId> for Loaders {
     type Value = Initiative;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[InitiativeId]) -> LoadResult<InitiativeId, Initiative> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let rows = self
             .store
-            .initiatives_by_ids(self.viewer, &ids)
+            .initiatives_by_ids(self.viewer, keys)
             .await
             .map_err(fail)?;
-        Ok(rows.into_iter().map(|r| (InitiativeId(r.id), r)).collect())
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
     }
 }
 
@@ -136,16 +138,12 @@ impl Loader<OrganisationId> for Loaders {
     type Value = Organisation;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[OrganisationId]) -> LoadResult<OrganisationId, Organisation> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let rows = self
             .store
-            .organisations_by_ids(self.viewer, &ids)
+            .organisations_by_ids(self.viewer, keys)
             .await
             .map_err(fail)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (OrganisationId(r.id), r))
-            .collect())
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
     }
 }
 
@@ -153,13 +151,12 @@ impl Loader<EventId> for Loaders {
     type Value = Event;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[EventId]) -> LoadResult<EventId, Event> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let rows = self
             .store
-            .events_by_ids(self.viewer, &ids)
+            .events_by_ids(self.viewer, keys)
             .await
             .map_err(fail)?;
-        Ok(rows.into_iter().map(|r| (EventId(r.id), r)).collect())
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
     }
 }
 
@@ -167,9 +164,8 @@ impl Loader<ThemeId> for Loaders {
     type Value = Theme;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[ThemeId]) -> LoadResult<ThemeId, Theme> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let rows = self.store.themes_by_ids(&ids).await.map_err(fail)?;
-        Ok(rows.into_iter().map(|r| (ThemeId(r.id), r)).collect())
+        let rows = self.store.themes_by_ids(keys).await.map_err(fail)?;
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
     }
 }
 
@@ -177,9 +173,8 @@ impl Loader<TopicId> for Loaders {
     type Value = Topic;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[TopicId]) -> LoadResult<TopicId, Topic> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let rows = self.store.topics_by_ids(&ids).await.map_err(fail)?;
-        Ok(rows.into_iter().map(|r| (TopicId(r.id), r)).collect())
+        let rows = self.store.topics_by_ids(keys).await.map_err(fail)?;
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
     }
 }
 
@@ -191,7 +186,7 @@ macro_rules! list_loader {
             type Error = Arc<async_graphql::Error>;
             async fn load(&self, keys: &[$key]) -> LoadResult<$key, Vec<$value>> {
                 let $this = self;
-                let $ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+                let $ids: Vec<_> = keys.iter().map(|k| k.0).collect();
                 let rows = $call.await.map_err(fail)?;
                 Ok(group(
                     keys,
@@ -225,7 +220,7 @@ impl Loader<OrganisationsOfInitiative> for Loaders {
         &self,
         keys: &[OrganisationsOfInitiative],
     ) -> LoadResult<OrganisationsOfInitiative, Vec<(OrganisationRole, Organisation)>> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
         let rows = self
             .store
             .organisations_of_initiatives(self.viewer, &ids)
@@ -246,7 +241,7 @@ impl Loader<TermsOfInitiative> for Loaders {
         &self,
         keys: &[TermsOfInitiative],
     ) -> LoadResult<TermsOfInitiative, InitiativeTerms> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
         let mut terms = self.store.initiative_terms(&ids).await.map_err(fail)?;
         Ok(keys
             .iter()
@@ -262,7 +257,7 @@ impl Loader<PartsOfOrganisation> for Loaders {
         &self,
         keys: &[PartsOfOrganisation],
     ) -> LoadResult<PartsOfOrganisation, Vec<Organisation>> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
         let mut parts = self
             .store
             .parts_of_organisations(self.viewer, &ids)
@@ -279,7 +274,7 @@ impl Loader<NarrowerOfTopic> for Loaders {
     type Value = Vec<Topic>;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[NarrowerOfTopic]) -> LoadResult<NarrowerOfTopic, Vec<Topic>> {
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
         let mut narrower = self.store.narrower_topics(&ids).await.map_err(fail)?;
         Ok(keys
             .iter()
@@ -303,7 +298,7 @@ impl Loader<LinksOf> for Loaders {
         shapes.sort_by_key(|(t, r)| (*t, *r));
         shapes.dedup();
         for (link_type, reverse) in shapes {
-            let ids: Vec<i64> = keys
+            let ids: Vec<InitiativeId> = keys
                 .iter()
                 .filter(|k| k.link_type == link_type && k.reverse == reverse)
                 .map(|k| k.id)
@@ -327,124 +322,192 @@ impl Loader<LinksOf> for Loaders {
     }
 }
 
-/// Splits keys by page request and parent kind, so that each group is one store call.
-fn groups<K: Copy>(
+/// Groups keys by page request and by the kind of parent, so each group is one store
+/// call; `split` says which group a key joins and with which id.
+fn groups<K: Copy, G: PartialEq + Copy, I>(
     keys: &[K],
-    split: impl Fn(&K) -> (PageRequest, u8, i64),
-) -> Vec<((PageRequest, u8), Vec<i64>)> {
-    let mut out: Vec<((PageRequest, u8), Vec<i64>)> = Vec::new();
+    split: impl Fn(&K) -> (G, I),
+) -> Vec<(G, Vec<I>)> {
+    let mut out: Vec<(G, Vec<I>)> = Vec::new();
     for k in keys {
-        let (page, kind, id) = split(k);
-        match out.iter_mut().find(|(g, _)| *g == (page, kind)) {
+        let (group, id) = split(k);
+        match out.iter_mut().find(|(g, _)| *g == group) {
             Some((_, ids)) => ids.push(id),
-            None => out.push(((page, kind), vec![id])),
+            None => out.push((group, vec![id])),
         }
     }
     out
 }
 
-fn parent_parts(p: Parent) -> (u8, i64) {
-    match p {
-        Parent::Theme(id) => (0, id),
-        Parent::Topic(id) => (1, id),
-        Parent::Organisation(id) => (2, id),
-        Parent::Event(id) => (3, id),
-        Parent::Initiative(id) => (4, id),
+/// Files each requested parent's page under its key; parents without rows get an empty
+/// page.
+fn file_pages<P: Copy + Eq + std::hash::Hash, K: Eq + std::hash::Hash, V>(
+    out: &mut HashMap<K, Page<V>>,
+    ids: Vec<P>,
+    mut pages: HashMap<P, Page<V>>,
+    page: PageRequest,
+    key: impl Fn(P) -> K,
+) {
+    for id in ids {
+        let p = pages.remove(&id).unwrap_or_else(|| Page::empty(page));
+        out.insert(key(id), p);
     }
 }
 
-fn rebuild(kind: u8, id: i64) -> Parent {
-    match kind {
-        0 => Parent::Theme(id),
-        1 => Parent::Topic(id),
-        2 => Parent::Organisation(id),
-        3 => Parent::Event(id),
-        _ => Parent::Initiative(id),
-    }
+/// The kinds of parent a nested connection of initiatives can hang under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum InitiativeParentKind {
+    Theme,
+    Topic,
+    Organisation,
+    Event,
 }
 
 impl Loader<InitiativesOf> for Loaders {
     type Value = Page<Initiative>;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[InitiativesOf]) -> LoadResult<InitiativesOf, Page<Initiative>> {
+        use InitiativeParentKind as K;
         let mut out = HashMap::new();
-        for ((page, kind), ids) in groups(keys, |k| {
-            let (kind, id) = parent_parts(k.parent);
-            (k.page, kind, id)
+        for ((page, kind), ids) in groups(keys, |k| match k.parent {
+            InitiativeParent::Theme(id) => ((k.page, K::Theme), id.0),
+            InitiativeParent::Topic(id) => ((k.page, K::Topic), id.0),
+            InitiativeParent::Organisation(id) => ((k.page, K::Organisation), id.0),
+            InitiativeParent::Event(id) => ((k.page, K::Event), id.0),
         }) {
-            let mut pages = match kind {
-                0 => {
-                    self.store
-                        .initiatives_of_themes(self.viewer, &ids, page)
-                        .await
+            let key = |parent| InitiativesOf { parent, page };
+            let s = &self.store;
+            let v = self.viewer;
+            match kind {
+                K::Theme => {
+                    let ids: Vec<ThemeId> = ids.into_iter().map(ThemeId).collect();
+                    let pages = s.initiatives_of_themes(v, &ids, page).await.map_err(fail)?;
+                    file_pages(&mut out, ids, pages, page, |id| {
+                        key(InitiativeParent::Theme(id))
+                    });
                 }
-                1 => {
-                    self.store
-                        .initiatives_of_topics(self.viewer, &ids, page)
-                        .await
+                K::Topic => {
+                    let ids: Vec<TopicId> = ids.into_iter().map(TopicId).collect();
+                    let pages = s.initiatives_of_topics(v, &ids, page).await.map_err(fail)?;
+                    file_pages(&mut out, ids, pages, page, |id| {
+                        key(InitiativeParent::Topic(id))
+                    });
                 }
-                2 => {
-                    self.store
-                        .initiatives_of_organisations(self.viewer, &ids, page)
+                K::Organisation => {
+                    let ids: Vec<OrganisationId> = ids.into_iter().map(OrganisationId).collect();
+                    let pages = s
+                        .initiatives_of_organisations(v, &ids, page)
                         .await
+                        .map_err(fail)?;
+                    file_pages(&mut out, ids, pages, page, |id| {
+                        key(InitiativeParent::Organisation(id))
+                    });
                 }
-                _ => {
-                    self.store
-                        .initiatives_of_events(self.viewer, &ids, page)
-                        .await
+                K::Event => {
+                    let ids: Vec<EventId> = ids.into_iter().map(EventId).collect();
+                    let pages = s.initiatives_of_events(v, &ids, page).await.map_err(fail)?;
+                    file_pages(&mut out, ids, pages, page, |id| {
+                        key(InitiativeParent::Event(id))
+                    });
                 }
-            }
-            .map_err(fail)?;
-            for id in ids {
-                let p = pages.remove(&id).unwrap_or_else(|| Page::empty(page));
-                out.insert(
-                    InitiativesOf {
-                        parent: rebuild(kind, id),
-                        page,
-                    },
-                    p,
-                );
             }
         }
         Ok(out)
     }
 }
 
+/// The kinds of parent a nested connection of events can hang under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EventParentKind {
+    Theme,
+    Topic,
+    Organisation,
+    Initiative,
+}
+
 impl Loader<EventsOf> for Loaders {
     type Value = Page<Event>;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[EventsOf]) -> LoadResult<EventsOf, Page<Event>> {
+        use EventParentKind as K;
         let mut out = HashMap::new();
-        for ((page, kind), ids) in groups(keys, |k| {
-            let (kind, id) = parent_parts(k.parent);
-            (k.page, kind, id)
+        for ((page, kind), ids) in groups(keys, |k| match k.parent {
+            EventParent::Theme(id) => ((k.page, K::Theme), id.0),
+            EventParent::Topic(id) => ((k.page, K::Topic), id.0),
+            EventParent::Organisation(id) => ((k.page, K::Organisation), id.0),
+            EventParent::Initiative(id) => ((k.page, K::Initiative), id.0),
         }) {
-            let mut pages = match kind {
-                0 => self.store.events_of_themes(self.viewer, &ids, page).await,
-                1 => self.store.events_of_topics(self.viewer, &ids, page).await,
-                2 => {
-                    self.store
-                        .events_of_organisations(self.viewer, &ids, page)
-                        .await
+            let key = |parent| EventsOf { parent, page };
+            let s = &self.store;
+            let v = self.viewer;
+            match kind {
+                K::Theme => {
+                    let ids: Vec<ThemeId> = ids.into_iter().map(ThemeId).collect();
+                    let pages = s.events_of_themes(v, &ids, page).await.map_err(fail)?;
+                    file_pages(&mut out, ids, pages, page, |id| key(EventParent::Theme(id)));
                 }
-                _ => {
-                    self.store
-                        .events_of_initiatives(self.viewer, &ids, page)
-                        .await
+                K::Topic => {
+                    let ids: Vec<TopicId> = ids.into_iter().map(TopicId).collect();
+                    let pages = s.events_of_topics(v, &ids, page).await.map_err(fail)?;
+                    file_pages(&mut out, ids, pages, page, |id| key(EventParent::Topic(id)));
                 }
-            }
-            .map_err(fail)?;
-            for id in ids {
-                let p = pages.remove(&id).unwrap_or_else(|| Page::empty(page));
-                out.insert(
-                    EventsOf {
-                        parent: rebuild(kind, id),
-                        page,
-                    },
-                    p,
-                );
+                K::Organisation => {
+                    let ids: Vec<OrganisationId> = ids.into_iter().map(OrganisationId).collect();
+                    let pages = s
+                        .events_of_organisations(v, &ids, page)
+                        .await
+                        .map_err(fail)?;
+                    file_pages(&mut out, ids, pages, page, |id| {
+                        key(EventParent::Organisation(id))
+                    });
+                }
+                K::Initiative => {
+                    let ids: Vec<InitiativeId> = ids.into_iter().map(InitiativeId).collect();
+                    let pages = s.events_of_initiatives(v, &ids, page).await.map_err(fail)?;
+                    file_pages(&mut out, ids, pages, page, |id| {
+                        key(EventParent::Initiative(id))
+                    });
+                }
             }
         }
         Ok(out)
+    }
+}
+
+impl Loader<RevisionsOfInitiative> for Loaders {
+    type Value = Vec<kb_store::Revision>;
+    type Error = Arc<async_graphql::Error>;
+    async fn load(
+        &self,
+        keys: &[RevisionsOfInitiative],
+    ) -> LoadResult<RevisionsOfInitiative, Vec<kb_store::Revision>> {
+        let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
+        let found = self
+            .store
+            .revisions_of_initiatives(self.viewer, &ids)
+            .await
+            .map_err(fail)?;
+        // Initiatives whose history the viewer may not read stay absent: null.
+        Ok(found
+            .into_iter()
+            .map(|(id, list)| (RevisionsOfInitiative(id), list))
+            .collect())
+    }
+}
+
+impl Loader<RejectionReasonOf> for Loaders {
+    type Value = String;
+    type Error = Arc<async_graphql::Error>;
+    async fn load(&self, keys: &[RejectionReasonOf]) -> LoadResult<RejectionReasonOf, String> {
+        let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
+        let found = self
+            .store
+            .rejection_reasons(self.viewer, &ids)
+            .await
+            .map_err(fail)?;
+        Ok(found
+            .into_iter()
+            .map(|(id, reason)| (RejectionReasonOf(id), reason))
+            .collect())
     }
 }

@@ -1,18 +1,18 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
-use kb_domain::{self as domain, DomainError, ErrorCode, GlobalId, NodeKind};
+use kb_domain::{
+    self as domain, DomainError, ErrorCode, EventId, GlobalId, InitiativeId, NodeId, NodeKind,
+    OrganisationId, ThemeId, TopicId,
+};
 
+use crate::context::{domain as domain_err, loader, node_id, request, store, viewer};
 use crate::error::{StoreResultExt, coded, loader_error};
-use crate::loaders::*;
 use crate::types::connection::{
     EventConnection, EventCount, OrganisationConnection, OrganisationCount, forward, page_request,
 };
 use crate::types::initiative::InitiativeConnection;
 use crate::types::vocab::*;
-use crate::types::{
-    Event, Initiative, Node, Organisation, Theme, Topic, domain as domain_err, loader, store,
-    viewer,
-};
+use crate::types::{Event, Initiative, Node, Organisation, Theme, Topic};
 
 /// The most ids `nodes` takes at once.
 const MAX_NODES: usize = 100;
@@ -52,7 +52,7 @@ impl InitiativeFilter {
             .organisations
             .iter()
             .flatten()
-            .map(|id| GlobalId::decode_kind("filter.organisations", id, NodeKind::Organisation))
+            .map(|id| OrganisationId::decode("filter.organisations", id))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(domain::InitiativeFilter {
             themes: self.themes.clone().unwrap_or_default(),
@@ -128,7 +128,7 @@ impl Me {
             return Ok(None);
         };
         Ok(loader(ctx)?
-            .load_one(OrganisationId(id))
+            .load_one(id)
             .await
             .map_err(loader_error)?
             .map(Organisation))
@@ -230,10 +230,9 @@ impl Query {
     ) -> async_graphql::Result<Option<Initiative>> {
         match one_of(&id, &slug)? {
             Ok(id) => {
-                let id =
-                    GlobalId::decode_kind("id", id, NodeKind::Initiative).map_err(domain_err)?;
+                let id = InitiativeId::decode("id", id).map_err(domain_err)?;
                 Ok(loader(ctx)?
-                    .load_one(InitiativeId(id))
+                    .load_one(id)
                     .await
                     .map_err(loader_error)?
                     .map(Initiative))
@@ -329,10 +328,9 @@ impl Query {
     ) -> async_graphql::Result<Option<Organisation>> {
         match one_of(&id, &slug)? {
             Ok(id) => {
-                let id =
-                    GlobalId::decode_kind("id", id, NodeKind::Organisation).map_err(domain_err)?;
+                let id = OrganisationId::decode("id", id).map_err(domain_err)?;
                 Ok(loader(ctx)?
-                    .load_one(OrganisationId(id))
+                    .load_one(id)
                     .await
                     .map_err(loader_error)?
                     .map(Organisation))
@@ -378,9 +376,9 @@ impl Query {
     ) -> async_graphql::Result<Option<Event>> {
         match one_of(&id, &slug)? {
             Ok(id) => {
-                let id = GlobalId::decode_kind("id", id, NodeKind::Event).map_err(domain_err)?;
+                let id = EventId::decode("id", id).map_err(domain_err)?;
                 Ok(loader(ctx)?
-                    .load_one(EventId(id))
+                    .load_one(id)
                     .await
                     .map_err(loader_error)?
                     .map(Event))
@@ -422,7 +420,7 @@ impl Query {
 
     /// Who the request's API key belongs to, and its role; null without a key.
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Me>> {
-        Ok(crate::types::request(ctx)?.key.clone().map(Me))
+        Ok(request(ctx)?.key.clone().map(Me))
     }
 
     /// Every API key, newest first (admins).
@@ -430,12 +428,8 @@ impl Query {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<crate::types::ApiKey>> {
-        crate::types::request(ctx)?
-            .viewer
-            .require_admin()
-            .map_err(domain_err)?;
         Ok(store(ctx)?
-            .list_api_keys()
+            .list_api_keys(viewer(ctx)?)
             .await
             .gql()?
             .into_iter()
@@ -459,9 +453,9 @@ impl Query {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Option<Initiative>> {
-        let id = GlobalId::decode_kind("id", &id, NodeKind::Initiative).map_err(domain_err)?;
+        let id: InitiativeId = node_id("id", &id)?;
         Ok(loader(ctx)?
-            .load_one(InitiativeId(id))
+            .load_one(id)
             .await
             .map_err(loader_error)?
             .map(Initiative))
@@ -473,9 +467,9 @@ impl Query {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Option<Theme>> {
-        let id = GlobalId::decode_kind("id", &id, NodeKind::Theme).map_err(domain_err)?;
+        let id: ThemeId = node_id("id", &id)?;
         Ok(loader(ctx)?
-            .load_one(ThemeId(id))
+            .load_one(id)
             .await
             .map_err(loader_error)?
             .map(Theme))
@@ -487,9 +481,9 @@ impl Query {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Option<Topic>> {
-        let id = GlobalId::decode_kind("id", &id, NodeKind::Topic).map_err(domain_err)?;
+        let id: TopicId = node_id("id", &id)?;
         Ok(loader(ctx)?
-            .load_one(TopicId(id))
+            .load_one(id)
             .await
             .map_err(loader_error)?
             .map(Topic))
@@ -501,9 +495,9 @@ impl Query {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Option<Organisation>> {
-        let id = GlobalId::decode_kind("id", &id, NodeKind::Organisation).map_err(domain_err)?;
+        let id: OrganisationId = node_id("id", &id)?;
         Ok(loader(ctx)?
-            .load_one(OrganisationId(id))
+            .load_one(id)
             .await
             .map_err(loader_error)?
             .map(Organisation))
@@ -515,9 +509,9 @@ impl Query {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Option<Event>> {
-        let id = GlobalId::decode_kind("id", &id, NodeKind::Event).map_err(domain_err)?;
+        let id: EventId = node_id("id", &id)?;
         Ok(loader(ctx)?
-            .load_one(EventId(id))
+            .load_one(id)
             .await
             .map_err(loader_error)?
             .map(Event))

@@ -1,9 +1,9 @@
 //! `kennisbank`: serve the knowledge bank, migrate and seed its database, print its schema.
 
 use clap::{Parser, Subcommand};
-use kb_domain::{Role, Viewer};
+use kb_domain::{ApiKeyId, Role, Viewer};
 use kb_server::config::{DEFAULT_DATABASE_URL, ServerConfig};
-use kb_store::Store;
+use kb_store::{Actor, Store};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -120,7 +120,7 @@ async fn keys(store: &Store, command: KeysCommand) -> anyhow::Result<()> {
                 None => format!("{} key", role.as_str()),
             });
             let new = store
-                .create_api_key(&name, role, organisation_id, expires_at)
+                .create_api_key(&Actor::cli(), &name, role, organisation_id, expires_at)
                 .await?;
             eprintln!(
                 "Created key {} ({}, {}). It is shown once; store it now:",
@@ -135,7 +135,7 @@ async fn keys(store: &Store, command: KeysCommand) -> anyhow::Result<()> {
                 "{:>4}  {:<12} {:<11} {:>5}  {:<25} {:<25} {:<25} name",
                 "id", "prefix", "role", "org", "created", "expires", "status"
             );
-            for k in store.list_api_keys().await? {
+            for k in store.list_api_keys(Viewer::Admin).await? {
                 let status = match (k.revoked_at, k.expires_at) {
                     (Some(t), _) => format!("revoked {}", t.format("%Y-%m-%d")),
                     (None, Some(e)) if e <= chrono::Utc::now() => "expired".to_owned(),
@@ -158,7 +158,7 @@ async fn keys(store: &Store, command: KeysCommand) -> anyhow::Result<()> {
             }
         }
         KeysCommand::Revoke { id } => {
-            let k = store.revoke_api_key(id).await?;
+            let k = store.revoke_api_key(&Actor::cli(), ApiKeyId(id)).await?;
             eprintln!("Revoked key {} ({}).", k.id, k.name);
         }
     }

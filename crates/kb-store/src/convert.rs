@@ -1,5 +1,11 @@
 use kb_domain::lang::Localised;
-use kb_domain::{Event, Initiative, Organisation, Term, Theme, Topic, Vocabulary};
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use kb_domain::{
+    Event, EventId, Initiative, InitiativeId, NodeId, Organisation, OrganisationId, Term, Theme,
+    ThemeId, Topic, TopicId, Vocabulary,
+};
 
 use crate::entity::{event, initiative, organisation, theme, topic, vocabulary_term};
 use crate::{Result, StoreError};
@@ -7,8 +13,9 @@ use crate::{Result, StoreError};
 /// A stored code as its vocabulary's value. An unknown code is a broken row, not bad
 /// input: it surfaces as an internal error.
 pub(crate) fn code<V: Vocabulary>(s: &str) -> Result<V> {
-    V::from_code(s)
-        .ok_or_else(|| StoreError::Seed(format!("unknown {} code `{s}` in the database", V::NAME)))
+    V::from_code(s).ok_or_else(|| {
+        StoreError::Internal(format!("unknown {} code `{s}` in the database", V::NAME))
+    })
 }
 
 fn opt_code<V: Vocabulary>(s: Option<&str>) -> Result<Option<V>> {
@@ -26,12 +33,11 @@ impl TryFrom<initiative::Model> for Initiative {
             prevention_level: opt_code(m.prevention_level.as_deref())?,
             evidence_level: opt_code(m.evidence_level.as_deref())?,
             region: opt_code(m.region.as_deref())?,
-            id: m.id,
+            id: InitiativeId(m.id),
             slug: m.slug,
             title: m.title,
             summary: m.summary,
             body: m.body,
-            rejection_reason: m.rejection_reason,
             start_year: m.start_year,
             end_year: m.end_year,
             website: m.website,
@@ -52,14 +58,14 @@ impl TryFrom<organisation::Model> for Organisation {
             kind: code(&m.kind)?,
             status: code(&m.status)?,
             region: opt_code(m.region.as_deref())?,
-            id: m.id,
+            id: OrganisationId(m.id),
             slug: m.slug,
             name: m.name,
             city: m.city,
             website: m.website,
             email: m.email,
             description: Localised::new(m.description_nl, m.description_en),
-            part_of_id: m.part_of_id,
+            part_of_id: m.part_of_id.map(OrganisationId),
             is_demo: m.is_demo,
             version: m.version,
             created_at: m.created_at,
@@ -75,7 +81,7 @@ impl TryFrom<event::Model> for Event {
             kind: code(&m.kind)?,
             status: code(&m.status)?,
             region: opt_code(m.region.as_deref())?,
-            id: m.id,
+            id: EventId(m.id),
             slug: m.slug,
             title: m.title,
             summary: m.summary,
@@ -96,7 +102,7 @@ impl TryFrom<event::Model> for Event {
 impl From<theme::Model> for Theme {
     fn from(m: theme::Model) -> Self {
         Theme {
-            id: m.id,
+            id: ThemeId(m.id),
             code: m.code,
             label: Localised::new(m.label_nl, Some(m.label_en)),
             definition: Localised::new(m.definition_nl, Some(m.definition_en)),
@@ -105,17 +111,23 @@ impl From<theme::Model> for Theme {
     }
 }
 
-impl From<topic::Model> for Topic {
-    fn from(m: topic::Model) -> Self {
-        Topic {
-            id: m.id,
+/// A topic row; alternative labels that do not parse are a broken row, never an empty
+/// list.
+impl TryFrom<topic::Model> for Topic {
+    type Error = StoreError;
+    fn try_from(m: topic::Model) -> Result<Self> {
+        let alt_labels = serde_json::from_str(&m.alt_labels).map_err(|e| {
+            StoreError::Internal(format!("alternative labels of topic {}: {e}", m.code))
+        })?;
+        Ok(Topic {
+            id: TopicId(m.id),
             code: m.code,
-            broader_id: m.broader_id,
+            broader_id: m.broader_id.map(TopicId),
             label: Localised::new(m.label_nl, Some(m.label_en)),
             description: Localised::new(m.description_nl, Some(m.description_en)),
-            alt_labels: serde_json::from_str(&m.alt_labels).unwrap_or_default(),
+            alt_labels,
             position: m.position,
-        }
+        })
     }
 }
 
@@ -136,4 +148,22 @@ where
     T: TryFrom<M, Error = StoreError>,
 {
     rows.into_iter().map(T::try_from).collect()
+}
+
+/// The row ids of typed ids, for SQL.
+pub(crate) fn rows<T: NodeId>(ids: &[T]) -> Vec<i64> {
+    ids.iter().map(|i| i.row()).collect()
+}
+
+/// `(parent row id, value)` pairs with typed parents.
+pub(crate) fn typed<T: NodeId, V>(pairs: Vec<(i64, V)>) -> Vec<(T, V)> {
+    pairs
+        .into_iter()
+        .map(|(k, v)| (T::from_row(k), v))
+        .collect()
+}
+
+/// A map by parent row id as a map by typed parent.
+pub(crate) fn typed_map<T: NodeId + Hash + Eq, V>(m: HashMap<i64, V>) -> HashMap<T, V> {
+    m.into_iter().map(|(k, v)| (T::from_row(k), v)).collect()
 }

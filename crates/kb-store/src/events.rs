@@ -1,16 +1,18 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use kb_domain::{Event, EventKind, Page, PageRequest, Region, Theme, Topic, Viewer, Vocabulary};
+use kb_domain::{
+    Event, EventId, EventKind, NodeId, Page, PageRequest, Region, Theme, Topic, Viewer, Vocabulary,
+};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use crate::convert::all;
+use crate::convert::{all, rows, typed_map};
 use crate::entity::{event, event_theme};
 use crate::window::{self, Edge, Sort};
-use crate::{Result, Store, visibility};
+use crate::{Result, Store, access};
 
 /// Which events a list holds: AND across fields, OR within a list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,7 +45,7 @@ fn event_order() -> Vec<Sort> {
 
 impl Store {
     async fn event_condition(&self, viewer: Viewer, f: &EventFilter) -> Result<Condition> {
-        let mut c = Condition::all().add(visibility::events(viewer));
+        let mut c = Condition::all().add(access::events(viewer));
         if !f.kinds.is_empty() {
             c = c.add(event::Column::Kind.is_in(f.kinds.iter().map(|k| k.code())));
         }
@@ -51,12 +53,7 @@ impl Store {
             c = c.add(event::Column::Region.is_in(f.regions.iter().map(|k| k.code())));
         }
         if !f.themes.is_empty() {
-            let ids: Vec<i64> = self
-                .themes_by_codes(&f.themes)
-                .await?
-                .into_iter()
-                .map(|t| t.id)
-                .collect();
+            let ids = self.theme_ids("filter.themes", &f.themes).await?;
             c = c.add(
                 event::Column::Id.in_subquery(
                     Query::select()
@@ -77,13 +74,13 @@ impl Store {
     }
 
     /// Events by row id, visible to the viewer.
-    pub async fn events_by_ids(&self, viewer: Viewer, ids: &[i64]) -> Result<Vec<Event>> {
+    pub async fn events_by_ids(&self, viewer: Viewer, ids: &[EventId]) -> Result<Vec<Event>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let rows = event::Entity::find()
-            .filter(event::Column::Id.is_in(ids.iter().copied()))
-            .filter(visibility::events(viewer))
+            .filter(event::Column::Id.is_in(rows(ids)))
+            .filter(access::events(viewer))
             .all(&self.db)
             .await?;
         all(rows)
@@ -93,7 +90,7 @@ impl Store {
     pub async fn event_by_slug(&self, viewer: Viewer, slug: &str) -> Result<Option<Event>> {
         let row = event::Entity::find()
             .filter(event::Column::Slug.eq(slug))
-            .filter(visibility::events(viewer))
+            .filter(access::events(viewer))
             .one(&self.db)
             .await?;
         row.map(Event::try_from).transpose()
@@ -142,9 +139,9 @@ impl Store {
     pub async fn events_of_initiatives(
         &self,
         viewer: Viewer,
-        ids: &[i64],
+        ids: &[kb_domain::InitiativeId],
         page: PageRequest,
-    ) -> Result<HashMap<i64, Page<Event>>> {
+    ) -> Result<HashMap<kb_domain::InitiativeId, Page<Event>>> {
         self.event_pages(
             viewer,
             edge("event_initiative", "initiative_id", "event_id"),
@@ -158,9 +155,9 @@ impl Store {
     pub async fn events_of_organisations(
         &self,
         viewer: Viewer,
-        ids: &[i64],
+        ids: &[kb_domain::OrganisationId],
         page: PageRequest,
-    ) -> Result<HashMap<i64, Page<Event>>> {
+    ) -> Result<HashMap<kb_domain::OrganisationId, Page<Event>>> {
         self.event_pages(
             viewer,
             edge("event_organisation", "organisation_id", "event_id"),
@@ -174,9 +171,9 @@ impl Store {
     pub async fn events_of_themes(
         &self,
         viewer: Viewer,
-        ids: &[i64],
+        ids: &[kb_domain::ThemeId],
         page: PageRequest,
-    ) -> Result<HashMap<i64, Page<Event>>> {
+    ) -> Result<HashMap<kb_domain::ThemeId, Page<Event>>> {
         self.event_pages(
             viewer,
             edge("event_theme", "theme_id", "event_id"),
@@ -190,9 +187,9 @@ impl Store {
     pub async fn events_of_topics(
         &self,
         viewer: Viewer,
-        ids: &[i64],
+        ids: &[kb_domain::TopicId],
         page: PageRequest,
-    ) -> Result<HashMap<i64, Page<Event>>> {
+    ) -> Result<HashMap<kb_domain::TopicId, Page<Event>>> {
         self.event_pages(
             viewer,
             edge("event_topic", "topic_id", "event_id"),
@@ -202,23 +199,23 @@ impl Store {
         .await
     }
 
-    async fn event_pages(
+    async fn event_pages<P: NodeId + std::hash::Hash + Eq>(
         &self,
         viewer: Viewer,
         e: Edge,
-        ids: &[i64],
+        ids: &[P],
         page: PageRequest,
-    ) -> Result<HashMap<i64, Page<Event>>> {
+    ) -> Result<HashMap<P, Page<Event>>> {
         let pages = window::pages::<event::Entity, _>(
             &self.db,
             e,
-            ids,
-            visibility::events(viewer),
+            &rows(ids),
+            access::events(viewer),
             &event_order(),
             page,
         )
         .await?;
-        pages
+        let pages = pages
             .into_iter()
             .map(|(k, p)| {
                 Ok((
@@ -231,17 +228,18 @@ impl Store {
                     },
                 ))
             })
-            .collect()
+            .collect::<Result<HashMap<i64, Page<Event>>>>()?;
+        Ok(typed_map(pages))
     }
 
     /// Themes of each event.
-    pub async fn themes_of_events(&self, ids: &[i64]) -> Result<Vec<(i64, Theme)>> {
+    pub async fn themes_of_events(&self, ids: &[EventId]) -> Result<Vec<(EventId, Theme)>> {
         self.themes_linked(edge("event_theme", "event_id", "theme_id"), ids)
             .await
     }
 
     /// Topics of each event.
-    pub async fn topics_of_events(&self, ids: &[i64]) -> Result<Vec<(i64, Topic)>> {
+    pub async fn topics_of_events(&self, ids: &[EventId]) -> Result<Vec<(EventId, Topic)>> {
         self.topics_linked(edge("event_topic", "event_id", "topic_id"), ids)
             .await
     }

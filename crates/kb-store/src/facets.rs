@@ -15,7 +15,7 @@ use crate::entity::{
     organisation,
 };
 use crate::initiatives::LANGUAGE;
-use crate::{Result, Store, visibility};
+use crate::{Result, Store, access};
 
 /// A value of a facet and the number of initiatives that have it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +129,7 @@ impl Store {
             themes: themes
                 .into_iter()
                 .filter_map(|t| {
-                    let n = theme_counts.iter().find(|(id, _)| *id == t.id)?.1;
+                    let n = theme_counts.iter().find(|(id, _)| *id == t.id.0)?.1;
                     Some(FacetCount {
                         value: t,
                         count: n as u64,
@@ -145,7 +145,7 @@ impl Store {
                     } else {
                         &direct
                     };
-                    let n = source.iter().find(|(id, _)| *id == t.id)?.1;
+                    let n = source.iter().find(|(id, _)| *id == t.id.0)?.1;
                     Some(FacetCount {
                         value: t,
                         count: n as u64,
@@ -218,7 +218,7 @@ impl Store {
                 "n",
             )
             .filter(initiative_organisation::Column::InitiativeId.in_subquery(base))
-            .filter(visibility::organisations(viewer))
+            .filter(access::organisations(viewer))
             .group_by(organisation::Column::Kind)
             .into_tuple()
             .all(&self.db)

@@ -1,21 +1,22 @@
 use std::collections::HashMap;
 
 use kb_domain::{
-    EducationLevel, Initiative, InitiativeFilter, InitiativeOrder, InitiativeTerms, LinkType,
-    OrganisationRole, Page, PageRequest, TargetGroup, Theme, Topic, Viewer, Vocabulary,
+    EducationLevel, EventId, Initiative, InitiativeFilter, InitiativeId, InitiativeOrder,
+    InitiativeTerms, LinkType, NodeId, Organisation, OrganisationId, OrganisationRole, Page,
+    PageRequest, TargetGroup, Theme, ThemeId, Topic, TopicId, Viewer, Vocabulary,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use crate::convert::{all, code};
+use crate::convert::{all, code, rows, typed_map};
 use crate::entity::{
     initiative, initiative_link, initiative_organisation, initiative_term, initiative_theme,
     initiative_topic, organisation,
 };
 use crate::window::{self, Edge, Sort, linked};
-use crate::{Result, Store, visibility};
+use crate::{Result, Store, access};
 
 fn edge(table: &'static str, parent_col: &'static str, child_col: &'static str) -> Edge {
     Edge {
@@ -35,7 +36,7 @@ fn order(o: InitiativeOrder) -> Vec<Sort> {
             Sort::desc(col(initiative::Column::Id)),
         ],
         InitiativeOrder::Title => vec![
-            Sort::asc(Expr::cust("LOWER(initiative.title)")),
+            Sort::asc(col(initiative::Column::SortKey)),
             Sort::asc(col(initiative::Column::Id)),
         ],
         InitiativeOrder::RecentlyUpdated => vec![
@@ -69,9 +70,9 @@ impl Store {
         f: &InitiativeFilter,
     ) -> Result<Condition> {
         f.validate()?;
-        let statuses = viewer.allowed_statuses(&f.statuses);
+        let statuses = access::statuses(viewer, &f.statuses);
         let mut c = Condition::all()
-            .add(visibility::initiatives(viewer))
+            .add(access::initiatives(viewer))
             .add(initiative::Column::Status.is_in(codes(&statuses)));
         if !f.themes.is_empty() {
             let ids = self.theme_ids("filter.themes", &f.themes).await?;
@@ -108,7 +109,7 @@ impl Store {
                         .from(initiative_organisation::Entity)
                         .and_where(
                             initiative_organisation::Column::OrganisationId
-                                .is_in(f.organisations.clone()),
+                                .is_in(rows(&f.organisations)),
                         )
                         .take(),
                 ),
@@ -131,7 +132,7 @@ impl Store {
                             )),
                         )
                         .and_where(organisation::Column::Kind.is_in(codes(&f.organisation_kinds)))
-                        .cond_where(visibility::organisations(viewer))
+                        .cond_where(access::organisations(viewer))
                         .take(),
                 ),
             );
@@ -171,13 +172,17 @@ impl Store {
     }
 
     /// Initiatives by row id, visible to the viewer, in no particular order.
-    pub async fn initiatives_by_ids(&self, viewer: Viewer, ids: &[i64]) -> Result<Vec<Initiative>> {
+    pub async fn initiatives_by_ids(
+        &self,
+        viewer: Viewer,
+        ids: &[InitiativeId],
+    ) -> Result<Vec<Initiative>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let rows = initiative::Entity::find()
-            .filter(initiative::Column::Id.is_in(ids.iter().copied()))
-            .filter(visibility::initiatives(viewer))
+            .filter(initiative::Column::Id.is_in(rows(ids)))
+            .filter(access::initiatives(viewer))
             .all(&self.db)
             .await?;
         all(rows)
@@ -191,7 +196,7 @@ impl Store {
     ) -> Result<Option<Initiative>> {
         let row = initiative::Entity::find()
             .filter(initiative::Column::Slug.eq(slug))
-            .filter(visibility::initiatives(viewer))
+            .filter(access::initiatives(viewer))
             .one(&self.db)
             .await?;
         row.map(Initiative::try_from).transpose()
@@ -239,23 +244,31 @@ impl Store {
     }
 
     /// Languages, target groups and education levels of each initiative.
-    pub async fn initiative_terms(&self, ids: &[i64]) -> Result<HashMap<i64, InitiativeTerms>> {
-        let mut out: HashMap<i64, InitiativeTerms> = HashMap::new();
+    pub async fn initiative_terms(
+        &self,
+        ids: &[InitiativeId],
+    ) -> Result<HashMap<InitiativeId, InitiativeTerms>> {
+        let mut out: HashMap<InitiativeId, InitiativeTerms> = HashMap::new();
         if ids.is_empty() {
             return Ok(out);
         }
         let rows = initiative_term::Entity::find()
-            .filter(initiative_term::Column::InitiativeId.is_in(ids.iter().copied()))
+            .filter(initiative_term::Column::InitiativeId.is_in(rows(ids)))
             .order_by_asc(initiative_term::Column::Code)
             .all(&self.db)
             .await?;
         for r in rows {
-            let t = out.entry(r.initiative_id).or_default();
+            let t = out.entry(InitiativeId(r.initiative_id)).or_default();
             match r.vocabulary.as_str() {
                 LANGUAGE => t.languages.push(r.code),
                 v if v == TargetGroup::NAME => t.target_groups.push(code(&r.code)?),
                 v if v == EducationLevel::NAME => t.education_levels.push(code(&r.code)?),
-                _ => {}
+                other => {
+                    return Err(crate::StoreError::Internal(format!(
+                        "initiative {} has a term of the unknown vocabulary `{other}`",
+                        r.initiative_id
+                    )));
+                }
             }
         }
         for t in out.values_mut() {
@@ -266,13 +279,19 @@ impl Store {
     }
 
     /// Themes of each initiative, in the taxonomy's order.
-    pub async fn themes_of_initiatives(&self, ids: &[i64]) -> Result<Vec<(i64, Theme)>> {
+    pub async fn themes_of_initiatives(
+        &self,
+        ids: &[InitiativeId],
+    ) -> Result<Vec<(InitiativeId, Theme)>> {
         self.themes_linked(edge("initiative_theme", "initiative_id", "theme_id"), ids)
             .await
     }
 
     /// Topics of each initiative, in the taxonomy's order.
-    pub async fn topics_of_initiatives(&self, ids: &[i64]) -> Result<Vec<(i64, Topic)>> {
+    pub async fn topics_of_initiatives(
+        &self,
+        ids: &[InitiativeId],
+    ) -> Result<Vec<(InitiativeId, Topic)>> {
         self.topics_linked(edge("initiative_topic", "initiative_id", "topic_id"), ids)
             .await
     }
@@ -281,17 +300,17 @@ impl Store {
     pub async fn organisations_of_initiatives(
         &self,
         viewer: Viewer,
-        ids: &[i64],
-    ) -> Result<Vec<(i64, OrganisationRole, kb_domain::Organisation)>> {
+        ids: &[InitiativeId],
+    ) -> Result<Vec<(InitiativeId, OrganisationRole, Organisation)>> {
         let rows = linked::<organisation::Entity, _>(
             &self.db,
             edge("initiative_organisation", "initiative_id", "organisation_id"),
-            ids,
-            visibility::organisations(viewer),
+            &rows(ids),
+            access::organisations(viewer),
             None,
             &[
                 Sort::asc(Expr::cust("CASE initiative_organisation.role WHEN 'lead' THEN 0 WHEN 'partner' THEN 1 ELSE 2 END")),
-                Sort::asc(Expr::col((organisation::Entity, organisation::Column::Name))),
+                Sort::asc(Expr::col((organisation::Entity, organisation::Column::SortKey))),
             ],
             &["role"],
         )
@@ -299,7 +318,7 @@ impl Store {
         rows.into_iter()
             .map(|l| {
                 let role: String = l.row.try_get("", "kb_role")?;
-                Ok((l.parent, code(&role)?, l.model.try_into()?))
+                Ok((InitiativeId(l.parent), code(&role)?, l.model.try_into()?))
             })
             .collect()
     }
@@ -309,10 +328,10 @@ impl Store {
     pub async fn linked_initiatives(
         &self,
         viewer: Viewer,
-        ids: &[i64],
+        ids: &[InitiativeId],
         link_type: LinkType,
         reverse: bool,
-    ) -> Result<Vec<(i64, Option<String>, Initiative)>> {
+    ) -> Result<Vec<(InitiativeId, Option<String>, Initiative)>> {
         let e = if reverse {
             edge("initiative_link", "to_id", "from_id")
         } else {
@@ -321,17 +340,20 @@ impl Store {
         let rows = linked::<initiative::Entity, _>(
             &self.db,
             e,
-            ids,
-            visibility::initiatives(viewer),
+            &rows(ids),
+            access::initiatives(viewer),
             Some(initiative_link::Column::LinkType.eq(link_type.code())),
-            &[Sort::asc(Expr::cust("LOWER(initiative.title)"))],
+            &[
+                Sort::asc(Expr::col((initiative::Entity, initiative::Column::SortKey))),
+                Sort::asc(Expr::col((initiative::Entity, initiative::Column::Id))),
+            ],
             &["note"],
         )
         .await?;
         rows.into_iter()
             .map(|l| {
                 let note: Option<String> = l.row.try_get("", "kb_note")?;
-                Ok((l.parent, note, l.model.try_into()?))
+                Ok((InitiativeId(l.parent), note, l.model.try_into()?))
             })
             .collect()
     }
@@ -340,9 +362,9 @@ impl Store {
     pub async fn initiatives_of_themes(
         &self,
         viewer: Viewer,
-        ids: &[i64],
+        ids: &[ThemeId],
         page: PageRequest,
-    ) -> Result<HashMap<i64, Page<Initiative>>> {
+    ) -> Result<HashMap<ThemeId, Page<Initiative>>> {
         self.initiative_pages(
             viewer,
             edge("initiative_theme", "theme_id", "initiative_id"),
@@ -356,9 +378,9 @@ impl Store {
     pub async fn initiatives_of_topics(
         &self,
         viewer: Viewer,
-        ids: &[i64],
+        ids: &[TopicId],
         page: PageRequest,
-    ) -> Result<HashMap<i64, Page<Initiative>>> {
+    ) -> Result<HashMap<TopicId, Page<Initiative>>> {
         self.initiative_pages(
             viewer,
             edge("initiative_topic", "topic_id", "initiative_id"),
@@ -372,9 +394,9 @@ impl Store {
     pub async fn initiatives_of_organisations(
         &self,
         viewer: Viewer,
-        ids: &[i64],
+        ids: &[OrganisationId],
         page: PageRequest,
-    ) -> Result<HashMap<i64, Page<Initiative>>> {
+    ) -> Result<HashMap<OrganisationId, Page<Initiative>>> {
         self.initiative_pages(
             viewer,
             edge(
@@ -392,9 +414,9 @@ impl Store {
     pub async fn initiatives_of_events(
         &self,
         viewer: Viewer,
-        ids: &[i64],
+        ids: &[EventId],
         page: PageRequest,
-    ) -> Result<HashMap<i64, Page<Initiative>>> {
+    ) -> Result<HashMap<EventId, Page<Initiative>>> {
         self.initiative_pages(
             viewer,
             edge("event_initiative", "event_id", "initiative_id"),
@@ -404,23 +426,23 @@ impl Store {
         .await
     }
 
-    async fn initiative_pages(
+    async fn initiative_pages<P: NodeId + std::hash::Hash + Eq>(
         &self,
         viewer: Viewer,
         e: Edge,
-        ids: &[i64],
+        ids: &[P],
         page: PageRequest,
-    ) -> Result<HashMap<i64, Page<Initiative>>> {
+    ) -> Result<HashMap<P, Page<Initiative>>> {
         let pages = window::pages::<initiative::Entity, _>(
             &self.db,
             e,
-            ids,
-            visibility::initiatives(viewer),
+            &rows(ids),
+            access::initiatives(viewer),
             &order(InitiativeOrder::Newest),
             page,
         )
         .await?;
-        pages
+        let pages = pages
             .into_iter()
             .map(|(k, p)| {
                 Ok((
@@ -433,7 +455,8 @@ impl Store {
                     },
                 ))
             })
-            .collect()
+            .collect::<Result<HashMap<i64, Page<Initiative>>>>()?;
+        Ok(typed_map(pages))
     }
 }
 

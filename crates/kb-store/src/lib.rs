@@ -1,19 +1,18 @@
 //! Persistence of Kennisbank: sea-orm entities, batch repositories and seeds over SQLite
 //! (the embedded default) and PostgreSQL (production).
 //!
-//! Visibility is a rule of this crate: every read takes a [`Viewer`] and filters in SQL, so
-//! no caller — list, relation, `node`, federation entity or facet — can bypass it. Reads
+//! Access is a rule of this crate, decided in one module (`access`): every read takes a
+//! [`Viewer`] and filters in SQL, every write an [`Actor`], so no caller — list, relation,
+//! `node`, federation entity, facet or mutation — can bypass it. Reads
 //! take many keys at once (one statement per relation level, never one per row). This
 //! crate knows nothing of GraphQL or HTTP.
 
-/// Writes to organisations and events.
-mod catalogue_writes;
+/// The one access rule: who may see and who may change what.
+mod access;
 /// Connecting, configuring and counting statements.
 mod connect;
 /// Turning rows into domain types.
 mod convert;
-/// Taxonomy curation: topics, labels and descriptions.
-mod curation;
 /// sea-orm entities, one file per table.
 mod entity;
 /// Events: lookups, lists and their edges.
@@ -26,15 +25,16 @@ mod initiatives;
 mod keys;
 /// Organisations: lookups, lists and their edges.
 pub mod organisations;
+/// The history of initiatives: revisions and rejection reasons.
+mod revisions;
 /// Loading the taxonomy, the demo data set and synthetic data.
 pub mod seed;
 /// Themes, topics and vocabulary labels.
 mod taxonomy;
-/// The visibility rule as SQL conditions.
-mod visibility;
 /// Per-parent windows of related rows in one statement.
 mod window;
-/// Writes to initiatives: transactions with revisions and the change log.
+/// Writes by concept: initiatives, their workflow, links, organisations, events, the
+/// taxonomy and API keys; each one transaction with its audit record.
 mod writes;
 
 use std::sync::Arc;
@@ -43,10 +43,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub use connect::Backend;
 pub use facets::{FacetCount, InitiativeFacets};
 pub use kb_domain::Viewer;
+use kb_domain::sort_key::sort_key;
 use kb_migration::{Migrator, MigratorTrait};
 pub use keys::{ApiKey, NewKey};
+pub use revisions::{InitiativeSnapshot, Revision};
 use sea_orm::DatabaseConnection;
-pub use writes::{Actor, InitiativeSnapshot, Revision};
+pub use writes::{Actor, TaxonomyText};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -56,10 +58,37 @@ pub enum StoreError {
     Domain(#[from] kb_domain::DomainError),
     /// The database failed; logged, and shown to clients as `INTERNAL`.
     #[error("database error: {0}")]
-    Db(#[from] sea_orm::DbErr),
+    Db(sea_orm::DbErr),
     /// A seed file could not be read.
     #[error("seed data: {0}")]
     Seed(String),
+    /// A stored row or value the store cannot read back (a broken invariant); logged,
+    /// and shown to clients as `INTERNAL`.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// A unique index refusing a row means a concurrent or earlier write holds the key: a
+/// `CONFLICT` the client can act on, found through the driver's error code (never the
+/// message text). Everything else stays a database error.
+impl From<sea_orm::DbErr> for StoreError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        on_unique(
+            e,
+            kb_domain::DomainError::new(
+                kb_domain::ErrorCode::Conflict,
+                "another change took this name or key meanwhile; try again",
+            ),
+        )
+    }
+}
+
+/// `conflict` when `e` is a unique-key violation, the database error otherwise.
+pub(crate) fn on_unique(e: sea_orm::DbErr, conflict: kb_domain::DomainError) -> StoreError {
+    match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => StoreError::Domain(conflict),
+        _ => StoreError::Db(e),
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -85,7 +114,63 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn migrate(&self) -> Result<()> {
         Migrator::up(&self.db, None).await?;
+        self.fill_sort_keys().await
+    }
+
+    /// Gives rows made before sort keys existed (or by hand) their key: the folding is
+    /// the domain's, so SQL cannot compute it in a migration. Reads nothing when every
+    /// row has one.
+    async fn fill_sort_keys(&self) -> Result<()> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
+        let txn = self.db.begin().await?;
+        let initiatives: Vec<(i64, String)> = entity::initiative::Entity::find()
+            .select_only()
+            .column(entity::initiative::Column::Id)
+            .column(entity::initiative::Column::Title)
+            .filter(entity::initiative::Column::SortKey.eq(""))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        for (id, title) in initiatives {
+            entity::initiative::Entity::update_many()
+                .col_expr(
+                    entity::initiative::Column::SortKey,
+                    sea_orm::sea_query::Expr::value(sort_key(&title)),
+                )
+                .filter(entity::initiative::Column::Id.eq(id))
+                .exec(&txn)
+                .await?;
+        }
+        let organisations: Vec<(i64, String)> = entity::organisation::Entity::find()
+            .select_only()
+            .column(entity::organisation::Column::Id)
+            .column(entity::organisation::Column::Name)
+            .filter(entity::organisation::Column::SortKey.eq(""))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        for (id, name) in organisations {
+            entity::organisation::Entity::update_many()
+                .col_expr(
+                    entity::organisation::Column::SortKey,
+                    sea_orm::sea_query::Expr::value(sort_key(&name)),
+                )
+                .filter(entity::organisation::Column::Id.eq(id))
+                .exec(&txn)
+                .await?;
+        }
+        txn.commit().await?;
         Ok(())
+    }
+
+    /// The highest change-log sequence number, for followers of the log.
+    pub async fn change_log_head(&self) -> Result<i64> {
+        use sea_orm::{EntityTrait, QueryOrder};
+        let row = entity::change_log::Entity::find()
+            .order_by_desc(entity::change_log::Column::Seq)
+            .one(&self.db)
+            .await?;
+        Ok(row.map_or(0, |r| r.seq))
     }
 
     /// The number of SQL statements executed on this store since it was opened.
@@ -111,6 +196,5 @@ impl Store {
     }
 }
 
-pub use curation::TaxonomyText;
 pub use events::EventFilter;
 pub use organisations::OrganisationFilter;

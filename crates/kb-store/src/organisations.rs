@@ -1,17 +1,18 @@
 use std::collections::HashMap;
 
 use kb_domain::{
-    DomainError, Organisation, OrganisationKind, Page, PageRequest, Region, Viewer, Vocabulary,
+    DomainError, EventId, Organisation, OrganisationId, OrganisationKind, Page, PageRequest,
+    Region, Viewer, Vocabulary,
 };
-use sea_orm::sea_query::{Expr, Order};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use crate::convert::all;
+use crate::convert::{all, rows, typed};
 use crate::entity::organisation;
 use crate::window::{Edge, Sort, linked};
-use crate::{Result, Store, visibility};
+use crate::{Result, Store, access};
 
 /// Which organisations a list holds: AND across fields, OR within a list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,7 +23,7 @@ pub struct OrganisationFilter {
 
 impl Store {
     fn organisation_condition(viewer: Viewer, f: &OrganisationFilter) -> Condition {
-        let mut c = Condition::all().add(visibility::organisations(viewer));
+        let mut c = Condition::all().add(access::organisations(viewer));
         if !f.kinds.is_empty() {
             c = c.add(organisation::Column::Kind.is_in(f.kinds.iter().map(|k| k.code())));
         }
@@ -36,14 +37,14 @@ impl Store {
     pub async fn organisations_by_ids(
         &self,
         viewer: Viewer,
-        ids: &[i64],
+        ids: &[OrganisationId],
     ) -> Result<Vec<Organisation>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let rows = organisation::Entity::find()
-            .filter(organisation::Column::Id.is_in(ids.iter().copied()))
-            .filter(visibility::organisations(viewer))
+            .filter(organisation::Column::Id.is_in(rows(ids)))
+            .filter(access::organisations(viewer))
             .all(&self.db)
             .await?;
         all(rows)
@@ -57,7 +58,7 @@ impl Store {
     ) -> Result<Option<Organisation>> {
         let row = organisation::Entity::find()
             .filter(organisation::Column::Slug.eq(slug))
-            .filter(visibility::organisations(viewer))
+            .filter(access::organisations(viewer))
             .one(&self.db)
             .await?;
         row.map(Organisation::try_from).transpose()
@@ -69,7 +70,7 @@ impl Store {
         viewer: Viewer,
         field: &str,
         slugs: &[String],
-    ) -> Result<Vec<i64>> {
+    ) -> Result<Vec<OrganisationId>> {
         if slugs.is_empty() {
             return Ok(Vec::new());
         }
@@ -78,7 +79,7 @@ impl Store {
             .column(organisation::Column::Id)
             .column(organisation::Column::Slug)
             .filter(organisation::Column::Slug.is_in(slugs.iter().cloned()))
-            .filter(visibility::organisations(viewer))
+            .filter(access::organisations(viewer))
             .into_tuple()
             .all(&self.db)
             .await?;
@@ -87,7 +88,7 @@ impl Store {
                 DomainError::bad_input(field, format!("unknown organisation `{bad}`")).into(),
             );
         }
-        Ok(rows.into_iter().map(|r| r.0).collect())
+        Ok(rows.into_iter().map(|r| OrganisationId(r.0)).collect())
     }
 
     /// A window of the filtered organisations, by name.
@@ -99,7 +100,7 @@ impl Store {
     ) -> Result<Page<Organisation>> {
         let rows = organisation::Entity::find()
             .filter(Self::organisation_condition(viewer, filter))
-            .order_by(Expr::cust("LOWER(organisation.name)"), Order::Asc)
+            .order_by_asc(organisation::Column::SortKey)
             .order_by_asc(organisation::Column::Id)
             .offset(page.offset)
             .limit(page.limit + 1)
@@ -132,21 +133,24 @@ impl Store {
     pub async fn parts_of_organisations(
         &self,
         viewer: Viewer,
-        ids: &[i64],
-    ) -> Result<HashMap<i64, Vec<Organisation>>> {
-        let mut out: HashMap<i64, Vec<Organisation>> = HashMap::new();
+        ids: &[OrganisationId],
+    ) -> Result<HashMap<OrganisationId, Vec<Organisation>>> {
+        let mut out: HashMap<OrganisationId, Vec<Organisation>> = HashMap::new();
         if ids.is_empty() {
             return Ok(out);
         }
         let rows = organisation::Entity::find()
-            .filter(organisation::Column::PartOfId.is_in(ids.iter().copied()))
-            .filter(visibility::organisations(viewer))
-            .order_by_asc(organisation::Column::Name)
+            .filter(organisation::Column::PartOfId.is_in(rows(ids)))
+            .filter(access::organisations(viewer))
+            .order_by_asc(organisation::Column::SortKey)
+            .order_by_asc(organisation::Column::Id)
             .all(&self.db)
             .await?;
         for row in rows {
             if let Some(parent) = row.part_of_id {
-                out.entry(parent).or_default().push(row.try_into()?);
+                out.entry(OrganisationId(parent))
+                    .or_default()
+                    .push(row.try_into()?);
             }
         }
         Ok(out)
@@ -156,8 +160,8 @@ impl Store {
     pub async fn organisers_of_events(
         &self,
         viewer: Viewer,
-        ids: &[i64],
-    ) -> Result<Vec<(i64, Organisation)>> {
+        ids: &[EventId],
+    ) -> Result<Vec<(EventId, Organisation)>> {
         let rows = linked::<organisation::Entity, _>(
             &self.db,
             Edge {
@@ -165,18 +169,20 @@ impl Store {
                 parent_col: "event_id",
                 child_col: "organisation_id",
             },
-            ids,
-            visibility::organisations(viewer),
+            &rows(ids),
+            access::organisations(viewer),
             None,
             &[Sort::asc(Expr::col((
                 organisation::Entity,
-                organisation::Column::Name,
+                organisation::Column::SortKey,
             )))],
             &[],
         )
         .await?;
-        rows.into_iter()
+        let pairs = rows
+            .into_iter()
             .map(|l| Ok((l.parent, l.model.try_into()?)))
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        Ok(typed(pairs))
     }
 }

@@ -1,8 +1,9 @@
 use std::collections::HashMap;
 
-use kb_domain::{DomainError, Term, Theme, Topic};
+use kb_domain::{DomainError, NodeId, Term, Theme, ThemeId, Topic, TopicId};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::convert::{all, rows, typed};
 use crate::entity::{theme, topic, vocabulary_term};
 use crate::window::{Edge, Sort, linked};
 use crate::{Result, Store};
@@ -32,12 +33,12 @@ impl Store {
     }
 
     /// Themes by row id.
-    pub async fn themes_by_ids(&self, ids: &[i64]) -> Result<Vec<Theme>> {
+    pub async fn themes_by_ids(&self, ids: &[ThemeId]) -> Result<Vec<Theme>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let rows = theme::Entity::find()
-            .filter(theme::Column::Id.is_in(ids.iter().copied()))
+            .filter(theme::Column::Id.is_in(rows(ids)))
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(Theme::from).collect())
@@ -49,11 +50,7 @@ impl Store {
         if roots_only {
             q = q.filter(topic::Column::BroaderId.is_null());
         }
-        Ok(q.all(&self.db)
-            .await?
-            .into_iter()
-            .map(Topic::from)
-            .collect())
+        all(q.all(&self.db).await?)
     }
 
     /// Topics by code; unknown codes are skipped.
@@ -61,39 +58,39 @@ impl Store {
         if codes.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = topic::Entity::find()
+        all(topic::Entity::find()
             .filter(topic::Column::Code.is_in(codes.iter().cloned()))
             .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().map(Topic::from).collect())
+            .await?)
     }
 
     /// Topics by row id.
-    pub async fn topics_by_ids(&self, ids: &[i64]) -> Result<Vec<Topic>> {
+    pub async fn topics_by_ids(&self, ids: &[TopicId]) -> Result<Vec<Topic>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = topic::Entity::find()
-            .filter(topic::Column::Id.is_in(ids.iter().copied()))
+        all(topic::Entity::find()
+            .filter(topic::Column::Id.is_in(rows(ids)))
             .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().map(Topic::from).collect())
+            .await?)
     }
 
     /// The narrower topics of each of `ids`, in the taxonomy's order.
-    pub async fn narrower_topics(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<Topic>>> {
-        let mut out: HashMap<i64, Vec<Topic>> = HashMap::new();
+    pub async fn narrower_topics(&self, ids: &[TopicId]) -> Result<HashMap<TopicId, Vec<Topic>>> {
+        let mut out: HashMap<TopicId, Vec<Topic>> = HashMap::new();
         if ids.is_empty() {
             return Ok(out);
         }
         let rows = topic::Entity::find()
-            .filter(topic::Column::BroaderId.is_in(ids.iter().copied()))
+            .filter(topic::Column::BroaderId.is_in(rows(ids)))
             .order_by_asc(topic::Column::Position)
             .all(&self.db)
             .await?;
         for row in rows {
             if let Some(parent) = row.broader_id {
-                out.entry(parent).or_default().push(Topic::from(row));
+                out.entry(TopicId(parent))
+                    .or_default()
+                    .push(Topic::try_from(row)?);
             }
         }
         Ok(out)
@@ -103,14 +100,14 @@ impl Store {
     pub(crate) async fn theme_ids(&self, field: &str, codes: &[String]) -> Result<Vec<i64>> {
         let found = self.themes_by_codes(codes).await?;
         known(field, "theme", codes, found.iter().map(|t| t.code.as_str()))?;
-        Ok(found.into_iter().map(|t| t.id).collect())
+        Ok(found.into_iter().map(|t| t.id.0).collect())
     }
 
     /// Row ids of topic codes; an unknown code is bad input on `field`.
     pub(crate) async fn topic_ids(&self, field: &str, codes: &[String]) -> Result<Vec<i64>> {
         let found = self.topics_by_codes(codes).await?;
         known(field, "topic", codes, found.iter().map(|t| t.code.as_str()))?;
-        Ok(found.into_iter().map(|t| t.id).collect())
+        Ok(found.into_iter().map(|t| t.id.0).collect())
     }
 
     /// Row ids of theme and topic codes, for writes (`input.themes`, `input.topics`).
@@ -165,33 +162,57 @@ impl Store {
     }
 
     /// Themes linked to each parent through `edge`, in the taxonomy's order.
-    pub(crate) async fn themes_linked(&self, edge: Edge, ids: &[i64]) -> Result<Vec<(i64, Theme)>> {
+    pub(crate) async fn themes_linked<P: NodeId>(
+        &self,
+        edge: Edge,
+        ids: &[P],
+    ) -> Result<Vec<(P, Theme)>> {
         let order = [Sort::asc(Expr::col((
             theme::Entity,
             theme::Column::Position,
         )))];
-        let rows =
-            linked::<theme::Entity, _>(&self.db, edge, ids, Condition::all(), None, &order, &[])
-                .await?;
-        Ok(rows
-            .into_iter()
-            .map(|l| (l.parent, Theme::from(l.model)))
-            .collect())
+        let rows = linked::<theme::Entity, _>(
+            &self.db,
+            edge,
+            &rows(ids),
+            Condition::all(),
+            None,
+            &order,
+            &[],
+        )
+        .await?;
+        Ok(typed(
+            rows.into_iter()
+                .map(|l| (l.parent, Theme::from(l.model)))
+                .collect(),
+        ))
     }
 
     /// Topics linked to each parent through `edge`, in the taxonomy's order.
-    pub(crate) async fn topics_linked(&self, edge: Edge, ids: &[i64]) -> Result<Vec<(i64, Topic)>> {
+    pub(crate) async fn topics_linked<P: NodeId>(
+        &self,
+        edge: Edge,
+        ids: &[P],
+    ) -> Result<Vec<(P, Topic)>> {
         let order = [Sort::asc(Expr::col((
             topic::Entity,
             topic::Column::Position,
         )))];
-        let rows =
-            linked::<topic::Entity, _>(&self.db, edge, ids, Condition::all(), None, &order, &[])
-                .await?;
-        Ok(rows
+        let rows = linked::<topic::Entity, _>(
+            &self.db,
+            edge,
+            &rows(ids),
+            Condition::all(),
+            None,
+            &order,
+            &[],
+        )
+        .await?;
+        let pairs = rows
             .into_iter()
-            .map(|l| (l.parent, Topic::from(l.model)))
-            .collect())
+            .map(|l| Ok((l.parent, Topic::try_from(l.model)?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(typed(pairs))
     }
 }
 

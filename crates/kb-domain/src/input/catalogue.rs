@@ -1,5 +1,6 @@
 use super::{dedup, optional_text, short_text};
 use crate::error::DomainError;
+use crate::id::{InitiativeId, OrganisationId};
 use crate::validate;
 use crate::vocab::*;
 
@@ -15,7 +16,7 @@ pub struct OrganisationInput {
     pub description_nl: Option<String>,
     pub description_en: Option<String>,
     /// The organisation this one is part of (row id); `Some(None)` detaches it.
-    pub part_of: Option<Option<i64>>,
+    pub part_of: Option<Option<OrganisationId>>,
 }
 
 /// The validated content of an organisation.
@@ -29,7 +30,7 @@ pub struct OrganisationFields {
     pub email: Option<String>,
     pub description_nl: String,
     pub description_en: Option<String>,
-    pub part_of: Option<i64>,
+    pub part_of: Option<OrganisationId>,
 }
 
 impl OrganisationFields {
@@ -99,9 +100,9 @@ pub struct EventInput {
     pub themes: Option<Vec<String>>,
     pub topics: Option<Vec<String>>,
     /// Organisation row ids; at least one.
-    pub organisers: Option<Vec<i64>>,
+    pub organisers: Option<Vec<OrganisationId>>,
     /// Featured initiative row ids.
-    pub initiatives: Option<Vec<i64>>,
+    pub initiatives: Option<Vec<InitiativeId>>,
 }
 
 /// The validated content of an event.
@@ -118,8 +119,8 @@ pub struct EventFields {
     pub website: Option<String>,
     pub themes: Vec<String>,
     pub topics: Vec<String>,
-    pub organisers: Vec<i64>,
-    pub initiatives: Vec<i64>,
+    pub organisers: Vec<OrganisationId>,
+    pub initiatives: Vec<InitiativeId>,
 }
 
 impl EventFields {
@@ -216,7 +217,7 @@ mod tests {
             kind: Some(EventKind::NetworkMeeting),
             starts_at: at(13),
             ends_at: at(12),
-            organisers: Some(vec![1]),
+            organisers: Some(vec![OrganisationId(1)]),
             ..Default::default()
         };
         assert_eq!(

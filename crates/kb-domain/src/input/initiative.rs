@@ -1,5 +1,6 @@
 use super::{dedup, optional_text};
 use crate::error::DomainError;
+use crate::id::OrganisationId;
 use crate::validate;
 use crate::vocab::*;
 
@@ -28,7 +29,7 @@ pub struct InitiativeInput {
     /// Topic codes.
     pub topics: Option<Vec<String>>,
     /// Organisation row ids with their roles; exactly one LEAD.
-    pub organisations: Option<Vec<(i64, OrganisationRole)>>,
+    pub organisations: Option<Vec<(OrganisationId, OrganisationRole)>>,
 }
 
 /// The complete, validated content of an initiative (everything but its status).
@@ -52,7 +53,7 @@ pub struct InitiativeFields {
     pub education_levels: Vec<EducationLevel>,
     pub themes: Vec<String>,
     pub topics: Vec<String>,
-    pub organisations: Vec<(i64, OrganisationRole)>,
+    pub organisations: Vec<(OrganisationId, OrganisationRole)>,
 }
 
 impl InitiativeFields {
@@ -184,7 +185,7 @@ impl InitiativeFields {
     }
 
     /// The lead organisation: the owner whose contributors may act on the initiative.
-    pub fn lead(&self) -> Option<i64> {
+    pub fn lead(&self) -> Option<OrganisationId> {
         self.organisations
             .iter()
             .find(|(_, r)| *r == OrganisationRole::Lead)
@@ -230,7 +231,7 @@ mod tests {
         InitiativeInput {
             title: Some("  Buddy  programma  ".into()),
             kind: Some(InitiativeKind::EducationPractice),
-            organisations: Some(vec![(3, OrganisationRole::Lead)]),
+            organisations: Some(vec![(OrganisationId(3), OrganisationRole::Lead)]),
             ..Default::default()
         }
     }
@@ -239,7 +240,7 @@ mod tests {
     fn a_new_initiative_needs_title_kind_and_lead() {
         let f = InitiativeFields::create(new_input()).expect("valid");
         assert_eq!(f.title, "Buddy programma");
-        assert_eq!(f.lead(), Some(3));
+        assert_eq!(f.lead(), Some(OrganisationId(3)));
         for (field, input) in [
             (
                 "input.title",
@@ -270,14 +271,20 @@ mod tests {
 
     #[test]
     fn exactly_one_lead_organisation() {
-        let two = vec![(1, OrganisationRole::Lead), (2, OrganisationRole::Lead)];
+        let two = vec![
+            (OrganisationId(1), OrganisationRole::Lead),
+            (OrganisationId(2), OrganisationRole::Lead),
+        ];
         let e = InitiativeFields::create(InitiativeInput {
             organisations: Some(two),
             ..new_input()
         })
         .expect_err("two");
         assert_eq!(e.field.as_deref(), Some("input.organisations"));
-        let twice = vec![(1, OrganisationRole::Lead), (1, OrganisationRole::Partner)];
+        let twice = vec![
+            (OrganisationId(1), OrganisationRole::Lead),
+            (OrganisationId(1), OrganisationRole::Partner),
+        ];
         assert!(
             InitiativeFields::create(InitiativeInput {
                 organisations: Some(twice),

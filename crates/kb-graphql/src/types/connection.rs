@@ -6,7 +6,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use kb_domain::{DomainError, Page, PageRequest};
 
-use super::{Event, Organisation, domain};
+use super::{Event, Organisation};
+use crate::context::domain;
 
 /// The cursor of the item at `position` in a list.
 pub(crate) fn encode_cursor(position: u64) -> String {
@@ -166,7 +167,7 @@ impl EventConnection {
     /// A page of the events under a parent, through the request's loader.
     pub(crate) async fn nested_of(
         ctx: &async_graphql::Context<'_>,
-        parent: crate::loaders::Parent,
+        parent: crate::loaders::EventParent,
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Self> {

@@ -1,6 +1,6 @@
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use kb_domain::{self as domain, GlobalId, NodeKind};
+use kb_domain::{self as domain, NodeId};
 
 use super::initiative::InitiativeConnection;
 use super::vocab::{EventKind, InitiativeStatus, Region};
@@ -21,7 +21,7 @@ impl From<domain::Event> for Event {
 #[Object]
 impl Event {
     pub async fn id(&self) -> ID {
-        ID(GlobalId::new(NodeKind::Event, self.0.id).encode())
+        ID(self.0.id.global().encode())
     }
     async fn slug(&self) -> &str {
         &self.0.slug
@@ -100,6 +100,7 @@ impl Event {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<InitiativeConnection> {
-        InitiativeConnection::nested(ctx, Parent::Event(self.0.id), first, after, None).await
+        InitiativeConnection::nested(ctx, InitiativeParent::Event(self.0.id), first, after, None)
+            .await
     }
 }

@@ -1,8 +1,6 @@
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use kb_domain::{
-    self as domain, GlobalId, InitiativeFilter, LinkType as DomainLinkType, NodeKind, Page,
-};
+use kb_domain::{self as domain, InitiativeFilter, LinkType as DomainLinkType, NodeId, Page};
 
 use super::connection::{EventConnection, PageInfo, encode_cursor, forward};
 use super::facets::InitiativeFacets;
@@ -31,7 +29,7 @@ pub struct Revision(pub(crate) kb_store::Revision);
 impl Revision {
     /// The revision's number, for `restoreRevision`.
     async fn id(&self) -> i64 {
-        self.0.id
+        self.0.id.0
     }
     /// create, update, submit, withdraw, publish, reject, archive, restore.
     async fn action(&self) -> &str {
@@ -81,18 +79,6 @@ pub struct InitiativeLink {
 }
 
 impl Initiative {
-    /// Whether the viewer's organisation takes part in this initiative.
-    async fn owned_by_viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        let Some(org) = viewer(ctx)?.own_organisation() else {
-            return Ok(false);
-        };
-        let rows = loader(ctx)?
-            .load_one(OrganisationsOfInitiative(self.0.id))
-            .await
-            .map_err(loader_error)?;
-        Ok(rows.unwrap_or_default().iter().any(|(_, o)| o.id == org))
-    }
-
     async fn link_rows(
         &self,
         ctx: &Context<'_>,
@@ -128,7 +114,7 @@ impl Initiative {
 #[Object]
 impl Initiative {
     pub async fn id(&self) -> ID {
-        ID(GlobalId::new(NodeKind::Initiative, self.0.id).encode())
+        ID(self.0.id.global().encode())
     }
     async fn slug(&self) -> &str {
         &self.0.slug
@@ -149,30 +135,22 @@ impl Initiative {
     async fn status(&self) -> InitiativeStatus {
         self.0.status.into()
     }
-    /// Why editors rejected it; visible to editors and the owning organisation only.
+    /// Why editors rejected it; visible to editors and the organisations taking part
+    /// only (the store decides), null for everyone else.
     async fn rejection_reason(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        let v = viewer(ctx)?;
-        if v.sees_everything()
-            || v.own_organisation().is_some() && self.owned_by_viewer(ctx).await?
-        {
-            Ok(self.0.rejection_reason.clone())
-        } else {
-            Ok(None)
-        }
+        loader(ctx)?
+            .load_one(RejectionReasonOf(self.0.id))
+            .await
+            .map_err(loader_error)
     }
     /// Every change, newest first: who, when, what, before and after. Visible to
-    /// editors and the owning organisation; null for everyone else.
+    /// editors and the organisations taking part; null for everyone else.
     async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Revision>>> {
-        match store(ctx)?
-            .initiative_revisions(viewer(ctx)?, self.0.id)
+        Ok(loader(ctx)?
+            .load_one(RevisionsOfInitiative(self.0.id))
             .await
-        {
-            Ok(list) => Ok(Some(list.into_iter().map(Revision).collect())),
-            Err(kb_store::StoreError::Domain(e)) if e.code == kb_domain::ErrorCode::NotFound => {
-                Ok(None)
-            }
-            Err(e) => Err(crate::error::store_error(e)),
-        }
+            .map_err(loader_error)?
+            .map(|list| list.into_iter().map(Revision).collect()))
     }
     /// Increases with every change; updates must name the version they change.
     async fn version(&self) -> i32 {
@@ -289,7 +267,7 @@ impl Initiative {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<EventConnection> {
-        EventConnection::nested_of(ctx, Parent::Initiative(self.0.id), first, after).await
+        EventConnection::nested_of(ctx, EventParent::Initiative(self.0.id), first, after).await
     }
     /// Initiatives this one builds on.
     async fn builds_on(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Initiative>> {
@@ -401,7 +379,7 @@ impl InitiativeConnection {
     /// A page of a list nested under a parent; `filter` when the list equals one.
     pub(crate) async fn nested(
         ctx: &Context<'_>,
-        parent: Parent,
+        parent: InitiativeParent,
         first: Option<i32>,
         after: Option<String>,
         filter: Option<InitiativeFilter>,

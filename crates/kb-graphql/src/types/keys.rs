@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use super::vocab::Role;
 use super::{Organisation, loader};
 use crate::error::loader_error;
-use crate::loaders::OrganisationId;
 
 /// An API key as admins see it: never its secret.
 #[derive(Debug, Clone)]
@@ -14,7 +13,7 @@ pub struct ApiKey(pub(crate) kb_store::ApiKey);
 impl ApiKey {
     /// The key's number, for `revokeApiKey` and `kennisbank keys revoke`.
     async fn id(&self) -> i64 {
-        self.0.id
+        self.0.id.0
     }
     async fn name(&self) -> &str {
         &self.0.name
@@ -32,7 +31,7 @@ impl ApiKey {
             return Ok(None);
         };
         Ok(loader(ctx)?
-            .load_one(OrganisationId(id))
+            .load_one(id)
             .await
             .map_err(loader_error)?
             .map(Organisation))

@@ -1,6 +1,6 @@
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use kb_domain::{self as domain, GlobalId, InitiativeFilter, NodeKind};
+use kb_domain::{self as domain, InitiativeFilter, NodeId};
 
 use super::connection::EventConnection;
 use super::initiative::InitiativeConnection;
@@ -22,7 +22,7 @@ impl From<domain::Organisation> for Organisation {
 #[Object]
 impl Organisation {
     pub async fn id(&self) -> ID {
-        ID(GlobalId::new(NodeKind::Organisation, self.0.id).encode())
+        ID(self.0.id.global().encode())
     }
     async fn slug(&self) -> &str {
         &self.0.slug
@@ -69,7 +69,7 @@ impl Organisation {
             return Ok(None);
         };
         Ok(loader(ctx)?
-            .load_one(OrganisationId(id))
+            .load_one(id)
             .await
             .map_err(loader_error)?
             .map(Organisation))
@@ -100,7 +100,7 @@ impl Organisation {
         };
         InitiativeConnection::nested(
             ctx,
-            Parent::Organisation(self.0.id),
+            InitiativeParent::Organisation(self.0.id),
             first,
             after,
             Some(filter),
@@ -115,6 +115,6 @@ impl Organisation {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<EventConnection> {
-        EventConnection::nested_of(ctx, Parent::Organisation(self.0.id), first, after).await
+        EventConnection::nested_of(ctx, EventParent::Organisation(self.0.id), first, after).await
     }
 }

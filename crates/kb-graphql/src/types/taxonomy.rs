@@ -1,5 +1,5 @@
 use async_graphql::{Context, ID, Object};
-use kb_domain::{self as domain, GlobalId, InitiativeFilter, NodeKind};
+use kb_domain::{self as domain, InitiativeFilter, NodeId};
 
 use super::connection::EventConnection;
 use super::initiative::InitiativeConnection;
@@ -20,7 +20,7 @@ pub struct Topic(pub(crate) domain::Topic);
 #[Object]
 impl Theme {
     pub async fn id(&self) -> ID {
-        ID(GlobalId::new(NodeKind::Theme, self.0.id).encode())
+        ID(self.0.id.global().encode())
     }
     /// The stable taxonomy code.
     async fn code(&self) -> &str {
@@ -48,8 +48,14 @@ impl Theme {
             themes: vec![self.0.code.clone()],
             ..Default::default()
         };
-        InitiativeConnection::nested(ctx, Parent::Theme(self.0.id), first, after, Some(filter))
-            .await
+        InitiativeConnection::nested(
+            ctx,
+            InitiativeParent::Theme(self.0.id),
+            first,
+            after,
+            Some(filter),
+        )
+        .await
     }
 
     /// Events under this theme, most recent first.
@@ -60,14 +66,14 @@ impl Theme {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<EventConnection> {
-        EventConnection::nested_of(ctx, Parent::Theme(self.0.id), first, after).await
+        EventConnection::nested_of(ctx, EventParent::Theme(self.0.id), first, after).await
     }
 }
 
 #[Object]
 impl Topic {
     pub async fn id(&self) -> ID {
-        ID(GlobalId::new(NodeKind::Topic, self.0.id).encode())
+        ID(self.0.id.global().encode())
     }
     /// The stable taxonomy code.
     async fn code(&self) -> &str {
@@ -92,7 +98,7 @@ impl Topic {
             return Ok(None);
         };
         Ok(loader(ctx)?
-            .load_one(TopicId(id))
+            .load_one(id)
             .await
             .map_err(loader_error)?
             .map(Topic))
@@ -114,7 +120,8 @@ impl Topic {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<InitiativeConnection> {
-        InitiativeConnection::nested(ctx, Parent::Topic(self.0.id), first, after, None).await
+        InitiativeConnection::nested(ctx, InitiativeParent::Topic(self.0.id), first, after, None)
+            .await
     }
 
     /// Events about this topic, most recent first.
@@ -125,6 +132,6 @@ impl Topic {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<EventConnection> {
-        EventConnection::nested_of(ctx, Parent::Topic(self.0.id), first, after).await
+        EventConnection::nested_of(ctx, EventParent::Topic(self.0.id), first, after).await
     }
 }

@@ -8,6 +8,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub slug: String,
     pub title: String,
+    pub sort_key: String,
     pub summary: String,
     pub body: Option<String>,
     pub kind: String,

@@ -8,6 +8,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub slug: String,
     pub name: String,
+    pub sort_key: String,
     pub kind: String,
     pub status: String,
     pub region: Option<String>,

@@ -2,6 +2,7 @@
 //! maximum), so a node and its edges go out in a handful of multi-row statements.
 
 use chrono::{DateTime, Utc};
+use kb_domain::sort_key::sort_key;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend,
@@ -128,6 +129,7 @@ impl Batch {
         self.organisations.push(organisation::ActiveModel {
             id: Set(id),
             slug: Set(o.slug),
+            sort_key: Set(sort_key(&o.name)),
             name: Set(o.name),
             kind: Set(o.kind),
             status: Set("published".into()),
@@ -186,6 +188,7 @@ impl Batch {
         self.initiatives.push(initiative::ActiveModel {
             id: Set(id),
             slug: Set(i.slug),
+            sort_key: Set(sort_key(&i.title)),
             title: Set(i.title),
             summary: Set(i.summary),
             body: Set(i.body),

@@ -3,16 +3,17 @@
 //! filters rely on them. The topic tree keeps two levels (a narrower topic sits under a
 //! root), as facet counts assume.
 
-use kb_domain::{DomainError, Theme, Topic, Viewer};
+use kb_domain::{DomainError, ErrorCode, Theme, Topic};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
     QuerySelect, TransactionTrait,
 };
 use serde_json::json;
 
+use super::Actor;
+use super::audit::{Change, record};
 use crate::entity::{theme, topic};
-use crate::writes::{Actor, may_write, record_json};
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError, access};
 
 /// Labels and texts of a theme or topic; `None` keeps the current value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -77,10 +78,9 @@ fn theme_json(t: &theme::Model) -> serde_json::Value {
             "definition_nl": t.definition_nl, "definition_en": t.definition_en })
 }
 
-fn require_editor(viewer: Viewer) -> Result<()> {
-    may_write(viewer)?;
-    viewer.require_editor("curate the taxonomy")?;
-    Ok(())
+fn alt_labels_json(list: &[String]) -> Result<String> {
+    serde_json::to_string(&alt_labels(list)?)
+        .map_err(|e| StoreError::Internal(format!("cannot serialise alternative labels: {e}")))
 }
 
 impl Store {
@@ -92,7 +92,7 @@ impl Store {
         broader: Option<&str>,
         text: TaxonomyText,
     ) -> Result<Topic> {
-        require_editor(actor.viewer)?;
+        access::require_editor(actor.viewer, "curate the taxonomy")?;
         let valid = code.len() >= 2
             && code.len() <= 64
             && code.starts_with(|c: char| c.is_ascii_lowercase())
@@ -103,18 +103,6 @@ impl Store {
             return Err(DomainError::bad_input(
                 "input.code",
                 "a code is lower_snake_case, 2 to 64 characters",
-            )
-            .into());
-        }
-        if topic::Entity::find()
-            .filter(topic::Column::Code.eq(code))
-            .one(&self.db)
-            .await?
-            .is_some()
-        {
-            return Err(DomainError::bad_input(
-                "input.code",
-                format!("the code `{code}` is taken"),
             )
             .into());
         }
@@ -166,27 +154,29 @@ impl Store {
                 "input.descriptionEn",
                 text.description_en.as_deref().unwrap_or_default(),
             )?),
-            alt_labels: Set(serde_json::to_string(&alt_labels(
+            alt_labels: Set(alt_labels_json(
                 text.alt_labels.as_deref().unwrap_or_default(),
-            )?)
-            .unwrap_or_else(|_| "[]".into())),
+            )?),
             position: Set(position.flatten().unwrap_or(0) + 1),
         }
         .insert(&txn)
-        .await?;
-        record_json(
-            &txn,
-            actor,
-            "topic",
-            row.id,
-            "create",
-            None,
-            Some(topic_json(&row)),
-            1,
-        )
-        .await?;
+        .await
+        .map_err(|e| {
+            crate::on_unique(
+                e,
+                DomainError::new(ErrorCode::Conflict, format!("the code `{code}` is taken"))
+                    .with_field("input.code"),
+            )
+        })?;
+        let change = Change {
+            entity: "topic",
+            id: row.id,
+            action: "create",
+            version: 1,
+        };
+        record(&txn, actor, change, None, Some(&topic_json(&row))).await?;
         txn.commit().await?;
-        Ok(Topic::from(row))
+        Topic::try_from(row)
     }
 
     /// Changes a topic's labels, alternative labels or descriptions; its code stays.
@@ -196,7 +186,7 @@ impl Store {
         code: &str,
         text: TaxonomyText,
     ) -> Result<Topic> {
-        require_editor(actor.viewer)?;
+        access::require_editor(actor.viewer, "curate the taxonomy")?;
         let before = topic::Entity::find()
             .filter(topic::Column::Code.eq(code))
             .one(&self.db)
@@ -216,24 +206,20 @@ impl Store {
             row.description_en = Set(description("input.descriptionEn", d)?);
         }
         if let Some(a) = &text.alt_labels {
-            row.alt_labels =
-                Set(serde_json::to_string(&alt_labels(a)?).unwrap_or_else(|_| "[]".into()));
+            row.alt_labels = Set(alt_labels_json(a)?);
         }
         let txn = self.db.begin().await?;
         let after = row.update(&txn).await?;
-        record_json(
-            &txn,
-            actor,
-            "topic",
-            after.id,
-            "update",
-            Some(topic_json(&before)),
-            Some(topic_json(&after)),
-            1,
-        )
-        .await?;
+        let change = Change {
+            entity: "topic",
+            id: after.id,
+            action: "update",
+            version: 1,
+        };
+        let (was, is) = (topic_json(&before), topic_json(&after));
+        record(&txn, actor, change, Some(&was), Some(&is)).await?;
         txn.commit().await?;
-        Ok(Topic::from(after))
+        Topic::try_from(after)
     }
 
     /// Changes a theme's labels or definitions; its code stays.
@@ -243,7 +229,7 @@ impl Store {
         code: &str,
         text: TaxonomyText,
     ) -> Result<Theme> {
-        require_editor(actor.viewer)?;
+        access::require_editor(actor.viewer, "curate the taxonomy")?;
         if text.alt_labels.is_some() {
             return Err(DomainError::bad_input(
                 "input.altLabels",
@@ -271,17 +257,14 @@ impl Store {
         }
         let txn = self.db.begin().await?;
         let after = row.update(&txn).await?;
-        record_json(
-            &txn,
-            actor,
-            "theme",
-            after.id,
-            "update",
-            Some(theme_json(&before)),
-            Some(theme_json(&after)),
-            1,
-        )
-        .await?;
+        let change = Change {
+            entity: "theme",
+            id: after.id,
+            action: "update",
+            version: 1,
+        };
+        let (was, is) = (theme_json(&before), theme_json(&after));
+        record(&txn, actor, change, Some(&was), Some(&is)).await?;
         txn.commit().await?;
         Ok(Theme::from(after))
     }

@@ -1,25 +1,32 @@
+//! Initiatives: creating them, changing their content, bringing back an earlier
+//! revision's content. The state of an initiative as writes see it lives here too, with
+//! the one save that every initiative write ends in.
+
 use std::collections::BTreeSet;
 
 use chrono::Utc;
 use kb_domain::input::{InitiativeFields, InitiativeInput};
-use kb_domain::workflow::{Action, decide};
+use kb_domain::workflow::Action;
 use kb_domain::{
-    DomainError, ErrorCode, Initiative, Status, Viewer, Vocabulary, slug::slugify, validate,
+    DomainError, EducationLevel, ErrorCode, Initiative, InitiativeId, OrganisationId, RevisionId,
+    Status, TargetGroup, Viewer, Vocabulary, sort_key::sort_key,
 };
 use sea_orm::{
     ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
-use super::revisions::record;
-use super::*;
+use super::Actor;
+use super::audit::{Change, record};
+use super::save::{free_slug, guarded_update, replace_rows, retry_on_conflict};
 use crate::convert::code;
 use crate::entity::{
     initiative, initiative_organisation, initiative_term, initiative_theme, initiative_topic,
-    organisation,
+    organisation, revision,
 };
 use crate::initiatives::LANGUAGE;
-use crate::{Result, Store, StoreError, visibility};
+use crate::revisions::{INITIATIVE, InitiativeSnapshot, to_revision};
+use crate::{Result, Store, StoreError, access};
 
 /// The current row and content of an initiative.
 pub(super) struct State {
@@ -32,88 +39,61 @@ impl State {
         code(&self.row.status)
     }
 
-    pub(super) fn snapshot(&self) -> InitiativeSnapshot {
-        let f = &self.fields;
-        let r = &self.row;
-        InitiativeSnapshot {
-            slug: r.slug.clone(),
-            status: r.status.clone(),
-            version: r.version,
-            title: f.title.clone(),
-            summary: f.summary.clone(),
-            body: f.body.clone(),
-            kind: f.kind.map(|k| k.code().to_owned()),
-            rejection_reason: r.rejection_reason.clone(),
-            format: f.format.map(|v| v.code().to_owned()),
-            cost: f.cost.map(|v| v.code().to_owned()),
-            prevention_level: f.prevention_level.map(|v| v.code().to_owned()),
-            evidence_level: f.evidence_level.map(|v| v.code().to_owned()),
-            region: f.region.map(|v| v.code().to_owned()),
-            start_year: f.start_year,
-            end_year: f.end_year,
-            website: f.website.clone(),
-            contact_email: f.contact_email.clone(),
-            published_at: r.published_at,
-            languages: f.languages.clone(),
-            target_groups: f
-                .target_groups
-                .iter()
-                .map(|v| v.code().to_owned())
-                .collect(),
-            education_levels: f
-                .education_levels
-                .iter()
-                .map(|v| v.code().to_owned())
-                .collect(),
-            themes: f.themes.clone(),
-            topics: f.topics.clone(),
-            organisations: f
-                .organisations
-                .iter()
-                .map(|(id, r)| (*id, r.code().to_owned()))
-                .collect(),
-        }
+    fn snapshot(&self) -> InitiativeSnapshot {
+        InitiativeSnapshot::new(&self.row, &self.fields)
     }
 }
 
-pub(super) fn opt<V: Vocabulary>(s: &Option<String>) -> Result<Option<V>> {
-    s.as_deref().map(code::<V>).transpose()
+/// Theme and topic row ids of an initiative's content, checked to exist.
+pub(super) struct Edges {
+    themes: Vec<i64>,
+    topics: Vec<i64>,
 }
 
 pub(super) fn not_found() -> StoreError {
     DomainError::new(ErrorCode::NotFound, "initiative not found").into()
 }
 
+fn opt<V: Vocabulary>(s: &Option<String>) -> Result<Option<V>> {
+    s.as_deref().map(code::<V>).transpose()
+}
+
 impl Store {
     /// The current state of an initiative the viewer may see.
-    pub(super) async fn state(&self, viewer: Viewer, id: i64) -> Result<Option<State>> {
+    pub(super) async fn initiative_state(
+        &self,
+        viewer: Viewer,
+        id: InitiativeId,
+    ) -> Result<Option<State>> {
         let db = &self.db;
-        let Some(row) = initiative::Entity::find_by_id(id)
-            .filter(visibility::initiatives(viewer))
+        let Some(row) = initiative::Entity::find_by_id(id.0)
+            .filter(access::initiatives(viewer))
             .one(db)
             .await?
         else {
             return Ok(None);
         };
-        let themes: Vec<String> = self
+        let mut themes: Vec<String> = self
             .themes_of_initiatives(&[id])
             .await?
             .into_iter()
             .map(|(_, t)| t.code)
             .collect();
-        let topics: Vec<String> = self
+        themes.sort();
+        let mut topics: Vec<String> = self
             .topics_of_initiatives(&[id])
             .await?
             .into_iter()
             .map(|(_, t)| t.code)
             .collect();
+        topics.sort();
         let orgs = initiative_organisation::Entity::find()
-            .filter(initiative_organisation::Column::InitiativeId.eq(id))
+            .filter(initiative_organisation::Column::InitiativeId.eq(id.0))
             .order_by_asc(initiative_organisation::Column::OrganisationId)
             .all(db)
             .await?;
         let terms = initiative_term::Entity::find()
-            .filter(initiative_term::Column::InitiativeId.eq(id))
+            .filter(initiative_term::Column::InitiativeId.eq(id.0))
             .order_by_asc(initiative_term::Column::Code)
             .all(db)
             .await?;
@@ -124,10 +104,6 @@ impl Store {
                 .map(|t| t.code.clone())
                 .collect::<Vec<_>>()
         };
-        let mut themes = themes;
-        themes.sort();
-        let mut topics = topics;
-        topics.sort();
         let fields = InitiativeFields {
             title: row.title.clone(),
             summary: row.summary.clone(),
@@ -143,11 +119,11 @@ impl Store {
             website: row.website.clone(),
             contact_email: row.contact_email.clone(),
             languages: pick(LANGUAGE),
-            target_groups: pick(kb_domain::TargetGroup::NAME)
+            target_groups: pick(TargetGroup::NAME)
                 .iter()
                 .map(|c| code(c))
                 .collect::<Result<_>>()?,
-            education_levels: pick(kb_domain::EducationLevel::NAME)
+            education_levels: pick(EducationLevel::NAME)
                 .iter()
                 .map(|c| code(c))
                 .collect::<Result<_>>()?,
@@ -155,25 +131,27 @@ impl Store {
             topics,
             organisations: orgs
                 .iter()
-                .map(|o| Ok((o.organisation_id, code(&o.role)?)))
+                .map(|o| Ok((OrganisationId(o.organisation_id), code(&o.role)?)))
                 .collect::<Result<_>>()?,
         };
         Ok(Some(State { row, fields }))
     }
 
-    /// is visible; unknown references are bad input on their field.
-    pub(super) async fn references(
+    /// Checks the references of an initiative's content: theme and topic codes exist,
+    /// organisations exist and are visible to the viewer; unknown ones are bad input on
+    /// their field.
+    pub(super) async fn initiative_edges(
         &self,
         viewer: Viewer,
         f: &InitiativeFields,
-    ) -> Result<(Vec<i64>, Vec<i64>)> {
-        let (theme_ids, topic_ids) = self.theme_and_topic_ids(&f.themes, &f.topics).await?;
-        let ids: Vec<i64> = f.organisations.iter().map(|(id, _)| *id).collect();
+    ) -> Result<Edges> {
+        let (themes, topics) = self.theme_and_topic_ids(&f.themes, &f.topics).await?;
+        let ids: Vec<i64> = f.organisations.iter().map(|(id, _)| id.0).collect();
         let found: Vec<i64> = organisation::Entity::find()
             .select_only()
             .column(organisation::Column::Id)
             .filter(organisation::Column::Id.is_in(ids.clone()))
-            .filter(visibility::organisations(viewer))
+            .filter(access::organisations(viewer))
             .into_tuple()
             .all(&self.db)
             .await?;
@@ -182,29 +160,7 @@ impl Store {
                 DomainError::bad_input("input.organisations", "unknown organisation").into(),
             );
         }
-        Ok((theme_ids, topic_ids))
-    }
-
-    /// A free slug for a title: the title's slug, or that slug with -2, -3, …
-    async fn free_slug(&self, title: &str) -> Result<String> {
-        let base = match slugify(title) {
-            s if s.is_empty() => "initiatief".to_owned(),
-            s => s,
-        };
-        let taken: Vec<String> = initiative::Entity::find()
-            .select_only()
-            .column(initiative::Column::Slug)
-            .filter(initiative::Column::Slug.starts_with(base.clone()))
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        if !taken.contains(&base) {
-            return Ok(base);
-        }
-        Ok((2..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|s| !taken.contains(s))
-            .unwrap_or(base))
+        Ok(Edges { themes, topics })
     }
 
     /// Creates an initiative as a DRAFT of its lead organisation.
@@ -214,19 +170,30 @@ impl Store {
         actor: &Actor,
         input: InitiativeInput,
     ) -> Result<Initiative> {
-        may_write(actor.viewer)?;
+        access::require_writer(actor.viewer)?;
         let fields = InitiativeFields::create(input)?;
-        let status = decide(
-            actor.viewer,
-            &fields.lead().into_iter().collect::<Vec<_>>(),
-            None,
-            Action::Create,
-        )?;
-        let (theme_ids, topic_ids) = self.references(actor.viewer, &fields).await?;
-        let slug = self.free_slug(&fields.title).await?;
+        let status = access::initiative_action(actor.viewer, fields.lead(), None, Action::Create)?;
+        let edges = self.initiative_edges(actor.viewer, &fields).await?;
+        retry_on_conflict(|| self.insert_initiative(actor, &fields, status, &edges)).await
+    }
+
+    async fn insert_initiative(
+        &self,
+        actor: &Actor,
+        fields: &InitiativeFields,
+        status: Status,
+        edges: &Edges,
+    ) -> Result<Initiative> {
+        let slug = free_slug::<initiative::Entity, _>(
+            &self.db,
+            initiative::Column::Slug,
+            &fields.title,
+            "initiatief",
+        )
+        .await?;
         let now = Utc::now();
         let txn = self.db.begin().await?;
-        let row = initiative::ActiveModel {
+        let row = initiative::Entity::insert(initiative::ActiveModel {
             id: NotSet,
             slug: Set(slug),
             status: Set(status.code().to_owned()),
@@ -236,27 +203,19 @@ impl Store {
             created_at: Set(now),
             updated_at: Set(now),
             published_at: Set(None),
-            ..content(&fields)
-        };
-        let row = initiative::Entity::insert(row)
-            .exec_with_returning(&txn)
-            .await
-            .map_err(slug_taken)?;
-        write_edges(&txn, row.id, &fields, &theme_ids, &topic_ids).await?;
-        let after = State {
-            row: row.clone(),
-            fields,
-        };
-        record(
-            &txn,
-            actor,
-            row.id,
-            Action::Create.as_str(),
-            None,
-            Some(&after.snapshot()),
-            1,
-        )
+            ..content(fields)
+        })
+        .exec_with_returning(&txn)
         .await?;
+        write_edges(&txn, row.id, fields, edges).await?;
+        let after = InitiativeSnapshot::new(&row, fields);
+        let change = Change {
+            entity: INITIATIVE,
+            id: row.id,
+            action: Action::Create.as_str(),
+            version: 1,
+        };
+        record(&txn, actor, change, None, Some(&after)).await?;
         txn.commit().await?;
         Initiative::try_from(row)
     }
@@ -266,16 +225,20 @@ impl Store {
     pub async fn update_initiative(
         &self,
         actor: &Actor,
-        id: i64,
+        id: InitiativeId,
         expected_version: i32,
         input: InitiativeInput,
     ) -> Result<Initiative> {
-        may_write(actor.viewer)?;
-        let before = self.state(actor.viewer, id).await?.ok_or_else(not_found)?;
-        decide(
+        access::require_writer(actor.viewer)?;
+        let before = self
+            .initiative_state(actor.viewer, id)
+            .await?
+            .ok_or_else(not_found)?;
+        let status = before.status()?;
+        access::initiative_action(
             actor.viewer,
-            &before.fields.lead().into_iter().collect::<Vec<_>>(),
-            Some(before.status()?),
+            before.fields.lead(),
+            Some(status),
             Action::Update,
         )?;
         if before.row.version != expected_version {
@@ -284,81 +247,63 @@ impl Store {
         let mut fields = before.fields.clone();
         fields.apply(input)?;
         // A contributor cannot hand the initiative to another organisation.
-        decide(
-            actor.viewer,
-            &fields.lead().into_iter().collect::<Vec<_>>(),
-            Some(before.status()?),
-            Action::Update,
-        )?;
-        if before.status()? != Status::Draft {
+        access::initiative_action(actor.viewer, fields.lead(), Some(status), Action::Update)?;
+        if status != Status::Draft {
             fields.check_complete()?;
         }
-        let (theme_ids, topic_ids) = self.references(actor.viewer, &fields).await?;
-        self.save(
-            actor,
-            before,
-            fields,
-            None,
-            Action::Update,
-            Some((theme_ids, topic_ids)),
-        )
-        .await
-    }
-
-    /// a reason), archive, restore. `expected_version`, when given, must match.
-    #[tracing::instrument(skip(self), fields(actor = %actor.name))]
-    pub async fn transition_initiative(
-        &self,
-        actor: &Actor,
-        id: i64,
-        action: Action,
-        expected_version: Option<i32>,
-        reason: Option<String>,
-    ) -> Result<Initiative> {
-        may_write(actor.viewer)?;
-        let before = self.state(actor.viewer, id).await?.ok_or_else(not_found)?;
-        let to = decide(
-            actor.viewer,
-            &before.fields.lead().into_iter().collect::<Vec<_>>(),
-            Some(before.status()?),
-            action,
-        )?;
-        if let Some(v) = expected_version
-            && v != before.row.version
-        {
-            return Err(DomainError::conflict(before.row.version).into());
-        }
-        let reason = match action {
-            Action::Reject => Some(validate::reason(
-                "reason",
-                reason.as_deref().unwrap_or_default(),
-            )?),
-            _ => None,
-        };
-        if matches!(to, Status::Submitted | Status::Published) {
-            before.fields.check_complete()?;
-        }
-        let fields = before.fields.clone();
-        self.save(actor, before, fields, Some((to, reason)), action, None)
+        let edges = self.initiative_edges(actor.viewer, &fields).await?;
+        self.save_initiative(actor, before, fields, None, Action::Update, Some(edges))
             .await
     }
 
-    /// the edges.
-    pub(super) async fn save(
+    /// Brings back the content of an earlier revision (its status stays); the restore is
+    /// itself a new revision. Editors only.
+    pub async fn restore_revision(
+        &self,
+        actor: &Actor,
+        revision_id: RevisionId,
+        expected_version: i32,
+    ) -> Result<Initiative> {
+        access::restore_revision(actor.viewer)?;
+        let row = revision::Entity::find_by_id(revision_id.0)
+            .filter(revision::Column::EntityType.eq(INITIATIVE))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| DomainError::new(ErrorCode::NotFound, "revision not found"))?;
+        let rev = to_revision(row)?;
+        let snapshot = rev.after.ok_or_else(|| {
+            DomainError::bad_input("revision", "this revision has no content to restore")
+        })?;
+        let before = self
+            .initiative_state(actor.viewer, rev.initiative)
+            .await?
+            .ok_or_else(not_found)?;
+        if before.row.version != expected_version {
+            return Err(DomainError::conflict(before.row.version).into());
+        }
+        let fields = snapshot.fields()?;
+        let edges = self.initiative_edges(actor.viewer, &fields).await?;
+        self.save_initiative(actor, before, fields, None, Action::Update, Some(edges))
+            .await
+    }
+
+    /// Saves an initiative's new content and, with `status`, its new status (and the
+    /// reason of a rejection), guarded by the version it was read at; rewrites the edges
+    /// when given.
+    pub(super) async fn save_initiative(
         &self,
         actor: &Actor,
         before: State,
         fields: InitiativeFields,
         status: Option<(Status, Option<String>)>,
         action: Action,
-        edges: Option<(Vec<i64>, Vec<i64>)>,
+        edges: Option<Edges>,
     ) -> Result<Initiative> {
         let now = Utc::now();
         let id = before.row.id;
         let version = before.row.version;
         let txn = self.db.begin().await?;
         let mut row = initiative::ActiveModel {
-            id: Set(id),
             version: Set(version + 1),
             updated_at: Set(now),
             ..content(&fields)
@@ -370,52 +315,40 @@ impl Store {
                 row.published_at = Set(Some(now));
             }
         }
-        // The guarded write goes first, so a concurrent writer is found before any
-        // other statement of this transaction runs.
-        let done = initiative::Entity::update_many()
-            .set(row)
-            .filter(initiative::Column::Id.eq(id))
-            .filter(initiative::Column::Version.eq(version))
-            .exec(&txn)
-            .await?;
-        if done.rows_affected == 0 {
-            txn.rollback().await?;
-            let current = initiative::Entity::find_by_id(id)
-                .one(&self.db)
-                .await?
-                .map_or(version, |r| r.version);
-            return Err(DomainError::conflict(current).into());
-        }
-        if let Some((theme_ids, topic_ids)) = edges {
-            write_edges(&txn, id, &fields, &theme_ids, &topic_ids).await?;
+        guarded_update(
+            &txn,
+            row,
+            initiative::Column::Id,
+            initiative::Column::Version,
+            id,
+            version,
+        )
+        .await?;
+        if let Some(edges) = &edges {
+            write_edges(&txn, id, &fields, edges).await?;
         }
         let after_row = initiative::Entity::find_by_id(id)
             .one(&txn)
             .await?
             .ok_or_else(not_found)?;
-        let after = State {
-            row: after_row.clone(),
-            fields,
-        };
-        record(
-            &txn,
-            actor,
+        let after = InitiativeSnapshot::new(&after_row, &fields);
+        let change = Change {
+            entity: INITIATIVE,
             id,
-            action.as_str(),
-            Some(&before.snapshot()),
-            Some(&after.snapshot()),
-            after_row.version,
-        )
-        .await?;
+            action: action.as_str(),
+            version: after_row.version,
+        };
+        record(&txn, actor, change, Some(&before.snapshot()), Some(&after)).await?;
         txn.commit().await?;
         Initiative::try_from(after_row)
     }
 }
 
 /// The content columns of an initiative row.
-pub(super) fn content(f: &InitiativeFields) -> initiative::ActiveModel {
+fn content(f: &InitiativeFields) -> initiative::ActiveModel {
     initiative::ActiveModel {
         title: Set(f.title.clone()),
+        sort_key: Set(sort_key(&f.title)),
         summary: Set(f.summary.clone()),
         body: Set(f.body.clone()),
         kind: Set(f.kind.map_or("guide", |k| k.code()).to_owned()),
@@ -433,19 +366,18 @@ pub(super) fn content(f: &InitiativeFields) -> initiative::ActiveModel {
 }
 
 /// Replaces the edges and multi-valued fields of an initiative.
-pub(super) async fn write_edges(
+async fn write_edges(
     txn: &DatabaseTransaction,
     id: i64,
     f: &InitiativeFields,
-    theme_ids: &[i64],
-    topic_ids: &[i64],
+    edges: &Edges,
 ) -> Result<()> {
-    let themes = theme_ids.iter().map(|t| initiative_theme::ActiveModel {
+    let themes = edges.themes.iter().map(|t| initiative_theme::ActiveModel {
         initiative_id: Set(id),
         theme_id: Set(*t),
     });
     replace_rows(txn, initiative_theme::Column::InitiativeId, id, themes).await?;
-    let topics = topic_ids.iter().map(|t| initiative_topic::ActiveModel {
+    let topics = edges.topics.iter().map(|t| initiative_topic::ActiveModel {
         initiative_id: Set(id),
         topic_id: Set(*t),
     });
@@ -455,7 +387,7 @@ pub(super) async fn write_edges(
             .iter()
             .map(|(o, role)| initiative_organisation::ActiveModel {
                 initiative_id: Set(id),
-                organisation_id: Set(*o),
+                organisation_id: Set(o.0),
                 role: Set(role.code().to_owned()),
             });
     replace_rows(
@@ -472,12 +404,12 @@ pub(super) async fn write_edges(
         .chain(
             f.target_groups
                 .iter()
-                .map(|t| (kb_domain::TargetGroup::NAME, t.code())),
+                .map(|t| (TargetGroup::NAME, t.code())),
         )
         .chain(
             f.education_levels
                 .iter()
-                .map(|e| (kb_domain::EducationLevel::NAME, e.code())),
+                .map(|e| (EducationLevel::NAME, e.code())),
         )
         .collect();
     let terms = terms

@@ -1,0 +1,14 @@
+//! Mutations, one module per object: verbs on one object that take an input object and
+//! return a payload with the changed node. Authorisation, validation and the workflow
+//! live in the domain and the store; these modules only translate.
+
+/// Events: create, update, the workflow.
+pub(crate) mod event;
+/// Initiatives: create, update, the workflow, links, restoring revisions.
+pub(crate) mod initiative;
+/// API keys (admins).
+pub(crate) mod keys;
+/// Organisations (editors).
+pub(crate) mod organisation;
+/// The taxonomy (editors).
+pub(crate) mod taxonomy;

@@ -1,0 +1,18 @@
+//! The root types assembled from their parts: the mutations of every object merged into
+//! one `Mutation`.
+
+use crate::mutation::event::EventMutations;
+use crate::mutation::initiative::InitiativeMutations;
+use crate::mutation::keys::KeyMutations;
+use crate::mutation::organisation::OrganisationMutations;
+use crate::mutation::taxonomy::TaxonomyMutations;
+
+/// The root of every write: the mutations of each object, merged.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Mutation(
+    InitiativeMutations,
+    OrganisationMutations,
+    EventMutations,
+    TaxonomyMutations,
+    KeyMutations,
+);

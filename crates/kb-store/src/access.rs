@@ -1,0 +1,256 @@
+//! The one access rule of the knowledge bank: who may see what, and who may change what.
+//! Every read and every write of this crate asks this module, so search, analytics, views
+//! and feeds reuse the same decisions instead of growing their own.
+//!
+//! - Seeing: anonymous readers and partners see PUBLISHED only; contributors also what
+//!   their organisation takes part in (initiatives), is (organisations) or organises
+//!   (events); editors and admins see everything.
+//! - Writing: anonymous readers nothing (UNAUTHENTICATED), partners nothing (FORBIDDEN);
+//!   contributors their organisation's initiatives (where it is LEAD) and events (where it
+//!   organises) through the workflow; editors everything; admins also API keys.
+//! - History and rejection reasons: editors, and contributors of an organisation that
+//!   takes part in the initiative.
+
+use kb_domain::workflow::{Action, decide};
+use kb_domain::{DomainError, ErrorCode, InitiativeId, OrganisationId, Status, Viewer, Vocabulary};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::Result;
+use crate::entity::{event, event_organisation, initiative, initiative_organisation, organisation};
+
+fn published() -> &'static str {
+    Status::Published.code()
+}
+
+/// Initiatives the viewer may see, as a condition on the `initiative` table.
+pub(crate) fn initiatives(viewer: Viewer) -> Condition {
+    if viewer.sees_everything() {
+        return Condition::all();
+    }
+    let mut c = Condition::any().add(initiative::Column::Status.eq(published()));
+    if let Some(org) = viewer.own_organisation() {
+        c = c.add(
+            initiative::Column::Id.in_subquery(
+                Query::select()
+                    .column(initiative_organisation::Column::InitiativeId)
+                    .from(initiative_organisation::Entity)
+                    .and_where(initiative_organisation::Column::OrganisationId.eq(org.0))
+                    .take(),
+            ),
+        );
+    }
+    c
+}
+
+/// Organisations the viewer may see: published ones, or its own.
+pub(crate) fn organisations(viewer: Viewer) -> Condition {
+    if viewer.sees_everything() {
+        return Condition::all();
+    }
+    let mut c = Condition::any().add(organisation::Column::Status.eq(published()));
+    if let Some(org) = viewer.own_organisation() {
+        c = c.add(organisation::Column::Id.eq(org.0));
+    }
+    c
+}
+
+/// Events the viewer may see: published ones, or those its organisation organises.
+pub(crate) fn events(viewer: Viewer) -> Condition {
+    if viewer.sees_everything() {
+        return Condition::all();
+    }
+    let mut c = Condition::any().add(event::Column::Status.eq(published()));
+    if let Some(org) = viewer.own_organisation() {
+        c = c.add(
+            event::Column::Id.in_subquery(
+                Query::select()
+                    .column(event_organisation::Column::EventId)
+                    .from(event_organisation::Entity)
+                    .and_where(event_organisation::Column::OrganisationId.eq(org.0))
+                    .take(),
+            ),
+        );
+    }
+    c
+}
+
+/// The statuses a list filter may ask for: none asked means PUBLISHED; statuses the
+/// viewer could never see are dropped (the visibility condition still applies per row).
+pub(crate) fn statuses(viewer: Viewer, requested: &[Status]) -> Vec<Status> {
+    if requested.is_empty() {
+        return vec![Status::Published];
+    }
+    match viewer {
+        Viewer::Anonymous | Viewer::Partner => requested
+            .iter()
+            .copied()
+            .filter(|s| *s == Status::Published)
+            .collect(),
+        _ => requested.to_vec(),
+    }
+}
+
+/// Refuses viewers who may not write at all, before anything is looked up.
+pub(crate) fn require_writer(viewer: Viewer) -> Result<()> {
+    match viewer {
+        Viewer::Anonymous => Err(DomainError::new(
+            ErrorCode::Unauthenticated,
+            "sign in with an API key to make changes",
+        )
+        .into()),
+        Viewer::Partner => {
+            Err(DomainError::new(ErrorCode::Forbidden, "partner keys are read-only").into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Refuses everyone but editors and admins; `what` completes "only editors …".
+pub(crate) fn require_editor(viewer: Viewer, what: &str) -> Result<()> {
+    require_writer(viewer)?;
+    if viewer.sees_everything() {
+        Ok(())
+    } else {
+        Err(DomainError::new(ErrorCode::Forbidden, format!("only editors {what}")).into())
+    }
+}
+
+/// Refuses everyone but admins: API keys are theirs alone.
+pub(crate) fn require_admin(viewer: Viewer) -> Result<()> {
+    require_writer(viewer)?;
+    if matches!(viewer, Viewer::Admin) {
+        Ok(())
+    } else {
+        Err(DomainError::new(ErrorCode::Forbidden, "only admins manage API keys").into())
+    }
+}
+
+/// Whether `viewer` may take `action` on an initiative led by `lead` in status `from`
+/// (`None` for a new one), and the status it moves to. Contributors act for the LEAD
+/// organisation only; the workflow decides the rest.
+pub(crate) fn initiative_action(
+    viewer: Viewer,
+    lead: Option<OrganisationId>,
+    from: Option<Status>,
+    action: Action,
+) -> Result<Status> {
+    let owners: Vec<OrganisationId> = lead.into_iter().collect();
+    Ok(decide(viewer, &owners, from, action)?)
+}
+
+/// The same for an event, which belongs to every organisation that organises it.
+pub(crate) fn event_action(
+    viewer: Viewer,
+    organisers: &[OrganisationId],
+    from: Option<Status>,
+    action: Action,
+) -> Result<Status> {
+    Ok(decide(viewer, organisers, from, action)?)
+}
+
+/// Whether `viewer` may link from or unlink from an initiative led by `lead`.
+pub(crate) fn link_from(viewer: Viewer, lead: Option<OrganisationId>) -> Result<()> {
+    require_writer(viewer)?;
+    match viewer.own_organisation() {
+        Some(org) if lead != Some(org) => Err(DomainError::new(
+            ErrorCode::Forbidden,
+            "contributors link their own organisation's initiatives only",
+        )
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// Restoring a revision is an editor's decision.
+pub(crate) fn restore_revision(viewer: Viewer) -> Result<()> {
+    require_editor(viewer, "restore revisions")
+}
+
+/// Of `ids`, the initiatives whose history (revisions, rejection reasons) the viewer may
+/// read: all for editors; for a contributor those its organisation takes part in (one
+/// statement); none for anyone else.
+pub(crate) async fn initiatives_with_history<C: ConnectionTrait>(
+    db: &C,
+    viewer: Viewer,
+    ids: &[InitiativeId],
+) -> Result<Vec<InitiativeId>> {
+    if viewer.sees_everything() {
+        return Ok(ids.to_vec());
+    }
+    let Some(org) = viewer.own_organisation() else {
+        return Ok(Vec::new());
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<i64> = initiative_organisation::Entity::find()
+        .select_only()
+        .column(initiative_organisation::Column::InitiativeId)
+        .filter(initiative_organisation::Column::OrganisationId.eq(org.0))
+        .filter(initiative_organisation::Column::InitiativeId.is_in(ids.iter().map(|i| i.0)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(InitiativeId).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OWN: OrganisationId = OrganisationId(7);
+
+    #[test]
+    fn anonymous_readers_and_partners_may_ask_for_published_only() {
+        for v in [Viewer::Anonymous, Viewer::Partner] {
+            assert_eq!(statuses(v, &[Status::Draft, Status::Archived]), vec![]);
+            assert_eq!(statuses(v, &[]), vec![Status::Published]);
+        }
+        let c = Viewer::Contributor {
+            organisation_id: OWN,
+        };
+        assert_eq!(statuses(c, &[Status::Draft]), vec![Status::Draft]);
+    }
+
+    #[test]
+    fn nobody_but_writers_writes() {
+        let code = |r: Result<()>| match r {
+            Err(crate::StoreError::Domain(e)) => Some(e.code),
+            _ => None,
+        };
+        assert_eq!(
+            code(require_writer(Viewer::Anonymous)),
+            Some(ErrorCode::Unauthenticated)
+        );
+        assert_eq!(
+            code(require_writer(Viewer::Partner)),
+            Some(ErrorCode::Forbidden)
+        );
+        assert_eq!(
+            code(require_editor(
+                Viewer::Contributor {
+                    organisation_id: OWN
+                },
+                "x"
+            )),
+            Some(ErrorCode::Forbidden)
+        );
+        assert_eq!(code(require_editor(Viewer::Editor, "x")), None);
+        assert_eq!(
+            code(require_admin(Viewer::Editor)),
+            Some(ErrorCode::Forbidden)
+        );
+        assert_eq!(code(require_admin(Viewer::Admin)), None);
+    }
+
+    #[test]
+    fn contributors_link_from_their_own_lead_initiatives_only() {
+        let c = Viewer::Contributor {
+            organisation_id: OWN,
+        };
+        assert!(link_from(c, Some(OWN)).is_ok());
+        assert!(link_from(c, Some(OrganisationId(8))).is_err());
+        assert!(link_from(Viewer::Editor, None).is_ok());
+    }
+}

@@ -1,0 +1,67 @@
+//! One audit record per write: a revision (who, when, what, the whole object before and
+//! after as JSON, the version it produced) and a change-log row that followers of the log
+//! read. Both are written inside the write's transaction, so they exist exactly when the
+//! change does.
+
+use chrono::Utc;
+use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, DatabaseTransaction, EntityTrait};
+use serde::Serialize;
+
+use super::Actor;
+use crate::entity::{change_log, revision};
+use crate::{Result, StoreError};
+
+/// What was changed: the kind of object, its row id, the action and the version it has
+/// after the change.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Change<'a> {
+    pub entity: &'a str,
+    pub id: i64,
+    pub action: &'a str,
+    pub version: i32,
+}
+
+fn json<T: Serialize>(value: Option<&T>) -> Result<Option<String>> {
+    value
+        .map(|v| {
+            serde_json::to_string(v)
+                .map_err(|e| StoreError::Internal(format!("cannot serialise a revision: {e}")))
+        })
+        .transpose()
+}
+
+/// Writes the revision of `change` and its change-log row.
+pub(crate) async fn record<T: Serialize>(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    change: Change<'_>,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<()> {
+    let now = Utc::now();
+    let rev = revision::Entity::insert(revision::ActiveModel {
+        id: NotSet,
+        entity_type: Set(change.entity.to_owned()),
+        entity_id: Set(change.id),
+        action: Set(change.action.to_owned()),
+        actor_key_id: Set(actor.key_id.map(|k| k.0)),
+        actor: Set(actor.name.clone()),
+        at: Set(now),
+        before: Set(json(before)?),
+        after: Set(json(after)?),
+        version: Set(change.version),
+    })
+    .exec(txn)
+    .await?;
+    change_log::Entity::insert(change_log::ActiveModel {
+        seq: NotSet,
+        entity_type: Set(change.entity.to_owned()),
+        entity_id: Set(change.id),
+        action: Set(change.action.to_owned()),
+        revision_id: Set(Some(rev.last_insert_id)),
+        at: Set(now),
+    })
+    .exec(txn)
+    .await?;
+    Ok(())
+}
