@@ -76,6 +76,25 @@ fn bin_dir() -> Result<PathBuf, String> {
         .ok_or_else(|| "no PostgreSQL server binaries".to_owned())
 }
 
+/// The cluster's locale: a real one where the machine has it (`nl_NL.UTF-8`, else
+/// `en_US.UTF-8`), so orderings are tested against a collation that is not byte order;
+/// `C` otherwise. `.ci/run` generates `nl_NL.UTF-8`.
+fn cluster_locale() -> &'static str {
+    let listed = Command::new("locale")
+        .arg("-a")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_lowercase())
+        .unwrap_or_default();
+    let has = |name: &str| listed.lines().any(|l| l.trim() == name);
+    if has("nl_nl.utf8") {
+        "nl_NL.UTF-8"
+    } else if has("en_us.utf8") {
+        "en_US.UTF-8"
+    } else {
+        "C"
+    }
+}
+
 /// The uid and gid to run PostgreSQL as: `postgres` when we are root.
 fn run_as() -> Option<(u32, u32)> {
     if unsafe { libc::geteuid() } != 0 {
@@ -141,15 +160,8 @@ fn start_cluster() -> Result<String, String> {
     let status = command(&bin.join("initdb"), user)
         .args(["-D"])
         .arg(&data)
-        .args([
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--locale=C",
-            "--no-sync",
-        ])
+        .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
+        .arg(format!("--locale={}", cluster_locale()))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .output()

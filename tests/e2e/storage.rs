@@ -59,3 +59,38 @@ on_both!(
         assert!(err.is_err(), "the same seed produces the same slugs");
     }
 );
+
+/// A landed migration never changes: `migrations/checksums.sha256` lists the SHA-256 of
+/// every migration file, and only grows. A changed file fails here; a new migration is
+/// added to the list in the same commit.
+#[test]
+fn landed_migrations_never_change() {
+    use sha2::{Digest, Sha256};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
+    let list = std::fs::read_to_string(dir.join("checksums.sha256")).expect("checksum list");
+    let mut listed = Vec::new();
+    for line in list.lines().filter(|l| !l.trim().is_empty()) {
+        let (sum, name) = line.split_once("  ").expect("`<sha256>  <file>` lines");
+        let text = std::fs::read(dir.join("src").join(name))
+            .unwrap_or_else(|_| panic!("the landed migration {name} is missing"));
+        let actual: String = Sha256::digest(&text)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            actual, sum,
+            "the landed migration {name} was edited: add a new migration instead"
+        );
+        listed.push(name.to_owned());
+    }
+    let mut files: Vec<String> = std::fs::read_dir(dir.join("src"))
+        .expect("migrations")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.starts_with('m') && n.ends_with(".rs"))
+        .collect();
+    files.sort();
+    assert_eq!(
+        files, listed,
+        "every migration file is listed in migrations/checksums.sha256, in order"
+    );
+}
