@@ -82,3 +82,94 @@ on_both!(
         assert!(r.headers().contains_key("x-request-id"));
     }
 );
+
+/// Starts the `kennisbank` binary with only `env` in its environment and its stderr in
+/// `log`. The process is killed when the handle drops, also when an assertion fails first.
+fn start_kennisbank(env: &[(&str, &str)], log: &std::path::Path) -> tokio::process::Child {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_kennisbank"))
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(log).expect("log file"))
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start kennisbank")
+}
+
+/// A port that was free a moment ago.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address")
+        .port()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kennisbank_without_a_subcommand_serves_with_its_configuration() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bind = format!("127.0.0.1:{}", free_port());
+    let database = format!("sqlite://{}?mode=rwc", dir.path().join("kb.db").display());
+    let log = dir.path().join("stderr.log");
+    let _child = start_kennisbank(
+        &[
+            ("KB_BIND", &bind),
+            ("KB_DATABASE_URL", &database),
+            ("KB_NO_DEMO", "true"),
+            ("KB_MAX_ALIASES", "2"),
+            ("NO_COLOR", "1"),
+        ],
+        &log,
+    );
+    let client = reqwest::Client::new();
+    let base = format!("http://{bind}");
+    let started = std::time::Instant::now();
+    loop {
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
+            && r.status() == 200
+        {
+            break;
+        }
+        let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "not listening on {bind} after 30 s; stderr:\n{stderr}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let post = |query: &str| {
+        client
+            .post(format!("{base}/graphql"))
+            .json(&json!({ "query": query }))
+            .send()
+    };
+    let body: Value = post("{ initiatives { totalCount } }")
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        body["data"]["initiatives"]["totalCount"], 0,
+        "KB_NO_DEMO=true loads no demo data: {body}"
+    );
+    let body: Value = post("{ a: __typename b: __typename }")
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(body["data"]["b"], "Query", "{body}");
+    let body: Value = post("{ a: __typename b: __typename c: __typename }")
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        error_code(&body),
+        "LIMIT_EXCEEDED",
+        "KB_MAX_ALIASES=2 allows two aliases: {body}"
+    );
+}

@@ -1,13 +1,15 @@
+use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use clap::Args;
+use clap::{ArgMatches, Args, FromArgMatches};
 use kb_graphql::Limits;
 
 /// The default database: an embedded SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kennisbank.db?mode=rwc";
 
-/// Where the server listens and how it protects itself.
+/// Where the server listens and how it protects itself. The defaults live only in the
+/// flag attributes below: `kennisbank serve` reads them, and so does [`ServerConfig::from_flags`].
 #[derive(Debug, Clone, Args)]
 pub struct ServerConfig {
     /// Address to listen on.
@@ -55,25 +57,22 @@ impl ServerConfig {
         }
     }
 
+    /// The time a request may take.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
     }
-}
 
-impl Default for ServerConfig {
-    fn default() -> Self {
-        let l = Limits::default();
-        Self {
-            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            max_body_bytes: 256 * 1024,
-            request_timeout_secs: 30,
-            max_depth: l.depth,
-            max_complexity: l.complexity,
-            max_recursive_depth: l.recursive_depth,
-            max_directives: l.directives,
-            max_aliases: l.aliases,
-            max_root_fields: l.root_fields,
-            max_batch: 10,
-        }
+    /// The configuration these flags give, with the defaults for the others. `KB_*`
+    /// variables are not read, so that what a test gets does not depend on the
+    /// environment it runs in.
+    pub fn from_flags<I, T>(flags: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let command = Self::augment_args(clap::Command::new("serve").no_binary_name(true))
+            .mut_args(|arg| arg.env(None::<&'static str>));
+        let matches: ArgMatches = command.try_get_matches_from(flags)?;
+        Self::from_arg_matches(&matches)
     }
 }
