@@ -64,9 +64,13 @@ on_both!(
     async fn unknown_credentials_are_unauthenticated_not_anonymous(app) {
         let r = app.client().post(app.url("/graphql")).bearer_auth("kb_nonexistent").json(&json!({ "query": "{ themes { code } }" })).send().await.expect("post");
         assert_eq!(r.status(), 401);
+        assert_eq!(r.headers()["content-type"], "application/json");
         let body: Value = r.json().await.expect("json");
         assert_eq!(error_code(&body), "UNAUTHENTICATED");
         assert!(body.get("data").is_none());
+        let r = app.client().post(app.url("/graphql")).bearer_auth("kb_nonexistent").header("accept", "application/graphql-response+json").json(&json!({ "query": "{ themes { code } }" })).send().await.expect("post");
+        assert_eq!(r.status(), 401);
+        assert_eq!(r.headers()["content-type"], "application/graphql-response+json");
     }
 );
 

@@ -53,15 +53,19 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
-/// A response with only errors, in the GraphQL response shape.
-fn error_response(status: StatusCode, code: ErrorCode, message: &str) -> Response {
+/// A response with only errors, in the GraphQL response shape and the media type of
+/// the GraphQL responses to this client ([`media_type`]).
+fn error_response(
+    media: &'static str,
+    status: StatusCode,
+    code: ErrorCode,
+    message: &str,
+) -> Response {
     let body =
         json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] });
     let mut r = (status, Json(body)).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(GRAPHQL_RESPONSE),
-    );
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
     r
 }
 
@@ -83,8 +87,10 @@ async fn request_context(
             lang,
         });
     };
+    let media = media_type(headers);
     let unauthenticated = |m: &str| {
         Box::new(error_response(
+            media,
             StatusCode::UNAUTHORIZED,
             ErrorCode::Unauthenticated,
             m,
@@ -105,6 +111,7 @@ async fn request_context(
         Err(e) => {
             tracing::error!(error = %e, "authentication failed");
             Err(Box::new(error_response(
+                media,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorCode::Internal,
                 "internal error",
@@ -120,10 +127,21 @@ fn wants_graphql_response(headers: &HeaderMap) -> bool {
         .is_some_and(|a| a.contains(GRAPHQL_RESPONSE))
 }
 
+/// The media type GraphQL responses to this client get: the GraphQL-over-HTTP one when
+/// it accepts that, else `application/json`, which every client understands.
+fn media_type(headers: &HeaderMap) -> &'static str {
+    if wants_graphql_response(headers) {
+        GRAPHQL_RESPONSE
+    } else {
+        "application/json"
+    }
+}
+
 /// Executes a (batch) request and answers per GraphQL over HTTP: with
 /// `application/graphql-response+json` a request that fails before execution gets 400;
 /// with `application/json` every GraphQL result is 200.
 async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> Response {
+    let media = media_type(headers);
     let ctx = match request_context(&state.store, headers).await {
         Ok(c) => c,
         Err(r) => return *r,
@@ -132,13 +150,14 @@ async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> 
         && list.len() > state.max_batch
     {
         return error_response(
+            media,
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::LimitExceeded,
             &format!("at most {} operations in one batch", state.max_batch),
         );
     }
     let response = kb_graphql::execute(&state.schema, &state.store, ctx, batch).await;
-    let modern = wants_graphql_response(headers);
+    let modern = media == GRAPHQL_RESPONSE;
     let failed_early = match &response {
         BatchResponse::Single(r) => r.data == async_graphql::Value::Null && !r.errors.is_empty(),
         BatchResponse::Batch(_) => false,
@@ -153,20 +172,16 @@ async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> 
         Err(e) => {
             tracing::error!(error = %e, "cannot serialise a response");
             return error_response(
+                media,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorCode::Internal,
                 "internal error",
             );
         }
     };
-    let content_type = if modern {
-        GRAPHQL_RESPONSE
-    } else {
-        "application/json"
-    };
     let mut r = (status, body).into_response();
     r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
     r
 }
 
@@ -176,10 +191,12 @@ async fn graphql_post(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let media = media_type(&headers);
     let body = match body {
         Ok(b) => b,
         Err(BytesRejection::FailedToBufferBody(_)) => {
             return error_response(
+                media,
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorCode::LimitExceeded,
                 "request body too large",
@@ -187,6 +204,7 @@ async fn graphql_post(
         }
         Err(e) => {
             return error_response(
+                media,
                 StatusCode::BAD_REQUEST,
                 ErrorCode::BadUserInput,
                 &e.body_text(),
@@ -203,6 +221,7 @@ async fn graphql_post(
             Ok(q) => BatchRequest::Single(async_graphql::Request::new(q)),
             Err(_) => {
                 return error_response(
+                    media,
                     StatusCode::BAD_REQUEST,
                     ErrorCode::BadUserInput,
                     "the body is not UTF-8",
@@ -214,6 +233,7 @@ async fn graphql_post(
             Ok(b) => b,
             Err(e) => {
                 return error_response(
+                    media,
                     StatusCode::BAD_REQUEST,
                     ErrorCode::BadUserInput,
                     &format!("invalid GraphQL request: {e}"),
@@ -222,6 +242,7 @@ async fn graphql_post(
         }
     } else {
         return error_response(
+            media,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::BadUserInput,
             "send application/json (or application/graphql)",
@@ -242,6 +263,7 @@ async fn graphql_get(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
+    let media = media_type(&headers);
     let query = query.unwrap_or_default();
     if browser && !query.contains("query=") {
         return Html(
@@ -256,6 +278,7 @@ async fn graphql_get(
         Ok(r) => r,
         Err(e) => {
             return error_response(
+                media,
                 StatusCode::BAD_REQUEST,
                 ErrorCode::BadUserInput,
                 &format!("invalid GraphQL request: {e}"),
@@ -273,6 +296,7 @@ async fn graphql_get(
         });
         if is_mutation {
             let mut r = error_response(
+                media,
                 StatusCode::METHOD_NOT_ALLOWED,
                 ErrorCode::BadUserInput,
                 "mutations need POST",
