@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::on_both;
-use crate::support::error_code;
+use crate::support::{Db, TestApp, config, error_code};
 
 on_both!(
     async fn get_runs_queries_but_never_mutations(app) {
@@ -176,4 +176,53 @@ async fn kennisbank_without_a_subcommand_serves_with_its_configuration() {
         "LIMIT_EXCEEDED",
         "KB_MAX_ALIASES=2 allows two aliases: {body}"
     );
+}
+
+/// A page of every published initiative with its relations: several SQL round trips,
+/// always longer than a millisecond.
+const SLOW_PAGE: &str = "{ initiatives(first: 100) { nodes { title themes { code label } topics { code label } organisations { role organisation { name } } events(first: 3) { totalCount nodes { title } } buildsOn { slug } } } }";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_over_its_time_answers_504_with_a_timeout_error() {
+    let app = TestApp::spawn_with(Db::Sqlite, config(&["--request-timeout-secs", "0.001"]))
+        .await
+        .expect("sqlite");
+    for (accept, media) in [
+        (None, "application/json"),
+        (
+            Some("application/graphql-response+json"),
+            "application/graphql-response+json",
+        ),
+    ] {
+        let mut timed_out = None;
+        for _ in 0..50 {
+            let mut request = app
+                .client()
+                .post(app.url("/graphql"))
+                .json(&json!({ "query": SLOW_PAGE }));
+            if let Some(a) = accept {
+                request = request.header("accept", a);
+            }
+            let r = request.send().await.expect("post");
+            if r.status() == 504 {
+                timed_out = Some(r);
+                break;
+            }
+        }
+        let r = timed_out.expect("one of 50 requests exceeds 1 ms");
+        assert_eq!(r.headers()["content-type"], media);
+        let body: Value = r.json().await.expect("a JSON body");
+        assert_eq!(error_code(&body), "TIMEOUT", "{body}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
+        assert_eq!(
+            body.as_object().expect("object").keys().collect::<Vec<_>>(),
+            ["errors"],
+            "{body}"
+        );
+    }
 }
