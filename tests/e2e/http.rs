@@ -226,3 +226,33 @@ async fn a_request_over_its_time_answers_504_with_a_timeout_error() {
         );
     }
 }
+
+on_both!(
+    async fn a_document_that_fails_before_execution_has_no_data_entry(app) {
+        let post = |accept: &'static str, body: Value| app.client().post(app.url("/graphql")).header("accept", accept).json(&body).send();
+        for query in ["{ themes { code }", "{ themes { nonsense } }"] {
+            let r = post("application/graphql-response+json", json!({ "query": query })).await.expect("post");
+            assert_eq!(r.status(), 400, "{query}");
+            let body: Value = r.json().await.expect("json");
+            assert_eq!(body.as_object().expect("object").keys().collect::<Vec<_>>(), ["errors"], "{query}: {body}");
+            assert_eq!(error_code(&body), "BAD_USER_INPUT", "{query}: {body}");
+            let r = post("application/json", json!({ "query": query })).await.expect("post");
+            assert_eq!(r.status(), 200, "{query}");
+            let body: Value = r.json().await.expect("json");
+            assert_eq!(error_code(&body), "BAD_USER_INPUT", "{query}: {body}");
+        }
+        // An error during execution keeps `data`, even when it is null, and status 200.
+        let r = post("application/graphql-response+json", json!({ "query": "{ initiatives(first: 101) { totalCount } }" })).await.expect("post");
+        assert_eq!(r.status(), 200);
+        let body: Value = r.json().await.expect("json");
+        assert_eq!(error_code(&body), "LIMIT_EXCEEDED", "{body}");
+        assert!(body.as_object().expect("object").contains_key("data"), "{body}");
+        assert_eq!(body["errors"][0]["path"][0], "initiatives", "{body}");
+        // In a batch, per operation.
+        let r = post("application/graphql-response+json", json!([{ "query": "{ theme(code: \"policy\") { code } }" }, { "query": "{ themes { code }" }])).await.expect("post");
+        let body: Value = r.json().await.expect("json");
+        assert_eq!(body[0]["data"]["theme"]["code"], "policy", "{body}");
+        assert_eq!(body[1].as_object().expect("object").keys().collect::<Vec<_>>(), ["errors"], "{body}");
+        assert_eq!(error_code(&body[1]), "BAD_USER_INPUT", "{body}");
+    }
+);

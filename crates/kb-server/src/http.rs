@@ -1,3 +1,4 @@
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use axum::{Json, Router};
 use kb_domain::{ErrorCode, Language, Viewer};
 use kb_graphql::{KbSchema, RequestContext, build_schema};
 use kb_store::{Store, StoreError};
+use serde::Serialize;
 use serde_json::json;
 use tower_http::cors::CorsLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -156,8 +158,40 @@ fn media_type(headers: &HeaderMap) -> &'static str {
     }
 }
 
+/// Whether a document failed to parse or validate, so that nothing was executed. Errors
+/// raised while executing always carry the path of their field; these carry none.
+fn failed_before_execution(r: &async_graphql::Response) -> bool {
+    r.data == async_graphql::Value::Null
+        && !r.errors.is_empty()
+        && r.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// One GraphQL response as it is sent. GraphQL over HTTP forbids a `data` entry when
+/// the document failed before execution; `application/json` clients keep the
+/// `"data": null` they have always had.
+#[derive(Serialize)]
+struct Sent<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<String, async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+}
+
+impl<'a> Sent<'a> {
+    fn of(r: &'a async_graphql::Response, modern: bool) -> Self {
+        Sent {
+            data: (!(modern && failed_before_execution(r))).then_some(&r.data),
+            extensions: &r.extensions,
+            errors: &r.errors,
+        }
+    }
+}
+
 /// Executes a (batch) request and answers per GraphQL over HTTP: with
-/// `application/graphql-response+json` a request that fails before execution gets 400;
+/// `application/graphql-response+json` a document that fails before execution gets
+/// 400 and no `data` (in a batch, no `data` for that operation; the batch stays 200);
 /// with `application/json` every GraphQL result is 200.
 async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> Response {
     let media = media_type(headers);
@@ -177,16 +211,18 @@ async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> 
     }
     let response = kb_graphql::execute(&state.schema, &state.store, ctx, batch).await;
     let modern = media == GRAPHQL_RESPONSE;
-    let failed_early = match &response {
-        BatchResponse::Single(r) => r.data == async_graphql::Value::Null && !r.errors.is_empty(),
-        BatchResponse::Batch(_) => false,
+    let status = match &response {
+        BatchResponse::Single(r) if modern && failed_before_execution(r) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::OK,
     };
-    let status = if modern && failed_early {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
+    let sent = |r| Sent::of(r, modern);
+    let body = match &response {
+        BatchResponse::Single(r) => serde_json::to_vec(&sent(r)),
+        BatchResponse::Batch(list) => {
+            serde_json::to_vec(&list.iter().map(sent).collect::<Vec<_>>())
+        }
     };
-    let body = match serde_json::to_vec(&response) {
+    let body = match body {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(error = %e, "cannot serialise a response");
