@@ -256,3 +256,48 @@ on_both!(
         assert_eq!(error_code(&body[1]), "BAD_USER_INPUT", "{body}");
     }
 );
+
+on_both!(
+    async fn request_bodies_are_read_by_their_media_type(app) {
+        let post = |content_type: Option<&'static str>, body: &'static [u8]| {
+            let mut r = app.client().post(app.url("/graphql")).body(body);
+            if let Some(t) = content_type {
+                r = r.header("content-type", t);
+            }
+            r.send()
+        };
+        let query = br#"{ "query": "{ theme(code: \"policy\") { code } }" }"#;
+        // JSON, whatever the case of its media type and its parameters; JSON is the default.
+        for t in [Some("application/json"), Some("Application/JSON; charset=utf-8"), Some("application/graphql-response+json"), None] {
+            let r = post(t, query).await.expect("post");
+            assert_eq!(r.status(), 200, "{t:?}");
+            let body: Value = r.json().await.expect("json");
+            assert_eq!(body["data"]["theme"]["code"], "policy", "{t:?}: {body}");
+        }
+        // A bare document.
+        let r = post(Some("application/graphql; charset=utf-8"), b"{ theme(code: \"policy\") { code } }").await.expect("post");
+        let body: Value = r.json().await.expect("json");
+        assert_eq!(body["data"]["theme"]["code"], "policy", "{body}");
+        let r = post(Some("application/graphql"), b"{ theme(code: \"\xff\") { code } }").await.expect("post");
+        assert_eq!(r.status(), 400);
+        let body: Value = r.json().await.expect("json");
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+        // Malformed JSON and a request of the wrong shape are bad input.
+        for bad in [&b"{not json"[..], b"{\"query\": 1}"] {
+            let r = post(Some("application/json"), bad).await.expect("post");
+            assert_eq!(r.status(), 400, "{}", String::from_utf8_lossy(bad));
+            let body: Value = r.json().await.expect("json");
+            assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+        }
+        // Uploads are not supported, nor any other media type.
+        let r = post(Some("multipart/form-data; boundary=x"), b"--x\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{\"query\":\"{ __typename }\"}\r\n--x--\r\n").await.expect("post");
+        assert_eq!(r.status(), 415);
+        let body: Value = r.json().await.expect("json");
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+        assert!(body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("multipart")), "{body}");
+        let r = post(Some("text/plain"), query).await.expect("post");
+        assert_eq!(r.status(), 415);
+        let body: Value = r.json().await.expect("json");
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    }
+);
