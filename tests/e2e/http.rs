@@ -301,3 +301,59 @@ on_both!(
         assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
     }
 );
+
+/// The keys of a JSON object in the order they were sent (`serde_json::Value` sorts them).
+struct Keys(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Keys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    keys.push(k);
+                }
+                Ok(Keys(keys))
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct InitiativePage {
+    data: InitiativePageData,
+}
+
+#[derive(serde::Deserialize)]
+struct InitiativePageData {
+    initiatives: InitiativeNodes,
+}
+
+#[derive(serde::Deserialize)]
+struct InitiativeNodes {
+    nodes: Vec<Keys>,
+}
+
+on_both!(
+    async fn fields_come_back_in_the_order_of_the_selection_set(app) {
+        // Plain fields and fields that wait for batched relations, interleaved: the
+        // relations finish later, and in any order among themselves.
+        let query = "{ initiatives(first: 10) { nodes { title themes { code } topics { code } organisations { role } events(first: 3) { totalCount } slug buildsOn { slug } summary } } }";
+        let expected = ["title", "themes", "topics", "organisations", "events", "slug", "buildsOn", "summary"];
+        for _ in 0..8 {
+            let text = app.client().post(app.url("/graphql")).json(&json!({ "query": query })).send().await.expect("post").text().await.expect("body");
+            let page: InitiativePage = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+            assert_eq!(page.data.initiatives.nodes.len(), 10, "{text}");
+            for node in &page.data.initiatives.nodes {
+                assert_eq!(node.0, expected, "{text}");
+            }
+        }
+    }
+);

@@ -189,9 +189,20 @@ pub(crate) async fn do_resolve_container<'a>(
     };
 
     if parallel {
-        let mut set = FuturesUnordered::new();
-        set.extend(futures);
+        // Fields finish in any order (each may wait for a different data loader), but
+        // the response must follow the order of the selection set: collect them all,
+        // then insert them in that order. Kennisbank patch, see vendor/README.md.
+        let mut set: FuturesUnordered<_> = futures
+            .into_iter()
+            .enumerate()
+            .map(|(index, field)| field.map(move |res| (index, res)))
+            .collect();
+        let mut finished = Vec::with_capacity(set.len());
         while let Some(field) = set.next().await {
+            finished.push(field);
+        }
+        finished.sort_unstable_by_key(|(index, _)| *index);
+        for (_, field) in finished {
             handle(field);
         }
     } else {
