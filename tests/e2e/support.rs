@@ -115,6 +115,11 @@ fn postgres_template() -> Option<&'static (String, String)> {
         .as_ref()
 }
 
+/// The server configuration these `serve` flags give, defaults for the rest.
+pub fn config(flags: &[&str]) -> ServerConfig {
+    ServerConfig::from_flags(flags.iter().copied()).expect("configuration")
+}
+
 /// A running server over its own database.
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -139,7 +144,7 @@ impl TestApp {
     /// A server on `db` with the default configuration; `None` when PostgreSQL is not
     /// available here (never under CI, where that fails instead).
     pub async fn spawn(db: Db) -> Option<TestApp> {
-        Self::spawn_with(db, ServerConfig::default()).await
+        Self::spawn_with(db, config(&[])).await
     }
 
     pub async fn spawn_with(db: Db, config: ServerConfig) -> Option<TestApp> {

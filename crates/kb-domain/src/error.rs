@@ -19,13 +19,16 @@ pub enum ErrorCode {
     RateLimited,
     /// The request exceeds a limit: depth, complexity, aliases, body size, page size.
     LimitExceeded,
+    /// The request took longer than the server allows (`--request-timeout-secs`) and was
+    /// abandoned. A write is one transaction: it happened entirely or not at all.
+    Timeout,
     /// Something failed inside the service; details are logged, never returned.
     Internal,
 }
 
 impl ErrorCode {
     /// All codes, in the order the README documents them.
-    pub const ALL: [ErrorCode; 8] = [
+    pub const ALL: [ErrorCode; 9] = [
         ErrorCode::BadUserInput,
         ErrorCode::NotFound,
         ErrorCode::Unauthenticated,
@@ -33,6 +36,7 @@ impl ErrorCode {
         ErrorCode::Conflict,
         ErrorCode::RateLimited,
         ErrorCode::LimitExceeded,
+        ErrorCode::Timeout,
         ErrorCode::Internal,
     ];
 
@@ -46,6 +50,7 @@ impl ErrorCode {
             ErrorCode::Conflict => "CONFLICT",
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::LimitExceeded => "LIMIT_EXCEEDED",
+            ErrorCode::Timeout => "TIMEOUT",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -60,6 +65,7 @@ impl ErrorCode {
             ErrorCode::Conflict => 409,
             ErrorCode::RateLimited => 429,
             ErrorCode::LimitExceeded => 413,
+            ErrorCode::Timeout => 504,
             ErrorCode::Internal => 500,
         }
     }
@@ -142,7 +148,24 @@ mod tests {
             assert!(s.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{s}");
             assert!(seen.insert(s));
         }
-        assert_eq!(seen.len(), 8);
+        assert_eq!(seen.len(), ErrorCode::ALL.len());
+    }
+
+    #[test]
+    fn the_readme_lists_every_code_with_its_status() {
+        let readme = include_str!("../../../README.md");
+        for code in ErrorCode::ALL {
+            let row = format!("| `{}` |", code.as_str());
+            let line = readme
+                .lines()
+                .find(|l| l.starts_with(&row))
+                .unwrap_or_else(|| panic!("README.md has no row for {code}"));
+            assert!(
+                line.trim_end()
+                    .ends_with(&format!("| {} |", code.http_status())),
+                "README.md gives {code} another status: {line}"
+            );
+        }
     }
 
     #[test]

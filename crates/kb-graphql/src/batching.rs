@@ -14,8 +14,6 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::futures_util::future::BoxFuture;
 use tokio::sync::Notify;
 
-use crate::loaders::Loaders;
-
 /// Counts the times the request has gone idle (returned `Pending`).
 #[derive(Default)]
 struct IdleGate {
@@ -106,10 +104,10 @@ impl RequestGate {
 
 /// A loader for one request whose batches start when the request goes idle, and the
 /// gate to run that request through.
-pub(crate) fn request_loader(loaders: Loaders) -> (DataLoader<Loaders>, RequestGate) {
+pub(crate) fn request_loader<T: Send + Sync + 'static>(loader: T) -> (DataLoader<T>, RequestGate) {
     let gate = Arc::new(IdleGate::default());
     let spawn_gate = gate.clone();
-    let loader = DataLoader::new(loaders, move |batch: BoxFuture<'static, ()>| {
+    let loader = DataLoader::new(loader, move |batch: BoxFuture<'static, ()>| {
         let gate = spawn_gate.clone();
         let seen = gate.idle.load(Ordering::SeqCst);
         tokio::spawn(async move {
@@ -119,4 +117,128 @@ pub(crate) fn request_loader(loaders: Loaders) -> (DataLoader<Loaders>, RequestG
     })
     .delay(Duration::ZERO);
     (loader, RequestGate(gate))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    use async_graphql::dataloader::Loader;
+    use async_graphql::futures_util::future::{join, join3};
+
+    use super::*;
+
+    /// Records the batches it is asked to load; every key maps to itself.
+    #[derive(Clone, Default)]
+    struct Recorder(Arc<Mutex<Vec<Vec<u32>>>>);
+
+    impl Recorder {
+        fn batches(&self) -> Vec<Vec<u32>> {
+            self.0.lock().expect("lock").clone()
+        }
+    }
+
+    impl Loader<u32> for Recorder {
+        type Value = u32;
+        type Error = ();
+
+        async fn load(&self, keys: &[u32]) -> Result<HashMap<u32, u32>, ()> {
+            let mut keys = keys.to_vec();
+            keys.sort_unstable();
+            self.0.lock().expect("lock").push(keys.clone());
+            Ok(keys.into_iter().map(|k| (k, k)).collect())
+        }
+    }
+
+    /// Gives way once, waking itself at once, as a combinator does that yields to be
+    /// fair (tokio's `yield_now` defers its wake-up, which is not the case here).
+    async fn yield_once() {
+        let mut yielded = false;
+        std::future::poll_fn(|cx| {
+            if yielded {
+                Poll::Ready(())
+            } else {
+                yielded = true;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn loads_in_one_tick_are_one_batch() {
+        let recorder = Recorder::default();
+        let (loader, gate) = request_loader(recorder.clone());
+        let (a, b, c) = gate
+            .run(join3(
+                loader.load_one(1),
+                loader.load_one(2),
+                loader.load_many([3, 4]),
+            ))
+            .await;
+        assert_eq!((a, b), (Ok(Some(1)), Ok(Some(2))));
+        assert_eq!(c.map(|m| m.len()), Ok(2));
+        assert_eq!(recorder.batches(), [vec![1, 2, 3, 4]]);
+    }
+
+    #[tokio::test]
+    async fn a_batch_waits_while_the_request_is_busy() {
+        let recorder = Recorder::default();
+        let (loader, gate) = request_loader(recorder.clone());
+        // The second key is asked for after many polls that all had more work to do:
+        // the request never waited on anything, so the first batch has not started.
+        let late = async {
+            for _ in 0..20 {
+                yield_once().await;
+            }
+            loader.load_one(2).await
+        };
+        let (a, b) = gate.run(join(loader.load_one(1), late)).await;
+        assert_eq!((a, b), (Ok(Some(1)), Ok(Some(2))));
+        assert_eq!(recorder.batches(), [vec![1, 2]]);
+    }
+
+    #[tokio::test]
+    async fn a_batch_starts_when_the_request_goes_idle() {
+        let recorder = Recorder::default();
+        let (loader, gate) = request_loader(recorder.clone());
+        // A load that depends on the one before can only come in the next batch; that
+        // it comes at all shows the first batch started once the request waited on it.
+        let r = gate
+            .run(async {
+                let first = loader.load_one(1).await?;
+                loader.load_one(first.unwrap_or_default() + 1).await
+            })
+            .await;
+        assert_eq!(r, Ok(Some(2)));
+        assert_eq!(recorder.batches(), [vec![1], vec![2]]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_dropped_request_releases_its_batches() {
+        let recorder = Recorder::default();
+        let (loader, gate) = request_loader(recorder.clone());
+        // A request that is always busy never goes idle; when a timeout drops it, the
+        // batch it started must still run rather than wait forever.
+        let busy = async {
+            loop {
+                yield_once().await;
+            }
+        };
+        let request = gate.run(join(loader.load_one(1), busy));
+        assert!(
+            tokio::time::timeout(Duration::from_millis(20), request)
+                .await
+                .is_err()
+        );
+        for _ in 0..100 {
+            if !recorder.batches().is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(recorder.batches(), [vec![1]]);
+    }
 }

@@ -1,22 +1,25 @@
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
-use async_graphql::http::GraphiQLSource;
+use async_graphql::http::{GraphiQLSource, MultipartOptions, receive_batch_body};
 use async_graphql::parser::types::OperationType;
-use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql::{BatchRequest, BatchResponse, ParseRequestError};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use kb_domain::{ErrorCode, Language, Viewer};
 use kb_graphql::{KbSchema, RequestContext, build_schema};
 use kb_store::{Store, StoreError};
+use serde::Serialize;
 use serde_json::json;
 use tower_http::cors::CorsLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::ServerConfig;
@@ -44,24 +47,46 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
         .with_state(state)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(CorsLayer::permissive())
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::GATEWAY_TIMEOUT,
-            config.request_timeout(),
+        .layer(middleware::from_fn_with_state(
+            config.request_timeout,
+            time_limit,
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
-/// A response with only errors, in the GraphQL response shape.
-fn error_response(status: StatusCode, code: ErrorCode, message: &str) -> Response {
+/// Abandons a request that takes longer than `limit`, body upload included, and answers
+/// it with 504 and a `TIMEOUT` error in the GraphQL response shape.
+async fn time_limit(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    let media = media_type(request.headers());
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(?limit, "request timed out");
+            error_response(
+                media,
+                StatusCode::GATEWAY_TIMEOUT,
+                ErrorCode::Timeout,
+                &format!("the request took longer than {limit:?}"),
+            )
+        }
+    }
+}
+
+/// A response with only errors, in the GraphQL response shape and the media type of
+/// the GraphQL responses to this client ([`media_type`]).
+fn error_response(
+    media: &'static str,
+    status: StatusCode,
+    code: ErrorCode,
+    message: &str,
+) -> Response {
     let body =
         json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] });
     let mut r = (status, Json(body)).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(GRAPHQL_RESPONSE),
-    );
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
     r
 }
 
@@ -83,8 +108,10 @@ async fn request_context(
             lang,
         });
     };
+    let media = media_type(headers);
     let unauthenticated = |m: &str| {
         Box::new(error_response(
+            media,
             StatusCode::UNAUTHORIZED,
             ErrorCode::Unauthenticated,
             m,
@@ -105,6 +132,7 @@ async fn request_context(
         Err(e) => {
             tracing::error!(error = %e, "authentication failed");
             Err(Box::new(error_response(
+                media,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorCode::Internal,
                 "internal error",
@@ -120,10 +148,53 @@ fn wants_graphql_response(headers: &HeaderMap) -> bool {
         .is_some_and(|a| a.contains(GRAPHQL_RESPONSE))
 }
 
+/// The media type GraphQL responses to this client get: the GraphQL-over-HTTP one when
+/// it accepts that, else `application/json`, which every client understands.
+fn media_type(headers: &HeaderMap) -> &'static str {
+    if wants_graphql_response(headers) {
+        GRAPHQL_RESPONSE
+    } else {
+        "application/json"
+    }
+}
+
+/// Whether a document failed to parse or validate, so that nothing was executed. Errors
+/// raised while executing always carry the path of their field; these carry none.
+fn failed_before_execution(r: &async_graphql::Response) -> bool {
+    r.data == async_graphql::Value::Null
+        && !r.errors.is_empty()
+        && r.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// One GraphQL response as it is sent. GraphQL over HTTP forbids a `data` entry when
+/// the document failed before execution; `application/json` clients keep the
+/// `"data": null` they have always had.
+#[derive(Serialize)]
+struct Sent<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<String, async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+}
+
+impl<'a> Sent<'a> {
+    fn of(r: &'a async_graphql::Response, modern: bool) -> Self {
+        Sent {
+            data: (!(modern && failed_before_execution(r))).then_some(&r.data),
+            extensions: &r.extensions,
+            errors: &r.errors,
+        }
+    }
+}
+
 /// Executes a (batch) request and answers per GraphQL over HTTP: with
-/// `application/graphql-response+json` a request that fails before execution gets 400;
+/// `application/graphql-response+json` a document that fails before execution gets
+/// 400 and no `data` (in a batch, no `data` for that operation; the batch stays 200);
 /// with `application/json` every GraphQL result is 200.
 async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> Response {
+    let media = media_type(headers);
     let ctx = match request_context(&state.store, headers).await {
         Ok(c) => c,
         Err(r) => return *r,
@@ -132,41 +203,40 @@ async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> 
         && list.len() > state.max_batch
     {
         return error_response(
+            media,
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::LimitExceeded,
             &format!("at most {} operations in one batch", state.max_batch),
         );
     }
     let response = kb_graphql::execute(&state.schema, &state.store, ctx, batch).await;
-    let modern = wants_graphql_response(headers);
-    let failed_early = match &response {
-        BatchResponse::Single(r) => r.data == async_graphql::Value::Null && !r.errors.is_empty(),
-        BatchResponse::Batch(_) => false,
+    let modern = media == GRAPHQL_RESPONSE;
+    let status = match &response {
+        BatchResponse::Single(r) if modern && failed_before_execution(r) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::OK,
     };
-    let status = if modern && failed_early {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
+    let sent = |r| Sent::of(r, modern);
+    let body = match &response {
+        BatchResponse::Single(r) => serde_json::to_vec(&sent(r)),
+        BatchResponse::Batch(list) => {
+            serde_json::to_vec(&list.iter().map(sent).collect::<Vec<_>>())
+        }
     };
-    let body = match serde_json::to_vec(&response) {
+    let body = match body {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(error = %e, "cannot serialise a response");
             return error_response(
+                media,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorCode::Internal,
                 "internal error",
             );
         }
     };
-    let content_type = if modern {
-        GRAPHQL_RESPONSE
-    } else {
-        "application/json"
-    };
     let mut r = (status, body).into_response();
     r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
     r
 }
 
@@ -176,10 +246,12 @@ async fn graphql_post(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let media = media_type(&headers);
     let body = match body {
         Ok(b) => b,
         Err(BytesRejection::FailedToBufferBody(_)) => {
             return error_response(
+                media,
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorCode::LimitExceeded,
                 "request body too large",
@@ -187,6 +259,7 @@ async fn graphql_post(
         }
         Err(e) => {
             return error_response(
+                media,
                 StatusCode::BAD_REQUEST,
                 ErrorCode::BadUserInput,
                 &e.body_text(),
@@ -195,39 +268,107 @@ async fn graphql_post(
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/json");
-    let batch = if content_type.starts_with("application/graphql") && !content_type.contains("json")
-    {
-        match std::str::from_utf8(&body) {
+        .and_then(|v| v.to_str().ok());
+    let unsupported = |message| {
+        error_response(
+            media,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::BadUserInput,
+            message,
+        )
+    };
+    let batch = match body_kind(content_type) {
+        BodyKind::Json => {
+            let received =
+                receive_batch_body(content_type, &body[..], MultipartOptions::default()).await;
+            match received {
+                Ok(batch) => batch,
+                Err(e) => return parse_error_response(media, e),
+            }
+        }
+        // async-graphql reads every non-multipart body as JSON; a bare document is ours.
+        BodyKind::Document => match std::str::from_utf8(&body) {
             Ok(q) => BatchRequest::Single(async_graphql::Request::new(q)),
             Err(_) => {
                 return error_response(
+                    media,
                     StatusCode::BAD_REQUEST,
                     ErrorCode::BadUserInput,
                     "the body is not UTF-8",
                 );
             }
+        },
+        // async-graphql would read file uploads, but the schema has no Upload scalar.
+        BodyKind::Multipart => {
+            return unsupported(
+                "multipart requests (file uploads) are not supported: send application/json",
+            );
         }
-    } else if content_type.starts_with("application/json") || content_type.contains("+json") {
-        match serde_json::from_slice::<BatchRequest>(&body) {
-            Ok(b) => b,
-            Err(e) => {
-                return error_response(
-                    StatusCode::BAD_REQUEST,
-                    ErrorCode::BadUserInput,
-                    &format!("invalid GraphQL request: {e}"),
-                );
-            }
-        }
-    } else {
-        return error_response(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ErrorCode::BadUserInput,
-            "send application/json (or application/graphql)",
-        );
+        BodyKind::Other => return unsupported("send application/json (or application/graphql)"),
     };
     execute(&state, &headers, batch).await
+}
+
+/// How a POST body is read, by its media type.
+#[derive(Debug, PartialEq, Eq)]
+enum BodyKind {
+    /// A GraphQL request or a batch of them, as JSON.
+    Json,
+    /// `application/graphql`: a bare document.
+    Document,
+    /// `multipart/*`: file uploads.
+    Multipart,
+    Other,
+}
+
+/// Media types are case-insensitive and may carry parameters (`; charset=utf-8`). A
+/// body without one is taken for JSON, as clients that send none mean.
+fn body_kind(content_type: Option<&str>) -> BodyKind {
+    let Some(content_type) = content_type else {
+        return BodyKind::Json;
+    };
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" => BodyKind::Json,
+        "application/graphql" => BodyKind::Document,
+        e if e.starts_with("application/") && e.ends_with("+json") => BodyKind::Json,
+        e if e.starts_with("multipart/") => BodyKind::Multipart,
+        _ => BodyKind::Other,
+    }
+}
+
+/// The coded response to a body async-graphql could not read.
+fn parse_error_response(media: &'static str, e: ParseRequestError) -> Response {
+    let (status, code, message) = match e {
+        ParseRequestError::PayloadTooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::LimitExceeded,
+            "request body too large".to_owned(),
+        ),
+        ParseRequestError::InvalidRequest(e) => (
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            format!("invalid GraphQL request: {e}"),
+        ),
+        ParseRequestError::Io(e) => (
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            format!("cannot read the request body: {e}"),
+        ),
+        // Multipart is refused before async-graphql sees the body; any other variant
+        // is a request we cannot read either.
+        other => (
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            format!("invalid GraphQL request: {other}"),
+        ),
+    };
+    error_response(media, status, code, &message)
 }
 
 /// GET: GraphiQL for a browser without a query; otherwise a query from the URL, which
@@ -242,6 +383,7 @@ async fn graphql_get(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
+    let media = media_type(&headers);
     let query = query.unwrap_or_default();
     if browser && !query.contains("query=") {
         return Html(
@@ -256,6 +398,7 @@ async fn graphql_get(
         Ok(r) => r,
         Err(e) => {
             return error_response(
+                media,
                 StatusCode::BAD_REQUEST,
                 ErrorCode::BadUserInput,
                 &format!("invalid GraphQL request: {e}"),
@@ -273,6 +416,7 @@ async fn graphql_get(
         });
         if is_mutation {
             let mut r = error_response(
+                media,
                 StatusCode::METHOD_NOT_ALLOWED,
                 ErrorCode::BadUserInput,
                 "mutations need POST",
@@ -296,5 +440,45 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Response {
             tracing::warn!(error = %e, "database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_types_are_read_without_case_or_parameters() {
+        assert_eq!(body_kind(None), BodyKind::Json);
+        assert_eq!(body_kind(Some("application/json")), BodyKind::Json);
+        assert_eq!(
+            body_kind(Some("Application/JSON; charset=utf-8")),
+            BodyKind::Json
+        );
+        assert_eq!(
+            body_kind(Some("application/graphql-response+json")),
+            BodyKind::Json
+        );
+        assert_eq!(
+            body_kind(Some("application/graphql; charset=utf-8")),
+            BodyKind::Document
+        );
+        assert_eq!(
+            body_kind(Some("multipart/form-data; boundary=x")),
+            BodyKind::Multipart
+        );
+        assert_eq!(body_kind(Some("text/plain")), BodyKind::Other);
+        assert_eq!(body_kind(Some("text/json")), BodyKind::Other);
+    }
+
+    #[test]
+    fn an_oversized_body_is_limit_exceeded_and_a_malformed_one_bad_input() {
+        let r = parse_error_response("application/json", ParseRequestError::PayloadTooLarge);
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let r = parse_error_response(
+            "application/json",
+            ParseRequestError::InvalidRequest("expected value".into()),
+        );
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     }
 }

@@ -1,5 +1,9 @@
 //! `kennisbank`: serve the knowledge bank, migrate and seed its database, print its schema.
 
+use std::ffi::OsString;
+
+use anyhow::Context;
+use clap::builder::FalseyValueParser;
 use clap::{Parser, Subcommand};
 use kb_domain::{ApiKeyId, Role, Viewer};
 use kb_server::config::{DEFAULT_DATABASE_URL, ServerConfig};
@@ -30,8 +34,9 @@ enum Command {
     Serve {
         #[command(flatten)]
         config: ServerConfig,
-        /// Do not load the demo data set into an empty database.
-        #[arg(long, env = "KB_NO_DEMO")]
+        /// Do not load the demo data set into an empty database. `KB_NO_DEMO=true` (or `1`,
+        /// `yes`) skips it; empty, `false`, `0`, `no` and `off` do not.
+        #[arg(long, env = "KB_NO_DEMO", value_parser = FalseyValueParser::new())]
         no_demo: bool,
     },
     /// Run pending database migrations.
@@ -180,12 +185,14 @@ fn init_logging(format: &str) {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if cli.command.is_none() {
+        // `serve` is the default command: parse again as if it had been given, so that
+        // its flags, `KB_*` variables and defaults apply exactly as they do to `serve`.
+        cli = Cli::parse_from(std::env::args_os().chain([OsString::from("serve")]));
+    }
     init_logging(&cli.log_format);
-    let command = cli.command.unwrap_or(Command::Serve {
-        config: ServerConfig::default(),
-        no_demo: false,
-    });
+    let command = cli.command.context("no command, not even the default")?;
     match command {
         Command::Schema => {
             print!("{}", kb_graphql::sdl());
