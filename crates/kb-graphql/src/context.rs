@@ -3,13 +3,12 @@
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID};
-use kb_domain::{DomainError, ErrorCode, Language as DomainLanguage, NodeId, Viewer};
+use kb_domain::{DomainError, ErrorCode, NodeId, Viewer};
 use kb_store::{Actor, Store};
 
 use crate::RequestContext;
 use crate::error::coded;
 use crate::loaders::Loaders;
-use crate::types::vocab;
 
 /// The request's context; a missing one is a wiring fault, reported as INTERNAL.
 pub(crate) fn request<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a RequestContext> {
@@ -36,14 +35,6 @@ pub(crate) fn loader<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DataLoa
     ctx.data::<crate::DataLoaderRef>()
         .map(|l| l.0.as_ref())
         .map_err(|_| coded(ErrorCode::Internal, "internal error", None))
-}
-
-/// The language of a localised field: its `lang` argument, else the request's.
-pub(crate) fn lang_of(ctx: &Context<'_>, lang: Option<vocab::Language>) -> DomainLanguage {
-    match lang {
-        Some(l) => l.into(),
-        None => request(ctx).map(|r| r.lang).unwrap_or_default(),
-    }
 }
 
 /// A domain error as a GraphQL error.

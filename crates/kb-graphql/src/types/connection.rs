@@ -6,7 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use kb_domain::{DomainError, Page, PageRequest};
 
-use super::{Event, Organisation};
+use super::nodes::{Event, Organisation};
 use crate::context::domain;
 
 /// The cursor of the item at `position` in a list.
@@ -131,8 +131,8 @@ pub(crate) struct OrganisationCount(pub kb_store::OrganisationFilter);
 impl EventCount {
     async fn count(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<u64> {
         use crate::error::StoreResultExt;
-        super::store(ctx)?
-            .count_events(super::viewer(ctx)?, &self.0)
+        crate::context::store(ctx)?
+            .count_events(crate::context::viewer(ctx)?, &self.0)
             .await
             .gql()
     }
@@ -141,8 +141,8 @@ impl EventCount {
 impl OrganisationCount {
     async fn count(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<u64> {
         use crate::error::StoreResultExt;
-        super::store(ctx)?
-            .count_organisations(super::viewer(ctx)?, &self.0)
+        crate::context::store(ctx)?
+            .count_organisations(crate::context::viewer(ctx)?, &self.0)
             .await
             .gql()
     }
@@ -172,7 +172,7 @@ impl EventConnection {
         after: Option<String>,
     ) -> async_graphql::Result<Self> {
         let page = forward(first, after)?.with_count(ctx.look_ahead().field("totalCount").exists());
-        let p = super::loader(ctx)?
+        let p = crate::context::loader(ctx)?
             .load_one(crate::loaders::EventsOf { parent, page })
             .await
             .map_err(crate::error::loader_error)?;

@@ -1,22 +1,13 @@
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use kb_domain::{self as domain, NodeId};
+use kb_domain::NodeId;
 
 use super::initiative::InitiativeConnection;
+use super::nodes::{Event, Organisation, Theme, Topic};
 use super::vocab::{EventKind, InitiativeStatus, Region};
-use super::{Organisation, Theme, Topic, loader};
+use crate::context::loader;
 use crate::error::loader_error;
 use crate::loaders::*;
-
-/// A network meeting, masterclass, webinar, conference, … where initiatives are shown.
-#[derive(Debug, Clone)]
-pub struct Event(pub(crate) domain::Event);
-
-impl From<domain::Event> for Event {
-    fn from(e: domain::Event) -> Self {
-        Self(e)
-    }
-}
 
 #[Object]
 impl Event {

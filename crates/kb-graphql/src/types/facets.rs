@@ -1,8 +1,8 @@
 use async_graphql::{OutputType, SimpleObject};
 use kb_domain::Vocabulary;
 
+use super::nodes::{Theme, Topic};
 use super::vocab::*;
-use super::{Theme, Topic};
 
 /// A facet value and the number of initiatives in the list that have it.
 #[derive(SimpleObject, Debug, Clone)]

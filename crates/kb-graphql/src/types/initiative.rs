@@ -4,22 +4,11 @@ use kb_domain::{self as domain, InitiativeFilter, LinkType as DomainLinkType, No
 
 use super::connection::{EventConnection, PageInfo, encode_cursor, forward};
 use super::facets::InitiativeFacets;
+use super::nodes::{Initiative, Organisation, Theme, Topic};
 use super::vocab::*;
-use super::{Organisation, Theme, Topic, loader, store, viewer};
+use crate::context::{loader, store, viewer};
 use crate::error::{StoreResultExt, coded, loader_error};
 use crate::loaders::*;
-
-/// A shared piece of work on student wellbeing: a guide, study, tool, training,
-/// teaching practice, support group, community, … Everything published is free and
-/// open to all.
-#[derive(Debug, Clone)]
-pub struct Initiative(pub(crate) domain::Initiative);
-
-impl From<domain::Initiative> for Initiative {
-    fn from(i: domain::Initiative) -> Self {
-        Self(i)
-    }
-}
 
 /// One change of an initiative.
 #[derive(Debug, Clone)]

@@ -1,8 +1,9 @@
 use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
 
+use super::nodes::Organisation;
 use super::vocab::Role;
-use super::{Organisation, loader};
+use crate::context::loader;
 use crate::error::loader_error;
 
 /// An API key as admins see it: never its secret.

@@ -5,16 +5,14 @@ pub mod event;
 pub mod facets;
 pub mod initiative;
 pub mod keys;
+pub mod nodes;
 pub mod organisation;
 pub mod taxonomy;
 pub mod vocab;
 
 use async_graphql::Interface;
-pub use event::Event;
-pub use initiative::Initiative;
 pub use keys::ApiKey;
-pub use organisation::Organisation;
-pub use taxonomy::{Theme, Topic};
+pub use nodes::{Event, Initiative, Organisation, Theme, Topic};
 
 /// An object with a global id (Relay).
 #[derive(Interface)]
@@ -26,5 +24,3 @@ pub enum Node {
     Organisation(Organisation),
     Event(Event),
 }
-
-pub(crate) use crate::context::{lang_of, loader, store, viewer};

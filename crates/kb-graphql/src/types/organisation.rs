@@ -1,23 +1,14 @@
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use kb_domain::{self as domain, InitiativeFilter, NodeId};
+use kb_domain::{InitiativeFilter, NodeId};
 
 use super::connection::EventConnection;
 use super::initiative::InitiativeConnection;
-use super::vocab::{Language, OrganisationKind, Region};
-use super::{lang_of, loader};
+use super::nodes::Organisation;
+use super::vocab::{Language, OrganisationKind, Region, lang_of};
+use crate::context::loader;
 use crate::error::loader_error;
 use crate::loaders::*;
-
-/// A university, university of applied sciences, wellbeing organisation, network, …
-#[derive(Debug, Clone)]
-pub struct Organisation(pub(crate) domain::Organisation);
-
-impl From<domain::Organisation> for Organisation {
-    fn from(o: domain::Organisation) -> Self {
-        Self(o)
-    }
-}
 
 #[Object]
 impl Organisation {

@@ -1,21 +1,13 @@
 use async_graphql::{Context, ID, Object};
-use kb_domain::{self as domain, InitiativeFilter, NodeId};
+use kb_domain::{InitiativeFilter, NodeId};
 
 use super::connection::EventConnection;
 use super::initiative::InitiativeConnection;
-use super::vocab::Language;
-use super::{lang_of, loader};
+use super::nodes::{Theme, Topic};
+use super::vocab::{Language, lang_of};
+use crate::context::loader;
 use crate::error::loader_error;
 use crate::loaders::*;
-
-/// One of the eight domains of the StepChange model (policy, research, collaboration,
-/// transition, early intervention, prevention, support, equipping).
-#[derive(Debug, Clone)]
-pub struct Theme(pub(crate) domain::Theme);
-
-/// A topic of the topic tree (SKOS style: broader and narrower topics).
-#[derive(Debug, Clone)]
-pub struct Topic(pub(crate) domain::Topic);
 
 #[Object]
 impl Theme {

@@ -4,7 +4,7 @@
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use kb_domain as domain;
 
-use crate::types::lang_of;
+use crate::context::request;
 
 macro_rules! mirror {
     ($(#[$meta:meta])* $name:ident => $remote:ident { $($variant:ident),+ $(,)? }) => {
@@ -165,5 +165,13 @@ impl Vocabularies {
             list.push(VocabularyTerm(t));
         }
         v
+    }
+}
+
+/// The language of a localised field: its `lang` argument, else the request's.
+pub(crate) fn lang_of(ctx: &Context<'_>, lang: Option<Language>) -> domain::Language {
+    match lang {
+        Some(l) => l.into(),
+        None => request(ctx).map(|r| r.lang).unwrap_or_default(),
     }
 }
