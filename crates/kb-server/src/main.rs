@@ -171,8 +171,15 @@ async fn keys(store: &Store, command: KeysCommand) -> anyhow::Result<()> {
 }
 
 fn init_logging(format: &str) {
-    let filter = EnvFilter::try_from_env("KB_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    const DEFAULT: &str = "info,sqlx=warn,sea_orm=warn";
+    // A filter that does not parse is said, not silently replaced.
+    let filter = match std::env::var("KB_LOG") {
+        Ok(wanted) => EnvFilter::try_new(&wanted).unwrap_or_else(|e| {
+            eprintln!("KB_LOG=`{wanted}` is not a log filter ({e}); logging with `{DEFAULT}`");
+            EnvFilter::new(DEFAULT)
+        }),
+        Err(_) => EnvFilter::new(DEFAULT),
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

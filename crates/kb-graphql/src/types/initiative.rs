@@ -36,20 +36,12 @@ impl Revision {
         self.0.version
     }
     /// The whole initiative before the change (null for a creation).
-    async fn before(&self) -> Option<async_graphql::Json<serde_json::Value>> {
-        self.0
-            .before
-            .as_ref()
-            .and_then(|b| serde_json::to_value(b).ok())
-            .map(async_graphql::Json)
+    async fn before(&self) -> Option<async_graphql::Json<kb_store::InitiativeSnapshot>> {
+        self.0.before.clone().map(async_graphql::Json)
     }
     /// The whole initiative after the change.
-    async fn after(&self) -> Option<async_graphql::Json<serde_json::Value>> {
-        self.0
-            .after
-            .as_ref()
-            .and_then(|a| serde_json::to_value(a).ok())
-            .map(async_graphql::Json)
+    async fn after(&self) -> Option<async_graphql::Json<kb_store::InitiativeSnapshot>> {
+        self.0.after.clone().map(async_graphql::Json)
     }
 }
 
