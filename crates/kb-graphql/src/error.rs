@@ -1,5 +1,5 @@
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
-use async_graphql::{ErrorExtensionValues, Response, Value};
+use async_graphql::{ErrorExtensionValues, Pos, Response, ServerError, Value};
 use kb_domain::{DomainError, ErrorCode};
 use kb_store::StoreError;
 use std::sync::Arc;
@@ -18,6 +18,19 @@ pub(crate) fn coded(
     }
     e.extensions = Some(ext);
     e
+}
+
+/// A GraphQL error raised outside a resolver, with its code.
+pub(crate) fn server_error(
+    code: ErrorCode,
+    message: impl Into<String>,
+    pos: Option<Pos>,
+) -> ServerError {
+    let mut err = ServerError::new(message, pos);
+    let mut ext = ErrorExtensionValues::default();
+    ext.set("code", code.as_str());
+    err.extensions = Some(ext);
+    err
 }
 
 impl From<DomainErr> for async_graphql::Error {
