@@ -77,6 +77,24 @@ on_both!(
 );
 
 on_both!(
+    async fn malformed_queries_are_bad_user_input(app) {
+        let r = app.gql("{ themes { code }", json!({})).await;
+        assert_eq!(error_code(&r), "BAD_USER_INPUT", "{r}");
+        let r = app.gql("{ themes { colour } }", json!({})).await;
+        assert_eq!(error_code(&r), "BAD_USER_INPUT", "{r}");
+        let r = app.gql("query($n: Int) { initiatives(first: $n) { totalCount } }", json!({ "n": "ten" })).await;
+        assert_eq!(error_code(&r), "BAD_USER_INPUT", "{r}");
+        let r = app.gql("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }", json!({})).await;
+        assert_eq!(error_code(&r), "BAD_USER_INPUT", "{r}");
+        let r = app.gql("query A { themes { code } } query B { topics { code } }", json!({})).await;
+        assert_eq!(error_code(&r), "BAD_USER_INPUT", "{r}");
+        let r = app.client().post(app.url("/graphql")).json(&json!({ "query": "query A { themes { code } }", "operationName": "B" })).send().await.expect("send");
+        let body: serde_json::Value = r.json().await.expect("json");
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    }
+);
+
+on_both!(
     async fn a_body_over_the_limit_is_refused_before_parsing(app) {
         let big = format!("{{ themes {{ code }} }} #{}", "x".repeat(300 * 1024));
         let r = app.client().post(app.url("/graphql")).json(&json!({ "query": big })).send().await.expect("send");
