@@ -1,5 +1,7 @@
 //! Hostile queries get a clear error with a code and cost little.
 
+use std::time::{Duration, Instant};
+
 use serde_json::json;
 
 use crate::on_both;
@@ -31,12 +33,64 @@ on_both!(
         let nested = format!("{{ {} __typename {} }}", "... on Query { ".repeat(40), "}".repeat(40));
         let r = app.gql(&nested, json!({})).await;
         assert_eq!(error_code(&r), "LIMIT_EXCEEDED", "{r}");
+        let chain: String = (0..40).map(|i| format!("fragment C{i} on Query {{ ...C{} }} ", i + 1)).collect();
+        let r = app.gql(&format!("{{ ...C0 }} {chain} fragment C40 on Query {{ __typename }}"), json!({})).await;
+        assert_eq!(error_code(&r), "LIMIT_EXCEEDED", "{r}");
+        // Root fields and aliases count with their fragments written out.
+        let r = app.gql(&format!("{{ ...R ...R }} fragment R on Query {{ {} }}", "topics { code } ".repeat(11)), json!({})).await;
+        assert_eq!(error_code(&r), "LIMIT_EXCEEDED", "{r}");
         // Page size.
         let r = app.gql("{ initiatives(first: 101) { totalCount } }", json!({})).await;
         assert_eq!(error_code(&r), "LIMIT_EXCEEDED", "{r}");
         let r = app.gql("{ initiatives(first: -1) { totalCount } }", json!({})).await;
         assert_eq!(error_code(&r), "BAD_USER_INPUT", "{r}");
         assert_eq!(r["errors"][0]["extensions"]["field"], "first");
+    }
+);
+
+/// Fragments that each spread the next four times, `levels` deep: a few lines that
+/// describe 4^levels fields.
+fn fan_out(levels: usize, leaf: &str) -> String {
+    let mut q = String::from("query FanOut { ...Fan0 }\n");
+    for i in 0..levels {
+        let next = format!("...Fan{} ", i + 1).repeat(4);
+        q.push_str(&format!("fragment Fan{i} on Query {{ {next}}}\n"));
+    }
+    q.push_str(&format!("fragment Fan{levels} on Query {{ {leaf} }}\n"));
+    q
+}
+
+on_both!(
+    async fn a_fragment_fan_out_is_refused_at_once_and_the_server_stays_responsive(app) {
+        for leaf in ["__typename", "a: __typename b: themes { code }"] {
+            let q = fan_out(24, leaf);
+            assert!((1500..2500).contains(&q.len()), "{} bytes", q.len());
+            let started = Instant::now();
+            let r = app.gql(&q, json!({})).await;
+            let took = started.elapsed();
+            assert_eq!(error_code(&r), "LIMIT_EXCEEDED", "{r}");
+            assert!(took < Duration::from_secs(2), "took {took:?}");
+            let data = app.data("{ themes { code } }", json!({})).await;
+            assert_eq!(data["themes"].as_array().expect("themes").len(), 8);
+        }
+    }
+);
+
+on_both!(
+    async fn malformed_queries_are_bad_user_input(app) {
+        let r = app.gql("{ themes { code }", json!({})).await;
+        assert_eq!(error_code(&r), "BAD_USER_INPUT", "{r}");
+        let r = app.gql("{ themes { colour } }", json!({})).await;
+        assert_eq!(error_code(&r), "BAD_USER_INPUT", "{r}");
+        let r = app.gql("query($n: Int) { initiatives(first: $n) { totalCount } }", json!({ "n": "ten" })).await;
+        assert_eq!(error_code(&r), "BAD_USER_INPUT", "{r}");
+        let r = app.gql("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }", json!({})).await;
+        assert_eq!(error_code(&r), "BAD_USER_INPUT", "{r}");
+        let r = app.gql("query A { themes { code } } query B { topics { code } }", json!({})).await;
+        assert_eq!(error_code(&r), "BAD_USER_INPUT", "{r}");
+        let r = app.client().post(app.url("/graphql")).json(&json!({ "query": "query A { themes { code } }", "operationName": "B" })).send().await.expect("send");
+        let body: serde_json::Value = r.json().await.expect("json");
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
     }
 );
 

@@ -1,8 +1,15 @@
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
-use async_graphql::{ErrorExtensionValues, Response, Value};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest,
+    NextValidation,
+};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
+use async_graphql::{
+    ErrorExtensionValues, Pos, Request, Response, ServerError, ServerResult, ValidationResult,
+    Value, Variables,
+};
 use kb_domain::{DomainError, ErrorCode};
 use kb_store::StoreError;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A GraphQL error carrying `extensions.code` (and `extensions.field` for bad input).
 pub(crate) fn coded(
@@ -67,72 +74,210 @@ impl<T> StoreResultExt<T> for Result<T, DomainError> {
     }
 }
 
-/// Gives every error of a response a code. Errors raised by resolvers already have one;
-/// errors of async-graphql itself (syntax, validation, limits) are classified here.
+/// Gives every error of a response a code where it arises. Errors raised by resolvers
+/// and by the limits carry theirs; an error async-graphql raises while parsing or
+/// validating is the client's, `BAD_USER_INPUT`; an error that reaches the response
+/// without a code after that is a failure no resolver foresaw, `INTERNAL`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ErrorCodes;
 
 impl ExtensionFactory for ErrorCodes {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes)
+        Arc::new(RequestCodes::default())
     }
 }
 
-/// The code of an error async-graphql raised before execution, by its message.
-fn classify(message: &str) -> ErrorCode {
-    const LIMITS: [&str; 6] = [
-        "nested too deep",
-        "too complex",
-        "recursion depth",
-        "number of directives",
-        "too many aliases",
-        "too many root fields",
-    ];
-    let m = message.to_ascii_lowercase();
-    if LIMITS.iter().any(|l| m.contains(l)) {
-        ErrorCode::LimitExceeded
-    } else {
-        ErrorCode::BadUserInput
+/// [`ErrorCodes`] for one request. Remembers the operation the request names, because
+/// async-graphql picks the operation after validation, outside every extension hook:
+/// a document without it is refused here, while parsing, so it is coded as bad input.
+#[derive(Default)]
+struct RequestCodes {
+    operation: OnceLock<Option<String>>,
+}
+
+/// A GraphQL error raised outside a resolver, with its code.
+pub(crate) fn server_error(
+    code: ErrorCode,
+    message: impl Into<String>,
+    pos: Option<Pos>,
+) -> ServerError {
+    or_code(ServerError::new(message, pos), code)
+}
+
+/// `err` with `code` unless it has a code already: the code given where an error is
+/// raised wins.
+fn or_code(mut err: ServerError, code: ErrorCode) -> ServerError {
+    give_code(&mut err, code);
+    err
+}
+
+/// Gives `err` a code unless it has one; whether it had none.
+fn give_code(err: &mut ServerError, code: ErrorCode) -> bool {
+    let ext = err
+        .extensions
+        .get_or_insert_with(ErrorExtensionValues::default);
+    let missing = !matches!(ext.get("code"), Some(Value::String(_)));
+    if missing {
+        ext.set("code", code.as_str());
+    }
+    missing
+}
+
+/// Refuses a request whose operation async-graphql would not find, with its messages.
+fn select_operation(doc: &ExecutableDocument, name: Option<&str>) -> ServerResult<()> {
+    let found = match (&doc.operations, name) {
+        (DocumentOperations::Single(_), None) => true,
+        (DocumentOperations::Single(_), Some(_)) => false,
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.contains_key(name),
+        (DocumentOperations::Multiple(ops), None) => ops.len() == 1,
+    };
+    match (found, name) {
+        (true, _) => Ok(()),
+        (false, Some(name)) => Err(server_error(
+            ErrorCode::BadUserInput,
+            format!("Unknown operation named \"{name}\""),
+            None,
+        )),
+        (false, None) => Err(server_error(
+            ErrorCode::BadUserInput,
+            "Operation name required in request.",
+            None,
+        )),
     }
 }
 
 #[async_graphql::async_trait::async_trait]
-impl Extension for ErrorCodes {
+impl Extension for RequestCodes {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
         for err in &mut response.errors {
-            let ext = err
-                .extensions
-                .get_or_insert_with(ErrorExtensionValues::default);
-            if !ext
-                .get("code")
-                .is_some_and(|v| matches!(v, Value::String(_)))
-            {
-                ext.set("code", classify(&err.message).as_str());
+            if give_code(err, ErrorCode::Internal) {
+                tracing::error!(message = %err.message, path = ?err.path, "an error without a code");
             }
         }
         response
+    }
+
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let request = next
+            .run(ctx, request)
+            .await
+            .map_err(|e| or_code(e, ErrorCode::BadUserInput))?;
+        let _ = self.operation.set(request.operation_name.clone());
+        Ok(request)
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next
+            .run(ctx, query, variables)
+            .await
+            .map_err(|e| or_code(e, ErrorCode::BadUserInput))?;
+        if let Some(name) = self.operation.get() {
+            select_operation(&doc, name.as_deref())?;
+        }
+        Ok(doc)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|e| or_code(e, ErrorCode::BadUserInput))
+                .collect()
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Limits;
+    use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+
+    struct Root;
+
+    #[Object]
+    impl Root {
+        async fn ok(&self) -> i32 {
+            1
+        }
+        async fn uncoded(&self) -> async_graphql::Result<i32> {
+            Err("boom".into())
+        }
+        async fn missing(&self) -> async_graphql::Result<i32> {
+            Err(coded(ErrorCode::NotFound, "no such thing", None))
+        }
+        async fn root(&self) -> Root {
+            Root
+        }
+    }
+
+    async fn first_code(query: &str, operation: Option<&str>) -> String {
+        let schema = crate::limits::install(
+            Schema::build(Root, EmptyMutation, EmptySubscription),
+            Limits::default(),
+        )
+        .finish();
+        let mut request = async_graphql::Request::new(query);
+        if let Some(name) = operation {
+            request = request.operation_name(name);
+        }
+        let response = schema.execute(request).await;
+        let err = response.errors.first().expect("an error");
+        match err.extensions.as_ref().and_then(|e| e.get("code")) {
+            Some(Value::String(code)) => code.clone(),
+            other => panic!("no code: {other:?} on {}", err.message),
+        }
+    }
+
+    #[tokio::test]
+    async fn each_stage_gives_its_errors_a_code() {
+        assert_eq!(first_code("{ ok", None).await, "BAD_USER_INPUT");
+        assert_eq!(first_code("{ nope }", None).await, "BAD_USER_INPUT");
+        assert_eq!(first_code("{ ok(x: 1) }", None).await, "BAD_USER_INPUT");
+        assert_eq!(
+            first_code("query A { ok } query B { ok }", None).await,
+            "BAD_USER_INPUT"
+        );
+        assert_eq!(
+            first_code("query A { ok }", Some("B")).await,
+            "BAD_USER_INPUT"
+        );
+        assert_eq!(first_code("{ ok }", Some("B")).await, "BAD_USER_INPUT");
+        assert_eq!(first_code("{ missing }", None).await, "NOT_FOUND");
+        assert_eq!(first_code("{ uncoded }", None).await, "INTERNAL");
+        let deep = format!("{{ {} ok {} }}", "root { ".repeat(12), "}".repeat(12));
+        assert_eq!(first_code(&deep, None).await, "LIMIT_EXCEEDED");
+        let nested = format!(
+            "{{ {} ok {} }}",
+            "... on Root { ".repeat(40),
+            "}".repeat(40)
+        );
+        assert_eq!(first_code(&nested, None).await, "LIMIT_EXCEEDED");
+    }
 
     #[test]
-    fn limit_messages_are_limit_exceeded() {
+    fn a_code_given_where_the_error_arose_is_kept() {
+        let err = server_error(ErrorCode::LimitExceeded, "too big", None);
+        let err = or_code(err, ErrorCode::BadUserInput);
         assert_eq!(
-            classify("Query is nested too deep."),
-            ErrorCode::LimitExceeded
-        );
-        assert_eq!(classify("Query is too complex."), ErrorCode::LimitExceeded);
-        assert_eq!(
-            classify("The recursion depth of the query cannot be greater than `32`"),
-            ErrorCode::LimitExceeded
-        );
-        assert_eq!(
-            classify("Unknown field \"x\" on type \"Query\"."),
-            ErrorCode::BadUserInput
+            err.extensions.and_then(|e| e.get("code").cloned()),
+            Some(Value::from("LIMIT_EXCEEDED"))
         );
     }
 }

@@ -54,16 +54,8 @@ pub struct RequestContext {
 /// Builds the schema with its limits. The store is shared schema data; the loaders and
 /// the request context are added per request with [`request_data`].
 pub fn build_schema(store: Store, limits: Limits) -> KbSchema {
-    Schema::build(Query, Mutation::default(), EmptySubscription)
-        .enable_federation()
-        .limit_depth(limits.depth)
-        .limit_complexity(limits.complexity)
-        .limit_recursive_depth(limits.recursive_depth)
-        .limit_directives(limits.directives)
-        .extension(limits)
-        .extension(ErrorCodes)
-        .data(store)
-        .finish()
+    let builder = Schema::build(Query, Mutation::default(), EmptySubscription).enable_federation();
+    limits::install(builder, limits).data(store).finish()
 }
 
 /// Executes a (batch) request for one viewer: adds its context and fresh loaders bound

@@ -199,7 +199,6 @@ impl Query {
 
     /// Objects by global id, in the order asked; null where one does not exist or is not
     /// visible. At most 100 ids.
-    #[graphql(complexity = "ids.len() * child_complexity")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,
@@ -246,7 +245,6 @@ impl Query {
     }
 
     /// Initiatives, filtered and ordered, as a Relay connection with facets.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 10")]
     #[allow(clippy::too_many_arguments)] // Relay's four paging arguments plus filter and order
     async fn initiatives(
         &self,
@@ -344,7 +342,6 @@ impl Query {
     }
 
     /// Organisations by name.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 2")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -392,7 +389,6 @@ impl Query {
     }
 
     /// Events: most recent first, or soonest first from `filter.from` on.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 2")]
     async fn events(
         &self,
         ctx: &Context<'_>,

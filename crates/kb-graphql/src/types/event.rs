@@ -84,7 +84,6 @@ impl Event {
             .collect())
     }
     /// The initiatives the event features, newest first.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,

@@ -241,7 +241,6 @@ impl Initiative {
             .collect())
     }
     /// Events where the initiative is shown, most recent first.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -339,7 +338,6 @@ impl InitiativeConnection {
             .gql()? as i64)
     }
     /// Counts per value of each vocabulary, theme and topic, over the whole list.
-    #[graphql(complexity = 50)]
     async fn facets(&self, ctx: &Context<'_>) -> async_graphql::Result<InitiativeFacets> {
         let Some(filter) = &self.filter else {
             return Err(coded(

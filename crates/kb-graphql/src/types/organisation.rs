@@ -78,7 +78,6 @@ impl Organisation {
             .collect())
     }
     /// Initiatives the organisation takes part in, newest first.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
@@ -99,7 +98,6 @@ impl Organisation {
         .await
     }
     /// Events the organisation organises, most recent first.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
     async fn events(
         &self,
         ctx: &Context<'_>,

@@ -29,7 +29,6 @@ impl Theme {
         self.0.position
     }
     /// Initiatives under this theme, newest first.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
@@ -51,7 +50,6 @@ impl Theme {
     }
 
     /// Events under this theme, most recent first.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -105,7 +103,6 @@ impl Topic {
     }
     /// Initiatives filed directly under this topic, newest first. To include the
     /// narrower topics, filter `Query.initiatives` by this topic's code.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
@@ -117,7 +114,6 @@ impl Topic {
     }
 
     /// Events about this topic, most recent first.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
     async fn events(
         &self,
         ctx: &Context<'_>,
