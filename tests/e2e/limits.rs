@@ -73,6 +73,16 @@ on_both!(
             let data = app.data("{ themes { code } }", json!({})).await;
             assert_eq!(data["themes"].as_array().expect("themes").len(), 8);
         }
+        // By GET too, where the handler looks for mutations before the schema runs, and
+        // with brackets nested past the limit.
+        let deep = format!("{{ {} __typename {} }}", "... on Query { ".repeat(200), "}".repeat(200));
+        for q in [fan_out(24, "__typename"), deep] {
+            let started = Instant::now();
+            let r = app.client().get(app.url("/graphql")).query(&[("query", q.as_str())]).send().await.expect("get");
+            let body: serde_json::Value = r.json().await.expect("json");
+            assert_eq!(error_code(&body), "LIMIT_EXCEEDED", "{body}");
+            assert!(started.elapsed() < Duration::from_secs(2));
+        }
     }
 );
 

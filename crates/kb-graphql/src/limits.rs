@@ -117,6 +117,25 @@ impl Limits {
     }
 }
 
+impl Limits {
+    /// The check that is safe on any text before it is parsed: how deeply brackets nest.
+    /// Whoever parses a query outside the schema (the GET handler, to refuse mutations)
+    /// runs this first.
+    pub fn screen(&self, query: &str) -> ServerResult<()> {
+        let nesting = bracket_depth(query);
+        if nesting > self.recursive_depth {
+            return Err(exceeded(
+                format!(
+                    "The query nests {nesting} levels of brackets; at most {} are allowed",
+                    self.recursive_depth
+                ),
+                Pos::default(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 fn exceeded(message: String, pos: Pos) -> ServerError {
     server_error(ErrorCode::LimitExceeded, message, Some(pos))
 }
@@ -132,16 +151,7 @@ impl Extension for Limits {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         let mut request = next.run(ctx, request).await?;
-        let nesting = bracket_depth(&request.query);
-        if nesting > self.recursive_depth {
-            return Err(exceeded(
-                format!(
-                    "The query nests {nesting} levels of brackets; at most {} are allowed",
-                    self.recursive_depth
-                ),
-                Pos::default(),
-            ));
-        }
+        self.screen(&request.query)?;
         // Kept in the request, so the query is parsed once. A syntax error is left to
         // async-graphql's parse step, which reports it.
         if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {

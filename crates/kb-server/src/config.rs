@@ -30,7 +30,8 @@ pub struct ServerConfig {
     /// Deepest nesting of fields in a query.
     #[arg(long, env = "KB_MAX_DEPTH", default_value_t = Limits::default().depth)]
     pub max_depth: usize,
-    /// Largest complexity of a query (a list field costs its page size times its children).
+    /// Largest complexity of a query: a field costs 1 plus its page size (`first` or
+    /// `last`; 20 for a connection without them) times the cost of its children.
     #[arg(long, env = "KB_MAX_COMPLEXITY", default_value_t = Limits::default().complexity)]
     pub max_complexity: usize,
     /// Deepest nesting of selection sets, fragments included.

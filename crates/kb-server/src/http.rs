@@ -30,6 +30,7 @@ const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 struct AppState {
     schema: KbSchema,
     store: Store,
+    limits: kb_graphql::Limits,
     max_batch: usize,
 }
 
@@ -38,6 +39,7 @@ pub fn router(store: Store, config: &ServerConfig) -> Router {
     let state = Arc::new(AppState {
         schema: build_schema(store.clone(), config.limits()),
         store,
+        limits: config.limits(),
         max_batch: config.max_batch,
     });
     Router::new()
@@ -405,7 +407,13 @@ async fn graphql_get(
             );
         }
     };
-    if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
+    // Only a text that passes the schema's screen is parsed here; one that does not is
+    // refused by the schema itself, mutation or not.
+    let screened = state.limits.screen(&request.query).is_ok();
+    if let Some(doc) = screened
+        .then(|| async_graphql::parser::parse_query(&request.query).ok())
+        .flatten()
+    {
         let is_mutation = doc.operations.iter().any(|(name, op)| {
             let selected = match (&request.operation_name, name) {
                 (Some(wanted), Some(n)) => wanted.as_str() == n.as_str(),
