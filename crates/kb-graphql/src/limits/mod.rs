@@ -1,0 +1,165 @@
+use std::sync::Arc;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{Pos, Request, SchemaBuilder, ServerError, ServerResult, Variables};
+use kb_domain::ErrorCode;
+
+use crate::error::{ErrorCodes, server_error};
+
+/// The linear pass over a query text and its parsed document.
+mod walk;
+
+use walk::{Shape, Walk, bracket_depth};
+
+/// Limits on the shape of a query; exceeding one fails the request with
+/// `LIMIT_EXCEEDED` before async-graphql validates or executes anything. The README
+/// documents the defaults.
+///
+/// Fragments count once per spread, as if written out where they are spread, but every
+/// fragment is measured only once: the check is linear in the size of the document, so a
+/// small document whose fragments spread each other many times is refused cheaply
+/// instead of being expanded by async-graphql's validation, which walks every spread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest nesting of fields (a root field is at depth 1).
+    pub depth: usize,
+    /// Largest cost of an operation. A field costs `1 + m × (the cost of its
+    /// selections)`. The multiplier `m` is its `first` or `last` argument (literal or
+    /// variable; the larger if both; negative values by their size), else the length of
+    /// its `ids` list, else the default page size (20) when it selects `edges` or `nodes`
+    /// (a connection), else 1; never less than 1, so a page of zero still pays for the
+    /// selections that are validated under it. The cost is therefore at least the
+    /// number of fields, which bounds every later walk over the query.
+    pub complexity: usize,
+    /// Deepest nesting of `{`, `(` and `[` in the query text (checked before parsing,
+    /// against stack exhaustion), and of selection sets with a fragment spread counted as
+    /// a level.
+    pub recursive_depth: usize,
+    /// Directives on one field.
+    pub directives: usize,
+    /// Aliased fields in one operation.
+    pub aliases: usize,
+    /// Fields at the root of one operation, counted with its fragments written out.
+    pub root_fields: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            depth: 12,
+            complexity: 20_000,
+            recursive_depth: 32,
+            directives: 8,
+            aliases: 30,
+            root_fields: 20,
+        }
+    }
+}
+
+impl ExtensionFactory for Limits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(*self)
+    }
+}
+
+/// Adds the limits and the error codes to a schema. The error codes come first, so they
+/// wrap the limits and code whatever the later stages raise without one. Async-graphql's
+/// own recursion check stays as a backstop, set above ours, which therefore fires first.
+pub(crate) fn install<Q, M, S>(
+    builder: SchemaBuilder<Q, M, S>,
+    limits: Limits,
+) -> SchemaBuilder<Q, M, S> {
+    builder
+        .limit_recursive_depth(limits.recursive_depth.saturating_mul(2).saturating_add(8))
+        .extension(ErrorCodes)
+        .extension(limits)
+}
+
+impl Limits {
+    /// Checks every operation of a parsed document.
+    pub fn check(&self, doc: &ExecutableDocument, variables: &Variables) -> ServerResult<()> {
+        let mut walk = Walk::new(doc, variables, self.recursive_depth);
+        for (_, op) in doc.operations.iter() {
+            let set = &op.node.selection_set;
+            let shape = walk.selection_set(set, 0)?;
+            self.admit(&shape, set.pos)?;
+        }
+        Ok(())
+    }
+
+    fn admit(&self, shape: &Shape, pos: Pos) -> ServerResult<()> {
+        let checks = [
+            (
+                shape.fields,
+                self.root_fields,
+                "root fields in one operation",
+            ),
+            (shape.aliases, self.aliases, "aliases in one operation"),
+            (shape.depth, self.depth, "levels of fields"),
+            (shape.complexity, self.complexity, "units of complexity"),
+            (shape.directives, self.directives, "directives on one field"),
+            (
+                shape.nesting,
+                self.recursive_depth,
+                "levels of selection sets",
+            ),
+        ];
+        for (value, limit, what) in checks {
+            if value > u64::try_from(limit).unwrap_or(u64::MAX) {
+                return Err(exceeded(
+                    format!("The query has more than {limit} {what}"),
+                    pos,
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Limits {
+    /// The check that is safe on any text before it is parsed: how deeply brackets nest.
+    /// Whoever parses a query outside the schema (the GET handler, to refuse mutations)
+    /// runs this first.
+    pub fn screen(&self, query: &str) -> ServerResult<()> {
+        let nesting = bracket_depth(query);
+        if nesting > self.recursive_depth {
+            return Err(exceeded(
+                format!(
+                    "The query nests {nesting} levels of brackets; at most {} are allowed",
+                    self.recursive_depth
+                ),
+                Pos::default(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn exceeded(message: String, pos: Pos) -> ServerError {
+    server_error(ErrorCode::LimitExceeded, message, Some(pos))
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for Limits {
+    /// Runs before async-graphql parses and validates: its parse step checks recursion by
+    /// walking every fragment spread where it is used, and its validation does the same.
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let mut request = next.run(ctx, request).await?;
+        self.screen(&request.query)?;
+        // Kept in the request, so the query is parsed once. A syntax error is left to
+        // async-graphql's parse step, which reports it.
+        if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
+            self.check(&doc, &request.variables)?;
+            request.set_parsed_query(doc);
+        }
+        Ok(request)
+    }
+}
