@@ -15,6 +15,7 @@ mod keys;
 mod limits;
 mod listing;
 mod matrix;
+mod read_model;
 mod schema;
 mod statements;
 mod storage;

@@ -238,6 +238,7 @@ async fn ask(app: &TestApp, key: &Option<String>, q: &str, vars: Value) -> Value
 on_both!(
     async fn every_read_path_shows_each_role_exactly_what_it_may_see(app) {
         let w = world(&app).await;
+        app.caught_up().await;
         let all_ids: Vec<&String> = w.initiatives.iter().map(|(_, id)| id).collect();
         let event_ids: Vec<&String> = w.events.iter().map(|(_, id)| id).collect();
         let all = json!(["DRAFT", "SUBMITTED", "PUBLISHED", "REJECTED", "ARCHIVED"]);
@@ -523,6 +524,7 @@ async fn attempt(app: &TestApp, w: &World, mutation: &str, n: usize) -> (String,
 on_both!(
     async fn every_mutation_is_allowed_or_refused_per_role(app) {
         let w = world(&app).await;
+        app.caught_up().await;
         let mut n = 0;
         for (mutation, outcomes) in MUTATIONS {
             for (i, role) in ROLES.iter().enumerate() {

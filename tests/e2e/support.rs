@@ -127,6 +127,8 @@ pub struct TestApp {
     pub database_url: String,
     pub store: Store,
     pub db: Db,
+    /// The server's read model.
+    pub model: kb_graph::ReadModel,
     client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     _dir: Option<tempfile::TempDir>,
@@ -167,6 +169,19 @@ impl TestApp {
                 (format!("{server}/{name}"), None)
             }
         };
+        let mut app = Self::spawn_on(&url, config).await;
+        app._dir = dir;
+        Some(app)
+    }
+
+    /// Another server over the database at `url` (which exists and is prepared).
+    pub async fn spawn_on(url: &str, config: ServerConfig) -> TestApp {
+        let db = if url.starts_with("sqlite:") {
+            Db::Sqlite
+        } else {
+            Db::Postgres
+        };
+        let url = url.to_owned();
         let store = Store::connect(&url).await.expect("connect");
         kb_server::prepare(&store, true).await.expect("prepare");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -175,23 +190,34 @@ impl TestApp {
         let addr = listener.local_addr().expect("address");
         let (stop, stopped) = oneshot::channel::<()>();
         let server_store = store.clone();
+        let model = kb_graph::ReadModel::build(&store)
+            .await
+            .expect("read model");
+        let server_model = model.clone();
         tokio::spawn(async move {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            kb_server::serve(listener, server_store, config, shutdown)
+            kb_server::serve_model(listener, server_store, server_model, config, shutdown)
                 .await
                 .expect("serve");
         });
-        Some(TestApp {
+        TestApp {
             addr,
             database_url: url,
             store,
             db,
+            model,
             client: reqwest::Client::new(),
             stop: Some(stop),
-            _dir: dir,
-        })
+            _dir: None,
+        }
+    }
+
+    /// Lets the read model catch up with what a test wrote straight into the store (the
+    /// API's own writes are seen at once; other writers within the follow interval).
+    pub async fn caught_up(&self) {
+        self.model.sync().await.expect("read model sync");
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -23,7 +23,15 @@ pub(crate) fn viewer(ctx: &Context<'_>) -> async_graphql::Result<Viewer> {
 
 /// Who makes a change: the request's key, as the store records it.
 pub(crate) fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
-    Ok(Actor::of_key(request(ctx)?.key.as_ref()))
+    let r = request(ctx)?;
+    r.wrote.store(true, std::sync::atomic::Ordering::Release);
+    Ok(Actor::of_key(r.key.as_ref()))
+}
+
+/// The instance's read model: ids, totals and facets of lists.
+pub(crate) fn read_model<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a kb_graph::ReadModel> {
+    ctx.data::<kb_graph::ReadModel>()
+        .map_err(|_| coded(ErrorCode::Internal, "internal error", None))
 }
 
 pub(crate) fn store<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Store> {

@@ -27,6 +27,9 @@ mod types;
 
 use async_graphql::dataloader::DataLoader;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use kb_graph::ReadModel;
 
 use async_graphql::{BatchRequest, BatchResponse, EmptySubscription, SDLExportOptions, Schema};
 use kb_domain::{Language, Viewer};
@@ -49,13 +52,31 @@ pub struct RequestContext {
     pub key: Option<kb_store::ApiKey>,
     /// From `Accept-Language`, then Dutch; a field's `lang` argument overrides it.
     pub lang: Language,
+    /// Set when a mutation of the request asked for its actor, so it may have written:
+    /// the read model then catches up before the response goes out.
+    pub(crate) wrote: Arc<AtomicBool>,
+}
+
+impl RequestContext {
+    /// The context of a request with this key (none: anonymous) and language.
+    pub fn new(key: Option<kb_store::ApiKey>, lang: Language) -> Self {
+        Self {
+            viewer: key.as_ref().map_or(Viewer::Anonymous, |k| k.viewer()),
+            key,
+            lang,
+            wrote: Arc::default(),
+        }
+    }
 }
 
 /// Builds the schema with its limits. The store is shared schema data; the loaders and
 /// the request context are added per request with [`request_data`].
-pub fn build_schema(store: Store, limits: Limits) -> KbSchema {
+pub fn build_schema(store: Store, model: ReadModel, limits: Limits) -> KbSchema {
     let builder = Schema::build(Query, Mutation::default(), EmptySubscription).enable_federation();
-    limits::install(builder, limits).data(store).finish()
+    limits::install(builder, limits)
+        .data(store)
+        .data(model)
+        .finish()
 }
 
 /// Executes a (batch) request for one viewer: adds its context and fresh loaders bound
@@ -67,6 +88,7 @@ pub async fn execute(
     batch: BatchRequest,
 ) -> BatchResponse {
     let (loader, gate) = batching::request_loader(Loaders::new(store.clone(), ctx.viewer));
+    let wrote = ctx.wrote.clone();
     let ctx = Arc::new(ctx);
     let loader = Arc::new(loader);
     let with_data =
@@ -75,7 +97,16 @@ pub async fn execute(
         BatchRequest::Single(r) => BatchRequest::Single(with_data(r)),
         BatchRequest::Batch(list) => BatchRequest::Batch(list.into_iter().map(with_data).collect()),
     };
-    gate.run(schema.execute_batch(batch)).await
+    let response = gate.run(schema.execute_batch(batch)).await;
+    // Read your writes: the next request on this instance lists, counts and facets
+    // what this one changed.
+    if wrote.load(Ordering::Acquire)
+        && let Some(model) = schema.data::<ReadModel>()
+        && let Err(e) = model.sync().await
+    {
+        tracing::error!(error = %e, "the read model could not catch up after a write");
+    }
+    response
 }
 
 /// The request's loader, shared by the operations of a batch.

@@ -5,7 +5,7 @@ use kb_domain::{
     OrganisationId, ThemeId, TopicId,
 };
 
-use crate::context::{domain as domain_err, loader, node_id, request, store, viewer};
+use crate::context::{domain as domain_err, loader, node_id, read_model, request, store, viewer};
 use crate::error::{StoreResultExt, coded, loader_error};
 use crate::types::connection::{
     EventConnection, EventCount, OrganisationConnection, OrganisationCount, forward, page_request,
@@ -259,12 +259,19 @@ impl Query {
         let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
         let page = page_request(first, after, last, before)?;
         let order = order_by.unwrap_or_default().into();
-        let page = store(ctx)?
-            .list_initiatives(viewer(ctx)?, &filter, order, page)
-            .await
-            .gql()?;
+        let v = viewer(ctx)?;
+        // The read model picks the page's ids and counts; SQL loads the rows by id,
+        // applying the access rule once more.
+        let ids = read_model(ctx)?.list(v, &filter, order, page).await.gql()?;
+        let mut rows = store(ctx)?.initiatives_by_ids(v, &ids.items).await.gql()?;
+        rows.sort_by_key(|r| ids.items.iter().position(|id| *id == r.id));
         Ok(InitiativeConnection {
-            page,
+            page: domain::Page {
+                items: rows,
+                offset: ids.offset,
+                total: ids.total,
+                has_next: ids.has_next,
+            },
             filter: Some(filter),
         })
     }

@@ -49,6 +49,15 @@ pub struct ServerConfig {
     /// Most operations in one batched request.
     #[arg(long, env = "KB_MAX_BATCH", default_value_t = 10)]
     pub max_batch: usize,
+    /// How often the read model looks for changes other instances wrote, in seconds
+    /// (changes made through this instance are seen at once).
+    #[arg(
+        long,
+        env = "KB_FOLLOW_INTERVAL_SECS",
+        default_value = "0.5",
+        value_parser = parse_seconds
+    )]
+    pub follow_interval: Duration,
 }
 
 impl ServerConfig {

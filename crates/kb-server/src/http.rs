@@ -13,7 +13,7 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use kb_domain::{ErrorCode, Language, Viewer};
+use kb_domain::{ErrorCode, Language};
 use kb_graphql::{KbSchema, RequestContext, build_schema};
 use kb_store::{Store, StoreError};
 use serde::Serialize;
@@ -35,9 +35,9 @@ struct AppState {
 }
 
 /// The router of the whole service.
-pub fn router(store: Store, config: &ServerConfig) -> Router {
+pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -> Router {
     let state = Arc::new(AppState {
-        schema: build_schema(store.clone(), config.limits()),
+        schema: build_schema(store.clone(), model, config.limits()),
         store,
         limits: config.limits(),
         max_batch: config.max_batch,
@@ -104,11 +104,7 @@ async fn request_context(
         .and_then(Language::from_accept_language)
         .unwrap_or_default();
     let Some(auth) = headers.get(header::AUTHORIZATION) else {
-        return Ok(RequestContext {
-            viewer: Viewer::Anonymous,
-            key: None,
-            lang,
-        });
+        return Ok(RequestContext::new(None, lang));
     };
     let media = media_type(headers);
     let unauthenticated = |m: &str| {
@@ -125,11 +121,7 @@ async fn request_context(
         .and_then(|v| v.strip_prefix("Bearer ").map(str::trim))
         .ok_or_else(|| unauthenticated("use `Authorization: Bearer <API key>`"))?;
     match store.authenticate(secret).await {
-        Ok(key) => Ok(RequestContext {
-            viewer: key.viewer(),
-            key: Some(key),
-            lang,
-        }),
+        Ok(key) => Ok(RequestContext::new(Some(key), lang)),
         Err(StoreError::Domain(e)) => Err(unauthenticated(&e.message)),
         Err(e) => {
             tracing::error!(error = %e, "authentication failed");

@@ -43,13 +43,28 @@ pub async fn serve(
     config: ServerConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let app = router(store, &config);
+    let model = kb_graph::ReadModel::build(&store).await?;
+    serve_model(listener, store, model, config, shutdown).await
+}
+
+/// Serves with a read model built by the caller (tests keep a handle on it, to let it
+/// catch up with what they wrote straight into the store).
+pub async fn serve_model(
+    listener: TcpListener,
+    store: Store,
+    model: kb_graph::ReadModel,
+    config: ServerConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let follower = model.follow(config.follow_interval);
+    let app = router(store, model, &config);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await?;
+    follower.abort();
     Ok(())
 }
 

@@ -23,13 +23,41 @@ fn published() -> &'static str {
     Status::Published.code()
 }
 
+/// Which initiatives a viewer may see, as a rule that both the SQL condition below and
+/// in-memory read models apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InitiativeAccess {
+    /// Editors and admins: every initiative in every status.
+    Everything,
+    /// Published initiatives, and for a contributor also every initiative its
+    /// organisation takes part in.
+    Published { also_of: Option<OrganisationId> },
+}
+
+/// The rule of which initiatives `viewer` may see.
+pub fn initiative_access(viewer: Viewer) -> InitiativeAccess {
+    if viewer.sees_everything() {
+        InitiativeAccess::Everything
+    } else {
+        InitiativeAccess::Published {
+            also_of: viewer.own_organisation(),
+        }
+    }
+}
+
+/// Whether `viewer` sees an organisation in `status`: published ones, its own, or all
+/// for editors.
+pub fn sees_organisation(viewer: Viewer, id: OrganisationId, status: Status) -> bool {
+    status == Status::Published || viewer.sees_everything() || viewer.own_organisation() == Some(id)
+}
+
 /// Initiatives the viewer may see, as a condition on the `initiative` table.
 pub(crate) fn initiatives(viewer: Viewer) -> Condition {
-    if viewer.sees_everything() {
+    let InitiativeAccess::Published { also_of } = initiative_access(viewer) else {
         return Condition::all();
-    }
+    };
     let mut c = Condition::any().add(initiative::Column::Status.eq(published()));
-    if let Some(org) = viewer.own_organisation() {
+    if let Some(org) = also_of {
         c = c.add(
             initiative::Column::Id.in_subquery(
                 Query::select()
@@ -43,7 +71,7 @@ pub(crate) fn initiatives(viewer: Viewer) -> Condition {
     c
 }
 
-/// Organisations the viewer may see: published ones, or its own.
+/// Organisations the viewer may see (see [`sees_organisation`]), as a condition.
 pub(crate) fn organisations(viewer: Viewer) -> Condition {
     if viewer.sees_everything() {
         return Condition::all();
@@ -76,8 +104,8 @@ pub(crate) fn events(viewer: Viewer) -> Condition {
 }
 
 /// The statuses a list filter may ask for: none asked means PUBLISHED; statuses the
-/// viewer could never see are dropped (the visibility condition still applies per row).
-pub(crate) fn statuses(viewer: Viewer, requested: &[Status]) -> Vec<Status> {
+/// viewer could never see are dropped (the visibility rule still applies per row).
+pub fn statuses(viewer: Viewer, requested: &[Status]) -> Vec<Status> {
     if requested.is_empty() {
         return vec![Status::Published];
     }

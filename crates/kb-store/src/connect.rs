@@ -76,6 +76,7 @@ impl Store {
             db,
             backend,
             statements,
+            url: url.into(),
         })
     }
 

@@ -7,8 +7,9 @@
 //! take many keys at once (one statement per relation level, never one per row). This
 //! crate knows nothing of GraphQL or HTTP.
 
-/// The one access rule: who may see and who may change what.
-mod access;
+/// The one access rule: who may see and who may change what. Public for read models,
+/// which apply the same rule to what they hold.
+pub mod access;
 /// Connecting, configuring and counting statements.
 mod connect;
 /// Turning rows into domain types.
@@ -19,6 +20,9 @@ mod entity;
 pub mod events;
 /// Facet counts of filtered initiative lists.
 mod facets;
+/// What read models hold of initiatives and organisations, and the change log they
+/// follow.
+mod facts;
 /// Initiatives: lookups, filtered lists, counts and links.
 mod initiatives;
 /// API keys: creation, listing, revocation, authentication.
@@ -42,6 +46,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use connect::Backend;
 pub use facets::{FacetCount, InitiativeFacets};
+pub use facts::{Change, InitiativeFacts, OrganisationFacts};
 pub use kb_domain::Viewer;
 use kb_domain::sort_key::sort_key;
 use kb_migration::{Migrator, MigratorTrait};
@@ -99,6 +104,8 @@ pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
     statements: Arc<AtomicU64>,
+    /// Where it connected, for [`Store::with_own_pool`].
+    url: Arc<str>,
 }
 
 impl std::fmt::Debug for Store {
@@ -176,6 +183,13 @@ impl Store {
     /// The number of SQL statements executed on this store since it was opened.
     pub fn statement_count(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Another handle on the same database with a pool and a statement count of its
+    /// own: for background work, which must neither wait behind requests for a
+    /// connection nor count among their statements.
+    pub async fn with_own_pool(&self) -> Result<Store> {
+        Store::connect(&self.url).await
     }
 
     /// Which database this store runs on.

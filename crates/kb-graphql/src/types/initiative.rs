@@ -6,7 +6,7 @@ use super::connection::{EventConnection, PageInfo, encode_cursor, forward};
 use super::facets::InitiativeFacets;
 use super::nodes::{Initiative, Organisation, Theme, Topic};
 use super::vocab::*;
-use crate::context::{loader, store, viewer};
+use crate::context::{loader, read_model, viewer};
 use crate::error::{StoreResultExt, coded, loader_error};
 use crate::loaders::*;
 
@@ -332,10 +332,7 @@ impl InitiativeConnection {
             return Ok(t as i64);
         }
         let filter = self.filter.clone().unwrap_or_default();
-        Ok(store(ctx)?
-            .count_initiatives(viewer(ctx)?, &filter)
-            .await
-            .gql()? as i64)
+        Ok(read_model(ctx)?.count(viewer(ctx)?, &filter).await.gql()? as i64)
     }
     /// Counts per value of each vocabulary, theme and topic, over the whole list.
     async fn facets(&self, ctx: &Context<'_>) -> async_graphql::Result<InitiativeFacets> {
@@ -346,10 +343,7 @@ impl InitiativeConnection {
                 Some("facets"),
             ));
         };
-        let f = store(ctx)?
-            .initiative_facets(viewer(ctx)?, filter)
-            .await
-            .gql()?;
+        let f = read_model(ctx)?.facets(viewer(ctx)?, filter).await.gql()?;
         Ok(InitiativeFacets::from(f))
     }
 }

@@ -1,0 +1,486 @@
+//! Questions the projection answers: which initiatives a filter holds for a viewer, a page
+//! of them in an order, how many, and how they spread over every facet. Filters mean
+//! exactly what the store's SQL means (AND across fields, OR within one; a topic includes
+//! its narrower topics; visibility by the store's access rule), which the oracle tests
+//! hold it to.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashSet};
+
+use kb_domain::{
+    DomainError, InitiativeFilter, InitiativeId, InitiativeOrder, Page, PageRequest, Status,
+    TopicId, Viewer, Vocabulary,
+};
+use kb_store::access::{InitiativeAccess, initiative_access, sees_organisation, statuses};
+use kb_store::{FacetCount, InitiativeFacets, InitiativeFacts};
+use roaring::RoaringBitmap;
+
+use crate::projection::{Projection, SortFacts};
+
+fn codes<V: Vocabulary>(values: &[V]) -> Vec<&'static str> {
+    values.iter().map(|v| v.code()).collect()
+}
+
+/// Refuses the first code that names nothing, as the store does.
+fn known(
+    field: &str,
+    what: &str,
+    codes: &[String],
+    found: &HashSet<&str>,
+) -> Result<(), DomainError> {
+    match codes.iter().find(|c| !found.contains(c.as_str())) {
+        Some(bad) => Err(DomainError::bad_input(
+            field,
+            format!("unknown {what} `{bad}`"),
+        )),
+        None => Ok(()),
+    }
+}
+
+impl Projection {
+    /// The initiatives `viewer` may see, by the store's access rule.
+    pub fn visible(&self, viewer: Viewer) -> RoaringBitmap {
+        match initiative_access(viewer) {
+            InitiativeAccess::Everything => self.all.clone(),
+            InitiativeAccess::Published { also_of } => {
+                let mut b = self.status.any([&Status::Published]);
+                if let Some(org) = also_of
+                    && let Some(own) = self.organisation.by.get(&org)
+                {
+                    b |= own;
+                }
+                b
+            }
+        }
+    }
+
+    /// The topics with these ids and every topic below them.
+    fn subtree(&self, roots: &[TopicId]) -> Vec<TopicId> {
+        let mut ids: Vec<TopicId> = roots.to_vec();
+        let mut frontier = ids.clone();
+        while !frontier.is_empty() {
+            let next: Vec<TopicId> = self
+                .topics
+                .iter()
+                .filter(|t| {
+                    t.broader_id.is_some_and(|b| frontier.contains(&b)) && !ids.contains(&t.id)
+                })
+                .map(|t| t.id)
+                .collect();
+            ids.extend(&next);
+            frontier = next;
+        }
+        ids
+    }
+
+    /// The initiatives of a filter for a viewer: the bitmap a list, its count and its
+    /// facets are cut from. Unknown theme or topic codes are bad input.
+    pub fn select(
+        &self,
+        viewer: Viewer,
+        f: &InitiativeFilter,
+    ) -> Result<RoaringBitmap, DomainError> {
+        f.validate()?;
+        let mut b = self.visible(viewer);
+        b &= self.status.any(&statuses(viewer, &f.statuses));
+        if !f.themes.is_empty() {
+            let found: HashSet<&str> = self.themes.iter().map(|t| t.code.as_str()).collect();
+            known("filter.themes", "theme", &f.themes, &found)?;
+            let ids: Vec<_> = self
+                .themes
+                .iter()
+                .filter(|t| f.themes.contains(&t.code))
+                .map(|t| t.id)
+                .collect();
+            b &= self.theme.any(&ids);
+        }
+        if !f.topics.is_empty() {
+            let found: HashSet<&str> = self.topics.iter().map(|t| t.code.as_str()).collect();
+            known("filter.topics", "topic", &f.topics, &found)?;
+            let roots: Vec<TopicId> = self
+                .topics
+                .iter()
+                .filter(|t| f.topics.contains(&t.code))
+                .map(|t| t.id)
+                .collect();
+            b &= self.topic.any(&self.subtree(&roots));
+        }
+        if !f.kinds.is_empty() {
+            b &= self.kind.any(&codes(&f.kinds));
+        }
+        if !f.organisations.is_empty() {
+            b &= self.organisation.any(&f.organisations);
+        }
+        if !f.organisation_kinds.is_empty() {
+            let orgs: Vec<_> = self
+                .organisations
+                .values()
+                .filter(|o| {
+                    f.organisation_kinds.contains(&o.kind)
+                        && sees_organisation(viewer, o.id, o.status)
+                })
+                .map(|o| o.id)
+                .collect();
+            b &= self.organisation.any(&orgs);
+        }
+        if !f.target_groups.is_empty() {
+            b &= self.target_group.any(&codes(&f.target_groups));
+        }
+        if !f.education_levels.is_empty() {
+            b &= self.education_level.any(&codes(&f.education_levels));
+        }
+        if !f.languages.is_empty() {
+            b &= self.language.any(&f.languages);
+        }
+        if !f.regions.is_empty() {
+            b &= self.region.any(&codes(&f.regions));
+        }
+        if !f.evidence_levels.is_empty() {
+            b &= self.evidence_level.any(&codes(&f.evidence_levels));
+        }
+        // A year range keeps initiatives active in it: started (a start year is known) by
+        // its end, and not ended before its start.
+        if let Some(from) = f.year_from {
+            let mut not_ended = self.open_ended.clone();
+            for (_, ended) in self.end_year.range(from..) {
+                not_ended |= ended;
+            }
+            b &= not_ended;
+            let mut started = RoaringBitmap::new();
+            for ids in self.start_year.values() {
+                started |= ids;
+            }
+            b &= started;
+        }
+        if let Some(to) = f.year_to {
+            let mut started = RoaringBitmap::new();
+            for (_, ids) in self.start_year.range(..=to) {
+                started |= ids;
+            }
+            b &= started;
+        }
+        Ok(b)
+    }
+
+    /// How two initiatives compare in `order`; ties go by id as in SQL.
+    fn compare(&self, order: InitiativeOrder, a: u32, b: u32) -> Ordering {
+        let (Some(x), Some(y)) = (self.sort.get(&a), self.sort.get(&b)) else {
+            return a.cmp(&b);
+        };
+        let by = |x: &SortFacts, y: &SortFacts| match order {
+            // Newest first, the never published last.
+            InitiativeOrder::Newest => match (x.published_at, y.published_at) {
+                (Some(p), Some(q)) => q.cmp(&p),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
+            InitiativeOrder::Title => x.sort_key.as_bytes().cmp(y.sort_key.as_bytes()),
+            InitiativeOrder::RecentlyUpdated => y.updated_at.cmp(&x.updated_at),
+        };
+        by(x, y).then_with(|| match order {
+            InitiativeOrder::Title => a.cmp(&b),
+            InitiativeOrder::Newest | InitiativeOrder::RecentlyUpdated => b.cmp(&a),
+        })
+    }
+
+    /// A window of `ids` in `order`, with the total when asked for. Only the window is
+    /// ordered in full: a partial selection finds the first `offset + limit + 1`.
+    pub fn page(
+        &self,
+        ids: &RoaringBitmap,
+        order: InitiativeOrder,
+        page: PageRequest,
+    ) -> Page<InitiativeId> {
+        let mut all: Vec<u32> = ids.iter().collect();
+        let wanted = (page.offset + page.limit + 1).min(all.len() as u64) as usize;
+        if wanted < all.len() && wanted > 0 {
+            all.select_nth_unstable_by(wanted - 1, |a, b| self.compare(order, *a, *b));
+            all.truncate(wanted);
+        }
+        all.sort_unstable_by(|a, b| self.compare(order, *a, *b));
+        let start = (page.offset as usize).min(all.len());
+        let end = (start + page.limit as usize).min(all.len());
+        let has_next = all.len() > end;
+        Page {
+            items: all[start..end]
+                .iter()
+                .map(|i| InitiativeId(i64::from(*i)))
+                .collect(),
+            offset: page.offset,
+            total: page.count.then(|| ids.len()),
+            has_next,
+        }
+    }
+
+    /// Counts of `ids` per value of every facet, as the store reports them: most
+    /// frequent first; themes and topics then in the taxonomy's order, a root topic
+    /// counting its subtree (each initiative once); years oldest first.
+    pub fn facets(&self, viewer: Viewer, ids: &RoaringBitmap) -> InitiativeFacets {
+        fn counts<K: Clone + std::hash::Hash + Eq>(
+            index: &crate::projection::Index<K>,
+            ids: &RoaringBitmap,
+        ) -> Vec<(K, u64)> {
+            index
+                .by
+                .iter()
+                .map(|(k, b)| (k.clone(), b.intersection_len(ids)))
+                .filter(|(_, n)| *n > 0)
+                .collect()
+        }
+        fn sorted(list: Vec<(String, u64)>) -> Vec<FacetCount<String>> {
+            let mut v: Vec<FacetCount<String>> = list
+                .into_iter()
+                .map(|(value, count)| FacetCount { value, count })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            v
+        }
+        let owned = |list: Vec<(&'static str, u64)>| -> Vec<(String, u64)> {
+            list.into_iter().map(|(k, n)| (k.to_owned(), n)).collect()
+        };
+        let years = self
+            .start_year
+            .iter()
+            .map(|(y, b)| (*y, b.intersection_len(ids)))
+            .filter(|(_, n)| *n > 0)
+            .map(|(value, count)| FacetCount { value, count })
+            .collect();
+        let mut by_kind: BTreeMap<&'static str, RoaringBitmap> = BTreeMap::new();
+        for o in self.organisations.values() {
+            if !sees_organisation(viewer, o.id, o.status) {
+                continue;
+            }
+            if let Some(b) = self.organisation.by.get(&o.id) {
+                *by_kind.entry(o.kind.code()).or_default() |= b;
+            }
+        }
+        let organisation_kinds = by_kind
+            .into_iter()
+            .map(|(k, b)| (k.to_owned(), b.intersection_len(ids)))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        let mut themes: Vec<FacetCount<kb_domain::Theme>> = self
+            .themes
+            .iter()
+            .filter_map(|t| {
+                let n = self.theme.by.get(&t.id)?.intersection_len(ids);
+                (n > 0).then(|| FacetCount {
+                    value: t.clone(),
+                    count: n,
+                })
+            })
+            .collect();
+        themes.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then(a.value.position.cmp(&b.value.position))
+        });
+        let mut topics: Vec<FacetCount<kb_domain::Topic>> = self
+            .topics
+            .iter()
+            .filter_map(|t| {
+                let n = if t.broader_id.is_none() {
+                    self.topic.any(&self.subtree(&[t.id])).intersection_len(ids)
+                } else {
+                    self.topic.by.get(&t.id)?.intersection_len(ids)
+                };
+                (n > 0).then(|| FacetCount {
+                    value: t.clone(),
+                    count: n,
+                })
+            })
+            .collect();
+        topics.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then(a.value.position.cmp(&b.value.position))
+        });
+        InitiativeFacets {
+            themes,
+            topics,
+            kinds: sorted(owned(counts(&self.kind, ids))),
+            organisation_kinds: sorted(organisation_kinds),
+            target_groups: sorted(owned(counts(&self.target_group, ids))),
+            education_levels: sorted(owned(counts(&self.education_level, ids))),
+            regions: sorted(owned(counts(&self.region, ids))),
+            evidence_levels: sorted(owned(counts(&self.evidence_level, ids))),
+            languages: sorted(counts(&self.language, ids)),
+            years,
+        }
+    }
+
+    /// The facts of the initiatives of a page, in its order (for callers that show
+    /// values the projection holds without a database round trip).
+    pub fn facts_of(&self, ids: &[InitiativeId]) -> Vec<&InitiativeFacts> {
+        ids.iter().filter_map(|id| self.facts(*id)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::projection::tests::facts;
+    use chrono::{DateTime, Utc};
+    use kb_domain::{OrganisationId, OrganisationKind};
+    use kb_store::OrganisationFacts;
+
+    fn at(s: &str) -> Option<DateTime<Utc>> {
+        DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|d| d.with_timezone(&Utc))
+    }
+
+    fn small() -> Projection {
+        let mut a = facts(1);
+        a.published_at = at("2026-01-01T00:00:00Z");
+        a.sort_key = "zebra".into();
+        a.start_year = Some(2020);
+        a.end_year = Some(2022);
+        let mut b = facts(2);
+        b.published_at = at("2026-06-01T00:00:00Z");
+        b.sort_key = "aap".into();
+        b.start_year = Some(2024);
+        b.organisations = vec![OrganisationId(2)];
+        let mut c = facts(3);
+        c.status = Status::Draft;
+        c.organisations = vec![OrganisationId(2)];
+        c.start_year = Some(2021);
+        let orgs = vec![
+            OrganisationFacts {
+                id: OrganisationId(1),
+                kind: OrganisationKind::University,
+                status: Status::Published,
+            },
+            OrganisationFacts {
+                id: OrganisationId(2),
+                kind: OrganisationKind::Other,
+                status: Status::Published,
+            },
+        ];
+        Projection::new(vec![a, b, c], orgs, vec![], vec![])
+    }
+
+    fn ids(p: &Page<InitiativeId>) -> Vec<i64> {
+        p.items.iter().map(|i| i.0).collect()
+    }
+
+    #[test]
+    fn drafts_are_seen_by_their_organisation_and_editors_only() {
+        let p = small();
+        let all = InitiativeFilter {
+            statuses: Status::ALL.to_vec(),
+            ..Default::default()
+        };
+        assert_eq!(p.select(Viewer::Anonymous, &all).expect("select").len(), 2);
+        let own = Viewer::Contributor {
+            organisation_id: OrganisationId(2),
+        };
+        assert_eq!(p.select(own, &all).expect("select").len(), 3);
+        let other = Viewer::Contributor {
+            organisation_id: OrganisationId(1),
+        };
+        assert_eq!(p.select(other, &all).expect("select").len(), 2);
+        assert_eq!(p.select(Viewer::Editor, &all).expect("select").len(), 3);
+    }
+
+    #[test]
+    fn a_year_range_keeps_initiatives_active_in_it() {
+        let p = small();
+        let f = |from, to| InitiativeFilter {
+            year_from: from,
+            year_to: to,
+            statuses: Status::ALL.to_vec(),
+            ..Default::default()
+        };
+        let got = |from, to| {
+            p.select(Viewer::Editor, &f(from, to))
+                .expect("select")
+                .iter()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(got(Some(2023), None), vec![2, 3]);
+        assert_eq!(got(None, Some(2021)), vec![1, 3]);
+        assert_eq!(got(Some(2021), Some(2022)), vec![1, 3]);
+    }
+
+    #[test]
+    fn pages_follow_the_order_with_ties_by_id() {
+        let p = small();
+        let every = p
+            .select(
+                Viewer::Editor,
+                &InitiativeFilter {
+                    statuses: Status::ALL.to_vec(),
+                    ..Default::default()
+                },
+            )
+            .expect("select");
+        let first = PageRequest {
+            offset: 0,
+            limit: 2,
+            count: true,
+        };
+        let page = p.page(&every, InitiativeOrder::Newest, first);
+        assert_eq!(ids(&page), vec![2, 1]);
+        assert!(page.has_next);
+        assert_eq!(page.total, Some(3));
+        let rest = p.page(
+            &every,
+            InitiativeOrder::Newest,
+            PageRequest {
+                offset: 2,
+                limit: 2,
+                count: false,
+            },
+        );
+        assert_eq!(ids(&rest), vec![3]);
+        assert!(!rest.has_next);
+        let title = p.page(
+            &every,
+            InitiativeOrder::Title,
+            PageRequest {
+                offset: 0,
+                limit: 10,
+                count: false,
+            },
+        );
+        assert_eq!(ids(&title), vec![2, 3, 1]);
+    }
+
+    #[test]
+    fn facets_count_each_value_within_the_selection() {
+        let p = small();
+        let public = p
+            .select(Viewer::Anonymous, &InitiativeFilter::default())
+            .expect("select");
+        let f = p.facets(Viewer::Anonymous, &public);
+        assert_eq!(
+            f.kinds,
+            vec![FacetCount {
+                value: "guide".to_owned(),
+                count: 2
+            }]
+        );
+        assert_eq!(
+            f.organisation_kinds,
+            vec![
+                FacetCount {
+                    value: "other".to_owned(),
+                    count: 1
+                },
+                FacetCount {
+                    value: "university".to_owned(),
+                    count: 1
+                }
+            ]
+        );
+        assert_eq!(
+            f.years
+                .iter()
+                .map(|y| (y.value, y.count))
+                .collect::<Vec<_>>(),
+            vec![(2020, 1), (2024, 1)]
+        );
+    }
+}

@@ -1,0 +1,300 @@
+//! The read model against its oracle, SQL: random filters × viewers × orders × pages give
+//! the same ids, totals and facets; it sees this instance's writes at once, misses no
+//! change of concurrent writers, and a second instance on the same database follows.
+
+use std::time::{Duration, Instant};
+
+use futures_util::future::join_all;
+use kb_domain::input::InitiativeInput;
+use kb_domain::workflow::Action;
+use kb_domain::{
+    EducationLevel, EvidenceLevel, InitiativeFilter, InitiativeKind, InitiativeOrder,
+    OrganisationId, OrganisationKind, OrganisationRole, PageRequest, Region, Status, TargetGroup,
+    Viewer, Vocabulary,
+};
+use kb_graph::ReadModel;
+use kb_store::{Actor, Store};
+use serde_json::json;
+
+use crate::on_both;
+use crate::support::{TestApp, config};
+
+/// A small deterministic generator (xorshift), so a failing case can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    /// Zero to two values of `from`.
+    fn some<T: Clone>(&mut self, from: &[T]) -> Vec<T> {
+        (0..self.below(3))
+            .map(|_| from[self.below(from.len())].clone())
+            .collect()
+    }
+}
+
+struct Universe {
+    themes: Vec<String>,
+    topics: Vec<String>,
+    organisations: Vec<OrganisationId>,
+}
+
+async fn universe(store: &Store) -> Universe {
+    let orgs = store
+        .organisation_facts()
+        .await
+        .expect("organisations")
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    Universe {
+        themes: store
+            .themes()
+            .await
+            .expect("themes")
+            .into_iter()
+            .map(|t| t.code)
+            .collect(),
+        topics: store
+            .topics(false)
+            .await
+            .expect("topics")
+            .into_iter()
+            .map(|t| t.code)
+            .collect(),
+        organisations: orgs,
+    }
+}
+
+fn filter(rng: &mut Rng, u: &Universe) -> InitiativeFilter {
+    let mut f = InitiativeFilter::default();
+    // Each field is used in about a third of the cases, so most filters combine two or three.
+    if rng.chance(30) {
+        f.themes = rng.some(&u.themes);
+    }
+    if rng.chance(30) {
+        f.topics = rng.some(&u.topics);
+    }
+    if rng.chance(30) {
+        f.kinds = rng.some(InitiativeKind::ALL);
+    }
+    if rng.chance(20) {
+        f.organisations = rng.some(&u.organisations);
+    }
+    if rng.chance(25) {
+        f.organisation_kinds = rng.some(OrganisationKind::ALL);
+    }
+    if rng.chance(25) {
+        f.target_groups = rng.some(TargetGroup::ALL);
+    }
+    if rng.chance(25) {
+        f.education_levels = rng.some(EducationLevel::ALL);
+    }
+    if rng.chance(25) {
+        f.regions = rng.some(Region::ALL);
+    }
+    if rng.chance(25) {
+        f.evidence_levels = rng.some(EvidenceLevel::ALL);
+    }
+    if rng.chance(25) {
+        f.languages = rng.some(&["nl".to_owned(), "en".to_owned(), "de".to_owned()]);
+    }
+    if rng.chance(25) {
+        f.year_from = Some(2010 + rng.below(16) as i32);
+    }
+    if rng.chance(25) {
+        f.year_to = Some(f.year_from.unwrap_or(2010) + rng.below(10) as i32);
+    }
+    if rng.chance(40) {
+        f.statuses = rng.some(Status::ALL);
+    }
+    f
+}
+
+fn viewer(rng: &mut Rng, u: &Universe) -> Viewer {
+    match rng.below(5) {
+        0 => Viewer::Anonymous,
+        1 => Viewer::Partner,
+        2 => Viewer::Editor,
+        _ => Viewer::Contributor {
+            organisation_id: u.organisations[rng.below(u.organisations.len())],
+        },
+    }
+}
+
+/// Asserts the model and SQL agree on `cases` random questions.
+async fn agree(store: &Store, model: &ReadModel, seed: u64, cases: usize) {
+    let u = universe(store).await;
+    let mut rng = Rng(seed);
+    let orders = [
+        InitiativeOrder::Newest,
+        InitiativeOrder::Title,
+        InitiativeOrder::RecentlyUpdated,
+    ];
+    let (mut answered, mut non_empty) = (0, 0);
+    for case in 0..cases {
+        let v = viewer(&mut rng, &u);
+        let f = filter(&mut rng, &u);
+        let order = orders[rng.below(3)];
+        let page = PageRequest {
+            offset: rng.below(4) as u64 * 5,
+            limit: 1 + rng.below(25) as u64,
+            count: rng.chance(50),
+        };
+        let what = format!("case {case} (seed {seed}): {v:?} {f:?} {order:?} {page:?}");
+        let sql = store.list_initiatives(v, &f, order, page).await;
+        let mem = model.list(v, &f, order, page).await;
+        let (sql, mem) = match (sql, mem) {
+            (Ok(s), Ok(m)) => (s, m),
+            (Err(kb_store::StoreError::Domain(a)), Err(kb_store::StoreError::Domain(b))) => {
+                assert_eq!(a, b, "the same refusal: {what}");
+                continue;
+            }
+            (s, m) => panic!("one refused, the other did not: {s:?} / {m:?}: {what}"),
+        };
+        answered += 1;
+        non_empty += usize::from(!sql.items.is_empty());
+        let sql_ids: Vec<_> = sql.items.iter().map(|i| i.id).collect();
+        assert_eq!(mem.items, sql_ids, "ids: {what}");
+        assert_eq!(mem.has_next, sql.has_next, "has_next: {what}");
+        let total = store.count_initiatives(v, &f).await.expect("count");
+        assert_eq!(
+            model.count(v, &f).await.expect("count"),
+            total,
+            "total: {what}"
+        );
+        if page.count {
+            assert_eq!(mem.total, Some(total), "page total: {what}");
+        }
+        if case % 4 == 0 {
+            let sql = store.initiative_facets(v, &f).await.expect("facets");
+            let mem = model.facets(v, &f).await.expect("facets");
+            assert_eq!(mem, sql, "facets: {what}");
+        }
+    }
+    // The cases ask real questions: most are answered, many with rows.
+    assert!(answered * 10 >= cases * 8, "{answered} of {cases} answered");
+    assert!(non_empty * 4 >= cases, "{non_empty} of {cases} with rows");
+}
+
+on_both!(
+    async fn the_read_model_answers_as_sql_does(app) {
+        // The demo set, then 400 synthetic initiatives more (skewed, every status).
+        agree(&app.store, &app.model, 0x5eed_0001, 150).await;
+        app.store.seed_synthetic(400, 7).await.expect("synthetic");
+        let model = ReadModel::build(&app.store).await.expect("read model");
+        agree(&app.store, &model, 0x5eed_0002, 250).await;
+    }
+);
+
+const CREATE: &str =
+    "mutation($i: InitiativeInput!) { createInitiative(input: $i) { initiative { id } } }";
+
+on_both!(
+    async fn a_write_is_listed_counted_and_faceted_by_the_next_request(app) {
+        let key = app.store.create_api_key(&Actor::cli(), "ryw", kb_domain::Role::Editor, None, None).await.expect("key").secret;
+        let org = app.store.organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort").await.expect("lookup").expect("org");
+        let gid = kb_domain::NodeId::global(org.id).encode();
+        let q = "query($o: [ID!]) { initiatives(filter: { organisations: $o, kinds: [CAMPAIGN] }) { totalCount nodes { title } facets { kinds { value count } } } }";
+        let before = app.data(q, json!({ "o": [gid] })).await;
+        let n = before["initiatives"]["totalCount"].as_i64().expect("total");
+        let r = app.gql_as(&key, CREATE, json!({ "i": { "title": "Direct zichtbaar", "summary": "Een samenvatting.", "kind": "CAMPAIGN",
+            "themes": ["support"], "topics": ["resilience"], "organisations": [{ "organisation": gid, "role": "LEAD" }] } })).await;
+        let id = r["data"]["createInitiative"]["initiative"]["id"].clone();
+        assert!(id.is_string(), "{r}");
+        // A draft: not listed for the public.
+        assert_eq!(app.data(q, json!({ "o": [gid] })).await["initiatives"]["totalCount"], n);
+        let r = app.gql_as(&key, "mutation($id: ID!) { publishInitiative(id: $id) { initiative { status } } }", json!({ "id": id })).await;
+        assert_eq!(r["data"]["publishInitiative"]["initiative"]["status"], "PUBLISHED", "{r}");
+        let after = app.data(q, json!({ "o": [gid] })).await;
+        assert_eq!(after["initiatives"]["totalCount"], n + 1);
+        assert!(after["initiatives"]["nodes"].as_array().expect("nodes").iter().any(|i| i["title"] == "Direct zichtbaar"));
+        assert_eq!(after["initiatives"]["facets"]["kinds"][0]["count"], n + 1);
+        // Archived: gone from the public list at once.
+        let r = app.gql_as(&key, "mutation($id: ID!) { archiveInitiative(id: $id) { initiative { status } } }", json!({ "id": id })).await;
+        assert_eq!(r["data"]["archiveInitiative"]["initiative"]["status"], "ARCHIVED", "{r}");
+        assert_eq!(app.data(q, json!({ "o": [gid] })).await["initiatives"]["totalCount"], n);
+    }
+);
+
+on_both!(
+    async fn concurrent_writers_leave_no_change_unfollowed(app) {
+        let org = app.store.organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort").await.expect("lookup").expect("org");
+        let editor = Actor { viewer: Viewer::Editor, key_id: None, name: "writers".into() };
+        // Eight writers create and publish at once while the model follows.
+        let writer = |w: usize| {
+            let store = app.store.clone();
+            let editor = editor.clone();
+            async move {
+                for n in 0..5 {
+                    let i = store.create_initiative(&editor, InitiativeInput {
+                        title: Some(format!("Gelijktijdig {w}-{n}")),
+                        summary: Some("Een samenvatting.".into()),
+                        kind: Some(InitiativeKind::Tool),
+                        themes: Some(vec!["support".into()]),
+                        topics: Some(vec!["resilience".into()]),
+                        organisations: Some(vec![(org.id, OrganisationRole::Lead)]),
+                        ..Default::default()
+                    }).await.expect("create");
+                    if n % 2 == 0 {
+                        store.transition_initiative(&editor, i.id, Action::Publish, None, None).await.expect("publish");
+                    }
+                }
+            }
+        };
+        let follower = async {
+            let started = Instant::now();
+            while started.elapsed() < Duration::from_secs(3) {
+                app.model.sync().await.expect("sync");
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        };
+        let writers = join_all((0..8).map(writer));
+        let ((), _) = tokio::join!(follower, writers);
+        app.model.sync().await.expect("sync");
+        assert_eq!(app.model.position().await, app.store.change_log_head().await.expect("head"));
+        let fresh = ReadModel::build(&app.store).await.expect("fresh");
+        let all = InitiativeFilter { statuses: Status::ALL.to_vec(), ..Default::default() };
+        let page = PageRequest { offset: 0, limit: 100, count: true };
+        for v in [Viewer::Editor, Viewer::Anonymous] {
+            let followed = app.model.list(v, &all, InitiativeOrder::RecentlyUpdated, page).await.expect("list");
+            let built = fresh.list(v, &all, InitiativeOrder::RecentlyUpdated, page).await.expect("list");
+            assert_eq!(followed, built, "{v:?}");
+            let sql = app.store.count_initiatives(v, &all).await.expect("count");
+            assert_eq!(followed.total, Some(sql), "{v:?}");
+        }
+    }
+);
+
+on_both!(
+    async fn a_second_instance_on_the_same_database_follows_within_two_seconds(app) {
+        let other = TestApp::spawn_on(&app.database_url, config(&[])).await;
+        let key = app.store.create_api_key(&Actor::cli(), "two", kb_domain::Role::Editor, None, None).await.expect("key").secret;
+        let org = app.store.organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort").await.expect("lookup").expect("org");
+        let gid = kb_domain::NodeId::global(org.id).encode();
+        let r = app.gql_as(&key, CREATE, json!({ "i": { "title": "Via de eerste", "summary": "Een samenvatting.", "kind": "TOOL",
+            "themes": ["support"], "topics": ["resilience"], "organisations": [{ "organisation": gid, "role": "LEAD" }] } })).await;
+        let id = r["data"]["createInitiative"]["initiative"]["id"].clone();
+        app.gql_as(&key, "mutation($id: ID!) { publishInitiative(id: $id) { initiative { status } } }", json!({ "id": id })).await;
+        let q = "{ initiatives(orderBy: RECENTLY_UPDATED, first: 1) { nodes { title } } }";
+        let started = Instant::now();
+        loop {
+            let d = other.data(q, json!({})).await;
+            if d["initiatives"]["nodes"][0]["title"] == "Via de eerste" {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(2), "the second instance did not follow: {d}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+);
