@@ -201,3 +201,13 @@ on_both!(
         assert_eq!(next["theme"]["initiatives"]["pageInfo"]["hasPreviousPage"], true);
     }
 );
+
+on_both!(
+    async fn an_unknown_theme_code_in_an_event_filter_is_bad_input(app) {
+        let r = app.gql(r#"{ events(filter: { themes: ["support", "nope"] }) { totalCount } }"#, json!({})).await;
+        assert_eq!(crate::support::error_code(&r), "BAD_USER_INPUT", "{r}");
+        assert_eq!(r["errors"][0]["extensions"]["field"], "filter.themes");
+        let d = app.data(r#"{ events(filter: { themes: ["support"] }) { totalCount } }"#, json!({})).await;
+        assert!(d["events"]["totalCount"].as_i64().expect("total") > 0);
+    }
+);
