@@ -232,3 +232,53 @@ on_both!(
         assert!(d["topic"]["events"]["totalCount"].as_u64().expect("n") >= 1);
     }
 );
+
+on_both!(
+    async fn related_initiatives_come_with_scores_and_reasons(app) {
+        let q = r#"{ initiative(slug: "buddyprogramma-eerstejaars-waddenpoort") {
+            topics { code } themes { code } organisations { organisation { name } }
+            related(first: 8) { score initiative { slug status } reasons { topics { code } themes { code } organisations { name } links } }
+        } }"#;
+        let d = app.data(q, json!({})).await;
+        let me = &d["initiative"];
+        let related = me["related"].as_array().expect("related");
+        assert_eq!(related.len(), 8);
+        let codes = |v: &Value, key: &str| -> Vec<String> {
+            v[key].as_array().expect("list").iter().map(|x| x["code"].as_str().unwrap_or_default().to_owned()).collect()
+        };
+        let my_topics = codes(me, "topics");
+        let my_themes = codes(me, "themes");
+        let mut last = f64::MAX;
+        for r in related {
+            let score = r["score"].as_f64().expect("score");
+            assert!(score > 0.0 && score <= last, "best first: {related:?}");
+            last = score;
+            assert_eq!(r["initiative"]["status"], "PUBLISHED");
+            assert_ne!(r["initiative"]["slug"], "buddyprogramma-eerstejaars-waddenpoort");
+            let reasons = &r["reasons"];
+            // Every reason is really shared.
+            assert!(codes(reasons, "topics").iter().all(|t| my_topics.contains(t)), "{r}");
+            assert!(codes(reasons, "themes").iter().all(|t| my_themes.contains(t)), "{r}");
+            let any = ["topics", "themes", "organisations", "links"].iter().any(|k| !reasons[*k].as_array().expect("list").is_empty());
+            assert!(any, "a related initiative has a reason: {r}");
+        }
+        let r = app.gql(r#"{ initiative(slug: "buddyprogramma-eerstejaars-waddenpoort") { related(first: 51) { score } } }"#, json!({})).await;
+        assert_eq!(crate::support::error_code(&r), "BAD_USER_INPUT");
+        let r = app.gql(r#"{ initiative(slug: "buddyprogramma-eerstejaars-waddenpoort") { lineage(direction: UP, depth: 6) { depth } } }"#, json!({})).await;
+        assert_eq!(crate::support::error_code(&r), "BAD_USER_INPUT");
+    }
+);
+
+on_both!(
+    async fn related_initiatives_of_a_list_cost_a_fixed_number_of_statements(app) {
+        let q = r#"query($n: Int) { initiatives(first: $n) { nodes { related(first: 3) { score initiative { title } reasons { topics { code } themes { code } organisations { name } } } } } }"#;
+        let (small, r) = app.count_statements(q, json!({ "n": 3 })).await;
+        assert!(r.get("errors").is_none(), "{r}");
+        let (large, r) = app.count_statements(q, json!({ "n": 30 })).await;
+        assert!(r.get("errors").is_none(), "{r}");
+        // The page's rows, the related rows, and one each for topics, themes and
+        // organisations of the reasons.
+        assert_eq!(small, large);
+        assert_eq!(large, 5);
+    }
+);

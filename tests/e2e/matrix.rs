@@ -252,6 +252,9 @@ on_both!(
             ("event.initiatives", "query($e: ID!) { node(id: $e) { ... on Event { initiatives(first: 100) { nodes { title } } } } }", json!({ "e": w.hub_event })),
             ("builtOnBy", "query($a: ID!) { node(id: $a) { ... on Initiative { builtOnBy { title } } } }", json!({ "a": w.anchor })),
             ("inspiredBy", "query($a: ID!) { node(id: $a) { ... on Initiative { inspiredBy { title } } } }", json!({ "a": w.anchor })),
+            ("related", "query($a: ID!) { node(id: $a) { ... on Initiative { related(first: 50) { initiative { title } } } } }", json!({ "a": w.anchor })),
+            ("lineage up", "query($a: ID!) { node(id: $a) { ... on Initiative { lineage(direction: UP) { initiative { title } path { title } } } } }", json!({ "a": w.anchor })),
+            ("lineage down", "query($a: ID!) { node(id: $a) { ... on Initiative { lineage(direction: DOWN) { initiative { title } path { title } } } } }", json!({ "a": w.anchor })),
             ("_entities", "query($r: [_Any!]!) { _entities(representations: $r) { ... on Initiative { title } } }",
                 json!({ "r": all_ids.iter().map(|id| json!({ "__typename": "Initiative", "id": id })).collect::<Vec<_>>() })),
         ];

@@ -10,6 +10,8 @@
 mod projection;
 /// Selecting, paging, counting and faceting.
 mod query;
+/// Related initiatives and lineage.
+mod related;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +21,7 @@ use kb_store::{InitiativeFacets, Store, StoreError};
 use tokio::sync::{Mutex, RwLock};
 
 pub use projection::Projection;
+pub use related::{Direction, LineageStep, Related};
 
 /// How many change-log rows one read takes.
 const BATCH: u64 = 1_000;
@@ -83,10 +86,11 @@ impl ReadModel {
             let mut taxonomy = false;
             for c in &changes {
                 match c.entity_type.as_str() {
-                    "initiative" => initiatives.push(InitiativeId(c.entity_id)),
+                    // A link's change names the initiative it goes out from.
+                    "initiative" | "initiative_link" => initiatives.push(InitiativeId(c.entity_id)),
                     "organisation" => organisations = true,
                     "topic" | "theme" => taxonomy = true,
-                    // Links, events and keys do not change what lists filter by.
+                    // Events and keys do not change what lists filter by.
                     _ => {}
                 }
             }
@@ -174,6 +178,33 @@ impl ReadModel {
     ) -> Result<u64, StoreError> {
         let p = self.inner.projection.read().await;
         Ok(p.select(viewer, filter)?.len())
+    }
+
+    /// The `first` initiatives most related to each of `ids` that `viewer` may see.
+    pub async fn related(
+        &self,
+        viewer: Viewer,
+        ids: &[InitiativeId],
+        first: usize,
+    ) -> Vec<(InitiativeId, Vec<Related>)> {
+        let p = self.inner.projection.read().await;
+        ids.iter()
+            .map(|id| (*id, p.related(viewer, *id, first)))
+            .collect()
+    }
+
+    /// The lineage of each of `ids` in `direction`, up to `depth` links.
+    pub async fn lineage(
+        &self,
+        viewer: Viewer,
+        ids: &[InitiativeId],
+        direction: Direction,
+        depth: u32,
+    ) -> Vec<(InitiativeId, Vec<LineageStep>)> {
+        let p = self.inner.projection.read().await;
+        ids.iter()
+            .map(|id| (*id, p.lineage(viewer, *id, direction, depth)))
+            .collect()
     }
 
     /// The facets of the filtered list for `viewer`.

@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use kb_domain::{InitiativeId, OrganisationId, Status, Theme, ThemeId, Topic, TopicId, Vocabulary};
+use kb_domain::{
+    InitiativeId, LinkType, OrganisationId, Status, Theme, ThemeId, Topic, TopicId, Vocabulary,
+};
 use kb_store::{InitiativeFacts, OrganisationFacts};
 use roaring::RoaringBitmap;
 
@@ -78,6 +80,9 @@ pub struct Projection {
     /// Initiatives without an end year.
     pub(crate) open_ended: RoaringBitmap,
     pub(crate) facts: HashMap<u32, InitiativeFacts>,
+    /// Links into each initiative: where they come from, and their type (the links out
+    /// are in its facts).
+    pub(crate) links_in: HashMap<u32, Vec<(u32, LinkType)>>,
     pub(crate) sort: HashMap<u32, SortFacts>,
     pub(crate) organisations: HashMap<OrganisationId, OrganisationFacts>,
     pub(crate) themes: Vec<Theme>,
@@ -179,6 +184,11 @@ impl Projection {
         if f.end_year.is_none() {
             self.open_ended.insert(id);
         }
+        for (to, t) in &f.links {
+            if let Some(to) = member(*to) {
+                self.links_in.entry(to).or_default().push((id, *t));
+            }
+        }
         self.sort.insert(
             id,
             SortFacts {
@@ -232,6 +242,16 @@ impl Projection {
         year_remove(&mut self.end_year, f.end_year, id);
         self.open_ended.remove(id);
         self.sort.remove(&id);
+        for (to, _) in &f.links {
+            if let Some(to) = member(*to)
+                && let Some(list) = self.links_in.get_mut(&to)
+            {
+                list.retain(|(from, _)| *from != id);
+                if list.is_empty() {
+                    self.links_in.remove(&to);
+                }
+            }
+        }
     }
 
     /// Replaces the organisations (their kind and status decide organisation-kind
@@ -275,6 +295,7 @@ pub(crate) mod tests {
             languages: vec!["nl".into()],
             target_groups: vec![],
             education_levels: vec![],
+            links: vec![],
         }
     }
 

@@ -87,7 +87,8 @@ pub async fn execute(
     ctx: RequestContext,
     batch: BatchRequest,
 ) -> BatchResponse {
-    let (loader, gate) = batching::request_loader(Loaders::new(store.clone(), ctx.viewer));
+    let model = schema.data::<ReadModel>().cloned();
+    let (loader, gate) = batching::request_loader(Loaders::new(store.clone(), model, ctx.viewer));
     let wrote = ctx.wrote.clone();
     let ctx = Arc::new(ctx);
     let loader = Arc::new(loader);

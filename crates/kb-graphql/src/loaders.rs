@@ -10,6 +10,7 @@ use kb_domain::{
     Event, EventId, Initiative, InitiativeId, InitiativeTerms, LinkType, Organisation,
     OrganisationId, OrganisationRole, Page, PageRequest, Theme, ThemeId, Topic, TopicId, Viewer,
 };
+use kb_graph::{Direction, LineageStep, ReadModel, Related};
 use kb_store::Store;
 
 use crate::error::store_error;
@@ -17,12 +18,148 @@ use crate::error::store_error;
 /// The loaders of one request, bound to its viewer.
 pub struct Loaders {
     store: Store,
+    model: Option<ReadModel>,
     viewer: Viewer,
 }
 
 impl Loaders {
-    pub fn new(store: Store, viewer: Viewer) -> Self {
-        Self { store, viewer }
+    /// Loaders for `viewer`; relatedness and lineage need the read model.
+    pub fn new(store: Store, model: Option<ReadModel>, viewer: Viewer) -> Self {
+        Self {
+            store,
+            model,
+            viewer,
+        }
+    }
+
+    fn model(&self) -> Result<&ReadModel, Arc<async_graphql::Error>> {
+        self.model.as_ref().ok_or_else(|| {
+            Arc::new(crate::error::coded(
+                kb_domain::ErrorCode::Internal,
+                "internal error",
+                None,
+            ))
+        })
+    }
+
+    /// Rows of the initiatives the model named, visible to the viewer (SQL applies the
+    /// access rule once more), by id.
+    async fn rows(
+        &self,
+        ids: Vec<InitiativeId>,
+    ) -> Result<HashMap<InitiativeId, Initiative>, Arc<async_graphql::Error>> {
+        let mut ids = ids;
+        ids.sort();
+        ids.dedup();
+        let rows = self
+            .store
+            .initiatives_by_ids(self.viewer, &ids)
+            .await
+            .map_err(fail)?;
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+    }
+}
+
+/// The initiatives most related to one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RelatedOf {
+    pub id: InitiativeId,
+    pub first: usize,
+}
+
+/// The lineage of an initiative in one direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LineageOf {
+    pub id: InitiativeId,
+    pub up: bool,
+    pub depth: u32,
+}
+
+impl Loader<RelatedOf> for Loaders {
+    type Value = Vec<(Related, Initiative)>;
+    type Error = Arc<async_graphql::Error>;
+    async fn load(&self, keys: &[RelatedOf]) -> LoadResult<RelatedOf, Vec<(Related, Initiative)>> {
+        let model = self.model()?;
+        let mut found = Vec::new();
+        for first in keys
+            .iter()
+            .map(|k| k.first)
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            let ids: Vec<InitiativeId> = keys
+                .iter()
+                .filter(|k| k.first == first)
+                .map(|k| k.id)
+                .collect();
+            for (id, list) in model.related(self.viewer, &ids, first).await {
+                found.push((RelatedOf { id, first }, list));
+            }
+        }
+        let rows = self
+            .rows(
+                found
+                    .iter()
+                    .flat_map(|(_, l)| l.iter().map(|r| r.id))
+                    .collect(),
+            )
+            .await?;
+        Ok(found
+            .into_iter()
+            .map(|(k, list)| {
+                let list = list
+                    .into_iter()
+                    .filter_map(|r| rows.get(&r.id).cloned().map(|i| (r, i)))
+                    .collect();
+                (k, list)
+            })
+            .collect())
+    }
+}
+
+impl Loader<LineageOf> for Loaders {
+    type Value = Vec<(LineageStep, Vec<Initiative>)>;
+    type Error = Arc<async_graphql::Error>;
+    async fn load(
+        &self,
+        keys: &[LineageOf],
+    ) -> LoadResult<LineageOf, Vec<(LineageStep, Vec<Initiative>)>> {
+        let model = self.model()?;
+        let mut found = Vec::new();
+        let shapes: std::collections::BTreeSet<(bool, u32)> =
+            keys.iter().map(|k| (k.up, k.depth)).collect();
+        for (up, depth) in shapes {
+            let ids: Vec<InitiativeId> = keys
+                .iter()
+                .filter(|k| k.up == up && k.depth == depth)
+                .map(|k| k.id)
+                .collect();
+            let direction = if up { Direction::Up } else { Direction::Down };
+            for (id, steps) in model.lineage(self.viewer, &ids, direction, depth).await {
+                found.push((LineageOf { id, up, depth }, steps));
+            }
+        }
+        let rows = self
+            .rows(
+                found
+                    .iter()
+                    .flat_map(|(_, s)| s.iter().flat_map(|s| s.path.iter().copied()))
+                    .collect(),
+            )
+            .await?;
+        Ok(found
+            .into_iter()
+            .map(|(k, steps)| {
+                let steps = steps
+                    .into_iter()
+                    .filter_map(|s| {
+                        let path: Option<Vec<Initiative>> =
+                            s.path.iter().map(|id| rows.get(id).cloned()).collect();
+                        path.map(|p| (s, p))
+                    })
+                    .collect();
+                (k, steps)
+            })
+            .collect())
     }
 }
 

@@ -6,15 +6,15 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use kb_domain::{
-    EducationLevel, EvidenceLevel, InitiativeId, InitiativeKind, OrganisationId, OrganisationKind,
-    Region, Status, TargetGroup, ThemeId, TopicId, Vocabulary,
+    EducationLevel, EvidenceLevel, InitiativeId, InitiativeKind, LinkType, OrganisationId,
+    OrganisationKind, Region, Status, TargetGroup, ThemeId, TopicId, Vocabulary,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::convert::{code, rows};
 use crate::entity::{
-    change_log, initiative, initiative_organisation, initiative_term, initiative_theme,
-    initiative_topic, organisation,
+    change_log, initiative, initiative_link, initiative_organisation, initiative_term,
+    initiative_theme, initiative_topic, organisation,
 };
 use crate::initiatives::LANGUAGE;
 use crate::{Result, Store, StoreError};
@@ -38,6 +38,8 @@ pub struct InitiativeFacts {
     pub languages: Vec<String>,
     pub target_groups: Vec<TargetGroup>,
     pub education_levels: Vec<EducationLevel>,
+    /// Its typed links to other initiatives (BUILDS_ON, INSPIRED_BY, RELATED_TO).
+    pub links: Vec<(InitiativeId, LinkType)>,
 }
 
 /// The values of one organisation that initiative filters use.
@@ -70,7 +72,7 @@ type Row = (
 );
 
 impl Store {
-    /// The facts of the initiatives `ids`, or of every initiative with `None`: five
+    /// The facts of the initiatives `ids`, or of every initiative with `None`: six
     /// statements either way. Ids that do not exist are absent.
     pub async fn initiative_facts(
         &self,
@@ -118,6 +120,7 @@ impl Store {
                 languages: Vec::new(),
                 target_groups: Vec::new(),
                 education_levels: Vec::new(),
+                links: Vec::new(),
             });
         }
         if out.is_empty() {
@@ -142,19 +145,30 @@ impl Store {
             initiative_term::Column::Vocabulary,
             initiative_term::Column::Code,
         ]);
+        let mut links = initiative_link::Entity::find().select_only().columns([
+            initiative_link::Column::FromId,
+            initiative_link::Column::ToId,
+            initiative_link::Column::LinkType,
+        ]);
         if let Some(ids) = &raw {
+            links = links.filter(initiative_link::Column::FromId.is_in(ids.clone()));
             themes = themes.filter(initiative_theme::Column::InitiativeId.is_in(ids.clone()));
             topics = topics.filter(initiative_topic::Column::InitiativeId.is_in(ids.clone()));
             orgs = orgs.filter(initiative_organisation::Column::InitiativeId.is_in(ids.clone()));
             terms = terms.filter(initiative_term::Column::InitiativeId.is_in(ids.clone()));
         }
-        type Pairs = Vec<(i64, i64)>;
-        let (themes, topics, orgs, terms): (Pairs, Pairs, Pairs, Vec<(i64, String, String)>) = futures_util::try_join!(
-            themes.into_tuple().all(&self.db),
-            topics.into_tuple().all(&self.db),
-            orgs.into_tuple().all(&self.db),
-            terms.into_tuple().all(&self.db),
+        let (themes, topics, orgs, terms, links) = futures_util::try_join!(
+            themes.into_tuple::<(i64, i64)>().all(&self.db),
+            topics.into_tuple::<(i64, i64)>().all(&self.db),
+            orgs.into_tuple::<(i64, i64)>().all(&self.db),
+            terms.into_tuple::<(i64, String, String)>().all(&self.db),
+            links.into_tuple::<(i64, i64, String)>().all(&self.db),
         )?;
+        for (from, to, link_type) in links {
+            if let Some(k) = at.get(&from).copied() {
+                out[k].links.push((InitiativeId(to), code(&link_type)?));
+            }
+        }
         let index = |id: i64| at.get(&id).copied();
         for (i, t) in themes {
             if let Some(k) = index(i) {

@@ -5,6 +5,7 @@ use kb_domain::{self as domain, InitiativeFilter, LinkType as DomainLinkType, No
 use super::connection::{EventConnection, PageInfo, encode_cursor, forward};
 use super::facets::InitiativeFacets;
 use super::nodes::{Initiative, Organisation, Theme, Topic};
+use super::related::{LineageDirection, LineageEntry, RelatedInitiative};
 use super::vocab::*;
 use crate::context::{loader, read_model, viewer};
 use crate::error::{StoreResultExt, coded, loader_error};
@@ -274,6 +275,68 @@ impl Initiative {
             }
         }
         Ok(out)
+    }
+    /// The initiatives most related to this one, best first: shared topics, themes and
+    /// organisations weighted by rarity, and explicit links (at most 50; default 5).
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5)] first: i32,
+    ) -> async_graphql::Result<Vec<RelatedInitiative>> {
+        let first = usize::try_from(first)
+            .ok()
+            .filter(|n| *n <= 50)
+            .ok_or_else(|| {
+                coded(
+                    kb_domain::ErrorCode::BadUserInput,
+                    "first is 0 to 50",
+                    Some("first"),
+                )
+            })?;
+        Ok(loader(ctx)?
+            .load_one(RelatedOf {
+                id: self.0.id,
+                first,
+            })
+            .await
+            .map_err(loader_error)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(r, i)| RelatedInitiative(r, Initiative(i)))
+            .collect())
+    }
+    /// The initiatives this one builds on or was inspired by (UP), or that build on or
+    /// were inspired by it (DOWN), up to `depth` links away (1 to 5; default 3), nearest
+    /// first, each once with the path to it. Cycles end the walk.
+    async fn lineage(
+        &self,
+        ctx: &Context<'_>,
+        direction: LineageDirection,
+        #[graphql(default = 3)] depth: i32,
+    ) -> async_graphql::Result<Vec<LineageEntry>> {
+        let depth = u32::try_from(depth)
+            .ok()
+            .filter(|d| (1..=5).contains(d))
+            .ok_or_else(|| {
+                coded(
+                    kb_domain::ErrorCode::BadUserInput,
+                    "depth is 1 to 5",
+                    Some("depth"),
+                )
+            })?;
+        let up = direction == LineageDirection::Up;
+        Ok(loader(ctx)?
+            .load_one(LineageOf {
+                id: self.0.id,
+                up,
+                depth,
+            })
+            .await
+            .map_err(loader_error)?
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(step, path)| LineageEntry::new(step, path))
+            .collect())
     }
     /// Every outgoing link of one type, with its note.
     async fn links(

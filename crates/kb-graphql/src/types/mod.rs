@@ -7,6 +7,7 @@ pub mod initiative;
 pub mod keys;
 pub mod nodes;
 pub mod organisation;
+pub mod related;
 pub mod taxonomy;
 pub mod vocab;
 
