@@ -197,6 +197,40 @@ on_both!(
     }
 );
 
+on_both!(
+    async fn nested_pages_under_themes_topics_and_organisations_answer_as_sql_does(app) {
+        let u = universe(&app.store).await;
+        let themes: Vec<_> = app.store.themes().await.expect("themes").into_iter().map(|t| t.id).collect();
+        let topics: Vec<_> = app.store.topics(false).await.expect("topics").into_iter().map(|t| t.id).collect();
+        let owner = u.organisations[0];
+        for v in [Viewer::Anonymous, Viewer::Contributor { organisation_id: owner }, Viewer::Editor] {
+            for page in [PageRequest { offset: 0, limit: 4, count: true }, PageRequest { offset: 4, limit: 10, count: true }] {
+                let sql = app.store.initiatives_of_themes(v, &themes, page).await.expect("sql");
+                let parents: Vec<_> = themes.iter().map(|t| kb_graph::Parent::Theme(*t)).collect();
+                for (parent, got) in app.model.nested(v, &parents, page).await {
+                    let kb_graph::Parent::Theme(t) = parent else { unreachable!("themes asked") };
+                    let want = sql.get(&t).map(|p| (p.items.iter().map(|i| i.id).collect::<Vec<_>>(), p.total.unwrap_or(0))).unwrap_or_default();
+                    assert_eq!((got.items, got.total.unwrap_or(0)), want, "{v:?} theme {t:?} {page:?}");
+                }
+                let sql = app.store.initiatives_of_topics(v, &topics, page).await.expect("sql");
+                let parents: Vec<_> = topics.iter().map(|t| kb_graph::Parent::Topic(*t)).collect();
+                for (parent, got) in app.model.nested(v, &parents, page).await {
+                    let kb_graph::Parent::Topic(t) = parent else { unreachable!("topics asked") };
+                    let want = sql.get(&t).map(|p| (p.items.iter().map(|i| i.id).collect::<Vec<_>>(), p.total.unwrap_or(0))).unwrap_or_default();
+                    assert_eq!((got.items, got.total.unwrap_or(0)), want, "{v:?} topic {t:?} {page:?}");
+                }
+                let sql = app.store.initiatives_of_organisations(v, &u.organisations, page).await.expect("sql");
+                let parents: Vec<_> = u.organisations.iter().map(|o| kb_graph::Parent::Organisation(*o)).collect();
+                for (parent, got) in app.model.nested(v, &parents, page).await {
+                    let kb_graph::Parent::Organisation(o) = parent else { unreachable!("organisations asked") };
+                    let want = sql.get(&o).map(|p| (p.items.iter().map(|i| i.id).collect::<Vec<_>>(), p.total.unwrap_or(0))).unwrap_or_default();
+                    assert_eq!((got.items, got.total.unwrap_or(0)), want, "{v:?} organisation {o:?} {page:?}");
+                }
+            }
+        }
+    }
+);
+
 const CREATE: &str =
     "mutation($i: InitiativeInput!) { createInitiative(input: $i) { initiative { id } } }";
 

@@ -21,6 +21,7 @@ use kb_store::{InitiativeFacets, Store, StoreError};
 use tokio::sync::{Mutex, RwLock};
 
 pub use projection::Projection;
+pub use query::Parent;
 pub use related::{Direction, LineageStep, Related};
 
 /// How many change-log rows one read takes.
@@ -178,6 +179,24 @@ impl ReadModel {
     ) -> Result<u64, StoreError> {
         let p = self.inner.projection.read().await;
         Ok(p.select(viewer, filter)?.len())
+    }
+
+    /// A page (newest first) of the initiatives under each parent that `viewer` may see,
+    /// with its total when asked.
+    pub async fn nested(
+        &self,
+        viewer: Viewer,
+        parents: &[Parent],
+        page: PageRequest,
+    ) -> Vec<(Parent, Page<InitiativeId>)> {
+        let p = self.inner.projection.read().await;
+        parents
+            .iter()
+            .map(|parent| {
+                let ids = p.under(viewer, *parent);
+                (*parent, p.page(&ids, InitiativeOrder::Newest, page))
+            })
+            .collect()
     }
 
     /// The `first` initiatives most related to each of `ids` that `viewer` may see.

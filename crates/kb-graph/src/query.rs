@@ -17,6 +17,14 @@ use roaring::RoaringBitmap;
 
 use crate::projection::{Projection, SortFacts};
 
+/// What a nested list of initiatives hangs under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Parent {
+    Theme(kb_domain::ThemeId),
+    Topic(TopicId),
+    Organisation(kb_domain::OrganisationId),
+}
+
 fn codes<V: Vocabulary>(values: &[V]) -> Vec<&'static str> {
     values.iter().map(|v| v.code()).collect()
 }
@@ -308,6 +316,16 @@ impl Projection {
             languages: sorted(counts(&self.language, ids)),
             years,
         }
+    }
+
+    /// The initiatives `viewer` may see directly under a theme, topic or organisation.
+    pub fn under(&self, viewer: Viewer, parent: Parent) -> RoaringBitmap {
+        let b = match parent {
+            Parent::Theme(id) => self.theme.by.get(&id),
+            Parent::Topic(id) => self.topic.by.get(&id),
+            Parent::Organisation(id) => self.organisation.by.get(&id),
+        };
+        b.map_or_else(RoaringBitmap::new, |b| b & self.visible(viewer))
     }
 
     /// The facts of the initiatives of a page, in its order (for callers that show

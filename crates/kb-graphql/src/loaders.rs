@@ -10,7 +10,7 @@ use kb_domain::{
     Event, EventId, Initiative, InitiativeId, InitiativeTerms, LinkType, Organisation,
     OrganisationId, OrganisationRole, Page, PageRequest, Theme, ThemeId, Topic, TopicId, Viewer,
 };
-use kb_graph::{Direction, LineageStep, ReadModel, Related};
+use kb_graph::{Direction, LineageStep, Parent, ReadModel, Related};
 use kb_store::Store;
 
 use crate::error::store_error;
@@ -491,63 +491,74 @@ fn file_pages<P: Copy + Eq + std::hash::Hash, K: Eq + std::hash::Hash, V>(
     }
 }
 
-/// The kinds of parent a nested connection of initiatives can hang under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum InitiativeParentKind {
-    Theme,
-    Topic,
-    Organisation,
-    Event,
-}
-
 impl Loader<InitiativesOf> for Loaders {
     type Value = Page<Initiative>;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[InitiativesOf]) -> LoadResult<InitiativesOf, Page<Initiative>> {
-        use InitiativeParentKind as K;
         let mut out = HashMap::new();
-        for ((page, kind), ids) in groups(keys, |k| match k.parent {
-            InitiativeParent::Theme(id) => ((k.page, K::Theme), id.0),
-            InitiativeParent::Topic(id) => ((k.page, K::Topic), id.0),
-            InitiativeParent::Organisation(id) => ((k.page, K::Organisation), id.0),
-            InitiativeParent::Event(id) => ((k.page, K::Event), id.0),
-        }) {
-            let key = |parent| InitiativesOf { parent, page };
-            let s = &self.store;
-            let v = self.viewer;
-            match kind {
-                K::Theme => {
-                    let ids: Vec<ThemeId> = ids.into_iter().map(ThemeId).collect();
-                    let pages = s.initiatives_of_themes(v, &ids, page).await.map_err(fail)?;
-                    file_pages(&mut out, ids, pages, page, |id| {
-                        key(InitiativeParent::Theme(id))
-                    });
-                }
-                K::Topic => {
-                    let ids: Vec<TopicId> = ids.into_iter().map(TopicId).collect();
-                    let pages = s.initiatives_of_topics(v, &ids, page).await.map_err(fail)?;
-                    file_pages(&mut out, ids, pages, page, |id| {
-                        key(InitiativeParent::Topic(id))
-                    });
-                }
-                K::Organisation => {
-                    let ids: Vec<OrganisationId> = ids.into_iter().map(OrganisationId).collect();
-                    let pages = s
-                        .initiatives_of_organisations(v, &ids, page)
-                        .await
-                        .map_err(fail)?;
-                    file_pages(&mut out, ids, pages, page, |id| {
-                        key(InitiativeParent::Organisation(id))
-                    });
-                }
-                K::Event => {
-                    let ids: Vec<EventId> = ids.into_iter().map(EventId).collect();
-                    let pages = s.initiatives_of_events(v, &ids, page).await.map_err(fail)?;
-                    file_pages(&mut out, ids, pages, page, |id| {
-                        key(InitiativeParent::Event(id))
-                    });
+        // Themes, topics and organisations: the read model picks each page's ids and
+        // counts, one statement loads the rows of all pages.
+        let mut picked: Vec<(InitiativesOf, Page<InitiativeId>)> = Vec::new();
+        let mut events: Vec<(PageRequest, EventId)> = Vec::new();
+        for (page, parents) in groups(keys, |k| (k.page, k.parent)) {
+            let mut in_model = Vec::new();
+            for parent in parents {
+                match parent {
+                    InitiativeParent::Theme(id) => in_model.push(Parent::Theme(id)),
+                    InitiativeParent::Topic(id) => in_model.push(Parent::Topic(id)),
+                    InitiativeParent::Organisation(id) => in_model.push(Parent::Organisation(id)),
+                    InitiativeParent::Event(id) => events.push((page, id)),
                 }
             }
+            if in_model.is_empty() {
+                continue;
+            }
+            for (parent, ids) in self.model()?.nested(self.viewer, &in_model, page).await {
+                let parent = match parent {
+                    Parent::Theme(id) => InitiativeParent::Theme(id),
+                    Parent::Topic(id) => InitiativeParent::Topic(id),
+                    Parent::Organisation(id) => InitiativeParent::Organisation(id),
+                };
+                picked.push((InitiativesOf { parent, page }, ids));
+            }
+        }
+        if !picked.is_empty() {
+            let rows = self
+                .rows(
+                    picked
+                        .iter()
+                        .flat_map(|(_, p)| p.items.iter().copied())
+                        .collect(),
+                )
+                .await?;
+            for (key, ids) in picked {
+                let items = ids
+                    .items
+                    .iter()
+                    .filter_map(|id| rows.get(id).cloned())
+                    .collect();
+                out.insert(
+                    key,
+                    Page {
+                        items,
+                        offset: ids.offset,
+                        total: ids.total,
+                        has_next: ids.has_next,
+                    },
+                );
+            }
+        }
+        // Events feature a handful of initiatives each: SQL windows serve them.
+        for (page, ids) in groups(&events, |(page, id)| (*page, *id)) {
+            let pages = self
+                .store
+                .initiatives_of_events(self.viewer, &ids, page)
+                .await
+                .map_err(fail)?;
+            file_pages(&mut out, ids, pages, page, |id| InitiativesOf {
+                parent: InitiativeParent::Event(id),
+                page,
+            });
         }
         Ok(out)
     }
