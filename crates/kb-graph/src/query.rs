@@ -4,8 +4,9 @@
 //! its narrower topics; visibility by the store's access rule), which the oracle tests
 //! hold it to.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use kb_domain::{
     DomainError, InitiativeFilter, InitiativeId, InitiativeOrder, Page, PageRequest, Status,
@@ -16,6 +17,55 @@ use kb_store::{FacetCount, InitiativeFacets, InitiativeFacts};
 use roaring::RoaringBitmap;
 
 use crate::projection::{Projection, SortFacts};
+
+/// The facets of initiative lists, each tied to the filter field it counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Facet {
+    Themes,
+    Topics,
+    Kinds,
+    OrganisationKinds,
+    TargetGroups,
+    EducationLevels,
+    Regions,
+    EvidenceLevels,
+    Languages,
+    Years,
+}
+
+impl Facet {
+    const ALL: [Facet; 10] = [
+        Facet::Themes,
+        Facet::Topics,
+        Facet::Kinds,
+        Facet::OrganisationKinds,
+        Facet::TargetGroups,
+        Facet::EducationLevels,
+        Facet::Regions,
+        Facet::EvidenceLevels,
+        Facet::Languages,
+        Facet::Years,
+    ];
+
+    /// Drops this facet's own field from a filter.
+    fn clear(self, f: &mut InitiativeFilter) {
+        match self {
+            Facet::Themes => f.themes.clear(),
+            Facet::Topics => f.topics.clear(),
+            Facet::Kinds => f.kinds.clear(),
+            Facet::OrganisationKinds => f.organisation_kinds.clear(),
+            Facet::TargetGroups => f.target_groups.clear(),
+            Facet::EducationLevels => f.education_levels.clear(),
+            Facet::Regions => f.regions.clear(),
+            Facet::EvidenceLevels => f.evidence_levels.clear(),
+            Facet::Languages => f.languages.clear(),
+            Facet::Years => {
+                f.year_from = None;
+                f.year_to = None;
+            }
+        }
+    }
+}
 
 /// What a nested list of initiatives hangs under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -225,6 +275,35 @@ impl Projection {
     /// frequent first; themes and topics then in the taxonomy's order, a root topic
     /// counting its subtree (each initiative once); years oldest first.
     pub fn facets(&self, viewer: Viewer, ids: &RoaringBitmap) -> InitiativeFacets {
+        self.facets_within(viewer, &|_| Cow::Borrowed(ids))
+    }
+
+    /// Facets as users of faceted search expect them: each facet's counts honour every
+    /// other field of the filter but not its own (choosing a second kind must not hide
+    /// the first), within `within` (the hits of a search).
+    pub fn disjunctive_facets(
+        &self,
+        viewer: Viewer,
+        filter: &InitiativeFilter,
+        within: &RoaringBitmap,
+    ) -> Result<InitiativeFacets, DomainError> {
+        let mut per: HashMap<Facet, RoaringBitmap> = HashMap::new();
+        for facet in Facet::ALL {
+            let mut f = filter.clone();
+            facet.clear(&mut f);
+            per.insert(facet, self.select(viewer, &f)? & within);
+        }
+        Ok(self.facets_within(viewer, &|facet| {
+            Cow::Owned(per.get(&facet).cloned().unwrap_or_default())
+        }))
+    }
+
+    /// Facet counts, each over the initiatives `within` gives for it.
+    fn facets_within<'b>(
+        &self,
+        viewer: Viewer,
+        within: &dyn Fn(Facet) -> Cow<'b, RoaringBitmap>,
+    ) -> InitiativeFacets {
         fn counts<K: Clone + std::hash::Hash + Eq>(
             index: &crate::projection::Index<K>,
             ids: &RoaringBitmap,
@@ -247,10 +326,11 @@ impl Projection {
         let owned = |list: Vec<(&'static str, u64)>| -> Vec<(String, u64)> {
             list.into_iter().map(|(k, n)| (k.to_owned(), n)).collect()
         };
+        let ids = within(Facet::Years);
         let years = self
             .start_year
             .iter()
-            .map(|(y, b)| (*y, b.intersection_len(ids)))
+            .map(|(y, b)| (*y, b.intersection_len(&ids)))
             .filter(|(_, n)| *n > 0)
             .map(|(value, count)| FacetCount { value, count })
             .collect();
@@ -263,16 +343,18 @@ impl Projection {
                 *by_kind.entry(o.kind.code()).or_default() |= b;
             }
         }
+        let ids = within(Facet::OrganisationKinds);
         let organisation_kinds = by_kind
             .into_iter()
-            .map(|(k, b)| (k.to_owned(), b.intersection_len(ids)))
+            .map(|(k, b)| (k.to_owned(), b.intersection_len(&ids)))
             .filter(|(_, n)| *n > 0)
             .collect();
+        let ids = within(Facet::Themes);
         let mut themes: Vec<FacetCount<kb_domain::Theme>> = self
             .themes
             .iter()
             .filter_map(|t| {
-                let n = self.theme.by.get(&t.id)?.intersection_len(ids);
+                let n = self.theme.by.get(&t.id)?.intersection_len(&ids);
                 (n > 0).then(|| FacetCount {
                     value: t.clone(),
                     count: n,
@@ -284,14 +366,17 @@ impl Projection {
                 .cmp(&a.count)
                 .then(a.value.position.cmp(&b.value.position))
         });
+        let ids = within(Facet::Topics);
         let mut topics: Vec<FacetCount<kb_domain::Topic>> = self
             .topics
             .iter()
             .filter_map(|t| {
                 let n = if t.broader_id.is_none() {
-                    self.topic.any(&self.subtree(&[t.id])).intersection_len(ids)
+                    self.topic
+                        .any(&self.subtree(&[t.id]))
+                        .intersection_len(&ids)
                 } else {
-                    self.topic.by.get(&t.id)?.intersection_len(ids)
+                    self.topic.by.get(&t.id)?.intersection_len(&ids)
                 };
                 (n > 0).then(|| FacetCount {
                     value: t.clone(),
@@ -307,13 +392,22 @@ impl Projection {
         InitiativeFacets {
             themes,
             topics,
-            kinds: sorted(owned(counts(&self.kind, ids))),
+            kinds: sorted(owned(counts(&self.kind, &within(Facet::Kinds)))),
             organisation_kinds: sorted(organisation_kinds),
-            target_groups: sorted(owned(counts(&self.target_group, ids))),
-            education_levels: sorted(owned(counts(&self.education_level, ids))),
-            regions: sorted(owned(counts(&self.region, ids))),
-            evidence_levels: sorted(owned(counts(&self.evidence_level, ids))),
-            languages: sorted(counts(&self.language, ids)),
+            target_groups: sorted(owned(counts(
+                &self.target_group,
+                &within(Facet::TargetGroups),
+            ))),
+            education_levels: sorted(owned(counts(
+                &self.education_level,
+                &within(Facet::EducationLevels),
+            ))),
+            regions: sorted(owned(counts(&self.region, &within(Facet::Regions)))),
+            evidence_levels: sorted(owned(counts(
+                &self.evidence_level,
+                &within(Facet::EvidenceLevels),
+            ))),
+            languages: sorted(counts(&self.language, &within(Facet::Languages))),
             years,
         }
     }
@@ -369,11 +463,13 @@ mod tests {
                 id: OrganisationId(1),
                 kind: OrganisationKind::University,
                 status: Status::Published,
+                name: "Universiteit".into(),
             },
             OrganisationFacts {
                 id: OrganisationId(2),
                 kind: OrganisationKind::Other,
                 status: Status::Published,
+                name: "Netwerk".into(),
             },
         ];
         Projection::new(vec![a, b, c], orgs, vec![], vec![])
@@ -500,5 +596,67 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec![(2020, 1), (2024, 1)]
         );
+    }
+
+    #[test]
+    fn a_disjunctive_facet_ignores_its_own_field_and_honours_the_others() {
+        use kb_domain::{InitiativeKind, Region, Theme, ThemeId};
+        let make = |id, kind, region| {
+            let mut f = facts(id);
+            f.kind = kind;
+            f.region = Some(region);
+            f
+        };
+        let theme = Theme {
+            id: ThemeId(1),
+            code: "support".into(),
+            label: kb_domain::lang::Localised::new("Ondersteuning", Some("Support".to_owned())),
+            definition: kb_domain::lang::Localised::new("", None),
+            position: 1,
+        };
+        let p = Projection::new(
+            vec![
+                make(1, InitiativeKind::Guide, Region::Zeeland),
+                make(2, InitiativeKind::Tool, Region::Zeeland),
+                make(3, InitiativeKind::Tool, Region::Friesland),
+            ],
+            vec![],
+            vec![theme],
+            vec![],
+        );
+        let filter = InitiativeFilter {
+            kinds: vec![InitiativeKind::Tool],
+            regions: vec![Region::Zeeland],
+            ..Default::default()
+        };
+        let every = p.all.clone();
+        let f = p
+            .disjunctive_facets(Viewer::Anonymous, &filter, &every)
+            .expect("facets");
+        let pairs = |v: &[FacetCount<String>]| {
+            v.iter()
+                .map(|c| (c.value.clone(), c.count))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            pairs(&f.kinds),
+            vec![("guide".into(), 1), ("tool".into(), 1)]
+        );
+        assert_eq!(
+            pairs(&f.regions),
+            vec![("friesland".into(), 1), ("zeeland".into(), 1)]
+        );
+        assert_eq!(
+            f.themes.iter().map(|c| c.count).collect::<Vec<_>>(),
+            vec![1]
+        );
+        // Within a search's hits only.
+        let hits: RoaringBitmap = [1u32, 3].into_iter().collect();
+        let f = p
+            .disjunctive_facets(Viewer::Anonymous, &filter, &hits)
+            .expect("facets");
+        assert_eq!(pairs(&f.kinds), vec![("guide".into(), 1)]);
+        assert_eq!(pairs(&f.regions), vec![("friesland".into(), 1)]);
+        assert!(f.themes.is_empty());
     }
 }

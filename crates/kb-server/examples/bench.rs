@@ -21,6 +21,8 @@ const FACETS: &str = r#"{ initiatives(first: 1, filter: { themes: ["prevention"]
   topics { value { code } count } kinds { value count } organisationKinds { value count } regions { value count } years { value count } } } }"#;
 const THEMES: &str =
     r#"{ themes { code label initiatives(first: 5) { totalCount nodes { title } } } }"#;
+const RELATED: &str = r#"query($slug: String!) { initiative(slug: $slug) { related(first: 10) { score
+  initiative { slug title } reasons { topics { code } themes { code } } } } }"#;
 const NODE: &str =
     r#"query($id: ID!) { node(id: $id) { id ... on Initiative { title themes { code } } } }"#;
 
@@ -75,13 +77,14 @@ async fn main() {
 
     println!("| operation | requests | concurrency | p50 ms | p95 ms | p99 ms | max ms | req/s |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    let ops: [(&str, &str, bool); 6] = [
+    let ops: [(&str, &str, bool); 7] = [
         ("initiative page", PAGE, true),
         ("listing, 20 with relations", LISTING, false),
         ("filtered listing", FILTERED, false),
         ("facets of a theme", FACETS, false),
         ("themes with 5 initiatives each", THEMES, false),
         ("node by id", NODE, true),
+        ("related(first: 10)", RELATED, true),
     ];
     for (name, query, per_node) in ops {
         let started = Instant::now();

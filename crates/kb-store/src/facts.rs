@@ -43,11 +43,21 @@ pub struct InitiativeFacts {
 }
 
 /// The values of one organisation that initiative filters use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganisationFacts {
     pub id: OrganisationId,
     pub kind: OrganisationKind,
     pub status: Status,
+    pub name: String,
+}
+
+/// The text of one initiative that full-text search indexes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitiativeText {
+    pub id: InitiativeId,
+    pub title: String,
+    pub summary: String,
+    pub body: Option<String>,
 }
 
 /// One row of the change log: what changed, in commit order.
@@ -204,26 +214,59 @@ impl Store {
 
     /// Every organisation's kind and status.
     pub async fn organisation_facts(&self) -> Result<Vec<OrganisationFacts>> {
-        let found: Vec<(i64, String, String)> = organisation::Entity::find()
+        let found: Vec<(i64, String, String, String)> = organisation::Entity::find()
             .select_only()
             .columns([
                 organisation::Column::Id,
                 organisation::Column::Kind,
                 organisation::Column::Status,
+                organisation::Column::Name,
             ])
             .into_tuple()
             .all(&self.db)
             .await?;
         found
             .into_iter()
-            .map(|(id, kind, status)| {
+            .map(|(id, kind, status, name)| {
                 Ok(OrganisationFacts {
                     id: OrganisationId(id),
                     kind: code(&kind)?,
                     status: code(&status)?,
+                    name,
                 })
             })
             .collect()
+    }
+
+    /// The title, summary and body of the initiatives `ids`, or of every initiative with
+    /// `None`, in one statement.
+    pub async fn initiative_texts(
+        &self,
+        ids: Option<&[InitiativeId]>,
+    ) -> Result<Vec<InitiativeText>> {
+        let mut q = initiative::Entity::find()
+            .select_only()
+            .columns([
+                initiative::Column::Id,
+                initiative::Column::Title,
+                initiative::Column::Summary,
+                initiative::Column::Body,
+            ])
+            .order_by_asc(initiative::Column::Id);
+        if let Some(ids) = ids {
+            q = q.filter(initiative::Column::Id.is_in(rows(ids)));
+        }
+        let found: Vec<(i64, String, String, Option<String>)> =
+            q.into_tuple().all(&self.db).await?;
+        Ok(found
+            .into_iter()
+            .map(|(id, title, summary, body)| InitiativeText {
+                id: InitiativeId(id),
+                title,
+                summary,
+                body,
+            })
+            .collect())
     }
 
     /// Up to `limit` changes after `seq`, oldest first. Change-log rows become visible in

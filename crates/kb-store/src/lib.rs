@@ -46,7 +46,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use connect::Backend;
 pub use facets::{FacetCount, InitiativeFacets};
-pub use facts::{Change, InitiativeFacts, OrganisationFacts};
+pub use facts::{Change, InitiativeFacts, InitiativeText, OrganisationFacts};
 pub use kb_domain::Viewer;
 use kb_domain::sort_key::sort_key;
 use kb_migration::{Migrator, MigratorTrait};
