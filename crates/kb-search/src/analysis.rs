@@ -176,6 +176,15 @@ impl Analyzers {
             folded: first(&mut self.folded),
         }
     }
+
+    /// The tokens of `text` by each analyzer: Dutch, English, folded.
+    pub(crate) fn all_tokens(&mut self, text: &str) -> [Vec<Token>; 3] {
+        [
+            tokens(&mut self.dutch, text),
+            tokens(&mut self.english, text),
+            tokens(&mut self.folded, text),
+        ]
+    }
 }
 
 /// What one word of a query is in each kind of field; `None` where the analyzer drops it

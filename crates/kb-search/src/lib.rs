@@ -1,6 +1,7 @@
 //! The full-text index of Kennisbank: initiatives found by the words of their title,
 //! labels (themes, topics and the topics' synonyms), summary, organisations and body, in
-//! Dutch and English, with typos forgiven and prefixes completed while typing.
+//! Dutch and English, with typos forgiven, prefixes completed while typing, and snippets with
+//! the matched words marked.
 //!
 //! It answers with ids and scores only. Who may see an initiative, filters and facets are
 //! the read model's (`kb-graph`), the rows are the store's: a caller intersects the hits
@@ -21,6 +22,8 @@
 mod analysis;
 /// The one error type, whose bad-input variant callers answer as `BAD_USER_INPUT`.
 mod error;
+/// Which words of a stored text a query matched.
+mod highlight;
 /// Opening, writing and committing the index, with the change-log position.
 mod index;
 /// The tantivy query for a user's words: fields, boosts, typos, prefixes, phrases.
@@ -31,6 +34,8 @@ mod plain;
 mod schema;
 /// Finding the ids and scores that match a user's text.
 mod search;
+/// The matched words of a title and a fragment of the text, marked and HTML-escaped.
+mod snippet;
 /// Reading user text as words and quoted phrases.
 mod user_query;
 
@@ -71,4 +76,15 @@ pub struct Hit {
     pub id: InitiativeId,
     /// Its score: higher is better. Comparable only within one search.
     pub score: f32,
+}
+
+/// What to show of a hit on a result page: both strings are HTML, the user's text escaped
+/// and the matched words wrapped in `<mark>…</mark>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    /// The whole title.
+    pub title: String,
+    /// A fragment of the summary, or of the body if only the body matches; `…` marks
+    /// where it was cut.
+    pub text: String,
 }

@@ -95,6 +95,8 @@ impl SegmentCollector for SegmentHits {
 
 #[cfg(test)]
 mod tests {
+    use kb_domain::InitiativeId;
+
     use crate::SearchError;
     use crate::fixture::{id_set, ids, index};
 
@@ -236,7 +238,7 @@ mod tests {
     }
 
     #[test]
-    fn random_text_gives_results_or_bad_input_in_search() {
+    fn random_text_gives_results_or_bad_input_in_search_and_snippets() {
         let index = index();
         let alphabet: Vec<char> =
             "ab zé\"“”„*:()[]{}^~-+!?\\/'\0\t\n\u{7f}\u{308}\u{200b}\u{202e}🦄北ß0"
@@ -257,6 +259,9 @@ mod tests {
                 Err(e) => panic!("{text:?} gave {e}"),
             };
             ok(index.search(&text, 10).map(drop));
+            ok(index
+                .snippets(&text, &[InitiativeId(1), InitiativeId(9)])
+                .map(drop));
         }
     }
 
