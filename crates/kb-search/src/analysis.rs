@@ -177,6 +177,11 @@ impl Analyzers {
         }
     }
 
+    /// The folded words of `text`, in order.
+    pub(crate) fn folded_words(&mut self, text: &str) -> Vec<String> {
+        terms(&mut self.folded, text)
+    }
+
     /// The tokens of `text` by each analyzer: Dutch, English, folded.
     pub(crate) fn all_tokens(&mut self, text: &str) -> [Vec<Token>; 3] {
         [

@@ -125,11 +125,12 @@ impl SearchIndex {
 
     /// Adds `docs`, replacing any document with the same id. Visible after [`commit`](Self::commit).
     pub fn upsert(&self, docs: Vec<SearchDoc>) -> Result<(), SearchError> {
+        let mut analyzers = self.inner.analyzers.clone();
         let fields = &self.inner.fields;
         let writer = lock(&self.inner.writer);
         for doc in &docs {
             writer.delete_term(fields.id_term(doc.id));
-            writer.add_document(schema::document(fields, doc))?;
+            writer.add_document(schema::document(fields, &mut analyzers, doc))?;
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! The full-text index of Kennisbank: initiatives found by the words of their title,
 //! labels (themes, topics and the topics' synonyms), summary, organisations and body, in
-//! Dutch and English, with typos forgiven, prefixes completed while typing, and snippets with
-//! the matched words marked.
+//! Dutch and English, with typos forgiven, prefixes completed while typing, snippets with
+//! the matched words marked, and suggestions for a search box.
 //!
 //! It answers with ids and scores only. Who may see an initiative, filters and facets are
 //! the read model's (`kb-graph`), the rows are the store's: a caller intersects the hits
@@ -14,12 +14,14 @@
 //! User text is never parsed as query syntax: the crate reads it as words and quoted
 //! phrases and builds the query itself, so the only errors a user can cause are
 //! [`SearchError::BadInput`]: empty text, more than [`MAX_QUERY_CHARS`] characters or
-//! [`MAX_QUERY_WORDS`] words.
+//! [`MAX_QUERY_WORDS`] words (a suggestion's prefix: at most [`MAX_PREFIX_CHARS`]).
 //!
 //! Every method blocks (disk, tantivy's threads): async callers use `spawn_blocking`.
 
 /// The analyzers: word splitting, lower case, diacritics folded, Dutch and English stemming.
 mod analysis;
+/// How titles, labels and organisation names are indexed for suggestions.
+mod completion_keys;
 /// The one error type, whose bad-input variant callers answer as `BAD_USER_INPUT`.
 mod error;
 /// Which words of a stored text a query matched.
@@ -36,6 +38,8 @@ mod schema;
 mod search;
 /// The matched words of a title and a fragment of the text, marked and HTML-escaped.
 mod snippet;
+/// Completions of what a user is typing: titles, topics, organisations.
+mod suggest;
 /// Reading user text as words and quoted phrases.
 mod user_query;
 
@@ -46,6 +50,7 @@ use kb_domain::InitiativeId;
 
 pub use error::SearchError;
 pub use index::SearchIndex;
+pub use suggest::MAX_PREFIX_CHARS;
 pub use user_query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 
 /// One initiative as the index sees it. The caller gathers it from the store.
@@ -87,4 +92,27 @@ pub struct Snippet {
     /// A fragment of the summary, or of the body if only the body matches; `…` marks
     /// where it was cut.
     pub text: String,
+}
+
+/// A completion of what a user is typing in a search box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The completion as written in the index (a title, label or name), as plain text:
+    /// callers escape it where they build HTML.
+    pub text: String,
+    /// What the completion names.
+    pub kind: SuggestionKind,
+    /// The initiative, for [`SuggestionKind::Initiative`].
+    pub id: Option<InitiativeId>,
+}
+
+/// What a [`Suggestion`] names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SuggestionKind {
+    /// An initiative, by its title.
+    Initiative,
+    /// A label of the documents: a topic's or theme's label, or a topic's synonym.
+    Topic,
+    /// An organisation, by its name.
+    Organisation,
 }

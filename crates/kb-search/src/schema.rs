@@ -8,12 +8,13 @@
 //! field) for snippets; the id is a fast field for hits and an indexed one for updates.
 
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{TantivyDocument, Term};
 
 use crate::SearchDoc;
-use crate::analysis::{DUTCH, ENGLISH, FOLDED, Stemming};
+use crate::analysis::{Analyzers, DUTCH, ENGLISH, FOLDED, Stemming};
+use crate::completion_keys::suggestion_keys;
 use crate::plain::plain_text;
 
 /// The parts of an initiative's text, each with its weight in the score.
@@ -80,10 +81,13 @@ pub(crate) struct Fields {
     /// The initiative's id: indexed (to replace and find a document) and fast (for hits).
     pub(crate) id: Field,
     parts: [PartFields; 5],
+    /// Completion keys of titles, labels and organisation names (see `suggest`).
+    pub(crate) suggest: Field,
 }
 
 /// The id field's name, also the name of its fast column.
 pub(crate) const ID: &str = "id";
+const SUGGEST: &str = "suggest";
 
 impl Fields {
     /// The fields of `part`.
@@ -132,11 +136,16 @@ pub(crate) fn schema() -> (Schema, Fields) {
             ),
         ),
     });
-    (builder.build(), Fields { id, parts })
+    let suggest = builder.add_text_field(SUGGEST, STRING);
+    (builder.build(), Fields { id, parts, suggest })
 }
 
 /// The tantivy document of `doc`.
-pub(crate) fn document(fields: &Fields, doc: &SearchDoc) -> TantivyDocument {
+pub(crate) fn document(
+    fields: &Fields,
+    analyzers: &mut Analyzers,
+    doc: &SearchDoc,
+) -> TantivyDocument {
     let stemming = Stemming::for_languages(&doc.languages);
     let body = doc.body.as_deref().map(plain_text);
     let mut out = TantivyDocument::new();
@@ -162,6 +171,9 @@ pub(crate) fn document(fields: &Fields, doc: &SearchDoc) -> TantivyDocument {
     for organisation in &doc.organisations {
         add(Part::Organisations, organisation);
     }
+    for key in suggestion_keys(analyzers, doc) {
+        out.add_text(fields.suggest, key);
+    }
     out
 }
 
@@ -170,9 +182,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_schema_has_three_fields_per_part_and_an_id() {
+    fn the_schema_has_three_fields_per_part_an_id_and_suggestion_keys() {
         let (schema, fields) = schema();
-        assert_eq!(schema.fields().count(), 5 * 3 + 1);
+        assert_eq!(schema.fields().count(), 5 * 3 + 2);
         assert_eq!(
             schema.get_field("title_nl").ok(),
             Some(fields.part(Part::Title).dutch)

@@ -238,7 +238,7 @@ mod tests {
     }
 
     #[test]
-    fn random_text_gives_results_or_bad_input_in_search_and_snippets() {
+    fn random_text_gives_results_or_bad_input_in_search_snippets_and_suggestions() {
         let index = index();
         let alphabet: Vec<char> =
             "ab zé\"“”„*:()[]{}^~-+!?\\/'\0\t\n\u{7f}\u{308}\u{200b}\u{202e}🦄北ß0"
@@ -262,6 +262,7 @@ mod tests {
             ok(index
                 .snippets(&text, &[InitiativeId(1), InitiativeId(9)])
                 .map(drop));
+            ok(index.suggest(&text, 10).map(drop));
         }
     }
 
