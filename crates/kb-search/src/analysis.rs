@@ -1,0 +1,334 @@
+//! How text becomes terms. Three analyzers share one word splitter and one folding:
+//!
+//! | analyzer | steps after splitting into words | used for |
+//! | --- | --- | --- |
+//! | [`DUTCH`] | lower case, fold diacritics, drop Dutch stop words, Dutch stemmer | Dutch documents |
+//! | [`ENGLISH`] | lower case, fold diacritics, drop English stop words, English stemmer | English documents |
+//! | [`FOLDED`] | lower case, fold diacritics | every document: exact words, phrases, typos, prefixes |
+//!
+//! Folding comes before stemming, so "suïcide", "Suïcide" and "suicide" are one term in
+//! every field, and the stemmers only ever see ASCII-folded lower case.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
+    TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
+};
+
+/// The Dutch analyzer's name in the index's tokenizer manager.
+pub(crate) const DUTCH: &str = "kb_dutch";
+/// The English analyzer's name.
+pub(crate) const ENGLISH: &str = "kb_english";
+/// The unstemmed analyzer's name.
+pub(crate) const FOLDED: &str = "kb_folded";
+
+/// Longest word indexed, in bytes of UTF-8. Longer "words" are glued URLs or noise; Dutch
+/// compounds stay well below it ("arbeidsongeschiktheidsverzekering" has 33).
+const MAX_WORD_BYTES: usize = 64;
+
+/// Whether `c` belongs to a word: a letter or digit of any script, or a combining mark,
+/// so a word typed in decomposed form ("i" followed by U+0308) stays one word.
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// The combining diacritical marks of Unicode's blocks for them. Folding drops them anyway;
+/// they only matter for where a word ends.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c,
+        '\u{300}'..='\u{36f}'
+        | '\u{1ab0}'..='\u{1aff}'
+        | '\u{1dc0}'..='\u{1dff}'
+        | '\u{20d0}'..='\u{20ff}'
+        | '\u{fe20}'..='\u{fe2f}')
+}
+
+/// Splits text into words of [`is_word_char`] characters and drops the combining marks
+/// from each word's text (its offsets still cover them). Like tantivy's
+/// `SimpleTokenizer`, which would cut "sui\u{308}cide" in two.
+#[derive(Clone, Default)]
+pub(crate) struct WordTokenizer {
+    token: Token,
+}
+
+/// The words of one text, for [`WordTokenizer`].
+pub(crate) struct WordStream<'a> {
+    text: &'a str,
+    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        self.token.reset();
+        WordStream {
+            text,
+            chars: text.char_indices().peekable(),
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for WordStream<'_> {
+    fn advance(&mut self) -> bool {
+        loop {
+            // Skip to the start of the next word.
+            while self.chars.next_if(|&(_, c)| !is_word_char(c)).is_some() {}
+            let Some(&(from, _)) = self.chars.peek() else {
+                return false;
+            };
+            let mut to = from;
+            while let Some((i, c)) = self.chars.next_if(|&(_, c)| is_word_char(c)) {
+                to = i + c.len_utf8();
+            }
+            self.token.text.clear();
+            self.token.text.extend(
+                self.text[from..to]
+                    .chars()
+                    .filter(|&c| !is_combining_mark(c)),
+            );
+            if self.token.text.is_empty() {
+                continue;
+            }
+            self.token.offset_from = from;
+            self.token.offset_to = to;
+            self.token.position = self.token.position.wrapping_add(1);
+            return true;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// The analyzer registered as `name` ([`DUTCH`], [`ENGLISH`] or [`FOLDED`]).
+pub(crate) fn analyzer(name: &str) -> TextAnalyzer {
+    let folded = TextAnalyzer::builder(WordTokenizer::default())
+        // The filter keeps tokens strictly shorter than its limit.
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter);
+    let language = match name {
+        DUTCH => Language::Dutch,
+        ENGLISH => Language::English,
+        _ => return folded.build(),
+    };
+    let builder = folded.dynamic();
+    let builder = match StopWordFilter::new(language) {
+        Some(stop_words) => builder.filter_dynamic(stop_words),
+        None => builder,
+    };
+    builder.filter_dynamic(Stemmer::new(language)).build()
+}
+
+/// Registers the three analyzers with an index's tokenizer manager.
+pub(crate) fn register(manager: &TokenizerManager) {
+    for name in [DUTCH, ENGLISH, FOLDED] {
+        manager.register(name, analyzer(name));
+    }
+}
+
+/// The tokens `analyzer` makes of `text`, with their offsets in `text`.
+pub(crate) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().clone());
+    }
+    out
+}
+
+/// The terms `analyzer` makes of `text`.
+pub(crate) fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    tokens(analyzer, text).into_iter().map(|t| t.text).collect()
+}
+
+/// The three analyzers, for text analysed outside the index: query words, snippets and
+/// suggestion keys. Cheap to clone; analysing needs `&mut`.
+#[derive(Clone)]
+pub(crate) struct Analyzers {
+    dutch: TextAnalyzer,
+    english: TextAnalyzer,
+    folded: TextAnalyzer,
+}
+
+impl Analyzers {
+    pub(crate) fn new() -> Self {
+        Self {
+            dutch: analyzer(DUTCH),
+            english: analyzer(ENGLISH),
+            folded: analyzer(FOLDED),
+        }
+    }
+
+    /// The terms one word of a query becomes in each kind of field.
+    pub(crate) fn word(&mut self, word: &str) -> WordTerms {
+        let first = |a: &mut TextAnalyzer| terms(a, word).into_iter().next();
+        WordTerms {
+            dutch: first(&mut self.dutch),
+            english: first(&mut self.english),
+            folded: first(&mut self.folded),
+        }
+    }
+
+    /// The folded words of `text`, in order.
+    pub(crate) fn folded_words(&mut self, text: &str) -> Vec<String> {
+        terms(&mut self.folded, text)
+    }
+
+    /// The tokens of `text` by each analyzer: Dutch, English, folded.
+    pub(crate) fn all_tokens(&mut self, text: &str) -> [Vec<Token>; 3] {
+        [
+            tokens(&mut self.dutch, text),
+            tokens(&mut self.english, text),
+            tokens(&mut self.folded, text),
+        ]
+    }
+}
+
+/// What one word of a query is in each kind of field; `None` where the analyzer drops it
+/// (a stop word, or a word too long to be indexed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WordTerms {
+    pub(crate) dutch: Option<String>,
+    pub(crate) english: Option<String>,
+    pub(crate) folded: Option<String>,
+}
+
+impl WordTerms {
+    /// Whether the word is a stop word of Dutch or English ("de", "the", "over"). Such a
+    /// word is not required to match, only counted when it does: "studeren met een
+    /// beperking" must not miss a text that says "studeren met beperking".
+    pub(crate) fn is_stop_word(&self) -> bool {
+        self.folded.is_some() && (self.dutch.is_none() || self.english.is_none())
+    }
+}
+
+/// Which stemmed fields a document's text goes to, decided by its languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stemming {
+    pub(crate) dutch: bool,
+    pub(crate) english: bool,
+}
+
+impl Stemming {
+    /// "nl" goes to the Dutch fields, "en" to the English ones; any other language, or
+    /// none, to both, since neither stemmer is wrong more often than the other there.
+    pub(crate) fn for_languages(languages: &[String]) -> Self {
+        let is = |code: &str| {
+            languages
+                .iter()
+                .any(|l| l.trim().eq_ignore_ascii_case(code))
+        };
+        let other = languages.is_empty()
+            || languages.iter().any(|l| {
+                !l.trim().eq_ignore_ascii_case("nl") && !l.trim().eq_ignore_ascii_case("en")
+            });
+        Self {
+            dutch: is("nl") || other,
+            english: is("en") || other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(name: &str, text: &str) -> Vec<String> {
+        terms(&mut analyzer(name), text)
+    }
+
+    #[test]
+    fn the_dutch_analyzer_stems_plurals_to_their_singular() {
+        assert_eq!(run(DUTCH, "studenten"), run(DUTCH, "student"));
+        assert_eq!(run(DUTCH, "prestaties"), run(DUTCH, "prestatie"));
+    }
+
+    #[test]
+    fn the_english_analyzer_stems_plurals_to_their_singular() {
+        assert_eq!(run(ENGLISH, "students"), run(ENGLISH, "student"));
+        assert_eq!(run(ENGLISH, "pressures"), vec!["pressur"]);
+    }
+
+    #[test]
+    fn stop_words_are_dropped_by_the_stemmed_analyzers_only() {
+        assert_eq!(
+            run(DUTCH, "de student en het geld"),
+            vec!["student", "geld"]
+        );
+        assert_eq!(run(ENGLISH, "the money"), vec!["money"]);
+        assert_eq!(run(FOLDED, "de Student"), vec!["de", "student"]);
+    }
+
+    #[test]
+    fn every_analyzer_lower_cases_and_folds_diacritics() {
+        for name in [DUTCH, ENGLISH, FOLDED] {
+            assert_eq!(run(name, "Suïcide"), run(name, "suicide"), "{name}");
+            assert_eq!(run(name, "FINANCIËLE"), run(name, "financiele"), "{name}");
+        }
+        assert_eq!(run(FOLDED, "Suïcidepreventie"), vec!["suicidepreventie"]);
+    }
+
+    #[test]
+    fn a_decomposed_diacritic_stays_inside_its_word() {
+        let tokens = tokens(&mut analyzer(FOLDED), "over sui\u{308}cide!");
+        let words: Vec<_> = tokens.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(words, vec!["over", "suicide"]);
+        assert_eq!((tokens[1].offset_from, tokens[1].offset_to), (5, 14));
+        assert_eq!(tokens[1].position, 1);
+    }
+
+    #[test]
+    fn punctuation_splits_words_and_symbols_vanish() {
+        assert_eq!(
+            run(FOLDED, "LGBTQIA2S+ burn-out, 113!"),
+            vec!["lgbtqia2s", "burn", "out", "113"]
+        );
+        assert_eq!(run(FOLDED, "* ((( )) :"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn words_longer_than_64_bytes_are_not_indexed() {
+        assert_eq!(run(FOLDED, &"a".repeat(65)), Vec::<String>::new());
+        assert_eq!(run(FOLDED, &"a".repeat(64)).len(), 1);
+    }
+
+    #[test]
+    fn a_stop_word_of_either_language_is_marked_as_one() {
+        let mut a = Analyzers::new();
+        assert!(a.word("de").is_stop_word());
+        assert!(a.word("The").is_stop_word());
+        assert!(!a.word("studenten").is_stop_word());
+        assert_eq!(a.word("Studenten").folded.as_deref(), Some("studenten"));
+        assert_eq!(
+            a.word(&"x".repeat(80)),
+            WordTerms {
+                dutch: None,
+                english: None,
+                folded: None
+            }
+        );
+        assert!(!a.word(&"x".repeat(80)).is_stop_word());
+    }
+
+    #[test]
+    fn dutch_goes_to_the_dutch_fields_english_to_the_english_others_to_both() {
+        let s = |l: &[&str]| {
+            let s = Stemming::for_languages(&l.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+            (s.dutch, s.english)
+        };
+        assert_eq!(s(&["nl"]), (true, false));
+        assert_eq!(s(&["EN"]), (false, true));
+        assert_eq!(s(&["nl", "en"]), (true, true));
+        assert_eq!(s(&["de"]), (true, true));
+        assert_eq!(s(&["nl", "de"]), (true, true));
+        assert_eq!(s(&[]), (true, true));
+    }
+}

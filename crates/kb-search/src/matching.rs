@@ -1,0 +1,145 @@
+//! The tantivy query for a user's words and phrases, built clause by clause.
+//!
+//! Every word must match (AND across words), in any part of the text (OR across fields):
+//!
+//! - in its forms: its Dutch stem in the Dutch fields, its English stem in the English
+//!   fields, and its folded spelling in the unstemmed fields;
+//! - with one typo, if it has 5 or more letters (an edit or a swap of two neighbours, in
+//!   the unstemmed fields; shorter words have too many neighbours: "geld" → "gels", "held");
+//! - as the start of a longer word, if it is the last word and not in quotes (search as
+//!   you type), with 2 or more letters.
+//!
+//! A word's clauses are joined as a disjunction-max query: a word scores by its best
+//! match (boosted by the part it is in, see [`Part::boost`]) plus a tenth of the others,
+//! so a bilingual document (indexed in both stemmed fields) does not count a word twice.
+//! Typo and prefix matches score a constant half of their part's boost, below most exact
+//! matches. A quoted phrase matches its folded words in order, in one part of the text.
+//! Stop words are optional (see [`WordTerms::is_stop_word`]).
+
+use tantivy::Term;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use crate::analysis::{Analyzers, WordTerms};
+use crate::schema::{Fields, Part};
+use crate::user_query::{Item, UserQuery};
+
+/// Fewest letters a word needs to match with a typo.
+pub(crate) const TYPO_MIN_CHARS: usize = 5;
+/// Fewest letters the last word needs to match as a prefix.
+pub(crate) const PREFIX_MIN_CHARS: usize = 2;
+/// The score of a typo or prefix match, as a share of its part's boost.
+const INEXACT_WEIGHT: f32 = 0.5;
+/// How much a word's matches besides its best one add to its score.
+const TIE_BREAKER: f32 = 0.1;
+
+/// The query for `query`, or `None` if none of its words can be in the index (every one
+/// longer than the longest indexed word).
+pub(crate) fn build(
+    fields: &Fields,
+    analyzers: &mut Analyzers,
+    query: &UserQuery,
+) -> Option<Box<dyn Query>> {
+    // The word being typed, if the text ends with one: its place among the items.
+    let typing = query.last_word().map(|_| query.items.len() - 1);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (i, item) in query.items.iter().enumerate() {
+        let clause = match item {
+            Item::Word(word) => {
+                let terms = analyzers.word(word);
+                let occur = if terms.is_stop_word() {
+                    Occur::Should
+                } else {
+                    Occur::Must
+                };
+                word_query(fields, &terms, Some(i) == typing).map(|q| (occur, q))
+            }
+            Item::Phrase(words) => {
+                let folded: Vec<(usize, String)> = words
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(at, w)| analyzers.word(w).folded.map(|t| (at, t)))
+                    .collect();
+                phrase_query(fields, folded).map(|q| (Occur::Must, q))
+            }
+        };
+        clauses.extend(clause);
+    }
+    if clauses.is_empty() {
+        return None;
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// The clauses of one word, joined; `None` if the word cannot be in the index.
+fn word_query(fields: &Fields, terms: &WordTerms, typing: bool) -> Option<Box<dyn Query>> {
+    let folded = terms.folded.as_deref()?;
+    let letters = folded.chars().count();
+    let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+    for part in Part::ALL {
+        let f = fields.part(part);
+        let boost = part.boost();
+        let stemmed = [(f.dutch, &terms.dutch), (f.english, &terms.english)];
+        for (field, term) in stemmed {
+            if let Some(term) = term {
+                disjuncts.push(boosted(term_query(field, term), boost));
+            }
+        }
+        disjuncts.push(boosted(term_query(f.folded, folded), boost));
+        if letters >= TYPO_MIN_CHARS {
+            let typo = FuzzyTermQuery::new(Term::from_field_text(f.folded, folded), 1, true);
+            disjuncts.push(boosted(Box::new(typo), boost * INEXACT_WEIGHT));
+        }
+        if typing && letters >= PREFIX_MIN_CHARS {
+            let prefix =
+                FuzzyTermQuery::new_prefix(Term::from_field_text(f.folded, folded), 0, false);
+            disjuncts.push(boosted(Box::new(prefix), boost * INEXACT_WEIGHT));
+        }
+    }
+    Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+        disjuncts,
+        TIE_BREAKER,
+    )))
+}
+
+/// A phrase of folded words at their offsets (a word too long to be indexed leaves a
+/// gap, as it does in the indexed text), in any part; `None` if no word is left.
+fn phrase_query(fields: &Fields, words: Vec<(usize, String)>) -> Option<Box<dyn Query>> {
+    if words.is_empty() {
+        return None;
+    }
+    let disjuncts = Part::ALL
+        .iter()
+        .map(|&part| {
+            let field = fields.part(part).folded;
+            let query: Box<dyn Query> = if let [(_, word)] = words.as_slice() {
+                term_query(field, word)
+            } else {
+                let terms = words
+                    .iter()
+                    .map(|(at, w)| (*at, Term::from_field_text(field, w)))
+                    .collect();
+                Box::new(PhraseQuery::new_with_offset(terms))
+            };
+            boosted(query, part.boost())
+        })
+        .collect();
+    Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+        disjuncts,
+        TIE_BREAKER,
+    )))
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(query, boost))
+}

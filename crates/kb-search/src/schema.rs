@@ -1,0 +1,209 @@
+//! The fields of the index and how a [`SearchDoc`] fills them.
+//!
+//! Each part of an initiative's text (title, labels, summary, organisations, body) is
+//! indexed three times: stemmed as Dutch, stemmed as English (each only when the
+//! document's languages call for it, see [`Stemming`]) and unstemmed but folded. The
+//! stemmed fields find other forms of a word; the folded field finds exact words,
+//! phrases, typos and prefixes. Title, summary and body are stored (in their folded
+//! field) for snippets; the id is a fast field for hits and an indexed one for updates.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::{TantivyDocument, Term};
+
+use crate::SearchDoc;
+use crate::analysis::{Analyzers, DUTCH, ENGLISH, FOLDED, Stemming};
+use crate::completion_keys::suggestion_keys;
+use crate::plain::plain_text;
+
+/// The parts of an initiative's text, each with its weight in the score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    Title,
+    Labels,
+    Summary,
+    Organisations,
+    Body,
+}
+
+impl Part {
+    /// Every part, in order of weight.
+    pub(crate) const ALL: [Part; 5] = [
+        Part::Title,
+        Part::Labels,
+        Part::Summary,
+        Part::Organisations,
+        Part::Body,
+    ];
+
+    /// How much a match in this part counts, relative to the body. The title names the
+    /// initiative; labels are the curated vocabulary (and carry the synonyms); the summary
+    /// is written to be found; organisation names say who, not what; the body is long, so
+    /// a word there says least.
+    pub(crate) const fn boost(self) -> f32 {
+        match self {
+            Part::Title => 4.0,
+            Part::Labels => 3.0,
+            Part::Summary => 2.0,
+            Part::Organisations => 1.5,
+            Part::Body => 1.0,
+        }
+    }
+
+    const fn name(self) -> &'static str {
+        match self {
+            Part::Title => "title",
+            Part::Labels => "labels",
+            Part::Summary => "summary",
+            Part::Organisations => "organisations",
+            Part::Body => "body",
+        }
+    }
+
+    /// Whether the part's text is stored, for snippets.
+    const fn stored(self) -> bool {
+        matches!(self, Part::Title | Part::Summary | Part::Body)
+    }
+}
+
+/// The three fields of one part.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PartFields {
+    pub(crate) dutch: Field,
+    pub(crate) english: Field,
+    pub(crate) folded: Field,
+}
+
+/// Every field of the index.
+#[derive(Debug, Clone)]
+pub(crate) struct Fields {
+    /// The initiative's id: indexed (to replace and find a document) and fast (for hits).
+    pub(crate) id: Field,
+    parts: [PartFields; 5],
+    /// Completion keys of titles, labels and organisation names (see `suggest`).
+    pub(crate) suggest: Field,
+}
+
+/// The id field's name, also the name of its fast column.
+pub(crate) const ID: &str = "id";
+const SUGGEST: &str = "suggest";
+
+impl Fields {
+    /// The fields of `part`.
+    pub(crate) fn part(&self, part: Part) -> PartFields {
+        self.parts[part as usize]
+    }
+
+    /// The term that finds the document of `id`.
+    pub(crate) fn id_term(&self, id: kb_domain::InitiativeId) -> Term {
+        Term::from_field_i64(self.id, id.0)
+    }
+}
+
+/// The schema of the index and its fields.
+pub(crate) fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let id = builder.add_i64_field(ID, INDEXED | FAST);
+    let text = |analyzer: &str, record: IndexRecordOption, stored: bool| {
+        let options = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer)
+                .set_index_option(record),
+        );
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
+    };
+    let parts = Part::ALL.map(|part| PartFields {
+        // Stemmed fields serve single words only: no positions needed.
+        dutch: builder.add_text_field(
+            &format!("{}_nl", part.name()),
+            text(DUTCH, IndexRecordOption::WithFreqs, false),
+        ),
+        english: builder.add_text_field(
+            &format!("{}_en", part.name()),
+            text(ENGLISH, IndexRecordOption::WithFreqs, false),
+        ),
+        folded: builder.add_text_field(
+            &format!("{}_folded", part.name()),
+            text(
+                FOLDED,
+                IndexRecordOption::WithFreqsAndPositions,
+                part.stored(),
+            ),
+        ),
+    });
+    let suggest = builder.add_text_field(SUGGEST, STRING);
+    (builder.build(), Fields { id, parts, suggest })
+}
+
+/// The tantivy document of `doc`.
+pub(crate) fn document(
+    fields: &Fields,
+    analyzers: &mut Analyzers,
+    doc: &SearchDoc,
+) -> TantivyDocument {
+    let stemming = Stemming::for_languages(&doc.languages);
+    let body = doc.body.as_deref().map(plain_text);
+    let mut out = TantivyDocument::new();
+    out.add_i64(fields.id, doc.id.0);
+    let mut add = |part: Part, text: &str| {
+        let f = fields.part(part);
+        if stemming.dutch {
+            out.add_text(f.dutch, text);
+        }
+        if stemming.english {
+            out.add_text(f.english, text);
+        }
+        out.add_text(f.folded, text);
+    };
+    add(Part::Title, &doc.title);
+    add(Part::Summary, &doc.summary);
+    if let Some(body) = &body {
+        add(Part::Body, body);
+    }
+    for label in &doc.labels {
+        add(Part::Labels, label);
+    }
+    for organisation in &doc.organisations {
+        add(Part::Organisations, organisation);
+    }
+    for key in suggestion_keys(analyzers, doc) {
+        out.add_text(fields.suggest, key);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_has_three_fields_per_part_an_id_and_suggestion_keys() {
+        let (schema, fields) = schema();
+        assert_eq!(schema.fields().count(), 5 * 3 + 2);
+        assert_eq!(
+            schema.get_field("title_nl").ok(),
+            Some(fields.part(Part::Title).dutch)
+        );
+        assert_eq!(
+            schema.get_field("body_folded").ok(),
+            Some(fields.part(Part::Body).folded)
+        );
+        assert_eq!(schema.get_field(ID).ok(), Some(fields.id));
+    }
+
+    #[test]
+    fn boosts_rank_title_over_labels_over_summary_over_organisations_over_body() {
+        let boosts = Part::ALL.map(Part::boost);
+        assert!(boosts.windows(2).all(|w| w[0] > w[1]), "{boosts:?}");
+    }
+
+    #[test]
+    fn a_schema_built_twice_is_equal_so_a_reopened_index_is_recognised() {
+        assert_eq!(schema().0, schema().0);
+    }
+}

@@ -1,0 +1,304 @@
+//! Finding the ids and scores that match a user's text.
+
+use std::cmp::Ordering;
+
+use kb_domain::InitiativeId;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::error::SearchError;
+use crate::schema::ID;
+use crate::user_query::UserQuery;
+use crate::{Hit, SearchIndex, matching};
+
+impl SearchIndex {
+    /// Every initiative matching `text`, best first, at most `limit`; equal scores in
+    /// order of id. `text` is read as words and quoted phrases (see the crate's doc): every
+    /// word must match, in any part of the text.
+    ///
+    /// Callers that filter the hits afterwards (visibility, facets) ask for all of them
+    /// with a `limit` of at least [`len`](Self::len).
+    pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        let user_query = UserQuery::parse(text, "query")?;
+        let mut analyzers = self.inner.analyzers.clone();
+        let Some(query) = matching::build(&self.inner.fields, &mut analyzers, &user_query) else {
+            return Ok(Vec::new());
+        };
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut hits = self.inner.reader.searcher().search(&query, &AllHits)?;
+        if hits.len() > limit {
+            hits.select_nth_unstable_by(limit, best_first);
+            hits.truncate(limit);
+        }
+        hits.sort_unstable_by(best_first);
+        Ok(hits)
+    }
+}
+
+/// Higher score first, then lower id.
+fn best_first(a: &Hit, b: &Hit) -> Ordering {
+    b.score.total_cmp(&a.score).then(a.id.cmp(&b.id))
+}
+
+/// Collects every matching document's id and score. A result page needs them all anyway:
+/// the caller removes what the viewer may not see before it pages.
+struct AllHits;
+
+impl Collector for AllHits {
+    type Fruit = Vec<Hit>;
+    type Child = SegmentHits;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentHits> {
+        Ok(SegmentHits {
+            ids: reader.fast_fields().i64(ID)?,
+            hits: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, segments: Vec<Vec<Hit>>) -> tantivy::Result<Vec<Hit>> {
+        Ok(segments.into_iter().flatten().collect())
+    }
+}
+
+struct SegmentHits {
+    ids: Column<i64>,
+    hits: Vec<Hit>,
+}
+
+impl SegmentCollector for SegmentHits {
+    type Fruit = Vec<Hit>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if let Some(id) = self.ids.first(doc) {
+            self.hits.push(Hit {
+                id: InitiativeId(id),
+                score,
+            });
+        }
+    }
+
+    fn harvest(self) -> Vec<Hit> {
+        self.hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kb_domain::InitiativeId;
+
+    use crate::SearchError;
+    use crate::fixture::{id_set, ids, index};
+
+    #[test]
+    fn a_dutch_plural_finds_the_singular_in_dutch_text() {
+        let index = index();
+        // 1 says "student"; 7, 8 and 9 say "studenten"; 4 has the label "Internationale studenten".
+        assert_eq!(id_set(&index, "studenten"), vec![1, 4, 7, 8, 9]);
+        // 9 says "prestatie" (in "prestatie-eisen"), 2 "prestaties".
+        assert_eq!(id_set(&index, "prestaties"), vec![2, 9]);
+    }
+
+    #[test]
+    fn an_english_plural_finds_the_singular_in_english_text() {
+        let index = index();
+        // 5 says only "student"; 4 and 10 "students"; 1 is Dutch "student", which the
+        // Dutch stemmer also makes of "students".
+        assert_eq!(id_set(&index, "students"), vec![1, 4, 5, 10]);
+        assert_eq!(id_set(&index, "toolkits"), vec![5]);
+    }
+
+    #[test]
+    fn diacritics_are_ignored_both_ways() {
+        let index = index();
+        // 3 writes "suïcide", 5 "suicide".
+        assert_eq!(id_set(&index, "suicide"), vec![3, 5]);
+        assert_eq!(id_set(&index, "suïcide"), vec![3, 5]);
+        assert_eq!(ids(&index, "regenboogcafe"), vec![7]);
+        assert_eq!(ids(&index, "SUÏCIDEPREVENTIE campus"), vec![3]);
+    }
+
+    #[test]
+    fn a_synonym_among_the_labels_finds_the_initiative() {
+        let index = index();
+        assert_eq!(ids(&index, "LHBTI"), vec![7]);
+        assert_eq!(ids(&index, "lhbti"), vec![7]);
+        assert_eq!(ids(&index, "eenzaamheid"), vec![1]);
+    }
+
+    #[test]
+    fn a_word_of_five_or_more_letters_matches_with_one_typo() {
+        let index = index();
+        // 2 and 8 carry "prestatiedruk" (8 through its label).
+        assert_eq!(id_set(&index, "prestatiedruk"), vec![2, 8]);
+        assert_eq!(id_set(&index, "prestatiedrok"), vec![2, 8]);
+        assert_eq!(id_set(&index, "prestatidruk"), vec![2, 8]);
+        assert_eq!(id_set(&index, "perstatiedruk"), vec![2, 8]);
+        assert_eq!(id_set(&index, "prestatiedruk campus"), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn a_word_of_four_letters_with_a_typo_does_not_match() {
+        let index = index();
+        assert_eq!(ids(&index, "geld"), vec![6]);
+        assert_eq!(ids(&index, "gelt"), Vec::<i64>::new());
+        assert_eq!(ids(&index, "gelt spreekuur"), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn the_last_word_also_matches_as_a_prefix() {
+        let index = index();
+        // "prestatiedruk" (2, 8), "prestaties" (2), "prestatie" (9).
+        assert_eq!(id_set(&index, "prest"), vec![2, 8, 9]);
+        assert_eq!(ids(&index, "omgaan prest"), vec![2]);
+        // Only the last word: "prest" before another word must be a whole word.
+        assert_eq!(ids(&index, "prest omgaan"), Vec::<i64>::new());
+        // Not in quotes.
+        assert_eq!(ids(&index, "\"prest\""), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn a_quoted_phrase_matches_only_the_words_in_that_order() {
+        let index = index();
+        // 1 says "sociale steun"; 2 says "Sociale contacten en de steun".
+        assert_eq!(id_set(&index, "sociale steun"), vec![1, 2]);
+        assert_eq!(ids(&index, "\"sociale steun\""), vec![1]);
+        assert_eq!(ids(&index, "\"steun sociale\""), Vec::<i64>::new());
+        assert_eq!(ids(&index, "„sociale steun” buddy"), vec![1]);
+    }
+
+    #[test]
+    fn a_stop_word_is_not_required_to_match() {
+        let index = index();
+        assert_eq!(ids(&index, "geldzorgen de"), vec![6]);
+        assert_eq!(ids(&index, "the mindfulness"), vec![10, 8]);
+    }
+
+    #[test]
+    fn hostile_input_gives_results_or_bad_input_never_an_internal_error() {
+        let index = index();
+        let long = "a".repeat(10_000);
+        let words = "woord ".repeat(40);
+        let inputs = [
+            "*",
+            "title:x",
+            "\"unbalanced",
+            &long,
+            "\0",
+            "((((",
+            "AND OR NOT",
+            "a\0b",
+            "\"",
+            "\"\"\"",
+            "-",
+            "~2",
+            "[1 TO 5]",
+            "body_nl:student^10",
+            "\u{202e}\u{200b}",
+            "🦄",
+            &words,
+            "\\",
+            "%00",
+            "' OR 1=1 --",
+        ];
+        for text in inputs {
+            match index.search(text, 10) {
+                Ok(_) | Err(SearchError::BadInput { field: "query", .. }) => {}
+                Err(e) => panic!("{text:?} gave {e}"),
+            }
+        }
+        assert!(matches!(
+            index.search("*", 10),
+            Err(SearchError::BadInput { .. })
+        ));
+        assert!(matches!(
+            index.search(&long, 10),
+            Err(SearchError::BadInput { .. })
+        ));
+        assert!(matches!(
+            index.search("\0", 10),
+            Err(SearchError::BadInput { .. })
+        ));
+        assert_eq!(ids(&index, "title:x"), Vec::<i64>::new());
+        assert_eq!(ids(&index, "\"unbalanced"), Vec::<i64>::new());
+        // "and" is an English stop word: optional, so the labels with "and" match.
+        assert_eq!(id_set(&index, "AND OR NOT"), vec![1, 2, 8]);
+        assert_eq!(ids(&index, "title:mindfulness"), Vec::<i64>::new());
+        assert_eq!(ids(&index, "mindfulness*"), vec![10, 8]);
+    }
+
+    #[test]
+    fn random_text_gives_results_or_bad_input_in_search_snippets_and_suggestions() {
+        let index = index();
+        let alphabet: Vec<char> =
+            "ab zé\"“”„*:()[]{}^~-+!?\\/'\0\t\n\u{7f}\u{308}\u{200b}\u{202e}🦄北ß0"
+                .chars()
+                .collect();
+        let mut seed: u64 = 0x5eed;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..500 {
+            let len = next(40);
+            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            let ok = |r: Result<(), SearchError>| match r {
+                Ok(()) | Err(SearchError::BadInput { .. }) => {}
+                Err(e) => panic!("{text:?} gave {e}"),
+            };
+            ok(index.search(&text, 10).map(drop));
+            ok(index
+                .snippets(&text, &[InitiativeId(1), InitiativeId(9)])
+                .map(drop));
+            ok(index.suggest(&text, 10).map(drop));
+        }
+    }
+
+    #[test]
+    fn a_title_match_ranks_above_a_body_only_match() {
+        let index = index();
+        // 10 has "Mindfulness" in its title, 8 in its body.
+        assert_eq!(ids(&index, "mindfulness"), vec![10, 8]);
+        // 3 has "Docenten" in its summary, 2 in its body.
+        assert_eq!(ids(&index, "docenten"), vec![3, 2]);
+    }
+
+    #[test]
+    fn a_label_match_ranks_above_a_summary_match() {
+        let index = index();
+        // 7 has "studenten" in its title, 4 in a label, 8 and 9 in their summaries,
+        // 1 only "student" in its summary.
+        assert_eq!(ids(&index, "studenten"), vec![7, 4, 8, 9, 1]);
+    }
+
+    #[test]
+    fn hits_are_best_first_and_cut_at_the_limit() {
+        let index = index();
+        let hits = index.search("studenten", 2).expect("search");
+        assert_eq!(hits.iter().map(|h| h.id.0).collect::<Vec<_>>(), vec![7, 4]);
+        assert!(hits[0].score > hits[1].score);
+        assert_eq!(index.search("studenten", 0).expect("search"), vec![]);
+        assert_eq!(
+            index.search("studenten", usize::MAX).expect("search").len(),
+            5
+        );
+    }
+
+    #[test]
+    fn a_word_too_long_to_be_indexed_finds_nothing() {
+        let index = index();
+        assert_eq!(ids(&index, &"x".repeat(100)), Vec::<i64>::new());
+    }
+}

@@ -1,0 +1,309 @@
+//! Snippets: the title and a fragment of the text of a hit, with the words that matched
+//! marked (see `highlight` for which words).
+//!
+//! Titles, summaries and bodies are user content: everything around the marks is
+//! HTML-escaped, so the strings are safe to insert as HTML.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use kb_domain::InitiativeId;
+use tantivy::TantivyDocument;
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::{Field, IndexRecordOption, Value};
+
+use crate::error::SearchError;
+use crate::highlight::Marker;
+use crate::schema::Part;
+use crate::user_query::UserQuery;
+use crate::{SearchIndex, Snippet};
+
+/// Longest fragment, in bytes of the original text (about as many characters in Dutch
+/// and English), before the `…` marks.
+const FRAGMENT_BYTES: usize = 240;
+/// How much text a fragment shows before its first mark, at most.
+const CONTEXT_BYTES: usize = 60;
+
+impl SearchIndex {
+    /// The snippets of `ids` for the search `text`: each one's title and a fragment of
+    /// its summary (or body, if only the body matches) with the matched words in
+    /// `<mark>…</mark>`, HTML-escaped. Ids not in the index are left out.
+    pub fn snippets(
+        &self,
+        text: &str,
+        ids: &[InitiativeId],
+    ) -> Result<HashMap<InitiativeId, Snippet>, SearchError> {
+        let query = UserQuery::parse(text, "query")?;
+        let mut analyzers = self.inner.analyzers.clone();
+        let marker = Marker::new(&query, &mut analyzers);
+        let fields = &self.inner.fields;
+        let searcher = self.inner.reader.searcher();
+        let mut out = HashMap::new();
+        for &id in ids {
+            let found = searcher.search(
+                &TermQuery::new(fields.id_term(id), IndexRecordOption::Basic),
+                &DocSetCollector,
+            )?;
+            let Some(&address) = found.iter().next() else {
+                continue;
+            };
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let stored = |part: Part| stored_text(&doc, fields.part(part).folded);
+            let title = stored(Part::Title);
+            let title_marks = marker.marks(&mut analyzers, title);
+            let summary = stored(Part::Summary);
+            let body = stored(Part::Body);
+            let summary_marks = marker.marks(&mut analyzers, summary);
+            let text = if !summary_marks.is_empty() || body.is_empty() {
+                fragment(summary, &summary_marks)
+            } else {
+                let body_marks = marker.marks(&mut analyzers, body);
+                if body_marks.is_empty() && !summary.is_empty() {
+                    fragment(summary, &[])
+                } else {
+                    fragment(body, &body_marks)
+                }
+            };
+            out.insert(
+                id,
+                Snippet {
+                    title: render(title, 0..title.len(), &title_marks),
+                    text,
+                },
+            );
+        }
+        Ok(out)
+    }
+}
+
+/// The text stored in `field`, or "" if it holds none.
+fn stored_text(doc: &TantivyDocument, field: Field) -> &str {
+    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("")
+}
+
+/// A fragment of `text` around its best run of marks, cut at spaces, `…` where cut.
+fn fragment(text: &str, marks: &[Range<usize>]) -> String {
+    if text.len() <= FRAGMENT_BYTES {
+        return render(text, 0..text.len(), marks);
+    }
+    // The mark that starts the window holding the most marks; the first one on ties.
+    let best = (0..marks.len()).max_by_key(|&i| {
+        let end = marks[i].start + FRAGMENT_BYTES - CONTEXT_BYTES;
+        let held = marks[i..].iter().take_while(|m| m.end <= end).count();
+        (held, std::cmp::Reverse(i))
+    });
+    let start = match best.map(|i| &marks[i]) {
+        None => 0,
+        Some(first) => {
+            let earliest = floor_boundary(text, first.start.saturating_sub(CONTEXT_BYTES));
+            match text[earliest..first.start].find(char::is_whitespace) {
+                Some(space) if earliest > 0 => earliest + space + 1,
+                _ => earliest,
+            }
+        }
+    };
+    let mut end = floor_boundary(text, (start + FRAGMENT_BYTES).min(text.len()));
+    if end < text.len()
+        && let Some(space) = text[start..end].rfind(char::is_whitespace)
+    {
+        end = start + space;
+    }
+    let inside: Vec<Range<usize>> = marks
+        .iter()
+        .filter(|m| m.start >= start && m.end <= end)
+        .cloned()
+        .collect();
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.push_str(render(text, start..end, &inside).trim());
+    if end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// The largest char boundary of `text` at or below `at`.
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// `text[span]` HTML-escaped, with each of `marks` (inside `span`, in order) wrapped in
+/// `<mark>…</mark>`.
+fn render(text: &str, span: Range<usize>, marks: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(span.len() + marks.len() * 13);
+    let mut at = span.start;
+    for m in marks {
+        escape_into(&mut out, &text[at..m.start]);
+        out.push_str("<mark>");
+        escape_into(&mut out, &text[m.start..m.end]);
+        out.push_str("</mark>");
+        at = m.end;
+    }
+    escape_into(&mut out, &text[at..span.end]);
+    out
+}
+
+/// Appends `text` with the characters that mean something in HTML escaped.
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::index;
+
+    fn snippet(text: &str, id: i64) -> Snippet {
+        let index = index();
+        let mut all = index.snippets(text, &[InitiativeId(id)]).expect("snippets");
+        all.remove(&InitiativeId(id)).expect("a snippet")
+    }
+
+    #[test]
+    fn the_matched_word_is_marked_in_the_title_and_the_summary() {
+        let s = snippet("mindfulness", 10);
+        assert_eq!(s.title, "<mark>Mindfulness</mark> for students");
+        assert_eq!(s.text, "An eight week course in the evening.");
+        // The last word also matches as a prefix, here of the title's first word.
+        let s = snippet("suïcide", 3);
+        assert_eq!(s.title, "<mark>Suïcidepreventie</mark> op de campus");
+        assert_eq!(
+            s.text,
+            "Docenten leren signalen van <mark>suïcide</mark> herkennen en het gesprek aangaan."
+        );
+    }
+
+    #[test]
+    fn words_found_by_stem_typo_or_prefix_are_marked() {
+        assert_eq!(
+            snippet("studenten", 1).text,
+            "Elke eerstejaars <mark>student</mark> krijgt een ouderejaars buddy."
+        );
+        assert_eq!(
+            snippet("prestatiedrok", 2).title,
+            "Omgaan met <mark>prestatiedruk</mark>"
+        );
+        let s = snippet("prest", 2);
+        assert_eq!(s.title, "Omgaan met <mark>prestatiedruk</mark>");
+        assert_eq!(
+            s.text,
+            "Een training over <mark>prestaties</mark>, faalangst en perfectionisme."
+        );
+    }
+
+    #[test]
+    fn the_body_is_shown_when_only_the_body_matches() {
+        let s = snippet("mindfulness", 8);
+        assert_eq!(s.title, "Studiekeuzecheck met welzijnsvragen");
+        assert_eq!(
+            s.text,
+            "Wie twijfelt, krijgt een gesprek en een korte <mark>mindfulness</mark> oefening."
+        );
+    }
+
+    #[test]
+    fn a_phrase_is_marked_as_a_whole_where_its_words_stand_together() {
+        assert_eq!(
+            snippet("\"sociale steun\"", 1).text,
+            "Een buddy biedt <mark>sociale steun</mark> in de eerste weken. Zie de site."
+        );
+        assert_eq!(
+            snippet("\"sociale steun\"", 2).text,
+            "Een training over prestaties, faalangst en perfectionisme."
+        );
+    }
+
+    #[test]
+    fn stop_words_are_not_marked() {
+        assert_eq!(
+            snippet("de mindfulness", 8).text,
+            "Wie twijfelt, krijgt een gesprek en een korte <mark>mindfulness</mark> oefening."
+        );
+    }
+
+    #[test]
+    fn user_text_is_escaped_around_the_marks() {
+        let s = snippet("mentorgesprekken", 9);
+        assert_eq!(
+            s.title,
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; <mark>Mentorgesprekken</mark>"
+        );
+        assert_eq!(
+            s.text,
+            "Mentoren praten met studenten over welzijn &amp; voortgang, zonder prestatie-eisen."
+        );
+        assert_eq!(
+            snippet("script", 9).title,
+            "&lt;<mark>script</mark>&gt;alert(&#39;x&#39;)&lt;/<mark>script</mark>&gt; Mentorgesprekken"
+        );
+    }
+
+    #[test]
+    fn ids_not_in_the_index_are_left_out() {
+        let index = index();
+        let all = index
+            .snippets("mindfulness", &[InitiativeId(8), InitiativeId(99)])
+            .expect("snippets");
+        assert_eq!(
+            all.keys().copied().collect::<Vec<_>>(),
+            vec![InitiativeId(8)]
+        );
+    }
+
+    #[test]
+    fn the_query_of_a_snippet_is_checked_like_a_search() {
+        let index = index();
+        assert!(matches!(
+            index.snippets("((", &[InitiativeId(1)]),
+            Err(SearchError::BadInput { field: "query", .. })
+        ));
+    }
+
+    #[test]
+    fn a_long_text_is_cut_around_its_marks_at_spaces() {
+        let text = format!(
+            "{}het woord mindfulness staat hier{}",
+            "aanloop ".repeat(40),
+            " en nog wat".repeat(40)
+        );
+        let start = text.find("mindfulness").expect("word");
+        let mark = start..start + "mindfulness".len();
+        let f = fragment(&text, std::slice::from_ref(&mark));
+        assert!(f.starts_with("…aanloop "), "{f}");
+        assert!(
+            f.contains("het woord <mark>mindfulness</mark> staat hier en nog wat"),
+            "{f}"
+        );
+        // Cut at spaces: what is shown is a run of whole words of the text.
+        let shown = f
+            .trim_start_matches('…')
+            .trim_end_matches('…')
+            .replace("<mark>", "")
+            .replace("</mark>", "");
+        let at = text.find(&shown).expect("a part of the text");
+        assert_eq!(&text[at - 1..at], " ");
+        assert_eq!(&text[at + shown.len()..at + shown.len() + 1], " ");
+        assert!(f.ends_with('…'), "{f}");
+        assert!(shown.len() <= FRAGMENT_BYTES);
+        let without = fragment(&text, &[]);
+        assert!(
+            without.starts_with("aanloop aanloop") && without.ends_with("aanloop…"),
+            "{without}"
+        );
+    }
+}

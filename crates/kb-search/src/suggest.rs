@@ -1,0 +1,313 @@
+//! Suggestions: completions of what a user is typing, from the titles, labels and
+//! organisation names the index holds. A walk over the completion keys (see
+//! `completion_keys`) that start with the folded prefix gives each text, its kind, and
+//! (through the postings) the live documents that carry it; no query is run.
+
+use std::collections::{HashMap, HashSet};
+
+use kb_domain::InitiativeId;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, SegmentOrdinal, TERMINATED};
+
+use crate::completion_keys::{KEY_CHARS, clean, parse_key};
+use crate::error::SearchError;
+use crate::schema::ID;
+use crate::{SearchIndex, Suggestion, SuggestionKind};
+
+/// Longest prefix accepted, in characters.
+pub const MAX_PREFIX_CHARS: usize = 100;
+/// Most keys one suggestion walks; a one-letter prefix on a large index stops there.
+const MAX_KEYS_WALKED: usize = 20_000;
+
+/// A text found by its completion keys: the documents that carry it (by segment and
+/// document), and whether the prefix matched its first word.
+#[derive(Default)]
+struct Found {
+    docs: HashSet<(SegmentOrdinal, DocId)>,
+    at_start: bool,
+}
+
+/// The texts of one suggestion, merged.
+#[derive(Default)]
+struct Merged {
+    docs: HashSet<(SegmentOrdinal, DocId)>,
+    at_start: bool,
+    /// Each spelling, with how many documents use it.
+    spellings: HashMap<String, usize>,
+}
+
+/// A text found by a kind, an id for initiatives, and the text as written.
+type FoundKey = (SuggestionKind, Option<i64>, String);
+
+impl SearchIndex {
+    /// Up to `limit` completions of `prefix` (case and diacritics ignored): initiative
+    /// titles, labels and organisation names in the index that have a word starting with
+    /// it (a prefix of several words matches words in a row). Each text once per kind (a
+    /// title once per initiative), most documents first, then those whose first word
+    /// matched, then alphabetically.
+    pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
+        let cleaned = clean(prefix, usize::MAX);
+        if cleaned.is_empty() {
+            return Err(SearchError::bad_input("prefix", "the prefix is empty"));
+        }
+        if cleaned.chars().count() > MAX_PREFIX_CHARS {
+            return Err(SearchError::bad_input(
+                "prefix",
+                format!("the prefix is longer than {MAX_PREFIX_CHARS} characters"),
+            ));
+        }
+        let mut analyzers = self.inner.analyzers.clone();
+        let folded: String = analyzers
+            .folded_words(&cleaned)
+            .join(" ")
+            .chars()
+            .take(KEY_CHARS)
+            .collect();
+        if folded.is_empty() {
+            return Err(SearchError::bad_input(
+                "prefix",
+                "the prefix holds no letters or digits",
+            ));
+        }
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        // Texts that differ only in case or diacritics ("Mentale gezondheid", "mentale
+        // gezondheid") are one suggestion, shown in the spelling most documents use.
+        let mut merged: HashMap<(SuggestionKind, Option<i64>, String), Merged> = HashMap::new();
+        for ((kind, id, text), found) in self.walk_keys(&folded)? {
+            let folded_text = analyzers.folded_words(&text).join(" ");
+            let m = merged.entry((kind, id, folded_text)).or_default();
+            *m.spellings.entry(text).or_default() += found.docs.len();
+            m.docs.extend(found.docs);
+            m.at_start |= found.at_start;
+        }
+        let mut ranked: Vec<_> = merged.into_iter().collect();
+        ranked.sort_by(|((kind_a, id_a, text_a), a), ((kind_b, id_b, text_b), b)| {
+            (b.docs.len(), b.at_start)
+                .cmp(&(a.docs.len(), a.at_start))
+                .then_with(|| text_a.cmp(text_b))
+                .then_with(|| kind_a.cmp(kind_b))
+                .then_with(|| id_a.cmp(id_b))
+        });
+        Ok(ranked
+            .into_iter()
+            .take(limit)
+            .filter_map(|((kind, id, _), m)| {
+                // The most used spelling; the first in byte order on ties.
+                let (text, _) = m
+                    .spellings
+                    .into_iter()
+                    .max_by(|(s, n), (t, k)| n.cmp(k).then_with(|| t.cmp(s)))?;
+                Some(Suggestion {
+                    text,
+                    kind,
+                    id: id.map(InitiativeId),
+                })
+            })
+            .collect())
+    }
+
+    /// Every key starting with `folded`, as its text (with kind, and id for an
+    /// initiative) and the live documents that carry it.
+    fn walk_keys(&self, folded: &str) -> Result<HashMap<FoundKey, Found>, SearchError> {
+        let searcher = self.inner.reader.searcher();
+        let mut out: HashMap<FoundKey, Found> = HashMap::new();
+        let mut walked = 0;
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let ord = ord as SegmentOrdinal;
+            let ids = segment.fast_fields().i64(ID)?;
+            let inverted = segment.inverted_index(self.inner.fields.suggest)?;
+            let mut keys = inverted
+                .terms()
+                .range()
+                .ge(folded.as_bytes())
+                .into_stream()?;
+            while keys.advance() && walked < MAX_KEYS_WALKED {
+                walked += 1;
+                let key = keys.key();
+                if !key.starts_with(folded.as_bytes()) {
+                    break;
+                }
+                let Some((kind, at_start, text)) = parse_key(key) else {
+                    continue;
+                };
+                let mut postings =
+                    inverted.read_postings_from_terminfo(keys.value(), IndexRecordOption::Basic)?;
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    if segment
+                        .alive_bitset()
+                        .is_none_or(|alive| alive.is_alive(doc))
+                    {
+                        let id = match kind {
+                            SuggestionKind::Initiative => ids.first(doc),
+                            _ => None,
+                        };
+                        let found = out.entry((kind, id, text.to_owned())).or_default();
+                        found.docs.insert((ord, doc));
+                        found.at_start |= at_start;
+                    }
+                    doc = postings.advance();
+                }
+            }
+            if walked >= MAX_KEYS_WALKED {
+                tracing::debug!(
+                    prefix = folded,
+                    "suggestions stopped after {MAX_KEYS_WALKED} keys"
+                );
+                break;
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SearchDoc;
+    use crate::fixture::index;
+    use SuggestionKind::{Initiative, Organisation, Topic};
+
+    fn suggest(
+        index: &SearchIndex,
+        prefix: &str,
+        limit: usize,
+    ) -> Vec<(String, SuggestionKind, Option<i64>)> {
+        let all = index.suggest(prefix, limit).expect("suggest");
+        all.into_iter()
+            .map(|s| (s.text, s.kind, s.id.map(|i| i.0)))
+            .collect()
+    }
+
+    fn s(
+        text: &str,
+        kind: SuggestionKind,
+        id: Option<i64>,
+    ) -> (String, SuggestionKind, Option<i64>) {
+        (text.to_owned(), kind, id)
+    }
+
+    fn bad_input_message(index: &SearchIndex, prefix: &str) -> String {
+        match index.suggest(prefix, 10) {
+            Err(SearchError::BadInput {
+                field: "prefix",
+                message,
+            }) => message,
+            other => panic!("{prefix:?} gave {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_prefix_completes_to_titles_labels_and_names_most_documents_first() {
+        let index = index();
+        let expected = vec![
+            // On two initiatives (2 and 8).
+            s("studiestress", Topic, None),
+            // On one each; the text starts with the prefix.
+            s("Studentenvereniging Fictief", Organisation, None),
+            s("Studiekeuzecheck met welzijnsvragen", Initiative, Some(8)),
+            s("studieschuld", Topic, None),
+            // A later word starts with it.
+            s("buitenlandse studenten", Topic, None),
+            s("International students", Topic, None),
+            s("Internationale studenten", Topic, None),
+            s("Mindfulness for students", Initiative, Some(10)),
+            s(
+                "Peer support for international students",
+                Initiative,
+                Some(4),
+            ),
+            s("Regenboogcafé voor queer studenten", Initiative, Some(7)),
+        ];
+        assert_eq!(suggest(&index, "stud", 20), expected);
+        assert_eq!(suggest(&index, "STUD", 20), expected);
+        assert_eq!(suggest(&index, " Stüd", 20), expected);
+        assert_eq!(suggest(&index, "stud", 3), expected[..3].to_vec());
+    }
+
+    #[test]
+    fn a_prefix_of_several_words_matches_words_in_a_row() {
+        let index = index();
+        assert_eq!(
+            suggest(&index, "stress en p", 10),
+            vec![s("Stress en prestatiedruk", Topic, None)]
+        );
+        assert_eq!(
+            suggest(&index, "prestatie", 10),
+            vec![
+                s("Stress en prestatiedruk", Topic, None),
+                s("Omgaan met prestatiedruk", Initiative, Some(2)),
+            ]
+        );
+        assert_eq!(
+            suggest(&index, "suicide", 10),
+            vec![
+                s("Suicide prevention", Topic, None),
+                s("Suïcidepreventie", Topic, None),
+                s("Suicide prevention toolkit", Initiative, Some(5)),
+                s("Suïcidepreventie op de campus", Initiative, Some(3)),
+            ]
+        );
+    }
+
+    #[test]
+    fn texts_differing_in_case_or_diacritics_are_one_suggestion_in_the_most_used_spelling() {
+        let index = SearchIndex::in_memory().expect("index");
+        let doc = |id: i64, label: &str| SearchDoc {
+            id: InitiativeId(id),
+            languages: vec!["nl".into()],
+            title: format!("Initiatief {id}"),
+            summary: String::new(),
+            body: None,
+            organisations: vec![],
+            labels: vec![label.into()],
+        };
+        index
+            .upsert(vec![
+                doc(1, "Mentale gezondheid"),
+                doc(2, "mentale gezondheid"),
+                doc(3, "Mentale gezondheid"),
+                doc(4, "Méntale  gezondheid"),
+            ])
+            .expect("upsert");
+        index.commit(1).expect("commit");
+        assert_eq!(
+            suggest(&index, "ment", 10),
+            vec![s("Mentale gezondheid", Topic, None)]
+        );
+    }
+
+    #[test]
+    fn deleted_documents_no_longer_suggest_their_texts() {
+        let index = index();
+        index.delete(&[InitiativeId(8)]).expect("delete");
+        index.commit(11).expect("commit");
+        assert_eq!(
+            suggest(&index, "studi", 10),
+            vec![
+                s("studieschuld", Topic, None),
+                s("studiestress", Topic, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_or_wordless_or_long_prefix_is_bad_input() {
+        let index = index();
+        assert_eq!(bad_input_message(&index, ""), "the prefix is empty");
+        assert_eq!(bad_input_message(&index, " \0 "), "the prefix is empty");
+        assert_eq!(
+            bad_input_message(&index, "*"),
+            "the prefix holds no letters or digits"
+        );
+        assert_eq!(
+            bad_input_message(&index, &"a".repeat(101)),
+            "the prefix is longer than 100 characters"
+        );
+        assert_eq!(suggest(&index, "stud", 0), vec![]);
+        assert_eq!(suggest(&index, "title:", 10), vec![]);
+        assert_eq!(suggest(&index, "xyz", 10), vec![]);
+    }
+}
