@@ -102,7 +102,16 @@ def main() -> int:
         files = sorted(src.rglob("*.rs"))
         modules = {module_path(src, f): f for f in files}
         edges = {m: set() for m in modules}
-        texts = {m: strip_comments(f.read_text()) for m, f in modules.items()}
+        raw = {m: strip_comments(f.read_text()) for m, f in modules.items()}
+        # Test code is not part of the layering: modules declared under #[cfg(test)] are
+        # left out, and so is each file's text from its first #[cfg(test)] on.
+        test_only = set()
+        for m, text in raw.items():
+            for t in re.finditer(r"#\[cfg\(test\)\]\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;", text):
+                test_only.add(m + (t.group(1),))
+        modules = {m: f for m, f in modules.items() if m not in test_only}
+        edges = {m: set() for m in modules}
+        texts = {m: raw[m].split("#[cfg(test)]")[0] for m in modules}
         exported = {m: reexports(t, m) for m, t in texts.items()}
 
         def resolve(base, rest, seen=0):

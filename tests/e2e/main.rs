@@ -17,6 +17,7 @@ mod listing;
 mod matrix;
 mod read_model;
 mod schema;
+mod search;
 mod statements;
 mod storage;
 mod visibility;

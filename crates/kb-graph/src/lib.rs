@@ -12,20 +12,34 @@ mod projection;
 mod query;
 /// Related initiatives and lineage.
 mod related;
+/// Full-text search through the index, filtered, paged and faceted by the projection.
+mod search;
 
+use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use kb_domain::{InitiativeFilter, InitiativeId, InitiativeOrder, Page, PageRequest, Viewer};
+use kb_domain::{
+    InitiativeFilter, InitiativeId, InitiativeOrder, OrganisationId, Page, PageRequest, ThemeId,
+    TopicId, Viewer,
+};
+use kb_search::{SearchIndex, Snippet, Suggestion};
 use kb_store::{InitiativeFacets, Store, StoreError};
+use roaring::RoaringBitmap;
 use tokio::sync::{Mutex, RwLock};
 
+pub use kb_search::{Snippet as SearchSnippet, Suggestion as SearchSuggestion, SuggestionKind};
 pub use projection::Projection;
 pub use query::Parent;
 pub use related::{Direction, LineageStep, Related};
+pub use search::SearchPage;
 
 /// How many change-log rows one read takes.
 const BATCH: u64 = 1_000;
+
+/// Past this many changes behind, a start rebuilds the index instead of catching up.
+const CATCH_UP_LIMIT: i64 = 50_000;
 
 /// The projection of one instance and where in the change log it stands. Cheap to clone;
 /// clones share the projection.
@@ -37,6 +51,8 @@ pub struct ReadModel {
 struct Inner {
     store: Store,
     projection: RwLock<Projection>,
+    /// The full-text index, following the change log with the projection.
+    index: SearchIndex,
     /// The last change applied; held while applying, so one follower runs at a time.
     applied: Mutex<i64>,
 }
@@ -48,9 +64,22 @@ impl std::fmt::Debug for ReadModel {
 }
 
 impl ReadModel {
-    /// Builds the projection from the database, as of the change log's head.
-    #[tracing::instrument(skip(store))]
+    /// Builds the projection from the database, as of the change log's head, with a
+    /// search index in memory.
     pub async fn build(store: &Store) -> Result<Self, StoreError> {
+        let index = SearchIndex::in_memory().map_err(search::store_error)?;
+        Self::build_with(store, index).await
+    }
+
+    /// Builds the projection, with the search index kept in `dir`: reused when it stands
+    /// at the change log's head, rebuilt otherwise.
+    pub async fn build_on_disk(store: &Store, dir: &Path) -> Result<Self, StoreError> {
+        let index = SearchIndex::open_or_create(dir).map_err(search::store_error)?;
+        Self::build_with(store, index).await
+    }
+
+    #[tracing::instrument(skip(store, index))]
+    async fn build_with(store: &Store, index: SearchIndex) -> Result<Self, StoreError> {
         let started = std::time::Instant::now();
         // Its statements are its own, never among a request's, on a pool of its own.
         let store = store.with_own_pool().await?;
@@ -63,13 +92,82 @@ impl ReadModel {
             seconds = started.elapsed().as_secs_f64(),
             "read model built"
         );
-        Ok(Self {
+        let model = Self {
             inner: Arc::new(Inner {
                 store,
                 projection: RwLock::new(projection),
+                index,
                 applied: Mutex::new(head),
             }),
+        };
+        match model.inner.index.watermark() {
+            Some(w) if w == head => {
+                tracing::info!(documents = model.inner.index.len(), "search index reused");
+            }
+            Some(w) if w < head && head - w <= CATCH_UP_LIMIT => {
+                model.catch_up_index(w, head).await?;
+                tracing::info!(from = w, to = head, "search index caught up");
+            }
+            _ => {
+                model.reindex_at(head).await?;
+            }
+        }
+        Ok(model)
+    }
+
+    /// Re-indexes what changed between `from` and `to` in the change log, with the
+    /// projection already at `to`.
+    async fn catch_up_index(&self, from: i64, to: i64) -> Result<(), StoreError> {
+        let mut touched = RoaringBitmap::new();
+        let mut at = from;
+        while at < to {
+            let changes = self.inner.store.changes_since(at, BATCH).await?;
+            let Some(last) = changes.last().map(|c| c.seq) else {
+                break;
+            };
+            let p = self.inner.projection.read().await;
+            for c in changes.iter().filter(|c| c.seq <= to) {
+                match c.entity_type.as_str() {
+                    "initiative" | "initiative_link" => {
+                        touched.extend(projection::member(InitiativeId(c.entity_id)));
+                    }
+                    "organisation" => touched |= p.organisation.any(&[OrganisationId(c.entity_id)]),
+                    "topic" => touched |= p.topic.any(&[TopicId(c.entity_id)]),
+                    "theme" => touched |= p.theme.any(&[ThemeId(c.entity_id)]),
+                    _ => {}
+                }
+            }
+            at = last;
+        }
+        self.index_changes(&touched, to).await
+    }
+
+    /// Rebuilds the search index from the database.
+    pub async fn reindex(&self) -> Result<u64, StoreError> {
+        let applied = *self.inner.applied.lock().await;
+        self.reindex_at(applied).await
+    }
+
+    async fn reindex_at(&self, head: i64) -> Result<u64, StoreError> {
+        let started = std::time::Instant::now();
+        let texts = self.inner.store.initiative_texts(None).await?;
+        self.blocking(move |p, index| {
+            index.clear().map_err(search::store_error)?;
+            for chunk in texts.chunks(search::CHUNK) {
+                index
+                    .upsert(search::documents(p, chunk.to_vec()))
+                    .map_err(search::store_error)?;
+            }
+            index.commit(head).map_err(search::store_error)
         })
+        .await?;
+        let index = &self.inner.index;
+        tracing::info!(
+            documents = index.len(),
+            seconds = started.elapsed().as_secs_f64(),
+            "search index built"
+        );
+        Ok(index.len())
     }
 
     /// Applies every change committed since the last one applied, and returns the
@@ -83,18 +181,24 @@ impl ReadModel {
                 return Ok(*applied);
             };
             let mut initiatives: Vec<InitiativeId> = Vec::new();
-            let mut organisations = false;
-            let mut taxonomy = false;
+            let mut organisations: Vec<OrganisationId> = Vec::new();
+            let mut topics: Vec<TopicId> = Vec::new();
+            let mut themes: Vec<ThemeId> = Vec::new();
             for c in &changes {
                 match c.entity_type.as_str() {
                     // A link's change names the initiative it goes out from.
                     "initiative" | "initiative_link" => initiatives.push(InitiativeId(c.entity_id)),
-                    "organisation" => organisations = true,
-                    "topic" | "theme" => taxonomy = true,
-                    // Events and keys do not change what lists filter by.
+                    "organisation" => organisations.push(OrganisationId(c.entity_id)),
+                    "topic" => topics.push(TopicId(c.entity_id)),
+                    "theme" => themes.push(ThemeId(c.entity_id)),
+                    // Events and keys change neither lists nor the index.
                     _ => {}
                 }
             }
+            let (organisations_changed, taxonomy) = (
+                !organisations.is_empty(),
+                !(topics.is_empty() && themes.is_empty()),
+            );
             initiatives.sort();
             initiatives.dedup();
             let facts = if initiatives.is_empty() {
@@ -105,7 +209,7 @@ impl ReadModel {
                     .initiative_facts(Some(&initiatives))
                     .await?
             };
-            let orgs = if organisations {
+            let orgs = if organisations_changed {
                 Some(self.inner.store.organisation_facts().await?)
             } else {
                 None
@@ -130,11 +234,55 @@ impl ReadModel {
             if let Some(o) = orgs {
                 p.set_organisations(o);
             }
-            if let Some((themes, topics)) = tax {
-                p.set_taxonomy(themes, topics);
+            if let Some((all_themes, all_topics)) = tax {
+                p.set_taxonomy(all_themes, all_topics);
+            }
+            // The index: the changed initiatives, and those whose labels or organisation
+            // names changed with the taxonomy or an organisation.
+            let mut touched: RoaringBitmap = initiatives
+                .iter()
+                .filter_map(|id| projection::member(*id))
+                .collect();
+            touched |= p.organisation.any(&organisations);
+            touched |= p.topic.any(&topics);
+            touched |= p.theme.any(&themes);
+            drop(p);
+            // The index is committed only when a change touches it; a lagging
+            // watermark is caught up from the change log at the next start.
+            if !touched.is_empty() {
+                self.index_changes(&touched, last).await?;
             }
             *applied = last;
         }
+    }
+
+    /// Re-indexes the initiatives `touched` (removing those that no longer exist) and
+    /// commits the index at `position`.
+    async fn index_changes(
+        &self,
+        touched: &RoaringBitmap,
+        position: i64,
+    ) -> Result<(), StoreError> {
+        let ids: Vec<InitiativeId> = touched.iter().map(|m| InitiativeId(i64::from(m))).collect();
+        let mut texts = Vec::new();
+        for chunk in ids.chunks(search::CHUNK) {
+            texts.extend(self.inner.store.initiative_texts(Some(chunk)).await?);
+        }
+        self.blocking(move |p, index| {
+            let present: std::collections::HashSet<InitiativeId> =
+                texts.iter().map(|t| t.id).collect();
+            let gone: Vec<InitiativeId> = ids
+                .iter()
+                .filter(|id| !present.contains(id))
+                .copied()
+                .collect();
+            index.delete(&gone).map_err(search::store_error)?;
+            index
+                .upsert(search::documents(p, texts))
+                .map_err(search::store_error)?;
+            index.commit(position).map_err(search::store_error)
+        })
+        .await
     }
 
     /// The change-log position the projection stands at.
@@ -224,6 +372,70 @@ impl ReadModel {
         ids.iter()
             .map(|id| (*id, p.lineage(viewer, *id, direction, depth)))
             .collect()
+    }
+
+    /// A page of the hits of `text` that `viewer` may see under `filter`, best first.
+    pub async fn search(
+        &self,
+        viewer: Viewer,
+        text: &str,
+        filter: &InitiativeFilter,
+        page: PageRequest,
+    ) -> Result<SearchPage, StoreError> {
+        let (text, filter) = (text.to_owned(), filter.clone());
+        self.blocking(move |p, index| p.search_page(index, viewer, &text, &filter, page))
+            .await
+    }
+
+    /// Runs `work` on the projection and the index on a thread for blocking work: the
+    /// index reads files and computes for milliseconds, which async workers must not.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Projection, &SearchIndex) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let model = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let p = model.inner.projection.blocking_read();
+            work(&p, &model.inner.index)
+        })
+        .await
+        .map_err(|e| StoreError::Internal(format!("a search task failed: {e}")))?
+    }
+
+    /// Disjunctive facets of the hits of `text` for `viewer` under `filter`.
+    pub async fn search_facets(
+        &self,
+        viewer: Viewer,
+        text: &str,
+        filter: &InitiativeFilter,
+    ) -> Result<InitiativeFacets, StoreError> {
+        let (text, filter) = (text.to_owned(), filter.clone());
+        self.blocking(move |p, index| p.search_facets(index, viewer, &text, &filter))
+            .await
+    }
+
+    /// Highlighted snippets of `ids` for `text`.
+    pub async fn snippets(
+        &self,
+        text: &str,
+        ids: &[InitiativeId],
+    ) -> Result<HashMap<InitiativeId, Snippet>, StoreError> {
+        let (text, ids) = (text.to_owned(), ids.to_vec());
+        self.blocking(move |_, index| search::snippets(index, &text, &ids))
+            .await
+    }
+
+    /// Completions of `prefix` for a search box; initiatives only where `viewer` may see
+    /// them.
+    pub async fn suggest(
+        &self,
+        viewer: Viewer,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<Suggestion>, StoreError> {
+        let prefix = prefix.to_owned();
+        self.blocking(move |p, index| p.suggestions(index, viewer, &prefix, limit))
+            .await
     }
 
     /// The facets of the filtered list for `viewer`.

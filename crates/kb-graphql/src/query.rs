@@ -11,6 +11,7 @@ use crate::types::connection::{
     EventConnection, EventCount, OrganisationConnection, OrganisationCount, forward, page_request,
 };
 use crate::types::initiative::InitiativeConnection;
+use crate::types::search::{SearchConnection, SearchHit, Suggestion};
 use crate::types::vocab::*;
 use crate::types::{Event, Initiative, Node, Organisation, Theme, Topic};
 
@@ -274,6 +275,75 @@ impl Query {
             },
             filter: Some(filter),
         })
+    }
+
+    /// Full-text search over initiatives: words in any order (each must match, one typo
+    /// forgiven in words of five letters or more, the last word also as a prefix),
+    /// quoted phrases, Dutch and English stemming, diacritics folded, synonyms from the
+    /// taxonomy. At most 500 characters and 32 words. Filtered like `initiatives`, best
+    /// first, with disjunctive facets.
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        filter: Option<InitiativeFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<SearchConnection> {
+        let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
+        let page = page_request(first, after, None, None)?;
+        let v = viewer(ctx)?;
+        let model = read_model(ctx)?;
+        let found = model.search(v, &query, &filter, page).await.gql()?;
+        let ids: Vec<InitiativeId> = found.hits.iter().map(|(id, _)| *id).collect();
+        let rows = store(ctx)?.initiatives_by_ids(v, &ids).await.gql()?;
+        let look = ctx.look_ahead();
+        let want_snippets = look.field("edges").field("node").field("snippet").exists()
+            || look.field("nodes").field("snippet").exists();
+        let mut snippets = if want_snippets {
+            model.snippets(&query, &ids).await.gql()?
+        } else {
+            Default::default()
+        };
+        let hits = found
+            .hits
+            .iter()
+            .filter_map(|(id, score)| {
+                let row = rows.iter().find(|r| r.id == *id)?.clone();
+                Some(SearchHit {
+                    initiative: Initiative(row),
+                    score: f64::from(*score),
+                    snippet: snippets.remove(id).map(Into::into),
+                })
+            })
+            .collect();
+        Ok(SearchConnection {
+            query,
+            filter,
+            page: found,
+            hits,
+        })
+    }
+
+    /// Completions for a search box: initiative titles, topic labels and organisation
+    /// names that start with what was typed (case and diacritics ignored), best first.
+    async fn suggest(
+        &self,
+        ctx: &Context<'_>,
+        prefix: String,
+        #[graphql(default = 8)] first: i32,
+    ) -> async_graphql::Result<Vec<Suggestion>> {
+        let first = usize::try_from(first)
+            .ok()
+            .filter(|n| (1..=20).contains(n))
+            .ok_or_else(|| coded(ErrorCode::BadUserInput, "first is 1 to 20", Some("first")))?;
+        Ok(read_model(ctx)?
+            .suggest(viewer(ctx)?, &prefix, first)
+            .await
+            .gql()?
+            .into_iter()
+            .map(Suggestion)
+            .collect())
     }
 
     /// The eight StepChange themes, in order.

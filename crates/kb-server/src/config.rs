@@ -58,6 +58,10 @@ pub struct ServerConfig {
         value_parser = parse_seconds
     )]
     pub follow_interval: Duration,
+    /// Where the search index is kept. Default: beside an SQLite database file
+    /// (`kennisbank.db.search`); in memory for PostgreSQL, rebuilt at every start.
+    #[arg(long, env = "KB_INDEX_DIR")]
+    pub index_dir: Option<std::path::PathBuf>,
 }
 
 impl ServerConfig {

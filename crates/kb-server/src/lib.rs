@@ -43,8 +43,30 @@ pub async fn serve(
     config: ServerConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let model = kb_graph::ReadModel::build(&store).await?;
+    let model = read_model(&store, config.index_dir.as_deref()).await?;
     serve_model(listener, store, model, config, shutdown).await
+}
+
+/// Where the search index of `store` is kept: `index_dir`, or beside an SQLite file.
+pub fn index_dir(store: &Store, index_dir: Option<&std::path::Path>) -> Option<std::path::PathBuf> {
+    index_dir.map(ToOwned::to_owned).or_else(|| {
+        store.sqlite_file().map(|f| {
+            let mut name = f.into_os_string();
+            name.push(".search");
+            std::path::PathBuf::from(name)
+        })
+    })
+}
+
+/// The read model of `store`, with its search index on disk where it has a place.
+pub async fn read_model(
+    store: &Store,
+    index_dir: Option<&std::path::Path>,
+) -> anyhow::Result<kb_graph::ReadModel> {
+    Ok(match self::index_dir(store, index_dir) {
+        Some(dir) => kb_graph::ReadModel::build_on_disk(store, &dir).await?,
+        None => kb_graph::ReadModel::build(store).await?,
+    })
 }
 
 /// Serves with a read model built by the caller (tests keep a handle on it, to let it

@@ -55,6 +55,13 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL, sorted, with federation directives).
     Schema,
+    /// Rebuild the full-text search index from the database (the server must not be
+    /// running on the same index).
+    Reindex {
+        /// Where the index is kept; default beside an SQLite database file.
+        #[arg(long, env = "KB_INDEX_DIR")]
+        index_dir: Option<std::path::PathBuf>,
+    },
     /// Manage API keys.
     Keys {
         #[command(subcommand)]
@@ -201,6 +208,23 @@ async fn main() -> anyhow::Result<()> {
     init_logging(&cli.log_format);
     let command = cli.command.context("no command, not even the default")?;
     match command {
+        Command::Reindex { index_dir } => {
+            let store = Store::connect(&cli.database_url).await?;
+            store.migrate().await?;
+            let Some(dir) = kb_server::index_dir(&store, index_dir.as_deref()) else {
+                anyhow::bail!(
+                    "an index on PostgreSQL lives in memory unless --index-dir names a folder"
+                );
+            };
+            let started = std::time::Instant::now();
+            let model = kb_graph::ReadModel::build_on_disk(&store, &dir).await?;
+            let n = model.reindex().await?;
+            eprintln!(
+                "Indexed {n} initiatives into {} in {:.1} s.",
+                dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+        }
         Command::Schema => {
             print!("{}", kb_graphql::sdl());
         }

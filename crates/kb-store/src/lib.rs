@@ -192,6 +192,17 @@ impl Store {
         Store::connect(&self.url).await
     }
 
+    /// The file of an SQLite database (none for PostgreSQL or an in-memory SQLite):
+    /// where files that belong with the database, such as the search index, go.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        let rest = self.url.strip_prefix("sqlite://")?;
+        let path = rest
+            .split('?')
+            .next()
+            .filter(|p| !p.is_empty() && *p != ":memory:")?;
+        Some(std::path::PathBuf::from(path))
+    }
+
     /// Which database this store runs on.
     pub fn backend(&self) -> Backend {
         self.backend

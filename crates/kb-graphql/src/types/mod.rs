@@ -8,6 +8,7 @@ pub mod keys;
 pub mod nodes;
 pub mod organisation;
 pub mod related;
+pub mod search;
 pub mod taxonomy;
 pub mod vocab;
 

@@ -1,0 +1,185 @@
+//! Full-text search and suggestions over HTTP: stemming, synonyms from the taxonomy,
+//! diacritics, typos, prefixes, phrases, hostile text, disjunctive facets, visibility and
+//! read-your-writes.
+
+use serde_json::{Value, json};
+
+use crate::on_both;
+use crate::support::{TestApp, error_code};
+
+struct Fixture {
+    editor: String,
+    org: String,
+}
+
+const CREATE: &str =
+    "mutation($i: InitiativeInput!) { createInitiative(input: $i) { initiative { id } } }";
+const PUBLISH: &str = "mutation($id: ID!) { publishInitiative(id: $id) { initiative { status } } }";
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let editor = app
+        .store
+        .create_api_key(
+            &kb_store::Actor::cli(),
+            "zoek",
+            kb_domain::Role::Editor,
+            None,
+            None,
+        )
+        .await
+        .expect("key")
+        .secret;
+    let r = app
+        .gql_as(&editor, "mutation { createOrganisation(input: { name: \"Hogeschool Zoekland\", kind: UNIVERSITY_OF_APPLIED_SCIENCES }) { organisation { id } } }", json!({}))
+        .await;
+    let org = r["data"]["createOrganisation"]["organisation"]["id"]
+        .as_str()
+        .expect("org")
+        .to_owned();
+    Fixture { editor, org }
+}
+
+/// An initiative to create: title, summary, kind, topic and language.
+type Spec<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
+
+/// Creates an initiative of the fixture's organisation; published unless `draft`.
+async fn initiative(app: &TestApp, f: &Fixture, spec: Spec<'_>, draft: bool) -> String {
+    let (title, summary, kind, topic, lang) = spec;
+    let r = app
+        .gql_as(&f.editor, CREATE, json!({ "i": { "title": title, "summary": summary, "kind": kind, "languages": [lang],
+            "themes": ["support"], "topics": [topic], "organisations": [{ "organisation": f.org, "role": "LEAD" }] } }))
+        .await;
+    let id = r["data"]["createInitiative"]["initiative"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{r}"))
+        .to_owned();
+    if !draft {
+        let r = app.gql_as(&f.editor, PUBLISH, json!({ "id": id })).await;
+        assert_eq!(
+            r["data"]["publishInitiative"]["initiative"]["status"], "PUBLISHED",
+            "{r}"
+        );
+    }
+    id
+}
+
+const SEARCH: &str = "query($q: String!, $o: [ID!]) { search(query: $q, filter: { organisations: $o }, first: 20) { totalCount nodes { score initiative { title } snippet { title text } } } }";
+
+async fn titles(app: &TestApp, key: Option<&str>, f: &Fixture, q: &str) -> Vec<String> {
+    let vars = json!({ "q": q, "o": [f.org] });
+    let r = match key {
+        Some(k) => app.gql_as(k, SEARCH, vars).await,
+        None => app.gql(SEARCH, vars).await,
+    };
+    assert!(r.get("errors").is_none(), "{q}: {r}");
+    r["data"]["search"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["initiative"]["title"].as_str().expect("title").to_owned())
+        .collect()
+}
+
+on_both!(
+    async fn search_understands_dutch_synonyms_diacritics_typos_prefixes_and_phrases(app) {
+        let f = fixture(&app).await;
+        initiative(&app, &f, ("Prestaties zonder druk", "Een training voor studenten die veel prestatiedruk voelen.", "TRAINING", "stress_performance_pressure", "nl"), false).await;
+        initiative(&app, &f, ("Samen aan tafel", "Maaltijden tegen eenzaamheid van internationale studenten.", "COMMUNITY", "social_connection", "nl"), false).await;
+        initiative(&app, &f, ("Regenboogcafé", "Een ontmoetingsplek voor queer studenten.", "SUPPORT_GROUP", "lgbtqia", "nl"), false).await;
+        initiative(&app, &f, ("Suïcidepreventie op de campus", "Poortwachters leren signalen herkennen en sociale steun bieden.", "TRAINING", "suicide_prevention", "nl"), false).await;
+        initiative(&app, &f, ("Geheim concept", "Een student met prestatiedruk, nog niet gepubliceerd.", "GUIDE", "stress_performance_pressure", "nl"), true).await;
+
+        // Dutch stemming: `prestatie` finds `Prestaties`, `student` finds `studenten`.
+        assert_eq!(titles(&app, None, &f, "prestatie").await, ["Prestaties zonder druk"]);
+        assert_eq!(titles(&app, None, &f, "student tafel").await, ["Samen aan tafel"]);
+        // Synonyms from the taxonomy: LHBTI is an alternative label of the LGBTQIA2S+ topic.
+        assert_eq!(titles(&app, None, &f, "LHBTI").await, ["Regenboogcafé"]);
+        assert_eq!(titles(&app, None, &f, "loneliness").await, ["Samen aan tafel"]);
+        // Diacritics folded both ways.
+        assert_eq!(titles(&app, None, &f, "suicidepreventie campus").await, ["Suïcidepreventie op de campus"]);
+        assert_eq!(titles(&app, None, &f, "regenboogcafe").await, ["Regenboogcafé"]);
+        // One typo in a word of five letters or more.
+        assert_eq!(titles(&app, None, &f, "maaltjden").await, ["Samen aan tafel"]);
+        // The last word as a prefix, while typing.
+        assert_eq!(titles(&app, None, &f, "poortwach").await, ["Suïcidepreventie op de campus"]);
+        // A quoted phrase matches as a phrase only.
+        assert_eq!(titles(&app, None, &f, "\"sociale steun\"").await, ["Suïcidepreventie op de campus"]);
+        assert!(titles(&app, None, &f, "\"steun sociale\"").await.is_empty());
+        // The draft is found by editors who ask for drafts, never by the public.
+        assert_eq!(titles(&app, None, &f, "prestatiedruk").await, ["Prestaties zonder druk"]);
+        assert_eq!(titles(&app, Some(&f.editor), &f, "prestatiedruk").await, ["Prestaties zonder druk"]);
+        let drafts = "query($o: [ID!]) { search(query: \"prestatiedruk\", filter: { organisations: $o, statuses: [DRAFT, PUBLISHED] }) { nodes { initiative { title } } } }";
+        let found = |r: Value| -> Vec<String> {
+            let mut t: Vec<String> = r["data"]["search"]["nodes"].as_array().expect("nodes").iter().map(|n| n["initiative"]["title"].as_str().expect("title").to_owned()).collect();
+            t.sort();
+            t
+        };
+        assert_eq!(found(app.gql_as(&f.editor, drafts, json!({ "o": [f.org] })).await), ["Geheim concept", "Prestaties zonder druk"]);
+        assert_eq!(found(app.gql(drafts, json!({ "o": [f.org] })).await), ["Prestaties zonder druk"]);
+        // Snippets mark what matched.
+        let r = app.gql(SEARCH, json!({ "q": "eenzaamheid", "o": [f.org] })).await;
+        let text = r["data"]["search"]["nodes"][0]["snippet"]["text"].as_str().expect("snippet");
+        assert!(text.contains("<mark>eenzaamheid</mark>"), "{text}");
+    }
+);
+
+on_both!(
+    async fn hostile_search_text_gets_results_or_bad_input_never_internal(app) {
+        let q = "query($q: String!) { search(query: $q) { totalCount } suggest(prefix: $q) { text } }";
+        let long = "a ".repeat(5_000);
+        for text in ["*", "title:x", "\"unbalanced", "((((", "AND OR NOT", "\u{0}", "a\u{7}b", long.as_str(), "", "   ", "🦄", "<script>alert(1)</script>"] {
+            let r = app.gql(q, json!({ "q": text })).await;
+            match r.get("errors") {
+                None => assert!(r["data"]["search"]["totalCount"].is_number(), "{r}"),
+                Some(_) => {
+                    assert_eq!(error_code(&r), "BAD_USER_INPUT", "{text:?}: {r}");
+                    let field = r["errors"][0]["extensions"]["field"].as_str().unwrap_or_default();
+                    assert!(field == "query" || field == "prefix", "{r}");
+                }
+            }
+        }
+    }
+);
+
+on_both!(
+    async fn search_facets_are_disjunctive(app) {
+        let f = fixture(&app).await;
+        for (title, kind) in [("Mentorgroep eerstejaars", "TRAINING"), ("Mentorprogramma online", "TOOL"), ("Mentoren voor mentoren", "TOOL")] {
+            initiative(&app, &f, (title, "Een mentoraanpak.", kind, "resilience", "nl"), false).await;
+        }
+        let q = "query($o: [ID!], $k: [InitiativeKind!]) { search(query: \"mentor\", filter: { organisations: $o, kinds: $k }) { totalCount facets { kinds { value count } } } }";
+        let d = app.data(q, json!({ "o": [f.org], "k": ["TOOL"] })).await;
+        assert_eq!(d["search"]["totalCount"], 2);
+        // The kind facet ignores the kind filter: TRAINING stays countable.
+        let kinds: Vec<(String, i64)> = d["search"]["facets"]["kinds"]
+            .as_array()
+            .expect("kinds")
+            .iter()
+            .map(|k| (k["value"].as_str().expect("value").to_owned(), k["count"].as_i64().expect("count")))
+            .collect();
+        assert_eq!(kinds, [("TOOL".to_owned(), 2), ("TRAINING".to_owned(), 1)]);
+    }
+);
+
+on_both!(
+    async fn suggestions_complete_titles_topics_and_organisations_for_those_who_may_see_them(app) {
+        let f = fixture(&app).await;
+        initiative(&app, &f, ("Zoekmaatje zichtbaar", "Zichtbaar.", "TOOL", "resilience", "nl"), false).await;
+        initiative(&app, &f, ("Zoekmaatje verborgen", "Verborgen.", "TOOL", "resilience", "nl"), true).await;
+        let q = "query($p: String!) { suggest(prefix: $p, first: 10) { text kind initiative { title } } }";
+        let texts = |r: &Value| -> Vec<String> {
+            r["data"]["suggest"].as_array().expect("suggest").iter().map(|s| s["text"].as_str().expect("text").to_owned()).collect()
+        };
+        let public = app.gql(q, json!({ "p": "zoekmaat" })).await;
+        assert_eq!(texts(&public), ["Zoekmaatje zichtbaar"], "{public}");
+        assert_eq!(public["data"]["suggest"][0]["kind"], "INITIATIVE");
+        assert_eq!(public["data"]["suggest"][0]["initiative"]["title"], "Zoekmaatje zichtbaar");
+        let mut editor = texts(&app.gql_as(&f.editor, q, json!({ "p": "ZOEKMAAT" })).await);
+        editor.sort();
+        assert_eq!(editor, ["Zoekmaatje verborgen", "Zoekmaatje zichtbaar"]);
+        let orgs = app.gql(q, json!({ "p": "hogeschool zoek" })).await;
+        assert!(orgs["data"]["suggest"].as_array().expect("suggest").iter().any(|s| s["kind"] == "ORGANISATION" && s["text"] == "Hogeschool Zoekland"), "{orgs}");
+        let topics = app.gql(q, json!({ "p": "eenzaam" })).await;
+        assert!(topics["data"]["suggest"].as_array().expect("suggest").iter().any(|s| s["kind"] == "TOPIC"), "{topics}");
+    }
+);
