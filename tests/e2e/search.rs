@@ -183,3 +183,14 @@ on_both!(
         assert!(topics["data"]["suggest"].as_array().expect("suggest").iter().any(|s| s["kind"] == "TOPIC"), "{topics}");
     }
 );
+
+on_both!(
+    async fn vocabulary_labels_are_found_too(app) {
+        // The README's example: `hbo` is part of the education levels' labels.
+        let d = app.data(r#"{ search(query: "hbo", first: 100) { totalCount } initiatives(filter: { educationLevels: [HBO_BACHELOR, HBO_MASTER, HBO_ASSOCIATE] }) { totalCount } }"#, json!({})).await;
+        let hits = d["search"]["totalCount"].as_i64().expect("hits");
+        assert!(hits >= d["initiatives"]["totalCount"].as_i64().expect("total"), "{d}");
+        let d = app.data(r#"{ search(query: "prestatiedruk hbo") { totalCount nodes { initiative { educationLevels topics { code } } } } }"#, json!({})).await;
+        assert!(d["search"]["totalCount"].as_i64().expect("hits") > 0, "{d}");
+    }
+);

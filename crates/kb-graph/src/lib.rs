@@ -456,5 +456,7 @@ async fn load(store: &Store) -> Result<Projection, StoreError> {
     let organisations = store.organisation_facts().await?;
     let themes = store.themes().await?;
     let topics = store.topics(false).await?;
-    Ok(Projection::new(initiatives, organisations, themes, topics))
+    let mut p = Projection::new(initiatives, organisations, themes, topics);
+    p.set_terms(store.vocabulary_terms().await?);
+    Ok(p)
 }

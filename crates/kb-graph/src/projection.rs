@@ -87,6 +87,9 @@ pub struct Projection {
     pub(crate) organisations: HashMap<OrganisationId, OrganisationFacts>,
     pub(crate) themes: Vec<Theme>,
     pub(crate) topics: Vec<Topic>,
+    /// Labels of the flat vocabularies, by vocabulary and code: what search finds an
+    /// initiative's kind, target groups and education levels by.
+    pub(crate) terms: HashMap<(String, String), kb_domain::lang::Localised>,
 }
 
 /// An initiative's row id as a bitmap member. Row ids are positive and, for any
@@ -264,6 +267,14 @@ impl Projection {
     pub fn set_taxonomy(&mut self, themes: Vec<Theme>, topics: Vec<Topic>) {
         self.themes = themes;
         self.topics = topics;
+    }
+
+    /// Replaces the labels of the flat vocabularies.
+    pub fn set_terms(&mut self, terms: Vec<kb_domain::Term>) {
+        self.terms = terms
+            .into_iter()
+            .map(|t| ((t.vocabulary, t.code), t.label))
+            .collect();
     }
 
     /// The facts held of an initiative.

@@ -4,7 +4,10 @@
 
 use std::collections::HashMap;
 
-use kb_domain::{DomainError, InitiativeFilter, InitiativeId, PageRequest, Viewer};
+use kb_domain::{
+    DomainError, EducationLevel, InitiativeFilter, InitiativeId, InitiativeKind, PageRequest,
+    TargetGroup, Viewer, Vocabulary,
+};
 use kb_search::{SearchDoc, SearchError, SearchIndex, Snippet, Suggestion, SuggestionKind};
 use kb_store::{InitiativeFacets, InitiativeText, StoreError};
 use roaring::RoaringBitmap;
@@ -36,8 +39,9 @@ pub(crate) fn store_error(e: SearchError) -> StoreError {
 }
 
 /// The documents of these texts, with what the projection knows of their initiatives:
-/// languages, and the labels of their themes and topics (with the topics' synonyms) and
-/// the names of their published organisations.
+/// languages; the labels of their themes, topics (with the topics' synonyms), kind, target
+/// groups and education levels in both languages (so `hbo` finds hbo initiatives); and the
+/// names of their published organisations.
 pub(crate) fn documents(p: &Projection, texts: Vec<InitiativeText>) -> Vec<SearchDoc> {
     texts
         .into_iter()
@@ -52,6 +56,23 @@ pub(crate) fn documents(p: &Projection, texts: Vec<InitiativeText>) -> Vec<Searc
                 labels.push(topic.label.nl.clone());
                 labels.extend(topic.label.en.clone());
                 labels.extend(topic.alt_labels.iter().cloned());
+            }
+            let terms = std::iter::once((InitiativeKind::NAME, f.kind.code()))
+                .chain(
+                    f.target_groups
+                        .iter()
+                        .map(|t| (TargetGroup::NAME, t.code())),
+                )
+                .chain(
+                    f.education_levels
+                        .iter()
+                        .map(|e| (EducationLevel::NAME, e.code())),
+                );
+            for (vocabulary, code) in terms {
+                if let Some(l) = p.terms.get(&(vocabulary.to_owned(), code.to_owned())) {
+                    labels.push(l.nl.clone());
+                    labels.extend(l.en.clone());
+                }
             }
             let organisations = f
                 .organisations
