@@ -2,6 +2,7 @@
 //!
 //! `cargo run --release -p kb-server --example bench -- URL [REQUESTS] [CONCURRENCY]`
 //! prints, per operation, latency percentiles and throughput as a Markdown table row.
+//! `ONLY=name,name` (environment) runs only operations whose name starts with one of these.
 //! Only talks to the URL given (a local server); stops after REQUESTS per operation.
 
 use std::time::{Duration, Instant};
@@ -23,6 +24,9 @@ const THEMES: &str =
     r#"{ themes { code label initiatives(first: 5) { totalCount nodes { title } } } }"#;
 const RELATED: &str = r#"query($slug: String!) { initiative(slug: $slug) { related(first: 10) { score
   initiative { slug title } reasons { topics { code } themes { code } } } } }"#;
+const SEARCH: &str = r#"{ search(query: "veilig netwerk", filter: { kinds: [TRAINING, TOOL, GUIDE], regions: [UTRECHT, ZEELAND, FRIESLAND] }, first: 10) {
+  totalCount nodes { score initiative { title } } facets { kinds { value count } regions { value count } topics { value { code } count } } } }"#;
+const SUGGEST: &str = r#"{ suggest(prefix: "gezo") { text kind } }"#;
 const NODE: &str =
     r#"query($id: ID!) { node(id: $id) { id ... on Initiative { title themes { code } } } }"#;
 
@@ -77,7 +81,7 @@ async fn main() {
 
     println!("| operation | requests | concurrency | p50 ms | p95 ms | p99 ms | max ms | req/s |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    let ops: [(&str, &str, bool); 7] = [
+    let ops: [(&str, &str, bool); 9] = [
         ("initiative page", PAGE, true),
         ("listing, 20 with relations", LISTING, false),
         ("filtered listing", FILTERED, false),
@@ -85,8 +89,16 @@ async fn main() {
         ("themes with 5 initiatives each", THEMES, false),
         ("node by id", NODE, true),
         ("related(first: 10)", RELATED, true),
+        ("search with two facet filters", SEARCH, false),
+        ("suggest", SUGGEST, false),
     ];
+    let only: Vec<String> = std::env::var("ONLY")
+        .map(|v| v.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
     for (name, query, per_node) in ops {
+        if !only.is_empty() && !only.iter().any(|o| name.starts_with(o.as_str())) {
+            continue;
+        }
         let started = Instant::now();
         let mut tasks = Vec::new();
         for worker in 0..concurrency {
