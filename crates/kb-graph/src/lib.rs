@@ -237,6 +237,8 @@ impl ReadModel {
             if let Some((all_themes, all_topics)) = tax {
                 p.set_taxonomy(all_themes, all_topics);
             }
+            // The orders are computed here, by the follower, not by the next reader.
+            p.warm_orders();
             // The index: the changed initiatives, and those whose labels or organisation
             // names changed with the taxonomy or an organisation.
             let mut touched: RoaringBitmap = initiatives
@@ -458,5 +460,6 @@ async fn load(store: &Store) -> Result<Projection, StoreError> {
     let topics = store.topics(false).await?;
     let mut p = Projection::new(initiatives, organisations, themes, topics);
     p.set_terms(store.vocabulary_terms().await?);
+    p.warm_orders();
     Ok(p)
 }

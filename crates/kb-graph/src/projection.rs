@@ -3,6 +3,7 @@
 //! Replacing one initiative touches only the bitmaps of its old and new values.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 use kb_domain::{
@@ -60,6 +61,14 @@ pub(crate) struct SortFacts {
     pub(crate) sort_key: String,
 }
 
+/// Every initiative in each list order; emptied by every change.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Orders {
+    pub(crate) newest: OnceLock<Vec<u32>>,
+    pub(crate) title: OnceLock<Vec<u32>>,
+    pub(crate) updated: OnceLock<Vec<u32>>,
+}
+
 /// The bitmaps of every initiative, and the taxonomy and organisations they refer to.
 #[derive(Debug, Clone, Default)]
 pub struct Projection {
@@ -84,6 +93,8 @@ pub struct Projection {
     /// are in its facts).
     pub(crate) links_in: HashMap<u32, Vec<(u32, LinkType)>>,
     pub(crate) sort: HashMap<u32, SortFacts>,
+    /// Every initiative in each order, computed on first use after a change.
+    pub(crate) ordered: Orders,
     pub(crate) organisations: HashMap<OrganisationId, OrganisationFacts>,
     pub(crate) themes: Vec<Theme>,
     pub(crate) topics: Vec<Topic>,
@@ -155,6 +166,7 @@ impl Projection {
             return;
         };
         self.remove_member(id);
+        self.ordered = Orders::default();
         self.all.insert(id);
         self.status.add(&f.status, id);
         self.kind.add(&f.kind.code(), id);
@@ -214,6 +226,7 @@ impl Projection {
         let Some(f) = self.facts.remove(&id) else {
             return;
         };
+        self.ordered = Orders::default();
         self.all.remove(id);
         self.status.remove(&f.status, id);
         self.kind.remove(&f.kind.code(), id);

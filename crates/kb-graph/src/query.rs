@@ -220,6 +220,31 @@ impl Projection {
         Ok(b)
     }
 
+    /// Every initiative in `order`, computed once after each change.
+    pub(crate) fn ordered(&self, order: InitiativeOrder) -> &[u32] {
+        let cell = match order {
+            InitiativeOrder::Newest => &self.ordered.newest,
+            InitiativeOrder::Title => &self.ordered.title,
+            InitiativeOrder::RecentlyUpdated => &self.ordered.updated,
+        };
+        cell.get_or_init(|| {
+            let mut all: Vec<u32> = self.all.iter().collect();
+            all.sort_unstable_by(|a, b| self.compare(order, *a, *b));
+            all
+        })
+    }
+
+    /// Computes every order ahead of the next reader (after a change).
+    pub fn warm_orders(&self) {
+        for order in [
+            InitiativeOrder::Newest,
+            InitiativeOrder::Title,
+            InitiativeOrder::RecentlyUpdated,
+        ] {
+            self.ordered(order);
+        }
+    }
+
     /// How two initiatives compare in `order`; ties go by id as in SQL.
     fn compare(&self, order: InitiativeOrder, a: u32, b: u32) -> Ordering {
         let (Some(x), Some(y)) = (self.sort.get(&a), self.sort.get(&b)) else {
@@ -250,13 +275,26 @@ impl Projection {
         order: InitiativeOrder,
         page: PageRequest,
     ) -> Page<InitiativeId> {
-        let mut all: Vec<u32> = ids.iter().collect();
-        let wanted = (page.offset + page.limit + 1).min(all.len() as u64) as usize;
-        if wanted < all.len() && wanted > 0 {
-            all.select_nth_unstable_by(wanted - 1, |a, b| self.compare(order, *a, *b));
-            all.truncate(wanted);
-        }
-        all.sort_unstable_by(|a, b| self.compare(order, *a, *b));
+        let wanted = (page.offset + page.limit + 1).min(ids.len()) as usize;
+        let ordered = self.ordered(order);
+        // A large selection is read off the list held in order, stopping at the page's
+        // end; a small one is sorted by itself.
+        let all: Vec<u32> = if ids.len().saturating_mul(16) >= ordered.len() as u64 {
+            ordered
+                .iter()
+                .copied()
+                .filter(|m| ids.contains(*m))
+                .take(wanted)
+                .collect()
+        } else {
+            let mut all: Vec<u32> = ids.iter().collect();
+            if wanted < all.len() && wanted > 0 {
+                all.select_nth_unstable_by(wanted - 1, |a, b| self.compare(order, *a, *b));
+                all.truncate(wanted);
+            }
+            all.sort_unstable_by(|a, b| self.compare(order, *a, *b));
+            all
+        };
         let start = (page.offset as usize).min(all.len());
         let end = (start + page.limit as usize).min(all.len());
         let has_next = all.len() > end;

@@ -41,6 +41,17 @@ pub struct Related {
     pub links: Vec<LinkType>,
 }
 
+/// Collecting into a sorted vector.
+trait Sorted<T: Ord>: Iterator<Item = T> + Sized {
+    fn sorted(self) -> Vec<T> {
+        let mut v: Vec<T> = self.collect();
+        v.sort();
+        v
+    }
+}
+
+impl<T: Ord, I: Iterator<Item = T>> Sorted<T> for I {}
+
 /// Which way lineage goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -82,57 +93,98 @@ impl Projection {
         };
         let visible = self.visible(viewer);
         let published = self.status.any([&Status::Published]);
-        let mut found: HashMap<u32, Related> = HashMap::new();
-        let mut share =
-            |bitmap: Option<&RoaringBitmap>, weight: f64, note: &dyn Fn(&mut Related)| {
-                let Some(b) = bitmap else { return };
-                let w = weight * idf(b, &published);
-                for other in b & &visible {
-                    if other != me {
-                        let r = found.entry(other).or_insert_with(|| empty(other));
-                        r.score += w;
-                        note(r);
-                    }
+        // Scores accumulate in a dense array indexed by row id: broad themes touch tens of
+        // thousands of initiatives, and a map would cost more than the sums.
+        let size = self.all.max().map_or(0, |m| m as usize + 1);
+        let mut score = vec![0f64; size];
+        let mut candidates = RoaringBitmap::new();
+        let features: Vec<(&RoaringBitmap, f64)> = f
+            .topics
+            .iter()
+            .filter_map(|t| self.topic.by.get(t).map(|b| (b, TOPIC_WEIGHT)))
+            .chain(
+                f.themes
+                    .iter()
+                    .filter_map(|t| self.theme.by.get(t).map(|b| (b, THEME_WEIGHT))),
+            )
+            .chain(f.organisations.iter().filter_map(|o| {
+                self.organisation
+                    .by
+                    .get(o)
+                    .map(|b| (b, ORGANISATION_WEIGHT))
+            }))
+            .collect();
+        for (b, weight) in &features {
+            let w = weight * idf(b, &published);
+            let shared = *b & &visible;
+            for other in &shared {
+                if let Some(s) = score.get_mut(other as usize) {
+                    *s += w;
                 }
-            };
-        for t in &f.topics {
-            share(self.topic.by.get(t), TOPIC_WEIGHT, &|r| r.topics.push(*t));
+            }
+            candidates |= shared;
         }
-        for t in &f.themes {
-            share(self.theme.by.get(t), THEME_WEIGHT, &|r| r.themes.push(*t));
-        }
-        for o in &f.organisations {
-            share(self.organisation.by.get(o), ORGANISATION_WEIGHT, &|r| {
-                r.organisations.push(*o)
-            });
-        }
-        let linked = f
+        let mut linked: HashMap<u32, Vec<LinkType>> = HashMap::new();
+        let links = f
             .links
             .iter()
             .filter_map(|(to, t)| member(*to).map(|m| (m, *t)))
             .chain(self.links_in.get(&me).into_iter().flatten().copied());
-        for (other, t) in linked {
+        for (other, t) in links {
             if other == me || !visible.contains(other) {
                 continue;
             }
-            let r = found.entry(other).or_insert_with(|| empty(other));
-            if r.links.is_empty() {
-                r.score += LINK_WEIGHT;
+            let types = linked.entry(other).or_default();
+            if types.is_empty()
+                && let Some(s) = score.get_mut(other as usize)
+            {
+                *s += LINK_WEIGHT;
             }
-            if !r.links.contains(&t) {
-                r.links.push(t);
+            if !types.contains(&t) {
+                types.push(t);
             }
+            candidates.insert(other);
         }
-        let mut list: Vec<Related> = found.into_values().filter(|r| r.score > 0.0).collect();
-        list.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
-        list.truncate(first);
-        for r in &mut list {
-            r.topics.sort();
-            r.themes.sort();
-            r.organisations.sort();
-            r.links.sort();
+        candidates.remove(me);
+        let at = |m: u32| score.get(m as usize).copied().unwrap_or(0.0);
+        let better = |a: &u32, b: &u32| at(*b).total_cmp(&at(*a)).then(a.cmp(b));
+        let mut best: Vec<u32> = candidates.iter().filter(|m| at(*m) > 0.0).collect();
+        if first < best.len() && first > 0 {
+            best.select_nth_unstable_by(first - 1, better);
         }
-        list
+        best.truncate(first);
+        best.sort_unstable_by(better);
+        // The reasons, for the few that are shown.
+        best.into_iter()
+            .map(|m| {
+                let has = |b: Option<&RoaringBitmap>| b.is_some_and(|b| b.contains(m));
+                let mut links = linked.remove(&m).unwrap_or_default();
+                links.sort();
+                Related {
+                    id: InitiativeId(i64::from(m)),
+                    score: at(m),
+                    topics: f
+                        .topics
+                        .iter()
+                        .copied()
+                        .filter(|t| has(self.topic.by.get(t)))
+                        .sorted(),
+                    themes: f
+                        .themes
+                        .iter()
+                        .copied()
+                        .filter(|t| has(self.theme.by.get(t)))
+                        .sorted(),
+                    organisations: f
+                        .organisations
+                        .iter()
+                        .copied()
+                        .filter(|o| has(self.organisation.by.get(o)))
+                        .sorted(),
+                    links,
+                }
+            })
+            .collect()
     }
 
     /// The initiatives reached from `id` by BUILDS_ON and INSPIRED_BY links in
@@ -194,17 +246,6 @@ impl Projection {
             }
         }
         steps
-    }
-}
-
-fn empty(id: u32) -> Related {
-    Related {
-        id: InitiativeId(i64::from(id)),
-        score: 0.0,
-        topics: Vec::new(),
-        themes: Vec::new(),
-        organisations: Vec::new(),
-        links: Vec::new(),
     }
 }
 
