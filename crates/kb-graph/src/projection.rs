@@ -61,12 +61,16 @@ pub(crate) struct SortFacts {
     pub(crate) sort_key: String,
 }
 
-/// Every initiative in each list order; emptied by every change.
+/// What is derived from the bitmaps and kept until the next change: every initiative in
+/// each list order, each root topic's subtree, and the initiatives per kind of published
+/// organisation.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Orders {
     pub(crate) newest: OnceLock<Vec<u32>>,
     pub(crate) title: OnceLock<Vec<u32>>,
     pub(crate) updated: OnceLock<Vec<u32>>,
+    pub(crate) subtrees: OnceLock<HashMap<TopicId, RoaringBitmap>>,
+    pub(crate) published_organisation_kinds: OnceLock<BTreeMap<&'static str, RoaringBitmap>>,
 }
 
 /// The bitmaps of every initiative, and the taxonomy and organisations they refer to.
@@ -273,11 +277,13 @@ impl Projection {
     /// Replaces the organisations (their kind and status decide organisation-kind
     /// filters).
     pub fn set_organisations(&mut self, organisations: Vec<OrganisationFacts>) {
+        self.ordered = Orders::default();
         self.organisations = organisations.into_iter().map(|o| (o.id, o)).collect();
     }
 
     /// Replaces the taxonomy (themes, and the topic tree that topic filters roll up).
     pub fn set_taxonomy(&mut self, themes: Vec<Theme>, topics: Vec<Topic>) {
+        self.ordered = Orders::default();
         self.themes = themes;
         self.topics = topics;
     }

@@ -220,6 +220,41 @@ impl Projection {
         Ok(b)
     }
 
+    /// The initiatives under each root topic, its narrower topics included.
+    fn subtrees(&self) -> &HashMap<TopicId, RoaringBitmap> {
+        self.ordered.subtrees.get_or_init(|| {
+            self.topics
+                .iter()
+                .filter(|t| t.broader_id.is_none())
+                .map(|t| (t.id, self.topic.any(&self.subtree(&[t.id]))))
+                .collect()
+        })
+    }
+
+    /// The initiatives per kind of organisation `viewer` may see; for those who see
+    /// published organisations only, computed once after each change.
+    fn organisation_kinds(&self, viewer: Viewer) -> Cow<'_, BTreeMap<&'static str, RoaringBitmap>> {
+        let compute = |viewer: Viewer| {
+            let mut by_kind: BTreeMap<&'static str, RoaringBitmap> = BTreeMap::new();
+            for o in self.organisations.values() {
+                if sees_organisation(viewer, o.id, o.status)
+                    && let Some(b) = self.organisation.by.get(&o.id)
+                {
+                    *by_kind.entry(o.kind.code()).or_default() |= b;
+                }
+            }
+            by_kind
+        };
+        match viewer {
+            Viewer::Anonymous | Viewer::Partner => Cow::Borrowed(
+                self.ordered
+                    .published_organisation_kinds
+                    .get_or_init(|| compute(Viewer::Anonymous)),
+            ),
+            _ => Cow::Owned(compute(viewer)),
+        }
+    }
+
     /// Every initiative in `order`, computed once after each change.
     pub(crate) fn ordered(&self, order: InitiativeOrder) -> &[u32] {
         let cell = match order {
@@ -243,6 +278,8 @@ impl Projection {
         ] {
             self.ordered(order);
         }
+        self.subtrees();
+        self.organisation_kinds(Viewer::Anonymous);
     }
 
     /// How two initiatives compare in `order`; ties go by id as in SQL.
@@ -372,19 +409,11 @@ impl Projection {
             .filter(|(_, n)| *n > 0)
             .map(|(value, count)| FacetCount { value, count })
             .collect();
-        let mut by_kind: BTreeMap<&'static str, RoaringBitmap> = BTreeMap::new();
-        for o in self.organisations.values() {
-            if !sees_organisation(viewer, o.id, o.status) {
-                continue;
-            }
-            if let Some(b) = self.organisation.by.get(&o.id) {
-                *by_kind.entry(o.kind.code()).or_default() |= b;
-            }
-        }
+        let by_kind = self.organisation_kinds(viewer);
         let ids = within(Facet::OrganisationKinds);
         let organisation_kinds = by_kind
-            .into_iter()
-            .map(|(k, b)| (k.to_owned(), b.intersection_len(&ids)))
+            .iter()
+            .map(|(k, b)| ((*k).to_owned(), b.intersection_len(&ids)))
             .filter(|(_, n)| *n > 0)
             .collect();
         let ids = within(Facet::Themes);
@@ -410,9 +439,7 @@ impl Projection {
             .iter()
             .filter_map(|t| {
                 let n = if t.broader_id.is_none() {
-                    self.topic
-                        .any(&self.subtree(&[t.id]))
-                        .intersection_len(&ids)
+                    self.subtrees().get(&t.id)?.intersection_len(&ids)
                 } else {
                     self.topic.by.get(&t.id)?.intersection_len(&ids)
                 };

@@ -20,6 +20,7 @@ pub use http::router;
 #[tracing::instrument(skip(store))]
 pub async fn prepare(store: &Store, demo: bool) -> anyhow::Result<()> {
     store.migrate().await?;
+    store.optimize().await?;
     if !store.has_taxonomy().await? {
         store.seed_taxonomy().await?;
         tracing::info!("loaded the taxonomy");

@@ -102,6 +102,39 @@ impl Store {
 impl Store {
     /// Moves the SQLite write-ahead log into the main file, so that the file alone is a
     /// complete copy of the database. Does nothing on PostgreSQL.
+    /// Gathers the planner's statistics. Without them SQLite takes `status = …` for a
+    /// selective condition and reads a page's rows by id through the status index (every
+    /// published row) instead of the primary key; after a bulk load, and at start-up where
+    /// the statistics are missing or old (`PRAGMA optimize` decides), they are gathered.
+    pub async fn analyze(&self) -> Result<()> {
+        self.db.execute_unprepared("ANALYZE").await?;
+        Ok(())
+    }
+
+    /// Gathers SQLite's statistics where there are none yet, and otherwise lets SQLite
+    /// refresh those it finds out of date (cheap when they are not). PostgreSQL's
+    /// autovacuum keeps its own.
+    pub async fn optimize(&self) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Ok(());
+        }
+        let has_stats = self
+            .db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT 1 AS present FROM sqlite_master WHERE name = 'sqlite_stat1'",
+            ))
+            .await?
+            .is_some();
+        let sql = if has_stats {
+            "PRAGMA optimize=0x10002"
+        } else {
+            "ANALYZE"
+        };
+        self.db.execute_unprepared(sql).await?;
+        Ok(())
+    }
+
     pub async fn checkpoint(&self) -> Result<()> {
         if self.backend == Backend::Sqlite {
             self.db

@@ -34,13 +34,17 @@ impl Store {
     /// Loads the demo data set (fictional organisations, initiatives, events, links).
     pub async fn seed_demo(&self) -> Result<DemoSummary> {
         self.seed_taxonomy().await?;
-        demo::load(self).await
+        let loaded = demo::load(self).await?;
+        self.analyze().await?;
+        Ok(loaded)
     }
 
     /// Generates `n` synthetic initiatives (with organisations, events and links),
     /// deterministically from `rng_seed`.
     pub async fn seed_synthetic(&self, n: usize, rng_seed: u64) -> Result<SyntheticSummary> {
         self.seed_taxonomy().await?;
-        synthetic::load(self, n, rng_seed).await
+        let loaded = synthetic::load(self, n, rng_seed).await?;
+        self.analyze().await?;
+        Ok(loaded)
     }
 }
