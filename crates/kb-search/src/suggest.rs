@@ -16,8 +16,10 @@ use crate::{SearchIndex, Suggestion, SuggestionKind};
 
 /// Longest prefix accepted, in characters.
 pub const MAX_PREFIX_CHARS: usize = 100;
-/// Most keys one suggestion walks; a one-letter prefix on a large index stops there.
-const MAX_KEYS_WALKED: usize = 20_000;
+/// Most keys one suggestion walks. A short prefix on a large index stops there, and its
+/// completions then come from the first keys in alphabetical order: at 100,000 initiatives
+/// walking 20,000 keys cost about 100 ms, 2,000 about a tenth of that.
+const MAX_KEYS_WALKED: usize = 2_000;
 
 /// A text found by its completion keys: the documents that carry it (by segment and
 /// document), and whether the prefix matched its first word.
