@@ -17,7 +17,7 @@ use serde_json::json;
 
 use super::Actor;
 use super::audit::{Change, record};
-use super::save::{free_slug, guarded_update, replace_rows, retry_on_conflict};
+use super::save::{free_slug, guarded_update, replace_rows, retry_on_conflict, sorted_codes};
 use crate::convert::code;
 use crate::entity::{event, event_initiative, event_organisation, event_theme, event_topic};
 use crate::{Result, Store, StoreError, access};
@@ -77,20 +77,8 @@ impl Store {
         else {
             return Ok(None);
         };
-        let mut themes: Vec<String> = self
-            .themes_of_events(&[id])
-            .await?
-            .into_iter()
-            .map(|(_, t)| t.code)
-            .collect();
-        themes.sort();
-        let mut topics: Vec<String> = self
-            .topics_of_events(&[id])
-            .await?
-            .into_iter()
-            .map(|(_, t)| t.code)
-            .collect();
-        topics.sort();
+        let themes = sorted_codes(self.themes_of_events(&[id]).await?, |t| t.code);
+        let topics = sorted_codes(self.topics_of_events(&[id]).await?, |t| t.code);
         let mut organisers: Vec<i64> = event_organisation::Entity::find()
             .select_only()
             .column(event_organisation::Column::OrganisationId)

@@ -18,7 +18,7 @@ use sea_orm::{
 
 use super::Actor;
 use super::audit::{Change, record};
-use super::save::{free_slug, guarded_update, replace_rows, retry_on_conflict};
+use super::save::{free_slug, guarded_update, replace_rows, retry_on_conflict, sorted_codes};
 use crate::convert::code;
 use crate::entity::{
     initiative, initiative_organisation, initiative_term, initiative_theme, initiative_topic,
@@ -73,20 +73,8 @@ impl Store {
         else {
             return Ok(None);
         };
-        let mut themes: Vec<String> = self
-            .themes_of_initiatives(&[id])
-            .await?
-            .into_iter()
-            .map(|(_, t)| t.code)
-            .collect();
-        themes.sort();
-        let mut topics: Vec<String> = self
-            .topics_of_initiatives(&[id])
-            .await?
-            .into_iter()
-            .map(|(_, t)| t.code)
-            .collect();
-        topics.sort();
+        let themes = sorted_codes(self.themes_of_initiatives(&[id]).await?, |t| t.code);
+        let topics = sorted_codes(self.topics_of_initiatives(&[id]).await?, |t| t.code);
         let orgs = initiative_organisation::Entity::find()
             .filter(initiative_organisation::Column::InitiativeId.eq(id.0))
             .order_by_asc(initiative_organisation::Column::OrganisationId)

@@ -74,6 +74,13 @@ where
         .unwrap_or(base))
 }
 
+/// The codes of a node's themes or topics, sorted, as its stored content holds them.
+pub(crate) fn sorted_codes<P, T>(linked: Vec<(P, T)>, code: impl Fn(T) -> String) -> Vec<String> {
+    let mut codes: Vec<String> = linked.into_iter().map(|(_, t)| code(t)).collect();
+    codes.sort();
+    codes
+}
+
 /// How often a create is tried when its free slug was taken meanwhile.
 const SLUG_ATTEMPTS: usize = 8;
 
