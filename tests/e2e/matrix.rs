@@ -261,18 +261,28 @@ on_both!(
             ("_entities", "query($r: [_Any!]!) { _entities(representations: $r) { ... on Initiative { title } } }",
                 json!({ "r": all_ids.iter().map(|id| json!({ "__typename": "Initiative", "id": id })).collect::<Vec<_>>() })),
         ];
-        for (role, key) in &w.keys {
+        // The slug of each, as an editor sees it.
+        let mut slugs = Vec::new();
+        for (_, id) in &w.initiatives {
+            let r = ask(&app, &w.keys[4].1, "query($id: ID!) { node(id: $id) { ... on Initiative { slug } } }", json!({ "id": id })).await;
+            slugs.push(r["data"]["node"]["slug"].as_str().expect("slug").to_owned());
+        }
+        // Every role twice: from the most privileged to the public and back, so answers
+        // kept for the published view are asked for after every other role's readings
+        // and before them; none may show more or less than the role may see.
+        for (role, key) in w.keys.iter().rev().chain(w.keys.iter()) {
             let want = expected(role);
             for (name, q, vars) in &initiative_paths {
                 if *name == "node" {
                     // One lookup per status, by id and by the `initiative` field.
                     let mut got = BTreeSet::new();
-                    for (s, id) in &w.initiatives {
-                        let r = ask(&app, key, "query($id: ID!) { node(id: $id) { ... on Initiative { title } } initiative(id: $id) { title } }", json!({ "id": id })).await;
+                    for ((s, id), slug) in w.initiatives.iter().zip(&slugs) {
+                        let r = ask(&app, key, "query($id: ID!, $slug: String!) { node(id: $id) { ... on Initiative { title } } initiative(id: $id) { title } bySlug: initiative(slug: $slug) { title } }", json!({ "id": id, "slug": slug })).await;
                         got.extend(seen(&r, marker));
                         let visible = r["data"]["node"] != Value::Null;
                         assert_eq!(visible, want.contains(s), "{role} node {s:?}");
                         assert_eq!(r["data"]["initiative"] != Value::Null, visible, "{role} initiative(id) {s:?}");
+                        assert_eq!(r["data"]["bySlug"] != Value::Null, visible, "{role} initiative(slug) {s:?}");
                     }
                     assert_eq!(got, want, "{role}: node");
                     continue;

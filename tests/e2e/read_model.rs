@@ -332,3 +332,61 @@ on_both!(
         }
     }
 );
+
+const PUBLIC_PAGE: &str = r#"query($slug: String!) { initiative(slug: $slug) { id version title kind languages
+  themes { code } topics { code broader { code } } organisations { role organisation { name } }
+  events(first: 3) { nodes { title } } buildsOn { slug } builtOnBy { slug } relatedTo { slug } } }"#;
+
+on_both!(
+    async fn the_published_view_is_answered_from_memory_until_the_next_change(app) {
+        let store = &app.store;
+        let key = |role| async move { store.create_api_key(&Actor::cli(), "memo", role, None, None).await.expect("key").secret };
+        let editor = key(kb_domain::Role::Editor).await;
+        let partner = key(kb_domain::Role::Partner).await;
+        // A key's first use records it; not counted below.
+        app.gql_as(&editor, "{ me { role } }", json!({})).await;
+        app.gql_as(&partner, "{ me { role } }", json!({})).await;
+        let slug = app.data("{ initiatives(first: 1, orderBy: TITLE) { nodes { slug } } }", json!({})).await["initiatives"]["nodes"][0]["slug"].clone();
+        let vars = json!({ "slug": slug });
+        let (first, r1) = app.count_statements(PUBLIC_PAGE, vars.clone()).await;
+        assert!(r1.get("errors").is_none(), "{r1}");
+        assert!(first >= 5, "{first} statements");
+        // Read again, by anyone who sees the published view: from memory.
+        let (again, r2) = app.count_statements(PUBLIC_PAGE, vars.clone()).await;
+        assert_eq!((again, &r2), (0, &r1));
+        let (by_partner, r3) = app.count_statements_as(&partner, PUBLIC_PAGE, vars.clone()).await;
+        assert_eq!(r3, r1);
+        // (Only the key's own look-up.)
+        assert!(by_partner <= 1, "{by_partner} statements");
+        // An editor sees more than the published view: its readings are its own.
+        let (e1, _) = app.count_statements_as(&editor, PUBLIC_PAGE, vars.clone()).await;
+        let (e2, _) = app.count_statements_as(&editor, PUBLIC_PAGE, vars.clone()).await;
+        assert_eq!(e1, e2);
+        assert!(e2 >= 4, "{e2} statements");
+        // A change: the next reading, by anyone, reads it.
+        let update = "mutation($id: ID!, $v: Int!, $i: InitiativeInput!) { updateInitiative(id: $id, expectedVersion: $v, input: $i) { initiative { title status } } }";
+        let r = app.gql_as(&editor, update, json!({ "id": r1["data"]["initiative"]["id"], "v": r1["data"]["initiative"]["version"], "i": { "title": "Een nieuwe titel" } })).await;
+        assert_eq!(r["data"]["updateInitiative"]["initiative"]["status"], "PUBLISHED", "{r}");
+        let (after, r4) = app.count_statements(PUBLIC_PAGE, vars.clone()).await;
+        assert!(after >= 5, "{after} statements");
+        assert_eq!(r4["data"]["initiative"]["title"], "Een nieuwe titel");
+        let r5 = app.gql_as(&partner, PUBLIC_PAGE, vars.clone()).await;
+        assert_eq!(r5["data"]["initiative"]["title"], "Een nieuwe titel");
+
+        // A draft the editor reads is never kept for the public; an absent answer is not
+        // kept either, so publishing shows it at once.
+        let org = app.store.organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort").await.expect("lookup").expect("org");
+        let gid = kb_domain::NodeId::global(org.id).encode();
+        let r = app.gql_as(&editor, "mutation($i: InitiativeInput!) { createInitiative(input: $i) { initiative { id slug } } }", json!({ "i": { "title": "Nog een concept", "summary": "Een samenvatting.", "kind": "TOOL",
+            "themes": ["support"], "topics": ["resilience"], "organisations": [{ "organisation": gid, "role": "LEAD" }] } })).await;
+        let draft = r["data"]["createInitiative"]["initiative"].clone();
+        let vars = json!({ "slug": draft["slug"] });
+        let seen = app.gql_as(&editor, PUBLIC_PAGE, vars.clone()).await;
+        assert_eq!(seen["data"]["initiative"]["title"], "Nog een concept", "{seen}");
+        assert_eq!(app.gql(PUBLIC_PAGE, vars.clone()).await["data"]["initiative"], serde_json::Value::Null);
+        assert_eq!(app.gql_as(&partner, PUBLIC_PAGE, vars.clone()).await["data"]["initiative"], serde_json::Value::Null);
+        let r = app.gql_as(&editor, "mutation($id: ID!) { publishInitiative(id: $id) { initiative { status } } }", json!({ "id": draft["id"] })).await;
+        assert_eq!(r["data"]["publishInitiative"]["initiative"]["status"], "PUBLISHED", "{r}");
+        assert_eq!(app.gql(PUBLIC_PAGE, vars.clone()).await["data"]["initiative"]["title"], "Nog een concept");
+    }
+);

@@ -6,6 +6,8 @@
 //! Depends on the store (for facts and the change log, never for SQL of its own) and the
 //! domain; knows nothing of GraphQL or HTTP.
 
+/// Answers of the published view kept until the next change.
+mod memo;
 /// The bitmaps and what orderings and the access rule need.
 mod projection;
 /// Selecting, paging, counting and faceting.
@@ -30,6 +32,7 @@ use roaring::RoaringBitmap;
 use tokio::sync::{Mutex, RwLock};
 
 pub use kb_search::{Snippet as SearchSnippet, Suggestion as SearchSuggestion, SuggestionKind};
+pub use memo::Memo;
 pub use projection::Projection;
 pub use query::Parent;
 pub use related::{Direction, LineageStep, Related};
@@ -55,6 +58,9 @@ struct Inner {
     index: SearchIndex,
     /// The last change applied; held while applying, so one follower runs at a time.
     applied: Mutex<i64>,
+    /// Counts the batches of changes applied: what [`Memo`]s of the published view are
+    /// valid for.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for ReadModel {
@@ -98,6 +104,7 @@ impl ReadModel {
                 projection: RwLock::new(projection),
                 index,
                 applied: Mutex::new(head),
+                generation: std::sync::atomic::AtomicU64::new(1),
             }),
         };
         match model.inner.index.watermark() {
@@ -180,6 +187,11 @@ impl ReadModel {
             let Some(last) = changes.last().map(|c| c.seq) else {
                 return Ok(*applied);
             };
+            // What the published view answered before these changes is forgotten; what
+            // is read from now on already includes them.
+            self.inner
+                .generation
+                .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
             let mut initiatives: Vec<InitiativeId> = Vec::new();
             let mut organisations: Vec<OrganisationId> = Vec::new();
             let mut topics: Vec<TopicId> = Vec::new();
@@ -285,6 +297,14 @@ impl ReadModel {
             index.commit(position).map_err(search::store_error)
         })
         .await
+    }
+
+    /// The generation of the published view: a new one starts with every batch of
+    /// changes applied. See [`Memo`].
+    pub fn generation(&self) -> u64 {
+        self.inner
+            .generation
+            .load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The change-log position the projection stands at.

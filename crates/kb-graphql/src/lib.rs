@@ -37,7 +37,7 @@ use kb_store::Store;
 
 pub use error::ErrorCodes;
 pub use limits::Limits;
-pub use loaders::Loaders;
+pub use loaders::{Loaders, Memos};
 pub use query::Query;
 pub use schema::Mutation;
 
@@ -76,6 +76,7 @@ pub fn build_schema(store: Store, model: ReadModel, limits: Limits) -> KbSchema 
     limits::install(builder, limits)
         .data(store)
         .data(model)
+        .data(Arc::new(Memos::default()))
         .finish()
 }
 
@@ -88,7 +89,9 @@ pub async fn execute(
     batch: BatchRequest,
 ) -> BatchResponse {
     let model = schema.data::<ReadModel>().cloned();
-    let (loader, gate) = batching::request_loader(Loaders::new(store.clone(), model, ctx.viewer));
+    let memos = schema.data::<Arc<Memos>>().cloned().unwrap_or_default();
+    let (loader, gate) =
+        batching::request_loader(Loaders::new(store.clone(), model, memos, ctx.viewer));
     let wrote = ctx.wrote.clone();
     let ctx = Arc::new(ctx);
     let loader = Arc::new(loader);

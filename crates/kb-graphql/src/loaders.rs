@@ -1,5 +1,10 @@
 //! Batch loaders: every relation of a list resolves in one store call per level, with
 //! the request's viewer, whatever the number of parent rows.
+//!
+//! What the store answers the published view (anonymous readers and partners) is kept in
+//! [`Memos`] shared by all requests until the read model applies the next change; the
+//! taxonomy and an initiative's own themes, topics and terms, the same for every viewer,
+//! are kept for all. So a page most people read costs no SQL after its first reading.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -10,26 +15,121 @@ use kb_domain::{
     Event, EventId, Initiative, InitiativeId, InitiativeTerms, LinkType, Organisation,
     OrganisationId, OrganisationRole, Page, PageRequest, Theme, ThemeId, Topic, TopicId, Viewer,
 };
-use kb_graph::{Direction, LineageStep, Parent, ReadModel, Related};
+use kb_graph::{Direction, LineageStep, Memo, Parent, ReadModel, Related};
 use kb_store::Store;
 
 use crate::error::store_error;
+
+/// How many answers each memo keeps before it starts afresh: about the published
+/// initiatives a busy day reads, a few tens of megabytes in all.
+const MEMO_CAPACITY: usize = 20_000;
+
+/// The answers kept between requests, one memo per kind of question.
+pub struct Memos {
+    initiatives: Memo<InitiativeId, Initiative>,
+    initiative_slugs: Memo<InitiativeSlug, Initiative>,
+    organisations: Memo<OrganisationId, Organisation>,
+    events: Memo<EventId, Event>,
+    themes: Memo<ThemeId, Theme>,
+    topics: Memo<TopicId, Topic>,
+    themes_of_initiative: Memo<ThemesOfInitiative, Vec<Theme>>,
+    topics_of_initiative: Memo<TopicsOfInitiative, Vec<Topic>>,
+    organisations_of_initiative:
+        Memo<OrganisationsOfInitiative, Vec<(OrganisationRole, Organisation)>>,
+    terms_of_initiative: Memo<TermsOfInitiative, InitiativeTerms>,
+    themes_of_event: Memo<ThemesOfEvent, Vec<Theme>>,
+    topics_of_event: Memo<TopicsOfEvent, Vec<Topic>>,
+    organisers_of_event: Memo<OrganisersOfEvent, Vec<Organisation>>,
+    parts_of_organisation: Memo<PartsOfOrganisation, Vec<Organisation>>,
+    narrower_of_topic: Memo<NarrowerOfTopic, Vec<Topic>>,
+    links: Memo<LinksOf, Vec<(Option<String>, Initiative)>>,
+    events_of: Memo<EventsOf, Page<Event>>,
+    initiatives_of_events: Memo<InitiativesOf, Page<Initiative>>,
+}
+
+impl Default for Memos {
+    fn default() -> Self {
+        let c = MEMO_CAPACITY;
+        Self {
+            initiatives: Memo::new(c),
+            initiative_slugs: Memo::new(c),
+            organisations: Memo::new(c),
+            events: Memo::new(c),
+            themes: Memo::new(c),
+            topics: Memo::new(c),
+            themes_of_initiative: Memo::new(c),
+            topics_of_initiative: Memo::new(c),
+            organisations_of_initiative: Memo::new(c),
+            terms_of_initiative: Memo::new(c),
+            themes_of_event: Memo::new(c),
+            topics_of_event: Memo::new(c),
+            organisers_of_event: Memo::new(c),
+            parts_of_organisation: Memo::new(c),
+            narrower_of_topic: Memo::new(c),
+            links: Memo::new(c),
+            events_of: Memo::new(c),
+            initiatives_of_events: Memo::new(c),
+        }
+    }
+}
+
+/// Whose answers a memo may give: the published view's, or everyone's (answers that do
+/// not depend on the viewer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shared {
+    Published,
+    Everyone,
+}
 
 /// The loaders of one request, bound to its viewer.
 pub struct Loaders {
     store: Store,
     model: Option<ReadModel>,
+    memos: Arc<Memos>,
     viewer: Viewer,
+    /// Whether the viewer sees the published view, whose answers memos share.
+    published_view: bool,
 }
 
 impl Loaders {
-    /// Loaders for `viewer`; relatedness and lineage need the read model.
-    pub fn new(store: Store, model: Option<ReadModel>, viewer: Viewer) -> Self {
+    /// Loaders for `viewer`; relatedness and lineage need the read model, and memos
+    /// follow its generations.
+    pub fn new(store: Store, model: Option<ReadModel>, memos: Arc<Memos>, viewer: Viewer) -> Self {
         Self {
             store,
             model,
+            memos,
             viewer,
+            published_view: kb_store::access::sees_published_only(viewer),
         }
+    }
+
+    /// The answers for `keys`: those kept in `memo` (when this viewer may share them),
+    /// the rest from `fetch`, kept for the next request.
+    async fn through<K, V, Fut>(
+        &self,
+        memo: &Memo<K, V>,
+        shared: Shared,
+        keys: &[K],
+        fetch: impl FnOnce(Vec<K>) -> Fut,
+    ) -> LoadResult<K, V>
+    where
+        K: Hash + Eq + Clone,
+        V: Clone,
+        Fut: std::future::Future<Output = LoadResult<K, V>>,
+    {
+        let model = match &self.model {
+            Some(m) if shared == Shared::Everyone || self.published_view => m,
+            _ => return fetch(keys.to_vec()).await,
+        };
+        let generation = model.generation();
+        let (mut found, missing) = memo.get(generation, keys);
+        if !missing.is_empty() {
+            let fetched = fetch(missing).await?;
+            memo.keep(generation, || model.generation(), fetched.iter());
+            found.extend(fetched);
+        }
+        Ok(found)
     }
 
     fn model(&self) -> Result<&ReadModel, Arc<async_graphql::Error>> {
@@ -51,12 +151,25 @@ impl Loaders {
         let mut ids = ids;
         ids.sort();
         ids.dedup();
-        let rows = self
-            .store
-            .initiatives_by_ids(self.viewer, &ids)
-            .await
-            .map_err(fail)?;
-        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+        self.initiatives(&ids).await
+    }
+
+    /// Initiative rows by id, visible to the viewer.
+    async fn initiatives(&self, ids: &[InitiativeId]) -> LoadResult<InitiativeId, Initiative> {
+        self.through(
+            &self.memos.initiatives,
+            Shared::Published,
+            ids,
+            |ids| async move {
+                let rows = self
+                    .store
+                    .initiatives_by_ids(self.viewer, &ids)
+                    .await
+                    .map_err(fail)?;
+                Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+            },
+        )
+        .await
     }
 }
 
@@ -262,93 +375,131 @@ impl Loader<InitiativeId> for Loaders {
     type Value = Initiative;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[InitiativeId]) -> LoadResult<InitiativeId, Initiative> {
-        let rows = self
-            .store
-            .initiatives_by_ids(self.viewer, keys)
-            .await
-            .map_err(fail)?;
-        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+        self.initiatives(keys).await
     }
 }
 
-impl Loader<OrganisationId> for Loaders {
-    type Value = Organisation;
+/// An initiative by its slug.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InitiativeSlug(pub String);
+
+impl Loader<InitiativeSlug> for Loaders {
+    type Value = Initiative;
     type Error = Arc<async_graphql::Error>;
-    async fn load(&self, keys: &[OrganisationId]) -> LoadResult<OrganisationId, Organisation> {
-        let rows = self
-            .store
-            .organisations_by_ids(self.viewer, keys)
-            .await
-            .map_err(fail)?;
-        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+    async fn load(&self, keys: &[InitiativeSlug]) -> LoadResult<InitiativeSlug, Initiative> {
+        let memo = &self.memos.initiative_slugs;
+        self.through(memo, Shared::Published, keys, |keys| async move {
+            let mut out = HashMap::new();
+            for key in keys {
+                let found = self
+                    .store
+                    .initiative_by_slug(self.viewer, &key.0)
+                    .await
+                    .map_err(fail)?;
+                if let Some(row) = found {
+                    out.insert(key, row);
+                }
+            }
+            Ok(out)
+        })
+        .await
     }
 }
 
-impl Loader<EventId> for Loaders {
-    type Value = Event;
-    type Error = Arc<async_graphql::Error>;
-    async fn load(&self, keys: &[EventId]) -> LoadResult<EventId, Event> {
-        let rows = self
-            .store
-            .events_by_ids(self.viewer, keys)
-            .await
-            .map_err(fail)?;
-        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
-    }
-}
-
-impl Loader<ThemeId> for Loaders {
-    type Value = Theme;
-    type Error = Arc<async_graphql::Error>;
-    async fn load(&self, keys: &[ThemeId]) -> LoadResult<ThemeId, Theme> {
-        let rows = self.store.themes_by_ids(keys).await.map_err(fail)?;
-        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
-    }
-}
-
-impl Loader<TopicId> for Loaders {
-    type Value = Topic;
-    type Error = Arc<async_graphql::Error>;
-    async fn load(&self, keys: &[TopicId]) -> LoadResult<TopicId, Topic> {
-        let rows = self.store.topics_by_ids(keys).await.map_err(fail)?;
-        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
-    }
-}
-
-/// Loaders whose store call takes parent ids and returns `(parent, value)` rows.
-macro_rules! list_loader {
-    ($key:ident, $value:ty, |$this:ident, $ids:ident| $call:expr) => {
+/// Loaders of rows by id: the store call, the memo and whose answers it keeps.
+macro_rules! row_loader {
+    ($key:ident, $value:ty, $memo:ident, $shared:expr, |$this:ident, $ids:ident| $call:expr) => {
         impl Loader<$key> for Loaders {
-            type Value = Vec<$value>;
+            type Value = $value;
             type Error = Arc<async_graphql::Error>;
-            async fn load(&self, keys: &[$key]) -> LoadResult<$key, Vec<$value>> {
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, $value> {
                 let $this = self;
-                let $ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-                let rows = $call.await.map_err(fail)?;
-                Ok(group(
-                    keys,
-                    rows.into_iter().map(|(parent, v)| ($key(parent), v)),
-                ))
+                self.through(&self.memos.$memo, $shared, keys, |$ids| async move {
+                    let rows = $call.await.map_err(fail)?;
+                    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+                })
+                .await
             }
         }
     };
 }
 
-list_loader!(ThemesOfInitiative, Theme, |s, ids| s
+row_loader!(
+    OrganisationId,
+    Organisation,
+    organisations,
+    Shared::Published,
+    |s, ids| s.store.organisations_by_ids(s.viewer, &ids)
+);
+row_loader!(EventId, Event, events, Shared::Published, |s, ids| s
     .store
-    .themes_of_initiatives(&ids));
-list_loader!(TopicsOfInitiative, Topic, |s, ids| s
+    .events_by_ids(s.viewer, &ids));
+row_loader!(ThemeId, Theme, themes, Shared::Everyone, |s, ids| s
     .store
-    .topics_of_initiatives(&ids));
-list_loader!(ThemesOfEvent, Theme, |s, ids| s
+    .themes_by_ids(&ids));
+row_loader!(TopicId, Topic, topics, Shared::Everyone, |s, ids| s
     .store
-    .themes_of_events(&ids));
-list_loader!(TopicsOfEvent, Topic, |s, ids| s
-    .store
-    .topics_of_events(&ids));
-list_loader!(OrganisersOfEvent, Organisation, |s, ids| s
-    .store
-    .organisers_of_events(s.viewer, &ids));
+    .topics_by_ids(&ids));
+
+/// Loaders whose store call takes parent ids and returns `(parent, value)` rows.
+macro_rules! list_loader {
+    ($key:ident, $value:ty, $memo:ident, $shared:expr, |$this:ident, $ids:ident| $call:expr) => {
+        impl Loader<$key> for Loaders {
+            type Value = Vec<$value>;
+            type Error = Arc<async_graphql::Error>;
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, Vec<$value>> {
+                let $this = self;
+                self.through(&self.memos.$memo, $shared, keys, |keys| async move {
+                    let $ids: Vec<_> = keys.iter().map(|k| k.0).collect();
+                    let rows = $call.await.map_err(fail)?;
+                    Ok(group(
+                        &keys,
+                        rows.into_iter().map(|(parent, v)| ($key(parent), v)),
+                    ))
+                })
+                .await
+            }
+        }
+    };
+}
+
+// An initiative's themes and topics are the same whoever asks (who may ask is decided
+// when the initiative is loaded).
+list_loader!(
+    ThemesOfInitiative,
+    Theme,
+    themes_of_initiative,
+    Shared::Everyone,
+    |s, ids| s.store.themes_of_initiatives(&ids)
+);
+list_loader!(
+    TopicsOfInitiative,
+    Topic,
+    topics_of_initiative,
+    Shared::Everyone,
+    |s, ids| s.store.topics_of_initiatives(&ids)
+);
+list_loader!(
+    ThemesOfEvent,
+    Theme,
+    themes_of_event,
+    Shared::Everyone,
+    |s, ids| s.store.themes_of_events(&ids)
+);
+list_loader!(
+    TopicsOfEvent,
+    Topic,
+    topics_of_event,
+    Shared::Everyone,
+    |s, ids| s.store.topics_of_events(&ids)
+);
+list_loader!(
+    OrganisersOfEvent,
+    Organisation,
+    organisers_of_event,
+    Shared::Published,
+    |s, ids| s.store.organisers_of_events(s.viewer, &ids)
+);
 
 impl Loader<OrganisationsOfInitiative> for Loaders {
     type Value = Vec<(OrganisationRole, Organisation)>;
@@ -357,17 +508,21 @@ impl Loader<OrganisationsOfInitiative> for Loaders {
         &self,
         keys: &[OrganisationsOfInitiative],
     ) -> LoadResult<OrganisationsOfInitiative, Vec<(OrganisationRole, Organisation)>> {
-        let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-        let rows = self
-            .store
-            .organisations_of_initiatives(self.viewer, &ids)
-            .await
-            .map_err(fail)?;
-        Ok(group(
-            keys,
-            rows.into_iter()
-                .map(|(p, role, o)| (OrganisationsOfInitiative(p), (role, o))),
-        ))
+        let memo = &self.memos.organisations_of_initiative;
+        self.through(memo, Shared::Published, keys, |keys| async move {
+            let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
+            let rows = self
+                .store
+                .organisations_of_initiatives(self.viewer, &ids)
+                .await
+                .map_err(fail)?;
+            Ok(group(
+                &keys,
+                rows.into_iter()
+                    .map(|(p, role, o)| (OrganisationsOfInitiative(p), (role, o))),
+            ))
+        })
+        .await
     }
 }
 
@@ -378,12 +533,16 @@ impl Loader<TermsOfInitiative> for Loaders {
         &self,
         keys: &[TermsOfInitiative],
     ) -> LoadResult<TermsOfInitiative, InitiativeTerms> {
-        let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-        let mut terms = self.store.initiative_terms(&ids).await.map_err(fail)?;
-        Ok(keys
-            .iter()
-            .map(|k| (*k, terms.remove(&k.0).unwrap_or_default()))
-            .collect())
+        let memo = &self.memos.terms_of_initiative;
+        self.through(memo, Shared::Everyone, keys, |keys| async move {
+            let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
+            let mut terms = self.store.initiative_terms(&ids).await.map_err(fail)?;
+            Ok(keys
+                .iter()
+                .map(|k| (*k, terms.remove(&k.0).unwrap_or_default()))
+                .collect())
+        })
+        .await
     }
 }
 
@@ -394,16 +553,20 @@ impl Loader<PartsOfOrganisation> for Loaders {
         &self,
         keys: &[PartsOfOrganisation],
     ) -> LoadResult<PartsOfOrganisation, Vec<Organisation>> {
-        let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-        let mut parts = self
-            .store
-            .parts_of_organisations(self.viewer, &ids)
-            .await
-            .map_err(fail)?;
-        Ok(keys
-            .iter()
-            .map(|k| (*k, parts.remove(&k.0).unwrap_or_default()))
-            .collect())
+        let memo = &self.memos.parts_of_organisation;
+        self.through(memo, Shared::Published, keys, |keys| async move {
+            let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
+            let mut parts = self
+                .store
+                .parts_of_organisations(self.viewer, &ids)
+                .await
+                .map_err(fail)?;
+            Ok(keys
+                .iter()
+                .map(|k| (*k, parts.remove(&k.0).unwrap_or_default()))
+                .collect())
+        })
+        .await
     }
 }
 
@@ -411,12 +574,16 @@ impl Loader<NarrowerOfTopic> for Loaders {
     type Value = Vec<Topic>;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[NarrowerOfTopic]) -> LoadResult<NarrowerOfTopic, Vec<Topic>> {
-        let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-        let mut narrower = self.store.narrower_topics(&ids).await.map_err(fail)?;
-        Ok(keys
-            .iter()
-            .map(|k| (*k, narrower.remove(&k.0).unwrap_or_default()))
-            .collect())
+        let memo = &self.memos.narrower_of_topic;
+        self.through(memo, Shared::Everyone, keys, |keys| async move {
+            let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
+            let mut narrower = self.store.narrower_topics(&ids).await.map_err(fail)?;
+            Ok(keys
+                .iter()
+                .map(|k| (*k, narrower.remove(&k.0).unwrap_or_default()))
+                .collect())
+        })
+        .await
     }
 }
 
@@ -424,6 +591,19 @@ impl Loader<LinksOf> for Loaders {
     type Value = Vec<(Option<String>, Initiative)>;
     type Error = Arc<async_graphql::Error>;
     async fn load(
+        &self,
+        keys: &[LinksOf],
+    ) -> LoadResult<LinksOf, Vec<(Option<String>, Initiative)>> {
+        let memo = &self.memos.links;
+        self.through(memo, Shared::Published, keys, |keys| async move {
+            self.links(&keys).await
+        })
+        .await
+    }
+}
+
+impl Loaders {
+    async fn links(
         &self,
         keys: &[LinksOf],
     ) -> LoadResult<LinksOf, Vec<(Option<String>, Initiative)>> {
@@ -549,17 +729,39 @@ impl Loader<InitiativesOf> for Loaders {
             }
         }
         // Events feature a handful of initiatives each: SQL windows serve them.
-        for (page, ids) in groups(&events, |(page, id)| (*page, *id)) {
-            let pages = self
-                .store
-                .initiatives_of_events(self.viewer, &ids, page)
-                .await
-                .map_err(fail)?;
-            file_pages(&mut out, ids, pages, page, |id| InitiativesOf {
+        let events: Vec<InitiativesOf> = events
+            .into_iter()
+            .map(|(page, id)| InitiativesOf {
                 parent: InitiativeParent::Event(id),
                 page,
-            });
-        }
+            })
+            .collect();
+        let memo = &self.memos.initiatives_of_events;
+        let pages = self
+            .through(memo, Shared::Published, &events, |keys| async move {
+                let mut out = HashMap::new();
+                let asked: Vec<(PageRequest, EventId)> = keys
+                    .iter()
+                    .filter_map(|k| match k.parent {
+                        InitiativeParent::Event(id) => Some((k.page, id)),
+                        _ => None,
+                    })
+                    .collect();
+                for (page, ids) in groups(&asked, |(page, id)| (*page, *id)) {
+                    let pages = self
+                        .store
+                        .initiatives_of_events(self.viewer, &ids, page)
+                        .await
+                        .map_err(fail)?;
+                    file_pages(&mut out, ids, pages, page, |id| InitiativesOf {
+                        parent: InitiativeParent::Event(id),
+                        page,
+                    });
+                }
+                Ok(out)
+            })
+            .await?;
+        out.extend(pages);
         Ok(out)
     }
 }
@@ -577,6 +779,16 @@ impl Loader<EventsOf> for Loaders {
     type Value = Page<Event>;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[EventsOf]) -> LoadResult<EventsOf, Page<Event>> {
+        let memo = &self.memos.events_of;
+        self.through(memo, Shared::Published, keys, |keys| async move {
+            self.events_of(&keys).await
+        })
+        .await
+    }
+}
+
+impl Loaders {
+    async fn events_of(&self, keys: &[EventsOf]) -> LoadResult<EventsOf, Page<Event>> {
         use EventParentKind as K;
         let mut out = HashMap::new();
         for ((page, kind), ids) in groups(keys, |k| match k.parent {

@@ -237,10 +237,10 @@ impl Query {
                     .map_err(loader_error)?
                     .map(Initiative))
             }
-            Err(slug) => Ok(store(ctx)?
-                .initiative_by_slug(viewer(ctx)?, slug)
+            Err(slug) => Ok(loader(ctx)?
+                .load_one(crate::loaders::InitiativeSlug(slug.to_owned()))
                 .await
-                .gql()?
+                .map_err(loader_error)?
                 .map(Initiative)),
         }
     }

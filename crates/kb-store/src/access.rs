@@ -45,6 +45,13 @@ pub fn initiative_access(viewer: Viewer) -> InitiativeAccess {
     }
 }
 
+/// Whether `viewer` sees exactly the published knowledge bank — published initiatives,
+/// organisations and events, and nothing else (anonymous readers and partners). Every
+/// such viewer gets the same answers, which read models may therefore share among them.
+pub fn sees_published_only(viewer: Viewer) -> bool {
+    initiative_access(viewer) == InitiativeAccess::Published { also_of: None }
+}
+
 /// Whether `viewer` sees an organisation in `status`: published ones, its own, or all
 /// for editors.
 pub fn sees_organisation(viewer: Viewer, id: OrganisationId, status: Status) -> bool {
