@@ -307,6 +307,22 @@ impl ReadModel {
             .load(std::sync::atomic::Ordering::Acquire)
     }
 
+    /// The themes in order, as the store lists them, as of the last change applied.
+    pub async fn themes(&self) -> Vec<kb_domain::Theme> {
+        self.inner.projection.read().await.themes.clone()
+    }
+
+    /// The topics in the taxonomy's order (only those without a broader topic with
+    /// `roots_only`), as the store lists them, as of the last change applied.
+    pub async fn topics(&self, roots_only: bool) -> Vec<kb_domain::Topic> {
+        let p = self.inner.projection.read().await;
+        p.topics
+            .iter()
+            .filter(|t| !roots_only || t.broader_id.is_none())
+            .cloned()
+            .collect()
+    }
+
     /// The change-log position the projection stands at.
     pub async fn position(&self) -> i64 {
         *self.inner.applied.lock().await

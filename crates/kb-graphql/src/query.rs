@@ -264,8 +264,11 @@ impl Query {
         // The read model picks the page's ids and counts; SQL loads the rows by id,
         // applying the access rule once more.
         let ids = read_model(ctx)?.list(v, &filter, order, page).await.gql()?;
-        let mut rows = store(ctx)?.initiatives_by_ids(v, &ids.items).await.gql()?;
-        rows.sort_by_key(|r| ids.items.iter().position(|id| *id == r.id));
+        let mut found = loader(ctx)?
+            .load_many(ids.items.iter().copied())
+            .await
+            .map_err(loader_error)?;
+        let rows = ids.items.iter().filter_map(|id| found.remove(id)).collect();
         Ok(InitiativeConnection {
             page: domain::Page {
                 items: rows,
@@ -296,7 +299,10 @@ impl Query {
         let model = read_model(ctx)?;
         let found = model.search(v, &query, &filter, page).await.gql()?;
         let ids: Vec<InitiativeId> = found.hits.iter().map(|(id, _)| *id).collect();
-        let rows = store(ctx)?.initiatives_by_ids(v, &ids).await.gql()?;
+        let mut rows = loader(ctx)?
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(loader_error)?;
         let look = ctx.look_ahead();
         let want_snippets = look.field("edges").field("node").field("snippet").exists()
             || look.field("nodes").field("snippet").exists();
@@ -309,7 +315,7 @@ impl Query {
             .hits
             .iter()
             .filter_map(|(id, score)| {
-                let row = rows.iter().find(|r| r.id == *id)?.clone();
+                let row = rows.remove(id)?;
                 Some(SearchHit {
                     initiative: Initiative(row),
                     score: f64::from(*score),
@@ -348,10 +354,9 @@ impl Query {
 
     /// The eight StepChange themes, in order.
     async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
-        Ok(store(ctx)?
+        Ok(read_model(ctx)?
             .themes()
             .await
-            .gql()?
             .into_iter()
             .map(Theme)
             .collect())
@@ -359,12 +364,11 @@ impl Query {
 
     /// A theme by code.
     async fn theme(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Theme>> {
-        Ok(store(ctx)?
-            .themes_by_codes(&[code])
+        Ok(read_model(ctx)?
+            .themes()
             .await
-            .gql()?
             .into_iter()
-            .next()
+            .find(|t| t.code == code)
             .map(Theme))
     }
 
@@ -374,10 +378,9 @@ impl Query {
         ctx: &Context<'_>,
         roots_only: Option<bool>,
     ) -> async_graphql::Result<Vec<Topic>> {
-        Ok(store(ctx)?
+        Ok(read_model(ctx)?
             .topics(roots_only.unwrap_or(false))
             .await
-            .gql()?
             .into_iter()
             .map(Topic)
             .collect())
@@ -385,12 +388,11 @@ impl Query {
 
     /// A topic by code.
     async fn topic(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Topic>> {
-        Ok(store(ctx)?
-            .topics_by_codes(&[code])
+        Ok(read_model(ctx)?
+            .topics(false)
             .await
-            .gql()?
             .into_iter()
-            .next()
+            .find(|t| t.code == code)
             .map(Topic))
     }
 

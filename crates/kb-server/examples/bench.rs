@@ -69,6 +69,49 @@ async fn post(client: &reqwest::Client, url: &str, query: &str, variables: Value
     started.elapsed()
 }
 
+/// One operation: its query, and whether each request names a node from the list.
+struct Op {
+    query: &'static str,
+    per_node: bool,
+    nodes: Vec<Value>,
+}
+
+/// Sends `requests` requests of `op` over `concurrency` connections; their latencies.
+async fn drive(
+    client: &reqwest::Client,
+    url: &str,
+    op: &std::sync::Arc<Op>,
+    requests: usize,
+    concurrency: usize,
+) -> Vec<Duration> {
+    let mut tasks = Vec::new();
+    for worker in 0..concurrency {
+        let (client, url, op) = (client.clone(), url.to_owned(), op.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            let mut i = worker;
+            while i < requests {
+                let n = &op.nodes[i % op.nodes.len()];
+                let vars = if !op.per_node {
+                    json!({})
+                } else if op.query == NODE {
+                    json!({ "id": n["id"] })
+                } else {
+                    json!({ "slug": n["slug"] })
+                };
+                times.push(post(&client, &url, op.query, vars).await);
+                i += concurrency;
+            }
+            times
+        }));
+    }
+    let mut times = Vec::new();
+    for t in tasks {
+        times.extend(t.await.expect("worker"));
+    }
+    times
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
@@ -143,32 +186,20 @@ async fn main() {
         if !only.is_empty() && !only.iter().any(|o| name.starts_with(o.as_str())) {
             continue;
         }
+        // A warm-up reads each node once (or WARMUP requests), untimed: servers in
+        // service answer from warm caches, and so does each server measured here.
+        let warmup = std::env::var("WARMUP")
+            .ok()
+            .and_then(|w| w.parse().ok())
+            .unwrap_or(nodes.len());
+        let op = std::sync::Arc::new(Op {
+            query,
+            per_node,
+            nodes: nodes.clone(),
+        });
+        drive(&client, &url, &op, warmup, concurrency).await;
         let started = Instant::now();
-        let mut tasks = Vec::new();
-        for worker in 0..concurrency {
-            let (client, url, nodes) = (client.clone(), url.clone(), nodes.clone());
-            tasks.push(tokio::spawn(async move {
-                let mut times = Vec::new();
-                let mut i = worker;
-                while i < requests {
-                    let n = &nodes[i % nodes.len()];
-                    let vars = if !per_node {
-                        json!({})
-                    } else if query == NODE {
-                        json!({ "id": n["id"] })
-                    } else {
-                        json!({ "slug": n["slug"] })
-                    };
-                    times.push(post(&client, &url, query, vars).await);
-                    i += concurrency;
-                }
-                times
-            }));
-        }
-        let mut times = Vec::new();
-        for t in tasks {
-            times.extend(t.await.expect("worker"));
-        }
+        let mut times = drive(&client, &url, &op, requests, concurrency).await;
         let elapsed = started.elapsed().as_secs_f64();
         times.sort();
         println!(

@@ -6,6 +6,8 @@
 pub mod config;
 /// The HTTP surface: `/graphql` (POST, GET, GraphiQL), `/healthz`, `/readyz`.
 mod http;
+/// Keeping resident memory near the memory in use.
+pub mod memory;
 
 use std::net::SocketAddr;
 
@@ -64,10 +66,13 @@ pub async fn read_model(
     store: &Store,
     index_dir: Option<&std::path::Path>,
 ) -> anyhow::Result<kb_graph::ReadModel> {
-    Ok(match self::index_dir(store, index_dir) {
+    let model = match self::index_dir(store, index_dir) {
         Some(dir) => kb_graph::ReadModel::build_on_disk(store, &dir).await?,
         None => kb_graph::ReadModel::build(store).await?,
-    })
+    };
+    // Building read every initiative; what it needed only meanwhile goes back.
+    memory::release_free();
+    Ok(model)
 }
 
 /// Serves with a read model built by the caller (tests keep a handle on it, to let it

@@ -197,8 +197,15 @@ fn init_logging(format: &str) {
     }
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    kb_server::memory::limit_arenas();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     let mut cli = Cli::parse();
     if cli.command.is_none() {
         // `serve` is the default command: parse again as if it had been given, so that
