@@ -6,6 +6,8 @@
 //! Depends on the store (for facts and the change log, never for SQL of its own) and the
 //! domain; knows nothing of GraphQL or HTTP.
 
+/// Co-occurrence, trends, neighbourhoods, paths and centrality.
+pub mod analytics;
 /// Events and the organisation hierarchy: the edges beyond initiatives' bitmaps.
 mod graph_facts;
 /// The bitmaps and what orderings and the access rule need.
@@ -57,6 +59,8 @@ struct Inner {
     index: SearchIndex,
     /// The last change applied; held while applying, so one follower runs at a time.
     applied: Mutex<i64>,
+    /// Centrality scores, kept until the next change.
+    analytics: analytics::Cache,
 }
 
 impl std::fmt::Debug for ReadModel {
@@ -100,6 +104,7 @@ impl ReadModel {
                 projection: RwLock::new(projection),
                 index,
                 applied: Mutex::new(head),
+                analytics: analytics::Cache::default(),
             }),
         };
         match model.inner.index.watermark() {
