@@ -328,8 +328,10 @@ impl Projection {
                 .filter(|(_, b)| !b.is_disjoint(population))
                 .map(|(y, _)| *y)
         };
-        let (Some(from), Some(to)) = (from.or_else(|| held().next()), to.or_else(|| held().next_back()))
-        else {
+        let (Some(from), Some(to)) = (
+            from.or_else(|| held().next()),
+            to.or_else(|| held().next_back()),
+        ) else {
             return Ok(Vec::new());
         };
         if from > to {

@@ -480,7 +480,8 @@ pub(crate) mod tests {
             organisers: vec![],
             initiatives: vec![InitiativeId(3), InitiativeId(4)],
         }]);
-        p.graph.set_part_of(vec![(OrganisationId(2), OrganisationId(1))]);
+        p.graph
+            .set_part_of(vec![(OrganisationId(2), OrganisationId(1))]);
         p
     }
 
