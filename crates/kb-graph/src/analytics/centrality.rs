@@ -402,4 +402,65 @@ mod tests {
             vec![(NodeRef::Organisation(OrganisationId(1)), 3.0)]
         );
     }
+
+    /// A timing, not a check: `cargo test -p kb-graph --release -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn pagerank_over_a_hundred_thousand_initiatives() {
+        use crate::projection::tests::facts;
+        use kb_domain::{LinkType, ThemeId, TopicId};
+        let mut list = Vec::with_capacity(100_000);
+        for id in 1..=100_000i64 {
+            let mut f = facts(id);
+            f.themes = vec![ThemeId(id % 8 + 1), ThemeId((id / 8) % 8 + 1)];
+            f.topics = vec![TopicId(id % 40 + 1), TopicId((id / 40) % 40 + 1)];
+            f.organisations = vec![OrganisationId(id % 2_000 + 1), OrganisationId(id % 997 + 1)];
+            if id % 3 == 0 {
+                f.links = vec![(InitiativeId(id / 3), LinkType::BuildsOn)];
+            }
+            list.push(f);
+        }
+        let orgs = (1..=2_000)
+            .map(|o| kb_store::OrganisationFacts {
+                id: OrganisationId(o),
+                kind: kb_domain::OrganisationKind::University,
+                status: kb_domain::Status::Published,
+                name: format!("Organisatie {o}"),
+            })
+            .collect();
+        let label = || kb_domain::lang::Localised::new("x", None);
+        let themes = (1..=8)
+            .map(|t| kb_domain::Theme {
+                id: ThemeId(t),
+                code: format!("theme{t}"),
+                label: label(),
+                definition: label(),
+                position: t as i32,
+            })
+            .collect();
+        let topics = (1..=40)
+            .map(|t| kb_domain::Topic {
+                id: TopicId(t),
+                code: format!("topic{t}"),
+                broader_id: None,
+                label: label(),
+                description: label(),
+                alt_labels: vec![],
+                position: t as i32,
+            })
+            .collect();
+        let p = crate::Projection::new(list, orgs, themes, topics);
+        let started = std::time::Instant::now();
+        let v = View::new(&p, Viewer::Anonymous, EdgeTypes::all());
+        let g = v.rows();
+        let built = started.elapsed();
+        let r = pagerank(&g);
+        println!(
+            "{} nodes, {} adjacency entries: rows {built:?}, PageRank {:?}",
+            g.len(),
+            g.adjacency.len(),
+            started.elapsed() - built
+        );
+        assert!((r.iter().sum::<f64>() - 1.0).abs() < 1e-6);
+    }
 }
