@@ -5,6 +5,7 @@ mod oracle;
 mod postgres;
 mod support;
 
+mod analytics;
 mod catalogue;
 mod contributions;
 mod curation;

@@ -242,6 +242,14 @@ on_both!(
         let all_ids: Vec<&String> = w.initiatives.iter().map(|(_, id)| id).collect();
         let event_ids: Vec<&String> = w.events.iter().map(|(_, id)| id).collect();
         let all = json!(["DRAFT", "SUBMITTED", "PUBLISHED", "REJECTED", "ARCHIVED"]);
+        // A path from the anchor to each initiative of the table.
+        let paths = format!(
+            "query($a: ID!) {{ analytics {{ {} }} }}",
+            (0..STATUSES.len())
+                .map(|k| format!("p{k}: path(from: $a, to: \"{}\", edgeTypes: [BUILDS_ON]) {{ nodes {{ node {{ ... on Initiative {{ title }} }} }} }}", w.initiatives[k].1))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
         let initiative_paths: Vec<(&str, &str, Value)> = vec![
             ("node", "query($ids: [ID!]!) { a: node(id: \"x\") { id } }", json!({})),
             ("nodes", "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Initiative { title } } }", json!({ "ids": all_ids })),
@@ -260,6 +268,9 @@ on_both!(
             ("lineage down", "query($a: ID!) { node(id: $a) { ... on Initiative { lineage(direction: DOWN) { initiative { title } path { title } } } } }", json!({ "a": w.anchor })),
             ("_entities", "query($r: [_Any!]!) { _entities(representations: $r) { ... on Initiative { title } } }",
                 json!({ "r": all_ids.iter().map(|id| json!({ "__typename": "Initiative", "id": id })).collect::<Vec<_>>() })),
+            ("analytics.neighbourhood", "query($a: ID!) { analytics { neighbourhood(id: $a, edgeTypes: [BUILDS_ON, INSPIRED_BY]) { nodes { node { ... on Initiative { title } } } } } }", json!({ "a": w.anchor })),
+            ("analytics.path", &paths, json!({ "a": w.anchor })),
+            ("analytics.centrality", "{ analytics { centrality(nodeType: INITIATIVE, measure: DEGREE, edgeTypes: [BUILDS_ON, INSPIRED_BY, RELATED_TO], first: 100) { node { ... on Initiative { title } } } } }", json!({})),
         ];
         // The slug of each, as an editor sees it.
         let mut slugs = Vec::new();
@@ -299,12 +310,17 @@ on_both!(
             };
             assert_eq!(r["data"]["initiatives"]["totalCount"], n + demo_zeeland_campaigns, "{role}: totalCount");
             assert_eq!(r["data"]["initiatives"]["facets"]["kinds"][0]["count"], n + demo_zeeland_campaigns, "{role}: facets");
+            let r = ask(&app, key, "query($s: [InitiativeStatus!]) { analytics { cooccurrence(rows: KIND, columns: REGION, filter: { regions: [ZEELAND], kinds: [CAMPAIGN], statuses: $s }) { population cells { count } } } }", json!({ "s": all })).await;
+            let t = &r["data"]["analytics"]["cooccurrence"];
+            assert_eq!(t["population"], n + demo_zeeland_campaigns, "{role}: analytics.cooccurrence");
+            assert_eq!(t["cells"][0]["count"], n + demo_zeeland_campaigns, "{role}: analytics.cooccurrence cell");
             // Events: node, lists, organisation.events, theme.events, topic.events.
             let event_paths = [
                 ("events", "{ events(first: 100, filter: { kinds: [MASTERCLASS] }) { nodes { title } } }".to_owned(), json!({})),
                 ("organisation.events", "query($o: ID!) { node(id: $o) { ... on Organisation { events(first: 100) { nodes { title } } } } }".to_owned(), json!({ "o": w.owner_org })),
                 ("theme.events", "{ theme(code: \"policy\") { events(first: 100) { nodes { title } } } }".to_owned(), json!({})),
                 ("topic.events", "{ topic(code: \"resilience\") { events(first: 100) { nodes { title } } } }".to_owned(), json!({})),
+                ("analytics.neighbourhood", "query($o: ID!) { analytics { neighbourhood(id: $o, edgeTypes: [ORGANISED_BY]) { nodes { node { ... on Event { title } } } } } }".to_owned(), json!({ "o": w.owner_org })),
                 ("initiative.events", "query($a: ID!) { node(id: $a) { ... on Initiative { events(first: 100) { nodes { title } } } } }".to_owned(), json!({ "a": w.anchor })),
                 ("nodes", "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Event { title } } }".to_owned(), json!({ "ids": event_ids })),
                 ("_entities", "query($r: [_Any!]!) { _entities(representations: $r) { ... on Event { title } } }".to_owned(),

@@ -8,6 +8,10 @@
 
 /// Answers of the published view kept until the next change.
 mod memo;
+/// Co-occurrence, trends, neighbourhoods, paths and centrality.
+pub mod analytics;
+/// Events and the organisation hierarchy: the edges beyond initiatives' bitmaps.
+mod graph_facts;
 /// The bitmaps and what orderings and the access rule need.
 mod projection;
 /// Selecting, paging, counting and faceting.
@@ -23,8 +27,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kb_domain::{
-    InitiativeFilter, InitiativeId, InitiativeOrder, OrganisationId, Page, PageRequest, ThemeId,
-    TopicId, Viewer,
+    EventId, InitiativeFilter, InitiativeId, InitiativeOrder, OrganisationId, Page, PageRequest,
+    ThemeId, TopicId, Viewer,
 };
 use kb_search::{SearchIndex, Snippet, Suggestion};
 use kb_store::{InitiativeFacets, Store, StoreError};
@@ -61,6 +65,8 @@ struct Inner {
     /// Counts the batches of changes applied: what [`Memo`]s of the published view are
     /// valid for.
     generation: std::sync::atomic::AtomicU64,
+    /// Centrality scores, kept until the next change.
+    analytics: analytics::Cache,
 }
 
 impl std::fmt::Debug for ReadModel {
@@ -105,6 +111,7 @@ impl ReadModel {
                 index,
                 applied: Mutex::new(head),
                 generation: std::sync::atomic::AtomicU64::new(1),
+                analytics: analytics::Cache::default(),
             }),
         };
         match model.inner.index.watermark() {
@@ -196,6 +203,7 @@ impl ReadModel {
             let mut organisations: Vec<OrganisationId> = Vec::new();
             let mut topics: Vec<TopicId> = Vec::new();
             let mut themes: Vec<ThemeId> = Vec::new();
+            let mut events: Vec<EventId> = Vec::new();
             for c in &changes {
                 match c.entity_type.as_str() {
                     // A link's change names the initiative it goes out from.
@@ -203,7 +211,8 @@ impl ReadModel {
                     "organisation" => organisations.push(OrganisationId(c.entity_id)),
                     "topic" => topics.push(TopicId(c.entity_id)),
                     "theme" => themes.push(ThemeId(c.entity_id)),
-                    // Events and keys change neither lists nor the index.
+                    // Events change the graph only, neither lists nor the index.
+                    "event" => events.push(EventId(c.entity_id)),
                     _ => {}
                 }
             }
@@ -222,9 +231,19 @@ impl ReadModel {
                     .await?
             };
             let orgs = if organisations_changed {
-                Some(self.inner.store.organisation_facts().await?)
+                Some((
+                    self.inner.store.organisation_facts().await?,
+                    self.inner.store.organisation_parents().await?,
+                ))
             } else {
                 None
+            };
+            events.sort();
+            events.dedup();
+            let event_facts = if events.is_empty() {
+                Vec::new()
+            } else {
+                self.inner.store.event_facts(Some(&events)).await?
             };
             let tax = if taxonomy {
                 Some((
@@ -243,9 +262,11 @@ impl ReadModel {
             for f in facts {
                 p.upsert(f);
             }
-            if let Some(o) = orgs {
+            if let Some((o, parents)) = orgs {
                 p.set_organisations(o);
+                p.graph.set_part_of(parents);
             }
+            p.graph.apply_events(&events, event_facts);
             if let Some((all_themes, all_topics)) = tax {
                 p.set_taxonomy(all_themes, all_topics);
             }
@@ -496,6 +517,8 @@ async fn load(store: &Store) -> Result<Projection, StoreError> {
     let topics = store.topics(false).await?;
     let mut p = Projection::new(initiatives, organisations, themes, topics);
     p.set_terms(store.vocabulary_terms().await?);
+    p.graph.set_events(store.event_facts(None).await?);
+    p.graph.set_part_of(store.organisation_parents().await?);
     p.warm_orders();
     Ok(p)
 }

@@ -105,6 +105,8 @@ pub struct Projection {
     /// Labels of the flat vocabularies, by vocabulary and code: what search finds an
     /// initiative's kind, target groups and education levels by.
     pub(crate) terms: HashMap<(String, String), kb_domain::lang::Localised>,
+    /// Events and the organisation hierarchy: the rest of the graph.
+    pub(crate) graph: crate::graph_facts::GraphFacts,
 }
 
 /// An initiative's row id as a bitmap member. Row ids are positive and, for any

@@ -1,3 +1,6 @@
+/// `Query.analytics`: co-occurrence, trends, neighbourhoods, paths, centrality.
+mod analytics;
+
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use kb_domain::{
@@ -491,6 +494,12 @@ impl Query {
             page,
             count: Some(EventCount(filter)),
         })
+    }
+
+    /// Analytics over the knowledge graph: co-occurrence, trends, neighbourhoods, paths
+    /// and centrality, within what the viewer may see.
+    async fn analytics(&self) -> analytics::Analytics {
+        analytics::Analytics
     }
 
     /// Who the request's API key belongs to, and its role; null without a key.

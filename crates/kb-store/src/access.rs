@@ -58,6 +58,17 @@ pub fn sees_organisation(viewer: Viewer, id: OrganisationId, status: Status) -> 
     status == Status::Published || viewer.sees_everything() || viewer.own_organisation() == Some(id)
 }
 
+/// Whether `viewer` sees an event in `status` organised by `organisers`: published ones,
+/// those its organisation organises, or all for editors (the rule of [`events`] below,
+/// for read models).
+pub fn sees_event(viewer: Viewer, status: Status, organisers: &[OrganisationId]) -> bool {
+    status == Status::Published
+        || viewer.sees_everything()
+        || viewer
+            .own_organisation()
+            .is_some_and(|o| organisers.contains(&o))
+}
+
 /// Initiatives the viewer may see, as a condition on the `initiative` table.
 pub(crate) fn initiatives(viewer: Viewer) -> Condition {
     let InitiativeAccess::Published { also_of } = initiative_access(viewer) else {

@@ -23,6 +23,8 @@ mod facets;
 /// What read models hold of initiatives and organisations, and the change log they
 /// follow.
 mod facts;
+/// What the read model's graph holds of events and the organisation hierarchy.
+mod graph_facts;
 /// Initiatives: lookups, filtered lists, counts and links.
 mod initiatives;
 /// API keys: creation, listing, revocation, authentication.
@@ -47,6 +49,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub use connect::Backend;
 pub use facets::{FacetCount, InitiativeFacets};
 pub use facts::{Change, InitiativeFacts, InitiativeText, OrganisationFacts};
+pub use graph_facts::EventFacts;
 pub use kb_domain::Viewer;
 use kb_domain::sort_key::sort_key;
 use kb_migration::{Migrator, MigratorTrait};

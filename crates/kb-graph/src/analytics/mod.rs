@@ -1,0 +1,27 @@
+//! Analytics over the read model, for network staff and researchers: co-occurrence of
+//! two dimensions with measures of association, trends per year, neighbourhoods and
+//! shortest paths in the graph, and centrality. Pure functions over the projection
+//! (no I/O), each within what one viewer may see: every count starts from the
+//! population a filter holds for the viewer, and an edge to a node the viewer may not
+//! see does not exist for that viewer.
+
+/// Degree, PageRank and betweenness.
+mod centrality;
+/// Co-occurrence tables and trends, from bitmap intersections.
+mod cooccurrence;
+/// The graph of nodes and typed edges one viewer sees; neighbourhoods and paths.
+mod graph;
+/// The read model's analytics, with centrality cached per change-log position.
+mod model;
+/// The measures of a co-occurrence cell, the hypergeometric tail among them.
+mod stats;
+
+pub use centrality::{BETWEENNESS_BUDGET, DAMPING, Measure};
+pub use cooccurrence::{
+    Cell, Cooccurrence, Dimension, DimensionValue, MAX_TREND_YEARS, Margin, TrendValue, TrendYear,
+};
+pub use graph::{
+    Edge, EdgeType, EdgeTypes, MAX_DEPTH, MAX_NODES, MAX_PATH, NodeRef, NodeType, Subgraph,
+};
+pub use model::Cache;
+pub use stats::{CellMeasures, hypergeometric_upper_tail, ln_factorial};

@@ -1,0 +1,240 @@
+//! The analytics of the read model: each question runs on a blocking thread over the
+//! projection as it stands. Centrality scores are kept until the projection moves past
+//! the change-log position they were computed at: PageRank over the whole graph takes a
+//! good part of a second at 100,000 initiatives, and the graph changes far less often
+//! than it is asked about.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use kb_domain::{DomainError, InitiativeFilter, OrganisationId, Viewer};
+use kb_store::StoreError;
+
+use super::centrality::{self, Measure};
+use super::cooccurrence::{Cooccurrence, Dimension, TrendYear};
+use super::graph::{EdgeTypes, MAX_DEPTH, MAX_NODES, MAX_PATH, NodeRef, NodeType, Subgraph, View};
+use crate::ReadModel;
+
+/// Who sees the same graph: the public (anonymous readers and partners), one
+/// organisation's contributors, or editors and admins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Audience {
+    Public,
+    Organisation(OrganisationId),
+    Everyone,
+}
+
+impl Audience {
+    fn of(viewer: Viewer) -> Self {
+        match viewer {
+            Viewer::Anonymous | Viewer::Partner => Audience::Public,
+            Viewer::Contributor { organisation_id } => Audience::Organisation(organisation_id),
+            Viewer::Editor | Viewer::Admin => Audience::Everyone,
+        }
+    }
+}
+
+type Key = (Audience, EdgeTypes, Measure, Option<NodeType>);
+type Scores = Arc<Vec<(NodeRef, f64)>>;
+
+/// The most score lists kept at one position.
+const CACHED: usize = 64;
+
+/// Centrality scores by audience, edge types and measure, valid at one change-log
+/// position.
+#[derive(Debug, Default)]
+pub struct Cache {
+    at: Mutex<(i64, HashMap<Key, Scores>)>,
+}
+
+impl Cache {
+    /// The scores kept for `key` at `position`.
+    fn get(&self, position: i64, key: &Key) -> Option<Scores> {
+        let held = self.at.lock().ok()?;
+        if held.0 != position {
+            return None;
+        }
+        held.1.get(key).cloned()
+    }
+
+    /// Keeps `scores` for `key` at `position`, forgetting those of other positions.
+    fn put(&self, position: i64, key: Key, scores: Scores) {
+        let Ok(mut held) = self.at.lock() else {
+            return;
+        };
+        if held.0 != position || held.1.len() >= CACHED {
+            *held = (position, HashMap::new());
+        }
+        held.1.insert(key, scores);
+    }
+}
+
+fn bad(e: DomainError) -> StoreError {
+    StoreError::from(e)
+}
+
+impl ReadModel {
+    /// The co-occurrence of two dimensions among the initiatives `filter` holds for
+    /// `viewer`; cells under `min_count` left out.
+    pub async fn cooccurrence(
+        &self,
+        viewer: Viewer,
+        rows: Dimension,
+        columns: Dimension,
+        filter: &InitiativeFilter,
+        min_count: u64,
+    ) -> Result<Cooccurrence, StoreError> {
+        let filter = filter.clone();
+        self.blocking(move |p, _| {
+            let population = p.select(viewer, &filter)?;
+            Ok(p.cooccurrence(viewer, rows, columns, &population, min_count))
+        })
+        .await
+    }
+
+    /// Counts per start year and value of `dimension` among the initiatives `filter`
+    /// holds for `viewer`.
+    pub async fn trend(
+        &self,
+        viewer: Viewer,
+        dimension: Dimension,
+        from: Option<i32>,
+        to: Option<i32>,
+        filter: &InitiativeFilter,
+    ) -> Result<Vec<TrendYear>, StoreError> {
+        let filter = filter.clone();
+        self.blocking(move |p, _| {
+            let population = p.select(viewer, &filter)?;
+            p.trend(viewer, dimension, from, to, &population)
+                .map_err(bad)
+        })
+        .await
+    }
+
+    /// The nodes within `depth` links of `start` and the edges among them; `None` when
+    /// `viewer` does not see `start`.
+    pub async fn neighbourhood(
+        &self,
+        viewer: Viewer,
+        start: NodeRef,
+        depth: u32,
+        types: EdgeTypes,
+        limit: usize,
+    ) -> Result<Option<Subgraph>, StoreError> {
+        if depth == 0 || depth > MAX_DEPTH {
+            return Err(bad(DomainError::limit(format!(
+                "depth is 1 to {MAX_DEPTH}"
+            ))
+            .with_field("depth")));
+        }
+        if limit == 0 || limit > MAX_NODES {
+            return Err(bad(DomainError::limit(format!(
+                "limit is 1 to {MAX_NODES}"
+            ))
+            .with_field("limit")));
+        }
+        self.blocking(move |p, _| {
+            View::new(p, viewer, types)
+                .neighbourhood(start, depth, limit)
+                .map_err(bad)
+        })
+        .await
+    }
+
+    /// A shortest path between two nodes, of at most `max_length` edges.
+    pub async fn path(
+        &self,
+        viewer: Viewer,
+        from: NodeRef,
+        to: NodeRef,
+        types: EdgeTypes,
+        max_length: u32,
+    ) -> Result<Option<Subgraph>, StoreError> {
+        if max_length == 0 || max_length > MAX_PATH {
+            return Err(bad(DomainError::limit(format!(
+                "maxLength is 1 to {MAX_PATH}"
+            ))
+            .with_field("maxLength")));
+        }
+        self.blocking(move |p, _| Ok(View::new(p, viewer, types).path(from, to, max_length)))
+            .await
+    }
+
+    /// The `first` nodes of `node_type` with the highest `measure`, highest first.
+    pub async fn centrality(
+        &self,
+        viewer: Viewer,
+        node_type: NodeType,
+        measure: Measure,
+        types: EdgeTypes,
+        first: usize,
+    ) -> Result<Vec<(NodeRef, f64)>, StoreError> {
+        // Read before the projection: scores are never kept under a position older than
+        // the projection they were computed from.
+        let position = self.position().await;
+        let key: Key = (
+            Audience::of(viewer),
+            types,
+            measure,
+            (measure == Measure::Betweenness).then_some(node_type),
+        );
+        let scores = match self.inner.analytics.get(position, &key) {
+            Some(s) => s,
+            None => {
+                let s = self
+                    .blocking(move |p, _| {
+                        centrality::scores(&View::new(p, viewer, types), measure, node_type)
+                            .map_err(bad)
+                    })
+                    .await?;
+                let s = Arc::new(s);
+                self.inner.analytics.put(position, key, s.clone());
+                s
+            }
+        };
+        Ok(centrality::top(&scores, node_type, first))
+    }
+
+    /// Whether centrality scores are kept for this viewer, measure and edge types at the
+    /// position the model stands at (for tests and diagnostics).
+    pub async fn centrality_cached(
+        &self,
+        viewer: Viewer,
+        node_type: NodeType,
+        measure: Measure,
+        types: EdgeTypes,
+    ) -> bool {
+        let position = self.position().await;
+        let key: Key = (
+            Audience::of(viewer),
+            types,
+            measure,
+            (measure == Measure::Betweenness).then_some(node_type),
+        );
+        self.inner.analytics.get(position, &key).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_are_kept_until_the_position_moves() {
+        let c = Cache::default();
+        let key: Key = (Audience::Public, EdgeTypes::all(), Measure::PageRank, None);
+        let scores: Scores = Arc::new(vec![]);
+        c.put(7, key, scores.clone());
+        assert!(c.get(7, &key).is_some_and(|s| Arc::ptr_eq(&s, &scores)));
+        let other: Key = (
+            Audience::Everyone,
+            EdgeTypes::all(),
+            Measure::PageRank,
+            None,
+        );
+        assert!(c.get(7, &other).is_none());
+        assert!(c.get(8, &key).is_none());
+        c.put(8, other, scores);
+        assert!(c.get(7, &key).is_none() && c.get(8, &key).is_none());
+    }
+}

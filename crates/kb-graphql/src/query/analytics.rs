@@ -1,0 +1,378 @@
+//! `Query.analytics`: co-occurrence, trends, neighbourhoods, paths and centrality, for
+//! analysts. Every answer comes from the read model (bitmap intersections and graph
+//! walks, no SQL scans) within what the viewer may see; the nodes of graph answers are
+//! loaded by id through the request's loaders like any other node.
+
+/// Nodes, edges and scores of graph answers.
+mod graph;
+
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use kb_domain::{ErrorCode, GlobalId, NodeKind};
+use kb_graph::analytics as a;
+
+use super::InitiativeFilter;
+use crate::context::{domain as domain_err, read_model, viewer};
+use crate::error::{StoreResultExt, coded};
+use crate::types::vocab::{Language, lang_of};
+use graph::{CentralityScore, GraphPath, Subgraph};
+
+/// What initiatives are counted by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "a::Dimension")]
+pub enum Dimension {
+    Theme,
+    /// A root topic counts its whole subtree.
+    Topic,
+    Kind,
+    Organisation,
+    OrganisationKind,
+    TargetGroup,
+    EducationLevel,
+    Region,
+    EvidenceLevel,
+    Language,
+    /// The start year.
+    Year,
+}
+
+/// The typed edges of the graph (from → to).
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "a::EdgeType")]
+pub enum EdgeType {
+    /// Initiative or event → theme.
+    Themed,
+    /// Initiative or event → topic.
+    About,
+    /// Initiative → organisation.
+    By,
+    /// Initiative → initiative.
+    BuildsOn,
+    /// Initiative → initiative.
+    InspiredBy,
+    /// Initiative → initiative.
+    RelatedTo,
+    /// Event → initiative.
+    Features,
+    /// Event → organisation.
+    OrganisedBy,
+    /// Topic → broader topic.
+    Broader,
+    /// Organisation → the organisation it is part of.
+    PartOf,
+}
+
+/// The kinds of node of the graph.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "a::NodeType")]
+pub enum NodeType {
+    Initiative,
+    Theme,
+    Topic,
+    Organisation,
+    Event,
+}
+
+/// How central a node is (see the README for the definitions).
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "a::Measure")]
+pub enum CentralityMeasure {
+    /// How many nodes it is adjacent to.
+    Degree,
+    /// The stationary share of a random walk (damping 0.85) over the whole graph.
+    #[graphql(name = "PAGERANK")]
+    PageRank,
+    /// The shortest paths through it, on the graph of its own kind of node.
+    Betweenness,
+}
+
+/// One value of a dimension and how many initiatives of the population hold it.
+#[derive(Debug, Clone)]
+pub struct DimensionTotal(a::Margin);
+
+#[Object]
+impl DimensionTotal {
+    /// The code: a theme's or topic's code, a vocabulary code, a language code, a year,
+    /// or an organisation's id.
+    async fn value(&self) -> &str {
+        &self.0.value.value
+    }
+    async fn label(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
+        self.0.value.label.get(lang_of(ctx, lang)).to_owned()
+    }
+    async fn total(&self) -> i64 {
+        self.0.total as i64
+    }
+}
+
+/// One cell of a co-occurrence table. Every number is finite: see the README for the
+/// formulas and the values of empty cells.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct CooccurrenceCell {
+    /// The row's value.
+    pub row: String,
+    /// The column's value.
+    pub column: String,
+    /// Initiatives holding both.
+    pub count: i64,
+    /// `rowTotal × columnTotal / population`.
+    pub expected: f64,
+    /// `count / expected`; 0 when nothing is expected.
+    pub lift: f64,
+    /// `count / (rowTotal + columnTotal − count)`.
+    pub jaccard: f64,
+    /// Normalised pointwise mutual information, −1 (never together) to 1 (always).
+    pub npmi: f64,
+    /// `P(X ≥ count)` under the hypergeometric distribution (independence).
+    pub p_value: f64,
+}
+
+/// How the values of two dimensions occur together.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Cooccurrence {
+    /// Initiatives counted: those the filter holds for the viewer.
+    pub population: i64,
+    pub rows: Vec<DimensionTotal>,
+    pub columns: Vec<DimensionTotal>,
+    /// Every row × column pair, row by row (pairs below `minCount` left out).
+    pub cells: Vec<CooccurrenceCell>,
+}
+
+impl From<a::Cooccurrence> for Cooccurrence {
+    fn from(t: a::Cooccurrence) -> Self {
+        let value = |list: &[a::Margin], i: usize| {
+            list.get(i)
+                .map(|m| m.value.value.clone())
+                .unwrap_or_default()
+        };
+        let cells = t
+            .cells
+            .iter()
+            .map(|c| CooccurrenceCell {
+                row: value(&t.rows, c.row),
+                column: value(&t.columns, c.column),
+                count: c.measures.count as i64,
+                expected: c.measures.expected,
+                lift: c.measures.lift,
+                jaccard: c.measures.jaccard,
+                npmi: c.measures.npmi,
+                p_value: c.measures.p_value,
+            })
+            .collect();
+        Self {
+            population: t.population as i64,
+            rows: t.rows.into_iter().map(DimensionTotal).collect(),
+            columns: t.columns.into_iter().map(DimensionTotal).collect(),
+            cells,
+        }
+    }
+}
+
+/// One value's count in one year.
+#[derive(Debug, Clone)]
+pub struct TrendValue(a::TrendValue);
+
+#[Object]
+impl TrendValue {
+    async fn value(&self) -> &str {
+        &self.0.value.value
+    }
+    async fn label(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
+        self.0.value.label.get(lang_of(ctx, lang)).to_owned()
+    }
+    async fn count(&self) -> i64 {
+        self.0.count as i64
+    }
+    /// `count / total` of the year; 0 in a year without initiatives.
+    async fn share(&self) -> f64 {
+        self.0.share
+    }
+}
+
+/// The counts of one start year.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct TrendYear {
+    pub year: i32,
+    /// Initiatives of the population that started that year.
+    pub total: i64,
+    /// Every value the population holds in the range, in the dimension's order.
+    pub values: Vec<TrendValue>,
+}
+
+/// A node of the graph by its global id.
+fn node_ref(field: &str, id: &ID) -> async_graphql::Result<a::NodeRef> {
+    let gid = GlobalId::decode(field, id).map_err(domain_err)?;
+    Ok(match gid.kind {
+        NodeKind::Initiative => a::NodeRef::Initiative(kb_domain::InitiativeId(gid.id)),
+        NodeKind::Theme => a::NodeRef::Theme(kb_domain::ThemeId(gid.id)),
+        NodeKind::Topic => a::NodeRef::Topic(kb_domain::TopicId(gid.id)),
+        NodeKind::Organisation => a::NodeRef::Organisation(kb_domain::OrganisationId(gid.id)),
+        NodeKind::Event => a::NodeRef::Event(kb_domain::EventId(gid.id)),
+    })
+}
+
+/// A count argument that must lie in `range`.
+fn bounded(
+    field: &str,
+    value: i32,
+    range: std::ops::RangeInclusive<usize>,
+) -> async_graphql::Result<usize> {
+    usize::try_from(value)
+        .ok()
+        .filter(|v| range.contains(v))
+        .ok_or_else(|| {
+            coded(
+                ErrorCode::BadUserInput,
+                format!("{field} is {} to {}", range.start(), range.end()),
+                Some(field),
+            )
+        })
+}
+
+/// A count argument that must not be negative (its upper bound is the read model's).
+fn natural(field: &str, value: i32) -> async_graphql::Result<u32> {
+    u32::try_from(value).map_err(|_| {
+        coded(
+            ErrorCode::BadUserInput,
+            format!("{field} must not be negative"),
+            Some(field),
+        )
+    })
+}
+
+fn allowed(types: Option<Vec<EdgeType>>) -> a::EdgeTypes {
+    let list: Vec<a::EdgeType> = types.into_iter().flatten().map(Into::into).collect();
+    a::EdgeTypes::of(&list)
+}
+
+/// The most nodes a centrality answer lists.
+const MAX_FIRST: usize = 100;
+
+/// Analytics over the knowledge graph, within what the viewer may see.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Analytics;
+
+#[Object]
+impl Analytics {
+    /// How the values of two dimensions occur together among the initiatives the filter
+    /// holds: every cell with its count and measures of association, the row and
+    /// column totals and the population. Cells counting fewer than `minCount` (0 by
+    /// default) are left out.
+    async fn cooccurrence(
+        &self,
+        ctx: &Context<'_>,
+        rows: Dimension,
+        columns: Dimension,
+        filter: Option<InitiativeFilter>,
+        min_count: Option<i32>,
+    ) -> async_graphql::Result<Cooccurrence> {
+        let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
+        let min_count = natural("minCount", min_count.unwrap_or(0))?;
+        let t = read_model(ctx)?
+            .cooccurrence(
+                viewer(ctx)?,
+                rows.into(),
+                columns.into(),
+                &filter,
+                u64::from(min_count),
+            )
+            .await
+            .gql()?;
+        Ok(t.into())
+    }
+
+    /// Initiatives per start year and value of a dimension, from `yearFrom` to `yearTo`
+    /// (the population's first and last start years by default), with each value's
+    /// share of the year.
+    async fn trend(
+        &self,
+        ctx: &Context<'_>,
+        dimension: Dimension,
+        year_from: Option<i32>,
+        year_to: Option<i32>,
+        filter: Option<InitiativeFilter>,
+    ) -> async_graphql::Result<Vec<TrendYear>> {
+        let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
+        let years = read_model(ctx)?
+            .trend(viewer(ctx)?, dimension.into(), year_from, year_to, &filter)
+            .await
+            .gql()?;
+        Ok(years
+            .into_iter()
+            .map(|y| TrendYear {
+                year: y.year,
+                total: y.total as i64,
+                values: y.values.into_iter().map(TrendValue).collect(),
+            })
+            .collect())
+    }
+
+    /// The nodes within `depth` links (1 to 3, 1 by default) of a node, and every edge among them,
+    /// following edges of `edgeTypes` (all by default) either way; null when the node
+    /// does not exist or is not visible. More than `limit` nodes (200 by default, at
+    /// most 2,000) is LIMIT_EXCEEDED.
+    async fn neighbourhood(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        depth: Option<i32>,
+        edge_types: Option<Vec<EdgeType>>,
+        limit: Option<i32>,
+    ) -> async_graphql::Result<Option<Subgraph>> {
+        let start = node_ref("id", &id)?;
+        let depth = natural("depth", depth.unwrap_or(1))?;
+        let limit = natural("limit", limit.unwrap_or(200))? as usize;
+        Ok(read_model(ctx)?
+            .neighbourhood(viewer(ctx)?, start, depth, allowed(edge_types), limit)
+            .await
+            .gql()?
+            .map(Subgraph))
+    }
+
+    /// A shortest path from one node to another of at most `maxLength` edges (1 to 8,
+    /// 6 by default),
+    /// following edges of `edgeTypes` (all by default) either way; null when there is
+    /// none.
+    async fn path(
+        &self,
+        ctx: &Context<'_>,
+        from: ID,
+        to: ID,
+        edge_types: Option<Vec<EdgeType>>,
+        max_length: Option<i32>,
+    ) -> async_graphql::Result<Option<GraphPath>> {
+        let (from, to) = (node_ref("from", &from)?, node_ref("to", &to)?);
+        let max_length = natural("maxLength", max_length.unwrap_or(6))?;
+        Ok(read_model(ctx)?
+            .path(viewer(ctx)?, from, to, allowed(edge_types), max_length)
+            .await
+            .gql()?
+            .map(GraphPath))
+    }
+
+    /// The `first` (1 to 100, 10 by default) nodes of a type with the highest score, highest first
+    /// (ties by id), over the graph of `edgeTypes` (all by default).
+    async fn centrality(
+        &self,
+        ctx: &Context<'_>,
+        node_type: NodeType,
+        measure: CentralityMeasure,
+        edge_types: Option<Vec<EdgeType>>,
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<CentralityScore>> {
+        let first = bounded("first", first.unwrap_or(10), 1..=MAX_FIRST)?;
+        let top = read_model(ctx)?
+            .centrality(
+                viewer(ctx)?,
+                node_type.into(),
+                measure.into(),
+                allowed(edge_types),
+                first,
+            )
+            .await
+            .gql()?;
+        Ok(top
+            .into_iter()
+            .map(|(node, score)| CentralityScore { node, score })
+            .collect())
+    }
+}
