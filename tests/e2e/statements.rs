@@ -39,15 +39,15 @@ on_both!(
         let (n, r) = app.count_statements(q, json!({})).await;
         assert!(r.get("errors").is_none(), "{r}");
         assert_eq!(r["data"]["themes"].as_array().expect("themes").len(), 8);
-        // themes, the pages of all eight, the organisations of all those initiatives.
-        assert_eq!(n, 3);
+        // The themes and the ids of the pages come from the read model: the rows of all
+        // eight pages, the organisations of all those initiatives.
+        assert_eq!(n, 2);
         // Totals come from the read model with the pages, and the rows and organisations
-        // of the pages are the published view's, kept since the first reading: only the
-        // themes are read again.
+        // of the pages are the published view's, kept since the first reading.
         let q = r#"{ themes { code initiatives(first: 3) { totalCount nodes { title organisations { organisation { name } } } } } }"#;
         let (n, r) = app.count_statements(q, json!({})).await;
         assert!(r.get("errors").is_none(), "{r}");
-        assert_eq!(n, 1);
+        assert_eq!(n, 0);
         let d = app.data(r#"{ theme(code: "support") { initiatives(first: 2) { totalCount pageInfo { hasNextPage } } } initiatives(filter: { themes: ["support"] }) { totalCount } }"#, json!({})).await;
         assert_eq!(d["theme"]["initiatives"]["totalCount"], d["initiatives"]["totalCount"]);
         assert_eq!(d["theme"]["initiatives"]["pageInfo"]["hasNextPage"], true);
