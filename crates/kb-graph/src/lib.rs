@@ -6,12 +6,12 @@
 //! Depends on the store (for facts and the change log, never for SQL of its own) and the
 //! domain; knows nothing of GraphQL or HTTP.
 
-/// Answers of the published view kept until the next change.
-mod memo;
 /// Co-occurrence, trends, neighbourhoods, paths and centrality.
 pub mod analytics;
 /// Events and the organisation hierarchy: the edges beyond initiatives' bitmaps.
 mod graph_facts;
+/// Answers of the published view kept until the next change.
+mod memo;
 /// The bitmaps and what orderings and the access rule need.
 mod projection;
 /// Selecting, paging, counting and faceting.
@@ -461,16 +461,16 @@ impl ReadModel {
         .map_err(|e| StoreError::Internal(format!("a search task failed: {e}")))?
     }
 
-    /// Disjunctive facets of the hits of `text` for `viewer` under `filter`.
+    /// Disjunctive facets of what a search matched (its page's `matched`) for `viewer`
+    /// under `filter`.
     pub async fn search_facets(
         &self,
         viewer: Viewer,
-        text: &str,
         filter: &InitiativeFilter,
+        matched: &RoaringBitmap,
     ) -> Result<InitiativeFacets, StoreError> {
-        let (text, filter) = (text.to_owned(), filter.clone());
-        self.blocking(move |p, index| p.search_facets(index, viewer, &text, &filter))
-            .await
+        let p = self.inner.projection.read().await;
+        p.facets_of_matches(viewer, filter, matched)
     }
 
     /// Highlighted snippets of `ids` for `text`.

@@ -23,6 +23,9 @@ pub struct SearchPage {
     /// How many hits the viewer may see under the filter.
     pub total: u64,
     pub has_next: bool,
+    /// Every initiative matching the text, whatever the viewer and the filter: what the
+    /// facets of the search count over (see [`Projection::facets_of_matches`]).
+    pub matched: RoaringBitmap,
 }
 
 /// How many texts one statement reads while (re)indexing.
@@ -105,40 +108,41 @@ impl Projection {
         page: PageRequest,
     ) -> Result<SearchPage, StoreError> {
         let allowed = self.select(viewer, filter)?;
-        let hits = index
-            .search(text, self.len().max(1) as usize)
-            .map_err(store_error)?;
-        let kept: Vec<(InitiativeId, f32)> = hits
+        let hits = index.hits(text).map_err(store_error)?;
+        let matched: RoaringBitmap = hits.iter().filter_map(|h| member(h.id)).collect();
+        let mut kept: Vec<kb_search::Hit> = hits
             .into_iter()
             .filter(|h| member(h.id).is_some_and(|m| allowed.contains(m)))
-            .map(|h| (h.id, h.score))
             .collect();
-        let start = (page.offset as usize).min(kept.len());
-        let end = (start + page.limit as usize).min(kept.len());
+        let total = kept.len();
+        let start = usize::try_from(page.offset)
+            .unwrap_or(usize::MAX)
+            .min(total);
+        let end = start.saturating_add(page.limit as usize).min(total);
+        // Only the best `end` are ranked: a page needs no order beyond itself.
+        if end < total {
+            kept.select_nth_unstable_by(end, kb_search::best_first);
+            kept.truncate(end);
+        }
+        kept.sort_unstable_by(kb_search::best_first);
         Ok(SearchPage {
-            hits: kept[start..end].to_vec(),
+            hits: kept[start..end].iter().map(|h| (h.id, h.score)).collect(),
             offset: page.offset,
-            total: kept.len() as u64,
-            has_next: kept.len() > end,
+            total: total as u64,
+            has_next: total > end,
+            matched,
         })
     }
 
-    /// Disjunctive facets over the hits of `text` (each facet honours the other filter
-    /// fields, not its own).
-    pub fn search_facets(
+    /// Disjunctive facets over the initiatives a search `matched` (each facet honours the
+    /// other filter fields, not its own), counting only what `viewer` may see.
+    pub fn facets_of_matches(
         &self,
-        index: &SearchIndex,
         viewer: Viewer,
-        text: &str,
         filter: &InitiativeFilter,
+        matched: &RoaringBitmap,
     ) -> Result<InitiativeFacets, StoreError> {
-        let hits: RoaringBitmap = index
-            .search(text, self.len().max(1) as usize)
-            .map_err(store_error)?
-            .into_iter()
-            .filter_map(|h| member(h.id))
-            .collect();
-        Ok(self.disjunctive_facets(viewer, filter, &hits)?)
+        Ok(self.disjunctive_facets(viewer, filter, matched)?)
     }
 
     /// Completions of `prefix`: initiatives only where `viewer` may see them.

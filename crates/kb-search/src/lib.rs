@@ -50,6 +50,7 @@ use kb_domain::InitiativeId;
 
 pub use error::SearchError;
 pub use index::SearchIndex;
+pub use search::best_first;
 pub use suggest::MAX_PREFIX_CHARS;
 pub use user_query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 

@@ -20,15 +20,12 @@ impl SearchIndex {
     /// Callers that filter the hits afterwards (visibility, facets) ask for all of them
     /// with a `limit` of at least [`len`](Self::len).
     pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
-        let user_query = UserQuery::parse(text, "query")?;
-        let mut analyzers = self.inner.analyzers.clone();
-        let Some(query) = matching::build(&self.inner.fields, &mut analyzers, &user_query) else {
-            return Ok(Vec::new());
-        };
         if limit == 0 {
+            // Bad input is reported whatever the limit.
+            UserQuery::parse(text, "query")?;
             return Ok(Vec::new());
         }
-        let mut hits = self.inner.reader.searcher().search(&query, &AllHits)?;
+        let mut hits = self.hits(text)?;
         if hits.len() > limit {
             hits.select_nth_unstable_by(limit, best_first);
             hits.truncate(limit);
@@ -38,8 +35,21 @@ impl SearchIndex {
     }
 }
 
-/// Higher score first, then lower id.
-fn best_first(a: &Hit, b: &Hit) -> Ordering {
+impl SearchIndex {
+    /// Every initiative matching `text` with its score, in no particular order: for
+    /// callers that filter the hits before they rank a page of them (see [`best_first`]).
+    pub fn hits(&self, text: &str) -> Result<Vec<Hit>, SearchError> {
+        let user_query = UserQuery::parse(text, "query")?;
+        let mut analyzers = self.inner.analyzers.clone();
+        let Some(query) = matching::build(&self.inner.fields, &mut analyzers, &user_query) else {
+            return Ok(Vec::new());
+        };
+        Ok(self.inner.reader.searcher().search(&query, &AllHits)?)
+    }
+}
+
+/// The order of search results: higher score first, then lower id.
+pub fn best_first(a: &Hit, b: &Hit) -> Ordering {
     b.score.total_cmp(&a.score).then(a.id.cmp(&b.id))
 }
 

@@ -3,11 +3,12 @@
 //! `completion_keys`) that start with the folded prefix gives each text, its kind, and
 //! (through the postings) the live documents that carry it; no query is run.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use kb_domain::InitiativeId;
+use roaring::RoaringBitmap;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, SegmentOrdinal, TERMINATED};
+use tantivy::{DocSet, TERMINATED};
 
 use crate::completion_keys::{KEY_CHARS, clean, parse_key};
 use crate::error::SearchError;
@@ -21,18 +22,18 @@ pub const MAX_PREFIX_CHARS: usize = 100;
 /// walking 20,000 keys cost about 100 ms, 2,000 about a tenth of that.
 const MAX_KEYS_WALKED: usize = 2_000;
 
-/// A text found by its completion keys: the documents that carry it (by segment and
-/// document), and whether the prefix matched its first word.
+/// A text found by its completion keys: the documents that carry it (numbered across
+/// the searcher's segments), and whether the prefix matched its first word.
 #[derive(Default)]
 struct Found {
-    docs: HashSet<(SegmentOrdinal, DocId)>,
+    docs: RoaringBitmap,
     at_start: bool,
 }
 
 /// The texts of one suggestion, merged.
 #[derive(Default)]
 struct Merged {
-    docs: HashSet<(SegmentOrdinal, DocId)>,
+    docs: RoaringBitmap,
     at_start: bool,
     /// Each spelling, with how many documents use it.
     spellings: HashMap<String, usize>,
@@ -80,8 +81,8 @@ impl SearchIndex {
         for ((kind, id, text), found) in self.walk_keys(&folded)? {
             let folded_text = analyzers.folded_words(&text).join(" ");
             let m = merged.entry((kind, id, folded_text)).or_default();
-            *m.spellings.entry(text).or_default() += found.docs.len();
-            m.docs.extend(found.docs);
+            *m.spellings.entry(text).or_default() += found.docs.len() as usize;
+            m.docs |= found.docs;
             m.at_start |= found.at_start;
         }
         let mut ranked: Vec<_> = merged.into_iter().collect();
@@ -116,8 +117,12 @@ impl SearchIndex {
         let searcher = self.inner.reader.searcher();
         let mut out: HashMap<FoundKey, Found> = HashMap::new();
         let mut walked = 0;
-        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-            let ord = ord as SegmentOrdinal;
+        // Documents are numbered across segments: each segment's from where the previous
+        // one ends.
+        let mut base: u32 = 0;
+        for segment in searcher.segment_readers() {
+            let first = base;
+            base = base.saturating_add(segment.max_doc());
             let ids = segment.fast_fields().i64(ID)?;
             let inverted = segment.inverted_index(self.inner.fields.suggest)?;
             let mut keys = inverted
@@ -136,21 +141,36 @@ impl SearchIndex {
                 };
                 let mut postings =
                     inverted.read_postings_from_terminfo(keys.value(), IndexRecordOption::Basic)?;
+                // A title is one initiative's; a label or a name is shared by many
+                // documents, gathered first and filed once.
+                let mut docs = RoaringBitmap::new();
                 let mut doc = postings.doc();
                 while doc != TERMINATED {
                     if segment
                         .alive_bitset()
                         .is_none_or(|alive| alive.is_alive(doc))
                     {
-                        let id = match kind {
-                            SuggestionKind::Initiative => ids.first(doc),
-                            _ => None,
-                        };
-                        let found = out.entry((kind, id, text.to_owned())).or_default();
-                        found.docs.insert((ord, doc));
-                        found.at_start |= at_start;
+                        let global = first.saturating_add(doc);
+                        match kind {
+                            SuggestionKind::Initiative => {
+                                if let Some(id) = ids.first(doc) {
+                                    let found =
+                                        out.entry((kind, Some(id), text.to_owned())).or_default();
+                                    found.docs.insert(global);
+                                    found.at_start |= at_start;
+                                }
+                            }
+                            _ => {
+                                docs.insert(global);
+                            }
+                        }
                     }
                     doc = postings.advance();
+                }
+                if !docs.is_empty() {
+                    let found = out.entry((kind, None, text.to_owned())).or_default();
+                    found.docs |= docs;
+                    found.at_start |= at_start;
                 }
             }
             if walked >= MAX_KEYS_WALKED {

@@ -86,7 +86,7 @@ impl SearchConnection {
     /// countable.
     async fn facets(&self, ctx: &Context<'_>) -> async_graphql::Result<InitiativeFacets> {
         let f = read_model(ctx)?
-            .search_facets(viewer(ctx)?, &self.query, &self.filter)
+            .search_facets(viewer(ctx)?, &self.filter, &self.page.matched)
             .await
             .gql()?;
         Ok(InitiativeFacets::from(f))
