@@ -327,7 +327,6 @@ impl Query {
             })
             .collect();
         Ok(SearchConnection {
-            query,
             filter,
             page: found,
             hits,

@@ -2,11 +2,17 @@
 //! indexed for suggestions.
 //!
 //! Each such text gets one key for its first word and one for every later word of 3 or
-//! more letters. A key holds the folded words from there to the end, a separator, the
-//! kind of text, whether the key starts the text, and the text as written: "Stress en
-//! prestatiedruk" gives `stress en prestatiedruk␁t0Stress en prestatiedruk` and
-//! `prestatiedruk␁t1Stress en prestatiedruk`. Completing a prefix is then a walk over the
-//! sorted keys that start with it.
+//! more letters. A key holds its class, the folded words from there to the end, a
+//! separator, the kind of text, whether the key starts the text, and the text as
+//! written: the topic label "Stress en prestatiedruk" gives
+//! `astress en prestatiedruk␁t0Stress en prestatiedruk` and
+//! `aprestatiedruk␁t1Stress en prestatiedruk`. Completing a prefix is then a walk over the
+//! sorted keys of each class that start with it.
+//!
+//! The classes keep the few texts many documents share apart from the many titles, each
+//! one initiative's: labels and organisation names (`a`), titles from their first word
+//! (`b`), titles from a later word (`c`). A walk reads every key of the first class, and
+//! of the others only as many as it needs, already in the order they are suggested in.
 
 use crate::analysis::Analyzers;
 use crate::{SearchDoc, SuggestionKind};
@@ -21,6 +27,13 @@ const TEXT_CHARS: usize = 200;
 /// Fewest letters a word needs for a key to start at it (the first word always has one):
 /// "en prestatiedruk" would only add noise.
 const KEY_WORD_MIN_CHARS: usize = 3;
+
+/// The class of keys of labels and organisation names.
+pub(crate) const SHARED: u8 = b'a';
+/// The class of keys of titles, from their first word.
+pub(crate) const TITLE_STARTS: u8 = b'b';
+/// The class of keys of titles, from a later word.
+pub(crate) const TITLE_WORDS: u8 = b'c';
 
 impl SuggestionKind {
     const fn code(self) -> char {
@@ -60,7 +73,16 @@ pub(crate) fn suggestion_keys(analyzers: &mut Analyzers, doc: &SearchDoc) -> Vec
             }
             let folded: String = words[k..].join(" ").chars().take(KEY_CHARS).collect();
             let start = if k == 0 { '0' } else { '1' };
-            keys.push(format!("{folded}{SEP}{}{start}{text}", kind.code()));
+            let class = match (kind, k) {
+                (SuggestionKind::Initiative, 0) => TITLE_STARTS,
+                (SuggestionKind::Initiative, _) => TITLE_WORDS,
+                _ => SHARED,
+            };
+            keys.push(format!(
+                "{}{folded}{SEP}{}{start}{text}",
+                char::from(class),
+                kind.code()
+            ));
         }
     }
     keys.sort();
@@ -83,6 +105,7 @@ pub(crate) fn clean(text: &str, max: usize) -> String {
 }
 /// The kind, whether it starts the text, and the text of a completion key.
 pub(crate) fn parse_key(key: &[u8]) -> Option<(SuggestionKind, bool, &str)> {
+    let (_class, key) = key.split_first()?;
     let sep = key.iter().position(|&b| b == SEP as u8)?;
     let rest = key.get(sep + 1..)?;
     let (&kind, rest) = rest.split_first()?;
@@ -111,11 +134,11 @@ mod tests {
         assert_eq!(
             suggestion_keys(&mut analyzers, &doc),
             vec![
-                "demostad\u{1}o1Hogeschool Demostad",
-                "hogeschool demostad\u{1}o0Hogeschool Demostad",
-                "lgbtqia2s\u{1}t0LGBTQIA2S+",
-                "prestatiedruk\u{1}i1Stress en Prestatiedruk",
-                "stress en prestatiedruk\u{1}i0Stress en Prestatiedruk",
+                "ademostad\u{1}o1Hogeschool Demostad",
+                "ahogeschool demostad\u{1}o0Hogeschool Demostad",
+                "algbtqia2s\u{1}t0LGBTQIA2S+",
+                "bstress en prestatiedruk\u{1}i0Stress en Prestatiedruk",
+                "cprestatiedruk\u{1}i1Stress en Prestatiedruk",
             ]
         );
     }

@@ -10,16 +10,16 @@ use roaring::RoaringBitmap;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, TERMINATED};
 
-use crate::completion_keys::{KEY_CHARS, clean, parse_key};
+use crate::completion_keys::{KEY_CHARS, SHARED, TITLE_STARTS, TITLE_WORDS, clean, parse_key};
 use crate::error::SearchError;
 use crate::schema::ID;
 use crate::{SearchIndex, Suggestion, SuggestionKind};
 
 /// Longest prefix accepted, in characters.
 pub const MAX_PREFIX_CHARS: usize = 100;
-/// Most keys one suggestion walks. A short prefix on a large index stops there, and its
-/// completions then come from the first keys in alphabetical order: at 100,000 initiatives
-/// walking 20,000 keys cost about 100 ms, 2,000 about a tenth of that.
+/// Most keys of labels and organisation names one suggestion walks. A short prefix on a
+/// large index stops there, and its completions then come from the first keys in
+/// alphabetical order. Titles are walked only as far as the suggestions need.
 const MAX_KEYS_WALKED: usize = 2_000;
 
 /// A text found by its completion keys: the documents that carry it (numbered across
@@ -78,7 +78,7 @@ impl SearchIndex {
         // Texts that differ only in case or diacritics ("Mentale gezondheid", "mentale
         // gezondheid") are one suggestion, shown in the spelling most documents use.
         let mut merged: HashMap<(SuggestionKind, Option<i64>, String), Merged> = HashMap::new();
-        for ((kind, id, text), found) in self.walk_keys(&folded)? {
+        for ((kind, id, text), found) in self.walk_keys(&folded, limit)? {
             let folded_text = analyzers.folded_words(&text).join(" ");
             let m = merged.entry((kind, id, folded_text)).or_default();
             *m.spellings.entry(text).or_default() += found.docs.len() as usize;
@@ -111,12 +111,17 @@ impl SearchIndex {
             .collect())
     }
 
-    /// Every key starting with `folded`, as its text (with kind, and id for an
-    /// initiative) and the live documents that carry it.
-    fn walk_keys(&self, folded: &str) -> Result<HashMap<FoundKey, Found>, SearchError> {
+    /// The keys starting with `folded`, as their text (with kind, and id for an
+    /// initiative) and the live documents that carry it: every label and organisation
+    /// name (up to [`MAX_KEYS_WALKED`]), and of each segment the first `titles` titles
+    /// matching from their first word and the first `titles` matching from a later one.
+    fn walk_keys(
+        &self,
+        folded: &str,
+        titles: usize,
+    ) -> Result<HashMap<FoundKey, Found>, SearchError> {
         let searcher = self.inner.reader.searcher();
         let mut out: HashMap<FoundKey, Found> = HashMap::new();
-        let mut walked = 0;
         // Documents are numbered across segments: each segment's from where the previous
         // one ends.
         let mut base: u32 = 0;
@@ -125,60 +130,68 @@ impl SearchIndex {
             base = base.saturating_add(segment.max_doc());
             let ids = segment.fast_fields().i64(ID)?;
             let inverted = segment.inverted_index(self.inner.fields.suggest)?;
-            let mut keys = inverted
-                .terms()
-                .range()
-                .ge(folded.as_bytes())
-                .into_stream()?;
-            while keys.advance() && walked < MAX_KEYS_WALKED {
-                walked += 1;
-                let key = keys.key();
-                if !key.starts_with(folded.as_bytes()) {
-                    break;
-                }
-                let Some((kind, at_start, text)) = parse_key(key) else {
-                    continue;
-                };
-                let mut postings =
-                    inverted.read_postings_from_terminfo(keys.value(), IndexRecordOption::Basic)?;
-                // A title is one initiative's; a label or a name is shared by many
-                // documents, gathered first and filed once.
-                let mut docs = RoaringBitmap::new();
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    if segment
-                        .alive_bitset()
-                        .is_none_or(|alive| alive.is_alive(doc))
-                    {
-                        let global = first.saturating_add(doc);
-                        match kind {
-                            SuggestionKind::Initiative => {
-                                if let Some(id) = ids.first(doc) {
+            for (class, most) in [
+                (SHARED, MAX_KEYS_WALKED),
+                (TITLE_STARTS, titles),
+                (TITLE_WORDS, titles),
+            ] {
+                let mut start = vec![class];
+                start.extend_from_slice(folded.as_bytes());
+                let mut keys = inverted.terms().range().ge(&start).into_stream()?;
+                // Keys of deleted documents stay until segments merge: walk a few more.
+                let (mut taken, mut walked) = (0, 0);
+                while taken < most && walked < most.saturating_mul(2) && keys.advance() {
+                    walked += 1;
+                    let key = keys.key();
+                    if !key.starts_with(&start) {
+                        break;
+                    }
+                    let Some((kind, at_start, text)) = parse_key(key) else {
+                        continue;
+                    };
+                    let mut postings = inverted
+                        .read_postings_from_terminfo(keys.value(), IndexRecordOption::Basic)?;
+                    // A title is one initiative's; a label or a name is shared by many
+                    // documents, gathered first and filed once.
+                    let mut docs: Vec<u32> = Vec::new();
+                    let mut doc = postings.doc();
+                    while doc != TERMINATED {
+                        if segment
+                            .alive_bitset()
+                            .is_none_or(|alive| alive.is_alive(doc))
+                        {
+                            let global = first.saturating_add(doc);
+                            match (kind, ids.first(doc)) {
+                                (SuggestionKind::Initiative, Some(id)) => {
                                     let found =
                                         out.entry((kind, Some(id), text.to_owned())).or_default();
                                     found.docs.insert(global);
                                     found.at_start |= at_start;
+                                    taken += 1;
                                 }
-                            }
-                            _ => {
-                                docs.insert(global);
+                                (SuggestionKind::Initiative, None) => {}
+                                _ => docs.push(global),
                             }
                         }
+                        doc = postings.advance();
                     }
-                    doc = postings.advance();
+                    if !docs.is_empty() {
+                        let found = out.entry((kind, None, text.to_owned())).or_default();
+                        // Postings come in document order: the bitmap is built in bulk.
+                        found.docs |= match RoaringBitmap::from_sorted_iter(docs.iter().copied()) {
+                            Ok(sorted) => sorted,
+                            Err(_) => docs.into_iter().collect(),
+                        };
+                        found.at_start |= at_start;
+                        taken += 1;
+                    }
                 }
-                if !docs.is_empty() {
-                    let found = out.entry((kind, None, text.to_owned())).or_default();
-                    found.docs |= docs;
-                    found.at_start |= at_start;
+                if taken >= most && class == SHARED {
+                    tracing::debug!(
+                        prefix = folded,
+                        "suggestions stopped after {MAX_KEYS_WALKED} labels and names"
+                    );
                 }
-            }
-            if walked >= MAX_KEYS_WALKED {
-                tracing::debug!(
-                    prefix = folded,
-                    "suggestions stopped after {MAX_KEYS_WALKED} keys"
-                );
-                break;
             }
         }
         Ok(out)

@@ -13,7 +13,6 @@ use crate::error::{StoreResultExt, loader_error};
 
 /// A page of search hits the viewer may see, best first.
 pub struct SearchConnection {
-    pub(crate) query: String,
     pub(crate) filter: InitiativeFilter,
     pub(crate) page: SearchPage,
     /// The hits of the page with their rows, in score order.
