@@ -8,6 +8,8 @@
 
 /// Co-occurrence, trends, neighbourhoods, paths and centrality.
 pub mod analytics;
+/// Completions of labels and organisation names, from memory.
+mod completions;
 /// Events and the organisation hierarchy: the edges beyond initiatives' bitmaps.
 mod graph_facts;
 /// Answers of the published view kept until the next change.

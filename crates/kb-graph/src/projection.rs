@@ -107,6 +107,9 @@ pub struct Projection {
     pub(crate) terms: HashMap<(String, String), kb_domain::lang::Localised>,
     /// Events and the organisation hierarchy: the rest of the graph.
     pub(crate) graph: crate::graph_facts::GraphFacts,
+    /// The completions of labels and names, built on first use after the taxonomy, the
+    /// terms or the organisations change.
+    pub(crate) completions: OnceLock<crate::completions::Completions>,
 }
 
 /// An initiative's row id as a bitmap member. Row ids are positive and, for any
@@ -280,18 +283,21 @@ impl Projection {
     /// filters).
     pub fn set_organisations(&mut self, organisations: Vec<OrganisationFacts>) {
         self.ordered = Orders::default();
+        self.completions = OnceLock::new();
         self.organisations = organisations.into_iter().map(|o| (o.id, o)).collect();
     }
 
     /// Replaces the taxonomy (themes, and the topic tree that topic filters roll up).
     pub fn set_taxonomy(&mut self, themes: Vec<Theme>, topics: Vec<Topic>) {
         self.ordered = Orders::default();
+        self.completions = OnceLock::new();
         self.themes = themes;
         self.topics = topics;
     }
 
     /// Replaces the labels of the flat vocabularies.
     pub fn set_terms(&mut self, terms: Vec<kb_domain::Term>) {
+        self.completions = OnceLock::new();
         self.terms = terms
             .into_iter()
             .map(|t| ((t.vocabulary, t.code), t.label))

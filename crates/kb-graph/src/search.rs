@@ -8,7 +8,7 @@ use kb_domain::{
     DomainError, EducationLevel, InitiativeFilter, InitiativeId, InitiativeKind, PageRequest,
     TargetGroup, Viewer, Vocabulary,
 };
-use kb_search::{SearchDoc, SearchError, SearchIndex, Snippet, Suggestion, SuggestionKind};
+use kb_search::{SearchDoc, SearchError, SearchIndex, Snippet, Suggestion};
 use kb_store::{InitiativeFacets, InitiativeText, StoreError};
 use roaring::RoaringBitmap;
 
@@ -145,7 +145,9 @@ impl Projection {
         Ok(self.disjunctive_facets(viewer, filter, matched)?)
     }
 
-    /// Completions of `prefix`: initiatives only where `viewer` may see them.
+    /// Completions of `prefix` for `viewer`: titles of initiatives it may see (from the
+    /// index), labels and published organisation names that such initiatives carry (from
+    /// memory), carried by more of them first (see [`kb_search::rank`]).
     pub fn suggestions(
         &self,
         index: &SearchIndex,
@@ -153,21 +155,30 @@ impl Projection {
         prefix: &str,
         limit: usize,
     ) -> Result<Vec<Suggestion>, StoreError> {
+        let folded = index.fold_prefix(prefix).map_err(store_error)?;
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
         let visible = self.visible(viewer);
-        // Ask for more than needed: some titles may be hidden from this viewer.
-        let found = index
-            .suggest(prefix, limit.saturating_mul(4).max(limit))
+        let completions = self
+            .completions
+            .get_or_init(|| crate::completions::Completions::build(self, index));
+        let mut ranked = completions.complete(self, &folded, &visible);
+        // Ask for more titles than needed: some may be hidden from this viewer.
+        let titles = index
+            .suggest_titles(prefix, limit.saturating_mul(4).max(limit))
             .map_err(store_error)?;
-        Ok(found
+        ranked.extend(titles.into_iter().filter(|r| {
+            r.suggestion
+                .id
+                .and_then(member)
+                .is_some_and(|m| visible.contains(m))
+        }));
+        ranked.sort_by(kb_search::rank);
+        Ok(ranked
             .into_iter()
-            .filter(|s| match (s.kind, s.id) {
-                (SuggestionKind::Initiative, Some(id)) => {
-                    member(id).is_some_and(|m| visible.contains(m))
-                }
-                (SuggestionKind::Initiative, None) => false,
-                _ => true,
-            })
             .take(limit)
+            .map(|r| r.suggestion)
             .collect())
     }
 }

@@ -65,17 +65,12 @@ pub(crate) fn suggestion_keys(analyzers: &mut Analyzers, doc: &SearchDoc) -> Vec
         );
     let mut keys = Vec::new();
     for (kind, text) in texts {
-        let text = clean(text, TEXT_CHARS);
-        let words = analyzers.folded_words(&text);
-        for k in 0..words.len() {
-            if k > 0 && words[k].chars().count() < KEY_WORD_MIN_CHARS {
-                continue;
-            }
-            let folded: String = words[k..].join(" ").chars().take(KEY_CHARS).collect();
-            let start = if k == 0 { '0' } else { '1' };
-            let class = match (kind, k) {
-                (SuggestionKind::Initiative, 0) => TITLE_STARTS,
-                (SuggestionKind::Initiative, _) => TITLE_WORDS,
+        let (text, starts) = completion_starts(analyzers, text);
+        for (folded, at_start) in starts {
+            let start = if at_start { '0' } else { '1' };
+            let class = match (kind, at_start) {
+                (SuggestionKind::Initiative, true) => TITLE_STARTS,
+                (SuggestionKind::Initiative, false) => TITLE_WORDS,
                 _ => SHARED,
             };
             keys.push(format!(
@@ -88,6 +83,26 @@ pub(crate) fn suggestion_keys(analyzers: &mut Analyzers, doc: &SearchDoc) -> Vec
     keys.sort();
     keys.dedup();
     keys
+}
+
+/// A text as completions show it, and where completions of it start: the folded words
+/// from its first word and from every later word of three letters or more, each with
+/// whether it is the first.
+pub(crate) fn completion_starts(
+    analyzers: &mut Analyzers,
+    text: &str,
+) -> (String, Vec<(String, bool)>) {
+    let text = clean(text, TEXT_CHARS);
+    let words = analyzers.folded_words(&text);
+    let mut starts = Vec::new();
+    for k in 0..words.len() {
+        if k > 0 && words[k].chars().count() < KEY_WORD_MIN_CHARS {
+            continue;
+        }
+        let folded: String = words[k..].join(" ").chars().take(KEY_CHARS).collect();
+        starts.push((folded, k == 0));
+    }
+    (text, starts)
 }
 
 /// `text` on one line: control characters and runs of whitespace made one space, trimmed,

@@ -51,7 +51,7 @@ use kb_domain::InitiativeId;
 pub use error::SearchError;
 pub use index::SearchIndex;
 pub use search::best_first;
-pub use suggest::MAX_PREFIX_CHARS;
+pub use suggest::{MAX_PREFIX_CHARS, Ranked, rank};
 pub use user_query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 
 /// One initiative as the index sees it. The caller gathers it from the store.

@@ -10,7 +10,9 @@ use roaring::RoaringBitmap;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, TERMINATED};
 
-use crate::completion_keys::{KEY_CHARS, SHARED, TITLE_STARTS, TITLE_WORDS, clean, parse_key};
+use crate::completion_keys::{
+    self, KEY_CHARS, SHARED, TITLE_STARTS, TITLE_WORDS, clean, parse_key,
+};
 use crate::error::SearchError;
 use crate::schema::ID;
 use crate::{SearchIndex, Suggestion, SuggestionKind};
@@ -42,6 +44,28 @@ struct Merged {
 /// A text found by a kind, an id for initiatives, and the text as written.
 type FoundKey = (SuggestionKind, Option<i64>, String);
 
+/// A completion with what ranks it among others.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub suggestion: Suggestion,
+    /// How many documents carry it.
+    pub docs: u64,
+    /// Whether the prefix matched its first word.
+    pub at_start: bool,
+    /// Its folded words.
+    pub folded: String,
+}
+
+/// The order of completions: carried by more documents first, then those whose first
+/// word matched, then by their folded words, kind and initiative.
+pub fn rank(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
+    (b.docs, b.at_start)
+        .cmp(&(a.docs, a.at_start))
+        .then_with(|| a.folded.cmp(&b.folded))
+        .then_with(|| a.suggestion.kind.cmp(&b.suggestion.kind))
+        .then_with(|| a.suggestion.id.cmp(&b.suggestion.id))
+}
+
 impl SearchIndex {
     /// Up to `limit` completions of `prefix` (case and diacritics ignored): initiative
     /// titles, labels and organisation names in the index that have a word starting with
@@ -49,6 +73,25 @@ impl SearchIndex {
     /// title once per initiative), most documents first, then those whose first word
     /// matched, then alphabetically.
     pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
+        let mut ranked = self.ranked(prefix, limit, true)?;
+        ranked.sort_by(rank);
+        Ok(ranked
+            .into_iter()
+            .take(limit)
+            .map(|r| r.suggestion)
+            .collect())
+    }
+
+    /// Completions of `prefix` among initiative titles only, at most `limit` of those that
+    /// match from their first word and `limit` of the others, with what ranks them: for
+    /// callers that hold the labels and names themselves (see [`completion_starts`]).
+    pub fn suggest_titles(&self, prefix: &str, limit: usize) -> Result<Vec<Ranked>, SearchError> {
+        self.ranked(prefix, limit, false)
+    }
+
+    /// `prefix` as completions compare it: folded words, at most [`KEY_CHARS`]
+    /// characters; bad input when it is empty, too long or holds no letters or digits.
+    pub fn fold_prefix(&self, prefix: &str) -> Result<String, SearchError> {
         let cleaned = clean(prefix, usize::MAX);
         if cleaned.is_empty() {
             return Err(SearchError::bad_input("prefix", "the prefix is empty"));
@@ -72,40 +115,51 @@ impl SearchIndex {
                 "the prefix holds no letters or digits",
             ));
         }
+        Ok(folded)
+    }
+
+    /// A text as completions show it, and the folded words completions of it start with
+    /// (each with whether it is the text's first word): what the index's own completion
+    /// keys hold, for callers that complete texts they hold themselves.
+    pub fn completion_starts(&self, text: &str) -> (String, Vec<(String, bool)>) {
+        let mut analyzers = self.inner.analyzers.clone();
+        completion_keys::completion_starts(&mut analyzers, text)
+    }
+
+    /// The completions of `prefix`, of labels and names too with `shared`, unranked.
+    fn ranked(&self, prefix: &str, limit: usize, shared: bool) -> Result<Vec<Ranked>, SearchError> {
+        let folded = self.fold_prefix(prefix)?;
         if limit == 0 {
             return Ok(Vec::new());
         }
+        let mut analyzers = self.inner.analyzers.clone();
         // Texts that differ only in case or diacritics ("Mentale gezondheid", "mentale
         // gezondheid") are one suggestion, shown in the spelling most documents use.
         let mut merged: HashMap<(SuggestionKind, Option<i64>, String), Merged> = HashMap::new();
-        for ((kind, id, text), found) in self.walk_keys(&folded, limit)? {
+        for ((kind, id, text), found) in self.walk_keys(&folded, limit, shared)? {
             let folded_text = analyzers.folded_words(&text).join(" ");
             let m = merged.entry((kind, id, folded_text)).or_default();
             *m.spellings.entry(text).or_default() += found.docs.len() as usize;
             m.docs |= found.docs;
             m.at_start |= found.at_start;
         }
-        let mut ranked: Vec<_> = merged.into_iter().collect();
-        ranked.sort_by(|((kind_a, id_a, text_a), a), ((kind_b, id_b, text_b), b)| {
-            (b.docs.len(), b.at_start)
-                .cmp(&(a.docs.len(), a.at_start))
-                .then_with(|| text_a.cmp(text_b))
-                .then_with(|| kind_a.cmp(kind_b))
-                .then_with(|| id_a.cmp(id_b))
-        });
-        Ok(ranked
+        Ok(merged
             .into_iter()
-            .take(limit)
-            .filter_map(|((kind, id, _), m)| {
+            .filter_map(|((kind, id, folded), m)| {
                 // The most used spelling; the first in byte order on ties.
                 let (text, _) = m
                     .spellings
                     .into_iter()
                     .max_by(|(s, n), (t, k)| n.cmp(k).then_with(|| t.cmp(s)))?;
-                Some(Suggestion {
-                    text,
-                    kind,
-                    id: id.map(InitiativeId),
+                Some(Ranked {
+                    suggestion: Suggestion {
+                        text,
+                        kind,
+                        id: id.map(InitiativeId),
+                    },
+                    docs: m.docs.len(),
+                    at_start: m.at_start,
+                    folded,
                 })
             })
             .collect())
@@ -119,6 +173,7 @@ impl SearchIndex {
         &self,
         folded: &str,
         titles: usize,
+        shared: bool,
     ) -> Result<HashMap<FoundKey, Found>, SearchError> {
         let searcher = self.inner.reader.searcher();
         let mut out: HashMap<FoundKey, Found> = HashMap::new();
@@ -130,8 +185,9 @@ impl SearchIndex {
             base = base.saturating_add(segment.max_doc());
             let ids = segment.fast_fields().i64(ID)?;
             let inverted = segment.inverted_index(self.inner.fields.suggest)?;
+            let shared_keys = if shared { MAX_KEYS_WALKED } else { 0 };
             for (class, most) in [
-                (SHARED, MAX_KEYS_WALKED),
+                (SHARED, shared_keys),
                 (TITLE_STARTS, titles),
                 (TITLE_WORDS, titles),
             ] {
