@@ -4,7 +4,8 @@
 # of 20 with relations and its total, and one theme's listing with its total. Starts its own
 # throwaway PostgreSQL (as the `postgres` user when run as root) and talks only to 127.0.0.1.
 # Usage: scripts/bench-postgraphile.sh [SIZES…]   (default 10000; env: REQUESTS=300
-# CONCURRENCY=16, BIN/BENCH for other builds, PEER_DIR for where PostGraphile is installed)
+# CONCURRENCY=16, BIN/BENCH for other builds, PEER_DIR for where PostGraphile is installed,
+# KB_ALL=1 to also run every Kennisbank operation at 4 connections)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-10000}")
@@ -68,5 +69,13 @@ for n in "${sizes[@]}"; do
   echo
   PEER=postgraphile "$bench" "http://127.0.0.1:$peerport/graphql" "$requests" "$concurrency"
   echo
+  if [ -n "${KB_ALL:-}" ]; then
+    # Every operation of Kennisbank on PostgreSQL, at the read model's 4 clients.
+    echo "### Kennisbank, every operation, 4 connections"
+    echo
+    "$bench" "http://127.0.0.1:$kbport/graphql" "$requests" 4
+    echo
+    printf -- '- Kennisbank memory after the runs (RSS): %s MiB\n\n' "$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$kb/status")"
+  fi
   kill "$kb" "$pg_peer"; wait "$kb" "$pg_peer" 2>/dev/null || true
 done

@@ -162,20 +162,26 @@ impl Completions {
                 continue;
             };
             // Each spelling's carriers count; the suggestion counts their union.
-            let mut all = RoaringBitmap::new();
+            let mut all: Option<RoaringBitmap> = None;
             let mut best: Option<(u64, &str)> = None;
             for (text, carrier) in &e.spellings {
                 let Some(b) = carried(p, *carrier) else {
                     continue;
                 };
                 let n = b.intersection_len(visible);
-                all |= b;
+                if e.spellings.len() > 1 {
+                    *all.get_or_insert_with(RoaringBitmap::new) |= b;
+                }
                 // The most used spelling; the first in byte order on ties.
                 if best.is_none_or(|(m, t)| n > m || (n == m && text.as_str() < t)) {
                     best = Some((n, text));
                 }
             }
-            let docs = all.intersection_len(visible);
+            let docs = match (&all, best) {
+                (Some(all), _) => all.intersection_len(visible),
+                (None, Some((n, _))) => n,
+                (None, None) => 0,
+            };
             if docs == 0 {
                 continue;
             }
