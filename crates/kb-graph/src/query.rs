@@ -362,14 +362,18 @@ impl Projection {
         filter: &InitiativeFilter,
         within: &RoaringBitmap,
     ) -> Result<InitiativeFacets, DomainError> {
+        // Facets whose field the filter leaves empty all count over the filter itself.
+        let base = self.select(viewer, filter)? & within;
         let mut per: HashMap<Facet, RoaringBitmap> = HashMap::new();
         for facet in Facet::ALL {
             let mut f = filter.clone();
             facet.clear(&mut f);
-            per.insert(facet, self.select(viewer, &f)? & within);
+            if f != *filter {
+                per.insert(facet, self.select(viewer, &f)? & within);
+            }
         }
         Ok(self.facets_within(viewer, &|facet| {
-            Cow::Owned(per.get(&facet).cloned().unwrap_or_default())
+            Cow::Borrowed(per.get(&facet).unwrap_or(&base))
         }))
     }
 

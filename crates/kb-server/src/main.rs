@@ -197,6 +197,12 @@ fn init_logging(format: &str) {
     }
 }
 
+/// mimalloc: per-thread free lists without the arena locks glibc's allocator contends on
+/// under many small allocations of concurrent requests, and it returns freed pages to the
+/// system. C code (SQLite) keeps the C library's allocator, limited as `memory` says.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     kb_server::memory::limit_arenas();
     tokio::runtime::Builder::new_multi_thread()
