@@ -8,18 +8,18 @@
 
 use std::collections::HashMap;
 
+use kb_domain::lang::Localised;
 use kb_domain::{
-    EducationLevel, InitiativeKind, OrganisationId, Status, TargetGroup, ThemeId, TopicId,
-    Vocabulary,
+    EducationLevel, InitiativeKind, OrganisationId, Status, TargetGroup, Theme, ThemeId, Topic,
+    TopicId, Vocabulary,
 };
 use kb_search::{Ranked, SearchIndex, Suggestion, SuggestionKind};
+use kb_store::OrganisationFacts;
 use roaring::RoaringBitmap;
-
-use crate::projection::Projection;
 
 /// What a label or a name stands for: the initiatives filed under it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Carrier {
+pub(crate) enum Carrier {
     Theme(ThemeId),
     Topic(TopicId),
     Kind(&'static str),
@@ -37,6 +37,15 @@ struct Entry {
     spellings: Vec<(String, Carrier)>,
 }
 
+/// The labels and names completions are made of: the taxonomy, the flat vocabularies'
+/// labels by vocabulary and code, and the organisations.
+pub(crate) struct Sources<'a> {
+    pub(crate) themes: &'a [Theme],
+    pub(crate) topics: &'a [Topic],
+    pub(crate) terms: &'a HashMap<(String, String), Localised>,
+    pub(crate) organisations: Vec<&'a OrganisationFacts>,
+}
+
 /// The completion keys of every label and published organisation name.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Completions {
@@ -47,20 +56,20 @@ pub(crate) struct Completions {
 }
 
 impl Completions {
-    /// The completions of the projection's taxonomy, terms and published organisations,
-    /// cut into keys as the index cuts its own.
-    pub(crate) fn build(p: &Projection, index: &SearchIndex) -> Self {
+    /// The completions of the taxonomy, terms and published organisations, cut into keys
+    /// as the index cuts its own.
+    pub(crate) fn build(p: &Sources<'_>, index: &SearchIndex) -> Self {
         let mut texts: Vec<(SuggestionKind, String, Carrier)> = Vec::new();
         let mut label = |text: &str, carrier: Carrier| {
             texts.push((SuggestionKind::Topic, text.to_owned(), carrier));
         };
-        for t in &p.themes {
+        for t in p.themes {
             label(&t.label.nl, Carrier::Theme(t.id));
             if let Some(en) = &t.label.en {
                 label(en, Carrier::Theme(t.id));
             }
         }
-        for t in &p.topics {
+        for t in p.topics {
             label(&t.label.nl, Carrier::Topic(t.id));
             if let Some(en) = &t.label.en {
                 label(en, Carrier::Topic(t.id));
@@ -102,7 +111,7 @@ impl Completions {
                 }
             }
         }
-        for o in p.organisations.values() {
+        for o in &p.organisations {
             if o.status == Status::Published {
                 texts.push((
                     SuggestionKind::Organisation,
@@ -141,10 +150,11 @@ impl Completions {
     }
 
     /// The labels and names completing `folded` (a folded prefix) that initiatives
-    /// `visible` carry, with how many of those carry each.
-    pub(crate) fn complete(
+    /// `visible` carry, with how many of those carry each; `carried` gives the
+    /// initiatives filed under a carrier.
+    pub(crate) fn complete<'p>(
         &self,
-        p: &Projection,
+        carried: &dyn Fn(Carrier) -> Option<&'p RoaringBitmap>,
         folded: &str,
         visible: &RoaringBitmap,
     ) -> Vec<Ranked> {
@@ -165,7 +175,7 @@ impl Completions {
             let mut all: Option<RoaringBitmap> = None;
             let mut best: Option<(u64, &str)> = None;
             for (text, carrier) in &e.spellings {
-                let Some(b) = carried(p, *carrier) else {
+                let Some(b) = carried(*carrier) else {
                     continue;
                 };
                 let n = b.intersection_len(visible);
@@ -202,21 +212,10 @@ impl Completions {
     }
 }
 
-/// The initiatives filed under what `carrier` stands for.
-fn carried(p: &Projection, carrier: Carrier) -> Option<&RoaringBitmap> {
-    match carrier {
-        Carrier::Theme(id) => p.theme.by.get(&id),
-        Carrier::Topic(id) => p.topic.by.get(&id),
-        Carrier::Kind(code) => p.kind.by.get(code),
-        Carrier::TargetGroup(code) => p.target_group.by.get(code),
-        Carrier::EducationLevel(code) => p.education_level.by.get(code),
-        Carrier::Organisation(id) => p.organisation.by.get(&id),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::projection::Projection;
     use crate::projection::tests::facts;
     use kb_domain::{OrganisationKind, Viewer};
     use kb_store::OrganisationFacts;
@@ -259,9 +258,9 @@ mod tests {
 
     fn complete(p: &Projection, prefix: &str, viewer: Viewer) -> Vec<(String, u64, bool)> {
         let index = SearchIndex::in_memory().expect("index");
-        let c = Completions::build(p, &index);
+        let c = Completions::build(&p.completion_sources(), &index);
         let folded = index.fold_prefix(prefix).expect("prefix");
-        let mut found = c.complete(p, &folded, &p.visible(viewer));
+        let mut found = c.complete(&|c| p.carried(c), &folded, &p.visible(viewer));
         found.sort_by(kb_search::rank);
         found
             .into_iter()

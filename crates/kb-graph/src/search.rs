@@ -12,6 +12,7 @@ use kb_search::{SearchDoc, SearchError, SearchIndex, Snippet, Suggestion};
 use kb_store::{InitiativeFacets, InitiativeText, StoreError};
 use roaring::RoaringBitmap;
 
+use crate::completions::{Carrier, Completions, Sources};
 use crate::projection::{Projection, member};
 
 /// A page of search hits the viewer may see, best first.
@@ -162,8 +163,8 @@ impl Projection {
         let visible = self.visible(viewer);
         let completions = self
             .completions
-            .get_or_init(|| crate::completions::Completions::build(self, index));
-        let mut ranked = completions.complete(self, &folded, &visible);
+            .get_or_init(|| Completions::build(&self.completion_sources(), index));
+        let mut ranked = completions.complete(&|c| self.carried(c), &folded, &visible);
         // Ask for more titles than needed: some may be hidden from this viewer.
         let titles = index
             .suggest_titles(prefix, limit.saturating_mul(4).max(limit))
@@ -180,6 +181,30 @@ impl Projection {
             .take(limit)
             .map(|r| r.suggestion)
             .collect())
+    }
+}
+
+impl Projection {
+    /// What completions of labels and names are made of.
+    pub(crate) fn completion_sources(&self) -> Sources<'_> {
+        Sources {
+            themes: &self.themes,
+            topics: &self.topics,
+            terms: &self.terms,
+            organisations: self.organisations.values().collect(),
+        }
+    }
+
+    /// The initiatives filed under what `carrier` stands for.
+    pub(crate) fn carried(&self, carrier: Carrier) -> Option<&RoaringBitmap> {
+        match carrier {
+            Carrier::Theme(id) => self.theme.by.get(&id),
+            Carrier::Topic(id) => self.topic.by.get(&id),
+            Carrier::Kind(code) => self.kind.by.get(code),
+            Carrier::TargetGroup(code) => self.target_group.by.get(code),
+            Carrier::EducationLevel(code) => self.education_level.by.get(code),
+            Carrier::Organisation(id) => self.organisation.by.get(&id),
+        }
     }
 }
 

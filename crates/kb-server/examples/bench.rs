@@ -47,8 +47,23 @@ const PEER_FILTERED: &str = r#"{ themeByCode(code: "support") { initiativeThemes
   nodes { initiativeByInitiativeId { title } } } } }"#;
 const THEME_LISTING: &str =
     r#"{ initiatives(first: 20, filter: { themes: ["support"] }) { totalCount nodes { title } } }"#;
+// Analytics (the analyst API): co-occurrence of two dimensions, with a filter of three
+// facets, against thousands of organisations; a neighbourhood of depth 2; PageRank.
+const COOCCURRENCE: &str = r#"{ analytics { cooccurrence(rows: THEME, columns: TOPIC) { population
+  cells { row column count expected lift jaccard npmi pValue } } } }"#;
+const COOCCURRENCE_FILTERED: &str = r#"{ analytics { cooccurrence(rows: THEME, columns: TOPIC,
+  filter: { kinds: [TRAINING, TOOL, GUIDE], regions: [UTRECHT, ZEELAND, FRIESLAND], languages: ["nl"] }) {
+  population cells { row column count lift pValue } } } }"#;
+const COOCCURRENCE_ORGANISATIONS: &str = r#"{ analytics { cooccurrence(rows: TOPIC, columns: ORGANISATION, minCount: 10) {
+  population columns { value total } cells { row column count lift } } } }"#;
+const NEIGHBOURHOOD: &str = r#"query($id: ID!) { analytics { neighbourhood(id: $id, depth: 2, limit: 2000,
+  edgeTypes: [BUILDS_ON, INSPIRED_BY, RELATED_TO, FEATURES, ORGANISED_BY]) { nodes { id type depth } edges { type } } } }"#;
+const PAGERANK: &str = r#"{ analytics { centrality(nodeType: ORGANISATION, measure: PAGERANK, first: 10) { id score } } }"#;
 const NODE: &str =
     r#"query($id: ID!) { node(id: $id) { id ... on Initiative { title themes { code } } } }"#;
+
+/// Error responses seen; the first few are printed.
+static ERRORS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 async fn post(client: &reqwest::Client, url: &str, query: &str, variables: Value) -> Duration {
     let started = Instant::now();
@@ -60,7 +75,9 @@ async fn post(client: &reqwest::Client, url: &str, query: &str, variables: Value
     match r {
         Ok(r) => {
             let body: Value = r.json().await.unwrap_or(Value::Null);
-            if body.get("errors").is_some() || body.get("data").is_none() {
+            if (body.get("errors").is_some() || body.get("data").is_none())
+                && ERRORS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < 3
+            {
                 eprintln!("error response: {body}");
             }
         }
@@ -94,7 +111,7 @@ async fn drive(
                 let n = &op.nodes[i % op.nodes.len()];
                 let vars = if !op.per_node {
                     json!({})
-                } else if op.query == NODE {
+                } else if op.query.contains("$id: ID!") {
                     json!({ "id": n["id"] })
                 } else {
                     json!({ "slug": n["slug"] })
@@ -162,7 +179,7 @@ async fn main() {
         ("listing, 20 with relations", PEER_LISTING, false),
         ("one theme's listing with total", PEER_FILTERED, false),
     ];
-    let ops: [(&str, &str, bool); 10] = [
+    let ops: [(&str, &str, bool); 15] = [
         ("initiative page", PAGE, true),
         ("one theme's listing with total", THEME_LISTING, false),
         ("listing, 20 with relations", LISTING, false),
@@ -173,6 +190,15 @@ async fn main() {
         ("related(first: 10)", RELATED, true),
         ("search with two facet filters", SEARCH, false),
         ("suggest", SUGGEST, false),
+        ("co-occurrence theme × topic", COOCCURRENCE, false),
+        ("co-occurrence, three facets", COOCCURRENCE_FILTERED, false),
+        (
+            "co-occurrence topic × organisation",
+            COOCCURRENCE_ORGANISATIONS,
+            false,
+        ),
+        ("neighbourhood, depth 2", NEIGHBOURHOOD, true),
+        ("PageRank, top 10 organisations", PAGERANK, false),
     ];
     let only: Vec<String> = std::env::var("ONLY")
         .map(|v| v.split(',').map(str::to_owned).collect())
@@ -211,5 +237,10 @@ async fn main() {
             percentile(&times, 1.0),
             times.len() as f64 / elapsed
         );
+    }
+    let errors = ERRORS.load(std::sync::atomic::Ordering::Relaxed);
+    if errors > 0 {
+        eprintln!("{errors} error responses");
+        std::process::exit(1);
     }
 }

@@ -1,12 +1,11 @@
-//! What the process asks of the C allocator (glibc's malloc on Linux) so that resident
-//! memory stays close to what is in use.
+//! What the process asks of the C library's allocator (glibc's malloc on Linux), which
+//! the binary's Rust code does not use (it allocates through mimalloc, see `main.rs`) but
+//! C code does: SQLite's page caches and statements.
 //!
 //! glibc gives each thread that allocates its own arena, up to eight per core; the SQLite
-//! driver decodes rows on a thread per connection, the index writes on blocking threads,
-//! and memory freed in one arena after the read model is built stays resident there. At
-//! 100,000 initiatives that was about 200 MB after start-up. Two arenas (one per core of
-//! the machines this runs on) and giving free pages back once the model is built keep
-//! the process near its live data.
+//! driver runs a thread per connection, and memory freed in one arena stays resident there.
+//! Two arenas (one per core of the machines this runs on), and giving free pages back
+//! once the read model is built, keep the process near its live data.
 
 /// At most this many allocator arenas.
 const ARENAS: i32 = 2;
