@@ -198,11 +198,12 @@ on_both!(
 );
 
 on_both!(
-    async fn nested_pages_under_themes_topics_and_organisations_answer_as_sql_does(app) {
+    async fn nested_pages_under_themes_topics_organisations_and_events_answer_as_sql_does(app) {
         let u = universe(&app.store).await;
         let themes: Vec<_> = app.store.themes().await.expect("themes").into_iter().map(|t| t.id).collect();
         let topics: Vec<_> = app.store.topics(false).await.expect("topics").into_iter().map(|t| t.id).collect();
         let owner = u.organisations[0];
+        let events: Vec<_> = app.store.event_facts(None).await.expect("events").into_iter().map(|e| e.id).collect();
         for v in [Viewer::Anonymous, Viewer::Contributor { organisation_id: owner }, Viewer::Editor] {
             for page in [PageRequest { offset: 0, limit: 4, count: true }, PageRequest { offset: 4, limit: 10, count: true }] {
                 let sql = app.store.initiatives_of_themes(v, &themes, page).await.expect("sql");
@@ -226,6 +227,16 @@ on_both!(
                     let want = sql.get(&o).map(|p| (p.items.iter().map(|i| i.id).collect::<Vec<_>>(), p.total.unwrap_or(0))).unwrap_or_default();
                     assert_eq!((got.items, got.total.unwrap_or(0)), want, "{v:?} organisation {o:?} {page:?}");
                 }
+                let sql = app.store.initiatives_of_events(v, &events, page).await.expect("sql");
+                let parents: Vec<_> = events.iter().map(|e| kb_graph::Parent::Event(*e)).collect();
+                let mut featured = 0;
+                for (parent, got) in app.model.nested(v, &parents, page).await {
+                    let kb_graph::Parent::Event(e) = parent else { unreachable!("events asked") };
+                    let want = sql.get(&e).map(|p| (p.items.iter().map(|i| i.id).collect::<Vec<_>>(), p.total.unwrap_or(0))).unwrap_or_default();
+                    featured += want.1;
+                    assert_eq!((got.items, got.total.unwrap_or(0)), want, "{v:?} event {e:?} {page:?}");
+                }
+                assert!(featured > 0, "events feature initiatives");
             }
         }
     }

@@ -73,6 +73,8 @@ pub enum Parent {
     Theme(kb_domain::ThemeId),
     Topic(TopicId),
     Organisation(kb_domain::OrganisationId),
+    /// The initiatives an event features.
+    Event(kb_domain::EventId),
 }
 
 fn codes<V: Vocabulary>(values: &[V]) -> Vec<&'static str> {
@@ -487,6 +489,20 @@ impl Projection {
             Parent::Theme(id) => self.theme.by.get(&id),
             Parent::Topic(id) => self.topic.by.get(&id),
             Parent::Organisation(id) => self.organisation.by.get(&id),
+            Parent::Event(id) => {
+                let featured: RoaringBitmap = self
+                    .graph
+                    .events
+                    .get(&id)
+                    .map(|e| {
+                        e.initiatives
+                            .iter()
+                            .filter_map(|i| crate::projection::member(*i))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                return featured & self.visible(viewer);
+            }
         };
         b.map_or_else(RoaringBitmap::new, |b| b & self.visible(viewer))
     }

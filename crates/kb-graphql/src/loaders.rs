@@ -44,7 +44,6 @@ pub struct Memos {
     narrower_of_topic: Memo<NarrowerOfTopic, Vec<Topic>>,
     links: Memo<LinksOf, Vec<(Option<String>, Initiative)>>,
     events_of: Memo<EventsOf, Page<Event>>,
-    initiatives_of_events: Memo<InitiativesOf, Page<Initiative>>,
 }
 
 impl Default for Memos {
@@ -68,7 +67,6 @@ impl Default for Memos {
             narrower_of_topic: Memo::new(c),
             links: Memo::new(c),
             events_of: Memo::new(c),
-            initiatives_of_events: Memo::new(c),
         }
     }
 }
@@ -676,28 +674,25 @@ impl Loader<InitiativesOf> for Loaders {
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[InitiativesOf]) -> LoadResult<InitiativesOf, Page<Initiative>> {
         let mut out = HashMap::new();
-        // Themes, topics and organisations: the read model picks each page's ids and
-        // counts, one statement loads the rows of all pages.
+        // The read model picks each page's ids and counts, one statement (or the memo)
+        // loads the rows of all pages.
         let mut picked: Vec<(InitiativesOf, Page<InitiativeId>)> = Vec::new();
-        let mut events: Vec<(PageRequest, EventId)> = Vec::new();
         for (page, parents) in groups(keys, |k| (k.page, k.parent)) {
-            let mut in_model = Vec::new();
-            for parent in parents {
-                match parent {
-                    InitiativeParent::Theme(id) => in_model.push(Parent::Theme(id)),
-                    InitiativeParent::Topic(id) => in_model.push(Parent::Topic(id)),
-                    InitiativeParent::Organisation(id) => in_model.push(Parent::Organisation(id)),
-                    InitiativeParent::Event(id) => events.push((page, id)),
-                }
-            }
-            if in_model.is_empty() {
-                continue;
-            }
+            let in_model: Vec<Parent> = parents
+                .into_iter()
+                .map(|parent| match parent {
+                    InitiativeParent::Theme(id) => Parent::Theme(id),
+                    InitiativeParent::Topic(id) => Parent::Topic(id),
+                    InitiativeParent::Organisation(id) => Parent::Organisation(id),
+                    InitiativeParent::Event(id) => Parent::Event(id),
+                })
+                .collect();
             for (parent, ids) in self.model()?.nested(self.viewer, &in_model, page).await {
                 let parent = match parent {
                     Parent::Theme(id) => InitiativeParent::Theme(id),
                     Parent::Topic(id) => InitiativeParent::Topic(id),
                     Parent::Organisation(id) => InitiativeParent::Organisation(id),
+                    Parent::Event(id) => InitiativeParent::Event(id),
                 };
                 picked.push((InitiativesOf { parent, page }, ids));
             }
@@ -728,40 +723,6 @@ impl Loader<InitiativesOf> for Loaders {
                 );
             }
         }
-        // Events feature a handful of initiatives each: SQL windows serve them.
-        let events: Vec<InitiativesOf> = events
-            .into_iter()
-            .map(|(page, id)| InitiativesOf {
-                parent: InitiativeParent::Event(id),
-                page,
-            })
-            .collect();
-        let memo = &self.memos.initiatives_of_events;
-        let pages = self
-            .through(memo, Shared::Published, &events, |keys| async move {
-                let mut out = HashMap::new();
-                let asked: Vec<(PageRequest, EventId)> = keys
-                    .iter()
-                    .filter_map(|k| match k.parent {
-                        InitiativeParent::Event(id) => Some((k.page, id)),
-                        _ => None,
-                    })
-                    .collect();
-                for (page, ids) in groups(&asked, |(page, id)| (*page, *id)) {
-                    let pages = self
-                        .store
-                        .initiatives_of_events(self.viewer, &ids, page)
-                        .await
-                        .map_err(fail)?;
-                    file_pages(&mut out, ids, pages, page, |id| InitiativesOf {
-                        parent: InitiativeParent::Event(id),
-                        page,
-                    });
-                }
-                Ok(out)
-            })
-            .await?;
-        out.extend(pages);
         Ok(out)
     }
 }
