@@ -9,6 +9,7 @@ mod analytics;
 mod catalogue;
 mod contributions;
 mod curation;
+mod exports;
 mod graph;
 mod http;
 mod integrity;

@@ -36,6 +36,7 @@ struct AppState {
 
 /// The router of the whole service.
 pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -> Router {
+    let exports = crate::export::routes(store.clone(), model.clone());
     let state = Arc::new(AppState {
         schema: build_schema(store.clone(), model, config.limits()),
         store,
@@ -47,6 +48,7 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .with_state(state)
+        .merge(exports)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(CorsLayer::permissive())
         .layer(middleware::from_fn_with_state(

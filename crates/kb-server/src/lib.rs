@@ -4,7 +4,10 @@
 
 /// Configuration from flags and `KB_*` environment variables.
 pub mod config;
-/// The HTTP surface: `/graphql` (POST, GET, GraphiQL), `/healthz`, `/readyz`.
+/// Open-data exports (CSV, GraphML, node-link JSON, JSON-LD) over HTTP and the CLI.
+pub mod export;
+/// The HTTP surface: `/graphql` (POST, GET, GraphiQL), `/healthz`, `/readyz`, and the
+/// `/export/…` routes of [`export`].
 mod http;
 /// Keeping resident memory near the memory in use.
 pub mod memory;

@@ -1,4 +1,5 @@
-//! `kennisbank`: serve the knowledge bank, migrate and seed its database, print its schema.
+//! `kennisbank`: serve the knowledge bank, migrate and seed its database, print its schema,
+//! export its published content.
 
 use std::ffi::OsString;
 
@@ -61,6 +62,21 @@ enum Command {
         /// Where the index is kept; default beside an SQLite database file.
         #[arg(long, env = "KB_INDEX_DIR")]
         index_dir: Option<std::path::PathBuf>,
+    },
+    /// Write an open-data export of the published knowledge bank (what `/export/…`
+    /// serves) to stdout or a file.
+    Export {
+        #[arg(long, value_enum)]
+        format: kb_server::export::CliFormat,
+        /// The rows of `cooccurrence-csv`: a dimension (THEME, TOPIC, KIND, …).
+        #[arg(long, value_name = "DIMENSION")]
+        rows: Option<String>,
+        /// The columns of `cooccurrence-csv`: a dimension.
+        #[arg(long, value_name = "DIMENSION")]
+        columns: Option<String>,
+        /// The file to write; stdout without one.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
     },
     /// Manage API keys.
     Keys {
@@ -267,6 +283,18 @@ async fn run() -> anyhow::Result<()> {
                     "synthetic data set"
                 );
             }
+        }
+        Command::Export {
+            format,
+            rows,
+            columns,
+            output,
+        } => {
+            let export =
+                kb_server::export::cli_export(format, rows.as_deref(), columns.as_deref())?;
+            let store = Store::connect(&cli.database_url).await?;
+            store.migrate().await?;
+            kb_server::export::export_to(&store, export, output.as_deref()).await?;
         }
         Command::Keys { command } => {
             let store = Store::connect(&cli.database_url).await?;

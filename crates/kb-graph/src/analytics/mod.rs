@@ -13,6 +13,8 @@ mod cooccurrence;
 mod graph;
 /// The read model's analytics, with centrality cached per change-log position.
 mod model;
+/// The whole graph one viewer sees, as ids, for exports.
+mod snapshot;
 /// The measures of a co-occurrence cell, the hypergeometric tail among them.
 mod stats;
 
@@ -24,4 +26,5 @@ pub use graph::{
     Edge, EdgeType, EdgeTypes, MAX_DEPTH, MAX_NODES, MAX_PATH, NodeRef, NodeType, Subgraph,
 };
 pub use model::Cache;
+pub use snapshot::GraphSnapshot;
 pub use stats::{CellMeasures, hypergeometric_upper_tail, ln_factorial};

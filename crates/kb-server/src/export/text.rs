@@ -1,0 +1,100 @@
+//! The lexical rules of the export formats: CSV quoting (RFC 4180), XML escaping and
+//! numbers as every reader parses them back.
+
+/// Appends one CSV record: fields separated by commas, a field quoted when it holds a
+/// comma, a quote, a line break or leading or trailing space, quotes inside doubled;
+/// the record ends in CRLF.
+pub(super) fn csv_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) {
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let f = field.as_ref();
+        let quoted = f.contains([',', '"', '\r', '\n'])
+            || f.starts_with(char::is_whitespace)
+            || f.ends_with(char::is_whitespace);
+        if quoted {
+            out.push(b'"');
+            for part in f.split('"').enumerate() {
+                if part.0 > 0 {
+                    out.extend_from_slice(b"\"\"");
+                }
+                out.extend_from_slice(part.1.as_bytes());
+            }
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(f.as_bytes());
+        }
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+/// Appends `s` as XML character data or an attribute value: markup characters as
+/// entities, and characters XML 1.0 does not allow (most control characters) left out.
+pub(super) fn xml(out: &mut Vec<u8>, s: &str) {
+    let mut utf8 = [0u8; 4];
+    for c in s.chars() {
+        match c {
+            '&' => out.extend_from_slice(b"&amp;"),
+            '<' => out.extend_from_slice(b"&lt;"),
+            '>' => out.extend_from_slice(b"&gt;"),
+            '"' => out.extend_from_slice(b"&quot;"),
+            '\'' => out.extend_from_slice(b"&apos;"),
+            // A parser would read a bare CR as a line feed.
+            '\r' => out.extend_from_slice(b"&#13;"),
+            '\t' | '\n' => out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
+        }
+    }
+}
+
+/// A measure as text: the shortest form that reads back to the same number, with an
+/// exponent for very small and very large ones; empty for what is not a number.
+pub(super) fn number(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:?}")
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(fields: &[&str]) -> String {
+        let mut out = Vec::new();
+        csv_record(&mut out, fields);
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_they_must_be() {
+        assert_eq!(record(&["a", "b c", ""]), "a,b c,\r\n");
+        assert_eq!(
+            record(&["x,y", "zeg \"hoi\"", "regel\nregel"]),
+            "\"x,y\",\"zeg \"\"hoi\"\"\",\"regel\nregel\"\r\n"
+        );
+        assert_eq!(record(&[" spatie", "ĳsbeer"]), "\" spatie\",ĳsbeer\r\n");
+    }
+
+    #[test]
+    fn xml_text_escapes_markup_and_drops_what_xml_forbids() {
+        let mut out = Vec::new();
+        xml(&mut out, "A & B <c> \"d\" 'e'\u{1}\tf");
+        assert_eq!(
+            String::from_utf8(out).expect("UTF-8"),
+            "A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos;\tf"
+        );
+    }
+
+    #[test]
+    fn numbers_read_back_exactly_and_never_as_nan() {
+        assert_eq!(number(1.0), "1.0");
+        assert_eq!(number(0.25), "0.25");
+        assert_eq!(number(1e-300), "1e-300");
+        assert_eq!(number(f64::NAN), "");
+        assert_eq!(number(f64::INFINITY), "");
+    }
+}
