@@ -281,14 +281,11 @@ impl Projection {
         let n = population.len();
         let r = self.dimension(viewer, rows, population);
         let c = self.dimension(viewer, columns, population);
-        let row_sets: Vec<&RoaringBitmap> = r.iter().map(|(_, b)| b).collect();
-        let column_sets: Vec<&RoaringBitmap> = c.iter().map(|(_, b)| b).collect();
-        let counts = counts(&row_sets, &column_sets);
         let mut cells = Vec::with_capacity(r.len() * c.len());
-        for (i, rb) in row_sets.iter().enumerate() {
+        for (i, (_, rb)) in r.iter().enumerate() {
             let rt = rb.len();
-            for (j, cb) in column_sets.iter().enumerate() {
-                let a = counts[i * column_sets.len() + j];
+            for (j, (_, cb)) in c.iter().enumerate() {
+                let a = rb.intersection_len(cb);
                 if a >= min_count {
                     cells.push(Cell {
                         row: i,
@@ -387,77 +384,11 @@ impl Projection {
     }
 }
 
-/// Past this many cells a table is counted member by member instead of one
-/// intersection per cell: topic × organisation has some 150,000 cells, most of them
-/// empty, while its initiatives hold a few pairs each.
-const DENSE_CELLS: usize = 4_096;
-
-/// `|rows[i] ∩ columns[j]|` for every pair, row by row.
-fn counts(rows: &[&RoaringBitmap], columns: &[&RoaringBitmap]) -> Vec<u64> {
-    let mut out = vec![0u64; rows.len() * columns.len()];
-    if rows.len() * columns.len() <= DENSE_CELLS {
-        for (i, rb) in rows.iter().enumerate() {
-            for (j, cb) in columns.iter().enumerate() {
-                out[i * columns.len() + j] = rb.intersection_len(cb);
-            }
-        }
-        return out;
-    }
-    // The rows each initiative is in, then each column's members add one to each of
-    // their rows' cells.
-    let mut rows_of: HashMap<u32, Vec<u32>> = HashMap::new();
-    for (i, rb) in rows.iter().enumerate() {
-        let i = u32::try_from(i).unwrap_or(u32::MAX);
-        for m in rb.iter() {
-            rows_of.entry(m).or_default().push(i);
-        }
-    }
-    for (j, cb) in columns.iter().enumerate() {
-        for m in cb.iter() {
-            for &i in rows_of.get(&m).map_or(&[][..], Vec::as_slice) {
-                if let Some(cell) = out.get_mut(i as usize * columns.len() + j) {
-                    *cell += 1;
-                }
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::projection::tests::facts;
     use kb_domain::{InitiativeFilter, OrganisationId, Status, Theme, ThemeId};
-
-    #[test]
-    fn wide_tables_count_member_by_member_as_intersections_do() {
-        // 100 rows × 60 columns, members spread with a fixed stride pattern.
-        let rows: Vec<RoaringBitmap> = (0..100u32)
-            .map(|i| (0..2_000u32).filter(|m| (m * 7 + i) % 13 < 3).collect())
-            .collect();
-        let columns: Vec<RoaringBitmap> = (0..60u32)
-            .map(|j| {
-                (0..2_000u32)
-                    .filter(|m| (m * 11 + j * 3) % 17 < 2)
-                    .collect()
-            })
-            .collect();
-        let r: Vec<&RoaringBitmap> = rows.iter().collect();
-        let c: Vec<&RoaringBitmap> = columns.iter().collect();
-        assert!(r.len() * c.len() > DENSE_CELLS);
-        let sparse = counts(&r, &c);
-        for (i, rb) in r.iter().enumerate() {
-            for (j, cb) in c.iter().enumerate() {
-                assert_eq!(
-                    sparse[i * c.len() + j],
-                    rb.intersection_len(cb),
-                    "{i} × {j}"
-                );
-            }
-        }
-        assert!(sparse.iter().any(|n| *n > 0));
-    }
 
     fn theme(id: i64, code: &str) -> Theme {
         Theme {
