@@ -281,11 +281,14 @@ impl Projection {
         let n = population.len();
         let r = self.dimension(viewer, rows, population);
         let c = self.dimension(viewer, columns, population);
+        let row_sets: Vec<&RoaringBitmap> = r.iter().map(|(_, b)| b).collect();
+        let column_sets: Vec<&RoaringBitmap> = c.iter().map(|(_, b)| b).collect();
+        let counts = counts(&row_sets, &column_sets);
         let mut cells = Vec::with_capacity(r.len() * c.len());
-        for (i, (_, rb)) in r.iter().enumerate() {
+        for (i, rb) in row_sets.iter().enumerate() {
             let rt = rb.len();
-            for (j, (_, cb)) in c.iter().enumerate() {
-                let a = rb.intersection_len(cb);
+            for (j, cb) in column_sets.iter().enumerate() {
+                let a = counts.get(i * column_sets.len() + j).copied().unwrap_or(0);
                 if a >= min_count {
                     cells.push(Cell {
                         row: i,
@@ -384,11 +387,99 @@ impl Projection {
     }
 }
 
+/// Past this many cells a table is counted member by member instead of one
+/// intersection per cell: topic × organisation has some 150,000 cells, most of them
+/// empty, while each initiative holds a few pairs.
+const DENSE_CELLS: usize = 4_096;
+
+/// `|rows[i] ∩ columns[j]|` for every pair, row by row.
+fn counts(rows: &[&RoaringBitmap], columns: &[&RoaringBitmap]) -> Vec<u64> {
+    let width = columns.len();
+    let mut out = vec![0u64; rows.len() * width];
+    if rows.len() * width <= DENSE_CELLS {
+        for (i, rb) in rows.iter().enumerate() {
+            for (j, cb) in columns.iter().enumerate() {
+                out[i * width + j] = rb.intersection_len(cb);
+            }
+        }
+        return out;
+    }
+    // The rows of each member, compressed: `starts[m]..starts[m + 1]` of `in_rows`. Then
+    // each column's members add one to the cells of their rows.
+    let size = rows
+        .iter()
+        .filter_map(|b| b.max())
+        .max()
+        .map_or(0, |m| m as usize + 1);
+    let mut starts = vec![0usize; size + 1];
+    for rb in rows {
+        for m in rb.iter() {
+            starts[m as usize + 1] += 1;
+        }
+    }
+    for k in 1..starts.len() {
+        starts[k] += starts[k - 1];
+    }
+    let mut fill = starts.clone();
+    let mut in_rows = vec![0u32; starts[size]];
+    for (i, rb) in rows.iter().enumerate() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        for m in rb.iter() {
+            let at = &mut fill[m as usize];
+            in_rows[*at] = i;
+            *at += 1;
+        }
+    }
+    for (j, cb) in columns.iter().enumerate() {
+        for m in cb.iter() {
+            let m = m as usize;
+            if m >= size {
+                continue;
+            }
+            for &i in &in_rows[starts[m]..starts[m + 1]] {
+                out[i as usize * width + j] += 1;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::projection::tests::facts;
     use kb_domain::{InitiativeFilter, OrganisationId, Status, Theme, ThemeId};
+
+    #[test]
+    fn wide_tables_count_member_by_member_as_intersections_do() {
+        // 100 rows × 60 columns, members spread by a fixed pattern; one column reaches
+        // past every row's largest member.
+        let rows: Vec<RoaringBitmap> = (0..100u32)
+            .map(|i| (0..2_000u32).filter(|m| (m * 7 + i) % 13 < 3).collect())
+            .collect();
+        let mut columns: Vec<RoaringBitmap> = (0..60u32)
+            .map(|j| {
+                (0..2_000u32)
+                    .filter(|m| (m * 11 + j * 3) % 17 < 2)
+                    .collect()
+            })
+            .collect();
+        columns[0].insert(5_000);
+        let r: Vec<&RoaringBitmap> = rows.iter().collect();
+        let c: Vec<&RoaringBitmap> = columns.iter().collect();
+        assert!(r.len() * c.len() > DENSE_CELLS);
+        let sparse = counts(&r, &c);
+        for (i, rb) in r.iter().enumerate() {
+            for (j, cb) in c.iter().enumerate() {
+                assert_eq!(
+                    sparse[i * c.len() + j],
+                    rb.intersection_len(cb),
+                    "{i} × {j}"
+                );
+            }
+        }
+        assert!(sparse.iter().any(|n| *n > 0));
+    }
 
     fn theme(id: i64, code: &str) -> Theme {
         Theme {
