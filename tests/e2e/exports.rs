@@ -18,21 +18,51 @@ use crate::on_both;
 use crate::support::TestApp;
 
 /// The Python that reads exports back: `KB_TEST_PYTHON`, or the virtual environment
-/// `.venv-tests` at the root of the repository.
+/// `.venv-tests` at the root of the repository, made here (once per run, as `.ci/run`
+/// makes it) when it is missing or its pins changed.
 fn python() -> PathBuf {
     if let Some(p) = std::env::var_os("KB_TEST_PYTHON") {
         return p.into();
     }
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv-tests/bin/python");
-    assert!(
-        p.exists(),
-        "the export tests read exports back with pandas, networkx and rdflib from {}, which \
-         does not exist: create it as .ci/run does (python3 -m venv .venv-tests && \
-         .venv-tests/bin/pip install -r tests/e2e/requirements.txt), or set KB_TEST_PYTHON \
-         to a Python that has them",
-        p.display()
-    );
-    p
+    static READY: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    match READY.get_or_init(make_venv) {
+        Ok(p) => p.clone(),
+        Err(e) => panic!(
+            "the export tests read exports back with pandas, networkx and rdflib from \
+             .venv-tests, which could not be made ({e}): make it as .ci/run does \
+             (python3 -m venv .venv-tests && .venv-tests/bin/pip install -r \
+             tests/e2e/requirements.txt), or set KB_TEST_PYTHON to a Python that has them"
+        ),
+    }
+}
+
+/// Makes `.venv-tests` with the pinned readers unless it holds them already.
+fn make_venv() -> Result<PathBuf, String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let venv = root.join(".venv-tests");
+    let python = venv.join("bin/python");
+    let pins = std::fs::read(root.join("tests/e2e/requirements.txt")).map_err(|e| e.to_string())?;
+    if python.exists() && std::fs::read(venv.join("requirements.txt")).ok().as_ref() == Some(&pins)
+    {
+        return Ok(python);
+    }
+    let run = |cmd: &mut std::process::Command| -> Result<(), String> {
+        let out = cmd.output().map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    };
+    let _ = std::fs::remove_dir_all(&venv);
+    run(std::process::Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv))?;
+    run(std::process::Command::new(venv.join("bin/pip"))
+        .args(["install", "-q", "--disable-pip-version-check", "-r"])
+        .arg(root.join("tests/e2e/requirements.txt")))?;
+    std::fs::write(venv.join("requirements.txt"), pins).map_err(|e| e.to_string())?;
+    Ok(python)
 }
 
 /// What `read_export.py` says of `body` read as `kind`.
