@@ -61,6 +61,26 @@ pub struct Topic {
     pub position: i32,
 }
 
+/// `roots` and every topic below them in the tree given as `(topic, broader topic)`
+/// pairs: what a filter on a topic means (a topic includes its narrower topics). Each
+/// once, the roots first.
+pub fn with_narrower<I: Copy + PartialEq>(tree: &[(I, Option<I>)], roots: Vec<I>) -> Vec<I> {
+    let mut ids = roots;
+    let mut frontier = ids.clone();
+    while !frontier.is_empty() {
+        let next: Vec<I> = tree
+            .iter()
+            .filter(|(id, broader)| {
+                broader.is_some_and(|b| frontier.contains(&b)) && !ids.contains(id)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        ids.extend(&next);
+        frontier = next;
+    }
+    ids
+}
+
 /// An institution or organisation behind initiatives and events.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisation {
@@ -110,4 +130,25 @@ pub struct Term {
     pub code: String,
     pub label: Localised,
     pub position: i32,
+}
+
+#[cfg(test)]
+mod topic_tree {
+    use super::with_narrower;
+
+    #[test]
+    fn a_topic_includes_every_topic_below_it_once() {
+        // 1 ─ 2 ─ 4, 1 ─ 3; 5 on its own.
+        let tree = [
+            (1, None),
+            (2, Some(1)),
+            (3, Some(1)),
+            (4, Some(2)),
+            (5, None),
+        ];
+        assert_eq!(with_narrower(&tree, vec![1]), vec![1, 2, 3, 4]);
+        assert_eq!(with_narrower(&tree, vec![2, 5]), vec![2, 5, 4]);
+        assert_eq!(with_narrower(&tree, vec![1, 2]), vec![1, 2, 3, 4]);
+        assert!(with_narrower(&tree, Vec::new()).is_empty());
+    }
 }

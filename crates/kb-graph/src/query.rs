@@ -116,21 +116,9 @@ impl Projection {
 
     /// The topics with these ids and every topic below them.
     fn subtree(&self, roots: &[TopicId]) -> Vec<TopicId> {
-        let mut ids: Vec<TopicId> = roots.to_vec();
-        let mut frontier = ids.clone();
-        while !frontier.is_empty() {
-            let next: Vec<TopicId> = self
-                .topics
-                .iter()
-                .filter(|t| {
-                    t.broader_id.is_some_and(|b| frontier.contains(&b)) && !ids.contains(&t.id)
-                })
-                .map(|t| t.id)
-                .collect();
-            ids.extend(&next);
-            frontier = next;
-        }
-        ids
+        let tree: Vec<(TopicId, Option<TopicId>)> =
+            self.topics.iter().map(|t| (t.id, t.broader_id)).collect();
+        kb_domain::with_narrower(&tree, roots.to_vec())
     }
 
     /// The initiatives of a filter for a viewer: the bitmap a list, its count and its

@@ -131,24 +131,13 @@ impl Store {
     ) -> Result<Vec<i64>> {
         let all = topic::Entity::find().all(&self.db).await?;
         known(field, "topic", codes, all.iter().map(|t| t.code.as_str()))?;
-        let mut ids: Vec<i64> = all
+        let roots: Vec<i64> = all
             .iter()
             .filter(|t| codes.contains(&t.code))
             .map(|t| t.id)
             .collect();
-        let mut frontier = ids.clone();
-        while !frontier.is_empty() {
-            let next: Vec<i64> = all
-                .iter()
-                .filter(|t| {
-                    t.broader_id.is_some_and(|b| frontier.contains(&b)) && !ids.contains(&t.id)
-                })
-                .map(|t| t.id)
-                .collect();
-            ids.extend(&next);
-            frontier = next;
-        }
-        Ok(ids)
+        let tree: Vec<(i64, Option<i64>)> = all.iter().map(|t| (t.id, t.broader_id)).collect();
+        Ok(kb_domain::with_narrower(&tree, roots))
     }
 
     /// The labels of every flat vocabulary, by vocabulary and position.

@@ -73,6 +73,16 @@ fn bad(e: DomainError) -> StoreError {
     StoreError::from(e)
 }
 
+/// `value` of the argument `field` must be 1 to `max`; anything else is LIMIT_EXCEEDED.
+fn within(field: &str, value: usize, max: usize) -> Result<(), StoreError> {
+    if value == 0 || value > max {
+        return Err(bad(
+            DomainError::limit(format!("{field} is 1 to {max}")).with_field(field)
+        ));
+    }
+    Ok(())
+}
+
 impl ReadModel {
     /// The co-occurrence of two dimensions among the initiatives `filter` holds for
     /// `viewer`; cells under `min_count` left out.
@@ -121,18 +131,8 @@ impl ReadModel {
         types: EdgeTypes,
         limit: usize,
     ) -> Result<Option<Subgraph>, StoreError> {
-        if depth == 0 || depth > MAX_DEPTH {
-            return Err(bad(DomainError::limit(format!(
-                "depth is 1 to {MAX_DEPTH}"
-            ))
-            .with_field("depth")));
-        }
-        if limit == 0 || limit > MAX_NODES {
-            return Err(bad(DomainError::limit(format!(
-                "limit is 1 to {MAX_NODES}"
-            ))
-            .with_field("limit")));
-        }
+        within("depth", depth as usize, MAX_DEPTH as usize)?;
+        within("limit", limit, MAX_NODES)?;
         self.blocking(move |p, _| {
             View::new(p, viewer, types)
                 .neighbourhood(start, depth, limit)
@@ -150,12 +150,7 @@ impl ReadModel {
         types: EdgeTypes,
         max_length: u32,
     ) -> Result<Option<Subgraph>, StoreError> {
-        if max_length == 0 || max_length > MAX_PATH {
-            return Err(bad(DomainError::limit(format!(
-                "maxLength is 1 to {MAX_PATH}"
-            ))
-            .with_field("maxLength")));
-        }
+        within("maxLength", max_length as usize, MAX_PATH as usize)?;
         self.blocking(move |p, _| Ok(View::new(p, viewer, types).path(from, to, max_length)))
             .await
     }
