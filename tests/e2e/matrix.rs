@@ -42,6 +42,10 @@ struct World {
     anchor: String,
 }
 
+fn organisation_marker(s: Status) -> String {
+    format!("Matrixorg {}", s.code())
+}
+
 fn marker(s: Status) -> String {
     format!("Matrix {}", s.code())
 }
@@ -201,6 +205,27 @@ async fn world(app: &TestApp) -> World {
         }
         events.push((s, gid(NodeKind::Event, e.id)));
     }
+    // Organisations are published when created, and may be archived.
+    for s in [Status::Published, Status::Archived] {
+        let o = app
+            .store
+            .create_organisation(
+                &editor,
+                kb_domain::input::OrganisationInput {
+                    name: Some(organisation_marker(s)),
+                    kind: Some(kb_domain::OrganisationKind::Network),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("organisation");
+        if s == Status::Archived {
+            app.store
+                .archive_organisation(&editor, o.id, None)
+                .await
+                .expect("archive");
+        }
+    }
     World {
         keys,
         initiatives,
@@ -323,6 +348,7 @@ on_both!(
                 ("analytics.neighbourhood", "query($o: ID!) { analytics { neighbourhood(id: $o, edgeTypes: [ORGANISED_BY]) { nodes { node { ... on Event { title } } } } } }".to_owned(), json!({ "o": w.owner_org })),
                 ("initiative.events", "query($a: ID!) { node(id: $a) { ... on Initiative { events(first: 100) { nodes { title } } } } }".to_owned(), json!({ "a": w.anchor })),
                 ("nodes", "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Event { title } } }".to_owned(), json!({ "ids": event_ids })),
+                ("searchEvents", "{ searchEvents(query: \"matrixevent\", first: 100) { totalCount nodes { event { title } snippet { title } } } }".to_owned(), json!({})),
                 ("_entities", "query($r: [_Any!]!) { _entities(representations: $r) { ... on Event { title } } }".to_owned(),
                     json!({ "r": event_ids.iter().map(|id| json!({ "__typename": "Event", "id": id })).collect::<Vec<_>>() })),
             ];
@@ -330,6 +356,13 @@ on_both!(
                 let r = ask(&app, key, q, vars.clone()).await;
                 assert_eq!(seen(&r, event_marker), want, "{role}: {name}");
             }
+            // Organisations: published ones for all, archived ones for editors.
+            let r = ask(&app, key, "{ searchOrganisations(query: \"matrixorg\", first: 100) { totalCount nodes { organisation { name } } } }", json!({})).await;
+            let orgs_want: BTreeSet<Status> = if matches!(*role, "editor" | "admin") { [Status::Published, Status::Archived].into() } else { [Status::Published].into() };
+            assert_eq!(seen(&r, organisation_marker), orgs_want, "{role}: searchOrganisations");
+            assert_eq!(r["data"]["searchOrganisations"]["totalCount"], orgs_want.len(), "{role}: searchOrganisations totalCount");
+            let r = ask(&app, key, "{ searchEvents(query: \"matrixevent\") { totalCount } }", json!({})).await;
+            assert_eq!(r["data"]["searchEvents"]["totalCount"], want.len(), "{role}: searchEvents totalCount");
             // Rejection reasons and revisions follow the same rule, narrowed to owners.
             let rejected = &w.initiatives.iter().find(|(s, _)| *s == Status::Rejected).expect("rejected").1;
             let r = ask(&app, key, "query($id: ID!) { node(id: $id) { ... on Initiative { rejectionReason revisions { action } } } }", json!({ "id": rejected })).await;

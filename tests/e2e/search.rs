@@ -194,3 +194,131 @@ on_both!(
         assert!(d["search"]["totalCount"].as_i64().expect("hits") > 0, "{d}");
     }
 );
+
+const SEARCH_EVENTS: &str = "query($q: String!, $lang: Language) { searchEvents(query: $q, lang: $lang, first: 10) { totalCount pageInfo { hasNextPage } edges { cursor node { score event { title status } snippet { title text } } } } }";
+const SEARCH_ORGANISATIONS: &str = "query($q: String!, $lang: Language) { searchOrganisations(query: $q, lang: $lang, first: 10) { totalCount nodes { organisation { name } snippet { title text } } } }";
+
+/// The titles of the events, or names of the organisations, a search finds.
+async fn found(
+    app: &TestApp,
+    key: Option<&str>,
+    events: bool,
+    q: &str,
+    lang: Value,
+) -> Vec<String> {
+    let (query, field, node, name) = if events {
+        (SEARCH_EVENTS, "searchEvents", "event", "title")
+    } else {
+        (
+            SEARCH_ORGANISATIONS,
+            "searchOrganisations",
+            "organisation",
+            "name",
+        )
+    };
+    let vars = json!({ "q": q, "lang": lang });
+    let r = match key {
+        Some(k) => app.gql_as(k, query, vars).await,
+        None => app.gql(query, vars).await,
+    };
+    assert!(r.get("errors").is_none(), "{q}: {r}");
+    let list = if events {
+        &r["data"][field]["edges"]
+    } else {
+        &r["data"][field]["nodes"]
+    };
+    list.as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| {
+            let h = if events { &h["node"] } else { h };
+            h[node][name].as_str().expect("name").to_owned()
+        })
+        .collect()
+}
+
+on_both!(
+    async fn events_and_organisations_are_search_results_of_their_own(app) {
+        let f = fixture(&app).await;
+        let update = "mutation($id: ID!, $v: Int!, $i: OrganisationInput!) { updateOrganisation(id: $id, expectedVersion: $v, input: $i) { organisation { version } } }";
+        let r = app.gql_as(&f.editor, update, json!({ "id": f.org, "v": 1, "i": {
+            "descriptionNl": "Een hogeschool waar studenten elkaar helpen, met een zoekmaatjesprogramma voor eerstejaars.",
+            "descriptionEn": "A university of applied sciences with a search buddy scheme.",
+            "city": "Zoekstad" } })).await;
+        assert_eq!(r["data"]["updateOrganisation"]["organisation"]["version"], 2, "{r}");
+        let create = "mutation($i: EventInput!) { createEvent(input: $i) { event { id status } } }";
+        let r = app.gql_as(&f.editor, create, json!({ "i": { "title": "Zoekdag veerkracht", "summary": "Workshops over weerbaarheid voor studenten en docenten.",
+            "kind": "WEBINAR", "startsAt": "2027-05-10T13:00:00Z", "endsAt": "2027-05-10T16:00:00Z", "location": "Aula Zoekstad",
+            "themes": ["support"], "topics": ["financial_problems"], "organisers": [f.org] } })).await;
+        let event = r["data"]["createEvent"]["event"]["id"].as_str().unwrap_or_else(|| panic!("{r}")).to_owned();
+
+        // A draft event is found by editors only.
+        assert!(found(&app, None, true, "zoekdag", Value::Null).await.is_empty());
+        assert_eq!(found(&app, Some(&f.editor), true, "zoekdag", Value::Null).await, ["Zoekdag veerkracht"]);
+        let r = app.gql_as(&f.editor, "mutation($id: ID!) { publishEvent(id: $id) { event { status } } }", json!({ "id": event })).await;
+        assert_eq!(r["data"]["publishEvent"]["event"]["status"], "PUBLISHED", "{r}");
+        // Published: everyone finds it at once, by its words, its organiser's name, its
+        // topic's synonym, its location, with a typo and as a prefix; never as an initiative.
+        for q in ["zoekdag", "hogeschool zoekland", "zoekdag geldzorgen", "aula zoekstad", "weerbarheid zoekdag", "zoekdag veerkr"] {
+            assert_eq!(found(&app, None, true, q, Value::Null).await, ["Zoekdag veerkracht"], "{q}");
+        }
+        assert!(titles(&app, None, &f, "zoekdag").await.is_empty());
+        let r = app.gql(SEARCH_EVENTS, json!({ "q": "weerbaarheid", "lang": null })).await;
+        let hit = &r["data"]["searchEvents"];
+        assert_eq!(hit["totalCount"], 1, "{r}");
+        assert_eq!(hit["pageInfo"]["hasNextPage"], false);
+        assert_eq!(hit["edges"][0]["node"]["event"]["status"], "PUBLISHED");
+        assert_eq!(hit["edges"][0]["node"]["snippet"]["title"], "Zoekdag veerkracht");
+        assert_eq!(hit["edges"][0]["node"]["snippet"]["text"], "Workshops over <mark>weerbaarheid</mark> voor studenten en docenten.");
+
+        // Organisations by name, description in either language and city.
+        for q in ["zoekland", "zoekmaatjesprogramma", "buddy scheme", "zoekstad"] {
+            assert_eq!(found(&app, None, false, q, Value::Null).await, ["Hogeschool Zoekland"], "{q}");
+        }
+        let r = app.gql(SEARCH_ORGANISATIONS, json!({ "q": "eerstejaars zoekmaatjesprogramma", "lang": null })).await;
+        assert_eq!(r["data"]["searchOrganisations"]["nodes"][0]["snippet"]["text"], "Een hogeschool waar studenten elkaar helpen, met een <mark>zoekmaatjesprogramma</mark> voor <mark>eerstejaars</mark>.", "{r}");
+
+        // `lang` reads the query in one language: "student" finds the Dutch plural
+        // "studenten" by its Dutch stem only.
+        assert_eq!(found(&app, None, false, "student zoekstad", Value::Null).await, ["Hogeschool Zoekland"]);
+        assert_eq!(found(&app, None, false, "student zoekstad", json!("NL")).await, ["Hogeschool Zoekland"]);
+        assert!(found(&app, None, false, "student zoekstad", json!("EN")).await.is_empty());
+        assert_eq!(found(&app, None, true, "zoekdag workshop", json!("EN")).await, ["Zoekdag veerkracht"]);
+
+        // Renaming the organiser re-indexes the organisation and its events.
+        let r = app.gql_as(&f.editor, update, json!({ "id": f.org, "v": 2, "i": { "name": "Hogeschool Vindplaats" } })).await;
+        assert_eq!(r["data"]["updateOrganisation"]["organisation"]["version"], 3, "{r}");
+        assert_eq!(found(&app, None, false, "vindplaats", Value::Null).await, ["Hogeschool Vindplaats"]);
+        assert!(found(&app, None, false, "zoekland", Value::Null).await.is_empty());
+        assert_eq!(found(&app, None, true, "vindplaats", Value::Null).await, ["Zoekdag veerkracht"]);
+        assert!(found(&app, None, true, "zoekland", Value::Null).await.is_empty());
+
+        // Archived: gone for the public, still there for editors.
+        let r = app.gql_as(&f.editor, "mutation($id: ID!) { archiveOrganisation(id: $id) { organisation { name } } }", json!({ "id": f.org })).await;
+        assert_eq!(r["data"]["archiveOrganisation"]["organisation"]["name"], "Hogeschool Vindplaats", "{r}");
+        assert!(found(&app, None, false, "vindplaats", Value::Null).await.is_empty());
+        assert_eq!(found(&app, Some(&f.editor), false, "vindplaats", Value::Null).await, ["Hogeschool Vindplaats"]);
+        // Bad text is bad input here too.
+        assert_eq!(error_code(&app.gql("{ searchEvents(query: \"*\") { totalCount } }", json!({})).await), "BAD_USER_INPUT");
+        assert_eq!(error_code(&app.gql("{ searchOrganisations(query: \"\") { totalCount } }", json!({})).await), "BAD_USER_INPUT");
+    }
+);
+
+on_both!(
+    async fn a_query_language_stems_in_that_language_only(app) {
+        let f = fixture(&app).await;
+        initiative(&app, &f, ("Taalbuddy", "Een maatje voor elke student.", "TOOL", "social_connection", "nl"), false).await;
+        // "studenten" finds "student" through Dutch stemming, not as written.
+        let count = |lang: Value| {
+            let app = &app;
+            let org = f.org.clone();
+            async move {
+                let r = app.gql("query($lang: Language, $o: [ID!]) { search(query: \"studenten\", lang: $lang, filter: { organisations: $o }) { totalCount } }", json!({ "lang": lang, "o": [org] })).await;
+                r["data"]["search"]["totalCount"].as_i64().unwrap_or_else(|| panic!("{r}"))
+            }
+        };
+        assert_eq!(count(Value::Null).await, 1);
+        assert_eq!(count(json!("NL")).await, 1);
+        assert_eq!(count(json!("EN")).await, 0);
+    }
+);

@@ -28,21 +28,25 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use kb_domain::lang::Language;
 use kb_domain::{
     EventId, InitiativeFilter, InitiativeId, InitiativeOrder, OrganisationId, Page, PageRequest,
     ThemeId, TopicId, Viewer,
 };
-use kb_search::{SearchIndex, Snippet, Suggestion};
+use kb_search::{SearchIndex, Snippet, Subject, Suggestion};
 use kb_store::{InitiativeFacets, Store, StoreError};
 use roaring::RoaringBitmap;
 use tokio::sync::{Mutex, RwLock};
 
-pub use kb_search::{Snippet as SearchSnippet, Suggestion as SearchSuggestion, SuggestionKind};
+pub use kb_search::{
+    Snippet as SearchSnippet, Subject as SearchSubject, Suggestion as SearchSuggestion,
+    SuggestionKind,
+};
 pub use memo::Memo;
 pub use projection::Projection;
 pub use query::Parent;
 pub use related::{Direction, LineageStep, Related};
-pub use search::SearchPage;
+pub use search::{HitPage, SearchPage};
 
 /// How many change-log rows one read takes.
 const BATCH: u64 = 1_000;
@@ -134,7 +138,7 @@ impl ReadModel {
     /// Re-indexes what changed between `from` and `to` in the change log, with the
     /// projection already at `to`.
     async fn catch_up_index(&self, from: i64, to: i64) -> Result<(), StoreError> {
-        let mut touched = RoaringBitmap::new();
+        let mut touched = search::Touched::default();
         let mut at = from;
         while at < to {
             let changes = self.inner.store.changes_since(at, BATCH).await?;
@@ -143,19 +147,11 @@ impl ReadModel {
             };
             let p = self.inner.projection.read().await;
             for c in changes.iter().filter(|c| c.seq <= to) {
-                match c.entity_type.as_str() {
-                    "initiative" | "initiative_link" => {
-                        touched.extend(projection::member(InitiativeId(c.entity_id)));
-                    }
-                    "organisation" => touched |= p.organisation.any(&[OrganisationId(c.entity_id)]),
-                    "topic" => touched |= p.topic.any(&[TopicId(c.entity_id)]),
-                    "theme" => touched |= p.theme.any(&[ThemeId(c.entity_id)]),
-                    _ => {}
-                }
+                touched.add(&p, &c.entity_type, c.entity_id);
             }
             at = last;
         }
-        self.index_changes(&touched, to).await
+        self.index_changes(touched, to).await
     }
 
     /// Rebuilds the search index from the database.
@@ -166,7 +162,10 @@ impl ReadModel {
 
     async fn reindex_at(&self, head: i64) -> Result<u64, StoreError> {
         let started = std::time::Instant::now();
-        let texts = self.inner.store.initiative_texts(None).await?;
+        let store = &self.inner.store;
+        let texts = store.initiative_texts(None).await?;
+        let events = store.event_texts(None).await?;
+        let organisations = store.organisation_texts(None).await?;
         self.blocking(move |p, index| {
             index.clear().map_err(search::store_error)?;
             for chunk in texts.chunks(search::CHUNK) {
@@ -174,6 +173,12 @@ impl ReadModel {
                     .upsert(search::documents(p, chunk.to_vec()))
                     .map_err(search::store_error)?;
             }
+            index
+                .upsert(search::event_documents(p, events))
+                .map_err(search::store_error)?;
+            index
+                .upsert(search::organisation_documents(p, organisations))
+                .map_err(search::store_error)?;
             index.commit(head).map_err(search::store_error)
         })
         .await?;
@@ -213,7 +218,7 @@ impl ReadModel {
                     "organisation" => organisations.push(OrganisationId(c.entity_id)),
                     "topic" => topics.push(TopicId(c.entity_id)),
                     "theme" => themes.push(ThemeId(c.entity_id)),
-                    // Events change the graph only, neither lists nor the index.
+                    // Events change the graph and their own documents, not lists.
                     "event" => events.push(EventId(c.entity_id)),
                     _ => {}
                 }
@@ -274,49 +279,60 @@ impl ReadModel {
             }
             // The orders are computed here, by the follower, not by the next reader.
             p.warm_orders();
-            // The index: the changed initiatives, and those whose labels or organisation
+            // The index: the changed documents, and those whose labels or organisation
             // names changed with the taxonomy or an organisation.
-            let mut touched: RoaringBitmap = initiatives
-                .iter()
-                .filter_map(|id| projection::member(*id))
-                .collect();
-            touched |= p.organisation.any(&organisations);
-            touched |= p.topic.any(&topics);
-            touched |= p.theme.any(&themes);
+            let mut touched = search::Touched::default();
+            for c in &changes {
+                touched.add(&p, &c.entity_type, c.entity_id);
+            }
             drop(p);
             // The index is committed only when a change touches it; a lagging
             // watermark is caught up from the change log at the next start.
             if !touched.is_empty() {
-                self.index_changes(&touched, last).await?;
+                self.index_changes(touched, last).await?;
             }
             *applied = last;
         }
     }
 
-    /// Re-indexes the initiatives `touched` (removing those that no longer exist) and
+    /// Re-indexes the documents `touched` (removing those that no longer exist) and
     /// commits the index at `position`.
     async fn index_changes(
         &self,
-        touched: &RoaringBitmap,
+        touched: search::Touched,
         position: i64,
     ) -> Result<(), StoreError> {
-        let ids: Vec<InitiativeId> = touched.iter().map(|m| InitiativeId(i64::from(m))).collect();
+        let store = &self.inner.store;
+        let ids: Vec<InitiativeId> = touched
+            .initiatives
+            .iter()
+            .map(|m| InitiativeId(i64::from(m)))
+            .collect();
         let mut texts = Vec::new();
         for chunk in ids.chunks(search::CHUNK) {
-            texts.extend(self.inner.store.initiative_texts(Some(chunk)).await?);
+            texts.extend(store.initiative_texts(Some(chunk)).await?);
+        }
+        let events: Vec<EventId> = touched.events.into_iter().collect();
+        let mut event_texts = Vec::new();
+        for chunk in events.chunks(search::CHUNK) {
+            event_texts.extend(store.event_texts(Some(chunk)).await?);
+        }
+        let organisations: Vec<OrganisationId> = touched.organisations.into_iter().collect();
+        let mut organisation_texts = Vec::new();
+        for chunk in organisations.chunks(search::CHUNK) {
+            organisation_texts.extend(store.organisation_texts(Some(chunk)).await?);
         }
         self.blocking(move |p, index| {
-            let present: std::collections::HashSet<InitiativeId> =
-                texts.iter().map(|t| t.id).collect();
-            let gone: Vec<InitiativeId> = ids
-                .iter()
-                .filter(|id| !present.contains(id))
-                .copied()
-                .collect();
+            let gone = search::gone(&ids, texts.iter().map(|t| t.id));
             index.delete(&gone).map_err(search::store_error)?;
-            index
-                .upsert(search::documents(p, texts))
-                .map_err(search::store_error)?;
+            let gone = search::gone(&events, event_texts.iter().map(|t| t.id));
+            index.delete(&gone).map_err(search::store_error)?;
+            let gone = search::gone(&organisations, organisation_texts.iter().map(|t| t.id));
+            index.delete(&gone).map_err(search::store_error)?;
+            let mut docs = search::documents(p, texts);
+            docs.extend(search::event_documents(p, event_texts));
+            docs.extend(search::organisation_documents(p, organisation_texts));
+            index.upsert(docs).map_err(search::store_error)?;
             index.commit(position).map_err(search::store_error)
         })
         .await
@@ -435,16 +451,44 @@ impl ReadModel {
             .collect()
     }
 
-    /// A page of the hits of `text` that `viewer` may see under `filter`, best first.
+    /// A page of the hits of `text` (written in `lang`, if given) that `viewer` may see
+    /// under `filter`, best first.
     pub async fn search(
         &self,
         viewer: Viewer,
         text: &str,
+        lang: Option<Language>,
         filter: &InitiativeFilter,
         page: PageRequest,
     ) -> Result<SearchPage, StoreError> {
         let (text, filter) = (text.to_owned(), filter.clone());
-        self.blocking(move |p, index| p.search_page(index, viewer, &text, &filter, page))
+        self.blocking(move |p, index| p.search_page(index, viewer, &text, lang, &filter, page))
+            .await
+    }
+
+    /// A page of the events matching `text` that `viewer` may see, best first.
+    pub async fn search_events(
+        &self,
+        viewer: Viewer,
+        text: &str,
+        lang: Option<Language>,
+        page: PageRequest,
+    ) -> Result<HitPage<EventId>, StoreError> {
+        let text = text.to_owned();
+        self.blocking(move |p, index| p.search_events(index, viewer, &text, lang, page))
+            .await
+    }
+
+    /// A page of the organisations matching `text` that `viewer` may see, best first.
+    pub async fn search_organisations(
+        &self,
+        viewer: Viewer,
+        text: &str,
+        lang: Option<Language>,
+        page: PageRequest,
+    ) -> Result<HitPage<OrganisationId>, StoreError> {
+        let text = text.to_owned();
+        self.blocking(move |p, index| p.search_organisations(index, viewer, &text, lang, page))
             .await
     }
 
@@ -475,14 +519,16 @@ impl ReadModel {
         p.facets_of_matches(viewer, filter, matched)
     }
 
-    /// Highlighted snippets of `ids` for `text`.
-    pub async fn snippets(
+    /// Highlighted snippets of the initiatives, events or organisations `ids` for `text`
+    /// (written in `lang`, if given).
+    pub async fn snippets<S: Subject>(
         &self,
         text: &str,
-        ids: &[InitiativeId],
-    ) -> Result<HashMap<InitiativeId, Snippet>, StoreError> {
+        lang: Option<Language>,
+        ids: &[S],
+    ) -> Result<HashMap<S, Snippet>, StoreError> {
         let (text, ids) = (text.to_owned(), ids.to_vec());
-        self.blocking(move |_, index| search::snippets(index, &text, &ids))
+        self.blocking(move |_, index| search::snippets(index, &text, lang, &ids))
             .await
     }
 

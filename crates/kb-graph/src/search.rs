@@ -1,15 +1,20 @@
 //! Full-text search over the read model: the index (`kb-search`) finds ids and scores, the
 //! projection keeps those the viewer may see and the filter holds, pages them by score and
-//! counts facets over them. The index follows the change log with the projection.
+//! counts facets over them. Events and organisations are searched the same way, each as
+//! their own type, kept by the store's access rule for them. The index follows the change
+//! log with the projection.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
+use kb_domain::lang::Language;
 use kb_domain::{
-    DomainError, EducationLevel, InitiativeFilter, InitiativeId, InitiativeKind, PageRequest,
-    TargetGroup, Viewer, Vocabulary,
+    DomainError, EducationLevel, EventId, EventKind, InitiativeFilter, InitiativeId,
+    InitiativeKind, OrganisationId, OrganisationKind, PageRequest, Region, TargetGroup, Viewer,
+    Vocabulary,
 };
-use kb_search::{SearchDoc, SearchError, SearchIndex, Snippet, Suggestion};
-use kb_store::{InitiativeFacets, InitiativeText, StoreError};
+use kb_search::{Hit, SearchDoc, SearchError, SearchIndex, Snippet, Subject, Suggestion};
+use kb_store::access::{sees_event, sees_organisation};
+use kb_store::{EventText, InitiativeFacets, InitiativeText, OrganisationText, StoreError};
 use roaring::RoaringBitmap;
 
 use crate::completions::{Carrier, Completions, Sources};
@@ -27,6 +32,102 @@ pub struct SearchPage {
     /// Every initiative matching the text, whatever the viewer and the filter: what the
     /// facets of the search count over (see [`Projection::facets_of_matches`]).
     pub matched: RoaringBitmap,
+}
+
+/// A page of the events or organisations matching a search that the viewer may see, best
+/// first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HitPage<S> {
+    /// The hits of the page with their scores.
+    pub hits: Vec<(S, f32)>,
+    pub offset: u64,
+    /// How many hits the viewer may see.
+    pub total: u64,
+    pub has_next: bool,
+}
+
+/// The page `page` of `hits`, best first: only the best of them up to the page's end are
+/// ranked, since a page needs no order beyond itself.
+fn page_of<S: Ord + Copy>(mut hits: Vec<Hit<S>>, page: PageRequest) -> HitPage<S> {
+    let total = hits.len();
+    let start = usize::try_from(page.offset)
+        .unwrap_or(usize::MAX)
+        .min(total);
+    let end = start.saturating_add(page.limit as usize).min(total);
+    if end < total {
+        hits.select_nth_unstable_by(end, kb_search::best_first);
+        hits.truncate(end);
+    }
+    hits.sort_unstable_by(kb_search::best_first);
+    HitPage {
+        hits: hits[start..end].iter().map(|h| (h.id, h.score)).collect(),
+        offset: page.offset,
+        total: total as u64,
+        has_next: total > end,
+    }
+}
+
+/// The documents a batch of changes asks to index again.
+#[derive(Debug, Default)]
+pub(crate) struct Touched {
+    pub(crate) initiatives: RoaringBitmap,
+    pub(crate) events: BTreeSet<EventId>,
+    pub(crate) organisations: BTreeSet<OrganisationId>,
+}
+
+impl Touched {
+    /// Adds what a change of the row `id` of `entity_type` touches, with the projection
+    /// as it stands after the change: the row's own document, and the documents that
+    /// carry its label or name (an organisation's initiatives and events, a theme's or
+    /// topic's).
+    pub(crate) fn add(&mut self, p: &Projection, entity_type: &str, id: i64) {
+        match entity_type {
+            // A link's change names the initiative it goes out from.
+            "initiative" | "initiative_link" => {
+                self.initiatives.extend(member(InitiativeId(id)));
+            }
+            "event" => {
+                self.events.insert(EventId(id));
+            }
+            "organisation" => {
+                let id = OrganisationId(id);
+                self.organisations.insert(id);
+                self.initiatives |= p.organisation.any(&[id]);
+                self.events
+                    .extend(p.graph.by_organiser.get(&id).into_iter().flatten());
+            }
+            "topic" => {
+                let id = kb_domain::TopicId(id);
+                self.initiatives |= p.topic.any(&[id]);
+                self.events
+                    .extend(p.graph.by_topic.get(&id).into_iter().flatten());
+            }
+            "theme" => {
+                let id = kb_domain::ThemeId(id);
+                self.initiatives |= p.theme.any(&[id]);
+                self.events
+                    .extend(p.graph.by_theme.get(&id).into_iter().flatten());
+            }
+            _ => {}
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.initiatives.is_empty() && self.events.is_empty() && self.organisations.is_empty()
+    }
+}
+
+/// Those of `asked` that are not `present`: rows that no longer exist.
+pub(crate) fn gone<S: Copy + Eq + std::hash::Hash>(
+    asked: &[S],
+    present: impl Iterator<Item = S>,
+) -> Vec<S> {
+    let present: std::collections::HashSet<S> = present.collect();
+    asked
+        .iter()
+        .filter(|id| !present.contains(id))
+        .copied()
+        .collect()
 }
 
 /// How many texts one statement reads while (re)indexing.
@@ -52,15 +153,7 @@ pub(crate) fn documents(p: &Projection, texts: Vec<InitiativeText>) -> Vec<Searc
         .filter_map(|t| {
             let f = p.facts(t.id)?;
             let mut labels = Vec::new();
-            for theme in p.themes.iter().filter(|x| f.themes.contains(&x.id)) {
-                labels.push(theme.label.nl.clone());
-                labels.extend(theme.label.en.clone());
-            }
-            for topic in p.topics.iter().filter(|x| f.topics.contains(&x.id)) {
-                labels.push(topic.label.nl.clone());
-                labels.extend(topic.label.en.clone());
-                labels.extend(topic.alt_labels.iter().cloned());
-            }
+            p.push_taxonomy_labels(&mut labels, &f.themes, &f.topics);
             let terms = std::iter::once((InitiativeKind::NAME, f.kind.code()))
                 .chain(
                     f.target_groups
@@ -73,20 +166,11 @@ pub(crate) fn documents(p: &Projection, texts: Vec<InitiativeText>) -> Vec<Searc
                         .map(|e| (EducationLevel::NAME, e.code())),
                 );
             for (vocabulary, code) in terms {
-                if let Some(l) = p.terms.get(&(vocabulary.to_owned(), code.to_owned())) {
-                    labels.push(l.nl.clone());
-                    labels.extend(l.en.clone());
-                }
+                p.push_term_labels(&mut labels, vocabulary, code);
             }
-            let organisations = f
-                .organisations
-                .iter()
-                .filter_map(|o| p.organisations.get(o))
-                .filter(|o| o.status == kb_domain::Status::Published)
-                .map(|o| o.name.clone())
-                .collect();
+            let organisations = p.published_names(&f.organisations);
             Some(SearchDoc {
-                id: t.id,
+                id: t.id.into(),
                 languages: f.languages.clone(),
                 title: t.title,
                 summary: t.summary,
@@ -98,41 +182,175 @@ pub(crate) fn documents(p: &Projection, texts: Vec<InitiativeText>) -> Vec<Searc
         .collect()
 }
 
+/// The documents of these events: title, summary, location (as the body), the labels of
+/// their themes and topics (with synonyms), kind and region in both languages, and the
+/// names of their published organisers. Events the projection does not hold are left out.
+pub(crate) fn event_documents(p: &Projection, texts: Vec<EventText>) -> Vec<SearchDoc> {
+    texts
+        .into_iter()
+        .filter_map(|t| {
+            let f = p.graph.events.get(&t.id)?;
+            let mut labels = Vec::new();
+            p.push_taxonomy_labels(&mut labels, &f.themes, &f.topics);
+            p.push_term_labels(&mut labels, EventKind::NAME, &t.kind);
+            if let Some(region) = &t.region {
+                p.push_term_labels(&mut labels, Region::NAME, region);
+            }
+            Some(SearchDoc {
+                id: t.id.into(),
+                languages: Vec::new(),
+                title: t.title,
+                summary: t.summary,
+                body: t.location,
+                organisations: p.published_names(&f.organisers),
+                labels,
+            })
+        })
+        .collect()
+}
+
+/// The documents of these organisations: name (as the title), Dutch description (as the
+/// summary) and English one (as the body), and the labels of their kind and region in
+/// both languages and their city.
+pub(crate) fn organisation_documents(
+    p: &Projection,
+    texts: Vec<OrganisationText>,
+) -> Vec<SearchDoc> {
+    texts
+        .into_iter()
+        .map(|t| {
+            let mut labels = Vec::new();
+            p.push_term_labels(&mut labels, OrganisationKind::NAME, &t.kind);
+            if let Some(region) = &t.region {
+                p.push_term_labels(&mut labels, Region::NAME, region);
+            }
+            labels.extend(t.city);
+            SearchDoc {
+                id: t.id.into(),
+                languages: Vec::new(),
+                title: t.name,
+                summary: t.description.nl,
+                body: t.description.en,
+                organisations: Vec::new(),
+                labels,
+            }
+        })
+        .collect()
+}
+
 impl Projection {
-    /// A page of the hits of `text` that `viewer` may see under `filter`, best first.
+    /// Adds the labels of `code` in `vocabulary` in both languages.
+    fn push_term_labels(&self, labels: &mut Vec<String>, vocabulary: &str, code: &str) {
+        if let Some(l) = self.terms.get(&(vocabulary.to_owned(), code.to_owned())) {
+            labels.push(l.nl.clone());
+            labels.extend(l.en.clone());
+        }
+    }
+
+    /// Adds the labels of these themes and topics in both languages, and the topics'
+    /// synonyms.
+    fn push_taxonomy_labels(
+        &self,
+        labels: &mut Vec<String>,
+        themes: &[kb_domain::ThemeId],
+        topics: &[kb_domain::TopicId],
+    ) {
+        for theme in self.themes.iter().filter(|x| themes.contains(&x.id)) {
+            labels.push(theme.label.nl.clone());
+            labels.extend(theme.label.en.clone());
+        }
+        for topic in self.topics.iter().filter(|x| topics.contains(&x.id)) {
+            labels.push(topic.label.nl.clone());
+            labels.extend(topic.label.en.clone());
+            labels.extend(topic.alt_labels.iter().cloned());
+        }
+    }
+
+    /// The names of those of `ids` that are published organisations.
+    fn published_names(&self, ids: &[OrganisationId]) -> Vec<String> {
+        ids.iter()
+            .filter_map(|o| self.organisations.get(o))
+            .filter(|o| o.status == kb_domain::Status::Published)
+            .map(|o| o.name.clone())
+            .collect()
+    }
+}
+
+impl Projection {
+    /// A page of the hits of `text` (written in `lang`, if given) that `viewer` may see
+    /// under `filter`, best first.
     pub fn search_page(
         &self,
         index: &SearchIndex,
         viewer: Viewer,
         text: &str,
+        lang: Option<Language>,
         filter: &InitiativeFilter,
         page: PageRequest,
     ) -> Result<SearchPage, StoreError> {
         let allowed = self.select(viewer, filter)?;
-        let hits = index.hits(text).map_err(store_error)?;
+        let hits = index
+            .hits::<InitiativeId>(text, lang)
+            .map_err(store_error)?;
         let matched: RoaringBitmap = hits.iter().filter_map(|h| member(h.id)).collect();
-        let mut kept: Vec<kb_search::Hit> = hits
+        let kept: Vec<Hit> = hits
             .into_iter()
             .filter(|h| member(h.id).is_some_and(|m| allowed.contains(m)))
             .collect();
-        let total = kept.len();
-        let start = usize::try_from(page.offset)
-            .unwrap_or(usize::MAX)
-            .min(total);
-        let end = start.saturating_add(page.limit as usize).min(total);
-        // Only the best `end` are ranked: a page needs no order beyond itself.
-        if end < total {
-            kept.select_nth_unstable_by(end, kb_search::best_first);
-            kept.truncate(end);
-        }
-        kept.sort_unstable_by(kb_search::best_first);
+        let found = page_of(kept, page);
         Ok(SearchPage {
-            hits: kept[start..end].iter().map(|h| (h.id, h.score)).collect(),
-            offset: page.offset,
-            total: total as u64,
-            has_next: total > end,
+            hits: found.hits,
+            offset: found.offset,
+            total: found.total,
+            has_next: found.has_next,
             matched,
         })
+    }
+
+    /// A page of the events matching `text` that `viewer` may see, best first.
+    pub fn search_events(
+        &self,
+        index: &SearchIndex,
+        viewer: Viewer,
+        text: &str,
+        lang: Option<Language>,
+        page: PageRequest,
+    ) -> Result<HitPage<EventId>, StoreError> {
+        self.search_others(index, text, lang, page, |id: EventId| {
+            self.graph
+                .events
+                .get(&id)
+                .is_some_and(|e| sees_event(viewer, e.status, &e.organisers))
+        })
+    }
+
+    /// A page of the organisations matching `text` that `viewer` may see, best first.
+    pub fn search_organisations(
+        &self,
+        index: &SearchIndex,
+        viewer: Viewer,
+        text: &str,
+        lang: Option<Language>,
+        page: PageRequest,
+    ) -> Result<HitPage<OrganisationId>, StoreError> {
+        self.search_others(index, text, lang, page, |id: OrganisationId| {
+            self.organisations
+                .get(&id)
+                .is_some_and(|o| sees_organisation(viewer, id, o.status))
+        })
+    }
+
+    fn search_others<S: Subject>(
+        &self,
+        index: &SearchIndex,
+        text: &str,
+        lang: Option<Language>,
+        page: PageRequest,
+        sees: impl Fn(S) -> bool,
+    ) -> Result<HitPage<S>, StoreError> {
+        let mut hits = index.hits::<S>(text, lang).map_err(store_error)?;
+        hits.retain(|h| sees(h.id));
+        Ok(page_of(hits, page))
     }
 
     /// Disjunctive facets over the initiatives a search `matched` (each facet honours the
@@ -209,10 +427,11 @@ impl Projection {
 }
 
 /// Snippets of a page of hits.
-pub(crate) fn snippets(
+pub(crate) fn snippets<S: Subject>(
     index: &SearchIndex,
     text: &str,
-    ids: &[InitiativeId],
-) -> Result<HashMap<InitiativeId, Snippet>, StoreError> {
-    index.snippets(text, ids).map_err(store_error)
+    lang: Option<Language>,
+    ids: &[S],
+) -> Result<HashMap<S, Snippet>, StoreError> {
+    index.snippets(text, lang, ids).map_err(store_error)
 }

@@ -1,6 +1,8 @@
 /// `Query.analytics`: co-occurrence, trends, neighbourhoods, paths, centrality.
 mod analytics;
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use kb_domain::{
@@ -14,9 +16,69 @@ use crate::types::connection::{
     EventConnection, EventCount, OrganisationConnection, OrganisationCount, forward, page_request,
 };
 use crate::types::initiative::InitiativeConnection;
-use crate::types::search::{SearchConnection, SearchHit, Suggestion};
+use crate::types::search::{
+    EventHit, EventSearchConnection, HitConnection, OrganisationHit, OrganisationSearchConnection,
+    SearchConnection, SearchHit, Snippet, Suggestion,
+};
 use crate::types::vocab::*;
 use crate::types::{Event, Initiative, Node, Organisation, Theme, Topic};
+
+/// The snippets of `ids` for the search `query`, if the request selects them (on
+/// `edges.node` or `nodes`); none otherwise.
+async fn snippets_if_asked<S: kb_graph::SearchSubject>(
+    ctx: &Context<'_>,
+    query: &str,
+    lang: Option<domain::Language>,
+    ids: &[S],
+) -> async_graphql::Result<HashMap<S, kb_graph::SearchSnippet>> {
+    let look = ctx.look_ahead();
+    let asked = look.field("edges").field("node").field("snippet").exists()
+        || look.field("nodes").field("snippet").exists();
+    if !asked {
+        return Ok(HashMap::new());
+    }
+    read_model(ctx)?.snippets(query, lang, ids).await.gql()
+}
+
+/// The connection of a page of event or organisation hits: their rows loaded by id
+/// (through the access rule once more), with snippets where asked for.
+async fn load_hits<S, R, C>(
+    ctx: &Context<'_>,
+    query: &str,
+    lang: Option<domain::Language>,
+    found: kb_graph::HitPage<S>,
+    make: impl Fn(R, f64, Option<Snippet>) -> C::Hit,
+) -> async_graphql::Result<C>
+where
+    S: kb_graph::SearchSubject,
+    C: HitConnection,
+    crate::loaders::Loaders: async_graphql::dataloader::Loader<
+            S,
+            Value = R,
+            Error = std::sync::Arc<async_graphql::Error>,
+        >,
+    R: Clone + Send + Sync + 'static,
+{
+    let ids: Vec<S> = found.hits.iter().map(|(id, _)| *id).collect();
+    let mut rows = loader(ctx)?
+        .load_many(ids.iter().copied())
+        .await
+        .map_err(loader_error)?;
+    let mut snippets = snippets_if_asked(ctx, query, lang, &ids).await?;
+    let hits = found
+        .hits
+        .iter()
+        .filter_map(|(id, score)| {
+            let row = rows.remove(id)?;
+            Some(make(
+                row,
+                f64::from(*score),
+                snippets.remove(id).map(Into::into),
+            ))
+        })
+        .collect();
+    Ok(C::new(&found, hits))
+}
 
 /// The most ids `nodes` takes at once.
 const MAX_NODES: usize = 100;
@@ -287,7 +349,10 @@ impl Query {
     /// forgiven in words of five letters or more, the last word also as a prefix),
     /// quoted phrases, Dutch and English stemming, diacritics folded, synonyms from the
     /// taxonomy. At most 500 characters and 32 words. Filtered like `initiatives`, best
-    /// first, with disjunctive facets.
+    /// first, with disjunctive facets. `lang` is the language the query is written in:
+    /// its words are then stemmed in that language only (they still match as written in
+    /// any language); without it, in Dutch and English both.
+    #[allow(clippy::too_many_arguments)] // the query, its language, a filter and paging
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -295,25 +360,20 @@ impl Query {
         filter: Option<InitiativeFilter>,
         first: Option<i32>,
         after: Option<String>,
+        lang: Option<Language>,
     ) -> async_graphql::Result<SearchConnection> {
         let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
         let page = page_request(first, after, None, None)?;
+        let lang = lang.map(Into::into);
         let v = viewer(ctx)?;
         let model = read_model(ctx)?;
-        let found = model.search(v, &query, &filter, page).await.gql()?;
+        let found = model.search(v, &query, lang, &filter, page).await.gql()?;
         let ids: Vec<InitiativeId> = found.hits.iter().map(|(id, _)| *id).collect();
         let mut rows = loader(ctx)?
             .load_many(ids.iter().copied())
             .await
             .map_err(loader_error)?;
-        let look = ctx.look_ahead();
-        let want_snippets = look.field("edges").field("node").field("snippet").exists()
-            || look.field("nodes").field("snippet").exists();
-        let mut snippets = if want_snippets {
-            model.snippets(&query, &ids).await.gql()?
-        } else {
-            Default::default()
-        };
+        let mut snippets = snippets_if_asked(ctx, &query, lang, &ids).await?;
         let hits = found
             .hits
             .iter()
@@ -331,6 +391,58 @@ impl Query {
             page: found,
             hits,
         })
+    }
+
+    /// Full-text search over events: their title, summary, location, themes and topics
+    /// (with synonyms), kind, region and organisers, read like `search`'s query. Best
+    /// first; only events the viewer may see.
+    async fn search_events(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        first: Option<i32>,
+        after: Option<String>,
+        lang: Option<Language>,
+    ) -> async_graphql::Result<EventSearchConnection> {
+        let page = page_request(first, after, None, None)?;
+        let lang = lang.map(Into::into);
+        let found = read_model(ctx)?
+            .search_events(viewer(ctx)?, &query, lang, page)
+            .await
+            .gql()?;
+        load_hits(ctx, &query, lang, found, |row, score, snippet| EventHit {
+            event: Event(row),
+            score,
+            snippet,
+        })
+        .await
+    }
+
+    /// Full-text search over organisations: their name, descriptions (both languages),
+    /// kind, region and city, read like `search`'s query. Best first; only organisations
+    /// the viewer may see.
+    async fn search_organisations(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        first: Option<i32>,
+        after: Option<String>,
+        lang: Option<Language>,
+    ) -> async_graphql::Result<OrganisationSearchConnection> {
+        let page = page_request(first, after, None, None)?;
+        let lang = lang.map(Into::into);
+        let found = read_model(ctx)?
+            .search_organisations(viewer(ctx)?, &query, lang, page)
+            .await
+            .gql()?;
+        load_hits(ctx, &query, lang, found, |row, score, snippet| {
+            OrganisationHit {
+                organisation: Organisation(row),
+                score,
+                snippet,
+            }
+        })
+        .await
     }
 
     /// Completions for a search box: initiative titles, topic labels and organisation

@@ -167,13 +167,15 @@ impl Analyzers {
         }
     }
 
-    /// The terms one word of a query becomes in each kind of field.
-    pub(crate) fn word(&mut self, word: &str) -> WordTerms {
+    /// The terms one word of a query becomes in each kind of field, for a query in the
+    /// languages of `stemming`: a language not searched has no stemmed term.
+    pub(crate) fn word(&mut self, word: &str, stemming: Stemming) -> WordTerms {
         let first = |a: &mut TextAnalyzer| terms(a, word).into_iter().next();
         WordTerms {
-            dutch: first(&mut self.dutch),
-            english: first(&mut self.english),
+            dutch: first(&mut self.dutch).filter(|_| stemming.dutch),
+            english: first(&mut self.english).filter(|_| stemming.english),
             folded: first(&mut self.folded),
+            stemming,
         }
     }
 
@@ -199,14 +201,18 @@ pub(crate) struct WordTerms {
     pub(crate) dutch: Option<String>,
     pub(crate) english: Option<String>,
     pub(crate) folded: Option<String>,
+    /// The languages the word was analysed for.
+    pub(crate) stemming: Stemming,
 }
 
 impl WordTerms {
-    /// Whether the word is a stop word of Dutch or English ("de", "the", "over"). Such a
-    /// word is not required to match, only counted when it does: "studeren met een
-    /// beperking" must not miss a text that says "studeren met beperking".
+    /// Whether the word is a stop word of a language searched ("de", "the", "over").
+    /// Such a word is not required to match, only counted when it does: "studeren met
+    /// een beperking" must not miss a text that says "studeren met beperking".
     pub(crate) fn is_stop_word(&self) -> bool {
-        self.folded.is_some() && (self.dutch.is_none() || self.english.is_none())
+        self.folded.is_some()
+            && ((self.stemming.dutch && self.dutch.is_none())
+                || (self.stemming.english && self.english.is_none()))
     }
 }
 
@@ -218,6 +224,27 @@ pub(crate) struct Stemming {
 }
 
 impl Stemming {
+    /// Both languages: a document or a query of any language, or of none given.
+    pub(crate) const BOTH: Self = Self {
+        dutch: true,
+        english: true,
+    };
+
+    /// A query written in `lang` is stemmed in that language only; without one, in both.
+    pub(crate) const fn for_query(lang: Option<kb_domain::lang::Language>) -> Self {
+        match lang {
+            None => Self::BOTH,
+            Some(kb_domain::lang::Language::Nl) => Self {
+                dutch: true,
+                english: false,
+            },
+            Some(kb_domain::lang::Language::En) => Self {
+                dutch: false,
+                english: true,
+            },
+        }
+    }
+
     /// "nl" goes to the Dutch fields, "en" to the English ones; any other language, or
     /// none, to both, since neither stemmer is wrong more often than the other there.
     pub(crate) fn for_languages(languages: &[String]) -> Self {
@@ -303,19 +330,47 @@ mod tests {
     #[test]
     fn a_stop_word_of_either_language_is_marked_as_one() {
         let mut a = Analyzers::new();
-        assert!(a.word("de").is_stop_word());
-        assert!(a.word("The").is_stop_word());
-        assert!(!a.word("studenten").is_stop_word());
-        assert_eq!(a.word("Studenten").folded.as_deref(), Some("studenten"));
+        let both = Stemming::BOTH;
+        assert!(a.word("de", both).is_stop_word());
+        assert!(a.word("The", both).is_stop_word());
+        assert!(!a.word("studenten", both).is_stop_word());
         assert_eq!(
-            a.word(&"x".repeat(80)),
+            a.word("Studenten", both).folded.as_deref(),
+            Some("studenten")
+        );
+        assert_eq!(
+            a.word(&"x".repeat(80), both),
             WordTerms {
                 dutch: None,
                 english: None,
-                folded: None
+                folded: None,
+                stemming: both,
             }
         );
-        assert!(!a.word(&"x".repeat(80)).is_stop_word());
+        assert!(!a.word(&"x".repeat(80), both).is_stop_word());
+    }
+
+    #[test]
+    fn a_query_in_one_language_is_stemmed_and_stopped_in_that_language_only() {
+        let mut a = Analyzers::new();
+        let dutch = Stemming::for_query(Some(kb_domain::lang::Language::Nl));
+        let english = Stemming::for_query(Some(kb_domain::lang::Language::En));
+        let w = a.word("studenten", dutch);
+        assert_eq!(
+            (w.dutch.as_deref(), w.english.as_deref()),
+            (Some("student"), None)
+        );
+        let w = a.word("students", english);
+        assert_eq!(
+            (w.dutch.as_deref(), w.english.as_deref()),
+            (None, Some("student"))
+        );
+        // "the" is no Dutch word to leave out, "de" no English one.
+        assert!(!a.word("the", dutch).is_stop_word());
+        assert!(a.word("de", dutch).is_stop_word());
+        assert!(!a.word("de", english).is_stop_word());
+        assert!(a.word("the", english).is_stop_word());
+        assert_eq!(Stemming::for_query(None), Stemming::BOTH);
     }
 
     #[test]

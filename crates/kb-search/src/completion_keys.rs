@@ -138,7 +138,7 @@ mod tests {
     fn keys_start_at_the_first_word_and_at_every_later_word_of_three_letters_or_more() {
         let mut analyzers = Analyzers::new();
         let doc = SearchDoc {
-            id: InitiativeId(1),
+            id: InitiativeId(1).into(),
             languages: vec![],
             title: "Stress en  Prestatiedruk".into(),
             summary: "niet in de sleutels".into(),

@@ -17,7 +17,7 @@ fn doc(
 ) -> SearchDoc {
     let strings = |s: &[&str]| s.iter().map(|x| x.to_string()).collect();
     SearchDoc {
-        id: InitiativeId(id),
+        id: InitiativeId(id).into(),
         languages: strings(languages),
         title: title.to_owned(),
         summary: summary.to_owned(),

@@ -37,7 +37,7 @@ impl Marker {
         for item in &query.items {
             match item {
                 Item::Word(word) => {
-                    let terms = analyzers.word(word);
+                    let terms = analyzers.word(word, query.stemming);
                     let Some(folded) = terms.folded.clone().filter(|_| !terms.is_stop_word())
                     else {
                         continue;
@@ -52,7 +52,7 @@ impl Marker {
                 Item::Phrase(words) => {
                     let folded: Vec<String> = words
                         .iter()
-                        .filter_map(|w| analyzers.word(w).folded)
+                        .filter_map(|w| analyzers.word(w, query.stemming).folded)
                         .collect();
                     match <[String; 1]>::try_from(folded) {
                         Ok([word]) => {
@@ -65,7 +65,7 @@ impl Marker {
             }
         }
         if let Some(last) = query.last_word() {
-            let terms = analyzers.word(last);
+            let terms = analyzers.word(last, query.stemming);
             let stop_word = terms.is_stop_word();
             m.prefix = terms
                 .folded

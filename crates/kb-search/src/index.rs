@@ -4,26 +4,25 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use kb_domain::InitiativeId;
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
 
-use crate::SearchDoc;
 use crate::analysis::{self, Analyzers};
 use crate::error::SearchError;
 use crate::schema::{self, Fields};
+use crate::{SearchDoc, Subject};
 
 /// The folder inside the caller's directory that holds the index. Its number changes
 /// whenever the schema or the analysis does, so a new build starts a new index (and
 /// removes the old one) instead of reading terms analysed another way.
-const INDEX_FOLDER: &str = "tantivy-v2";
+const INDEX_FOLDER: &str = "tantivy-v3";
 /// The prefix of [`INDEX_FOLDER`]'s names, old and new.
 const INDEX_FOLDER_PREFIX: &str = "tantivy-v";
 /// Memory the writer buffers before it writes a segment; tantivy's minimum is 15 MB.
 const WRITER_MEMORY: usize = 50_000_000;
 
-/// The full-text index of initiatives. Cheap to clone; clones share the index. Reads
+/// The full-text index of initiatives, events and organisations. Cheap to clone; clones share the index. Reads
 /// run in parallel; writes are serialised behind one writer.
 ///
 /// Changes ([`upsert`](Self::upsert), [`delete`](Self::delete), [`clear`](Self::clear))
@@ -123,23 +122,24 @@ impl SearchIndex {
         *lock(&self.inner.watermark)
     }
 
-    /// Adds `docs`, replacing any document with the same id. Visible after [`commit`](Self::commit).
+    /// Adds `docs`, replacing any document with the same identity. Visible after
+    /// [`commit`](Self::commit).
     pub fn upsert(&self, docs: Vec<SearchDoc>) -> Result<(), SearchError> {
         let mut analyzers = self.inner.analyzers.clone();
         let fields = &self.inner.fields;
         let writer = lock(&self.inner.writer);
         for doc in &docs {
-            writer.delete_term(fields.id_term(doc.id));
+            writer.delete_term(fields.key_term(doc.id));
             writer.add_document(schema::document(fields, &mut analyzers, doc))?;
         }
         Ok(())
     }
 
     /// Removes the documents of `ids`; unknown ids are ignored. Visible after [`commit`](Self::commit).
-    pub fn delete(&self, ids: &[InitiativeId]) -> Result<(), SearchError> {
+    pub fn delete<S: Subject>(&self, ids: &[S]) -> Result<(), SearchError> {
         let writer = lock(&self.inner.writer);
         for &id in ids {
-            writer.delete_term(self.inner.fields.id_term(id));
+            writer.delete_term(self.inner.fields.key_term(id.doc_id()));
         }
         Ok(())
     }
@@ -240,10 +240,11 @@ fn in_use(path: &Path) -> Result<bool, SearchError> {
 mod tests {
     use super::*;
     use crate::fixture::{docs, ids, index};
+    use kb_domain::InitiativeId;
 
     fn doc(id: i64, title: &str) -> SearchDoc {
         SearchDoc {
-            id: InitiativeId(id),
+            id: InitiativeId(id).into(),
             languages: vec!["nl".into()],
             title: title.into(),
             summary: String::new(),

@@ -1,7 +1,8 @@
 //! The full-text index of Kennisbank: initiatives found by the words of their title,
 //! labels (themes, topics and the topics' synonyms), summary, organisations and body, in
 //! Dutch and English, with typos forgiven, prefixes completed while typing, snippets with
-//! the matched words marked, and suggestions for a search box.
+//! the matched words marked, and suggestions for a search box. Events and organisations
+//! are documents of the same index, each type searched on its own (see [`DocType`]).
 //!
 //! It answers with ids and scores only. Who may see an initiative, filters and facets are
 //! the read model's (`kb-graph`), the rows are the store's: a caller intersects the hits
@@ -38,6 +39,8 @@ mod schema;
 mod search;
 /// The matched words of a title and a fragment of the text, marked and HTML-escaped.
 mod snippet;
+/// What the documents stand for: initiatives, events, organisations.
+mod subject;
 /// Completions of what a user is typing: titles, topics, organisations.
 mod suggest;
 /// Reading user text as words and quoted phrases.
@@ -51,15 +54,20 @@ use kb_domain::InitiativeId;
 pub use error::SearchError;
 pub use index::SearchIndex;
 pub use search::best_first;
+pub use subject::{DocId, DocType, Subject};
 pub use suggest::{MAX_PREFIX_CHARS, Ranked, rank};
 pub use user_query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 
-/// One initiative as the index sees it. The caller gathers it from the store.
+/// One initiative, event or organisation as the index sees it. The caller gathers it from
+/// the store. An event fills the parts as its title, summary, location (body), labels
+/// (themes, topics, kind, region) and organisers; an organisation as its name (title),
+/// description (summary and body, one per language) and labels (kind, region, city).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchDoc {
-    /// The initiative's row id; a later document with the same id replaces this one.
-    pub id: InitiativeId,
-    /// ISO 639-1 codes of the initiative's languages ("nl", "en", …). They decide the
+    /// The document's type and row id; a later document with the same identity replaces
+    /// this one.
+    pub id: DocId,
+    /// ISO 639-1 codes of the document's languages ("nl", "en", …). They decide the
     /// stemming: "nl" Dutch, "en" English, any other or none both.
     pub languages: Vec<String>,
     /// The title, as plain text.
@@ -75,11 +83,12 @@ pub struct SearchDoc {
     pub labels: Vec<String>,
 }
 
-/// An initiative that matches a search, with its relevance.
+/// A document that matches a search, with its relevance: an initiative unless asked
+/// for another [`Subject`].
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Hit {
-    /// The initiative.
-    pub id: InitiativeId,
+pub struct Hit<S = InitiativeId> {
+    /// The initiative, event or organisation.
+    pub id: S,
     /// Its score: higher is better. Comparable only within one search.
     pub score: f32,
 }

@@ -3,7 +3,8 @@
 //! Every word must match (AND across words), in any part of the text (OR across fields):
 //!
 //! - in its forms: its Dutch stem in the Dutch fields, its English stem in the English
-//!   fields, and its folded spelling in the unstemmed fields;
+//!   fields (only the stem of the query's language when it names one), and its folded
+//!   spelling in the unstemmed fields;
 //! - with one typo, if it has 5 or more letters (an edit or a swap of two neighbours, in
 //!   the unstemmed fields; shorter words have too many neighbours: "geld" → "gels", "held");
 //! - as the start of a longer word, if it is the last word and not in quotes (search as
@@ -49,7 +50,7 @@ pub(crate) fn build(
     for (i, item) in query.items.iter().enumerate() {
         let clause = match item {
             Item::Word(word) => {
-                let terms = analyzers.word(word);
+                let terms = analyzers.word(word, query.stemming);
                 let occur = if terms.is_stop_word() {
                     Occur::Should
                 } else {
@@ -61,7 +62,7 @@ pub(crate) fn build(
                 let folded: Vec<(usize, String)> = words
                     .iter()
                     .enumerate()
-                    .filter_map(|(at, w)| analyzers.word(w).folded.map(|t| (at, t)))
+                    .filter_map(|(at, w)| analyzers.word(w, query.stemming).folded.map(|t| (at, t)))
                     .collect();
                 phrase_query(fields, folded).map(|q| (Occur::Must, q))
             }

@@ -5,17 +5,18 @@
 //! document's languages call for it, see [`Stemming`]) and unstemmed but folded. The
 //! stemmed fields find other forms of a word; the folded field finds exact words,
 //! phrases, typos and prefixes. Title, summary and body are stored (in their folded
-//! field) for snippets; the id is a fast field for hits and an indexed one for updates.
+//! field) for snippets; the key (type and id) is a fast field for hits and an indexed one
+//! for updates, and the type an indexed one that restricts a search to one type.
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{TantivyDocument, Term};
 
-use crate::SearchDoc;
 use crate::analysis::{Analyzers, DUTCH, ENGLISH, FOLDED, Stemming};
 use crate::completion_keys::suggestion_keys;
 use crate::plain::plain_text;
+use crate::{DocId, DocType, SearchDoc};
 
 /// The parts of an initiative's text, each with its weight in the score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,15 +79,19 @@ pub(crate) struct PartFields {
 /// Every field of the index.
 #[derive(Debug, Clone)]
 pub(crate) struct Fields {
-    /// The initiative's id: indexed (to replace and find a document) and fast (for hits).
-    pub(crate) id: Field,
+    /// The document's key (see [`DocId::key`]): indexed (to replace and find a document)
+    /// and fast (for hits).
+    pub(crate) key: Field,
+    /// The document's type: what a search of one type filters on.
+    pub(crate) doc_type: Field,
     parts: [PartFields; 5],
     /// Completion keys of titles, labels and organisation names (see `suggest`).
     pub(crate) suggest: Field,
 }
 
-/// The id field's name, also the name of its fast column.
-pub(crate) const ID: &str = "id";
+/// The key field's name, also the name of its fast column.
+pub(crate) const KEY: &str = "key";
+const TYPE: &str = "type";
 const SUGGEST: &str = "suggest";
 
 impl Fields {
@@ -96,15 +101,21 @@ impl Fields {
     }
 
     /// The term that finds the document of `id`.
-    pub(crate) fn id_term(&self, id: kb_domain::InitiativeId) -> Term {
-        Term::from_field_i64(self.id, id.0)
+    pub(crate) fn key_term(&self, id: DocId) -> Term {
+        Term::from_field_i64(self.key, id.key())
+    }
+
+    /// The term every document of `doc_type` carries.
+    pub(crate) fn type_term(&self, doc_type: DocType) -> Term {
+        Term::from_field_u64(self.doc_type, doc_type.tag())
     }
 }
 
 /// The schema of the index and its fields.
 pub(crate) fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let id = builder.add_i64_field(ID, INDEXED | FAST);
+    let key = builder.add_i64_field(KEY, INDEXED | FAST);
+    let doc_type = builder.add_u64_field(TYPE, INDEXED);
     let text = |analyzer: &str, record: IndexRecordOption, stored: bool| {
         let options = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -137,7 +148,15 @@ pub(crate) fn schema() -> (Schema, Fields) {
         ),
     });
     let suggest = builder.add_text_field(SUGGEST, STRING);
-    (builder.build(), Fields { id, parts, suggest })
+    (
+        builder.build(),
+        Fields {
+            key,
+            doc_type,
+            parts,
+            suggest,
+        },
+    )
 }
 
 /// The tantivy document of `doc`.
@@ -149,7 +168,8 @@ pub(crate) fn document(
     let stemming = Stemming::for_languages(&doc.languages);
     let body = doc.body.as_deref().map(plain_text);
     let mut out = TantivyDocument::new();
-    out.add_i64(fields.id, doc.id.0);
+    out.add_i64(fields.key, doc.id.key());
+    out.add_u64(fields.doc_type, doc.id.doc_type.tag());
     let mut add = |part: Part, text: &str| {
         let f = fields.part(part);
         if stemming.dutch {
@@ -171,8 +191,11 @@ pub(crate) fn document(
     for organisation in &doc.organisations {
         add(Part::Organisations, organisation);
     }
-    for key in suggestion_keys(analyzers, doc) {
-        out.add_text(fields.suggest, key);
+    // Completions are of initiatives' titles only.
+    if doc.id.doc_type == DocType::Initiative {
+        for key in suggestion_keys(analyzers, doc) {
+            out.add_text(fields.suggest, key);
+        }
     }
     out
 }
@@ -182,9 +205,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_schema_has_three_fields_per_part_an_id_and_suggestion_keys() {
+    fn the_schema_has_three_fields_per_part_a_key_a_type_and_suggestion_keys() {
         let (schema, fields) = schema();
-        assert_eq!(schema.fields().count(), 5 * 3 + 2);
+        assert_eq!(schema.fields().count(), 5 * 3 + 3);
         assert_eq!(
             schema.get_field("title_nl").ok(),
             Some(fields.part(Part::Title).dutch)
@@ -193,7 +216,8 @@ mod tests {
             schema.get_field("body_folded").ok(),
             Some(fields.part(Part::Body).folded)
         );
-        assert_eq!(schema.get_field(ID).ok(), Some(fields.id));
+        assert_eq!(schema.get_field(KEY).ok(), Some(fields.key));
+        assert_eq!(schema.get_field(TYPE).ok(), Some(fields.doc_type));
     }
 
     #[test]

@@ -1,16 +1,20 @@
 //! Finding the ids and scores that match a user's text.
 
 use std::cmp::Ordering;
+use std::marker::PhantomData;
 
 use kb_domain::InitiativeId;
+use kb_domain::lang::Language;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId as Address, Score, SegmentOrdinal, SegmentReader};
 
 use crate::error::SearchError;
-use crate::schema::ID;
+use crate::schema::KEY;
 use crate::user_query::UserQuery;
-use crate::{Hit, SearchIndex, matching};
+use crate::{DocId, Hit, SearchIndex, Subject, matching};
 
 impl SearchIndex {
     /// Every initiative matching `text`, best first, at most `limit`; equal scores in
@@ -25,7 +29,7 @@ impl SearchIndex {
             UserQuery::parse(text, "query")?;
             return Ok(Vec::new());
         }
-        let mut hits = self.hits(text)?;
+        let mut hits = self.hits::<InitiativeId>(text, None)?;
         if hits.len() > limit {
             hits.select_nth_unstable_by(limit, best_first);
             hits.truncate(limit);
@@ -36,38 +40,62 @@ impl SearchIndex {
 }
 
 impl SearchIndex {
-    /// Every initiative matching `text` with its score, in no particular order: for
-    /// callers that filter the hits before they rank a page of them (see [`best_first`]).
-    pub fn hits(&self, text: &str) -> Result<Vec<Hit>, SearchError> {
-        let user_query = UserQuery::parse(text, "query")?;
+    /// Every document of type `S` matching `text` with its score, in no particular order:
+    /// for callers that filter the hits before they rank a page of them (see
+    /// [`best_first`]). A `lang` says which language the text is written in: its words
+    /// are then stemmed in that language only (they match as written in any language);
+    /// without one, in Dutch and English both.
+    pub fn hits<S: Subject>(
+        &self,
+        text: &str,
+        lang: Option<Language>,
+    ) -> Result<Vec<Hit<S>>, SearchError> {
+        let user_query = UserQuery::parse_in(text, "query", lang)?;
         let mut analyzers = self.inner.analyzers.clone();
-        let Some(query) = matching::build(&self.inner.fields, &mut analyzers, &user_query) else {
+        let fields = &self.inner.fields;
+        let Some(query) = matching::build(fields, &mut analyzers, &user_query) else {
             return Ok(Vec::new());
         };
-        Ok(self.inner.reader.searcher().search(&query, &AllHits)?)
+        // Only documents of the type asked for; the restriction adds nothing to a score.
+        let of_type = ConstScoreQuery::new(
+            Box::new(TermQuery::new(
+                fields.type_term(S::TYPE),
+                IndexRecordOption::Basic,
+            )),
+            0.0,
+        );
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (Occur::Must, Box::new(of_type) as Box<dyn Query>),
+        ]);
+        Ok(self
+            .inner
+            .reader
+            .searcher()
+            .search(&query, &AllHits(PhantomData))?)
     }
 }
 
 /// The order of search results: higher score first, then lower id.
-pub fn best_first(a: &Hit, b: &Hit) -> Ordering {
+pub fn best_first<S: Ord>(a: &Hit<S>, b: &Hit<S>) -> Ordering {
     b.score.total_cmp(&a.score).then(a.id.cmp(&b.id))
 }
 
 /// Collects every matching document's id and score. A result page needs them all anyway:
 /// the caller removes what the viewer may not see before it pages.
-struct AllHits;
+struct AllHits<S>(PhantomData<S>);
 
-impl Collector for AllHits {
-    type Fruit = Vec<Hit>;
-    type Child = SegmentHits;
+impl<S: Subject> Collector for AllHits<S> {
+    type Fruit = Vec<Hit<S>>;
+    type Child = SegmentHits<S>;
 
     fn for_segment(
         &self,
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentHits> {
+    ) -> tantivy::Result<SegmentHits<S>> {
         Ok(SegmentHits {
-            ids: reader.fast_fields().i64(ID)?,
+            keys: reader.fast_fields().i64(KEY)?,
             hits: Vec::new(),
         })
     }
@@ -76,29 +104,34 @@ impl Collector for AllHits {
         true
     }
 
-    fn merge_fruits(&self, segments: Vec<Vec<Hit>>) -> tantivy::Result<Vec<Hit>> {
+    fn merge_fruits(&self, segments: Vec<Vec<Hit<S>>>) -> tantivy::Result<Vec<Hit<S>>> {
         Ok(segments.into_iter().flatten().collect())
     }
 }
 
-struct SegmentHits {
-    ids: Column<i64>,
-    hits: Vec<Hit>,
+struct SegmentHits<S> {
+    keys: Column<i64>,
+    hits: Vec<Hit<S>>,
 }
 
-impl SegmentCollector for SegmentHits {
-    type Fruit = Vec<Hit>;
+impl<S: Subject> SegmentCollector for SegmentHits<S> {
+    type Fruit = Vec<Hit<S>>;
 
-    fn collect(&mut self, doc: DocId, score: Score) {
-        if let Some(id) = self.ids.first(doc) {
+    fn collect(&mut self, doc: Address, score: Score) {
+        if let Some(id) = self
+            .keys
+            .first(doc)
+            .and_then(DocId::from_key)
+            .filter(|d| d.doc_type == S::TYPE)
+        {
             self.hits.push(Hit {
-                id: InitiativeId(id),
+                id: S::from_row(id.id),
                 score,
             });
         }
     }
 
-    fn harvest(self) -> Vec<Hit> {
+    fn harvest(self) -> Vec<Hit<S>> {
         self.hits
     }
 }
@@ -270,7 +303,7 @@ mod tests {
             };
             ok(index.search(&text, 10).map(drop));
             ok(index
-                .snippets(&text, &[InitiativeId(1), InitiativeId(9)])
+                .snippets(&text, None, &[InitiativeId(1), InitiativeId(9)])
                 .map(drop));
             ok(index.suggest(&text, 10).map(drop));
         }
@@ -304,6 +337,105 @@ mod tests {
             index.search("studenten", usize::MAX).expect("search").len(),
             5
         );
+    }
+
+    /// The fixture with an event and an organisation whose row ids are those of
+    /// initiatives 1 and 2, and which say "buddy" and "studenten" like them.
+    fn with_other_types() -> crate::SearchIndex {
+        use crate::SearchDoc;
+        use kb_domain::{EventId, OrganisationId};
+        let index = index();
+        let event = SearchDoc {
+            id: EventId(1).into(),
+            languages: vec![],
+            title: "Netwerkdag buddy-projecten".into(),
+            summary: "Studenten en docenten delen ervaringen.".into(),
+            body: Some("Demostad, aula".into()),
+            organisations: vec!["Hogeschool Demostad".into()],
+            labels: vec!["Sociale verbondenheid".into()],
+        };
+        let organisation = SearchDoc {
+            id: OrganisationId(2).into(),
+            languages: vec![],
+            title: "Studentenvereniging Voorbeeldhaven".into(),
+            summary: "Een vereniging voor internationale studenten.".into(),
+            body: Some("An association for international students.".into()),
+            organisations: vec![],
+            labels: vec!["Studentenorganisatie".into(), "Voorbeeldhaven".into()],
+        };
+        index.upsert(vec![event, organisation]).expect("upsert");
+        index.commit(100).expect("commit");
+        index
+    }
+
+    fn of<S: crate::Subject>(index: &crate::SearchIndex, text: &str) -> Vec<S> {
+        let mut hits = index.hits::<S>(text, None).expect("search");
+        hits.sort_by(crate::best_first);
+        hits.into_iter().map(|h| h.id).collect()
+    }
+
+    #[test]
+    fn events_and_organisations_are_found_as_their_own_types_only() {
+        use kb_domain::{EventId, OrganisationId};
+        let index = with_other_types();
+        assert_eq!(index.len(), 12);
+        // Initiative searches are as before: neither the event nor the organisation.
+        assert_eq!(id_set(&index, "buddy"), vec![1]);
+        assert_eq!(id_set(&index, "netwerkdag"), Vec::<i64>::new());
+        assert_eq!(of::<EventId>(&index, "netwerkdag"), vec![EventId(1)]);
+        assert_eq!(of::<EventId>(&index, "buddy"), vec![EventId(1)]);
+        assert_eq!(of::<OrganisationId>(&index, "buddy"), vec![]);
+        // Stemming, typos and prefixes work for every type.
+        assert_eq!(
+            of::<OrganisationId>(&index, "verenigingen"),
+            vec![OrganisationId(2)]
+        );
+        assert_eq!(
+            of::<OrganisationId>(&index, "voorbeeldhavn"),
+            vec![OrganisationId(2)]
+        );
+        assert_eq!(of::<EventId>(&index, "netwerk"), vec![EventId(1)]);
+        // A type's row ids are its own: deleting event 1 leaves initiative 1.
+        index.delete(&[EventId(1)]).expect("delete");
+        index.commit(101).expect("commit");
+        assert_eq!(of::<EventId>(&index, "buddy"), vec![]);
+        assert_eq!(id_set(&index, "buddy"), vec![1]);
+        // Snippets of other types come from their own documents.
+        let s = index
+            .snippets("vereniging", None, &[OrganisationId(2)])
+            .expect("snippets");
+        assert_eq!(
+            s[&OrganisationId(2)].text,
+            "Een <mark>vereniging</mark> voor internationale studenten."
+        );
+        // No completions come from them.
+        let titles = index.suggest_titles("netwerkdag", 5).expect("suggest");
+        assert!(titles.is_empty(), "{titles:?}");
+    }
+
+    #[test]
+    fn a_query_in_one_language_is_stemmed_in_that_language_only() {
+        use kb_domain::lang::Language;
+        let index = index();
+        let found = |text: &str, lang| {
+            let mut ids: Vec<i64> = index
+                .hits::<InitiativeId>(text, lang)
+                .expect("search")
+                .into_iter()
+                .map(|h| h.id.0)
+                .collect();
+            ids.sort();
+            ids
+        };
+        // "student" is one typo from "students" in any language: no test of stemming.
+        assert_eq!(found("students", Some(Language::Nl)), vec![1, 4, 5, 10]);
+        // Dutch plural to singular (1 says "student"), only when the query is read as
+        // Dutch or in both languages; as written, "studenten" is in 4, 7, 8 and 9.
+        assert_eq!(found("studenten", None), vec![1, 4, 7, 8, 9]);
+        assert_eq!(found("studenten", Some(Language::Nl)), vec![1, 4, 7, 8, 9]);
+        assert_eq!(found("studenten", Some(Language::En)), vec![4, 7, 8, 9]);
+        // "the" is a stop word in English, an ordinary word in Dutch.
+        assert_eq!(found("the mindfulness", Some(Language::En)), vec![8, 10]);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use kb_domain::InitiativeId;
+use kb_domain::lang::Language;
 use tantivy::TantivyDocument;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
@@ -17,7 +17,7 @@ use crate::error::SearchError;
 use crate::highlight::Marker;
 use crate::schema::Part;
 use crate::user_query::UserQuery;
-use crate::{SearchIndex, Snippet};
+use crate::{SearchIndex, Snippet, Subject};
 
 /// Longest fragment, in bytes of the original text (about as many characters in Dutch
 /// and English), before the `…` marks.
@@ -28,13 +28,15 @@ const CONTEXT_BYTES: usize = 60;
 impl SearchIndex {
     /// The snippets of `ids` for the search `text`: each one's title and a fragment of
     /// its summary (or body, if only the body matches) with the matched words in
-    /// `<mark>…</mark>`, HTML-escaped. Ids not in the index are left out.
-    pub fn snippets(
+    /// `<mark>…</mark>`, HTML-escaped. Ids not in the index are left out. `lang` is the
+    /// search's (see [`hits`](Self::hits)).
+    pub fn snippets<S: Subject>(
         &self,
         text: &str,
-        ids: &[InitiativeId],
-    ) -> Result<HashMap<InitiativeId, Snippet>, SearchError> {
-        let query = UserQuery::parse(text, "query")?;
+        lang: Option<Language>,
+        ids: &[S],
+    ) -> Result<HashMap<S, Snippet>, SearchError> {
+        let query = UserQuery::parse_in(text, "query", lang)?;
         let mut analyzers = self.inner.analyzers.clone();
         let marker = Marker::new(&query, &mut analyzers);
         let fields = &self.inner.fields;
@@ -42,7 +44,7 @@ impl SearchIndex {
         let mut out = HashMap::new();
         for &id in ids {
             let found = searcher.search(
-                &TermQuery::new(fields.id_term(id), IndexRecordOption::Basic),
+                &TermQuery::new(fields.key_term(id.doc_id()), IndexRecordOption::Basic),
                 &DocSetCollector,
             )?;
             let Some(&address) = found.iter().next() else {
@@ -167,10 +169,13 @@ fn escape_into(out: &mut String, text: &str) {
 mod tests {
     use super::*;
     use crate::fixture::index;
+    use kb_domain::InitiativeId;
 
     fn snippet(text: &str, id: i64) -> Snippet {
         let index = index();
-        let mut all = index.snippets(text, &[InitiativeId(id)]).expect("snippets");
+        let mut all = index
+            .snippets(text, None, &[InitiativeId(id)])
+            .expect("snippets");
         all.remove(&InitiativeId(id)).expect("a snippet")
     }
 
@@ -257,7 +262,7 @@ mod tests {
     fn ids_not_in_the_index_are_left_out() {
         let index = index();
         let all = index
-            .snippets("mindfulness", &[InitiativeId(8), InitiativeId(99)])
+            .snippets("mindfulness", None, &[InitiativeId(8), InitiativeId(99)])
             .expect("snippets");
         assert_eq!(
             all.keys().copied().collect::<Vec<_>>(),
@@ -269,7 +274,7 @@ mod tests {
     fn the_query_of_a_snippet_is_checked_like_a_search() {
         let index = index();
         assert!(matches!(
-            index.snippets("((", &[InitiativeId(1)]),
+            index.snippets("((", None, &[InitiativeId(1)]),
             Err(SearchError::BadInput { field: "query", .. })
         ));
     }

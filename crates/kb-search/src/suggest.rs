@@ -14,7 +14,8 @@ use crate::completion_keys::{
     self, KEY_CHARS, SHARED, TITLE_STARTS, TITLE_WORDS, clean, parse_key,
 };
 use crate::error::SearchError;
-use crate::schema::ID;
+use crate::schema::KEY;
+use crate::{DocId, DocType};
 use crate::{SearchIndex, Suggestion, SuggestionKind};
 
 /// Longest prefix accepted, in characters.
@@ -183,7 +184,7 @@ impl SearchIndex {
         for segment in searcher.segment_readers() {
             let first = base;
             base = base.saturating_add(segment.max_doc());
-            let ids = segment.fast_fields().i64(ID)?;
+            let doc_keys = segment.fast_fields().i64(KEY)?;
             let inverted = segment.inverted_index(self.inner.fields.suggest)?;
             let shared_keys = if shared { MAX_KEYS_WALKED } else { 0 };
             for (class, most) in [
@@ -217,7 +218,12 @@ impl SearchIndex {
                             .is_none_or(|alive| alive.is_alive(doc))
                         {
                             let global = first.saturating_add(doc);
-                            match (kind, ids.first(doc)) {
+                            let id = doc_keys
+                                .first(doc)
+                                .and_then(DocId::from_key)
+                                .filter(|d| d.doc_type == DocType::Initiative)
+                                .map(|d| d.id);
+                            match (kind, id) {
                                 (SuggestionKind::Initiative, Some(id)) => {
                                     let found =
                                         out.entry((kind, Some(id), text.to_owned())).or_default();
@@ -347,7 +353,7 @@ mod tests {
     fn texts_differing_in_case_or_diacritics_are_one_suggestion_in_the_most_used_spelling() {
         let index = SearchIndex::in_memory().expect("index");
         let doc = |id: i64, label: &str| SearchDoc {
-            id: InitiativeId(id),
+            id: InitiativeId(id).into(),
             languages: vec!["nl".into()],
             title: format!("Initiatief {id}"),
             summary: String::new(),

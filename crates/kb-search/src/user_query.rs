@@ -6,7 +6,7 @@
 //! (words between double quotes). Everything else separates words. So no input reaches a
 //! parser that could fail on it, and the only errors are about size and emptiness.
 
-use crate::analysis::is_word_char;
+use crate::analysis::{Stemming, is_word_char};
 use crate::error::SearchError;
 
 /// Longest text searched, in characters (after control characters are removed).
@@ -27,6 +27,8 @@ pub(crate) enum Item {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct UserQuery {
     pub(crate) items: Vec<Item>,
+    /// The languages its words are stemmed in: the query's language, or both.
+    pub(crate) stemming: Stemming,
 }
 
 impl UserQuery {
@@ -78,7 +80,23 @@ impl UserQuery {
                 format!("the {field} has {count} words; at most {MAX_QUERY_WORDS} are searched"),
             ));
         }
-        Ok(Self { items })
+        Ok(Self {
+            items,
+            stemming: Stemming::BOTH,
+        })
+    }
+
+    /// Reads `text` as written in `lang` (its words stemmed in that language only), or
+    /// in either language without one.
+    pub(crate) fn parse_in(
+        text: &str,
+        field: &'static str,
+        lang: Option<kb_domain::lang::Language>,
+    ) -> Result<Self, SearchError> {
+        Ok(Self {
+            stemming: Stemming::for_query(lang),
+            ..Self::parse(text, field)?
+        })
     }
 
     /// The word being typed, if the text ends with one outside quotes: it also matches

@@ -6,14 +6,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use kb_domain::{
-    EducationLevel, EvidenceLevel, InitiativeId, InitiativeKind, LinkType, OrganisationId,
+    EducationLevel, EventId, EvidenceLevel, InitiativeId, InitiativeKind, LinkType, OrganisationId,
     OrganisationKind, Region, Status, TargetGroup, ThemeId, TopicId, Vocabulary,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::convert::{code, rows};
 use crate::entity::{
-    change_log, initiative, initiative_link, initiative_organisation, initiative_term,
+    change_log, event, initiative, initiative_link, initiative_organisation, initiative_term,
     initiative_theme, initiative_topic, organisation,
 };
 use crate::initiatives::LANGUAGE;
@@ -58,6 +58,30 @@ pub struct InitiativeText {
     pub title: String,
     pub summary: String,
     pub body: Option<String>,
+}
+
+/// The text of one event that full-text search indexes, with the codes of its kind and
+/// region (the index labels them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventText {
+    pub id: EventId,
+    pub title: String,
+    pub summary: String,
+    pub location: Option<String>,
+    pub kind: String,
+    pub region: Option<String>,
+}
+
+/// The text of one organisation that full-text search indexes, with the codes of its kind
+/// and region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationText {
+    pub id: OrganisationId,
+    pub name: String,
+    pub description: kb_domain::lang::Localised,
+    pub city: Option<String>,
+    pub kind: String,
+    pub region: Option<String>,
 }
 
 /// One row of the change log: what changed, in commit order.
@@ -265,6 +289,81 @@ impl Store {
                 title,
                 summary,
                 body,
+            })
+            .collect())
+    }
+
+    /// The texts of the events `ids`, or of every event with `None`, in one statement.
+    pub async fn event_texts(&self, ids: Option<&[EventId]>) -> Result<Vec<EventText>> {
+        let mut q = event::Entity::find()
+            .select_only()
+            .columns([
+                event::Column::Id,
+                event::Column::Title,
+                event::Column::Summary,
+                event::Column::Location,
+                event::Column::Kind,
+                event::Column::Region,
+            ])
+            .order_by_asc(event::Column::Id);
+        if let Some(ids) = ids {
+            q = q.filter(event::Column::Id.is_in(rows(ids)));
+        }
+        type Row = (i64, String, String, Option<String>, String, Option<String>);
+        let found: Vec<Row> = q.into_tuple().all(&self.db).await?;
+        Ok(found
+            .into_iter()
+            .map(|(id, title, summary, location, kind, region)| EventText {
+                id: EventId(id),
+                title,
+                summary,
+                location,
+                kind,
+                region,
+            })
+            .collect())
+    }
+
+    /// The texts of the organisations `ids`, or of every organisation with `None`, in one
+    /// statement.
+    pub async fn organisation_texts(
+        &self,
+        ids: Option<&[OrganisationId]>,
+    ) -> Result<Vec<OrganisationText>> {
+        let mut q = organisation::Entity::find()
+            .select_only()
+            .columns([
+                organisation::Column::Id,
+                organisation::Column::Name,
+                organisation::Column::DescriptionNl,
+                organisation::Column::DescriptionEn,
+                organisation::Column::City,
+                organisation::Column::Kind,
+                organisation::Column::Region,
+            ])
+            .order_by_asc(organisation::Column::Id);
+        if let Some(ids) = ids {
+            q = q.filter(organisation::Column::Id.is_in(rows(ids)));
+        }
+        type Row = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            Option<String>,
+        );
+        let found: Vec<Row> = q.into_tuple().all(&self.db).await?;
+        Ok(found
+            .into_iter()
+            .map(|(id, name, nl, en, city, kind, region)| OrganisationText {
+                id: OrganisationId(id),
+                name,
+                description: kb_domain::lang::Localised { nl, en },
+                city,
+                kind,
+                region,
             })
             .collect())
     }

@@ -48,7 +48,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use connect::Backend;
 pub use facets::{FacetCount, InitiativeFacets};
-pub use facts::{Change, InitiativeFacts, InitiativeText, OrganisationFacts};
+pub use facts::{
+    Change, EventText, InitiativeFacts, InitiativeText, OrganisationFacts, OrganisationText,
+};
 pub use graph_facts::EventFacts;
 pub use kb_domain::Viewer;
 use kb_domain::sort_key::sort_key;

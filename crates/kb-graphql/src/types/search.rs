@@ -1,13 +1,14 @@
 //! Full-text search results: hits with their score and highlighted snippet, paged as a
-//! Relay connection with disjunctive facets, and suggestions for a search box.
+//! Relay connection (initiatives with disjunctive facets; events and organisations as
+//! their own result types), and suggestions for a search box.
 
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use kb_domain::{InitiativeFilter, Page};
-use kb_graph::{SearchPage, SearchSnippet, SearchSuggestion, SuggestionKind as Kind};
+use kb_graph::{HitPage, SearchPage, SearchSnippet, SearchSuggestion, SuggestionKind as Kind};
 
 use super::connection::{PageInfo, encode_cursor};
 use super::facets::InitiativeFacets;
-use super::nodes::Initiative;
+use super::nodes::{Event, Initiative, Organisation};
 use crate::context::{loader, read_model, viewer};
 use crate::error::{StoreResultExt, loader_error};
 
@@ -91,6 +92,93 @@ impl SearchConnection {
         Ok(InitiativeFacets::from(f))
     }
 }
+
+/// An event that matches a search.
+#[derive(SimpleObject, Clone)]
+pub struct EventHit {
+    pub event: Event,
+    /// Relevance: higher is better; comparable within one search only.
+    pub score: f64,
+    /// The title and a fragment of the summary (or of the location, if only it matches)
+    /// with the matched words in `<mark>`; the rest HTML-escaped. Null when not asked for.
+    pub snippet: Option<Snippet>,
+}
+
+/// An organisation that matches a search.
+#[derive(SimpleObject, Clone)]
+pub struct OrganisationHit {
+    pub organisation: Organisation,
+    /// Relevance: higher is better; comparable within one search only.
+    pub score: f64,
+    /// The name and a fragment of the Dutch description (or of the English one, if only
+    /// it matches) with the matched words in `<mark>`; the rest HTML-escaped. Null when
+    /// not asked for.
+    pub snippet: Option<Snippet>,
+}
+
+/// A connection type built from a page of hits of one type.
+pub(crate) trait HitConnection: Sized {
+    type Hit: Clone;
+    /// The connection of `hits`, the rows of a page of `found` in its order.
+    fn new<S>(found: &HitPage<S>, hits: Vec<Self::Hit>) -> Self;
+}
+
+/// The connection and edge types of the hits of one type of search result.
+macro_rules! hit_connection {
+    ($conn:ident, $edge:ident, $hit:ty, $what:literal) => {
+        #[doc = concat!("A page of the ", $what, " matching a search that the viewer may see, best first.")]
+        #[derive(SimpleObject)]
+        pub struct $conn {
+            pub edges: Vec<$edge>,
+            pub nodes: Vec<$hit>,
+            pub page_info: PageInfo,
+            /// How many hits the viewer may see.
+            pub total_count: i64,
+        }
+
+        #[doc = concat!("One of the ", $what, " matching a search, with its cursor.")]
+        #[derive(SimpleObject)]
+        pub struct $edge {
+            pub cursor: String,
+            pub node: $hit,
+        }
+
+        impl HitConnection for $conn {
+            type Hit = $hit;
+
+            fn new<S>(found: &HitPage<S>, hits: Vec<$hit>) -> Self {
+                let page = Page {
+                    items: hits,
+                    offset: found.offset,
+                    total: Some(found.total),
+                    has_next: found.has_next,
+                };
+                Self {
+                    edges: page
+                        .items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, h)| $edge {
+                            cursor: encode_cursor(page.offset + i as u64),
+                            node: h.clone(),
+                        })
+                        .collect(),
+                    page_info: PageInfo::of(&page),
+                    total_count: i64::try_from(found.total).unwrap_or(i64::MAX),
+                    nodes: page.items,
+                }
+            }
+        }
+    };
+}
+
+hit_connection!(EventSearchConnection, EventHitEdge, EventHit, "events");
+hit_connection!(
+    OrganisationSearchConnection,
+    OrganisationHitEdge,
+    OrganisationHit,
+    "organisations"
+);
 
 /// What a suggestion names.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
