@@ -7,6 +7,7 @@ mod support;
 
 mod analytics;
 mod catalogue;
+mod configuration;
 mod contributions;
 mod curation;
 mod exports;
@@ -17,6 +18,7 @@ mod keys;
 mod limits;
 mod listing;
 mod matrix;
+mod metrics;
 mod read_model;
 mod schema;
 mod search;

@@ -110,9 +110,14 @@ pub(crate) fn request_loader<T: Send + Sync + 'static>(loader: T) -> (DataLoader
     let loader = DataLoader::new(loader, move |batch: BoxFuture<'static, ()>| {
         let gate = spawn_gate.clone();
         let seen = gate.idle.load(Ordering::SeqCst);
+        // The batch's statements count among the request's.
+        let scope = kb_store::StatementScope::current();
         tokio::spawn(async move {
             gate.idle_after(seen).await;
-            batch.await;
+            match scope {
+                Some(scope) => scope.carry(batch).await,
+                None => batch.await,
+            }
         })
     })
     .delay(Duration::ZERO);

@@ -18,6 +18,8 @@ pub mod limits;
 mod loaders;
 /// Mutations, one module per object.
 mod mutation;
+/// Metrics of each operation: requests, outcome, duration, statements, batch sizes.
+pub mod observe;
 /// The root query type and the federation entity resolvers.
 mod query;
 /// The root types assembled from their parts.
@@ -70,9 +72,23 @@ impl RequestContext {
 }
 
 /// Builds the schema with its limits. The store is shared schema data; the loaders and
-/// the request context are added per request with [`request_data`].
-pub fn build_schema(store: Store, model: ReadModel, limits: Limits) -> KbSchema {
-    let builder = Schema::build(Query, Mutation::default(), EmptySubscription).enable_federation();
+/// the request context are added per request with [`request_data`]. Every operation is
+/// measured (see [`observe`]); with `resolver_spans`, every resolver also runs in a
+/// tracing span of its own (target `async_graphql::graphql`).
+pub fn build_schema(
+    store: Store,
+    model: ReadModel,
+    limits: Limits,
+    resolver_spans: bool,
+) -> KbSchema {
+    let builder = Schema::build(Query, Mutation::default(), EmptySubscription)
+        .enable_federation()
+        .extension(observe::Observe);
+    let builder = if resolver_spans {
+        builder.extension(async_graphql::extensions::Tracing)
+    } else {
+        builder
+    };
     limits::install(builder, limits)
         .data(store)
         .data(model)

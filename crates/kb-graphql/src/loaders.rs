@@ -190,6 +190,7 @@ impl Loader<RelatedOf> for Loaders {
     type Value = Vec<(Related, Initiative)>;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[RelatedOf]) -> LoadResult<RelatedOf, Vec<(Related, Initiative)>> {
+        crate::observe::batch(keys);
         let model = self.model()?;
         let mut found = Vec::new();
         for first in keys
@@ -234,6 +235,7 @@ impl Loader<LineageOf> for Loaders {
         &self,
         keys: &[LineageOf],
     ) -> LoadResult<LineageOf, Vec<(LineageStep, Vec<Initiative>)>> {
+        crate::observe::batch(keys);
         let model = self.model()?;
         let mut found = Vec::new();
         let shapes: std::collections::BTreeSet<(bool, u32)> =
@@ -373,6 +375,7 @@ impl Loader<InitiativeId> for Loaders {
     type Value = Initiative;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[InitiativeId]) -> LoadResult<InitiativeId, Initiative> {
+        crate::observe::batch(keys);
         self.initiatives(keys).await
     }
 }
@@ -385,6 +388,7 @@ impl Loader<InitiativeSlug> for Loaders {
     type Value = Initiative;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[InitiativeSlug]) -> LoadResult<InitiativeSlug, Initiative> {
+        crate::observe::batch(keys);
         let memo = &self.memos.initiative_slugs;
         self.through(memo, Shared::Published, keys, |keys| async move {
             let mut out = HashMap::new();
@@ -411,6 +415,7 @@ macro_rules! row_loader {
             type Value = $value;
             type Error = Arc<async_graphql::Error>;
             async fn load(&self, keys: &[$key]) -> LoadResult<$key, $value> {
+                crate::observe::batch(keys);
                 let $this = self;
                 self.through(&self.memos.$memo, $shared, keys, |$ids| async move {
                     let rows = $call.await.map_err(fail)?;
@@ -446,6 +451,7 @@ macro_rules! list_loader {
             type Value = Vec<$value>;
             type Error = Arc<async_graphql::Error>;
             async fn load(&self, keys: &[$key]) -> LoadResult<$key, Vec<$value>> {
+                crate::observe::batch(keys);
                 let $this = self;
                 self.through(&self.memos.$memo, $shared, keys, |keys| async move {
                     let $ids: Vec<_> = keys.iter().map(|k| k.0).collect();
@@ -506,6 +512,7 @@ impl Loader<OrganisationsOfInitiative> for Loaders {
         &self,
         keys: &[OrganisationsOfInitiative],
     ) -> LoadResult<OrganisationsOfInitiative, Vec<(OrganisationRole, Organisation)>> {
+        crate::observe::batch(keys);
         let memo = &self.memos.organisations_of_initiative;
         self.through(memo, Shared::Published, keys, |keys| async move {
             let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
@@ -531,6 +538,7 @@ impl Loader<TermsOfInitiative> for Loaders {
         &self,
         keys: &[TermsOfInitiative],
     ) -> LoadResult<TermsOfInitiative, InitiativeTerms> {
+        crate::observe::batch(keys);
         let memo = &self.memos.terms_of_initiative;
         self.through(memo, Shared::Everyone, keys, |keys| async move {
             let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
@@ -551,6 +559,7 @@ impl Loader<PartsOfOrganisation> for Loaders {
         &self,
         keys: &[PartsOfOrganisation],
     ) -> LoadResult<PartsOfOrganisation, Vec<Organisation>> {
+        crate::observe::batch(keys);
         let memo = &self.memos.parts_of_organisation;
         self.through(memo, Shared::Published, keys, |keys| async move {
             let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
@@ -572,6 +581,7 @@ impl Loader<NarrowerOfTopic> for Loaders {
     type Value = Vec<Topic>;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[NarrowerOfTopic]) -> LoadResult<NarrowerOfTopic, Vec<Topic>> {
+        crate::observe::batch(keys);
         let memo = &self.memos.narrower_of_topic;
         self.through(memo, Shared::Everyone, keys, |keys| async move {
             let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
@@ -592,6 +602,7 @@ impl Loader<LinksOf> for Loaders {
         &self,
         keys: &[LinksOf],
     ) -> LoadResult<LinksOf, Vec<(Option<String>, Initiative)>> {
+        crate::observe::batch(keys);
         let memo = &self.memos.links;
         self.through(memo, Shared::Published, keys, |keys| async move {
             self.links(&keys).await
@@ -673,6 +684,7 @@ impl Loader<InitiativesOf> for Loaders {
     type Value = Page<Initiative>;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[InitiativesOf]) -> LoadResult<InitiativesOf, Page<Initiative>> {
+        crate::observe::batch(keys);
         let mut out = HashMap::new();
         // The read model picks each page's ids and counts, one statement (or the memo)
         // loads the rows of all pages.
@@ -740,6 +752,7 @@ impl Loader<EventsOf> for Loaders {
     type Value = Page<Event>;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[EventsOf]) -> LoadResult<EventsOf, Page<Event>> {
+        crate::observe::batch(keys);
         let memo = &self.memos.events_of;
         self.through(memo, Shared::Published, keys, |keys| async move {
             self.events_of(&keys).await
@@ -802,6 +815,7 @@ impl Loader<RevisionsOfInitiative> for Loaders {
         &self,
         keys: &[RevisionsOfInitiative],
     ) -> LoadResult<RevisionsOfInitiative, Vec<kb_store::Revision>> {
+        crate::observe::batch(keys);
         let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
         let found = self
             .store
@@ -820,6 +834,7 @@ impl Loader<RejectionReasonOf> for Loaders {
     type Value = String;
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[RejectionReasonOf]) -> LoadResult<RejectionReasonOf, String> {
+        crate::observe::batch(keys);
         let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
         let found = self
             .store

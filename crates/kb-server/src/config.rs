@@ -52,12 +52,29 @@ pub struct ServerConfig {
     /// How often the read model looks for changes other instances wrote, in seconds
     /// (changes made through this instance are seen at once).
     #[arg(
-        long,
+        long = "follow-interval-secs",
         env = "KB_FOLLOW_INTERVAL_SECS",
+        value_name = "SECONDS",
         default_value = "0.5",
         value_parser = parse_seconds
     )]
     pub follow_interval: Duration,
+    /// Serve Prometheus metrics at `/metrics` (`KB_METRICS=false` turns it off). The
+    /// endpoint needs no key: where the service is public, a proxy in front keeps
+    /// `/metrics` to the monitoring network.
+    #[arg(
+        long,
+        env = "KB_METRICS",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        value_name = "BOOL"
+    )]
+    pub metrics: bool,
+    /// Run every GraphQL resolver in a tracing span of its own (target
+    /// `async_graphql::graphql`, level INFO): for finding a slow field, at some cost to
+    /// every request.
+    #[arg(long, env = "KB_RESOLVER_SPANS", default_value_t = false)]
+    pub resolver_spans: bool,
     /// Where the search index is kept. Default: beside an SQLite database file
     /// (`kennisbank.db.search`); in memory for PostgreSQL, rebuilt at every start.
     #[arg(long, env = "KB_INDEX_DIR")]
@@ -127,5 +144,137 @@ mod tests {
         assert!(parse_seconds("NaN").is_err());
         assert!(parse_seconds("inf").is_err());
         assert!(parse_seconds("30s").is_err());
+    }
+}
+
+/// The configuration file read when `--config` / `KB_CONFIG` names none and it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "kennisbank.toml";
+
+/// The settings of a configuration file: TOML whose keys are the long flags' names with
+/// `_` for `-` (`bind`, `max_depth`, `request_timeout_secs`, `database_url`, …).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileSettings {
+    /// Where they were read from.
+    pub path: Option<std::path::PathBuf>,
+    /// Each setting as the text its flag would take.
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+impl FileSettings {
+    /// Parses TOML text read from `path`. Values are strings, numbers or booleans.
+    pub fn parse(path: &std::path::Path, text: &str) -> anyhow::Result<Self> {
+        let table: toml::Table = toml::from_str(text)
+            .map_err(|e| anyhow::anyhow!("{}: not a configuration file: {e}", path.display()))?;
+        let mut values = std::collections::BTreeMap::new();
+        for (key, value) in table {
+            let text = match value {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Float(f) => f.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => anyhow::bail!(
+                    "{}: `{key}` must be a string, number or boolean, not {}",
+                    path.display(),
+                    other.type_str()
+                ),
+            };
+            values.insert(key, text);
+        }
+        Ok(Self {
+            path: Some(path.to_owned()),
+            values,
+        })
+    }
+
+    /// The file `args` name with `--config FILE`, else the one `KB_CONFIG` names, else
+    /// `kennisbank.toml` in the working directory if there is one; no settings without.
+    /// A file that is named but missing is an error.
+    pub fn locate(args: &[OsString], env: Option<OsString>) -> anyhow::Result<Self> {
+        let mut named = None;
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let arg = arg.to_string_lossy();
+            if arg == "--config" {
+                named = it.next().cloned();
+            } else if let Some(path) = arg.strip_prefix("--config=") {
+                named = Some(OsString::from(path));
+            }
+        }
+        let (path, required) = match named.or(env) {
+            Some(p) => (std::path::PathBuf::from(p), true),
+            None => (std::path::PathBuf::from(DEFAULT_CONFIG_FILE), false),
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Self::parse(&path, &text),
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(anyhow::anyhow!("{}: {e}", path.display())),
+        }
+    }
+
+    /// `command` with these settings as the defaults of its flags (and its subcommands'),
+    /// so that a flag given wins over its `KB_*` variable, which wins over the file, which
+    /// wins over the built-in default. A key that names no flag is an error.
+    pub fn apply(&self, command: clap::Command) -> anyhow::Result<clap::Command> {
+        let mut unknown: std::collections::BTreeSet<&str> =
+            self.values.keys().map(String::as_str).collect();
+        let command = self.apply_to(command, &mut unknown);
+        if !unknown.is_empty() {
+            let path = self
+                .path
+                .as_deref()
+                .map_or_else(String::new, |p| format!("{}: ", p.display()));
+            anyhow::bail!(
+                "{path}unknown setting{} {}; settings are the long flags with `_` for `-` (see `kennisbank serve --help`)",
+                if unknown.len() == 1 { "" } else { "s" },
+                unknown
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        Ok(command)
+    }
+
+    fn apply_to<'a>(
+        &'a self,
+        mut command: clap::Command,
+        unknown: &mut std::collections::BTreeSet<&'a str>,
+    ) -> clap::Command {
+        let ids: Vec<(String, String)> = command
+            .get_arguments()
+            .filter_map(|a| Some((a.get_id().to_string(), a.get_long()?.replace('-', "_"))))
+            .collect();
+        for (id, key) in ids {
+            if let Some((key, value)) = self.values.get_key_value(&key) {
+                unknown.remove(key.as_str());
+                command = command.mut_arg(id, |a| a.default_value(value.clone()));
+            }
+        }
+        let names: Vec<String> = command
+            .get_subcommands()
+            .map(|s| s.get_name().to_owned())
+            .collect();
+        for name in names {
+            command = command.mut_subcommand(&name, |s| self.apply_to(s, unknown));
+        }
+        command
+    }
+
+    /// Whether the file sets the flag with this long name.
+    pub fn sets(&self, long: &str) -> bool {
+        self.values.contains_key(&long.replace('-', "_"))
+    }
+}
+
+/// `url` with its password, if any, replaced by `****`: what may be printed or logged.
+pub fn masked_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            // Only URLs that cannot be a base refuse a password; these have one already.
+            let _ = u.set_password(Some("****"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
     }
 }

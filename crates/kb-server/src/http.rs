@@ -37,8 +37,11 @@ struct AppState {
 /// The router of the whole service.
 pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -> Router {
     let exports = crate::export::routes(store.clone(), model.clone());
+    let metrics = config
+        .metrics
+        .then(|| crate::metrics::routes(store.clone(), model.clone()));
     let state = Arc::new(AppState {
-        schema: build_schema(store.clone(), model, config.limits()),
+        schema: build_schema(store.clone(), model, config.limits(), config.resolver_spans),
         store,
         limits: config.limits(),
         max_batch: config.max_batch,
@@ -49,6 +52,7 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
         .route("/readyz", get(readyz))
         .with_state(state)
         .merge(exports)
+        .merge(metrics.unwrap_or_default())
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(CorsLayer::permissive())
         .layer(middleware::from_fn_with_state(
@@ -56,8 +60,25 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
             time_limit,
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The span of one request: its method, path and request id (the `x-request-id` the
+/// client sent or the one made for it, also sent back in the response), so every log
+/// line of the request names it.
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id,
+    )
 }
 
 /// Abandons a request that takes longer than `limit`, body upload included, and answers

@@ -11,6 +11,8 @@ pub mod export;
 mod http;
 /// Keeping resident memory near the memory in use.
 pub mod memory;
+/// Prometheus metrics at `/metrics`.
+pub mod metrics;
 
 use std::net::SocketAddr;
 

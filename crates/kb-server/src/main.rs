@@ -5,9 +5,10 @@ use std::ffi::OsString;
 
 use anyhow::Context;
 use clap::builder::FalseyValueParser;
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use kb_domain::{ApiKeyId, Role, Viewer};
-use kb_server::config::{DEFAULT_DATABASE_URL, ServerConfig};
+use kb_server::config::{DEFAULT_DATABASE_URL, FileSettings, ServerConfig, masked_url};
 use kb_store::{Actor, Store};
 use tracing_subscriber::EnvFilter;
 
@@ -24,6 +25,11 @@ struct Cli {
     /// Log format: `text` or `json`.
     #[arg(long, global = true, env = "KB_LOG_FORMAT", default_value = "text")]
     log_format: String,
+    /// A configuration file (TOML; keys are the long flags with `_` for `-`). Flags win
+    /// over `KB_*` variables, which win over the file. Default: `kennisbank.toml` in the
+    /// working directory, if there is one.
+    #[arg(long, global = true, env = "KB_CONFIG", value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -37,6 +43,15 @@ enum Command {
         config: ServerConfig,
         /// Do not load the demo data set into an empty database. `KB_NO_DEMO=true` (or `1`,
         /// `yes`) skips it; empty, `false`, `0`, `no` and `off` do not.
+        #[arg(long, env = "KB_NO_DEMO", value_parser = FalseyValueParser::new())]
+        no_demo: bool,
+    },
+    /// Print the effective configuration of `serve` (with these flags), each setting with
+    /// where it came from; passwords masked.
+    Config {
+        #[command(flatten)]
+        config: ServerConfig,
+        /// As for `serve`.
         #[arg(long, env = "KB_NO_DEMO", value_parser = FalseyValueParser::new())]
         no_demo: bool,
     },
@@ -193,6 +208,71 @@ async fn keys(store: &Store, command: KeysCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The settings `config` was given (global ones and those of `serve`), one per line as
+/// TOML, each with where it came from: what `kennisbank config` prints.
+fn effective_config(command: &clap::Command, matches: &ArgMatches, file: &FileSettings) -> String {
+    let from_file = match &file.path {
+        Some(p) => format!("file {}", p.display()),
+        None => "file".to_owned(),
+    };
+    let mut out = format!(
+        "# The effective configuration: flags over KB_* variables over {} over defaults.\n",
+        file.path.as_deref().map_or_else(
+            || "a configuration file".to_owned(),
+            |p| p.display().to_string()
+        )
+    );
+    let sub = command.find_subcommand("config");
+    let sub_matches = matches.subcommand_matches("config");
+    let sections = [(Some(command), Some(matches)), (sub, sub_matches)];
+    for (cmd, m) in sections {
+        let (Some(cmd), Some(m)) = (cmd, m) else {
+            continue;
+        };
+        let mut args: Vec<&clap::Arg> = cmd.get_arguments().collect();
+        args.sort_by_key(|a| a.get_long());
+        for arg in args {
+            let (Some(long), id) = (arg.get_long(), arg.get_id().as_str()) else {
+                continue;
+            };
+            if matches!(long, "config" | "help" | "version") {
+                continue;
+            }
+            let key = long.replace('-', "_");
+            let Ok(Some(raw)) = m.try_get_raw(id) else {
+                out.push_str(&format!("# {key} is not set\n"));
+                continue;
+            };
+            let value = raw
+                .map(|v| v.to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join(",");
+            let value = if key == "database_url" {
+                masked_url(&value)
+            } else {
+                value
+            };
+            let source = match m.value_source(id) {
+                Some(ValueSource::CommandLine) => "flag".to_owned(),
+                Some(ValueSource::EnvVariable) => {
+                    arg.get_env().map_or("environment".to_owned(), |e| {
+                        format!("env {}", e.to_string_lossy())
+                    })
+                }
+                _ if file.sets(long) => from_file.clone(),
+                _ => "default".to_owned(),
+            };
+            let shown = if value.parse::<f64>().is_ok() || value == "true" || value == "false" {
+                value
+            } else {
+                format!("{value:?}")
+            };
+            out.push_str(&format!("{key} = {shown}  # {source}\n"));
+        }
+    }
+    out
+}
+
 fn init_logging(format: &str) {
     const DEFAULT: &str = "info,sqlx=warn,sea_orm=warn";
     // A filter that does not parse is said, not silently replaced.
@@ -228,12 +308,21 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run() -> anyhow::Result<()> {
-    let mut cli = Cli::parse();
-    if cli.command.is_none() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let file = FileSettings::locate(
+        args.get(1..).unwrap_or_default(),
+        std::env::var_os("KB_CONFIG"),
+    )?;
+    let definition = file.apply(Cli::command())?;
+    let mut matches = definition.clone().get_matches_from(&args);
+    if matches.subcommand().is_none() {
         // `serve` is the default command: parse again as if it had been given, so that
-        // its flags, `KB_*` variables and defaults apply exactly as they do to `serve`.
-        cli = Cli::parse_from(std::env::args_os().chain([OsString::from("serve")]));
+        // its flags, `KB_*` variables, the file and defaults apply exactly as to `serve`.
+        matches = definition
+            .clone()
+            .get_matches_from(args.iter().cloned().chain([OsString::from("serve")]));
     }
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.exit())?;
     init_logging(&cli.log_format);
     let command = cli.command.context("no command, not even the default")?;
     match command {
@@ -256,6 +345,9 @@ async fn run() -> anyhow::Result<()> {
         }
         Command::Schema => {
             print!("{}", kb_graphql::sdl());
+        }
+        Command::Config { .. } => {
+            print!("{}", effective_config(&definition, &matches, &file));
         }
         Command::Migrate => {
             let store = Store::connect(&cli.database_url).await?;

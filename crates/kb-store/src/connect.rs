@@ -70,6 +70,7 @@ impl Store {
         let counter = statements.clone();
         db.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::Relaxed);
+            crate::statements::count_one();
             tracing::trace!(target: "kb_store::sql", elapsed = ?info.elapsed, failed = info.failed, sql = %info.statement);
         });
         Ok(Store {

@@ -35,6 +35,8 @@ pub mod organisations;
 mod revisions;
 /// Loading the taxonomy, the demo data set and synthetic data.
 pub mod seed;
+/// Counting the statements of a request across its tasks.
+mod statements;
 /// Themes, topics and vocabulary labels.
 mod taxonomy;
 /// Per-parent windows of related rows in one statement.
@@ -58,6 +60,7 @@ use kb_migration::{Migrator, MigratorTrait};
 pub use keys::{ApiKey, NewKey};
 pub use revisions::{InitiativeSnapshot, Revision};
 use sea_orm::DatabaseConnection;
+pub use statements::{StatementScope, counting_statements};
 pub use writes::{Actor, TaxonomyText};
 
 /// What can go wrong in the store.
@@ -183,6 +186,20 @@ impl Store {
             .one(&self.db)
             .await?;
         Ok(row.map_or(0, |r| r.seq))
+    }
+
+    /// How many connections the store's pool holds open, and how many of those are idle.
+    pub fn pool_use(&self) -> (u32, usize) {
+        match self.backend {
+            Backend::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            Backend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+        }
     }
 
     /// The number of SQL statements executed on this store since it was opened.

@@ -1,0 +1,114 @@
+//! Prometheus metrics over HTTP: each operation counted by name and outcome, its duration
+//! and SQL statements, dataloader batch sizes, the pool and the read model's position.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use crate::on_both;
+use crate::support::{TestApp, config, error_code};
+
+/// The samples of a scrape: metric name and sorted labels → value.
+type Samples = BTreeMap<(String, Vec<(String, String)>), f64>;
+
+fn samples(text: &str) -> Samples {
+    let mut out = BTreeMap::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let Some((series, value)) = line.rsplit_once(' ') else {
+            continue;
+        };
+        let (name, labels) = match series.split_once('{') {
+            Some((name, rest)) => (name, rest.trim_end_matches('}')),
+            None => (series, ""),
+        };
+        let mut labels: Vec<(String, String)> = labels
+            .split("\",")
+            .filter(|l| !l.is_empty())
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.trim_matches('"').to_owned()))
+            .collect();
+        labels.sort();
+        let value: f64 = value
+            .parse()
+            .unwrap_or_else(|_| panic!("a number in {line}"));
+        out.insert((name.to_owned(), labels), value);
+    }
+    out
+}
+
+fn sample(all: &Samples, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    let mut labels: Vec<(String, String)> = labels
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    labels.sort();
+    all.get(&(name.to_owned(), labels)).copied()
+}
+
+async fn scrape(app: &TestApp) -> Samples {
+    let r = app
+        .client()
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("scrape");
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    samples(&r.text().await.expect("text"))
+}
+
+on_both!(
+    async fn metrics_count_operations_statements_batches_and_the_read_model(app) {
+        // Names of this test's own, so that other tests' requests in this process (one
+        // recorder for the process) do not count here.
+        let probe = format!("MetricsProbe{:?}", app.db);
+        let query = format!("query {probe} {{ initiatives(first: 5) {{ nodes {{ title themes {{ code }} organisations {{ organisation {{ name }} }} }} }} }}");
+        let (statements, r) = app.count_statements(&query, json!({})).await;
+        assert!(r.get("errors").is_none(), "{r}");
+        assert!(statements >= 3, "{statements}");
+        let failing = format!("query {probe}Bad {{ node(id: \"nope\") {{ id }} }}");
+        assert_eq!(error_code(&app.gql(&failing, json!({})).await), "BAD_USER_INPUT");
+        let bad = format!("{probe}Bad");
+        let all = scrape(&app).await;
+        let get = |metric: &str, labels: &[(&str, &str)]| sample(&all, metric, labels);
+        assert_eq!(get("kb_graphql_requests_total", &[("operation", &probe), ("outcome", "ok")]), Some(1.0));
+        assert_eq!(get("kb_graphql_requests_total", &[("operation", &probe), ("outcome", "error")]), None);
+        assert_eq!(get("kb_graphql_requests_total", &[("operation", &bad), ("outcome", "error")]), Some(1.0));
+        // The statements of the operation, counted across the tasks its loaders ran on,
+        // are those the store ran for the request (an anonymous one: no key looked up).
+        assert_eq!(get("kb_graphql_sql_statements_count", &[("operation", &probe)]), Some(1.0));
+        assert_eq!(get("kb_graphql_sql_statements_sum", &[("operation", &probe)]), Some(statements as f64));
+        assert_eq!(get("kb_graphql_sql_statements_sum", &[("operation", &bad)]), Some(0.0));
+        assert_eq!(get("kb_graphql_request_duration_seconds_count", &[("operation", &probe)]), Some(1.0));
+        let seconds = get("kb_graphql_request_duration_seconds_sum", &[("operation", &probe)]).expect("duration");
+        assert!(seconds > 0.0 && seconds < 10.0, "{seconds}");
+        // Loaders report their batch sizes; the pool and the read model are gauges.
+        assert!(get("kb_dataloader_batch_size_count", &[("loader", "ThemesOfInitiative")]).is_some_and(|n| n >= 1.0));
+        assert!(get("kb_db_pool_connections", &[("state", "idle")]).is_some());
+        assert!(get("kb_db_pool_connections", &[("state", "in_use")]).is_some());
+        assert!(get("kb_read_model_position", &[]).is_some_and(|p| p >= 0.0));
+        assert!(get("kb_read_model_lag_changes", &[]).is_some_and(|l| l >= 0.0));
+        // Buckets are cumulative and end in +Inf with the count.
+        assert_eq!(get("kb_graphql_sql_statements_bucket", &[("operation", &probe), ("le", "+Inf")]), Some(1.0));
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_can_be_turned_off() {
+    let app = TestApp::spawn_with(crate::support::Db::Sqlite, config(&["--metrics", "false"]))
+        .await
+        .expect("sqlite");
+    let r = app
+        .client()
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 404);
+}
