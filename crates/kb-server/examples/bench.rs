@@ -1,12 +1,16 @@
 //! Load benchmark of the standard read operations against a running server.
 //!
 //! `cargo run --release -p kb-server --example bench -- URL [REQUESTS] [CONCURRENCY]`
-//! prints, per operation, latency percentiles and throughput as a Markdown table row.
+//! prints, per operation, latency percentiles (an HDR histogram of microseconds, three
+//! significant digits), throughput and, where the server exports Kennisbank's metrics,
+//! the SQL statements per request as a Markdown table row. Each operation is sent under
+//! a name of its own (`Bench1`, …), which the statements are read back by from `/metrics`.
 //! `ONLY=name,name` (environment) runs only operations whose name starts with one of these.
 //! Only talks to the URL given (a local server); stops after REQUESTS per operation.
 
 use std::time::{Duration, Instant};
 
+use hdrhistogram::Histogram;
 use serde_json::{Value, json};
 
 const PAGE: &str = r#"query($slug: String!) { initiative(slug: $slug) { title summary body kind languages
@@ -86,9 +90,35 @@ async fn post(client: &reqwest::Client, url: &str, query: &str, variables: Value
     started.elapsed()
 }
 
+/// `query` as an operation named `name`.
+fn named(query: &str, name: &str) -> String {
+    let query = query.trim_start();
+    match query.strip_prefix("query") {
+        Some(rest) => format!("query {name}{rest}"),
+        None => format!("query {name} {query}"),
+    }
+}
+
+/// Kennisbank's SQL statements recorded for operation `name` so far: their sum and the
+/// number of operations, from `/metrics` beside the GraphQL URL; `None` without it.
+async fn statements(client: &reqwest::Client, url: &str, name: &str) -> Option<(f64, f64)> {
+    let metrics = url.strip_suffix("/graphql")?.to_owned() + "/metrics";
+    let text = client.get(metrics).send().await.ok()?.text().await.ok()?;
+    let find = |series: &str| {
+        let prefix = format!("{series}{{operation=\"{name}\"}} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+    };
+    let sum = find("kb_graphql_sql_statements_sum").unwrap_or(0.0);
+    let count = find("kb_graphql_sql_statements_count").unwrap_or(0.0);
+    text.contains("kb_graphql_sql_statements")
+        .then_some((sum, count))
+}
+
 /// One operation: its query, and whether each request names a node from the list.
 struct Op {
-    query: &'static str,
+    query: String,
     per_node: bool,
     nodes: Vec<Value>,
 }
@@ -100,12 +130,12 @@ async fn drive(
     op: &std::sync::Arc<Op>,
     requests: usize,
     concurrency: usize,
-) -> Vec<Duration> {
+) -> Histogram<u64> {
     let mut tasks = Vec::new();
     for worker in 0..concurrency {
         let (client, url, op) = (client.clone(), url.to_owned(), op.clone());
         tasks.push(tokio::spawn(async move {
-            let mut times = Vec::new();
+            let mut times = latencies();
             let mut i = worker;
             while i < requests {
                 let n = &op.nodes[i % op.nodes.len()];
@@ -116,22 +146,31 @@ async fn drive(
                 } else {
                     json!({ "slug": n["slug"] })
                 };
-                times.push(post(&client, &url, op.query, vars).await);
+                let took = post(&client, &url, &op.query, vars).await;
+                times.saturating_record(u64::try_from(took.as_micros()).unwrap_or(u64::MAX));
                 i += concurrency;
             }
             times
         }));
     }
-    let mut times = Vec::new();
+    let mut times = latencies();
     for t in tasks {
-        times.extend(t.await.expect("worker"));
+        times
+            .add(t.await.expect("worker"))
+            .expect("histograms of the same bounds");
     }
     times
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
+/// An empty histogram of latencies in microseconds, from 1 µs to 60 s, three
+/// significant digits.
+fn latencies() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 60_000_000, 3).expect("valid bounds")
+}
+
+/// The latency at quantile `q`, in milliseconds.
+fn percentile(h: &Histogram<u64>, q: f64) -> f64 {
+    h.value_at_quantile(q) as f64 / 1000.0
 }
 
 #[tokio::main]
@@ -172,8 +211,10 @@ async fn main() {
         .unwrap_or_default();
     assert!(!nodes.is_empty(), "the server has no initiatives: {seed}");
 
-    println!("| operation | requests | concurrency | p50 ms | p95 ms | p99 ms | max ms | req/s |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!(
+        "| operation | requests | concurrency | p50 ms | p95 ms | p99 ms | max ms | req/s | SQL/request |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let peer_ops: [(&str, &str, bool); 3] = [
         ("initiative page", PEER_PAGE, true),
         ("listing, 20 with relations", PEER_LISTING, false),
@@ -208,10 +249,11 @@ async fn main() {
     } else {
         ops.to_vec()
     };
-    for (name, query, per_node) in ops {
+    for (number, (name, query, per_node)) in ops.into_iter().enumerate() {
         if !only.is_empty() && !only.iter().any(|o| name.starts_with(o.as_str())) {
             continue;
         }
+        let operation = format!("Bench{}", number + 1);
         // A warm-up reads each node once (or WARMUP requests), untimed: servers in
         // service answer from warm caches, and so does each server measured here.
         let warmup = std::env::var("WARMUP")
@@ -219,17 +261,22 @@ async fn main() {
             .and_then(|w| w.parse().ok())
             .unwrap_or(nodes.len());
         let op = std::sync::Arc::new(Op {
-            query,
+            query: named(query, &operation),
             per_node,
             nodes: nodes.clone(),
         });
         drive(&client, &url, &op, warmup, concurrency).await;
+        let before = statements(&client, &url, &operation).await;
         let started = Instant::now();
-        let mut times = drive(&client, &url, &op, requests, concurrency).await;
+        let times = drive(&client, &url, &op, requests, concurrency).await;
         let elapsed = started.elapsed().as_secs_f64();
-        times.sort();
+        let after = statements(&client, &url, &operation).await;
+        let sql = match (before, after) {
+            (Some((s0, n0)), Some((s1, n1))) if n1 > n0 => format!("{:.2}", (s1 - s0) / (n1 - n0)),
+            _ => "–".to_owned(),
+        };
         println!(
-            "| {name} | {} | {concurrency} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} |",
+            "| {name} | {} | {concurrency} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} | {sql} |",
             times.len(),
             percentile(&times, 0.50),
             percentile(&times, 0.95),
