@@ -271,6 +271,14 @@ impl Store {
         let organisations = parents_first(&dump.organisations, |o| o.id, |o| o.part_of_id)?;
         let txn = self.db.begin().await?;
         vocabulary_term::Entity::delete_many().exec(&txn).await?;
+        // A broader topic may not go before its narrower ones (ON DELETE RESTRICT).
+        topic::Entity::update_many()
+            .col_expr(
+                topic::Column::BroaderId,
+                sea_orm::sea_query::Expr::value(Option::<i64>::None),
+            )
+            .exec(&txn)
+            .await?;
         topic::Entity::delete_many().exec(&txn).await?;
         theme::Entity::delete_many().exec(&txn).await?;
         insert(&txn, active(dump.themes)).await?;

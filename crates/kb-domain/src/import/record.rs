@@ -1,6 +1,8 @@
 use std::collections::HashMap;
 
-use super::{COLUMNS, ImportError, ImportNames, RawRecord, column_of, unknown_column};
+use super::{
+    COLUMNS, ImportError, ImportNames, LIST_COLUMNS, RawRecord, column_of, unknown_column,
+};
 use crate::id::OrganisationId;
 use crate::input::{InitiativeFields, InitiativeInput};
 use crate::slug::{is_slug, slugify};
@@ -162,9 +164,13 @@ fn parse(
         }
         rec.columns.push(column);
         let list = cell.list();
-        let outcome = cell
-            .single()
-            .and_then(|one| read_cell(&mut rec, &mut slug, names, column, &one, &list));
+        let one = if LIST_COLUMNS.contains(&column) {
+            Ok(String::new())
+        } else {
+            cell.single()
+        };
+        let outcome =
+            one.and_then(|one| read_cell(&mut rec, &mut slug, names, column, &one, &list));
         if let Err(message) = outcome {
             errors.push(ImportError::new(r.line, column, message));
         }
@@ -448,6 +454,34 @@ mod tests {
                 (OrganisationId(1), OrganisationRole::Lead),
                 (OrganisationId(2), OrganisationRole::Funder)
             ]
+        );
+    }
+
+    #[test]
+    fn lists_come_as_arrays_or_as_text_and_a_list_in_a_single_column_is_refused() {
+        let raw = RawRecord {
+            line: 3,
+            cells: vec![
+                ("title".into(), Cell::Text("Lijsten".into())),
+                (
+                    "themes".into(),
+                    Cell::List(vec!["support".into(), "Ondersteuning".into()]),
+                ),
+                ("topics".into(), Cell::Text("resilience".into())),
+                (
+                    "kind".into(),
+                    Cell::List(vec!["guide".into(), "tool".into()]),
+                ),
+            ],
+        };
+        let (_, errors) = parse_records(&[raw], &names());
+        assert_eq!(
+            errors,
+            vec![ImportError::new(
+                3,
+                "kind",
+                "one value expected, got a list"
+            )]
         );
     }
 
