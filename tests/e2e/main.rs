@@ -13,6 +13,7 @@ mod curation;
 mod exports;
 mod graph;
 mod http;
+mod import;
 mod integrity;
 mod keys;
 mod limits;

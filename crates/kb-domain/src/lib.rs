@@ -10,6 +10,8 @@ mod ascii;
 pub mod error;
 /// Typed row ids, and the opaque global ids of graph nodes (Relay `Node.id`).
 pub mod id;
+/// The import format of initiatives (CSV rows, JSON objects) and its validation.
+pub mod import;
 /// Inputs of mutations, validated into clean fields.
 pub mod input;
 /// Localised text and the two languages of the knowledge bank.

@@ -1,5 +1,5 @@
 //! The Kennisbank server: configuration, the axum router that serves the GraphQL API,
-//! health checks and graceful shutdown. It only wires the other crates together: no
+//! health checks and graceful shutdown, and the files of the import and dump commands. It only wires the other crates together: no
 //! SQL, no GraphQL types, no domain rules live here.
 
 /// Configuration from flags and `KB_*` environment variables.
@@ -9,6 +9,8 @@ pub mod export;
 /// The HTTP surface: `/graphql` (POST, GET, GraphiQL), `/healthz`, `/readyz`, and the
 /// `/export/…` routes of [`export`].
 mod http;
+/// The files of `import` and `dump`: CSV and JSON records, dumps.
+pub mod import;
 /// Keeping resident memory near the memory in use.
 pub mod memory;
 /// Prometheus metrics at `/metrics`.

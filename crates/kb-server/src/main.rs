@@ -93,6 +93,29 @@ enum Command {
         #[arg(long, short)]
         output: Option<std::path::PathBuf>,
     },
+    /// Import initiatives from a CSV or JSON file: an upsert by slug, all or nothing, with
+    /// a report of every bad line and column. A dump (from `dump`) is restored into an
+    /// empty database instead.
+    Import {
+        /// The file: `.csv` or `.json`.
+        file: std::path::PathBuf,
+        /// Check the file against the database and say what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write a complete dump of the database as JSON (taxonomy, organisations,
+    /// initiatives, events, links and revisions; no API keys), which `import` restores.
+    Dump {
+        /// The file to write; stdout without one.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Copy an SQLite database into a new file, consistently, also while a server writes
+    /// to it. PostgreSQL has pg_dump for this.
+    Backup {
+        /// The new file.
+        path: std::path::PathBuf,
+    },
     /// Manage API keys.
     Keys {
         #[command(subcommand)]
@@ -273,6 +296,62 @@ fn effective_config(command: &clap::Command, matches: &ArgMatches, file: &FileSe
     out
 }
 
+/// The file an `sqlite://` URL names, if it names one.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let path = url.strip_prefix("sqlite://")?.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
+/// `kennisbank import`: the report on stderr; an error (a non-zero exit) when the file
+/// has problems.
+async fn import(store: &Store, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+    use kb_server::import::ImportOutcome;
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let actor = Actor {
+        name: format!("cli import ({name})"),
+        ..Actor::cli()
+    };
+    match kb_server::import::import_file(store, &actor, file, dry_run).await? {
+        ImportOutcome::Invalid(errors) => {
+            for e in &errors {
+                eprintln!("{}: {e}", file.display());
+            }
+            anyhow::bail!(
+                "{} problem{} in {}; nothing was imported",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" },
+                file.display()
+            );
+        }
+        ImportOutcome::Imported(r) => {
+            let verb = if dry_run {
+                "Dry run, nothing written"
+            } else {
+                "Imported"
+            };
+            eprintln!(
+                "{verb}: {} created, {} updated, {} unchanged.",
+                r.created, r.updated, r.unchanged
+            );
+        }
+        ImportOutcome::Restored { counts: c, written } => {
+            let verb = if written {
+                "Restored"
+            } else {
+                "Dry run, nothing written; would restore"
+            };
+            eprintln!(
+                "{verb} {} organisations, {} initiatives, {} events, {} links and {} revisions.",
+                c.organisations, c.initiatives, c.events, c.links, c.revisions
+            );
+        }
+    }
+    Ok(())
+}
+
 fn init_logging(format: &str) {
     const DEFAULT: &str = "info,sqlx=warn,sea_orm=warn";
     // A filter that does not parse is said, not silently replaced.
@@ -387,6 +466,30 @@ async fn run() -> anyhow::Result<()> {
             let store = Store::connect(&cli.database_url).await?;
             store.migrate().await?;
             kb_server::export::export_to(&store, export, output.as_deref()).await?;
+        }
+        Command::Import { file, dry_run } => {
+            let store = Store::connect(&cli.database_url).await?;
+            store.migrate().await?;
+            import(&store, &file, dry_run).await?;
+        }
+        Command::Dump { output } => {
+            let store = Store::connect(&cli.database_url).await?;
+            store.migrate().await?;
+            let c = kb_server::import::dump_to(&store, output.as_deref()).await?;
+            eprintln!(
+                "Dumped {} organisations, {} initiatives, {} events, {} links and {} revisions.",
+                c.organisations, c.initiatives, c.events, c.links, c.revisions
+            );
+        }
+        Command::Backup { path } => {
+            if let Some(file) = sqlite_file(&cli.database_url)
+                && !file.exists()
+            {
+                anyhow::bail!("there is no database at {}", file.display());
+            }
+            let store = Store::connect(&cli.database_url).await?;
+            store.backup_sqlite(&path).await?;
+            eprintln!("Copied the database into {}.", path.display());
         }
         Command::Keys { command } => {
             let store = Store::connect(&cli.database_url).await?;

@@ -10,10 +10,14 @@
 /// The one access rule: who may see and who may change what. Public for read models,
 /// which apply the same rule to what they hold.
 pub mod access;
+/// Backups of an SQLite database while it serves.
+mod backup;
 /// Connecting, configuring and counting statements.
 mod connect;
 /// Turning rows into domain types.
 mod convert;
+/// A complete dump of the knowledge bank, and its restore into an empty database.
+mod dump;
 /// sea-orm entities, one file per table.
 mod entity;
 /// Events: lookups, lists and their edges.
@@ -49,6 +53,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use connect::Backend;
+pub use dump::{DUMP_FORMAT, DUMP_VERSION, Dump, DumpCounts};
 pub use facets::{FacetCount, InitiativeFacets};
 pub use facts::{
     Change, EventText, InitiativeFacts, InitiativeText, OrganisationFacts, OrganisationText,
@@ -61,7 +66,7 @@ pub use keys::{ApiKey, NewKey};
 pub use revisions::{InitiativeSnapshot, Revision};
 use sea_orm::DatabaseConnection;
 pub use statements::{StatementScope, counting_statements};
-pub use writes::{Actor, TaxonomyText};
+pub use writes::{Actor, ImportReport, ImportStep, TaxonomyText};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

@@ -184,6 +184,35 @@ impl InitiativeFields {
         Ok(())
     }
 
+    /// Whether two contents say the same, whatever order their lists are in.
+    pub fn same_content(&self, other: &InitiativeFields) -> bool {
+        fn sorted<T: Ord + Clone>(v: &[T]) -> Vec<T> {
+            let mut v = v.to_vec();
+            v.sort();
+            v
+        }
+        let lists = |f: &InitiativeFields| {
+            (
+                sorted(&f.languages),
+                sorted(&f.target_groups),
+                sorted(&f.education_levels),
+                sorted(&f.themes),
+                sorted(&f.topics),
+                sorted(&f.organisations),
+            )
+        };
+        let plain = |f: &InitiativeFields| InitiativeFields {
+            languages: Vec::new(),
+            target_groups: Vec::new(),
+            education_levels: Vec::new(),
+            themes: Vec::new(),
+            topics: Vec::new(),
+            organisations: Vec::new(),
+            ..f.clone()
+        };
+        plain(self) == plain(other) && lists(self) == lists(other)
+    }
+
     /// The lead organisation: the owner whose contributors may act on the initiative.
     pub fn lead(&self) -> Option<OrganisationId> {
         self.organisations

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A BUILDS_ON, INSPIRED_BY or RELATED_TO edge between two initiatives.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "initiative_link")]
 pub struct Model {
     #[sea_orm(primary_key)]

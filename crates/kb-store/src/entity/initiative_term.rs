@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One value of a multi-valued vocabulary field of an initiative.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "initiative_term")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,5 +1,6 @@
 //! sea-orm entities: one file per table, rows only. They never leave this crate; the
-//! repositories turn them into domain types.
+//! repositories turn them into domain types. Their rows (de)serialise for the dump, whose
+//! document is the database's rows.
 
 pub mod api_key;
 pub mod change_log;

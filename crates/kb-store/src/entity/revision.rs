@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One write: who, when, what, and the object before and after (JSON).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "revision")]
 pub struct Model {
     #[sea_orm(primary_key)]

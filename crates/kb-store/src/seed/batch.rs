@@ -305,7 +305,7 @@ impl Batch {
 }
 
 /// Inserts rows in chunks that stay under both databases' limit on bound parameters.
-async fn insert<A, C>(db: &C, rows: Vec<A>) -> Result<()>
+pub(crate) async fn insert<A, C>(db: &C, rows: Vec<A>) -> Result<()>
 where
     A: ActiveModelTrait,
     C: ConnectionTrait,

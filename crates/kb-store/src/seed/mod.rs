@@ -2,7 +2,7 @@
 //! set and synthetic data sets for benchmarks. All of them write through [`batch`], which
 //! assigns row ids itself so that edges can be written in the same bulk statements.
 
-mod batch;
+pub(crate) mod batch;
 mod demo;
 mod synthetic;
 mod taxonomy;

@@ -179,31 +179,15 @@ impl Store {
             "initiatief",
         )
         .await?;
-        let now = Utc::now();
         let txn = self.db.begin().await?;
-        let row = initiative::Entity::insert(initiative::ActiveModel {
-            id: NotSet,
-            slug: Set(slug),
-            status: Set(status.code().to_owned()),
-            rejection_reason: Set(None),
-            is_demo: Set(false),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            published_at: Set(None),
-            ..content(fields)
-        })
-        .exec_with_returning(&txn)
-        .await?;
-        write_edges(&txn, row.id, fields, edges).await?;
-        let after = InitiativeSnapshot::new(&row, fields);
-        let change = Change {
-            entity: INITIATIVE,
-            id: row.id,
+        let new = NewInitiative {
+            slug,
+            status,
+            fields,
+            edges,
             action: Action::Create.as_str(),
-            version: 1,
         };
-        record(&txn, actor, change, None, Some(&after)).await?;
+        let row = insert_initiative_in(&txn, actor, new).await?;
         txn.commit().await?;
         Initiative::try_from(row)
     }
@@ -287,49 +271,130 @@ impl Store {
         action: Action,
         edges: Option<Edges>,
     ) -> Result<Initiative> {
-        let now = Utc::now();
-        let id = before.row.id;
-        let version = before.row.version;
         let txn = self.db.begin().await?;
-        let mut row = initiative::ActiveModel {
-            version: Set(version + 1),
-            updated_at: Set(now),
-            ..content(&fields)
-        };
-        if let Some((to, reason)) = &status {
-            row.status = Set(to.code().to_owned());
-            row.rejection_reason = Set(reason.clone());
-            if *to == Status::Published && before.row.published_at.is_none() {
-                row.published_at = Set(Some(now));
-            }
-        }
-        guarded_update(
-            &txn,
-            row,
-            initiative::Column::Id,
-            initiative::Column::Version,
-            id,
-            version,
-        )
-        .await?;
-        if let Some(edges) = &edges {
-            write_edges(&txn, id, &fields, edges).await?;
-        }
-        let after_row = initiative::Entity::find_by_id(id)
-            .one(&txn)
-            .await?
-            .ok_or_else(not_found)?;
-        let after = InitiativeSnapshot::new(&after_row, &fields);
-        let change = Change {
-            entity: INITIATIVE,
-            id,
+        let save = Save {
+            before,
+            fields: &fields,
+            status,
             action: action.as_str(),
-            version: after_row.version,
+            edges: edges.as_ref(),
         };
-        record(&txn, actor, change, Some(&before.snapshot()), Some(&after)).await?;
+        let row = save_initiative_in(&txn, actor, save).await?;
         txn.commit().await?;
-        Initiative::try_from(after_row)
+        Initiative::try_from(row)
     }
+}
+
+/// A new initiative as [`insert_initiative_in`] writes it.
+pub(super) struct NewInitiative<'a> {
+    pub(super) slug: String,
+    pub(super) status: Status,
+    pub(super) fields: &'a InitiativeFields,
+    pub(super) edges: &'a Edges,
+    /// The action its revision records.
+    pub(super) action: &'a str,
+}
+
+/// Inserts an initiative with its edges and its audit record, in `txn`; published at
+/// once when its status is PUBLISHED.
+pub(super) async fn insert_initiative_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    new: NewInitiative<'_>,
+) -> Result<initiative::Model> {
+    let now = Utc::now();
+    let row = initiative::Entity::insert(initiative::ActiveModel {
+        id: NotSet,
+        slug: Set(new.slug),
+        status: Set(new.status.code().to_owned()),
+        rejection_reason: Set(None),
+        is_demo: Set(false),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        published_at: Set((new.status == Status::Published).then_some(now)),
+        ..content(new.fields)
+    })
+    .exec_with_returning(txn)
+    .await?;
+    write_edges(txn, row.id, new.fields, new.edges).await?;
+    let after = InitiativeSnapshot::new(&row, new.fields);
+    let change = Change {
+        entity: INITIATIVE,
+        id: row.id,
+        action: new.action,
+        version: 1,
+    };
+    record(txn, actor, change, None, Some(&after)).await?;
+    Ok(row)
+}
+
+/// A change of an initiative as [`save_initiative_in`] writes it.
+pub(super) struct Save<'a> {
+    /// The state it was read in; its version guards the update.
+    pub(super) before: State,
+    pub(super) fields: &'a InitiativeFields,
+    /// The new status and the reason of a rejection, when the status changes.
+    pub(super) status: Option<(Status, Option<String>)>,
+    /// The action its revision records.
+    pub(super) action: &'a str,
+    /// The edges to write, when they change.
+    pub(super) edges: Option<&'a Edges>,
+}
+
+/// Saves an initiative's new content (and status) with its audit record, in `txn`.
+pub(super) async fn save_initiative_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    save: Save<'_>,
+) -> Result<initiative::Model> {
+    let Save {
+        before,
+        fields,
+        status,
+        action,
+        edges,
+    } = save;
+    let now = Utc::now();
+    let id = before.row.id;
+    let version = before.row.version;
+    let mut row = initiative::ActiveModel {
+        version: Set(version + 1),
+        updated_at: Set(now),
+        ..content(fields)
+    };
+    if let Some((to, reason)) = &status {
+        row.status = Set(to.code().to_owned());
+        row.rejection_reason = Set(reason.clone());
+        if *to == Status::Published && before.row.published_at.is_none() {
+            row.published_at = Set(Some(now));
+        }
+    }
+    guarded_update(
+        txn,
+        row,
+        initiative::Column::Id,
+        initiative::Column::Version,
+        id,
+        version,
+    )
+    .await?;
+    if let Some(edges) = edges {
+        write_edges(txn, id, fields, edges).await?;
+    }
+    let after_row = initiative::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(not_found)?;
+    let after = InitiativeSnapshot::new(&after_row, fields);
+    let change = Change {
+        entity: INITIATIVE,
+        id,
+        action,
+        version: after_row.version,
+    };
+    record(txn, actor, change, Some(&before.snapshot()), Some(&after)).await?;
+    Ok(after_row)
 }
 
 /// The content columns of an initiative row.

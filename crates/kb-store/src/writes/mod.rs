@@ -9,6 +9,8 @@
 mod audit;
 /// Events: create, update, the workflow.
 mod event;
+/// Importing initiatives from a file: an all-or-nothing upsert by slug.
+mod import;
 /// Initiatives: their content, create and update, restoring a revision.
 mod initiative;
 /// Initiatives through the moderation workflow: submit, withdraw, publish, …
@@ -27,6 +29,7 @@ mod taxonomy;
 
 use kb_domain::{ApiKeyId, Viewer};
 
+pub use import::{ImportReport, ImportStep};
 pub use taxonomy::TaxonomyText;
 
 /// Who makes a change: the viewer it is decided for, and what the revision records.
