@@ -21,6 +21,7 @@ mod listing;
 mod matrix;
 mod metrics;
 mod read_model;
+mod resilience;
 mod schema;
 mod search;
 mod statements;
