@@ -145,80 +145,136 @@ fn remove_stale_clusters() {
 }
 
 fn start_cluster() -> Result<String, String> {
-    let bin = bin_dir()?;
     remove_stale_clusters();
-    let user = run_as();
-    let dir = tempfile::Builder::new()
-        .prefix("kb-pg")
-        .tempdir()
-        .map_err(|e| e.to_string())?
-        .keep();
-    let data = dir.join("data");
-    if let Some((uid, gid)) = user {
-        chown(&dir, Some(uid), Some(gid)).map_err(|e| format!("chown: {e}"))?;
-    }
-    let status = command(&bin.join("initdb"), user)
-        .args(["-D"])
-        .arg(&data)
-        .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
-        .arg(format!("--locale={}", cluster_locale()))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .map_err(|e| format!("initdb: {e}"))?;
-    if !status.status.success() {
-        return Err(format!(
-            "initdb failed: {}",
-            String::from_utf8_lossy(&status.stderr)
-        ));
-    }
-    let port = free_port()?;
-    // The server is started from a thread that lives as long as the process, and asks the
-    // kernel to stop it when that thread (so the test process) ends.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let postgres = bin.join("postgres");
-    let (d, s) = (data.clone(), dir.clone());
-    std::thread::spawn(move || {
-        let mut c = command(&postgres, user);
-        c.arg("-D")
-            .arg(&d)
-            .args(["-p", &port.to_string(), "-k"])
-            .arg(&s)
-            .args([
-                "-c",
-                "listen_addresses=127.0.0.1",
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-            ])
-            .args(["-c", "full_page_writes=off", "-c", "max_connections=300"])
+    let cluster = Cluster::create()?;
+    let url = cluster.url();
+    // The shared cluster lives as long as the test process (and dies with it).
+    std::mem::forget(cluster);
+    Ok(url)
+}
+
+/// A cluster in a temp dir of its own, which a test may stop and start again (on the same
+/// port, with the same data).
+pub struct Cluster {
+    bin: PathBuf,
+    dir: PathBuf,
+    data: PathBuf,
+    port: u16,
+    user: Option<(u32, u32)>,
+}
+
+impl Cluster {
+    /// A new cluster, started.
+    pub fn create() -> Result<Self, String> {
+        let bin = bin_dir()?;
+        let user = run_as();
+        let dir = tempfile::Builder::new()
+            .prefix("kb-pg")
+            .tempdir()
+            .map_err(|e| e.to_string())?
+            .keep();
+        let data = dir.join("data");
+        if let Some((uid, gid)) = user {
+            chown(&dir, Some(uid), Some(gid)).map_err(|e| format!("chown: {e}"))?;
+        }
+        let status = command(&bin.join("initdb"), user)
+            .args(["-D"])
+            .arg(&data)
+            .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
+            .arg(format!("--locale={}", cluster_locale()))
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        unsafe {
-            c.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
-                Ok(())
-            });
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|e| format!("initdb: {e}"))?;
+        if !status.status.success() {
+            return Err(format!(
+                "initdb failed: {}",
+                String::from_utf8_lossy(&status.stderr)
+            ));
         }
-        let child = c.spawn();
-        let ok = child.is_ok();
-        let _ = tx.send(child.map(|_| ()).map_err(|e| e.to_string()));
-        if ok {
-            loop {
-                std::thread::park();
-            }
-        }
-    });
-    rx.recv().map_err(|e| e.to_string())??;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if Instant::now() > deadline {
-            return Err("PostgreSQL did not accept connections within 30 s".into());
-        }
-        std::thread::sleep(Duration::from_millis(50));
+        let cluster = Cluster {
+            bin,
+            dir,
+            data,
+            port: free_port()?,
+            user,
+        };
+        cluster.start()?;
+        Ok(cluster)
     }
-    // Accepting TCP comes slightly before accepting logins; the first connect retries.
-    std::thread::sleep(Duration::from_millis(300));
-    Ok(format!("postgres://postgres@127.0.0.1:{port}"))
+
+    /// The server URL, without a database name.
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}", self.port)
+    }
+
+    /// Starts the server and waits until it accepts connections.
+    pub fn start(&self) -> Result<(), String> {
+        // The server is started from a thread that lives as long as the process, and asks
+        // the kernel to stop it when that thread (so the test process) ends.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let postgres = self.bin.join("postgres");
+        let (d, s, port, user) = (self.data.clone(), self.dir.clone(), self.port, self.user);
+        std::thread::spawn(move || {
+            let mut c = command(&postgres, user);
+            c.arg("-D")
+                .arg(&d)
+                .args(["-p", &port.to_string(), "-k"])
+                .arg(&s)
+                .args([
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "synchronous_commit=off",
+                ])
+                .args(["-c", "full_page_writes=off", "-c", "max_connections=300"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            unsafe {
+                c.pre_exec(|| {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                    Ok(())
+                });
+            }
+            let child = c.spawn();
+            let ok = child.is_ok();
+            let _ = tx.send(child.map(|_| ()).map_err(|e| e.to_string()));
+            if ok {
+                loop {
+                    std::thread::park();
+                }
+            }
+        });
+        rx.recv().map_err(|e| e.to_string())??;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            if Instant::now() > deadline {
+                return Err("PostgreSQL did not accept connections within 30 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Accepting TCP comes slightly before accepting logins; the first connect retries.
+        std::thread::sleep(Duration::from_millis(300));
+        Ok(())
+    }
+
+    /// Stops the server (fast shutdown: sessions are ended) and waits until it is gone.
+    pub fn stop(&self) {
+        let _ = command(&self.bin.join("pg_ctl"), self.user)
+            .arg("-D")
+            .arg(&self.data)
+            .args(["stop", "-m", "fast", "-w"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }

@@ -129,3 +129,100 @@ on_both!(
         }
     }
 );
+
+/// PostgreSQL stopped under a server and started again: meanwhile `/readyz` says 503 and
+/// requests get `UNAVAILABLE` quickly (none hangs); afterwards the server recovers by
+/// itself, reads and writes again, and its read model follows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_restart_is_reported_and_survived() {
+    let cluster = match crate::postgres::Cluster::create() {
+        Ok(c) => c,
+        Err(why) if std::env::var_os("CI").is_none() => {
+            eprintln!("PostgreSQL is not available here ({why}): skipped");
+            return;
+        }
+        Err(why) => panic!("PostgreSQL could not start under CI: {why}"),
+    };
+    crate::postgres::create_database(&cluster.url(), "kb_restart", None).await;
+    let url = format!("{}/kb_restart", cluster.url());
+    let app = crate::support::TestApp::spawn_on(&url, crate::support::config(&[])).await;
+    let editor = app
+        .store
+        .create_api_key(&kb_store::Actor::cli(), "restart", Role::Editor, None, None)
+        .await
+        .expect("key")
+        .secret;
+    let client = reqwest::Client::new();
+    let read = "{ organisation(slug: \"hogeschool-waddenpoort\") { name } }";
+    assert_eq!(
+        app.data(read, json!({})).await["organisation"]["name"],
+        "Hogeschool Waddenpoort"
+    );
+    let ready = || async {
+        client
+            .get(app.url("/readyz"))
+            .send()
+            .await
+            .expect("readyz")
+            .status()
+            .as_u16()
+    };
+    assert_eq!(ready().await, 200);
+
+    let cluster = Arc::new(cluster);
+    let c = cluster.clone();
+    tokio::task::spawn_blocking(move || c.stop())
+        .await
+        .expect("stop");
+    let started = std::time::Instant::now();
+    assert_eq!(ready().await, 503);
+    let r = app.gql(read, json!({})).await;
+    assert_eq!(crate::support::error_code(&r), "UNAVAILABLE", "{r}");
+    let r = client
+        .post(app.url("/graphql"))
+        .bearer_auth(&editor)
+        .json(&json!({ "query": read }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 503);
+    let body: Value = r.json().await.expect("JSON");
+    assert_eq!(crate::support::error_code(&body), "UNAVAILABLE", "{body}");
+    // Three requests while the database is down, each bounded by the pool's 5 s wait.
+    assert!(
+        started.elapsed() < Duration::from_secs(16),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let c = cluster.clone();
+    tokio::task::spawn_blocking(move || c.start())
+        .await
+        .expect("start")
+        .expect("restarted");
+    let mut recovered = false;
+    for _ in 0..100 {
+        if ready().await == 200
+            && app.gql(read, json!({})).await["data"]["organisation"]["name"]
+                == "Hogeschool Waddenpoort"
+        {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(recovered, "the server did not recover within 20 s");
+    let r = post(&client, &app.url(""), &editor, "mutation { createOrganisation(input: { name: \"Herstelcentrum Na De Storing\", kind: NETWORK }) { organisation { id } } }", json!({})).await.expect("answer");
+    assert!(
+        r["data"]["createOrganisation"]["organisation"]["id"].is_string(),
+        "{r}"
+    );
+    let r = app
+        .data(
+            "{ searchOrganisations(query: \"herstelcentrum\") { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(r["searchOrganisations"]["totalCount"], 1);
+    drop(app);
+}

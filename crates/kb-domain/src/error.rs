@@ -22,13 +22,16 @@ pub enum ErrorCode {
     /// The request took longer than the server allows (`--request-timeout-secs`) and was
     /// abandoned. A write is one transaction: it happened entirely or not at all.
     Timeout,
+    /// The database cannot be reached just now (stopped, restarting, out of connections);
+    /// nothing was written. Retrying later is safe.
+    Unavailable,
     /// Something failed inside the service; details are logged, never returned.
     Internal,
 }
 
 impl ErrorCode {
     /// All codes, in the order the README documents them.
-    pub const ALL: [ErrorCode; 9] = [
+    pub const ALL: [ErrorCode; 10] = [
         ErrorCode::BadUserInput,
         ErrorCode::NotFound,
         ErrorCode::Unauthenticated,
@@ -37,6 +40,7 @@ impl ErrorCode {
         ErrorCode::RateLimited,
         ErrorCode::LimitExceeded,
         ErrorCode::Timeout,
+        ErrorCode::Unavailable,
         ErrorCode::Internal,
     ];
 
@@ -51,6 +55,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::LimitExceeded => "LIMIT_EXCEEDED",
             ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::Unavailable => "UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -66,6 +71,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => 429,
             ErrorCode::LimitExceeded => 413,
             ErrorCode::Timeout => 504,
+            ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,
         }
     }

@@ -45,6 +45,14 @@ pub(crate) struct DomainErr(pub DomainError);
 pub(crate) fn store_error(e: StoreError) -> async_graphql::Error {
     match e {
         StoreError::Domain(d) => DomainErr(d).into(),
+        StoreError::Unavailable(e) => {
+            tracing::warn!(error = %e, "database unavailable");
+            coded(
+                ErrorCode::Unavailable,
+                "the database cannot be reached just now; nothing was written, try again shortly",
+                None,
+            )
+        }
         other => {
             tracing::error!(error = %other, "store failure");
             coded(ErrorCode::Internal, "internal error", None)

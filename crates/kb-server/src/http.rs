@@ -146,6 +146,15 @@ async fn request_context(
     match store.authenticate(secret).await {
         Ok(key) => Ok(RequestContext::new(Some(key), lang)),
         Err(StoreError::Domain(e)) => Err(unauthenticated(&e.message)),
+        Err(StoreError::Unavailable(e)) => {
+            tracing::warn!(error = %e, "database unavailable");
+            Err(Box::new(error_response(
+                media,
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Unavailable,
+                "the database cannot be reached just now; try again shortly",
+            )))
+        }
         Err(e) => {
             tracing::error!(error = %e, "authentication failed");
             Err(Box::new(error_response(

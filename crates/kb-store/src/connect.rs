@@ -35,7 +35,7 @@ impl Store {
         options
             .sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(10));
+            .acquire_timeout(Duration::from_secs(5));
         match backend {
             Backend::Sqlite => {
                 // In-memory databases live per connection: keep a single one.

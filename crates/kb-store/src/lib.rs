@@ -77,6 +77,10 @@ pub enum StoreError {
     /// The database failed; logged, and shown to clients as `INTERNAL`.
     #[error("database error: {0}")]
     Db(sea_orm::DbErr),
+    /// The database cannot be reached (no connection, or it went away): logged, and
+    /// shown to clients as `UNAVAILABLE`.
+    #[error("database unavailable: {0}")]
+    Unavailable(sea_orm::DbErr),
     /// A seed file could not be read.
     #[error("seed data: {0}")]
     Seed(String),
@@ -101,11 +105,34 @@ impl From<sea_orm::DbErr> for StoreError {
     }
 }
 
-/// `conflict` when `e` is a unique-key violation, the database error otherwise.
+/// `conflict` when `e` is a unique-key violation, unavailable when the database cannot be
+/// reached, the database error otherwise.
 pub(crate) fn on_unique(e: sea_orm::DbErr, conflict: kb_domain::DomainError) -> StoreError {
     match e.sql_err() {
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => StoreError::Domain(conflict),
+        _ if unreachable_database(&e) => StoreError::Unavailable(e),
         _ => StoreError::Db(e),
+    }
+}
+
+/// Whether `e` says the database cannot be reached rather than that a statement failed:
+/// no connection from the pool, a connection that broke, or PostgreSQL shutting down
+/// (SQLSTATE classes 08, connection exception, and 57P, operator intervention).
+fn unreachable_database(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    use sea_orm::{DbErr, RuntimeErr};
+    match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(x)) | DbErr::Query(RuntimeErr::SqlxError(x)) => {
+            match x.as_ref() {
+                Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+                Sqlx::Database(d) => d
+                    .code()
+                    .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 
