@@ -11,6 +11,7 @@ mod configuration;
 mod contributions;
 mod curation;
 mod exports;
+mod federation;
 mod graph;
 mod http;
 mod import;
