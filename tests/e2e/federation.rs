@@ -201,3 +201,82 @@ async fn a_partner_subgraph_composes_and_a_gateway_answers_across_both() {
         format!("Partnernotitie bij {draft_id}")
     );
 }
+
+/// Several stateless instances on one PostgreSQL, with the gateway in front of one of
+/// them: a write through one instance is read through the other and through the gateway
+/// within two seconds (each instance's read model follows the change log).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_and_a_gateway_on_one_postgresql_agree() {
+    if !packages() {
+        return;
+    }
+    let Some(writer) = TestApp::spawn(Db::Postgres).await else {
+        eprintln!("PostgreSQL is not available here: skipped");
+        return;
+    };
+    let reader = TestApp::spawn_on(&writer.database_url, crate::support::config(&[])).await;
+    let editor = writer
+        .store
+        .create_api_key(
+            &kb_store::Actor::cli(),
+            "instances",
+            Role::Editor,
+            None,
+            None,
+        )
+        .await
+        .expect("key")
+        .secret;
+
+    let partner_port = free_port().to_string();
+    let _partner = node("partner.mjs", &[&partner_port], &[]);
+    let partner_url = format!("http://127.0.0.1:{partner_port}/");
+    ask(&partner_url, None, "{ __typename }").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let supergraph = dir.path().join("supergraph.graphql");
+    let out = Command::new("node")
+        .arg("compose.mjs")
+        .arg(format!("kennisbank={}", reader.url("/graphql")))
+        .arg(format!("partner={partner_url}"))
+        .current_dir(federation_dir())
+        .output()
+        .await
+        .expect("compose");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(&supergraph, &out.stdout).expect("supergraph");
+    let gateway_port = free_port().to_string();
+    let _gateway = node(
+        "gateway.mjs",
+        &[supergraph.to_str().expect("path"), &gateway_port],
+        &[],
+    );
+    let gateway = format!("http://127.0.0.1:{gateway_port}/");
+
+    let create = "mutation { createOrganisation(input: { name: \"Instantie Overzijde\", kind: NETWORK }) { organisation { id } } }";
+    let r = ask(&writer.url("/graphql"), Some(&editor), create).await;
+    let id = r["data"]["createOrganisation"]["organisation"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{r}"))
+        .to_owned();
+    let query =
+        "{ searchOrganisations(query: \"overzijde\") { nodes { organisation { id name } } } }";
+    let started = std::time::Instant::now();
+    let mut seen = (false, false);
+    while started.elapsed() < Duration::from_secs(2) && !(seen.0 && seen.1) {
+        let found = |r: &Value| {
+            r["data"]["searchOrganisations"]["nodes"][0]["organisation"]["id"] == id.as_str()
+        };
+        seen.0 = seen.0 || found(&ask(&reader.url("/graphql"), None, query).await);
+        seen.1 = seen.1 || found(&ask(&gateway, None, query).await);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        seen,
+        (true, true),
+        "the other instance and the gateway within 2 s"
+    );
+}
