@@ -90,13 +90,19 @@ pub struct InitiativeFilter {
     pub themes: Option<Vec<String>>,
     /// Topic codes; a topic includes its narrower topics.
     pub topics: Option<Vec<String>>,
+    /// Kinds of initiative.
     pub kinds: Option<Vec<InitiativeKind>>,
     /// Organisation ids.
     pub organisations: Option<Vec<ID>>,
+    /// Kinds of the organisations behind them.
     pub organisation_kinds: Option<Vec<OrganisationKind>>,
+    /// Target groups.
     pub target_groups: Option<Vec<TargetGroup>>,
+    /// Levels of education.
     pub education_levels: Option<Vec<EducationLevel>>,
+    /// Regions.
     pub regions: Option<Vec<Region>>,
+    /// Levels of evidence.
     pub evidence_levels: Option<Vec<EvidenceLevel>>,
     /// ISO 639-1 codes (`nl`, `en`).
     pub languages: Option<Vec<String>>,
@@ -154,14 +160,18 @@ pub enum InitiativeOrder {
 /// Which organisations a list holds.
 #[derive(InputObject, Debug, Default)]
 pub struct OrganisationFilter {
+    /// Kinds of organisation.
     pub kinds: Option<Vec<OrganisationKind>>,
+    /// Regions.
     pub regions: Option<Vec<Region>>,
 }
 
 /// Which events a list holds.
 #[derive(InputObject, Debug, Default)]
 pub struct EventFilter {
+    /// Kinds of event.
     pub kinds: Option<Vec<EventKind>>,
+    /// Regions.
     pub regions: Option<Vec<Region>>,
     /// Theme codes.
     pub themes: Option<Vec<String>>,
@@ -175,6 +185,7 @@ pub struct EventFilter {
 #[derive(Debug, Clone)]
 pub struct Me(kb_store::ApiKey);
 
+/// The holder of the API key a request is made with.
 #[Object(name = "Viewer")]
 impl Me {
     /// The key's name, given when it was created.
@@ -185,6 +196,7 @@ impl Me {
     async fn key_prefix(&self) -> &str {
         &self.0.prefix
     }
+    /// The role the key is scoped to.
     async fn role(&self) -> Role {
         self.0.role.into()
     }
@@ -199,6 +211,7 @@ impl Me {
             .map_err(loader_error)?
             .map(Organisation))
     }
+    /// When the key stops working; null when it does not expire.
     async fn expires_at(&self) -> Option<DateTime<Utc>> {
         self.0.expires_at
     }
@@ -255,10 +268,15 @@ async fn load_node(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Op
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Query;
 
+/// The root of every read.
 #[Object]
 impl Query {
     /// Any object by its global id; null when it does not exist or is not visible.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The global id.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         let gid = GlobalId::decode("id", &id).map_err(domain_err)?;
         load_node(ctx, gid).await
     }
@@ -268,7 +286,7 @@ impl Query {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
-        ids: Vec<ID>,
+        #[graphql(desc = "Global ids, at most 100.")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
             return Err(coded(
@@ -290,7 +308,10 @@ impl Query {
     async fn initiative(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
+        #[graphql(desc = "The global id; give exactly one of `id` and `slug`.")] id: Option<ID>,
+        #[graphql(
+            desc = "The slug (the readable last part of its address); give exactly one of `id` and `slug`."
+        )]
         slug: Option<String>,
     ) -> async_graphql::Result<Option<Initiative>> {
         match one_of(&id, &slug)? {
@@ -315,12 +336,24 @@ impl Query {
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which initiatives the list holds; all the viewer may see when omitted.")]
         filter: Option<InitiativeFilter>,
-        order_by: Option<InitiativeOrder>,
+        #[graphql(desc = "The order of the list; NEWEST by default.")] order_by: Option<
+            InitiativeOrder,
+        >,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items before `before` the page holds, 0 to 100; needs `before` and excludes `first`."
+        )]
         last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "The page ends before the item with this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<InitiativeConnection> {
         let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
         let page = page_request(first, after, last, before)?;
@@ -356,10 +389,23 @@ impl Query {
     async fn search(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "What was typed: words and quoted phrases, at most 500 characters and 32 words."
+        )]
         query: String,
+        #[graphql(desc = "Which initiatives the list holds; all the viewer may see when omitted.")]
         filter: Option<InitiativeFilter>,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "The language `query` is written in: its words are stemmed in that language only; in Dutch and English both when omitted."
+        )]
         lang: Option<Language>,
     ) -> async_graphql::Result<SearchConnection> {
         let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
@@ -399,9 +445,21 @@ impl Query {
     async fn search_events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "What was typed: words and quoted phrases, at most 500 characters and 32 words."
+        )]
         query: String,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "The language `query` is written in: its words are stemmed in that language only; in Dutch and English both when omitted."
+        )]
         lang: Option<Language>,
     ) -> async_graphql::Result<EventSearchConnection> {
         let page = page_request(first, after, None, None)?;
@@ -424,9 +482,21 @@ impl Query {
     async fn search_organisations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "What was typed: words and quoted phrases, at most 500 characters and 32 words."
+        )]
         query: String,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "The language `query` is written in: its words are stemmed in that language only; in Dutch and English both when omitted."
+        )]
         lang: Option<Language>,
     ) -> async_graphql::Result<OrganisationSearchConnection> {
         let page = page_request(first, after, None, None)?;
@@ -450,8 +520,12 @@ impl Query {
     async fn suggest(
         &self,
         ctx: &Context<'_>,
-        prefix: String,
-        #[graphql(default = 8)] first: i32,
+        #[graphql(desc = "What has been typed so far.")] prefix: String,
+        #[graphql(
+            default = 8,
+            desc = "How many completions to return, 1 to 20 (8 by default)."
+        )]
+        first: i32,
     ) -> async_graphql::Result<Vec<Suggestion>> {
         let first = usize::try_from(first)
             .ok()
@@ -477,7 +551,11 @@ impl Query {
     }
 
     /// A theme by code.
-    async fn theme(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Theme>> {
+    async fn theme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The theme's code, such as `prevention`.")] code: String,
+    ) -> async_graphql::Result<Option<Theme>> {
         Ok(read_model(ctx)?
             .themes()
             .await
@@ -490,7 +568,9 @@ impl Query {
     async fn topics(
         &self,
         ctx: &Context<'_>,
-        roots_only: Option<bool>,
+        #[graphql(desc = "Only the roots of the topic tree; false by default.")] roots_only: Option<
+            bool,
+        >,
     ) -> async_graphql::Result<Vec<Topic>> {
         Ok(read_model(ctx)?
             .topics(roots_only.unwrap_or(false))
@@ -501,7 +581,11 @@ impl Query {
     }
 
     /// A topic by code.
-    async fn topic(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Topic>> {
+    async fn topic(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The topic's code.")] code: String,
+    ) -> async_graphql::Result<Option<Topic>> {
         Ok(read_model(ctx)?
             .topics(false)
             .await
@@ -514,7 +598,10 @@ impl Query {
     async fn organisation(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
+        #[graphql(desc = "The global id; give exactly one of `id` and `slug`.")] id: Option<ID>,
+        #[graphql(
+            desc = "The slug (the readable last part of its address); give exactly one of `id` and `slug`."
+        )]
         slug: Option<String>,
     ) -> async_graphql::Result<Option<Organisation>> {
         match one_of(&id, &slug)? {
@@ -538,8 +625,17 @@ impl Query {
     async fn organisations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which organisations the list holds; all the viewer may see when omitted."
+        )]
         filter: Option<OrganisationFilter>,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<OrganisationConnection> {
         let f = filter.unwrap_or_default();
@@ -561,7 +657,10 @@ impl Query {
     async fn event(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
+        #[graphql(desc = "The global id; give exactly one of `id` and `slug`.")] id: Option<ID>,
+        #[graphql(
+            desc = "The slug (the readable last part of its address); give exactly one of `id` and `slug`."
+        )]
         slug: Option<String>,
     ) -> async_graphql::Result<Option<Event>> {
         match one_of(&id, &slug)? {
@@ -585,8 +684,15 @@ impl Query {
     async fn events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which events the list holds; all the viewer may see when omitted.")]
         filter: Option<EventFilter>,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<EventConnection> {
         let f = filter.unwrap_or_default();

@@ -15,23 +15,32 @@ use crate::types::vocab::*;
 /// The content of an event; on update, omitted fields stay as they are.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct EventInput {
+    /// The title: at most 200 characters, not empty; required to create.
     pub title: Option<String>,
+    /// A plain-text summary, at most 1,000 characters; a blank one clears it.
     pub summary: Option<String>,
+    /// What the event is; required to create.
     pub kind: Option<EventKind>,
+    /// When it starts; required to create.
     pub starts_at: Option<DateTime<Utc>>,
-    /// After `startsAt`.
+    /// When it ends: after `startsAt`; required to create.
     pub ends_at: Option<DateTime<Utc>>,
+    /// Where it takes place (venue and town), at most 200 characters; an empty string
+    /// clears it.
     pub location: Option<String>,
+    /// Whether it can be attended online.
     pub online: Option<bool>,
+    /// The province it takes place in, or national or international reach.
     pub region: Option<Region>,
+    /// An http or https URL, at most 500 characters; an empty string clears it.
     pub website: Option<String>,
-    /// Theme codes.
+    /// Theme codes (replaces the list).
     pub themes: Option<Vec<String>>,
-    /// Topic codes.
+    /// Topic codes (replaces the list).
     pub topics: Option<Vec<String>>,
-    /// Organisation ids; contributors must name their own.
+    /// Organisation ids, at least one; required to create. Contributors must name their own.
     pub organisers: Option<Vec<ID>>,
-    /// Initiative ids the event features.
+    /// Initiative ids the event features, at most 50.
     pub initiatives: Option<Vec<ID>>,
 }
 
@@ -63,6 +72,7 @@ impl EventInput {
 /// The event a mutation changed.
 #[derive(SimpleObject)]
 pub struct EventPayload {
+    /// The event as it is after the change.
     pub event: Event,
 }
 
@@ -91,6 +101,7 @@ impl EventMutations {
     async fn create_event(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The content to write; on update, omitted fields stay as they are.")]
         input: EventInput,
     ) -> async_graphql::Result<EventPayload> {
         let input = input.into_domain().map_err(domain_err)?;
@@ -102,8 +113,12 @@ impl EventMutations {
     async fn update_event(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The global id of the event.")] id: ID,
+        #[graphql(
+            desc = "The version the client read; if the item changed since, the answer is CONFLICT with `extensions.currentVersion` and nothing is written."
+        )]
         expected_version: i32,
+        #[graphql(desc = "The content to write; on update, omitted fields stay as they are.")]
         input: EventInput,
     ) -> async_graphql::Result<EventPayload> {
         let id: EventId = node_id("id", &id)?;
@@ -119,7 +134,10 @@ impl EventMutations {
     async fn submit_event(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The global id of the event.")] id: ID,
+        #[graphql(
+            desc = "The version the client read; when given and the item changed since, the answer is CONFLICT and nothing is written."
+        )]
         expected_version: Option<i32>,
     ) -> async_graphql::Result<EventPayload> {
         event_transition(ctx, id, Action::Submit, expected_version).await
@@ -129,7 +147,10 @@ impl EventMutations {
     async fn publish_event(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The global id of the event.")] id: ID,
+        #[graphql(
+            desc = "The version the client read; when given and the item changed since, the answer is CONFLICT and nothing is written."
+        )]
         expected_version: Option<i32>,
     ) -> async_graphql::Result<EventPayload> {
         event_transition(ctx, id, Action::Publish, expected_version).await
@@ -139,7 +160,10 @@ impl EventMutations {
     async fn archive_event(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The global id of the event.")] id: ID,
+        #[graphql(
+            desc = "The version the client read; when given and the item changed since, the answer is CONFLICT and nothing is written."
+        )]
         expected_version: Option<i32>,
     ) -> async_graphql::Result<EventPayload> {
         event_transition(ctx, id, Action::Archive, expected_version).await

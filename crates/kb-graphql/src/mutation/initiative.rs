@@ -15,7 +15,9 @@ use crate::types::vocab::*;
 /// An organisation taking part in an initiative, and its role.
 #[derive(InputObject, Debug, Clone)]
 pub struct InitiativeOrganisationInput {
+    /// The organisation's global id.
     pub organisation: ID,
+    /// The part it plays.
     pub role: OrganisationRole,
 }
 
@@ -23,33 +25,44 @@ pub struct InitiativeOrganisationInput {
 /// string clears `body`, `website` and `contactEmail`.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct InitiativeInput {
-    /// At most 200 characters.
+    /// The title, at most 200 characters; required to create.
     pub title: Option<String>,
     /// At most 1,000 characters; required to submit.
     pub summary: Option<String>,
     /// Markdown or HTML, at most 100,000 characters; sanitised.
     pub body: Option<String>,
+    /// What the initiative is; required to create.
     pub kind: Option<InitiativeKind>,
+    /// How it is delivered.
     pub format: Option<Format>,
+    /// What using it costs.
     pub cost: Option<Cost>,
+    /// Its prevention level.
     pub prevention_level: Option<PreventionLevel>,
+    /// How well its effect is supported.
     pub evidence_level: Option<EvidenceLevel>,
+    /// Where it is active: a province, national or international.
     pub region: Option<Region>,
+    /// The year it started, 1900 to 2100.
     pub start_year: Option<i32>,
+    /// The year it ended, 1900 to 2100 and not before `startYear`.
     pub end_year: Option<i32>,
     /// An http or https URL.
     pub website: Option<String>,
     /// An organisation's address, never a private person's.
     pub contact_email: Option<String>,
-    /// ISO 639-1 codes.
+    /// ISO 639-1 codes, at most 10 (replaces the list).
     pub languages: Option<Vec<String>>,
+    /// Who it is for, at most 8 (replaces the list).
     pub target_groups: Option<Vec<TargetGroup>>,
+    /// The levels of education it serves (replaces the list).
     pub education_levels: Option<Vec<EducationLevel>>,
-    /// Theme codes; at least one to submit.
+    /// Theme codes, at most 8 (replaces the list); at least one to submit.
     pub themes: Option<Vec<String>>,
-    /// Topic codes; at least one to submit.
+    /// Topic codes, at most 10 (replaces the list); at least one to submit.
     pub topics: Option<Vec<String>>,
-    /// Exactly one LEAD: the organisation whose contributors may edit.
+    /// At most 20, each once, exactly one of them LEAD: the organisation whose
+    /// contributors may edit. Required to create (replaces the list).
     pub organisations: Option<Vec<InitiativeOrganisationInput>>,
 }
 
@@ -97,8 +110,11 @@ impl InitiativeInput {
 /// A typed link between two initiatives.
 #[derive(InputObject, Debug, Clone)]
 pub struct LinkInitiativesInput {
+    /// The global id of the initiative the link goes out from.
     pub from: ID,
+    /// The global id of the initiative the link goes to.
     pub to: ID,
+    /// The type of link.
     pub r#type: LinkType,
     /// Why or how the one builds on, was inspired by or relates to the other.
     pub note: Option<String>,
@@ -107,21 +123,27 @@ pub struct LinkInitiativesInput {
 /// The link to remove.
 #[derive(InputObject, Debug, Clone)]
 pub struct UnlinkInitiativesInput {
+    /// The global id of the initiative the link goes out from.
     pub from: ID,
+    /// The global id of the initiative the link goes to.
     pub to: ID,
+    /// The type of link.
     pub r#type: LinkType,
 }
 
 /// The initiative a mutation changed.
 #[derive(SimpleObject)]
 pub struct InitiativePayload {
+    /// The initiative as it is after the change.
     pub initiative: Initiative,
 }
 
 /// Both ends of a link that was added or removed.
 #[derive(SimpleObject)]
 pub struct LinkPayload {
+    /// The initiative the link goes out from; null when the viewer may not see it.
     pub from: Option<Initiative>,
+    /// The initiative the link goes to; null when the viewer may not see it.
     pub to: Option<Initiative>,
 }
 
@@ -169,6 +191,7 @@ impl InitiativeMutations {
     async fn create_initiative(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The content to write; on update, omitted fields stay as they are.")]
         input: InitiativeInput,
     ) -> async_graphql::Result<InitiativePayload> {
         let input = input.into_domain().map_err(domain_err)?;
@@ -187,8 +210,12 @@ impl InitiativeMutations {
     async fn update_initiative(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The global id of the initiative.")] id: ID,
+        #[graphql(
+            desc = "The version the client read; if the item changed since, the answer is CONFLICT with `extensions.currentVersion` and nothing is written."
+        )]
         expected_version: i32,
+        #[graphql(desc = "The content to write; on update, omitted fields stay as they are.")]
         input: InitiativeInput,
     ) -> async_graphql::Result<InitiativePayload> {
         let id = node_id::<InitiativeId>("id", &id)?;
@@ -206,7 +233,10 @@ impl InitiativeMutations {
     async fn submit_initiative(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The global id of the initiative.")] id: ID,
+        #[graphql(
+            desc = "The version the client read; when given and the item changed since, the answer is CONFLICT and nothing is written."
+        )]
         expected_version: Option<i32>,
     ) -> async_graphql::Result<InitiativePayload> {
         transition(ctx, id, Action::Submit, expected_version, None).await
@@ -216,7 +246,10 @@ impl InitiativeMutations {
     async fn withdraw_initiative(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The global id of the initiative.")] id: ID,
+        #[graphql(
+            desc = "The version the client read; when given and the item changed since, the answer is CONFLICT and nothing is written."
+        )]
         expected_version: Option<i32>,
     ) -> async_graphql::Result<InitiativePayload> {
         transition(ctx, id, Action::Withdraw, expected_version, None).await
@@ -226,7 +259,10 @@ impl InitiativeMutations {
     async fn publish_initiative(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The global id of the initiative.")] id: ID,
+        #[graphql(
+            desc = "The version the client read; when given and the item changed since, the answer is CONFLICT and nothing is written."
+        )]
         expected_version: Option<i32>,
     ) -> async_graphql::Result<InitiativePayload> {
         transition(ctx, id, Action::Publish, expected_version, None).await
@@ -236,8 +272,11 @@ impl InitiativeMutations {
     async fn reject_initiative(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        reason: String,
+        #[graphql(desc = "The global id of the initiative.")] id: ID,
+        #[graphql(desc = "Why it is rejected, 10 to 2,000 characters.")] reason: String,
+        #[graphql(
+            desc = "The version the client read; when given and the item changed since, the answer is CONFLICT and nothing is written."
+        )]
         expected_version: Option<i32>,
     ) -> async_graphql::Result<InitiativePayload> {
         transition(ctx, id, Action::Reject, expected_version, Some(reason)).await
@@ -247,7 +286,10 @@ impl InitiativeMutations {
     async fn archive_initiative(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The global id of the initiative.")] id: ID,
+        #[graphql(
+            desc = "The version the client read; when given and the item changed since, the answer is CONFLICT and nothing is written."
+        )]
         expected_version: Option<i32>,
     ) -> async_graphql::Result<InitiativePayload> {
         transition(ctx, id, Action::Archive, expected_version, None).await
@@ -257,7 +299,10 @@ impl InitiativeMutations {
     async fn restore_initiative(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The global id of the initiative.")] id: ID,
+        #[graphql(
+            desc = "The version the client read; when given and the item changed since, the answer is CONFLICT and nothing is written."
+        )]
         expected_version: Option<i32>,
     ) -> async_graphql::Result<InitiativePayload> {
         transition(ctx, id, Action::Restore, expected_version, None).await
@@ -267,7 +312,7 @@ impl InitiativeMutations {
     async fn link_initiatives(
         &self,
         ctx: &Context<'_>,
-        input: LinkInitiativesInput,
+        #[graphql(desc = "The link to add.")] input: LinkInitiativesInput,
     ) -> async_graphql::Result<LinkPayload> {
         let from = node_id::<InitiativeId>("input.from", &input.from)?;
         let to = node_id::<InitiativeId>("input.to", &input.to)?;
@@ -283,7 +328,7 @@ impl InitiativeMutations {
     async fn unlink_initiatives(
         &self,
         ctx: &Context<'_>,
-        input: UnlinkInitiativesInput,
+        #[graphql(desc = "The link to remove.")] input: UnlinkInitiativesInput,
     ) -> async_graphql::Result<LinkPayload> {
         let from = node_id::<InitiativeId>("input.from", &input.from)?;
         let to = node_id::<InitiativeId>("input.to", &input.to)?;
@@ -300,7 +345,11 @@ impl InitiativeMutations {
     async fn restore_revision(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The number of the revision whose content to restore (`Revision.id`).")]
         revision: i64,
+        #[graphql(
+            desc = "The version the client read; if the item changed since, the answer is CONFLICT with `extensions.currentVersion` and nothing is written."
+        )]
         expected_version: i32,
     ) -> async_graphql::Result<InitiativePayload> {
         let i = store(ctx)?

@@ -14,22 +14,27 @@ use crate::types::vocab::*;
 pub struct CreateApiKeyInput {
     /// A name to recognise the key by.
     pub name: String,
+    /// The role the key is scoped to.
     pub role: Role,
     /// The organisation a contributor key acts for.
     pub organisation: Option<ID>,
+    /// When the key stops working; never when omitted.
     pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// A created key: `secret` is shown this once and stored nowhere.
 #[derive(SimpleObject)]
 pub struct CreateApiKeyPayload {
+    /// The new key.
     pub key: ApiKey,
+    /// The whole key, to send as `Authorization: Bearer <secret>`; shown only here.
     pub secret: String,
 }
 
 /// A revoked key.
 #[derive(SimpleObject)]
 pub struct RevokeApiKeyPayload {
+    /// The key as it is after the change.
     pub key: ApiKey,
 }
 
@@ -43,7 +48,7 @@ impl KeyMutations {
     async fn create_api_key(
         &self,
         ctx: &Context<'_>,
-        input: CreateApiKeyInput,
+        #[graphql(desc = "The key to create.")] input: CreateApiKeyInput,
     ) -> async_graphql::Result<CreateApiKeyPayload> {
         let organisation = input
             .organisation
@@ -70,7 +75,7 @@ impl KeyMutations {
     async fn revoke_api_key(
         &self,
         ctx: &Context<'_>,
-        id: i64,
+        #[graphql(desc = "The key's number (`ApiKey.id`).")] id: i64,
     ) -> async_graphql::Result<RevokeApiKeyPayload> {
         let key = store(ctx)?
             .revoke_api_key(&actor(ctx)?, ApiKeyId(id))

@@ -12,14 +12,21 @@ use crate::types::vocab::*;
 /// The content of an organisation; on update, omitted fields stay as they are.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct OrganisationInput {
+    /// The name: at most 200 characters, not empty; required to create.
     pub name: Option<String>,
+    /// What the organisation is; required to create.
     pub kind: Option<OrganisationKind>,
+    /// The province it is based in, or national or international reach.
     pub region: Option<Region>,
+    /// The town it is based in.
     pub city: Option<String>,
+    /// An http or https URL, at most 500 characters.
     pub website: Option<String>,
     /// The organisation's general address.
     pub email: Option<String>,
+    /// What the organisation does, in Dutch.
     pub description_nl: Option<String>,
+    /// What the organisation does, in English.
     pub description_en: Option<String>,
     /// The organisation this one is part of.
     pub part_of: Option<ID>,
@@ -47,6 +54,7 @@ impl OrganisationInput {
 /// The organisation a mutation changed.
 #[derive(SimpleObject)]
 pub struct OrganisationPayload {
+    /// The organisation as it is after the change.
     pub organisation: Organisation,
 }
 
@@ -60,6 +68,7 @@ impl OrganisationMutations {
     async fn create_organisation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The content to write; on update, omitted fields stay as they are.")]
         input: OrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
         let input = input.into_domain().map_err(domain_err)?;
@@ -76,8 +85,12 @@ impl OrganisationMutations {
     async fn update_organisation(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The global id of the organisation.")] id: ID,
+        #[graphql(
+            desc = "The version the client read; if the item changed since, the answer is CONFLICT with `extensions.currentVersion` and nothing is written."
+        )]
         expected_version: i32,
+        #[graphql(desc = "The content to write; on update, omitted fields stay as they are.")]
         input: OrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
         let id: OrganisationId = node_id("id", &id)?;
@@ -95,7 +108,10 @@ impl OrganisationMutations {
     async fn archive_organisation(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The global id of the organisation.")] id: ID,
+        #[graphql(
+            desc = "The version the client read; when given and the item changed since, the answer is CONFLICT and nothing is written."
+        )]
         expected_version: Option<i32>,
     ) -> async_graphql::Result<OrganisationPayload> {
         let id: OrganisationId = node_id("id", &id)?;

@@ -10,10 +10,13 @@ use crate::types::{Theme, Topic};
 /// Labels and texts of a theme or topic; omitted fields stay as they are.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct TaxonomyTextInput {
+    /// The Dutch name.
     pub label_nl: Option<String>,
+    /// The English name.
     pub label_en: Option<String>,
     /// A topic's description or a theme's definition.
     pub description_nl: Option<String>,
+    /// The English text of `descriptionNl`.
     pub description_en: Option<String>,
     /// Topics only: synonyms and abbreviations in either language (replaces the list).
     pub alt_labels: Option<Vec<String>>,
@@ -38,22 +41,29 @@ pub struct CreateTopicInput {
     pub code: String,
     /// The root topic it is narrower than, if any.
     pub broader: Option<String>,
+    /// The Dutch name.
     pub label_nl: String,
+    /// The English name.
     pub label_en: String,
+    /// What the topic covers, in Dutch.
     pub description_nl: Option<String>,
+    /// What the topic covers, in English.
     pub description_en: Option<String>,
+    /// Synonyms and abbreviations in either language, that search understands.
     pub alt_labels: Option<Vec<String>>,
 }
 
 /// The topic a mutation changed.
 #[derive(SimpleObject)]
 pub struct TopicPayload {
+    /// The topic as it is after the change.
     pub topic: Topic,
 }
 
 /// The theme a mutation changed.
 #[derive(SimpleObject)]
 pub struct ThemePayload {
+    /// The theme as it is after the change.
     pub theme: Theme,
 }
 
@@ -67,7 +77,7 @@ impl TaxonomyMutations {
     async fn create_topic(
         &self,
         ctx: &Context<'_>,
-        input: CreateTopicInput,
+        #[graphql(desc = "The new topic.")] input: CreateTopicInput,
     ) -> async_graphql::Result<TopicPayload> {
         let text = kb_store::TaxonomyText {
             label_nl: Some(input.label_nl),
@@ -87,7 +97,8 @@ impl TaxonomyMutations {
     async fn update_topic(
         &self,
         ctx: &Context<'_>,
-        code: String,
+        #[graphql(desc = "The code of the topic to change.")] code: String,
+        #[graphql(desc = "The texts to change; omitted fields stay as they are.")]
         input: TaxonomyTextInput,
     ) -> async_graphql::Result<TopicPayload> {
         let t = store(ctx)?
@@ -101,7 +112,8 @@ impl TaxonomyMutations {
     async fn update_theme(
         &self,
         ctx: &Context<'_>,
-        code: String,
+        #[graphql(desc = "The code of the theme to change.")] code: String,
+        #[graphql(desc = "The texts to change; omitted fields stay as they are.")]
         input: TaxonomyTextInput,
     ) -> async_graphql::Result<ThemePayload> {
         let t = store(ctx)?

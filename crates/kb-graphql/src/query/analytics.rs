@@ -20,16 +20,25 @@ use graph::{CentralityScore, GraphPath, Subgraph};
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "a::Dimension")]
 pub enum Dimension {
+    /// The themes.
     Theme,
     /// A root topic counts its whole subtree.
     Topic,
+    /// The kind of initiative.
     Kind,
+    /// The organisations behind them.
     Organisation,
+    /// The kinds of the organisations behind them.
     OrganisationKind,
+    /// The target groups.
     TargetGroup,
+    /// The levels of education.
     EducationLevel,
+    /// The region.
     Region,
+    /// The level of evidence.
     EvidenceLevel,
+    /// The languages (ISO 639-1 codes).
     Language,
     /// The start year.
     Year,
@@ -65,10 +74,15 @@ pub enum EdgeType {
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "a::NodeType")]
 pub enum NodeType {
+    /// An initiative.
     Initiative,
+    /// A theme.
     Theme,
+    /// A topic.
     Topic,
+    /// An organisation.
     Organisation,
+    /// An event.
     Event,
 }
 
@@ -89,6 +103,7 @@ pub enum CentralityMeasure {
 #[derive(Debug, Clone)]
 pub struct DimensionTotal(a::Margin);
 
+/// One value of a dimension and how many initiatives of the population hold it.
 #[Object]
 impl DimensionTotal {
     /// The code: a theme's or topic's code, a vocabulary code, a language code, a year,
@@ -96,9 +111,11 @@ impl DimensionTotal {
     async fn value(&self) -> &str {
         &self.0.value.value
     }
+    /// The value's label in `lang` (by default the request's language).
     async fn label(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
         self.0.value.label.get(lang_of(ctx, lang)).to_owned()
     }
+    /// How many initiatives of the population hold the value.
     async fn total(&self) -> i64 {
         self.0.total as i64
     }
@@ -131,7 +148,9 @@ pub struct CooccurrenceCell {
 pub struct Cooccurrence {
     /// Initiatives counted: those the filter holds for the viewer.
     pub population: i64,
+    /// The row dimension's values, each with its total.
     pub rows: Vec<DimensionTotal>,
+    /// The column dimension's values, each with its total.
     pub columns: Vec<DimensionTotal>,
     /// Every row × column pair, row by row (pairs below `minCount` left out).
     pub cells: Vec<CooccurrenceCell>,
@@ -171,14 +190,18 @@ impl From<a::Cooccurrence> for Cooccurrence {
 #[derive(Debug, Clone)]
 pub struct TrendValue(a::TrendValue);
 
+/// One value's count in one year.
 #[Object]
 impl TrendValue {
+    /// The code, as in `DimensionTotal.value`.
     async fn value(&self) -> &str {
         &self.0.value.value
     }
+    /// The value's label in `lang` (by default the request's language).
     async fn label(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
         self.0.value.label.get(lang_of(ctx, lang)).to_owned()
     }
+    /// Initiatives of the population that started that year and hold the value.
     async fn count(&self) -> i64 {
         self.0.count as i64
     }
@@ -191,6 +214,7 @@ impl TrendValue {
 /// The counts of one start year.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct TrendYear {
+    /// The start year.
     pub year: i32,
     /// Initiatives of the population that started that year.
     pub total: i64,
@@ -251,6 +275,7 @@ const MAX_FIRST: usize = 100;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Analytics;
 
+/// Analytics over the knowledge graph, within what the viewer may see.
 #[Object]
 impl Analytics {
     /// How the values of two dimensions occur together among the initiatives the filter

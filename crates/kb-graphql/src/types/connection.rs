@@ -53,9 +53,14 @@ pub(crate) fn forward(
 /// Where a page stands in its list.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct PageInfo {
+    /// Whether items follow this page.
     pub has_next_page: bool,
+    /// Whether items come before this page.
     pub has_previous_page: bool,
+    /// The cursor of the page's first item; null when the page is empty.
     pub start_cursor: Option<String>,
+    /// The cursor of the page's last item, for the next page's `after`; null when the page
+    /// is empty.
     pub end_cursor: Option<String>,
 }
 
@@ -73,22 +78,26 @@ impl PageInfo {
 
 /// Connection types for nodes whose lists carry a known or lazily counted total.
 macro_rules! connection {
-    ($conn:ident, $edge:ident, $node:ty, $domain:ty, $count:ident) => {
-        #[doc = concat!("A page of ", stringify!($node), "s.")]
+    ($conn:ident, $edge:ident, $node:ty, $domain:ty, $count:ident, $what:literal) => {
+        #[doc = concat!("A page of ", $what, "s.")]
         pub struct $conn {
             pub(crate) page: Page<$domain>,
             pub(crate) count: Option<$count>,
         }
 
-        #[doc = concat!("A ", stringify!($node), " in a connection, with its cursor.")]
+        #[doc = concat!("An ", $what, " in a connection, with its cursor.")]
         #[derive(SimpleObject)]
         pub struct $edge {
+            /// The opaque cursor of this position in the list, for `after`.
             pub cursor: String,
+            #[doc = concat!("The ", $what, ".")]
             pub node: $node,
         }
 
+        #[doc = concat!("A page of ", $what, "s.")]
         #[Object]
         impl $conn {
+            #[doc = concat!("The ", $what, "s of the page, each with its cursor.")]
             async fn edges(&self) -> Vec<$edge> {
                 self.page
                     .items
@@ -100,9 +109,11 @@ macro_rules! connection {
                     })
                     .collect()
             }
+            #[doc = concat!("The ", $what, "s of the page, in order.")]
             async fn nodes(&self) -> Vec<$node> {
                 self.page.items.iter().cloned().map(<$node>::from).collect()
             }
+            /// Where the page stands in the list.
             async fn page_info(&self) -> PageInfo {
                 PageInfo::of(&self.page)
             }
@@ -153,14 +164,16 @@ connection!(
     EventEdge,
     Event,
     kb_domain::Event,
-    EventCount
+    EventCount,
+    "event"
 );
 connection!(
     OrganisationConnection,
     OrganisationEdge,
     Organisation,
     kb_domain::Organisation,
-    OrganisationCount
+    OrganisationCount,
+    "organisation"
 );
 
 impl EventConnection {

@@ -17,7 +17,9 @@ use super::vocab::*;
 #[graphql(concrete(name = "LanguageFacet", params(String)))]
 #[graphql(concrete(name = "YearFacet", params(i32)))]
 pub struct Facet<T: OutputType> {
+    /// The value counted.
     pub value: T,
+    /// How many initiatives of the list have it.
     pub count: i32,
 }
 
@@ -26,13 +28,21 @@ pub struct Facet<T: OutputType> {
 /// follow the same visibility as the list.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct InitiativeFacets {
+    /// Per theme.
     pub themes: Vec<Facet<Theme>>,
+    /// Per topic (a topic counts its narrower topics too).
     pub topics: Vec<Facet<Topic>>,
+    /// Per kind of initiative.
     pub kinds: Vec<Facet<InitiativeKind>>,
+    /// Per kind of the organisations behind the initiatives.
     pub organisation_kinds: Vec<Facet<OrganisationKind>>,
+    /// Per target group.
     pub target_groups: Vec<Facet<TargetGroup>>,
+    /// Per level of education.
     pub education_levels: Vec<Facet<EducationLevel>>,
+    /// Per region.
     pub regions: Vec<Facet<Region>>,
+    /// Per level of evidence.
     pub evidence_levels: Vec<Facet<EvidenceLevel>>,
     /// ISO 639-1 language codes.
     pub languages: Vec<Facet<String>>,

@@ -15,6 +15,7 @@ use crate::loaders::*;
 #[derive(Debug, Clone)]
 pub struct Revision(pub(crate) kb_store::Revision);
 
+/// One change of an initiative.
 #[Object]
 impl Revision {
     /// The revision's number, for `restoreRevision`.
@@ -29,6 +30,7 @@ impl Revision {
     async fn actor(&self) -> &str {
         &self.0.actor
     }
+    /// When the change was made.
     async fn at(&self) -> DateTime<Utc> {
         self.0.at
     }
@@ -49,14 +51,18 @@ impl Revision {
 /// An organisation behind an initiative, with the part it plays.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct InitiativeOrganisation {
+    /// The part it plays.
     pub role: OrganisationRole,
+    /// The organisation.
     pub organisation: Organisation,
 }
 
 /// A typed link to another initiative, with the contributor's note.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct InitiativeLink {
+    /// The initiative linked to.
     pub initiative: Initiative,
+    /// Why or how the two are linked, in the contributor's words; null when not given.
     pub note: Option<String>,
 }
 
@@ -93,17 +99,24 @@ impl Initiative {
     }
 }
 
+/// A shared piece of work on student wellbeing: a guide, study, tool, training, teaching
+/// practice, support group, community, … Everything published is free and open to all.
 #[Object]
 impl Initiative {
+    /// The opaque global id, for `node` and `nodes`.
     pub async fn id(&self) -> ID {
         ID(self.0.id.global().encode())
     }
+    /// The readable last part of its address, from the title: lower-case ASCII letters and
+    /// digits joined by hyphens, at most 80 characters, unique among initiatives.
     async fn slug(&self) -> &str {
         &self.0.slug
     }
+    /// The title, at most 200 characters.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// A plain-text summary, at most 1,000 characters.
     async fn summary(&self) -> &str {
         &self.0.summary
     }
@@ -111,9 +124,11 @@ impl Initiative {
     async fn body(&self) -> Option<&str> {
         self.0.body.as_deref()
     }
+    /// What the initiative is.
     async fn kind(&self) -> InitiativeKind {
         self.0.kind.into()
     }
+    /// Where it stands in moderation.
     async fn status(&self) -> InitiativeStatus {
         self.0.status.into()
     }
@@ -138,27 +153,36 @@ impl Initiative {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// How it is delivered; null when not given.
     async fn format(&self) -> Option<Format> {
         self.0.format.map(Into::into)
     }
+    /// What using it costs; null when not given.
     async fn cost(&self) -> Option<Cost> {
         self.0.cost.map(Into::into)
     }
+    /// Its prevention level; null when not given.
     async fn prevention_level(&self) -> Option<PreventionLevel> {
         self.0.prevention_level.map(Into::into)
     }
+    /// How well its effect is supported, on the Dutch recognition ladder; null when not
+    /// given.
     async fn evidence_level(&self) -> Option<EvidenceLevel> {
         self.0.evidence_level.map(Into::into)
     }
+    /// Where it is active: a province, national or international; null when not given.
     async fn region(&self) -> Option<Region> {
         self.0.region.map(Into::into)
     }
+    /// The year it started (1900 to 2100); null when not known.
     async fn start_year(&self) -> Option<i32> {
         self.0.start_year
     }
+    /// The year it ended (1900 to 2100, not before `startYear`); null while it runs.
     async fn end_year(&self) -> Option<i32> {
         self.0.end_year
     }
+    /// Its web address (http or https); null when it has none.
     async fn website(&self) -> Option<&str> {
         self.0.website.as_deref()
     }
@@ -170,12 +194,15 @@ impl Initiative {
     async fn is_demo(&self) -> bool {
         self.0.is_demo
     }
+    /// When it was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When its content or status last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// When it was published; null until then.
     async fn published_at(&self) -> Option<DateTime<Utc>> {
         self.0.published_at
     }
@@ -187,6 +214,7 @@ impl Initiative {
             .map_err(loader_error)?;
         Ok(t.unwrap_or_default().languages)
     }
+    /// Who it is for.
     async fn target_groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TargetGroup>> {
         let t = loader(ctx)?
             .load_one(TermsOfInitiative(self.0.id))
@@ -194,6 +222,7 @@ impl Initiative {
             .map_err(loader_error)?;
         Ok(map(&t.unwrap_or_default().target_groups))
     }
+    /// The levels of education it serves.
     async fn education_levels(
         &self,
         ctx: &Context<'_>,
@@ -224,6 +253,7 @@ impl Initiative {
     async fn organisations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only the organisations playing this part; all when omitted.")]
         role: Option<OrganisationRole>,
     ) -> async_graphql::Result<Vec<InitiativeOrganisation>> {
         let rows = loader(ctx)?
@@ -245,7 +275,13 @@ impl Initiative {
     async fn events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<EventConnection> {
         EventConnection::nested_of(ctx, EventParent::Initiative(self.0.id), first, after).await
@@ -281,7 +317,11 @@ impl Initiative {
     async fn related(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 5)] first: i32,
+        #[graphql(
+            default = 5,
+            desc = "How many related initiatives to return, 0 to 50 (5 by default)."
+        )]
+        first: i32,
     ) -> async_graphql::Result<Vec<RelatedInitiative>> {
         let first = usize::try_from(first)
             .ok()
@@ -311,8 +351,13 @@ impl Initiative {
     async fn lineage(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "UP for what this initiative builds on, DOWN for what builds on it.")]
         direction: LineageDirection,
-        #[graphql(default = 3)] depth: i32,
+        #[graphql(
+            default = 3,
+            desc = "How many links away to go, 1 to 5 (3 by default)."
+        )]
+        depth: i32,
     ) -> async_graphql::Result<Vec<LineageEntry>> {
         let depth = u32::try_from(depth)
             .ok()
@@ -342,7 +387,7 @@ impl Initiative {
     async fn links(
         &self,
         ctx: &Context<'_>,
-        r#type: LinkType,
+        #[graphql(desc = "The type of link to follow.")] r#type: LinkType,
     ) -> async_graphql::Result<Vec<InitiativeLink>> {
         Ok(self
             .link_rows(ctx, r#type.into(), false)
@@ -366,12 +411,16 @@ pub struct InitiativeConnection {
 /// An initiative in a connection, with its cursor.
 #[derive(SimpleObject)]
 pub struct InitiativeEdge {
+    /// The opaque cursor of this position in the list, for `after` and `before`.
     pub cursor: String,
+    /// The initiative.
     pub node: Initiative,
 }
 
+/// A page of initiatives, with the size and facets of the whole filtered list.
 #[Object]
 impl InitiativeConnection {
+    /// The initiatives of the page, each with its cursor.
     async fn edges(&self) -> Vec<InitiativeEdge> {
         self.page
             .items
@@ -383,9 +432,11 @@ impl InitiativeConnection {
             })
             .collect()
     }
+    /// The initiatives of the page, in order.
     async fn nodes(&self) -> Vec<Initiative> {
         self.page.items.iter().cloned().map(Initiative).collect()
     }
+    /// Where the page stands in the list.
     async fn page_info(&self) -> PageInfo {
         PageInfo::of(&self.page)
     }
@@ -411,6 +462,7 @@ impl InitiativeConnection {
     }
 }
 
+/// A page of initiatives, with the size and facets of the whole filtered list.
 impl InitiativeConnection {
     /// A page of a list nested under a parent; `filter` when the list equals one.
     pub(crate) async fn nested(

@@ -10,15 +10,18 @@ use crate::error::loader_error;
 #[derive(Debug, Clone)]
 pub struct ApiKey(pub(crate) kb_store::ApiKey);
 
+/// An API key as admins see it: never its secret.
 #[Object]
 impl ApiKey {
     /// The key's number, for `revokeApiKey` and `kennisbank keys revoke`.
     async fn id(&self) -> i64 {
         self.0.id.0
     }
+    /// The name given when the key was created, to recognise it by.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// The role the key is scoped to.
     async fn role(&self) -> Role {
         self.0.role.into()
     }
@@ -37,9 +40,11 @@ impl ApiKey {
             .map_err(loader_error)?
             .map(Organisation))
     }
+    /// When the key was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the key stops working; null when it does not expire.
     async fn expires_at(&self) -> Option<DateTime<Utc>> {
         self.0.expires_at
     }
@@ -47,6 +52,7 @@ impl ApiKey {
     async fn last_used_at(&self) -> Option<DateTime<Utc>> {
         self.0.last_used_at
     }
+    /// When the key was revoked; null while it is not.
     async fn revoked_at(&self) -> Option<DateTime<Utc>> {
         self.0.revoked_at
     }

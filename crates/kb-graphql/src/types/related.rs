@@ -21,8 +21,10 @@ pub enum LineageDirection {
 /// Another initiative, how related it is, and why.
 pub struct RelatedInitiative(pub(crate) Related, pub(crate) Initiative);
 
+/// Another initiative, how related it is, and why.
 #[Object]
 impl RelatedInitiative {
+    /// The related initiative.
     async fn initiative(&self) -> &Initiative {
         &self.1
     }
@@ -40,6 +42,7 @@ impl RelatedInitiative {
 /// Why two initiatives are related.
 pub struct RelatedReasons(Related);
 
+/// Why two initiatives are related.
 #[Object]
 impl RelatedReasons {
     /// Topics both are filed under.
@@ -90,6 +93,7 @@ impl RelatedReasons {
 /// An initiative reached by following BUILDS_ON and INSPIRED_BY links.
 #[derive(SimpleObject)]
 pub struct LineageEntry {
+    /// The initiative reached.
     pub initiative: Initiative,
     /// How many links away.
     pub depth: i32,

@@ -23,6 +23,7 @@ pub struct SearchConnection {
 /// One hit.
 #[derive(SimpleObject, Clone)]
 pub struct SearchHit {
+    /// The initiative found.
     pub initiative: Initiative,
     /// Relevance: higher is better; comparable within one search only.
     pub score: f64,
@@ -34,7 +35,10 @@ pub struct SearchHit {
 /// Highlighted text of a hit, as HTML.
 #[derive(SimpleObject, Clone)]
 pub struct Snippet {
+    /// The whole title (or name), HTML-escaped, with the matched words in `<mark>`.
     pub title: String,
+    /// A fragment of the text (see the hit's `snippet`), HTML-escaped, with the matched
+    /// words in `<mark>`; `…` marks where it was cut.
     pub text: String,
 }
 
@@ -50,12 +54,17 @@ impl From<SearchSnippet> for Snippet {
 /// A hit with its cursor.
 #[derive(SimpleObject)]
 pub struct SearchEdge {
+    /// The opaque cursor of this position in the hits, for `after`.
     pub cursor: String,
+    /// The hit.
     pub node: SearchHit,
 }
 
+/// A page of the initiatives matching a search that the viewer may see, best first, with
+/// facets.
 #[Object]
 impl SearchConnection {
+    /// The hits of the page, each with its cursor.
     async fn edges(&self) -> Vec<SearchEdge> {
         self.hits
             .iter()
@@ -66,9 +75,11 @@ impl SearchConnection {
             })
             .collect()
     }
+    /// The hits of the page, best first.
     async fn nodes(&self) -> Vec<SearchHit> {
         self.hits.clone()
     }
+    /// Where the page stands in the hits.
     async fn page_info(&self) -> PageInfo {
         PageInfo::of(&Page {
             items: self.hits.clone(),
@@ -96,6 +107,7 @@ impl SearchConnection {
 /// An event that matches a search.
 #[derive(SimpleObject, Clone)]
 pub struct EventHit {
+    /// The event found.
     pub event: Event,
     /// Relevance: higher is better; comparable within one search only.
     pub score: f64,
@@ -107,6 +119,7 @@ pub struct EventHit {
 /// An organisation that matches a search.
 #[derive(SimpleObject, Clone)]
 pub struct OrganisationHit {
+    /// The organisation found.
     pub organisation: Organisation,
     /// Relevance: higher is better; comparable within one search only.
     pub score: f64,
@@ -129,8 +142,11 @@ macro_rules! hit_connection {
         #[doc = concat!("A page of the ", $what, " matching a search that the viewer may see, best first.")]
         #[derive(SimpleObject)]
         pub struct $conn {
+            /// The hits of the page, each with its cursor.
             pub edges: Vec<$edge>,
+            /// The hits of the page, best first.
             pub nodes: Vec<$hit>,
+            /// Where the page stands in the hits.
             pub page_info: PageInfo,
             /// How many hits the viewer may see.
             pub total_count: i64,
@@ -139,7 +155,9 @@ macro_rules! hit_connection {
         #[doc = concat!("One of the ", $what, " matching a search, with its cursor.")]
         #[derive(SimpleObject)]
         pub struct $edge {
+            /// The opaque cursor of this position in the hits, for `after`.
             pub cursor: String,
+            /// The hit.
             pub node: $hit,
         }
 
@@ -183,20 +201,25 @@ hit_connection!(
 /// What a suggestion names.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SuggestionKind {
+    /// An initiative's title.
     Initiative,
+    /// A topic's label.
     Topic,
+    /// An organisation's name.
     Organisation,
 }
 
 /// A completion of what someone is typing.
 pub struct Suggestion(pub(crate) SearchSuggestion);
 
+/// A completion of what someone is typing.
 #[Object]
 impl Suggestion {
     /// The completion (a title, a topic label or an organisation name), as plain text.
     async fn text(&self) -> &str {
         &self.0.text
     }
+    /// What the completion names.
     async fn kind(&self) -> SuggestionKind {
         match self.0.kind {
             Kind::Initiative => SuggestionKind::Initiative,

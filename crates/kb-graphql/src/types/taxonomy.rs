@@ -9,8 +9,11 @@ use crate::context::loader;
 use crate::error::loader_error;
 use crate::loaders::*;
 
+/// One of the eight domains of the StepChange model (policy, research, collaboration,
+/// transition, early intervention, prevention, support, equipping).
 #[Object]
 impl Theme {
+    /// The opaque global id, for `node` and `nodes`.
     pub async fn id(&self) -> ID {
         ID(self.0.id.global().encode())
     }
@@ -18,10 +21,26 @@ impl Theme {
     async fn code(&self) -> &str {
         &self.0.code
     }
-    async fn label(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
+    /// The name in `lang` (the Dutch one where no English one exists).
+    async fn label(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The language of the text; by default the request's (from `Accept-Language`, else Dutch)."
+        )]
+        lang: Option<Language>,
+    ) -> String {
         self.0.label.get(lang_of(ctx, lang)).to_owned()
     }
-    async fn definition(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
+    /// What the theme covers, in `lang` (in Dutch where no English text exists).
+    async fn definition(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The language of the text; by default the request's (from `Accept-Language`, else Dutch)."
+        )]
+        lang: Option<Language>,
+    ) -> String {
         self.0.definition.get(lang_of(ctx, lang)).to_owned()
     }
     /// Position in the taxonomy's order.
@@ -32,7 +51,13 @@ impl Theme {
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<InitiativeConnection> {
         let filter = InitiativeFilter {
@@ -53,15 +78,23 @@ impl Theme {
     async fn events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<EventConnection> {
         EventConnection::nested_of(ctx, EventParent::Theme(self.0.id), first, after).await
     }
 }
 
+/// A topic of the topic tree (SKOS style: broader and narrower topics).
 #[Object]
 impl Topic {
+    /// The opaque global id, for `node` and `nodes`.
     pub async fn id(&self) -> ID {
         ID(self.0.id.global().encode())
     }
@@ -69,16 +102,34 @@ impl Topic {
     async fn code(&self) -> &str {
         &self.0.code
     }
-    async fn label(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
+    /// The name in `lang` (the Dutch one where no English one exists).
+    async fn label(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The language of the text; by default the request's (from `Accept-Language`, else Dutch)."
+        )]
+        lang: Option<Language>,
+    ) -> String {
         self.0.label.get(lang_of(ctx, lang)).to_owned()
     }
-    async fn description(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
+    /// What the topic covers, in `lang` (in Dutch where no English text exists); empty
+    /// when not written.
+    async fn description(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The language of the text; by default the request's (from `Accept-Language`, else Dutch)."
+        )]
+        lang: Option<Language>,
+    ) -> String {
         self.0.description.get(lang_of(ctx, lang)).to_owned()
     }
     /// Synonyms and abbreviations, in Dutch and English, that search understands.
     async fn alt_labels(&self) -> &[String] {
         &self.0.alt_labels
     }
+    /// Position in the taxonomy's order.
     async fn position(&self) -> i32 {
         self.0.position
     }
@@ -106,7 +157,13 @@ impl Topic {
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<InitiativeConnection> {
         InitiativeConnection::nested(ctx, InitiativeParent::Topic(self.0.id), first, after, None)
@@ -117,7 +174,13 @@ impl Topic {
     async fn events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<EventConnection> {
         EventConnection::nested_of(ctx, EventParent::Topic(self.0.id), first, after).await

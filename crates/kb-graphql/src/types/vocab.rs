@@ -7,10 +7,10 @@ use kb_domain as domain;
 use crate::context::request;
 
 macro_rules! mirror {
-    ($(#[$meta:meta])* $name:ident => $remote:ident { $($variant:ident),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident => $remote:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         // Exhaustive both ways: a value added on one side only fails to compile.
         impl From<domain::$remote> for $name {
@@ -30,78 +30,255 @@ macro_rules! mirror {
 mirror!(
     /// What an initiative is.
     InitiativeKind => InitiativeKind {
-        Guide, Research, Tool, Training, EducationPractice, SupportGroup, Community, Tips, PolicyDocument, Campaign
+        /// Handreiking (Guide).
+        Guide,
+        /// Onderzoek (Research).
+        Research,
+        /// Tool.
+        Tool,
+        /// Training.
+        Training,
+        /// Onderwijspraktijk (Teaching practice).
+        EducationPractice,
+        /// Online supportgroep (Online support group).
+        SupportGroup,
+        /// Community.
+        Community,
+        /// Tips.
+        Tips,
+        /// Beleidsdocument (Policy document).
+        PolicyDocument,
+        /// Campagne (Campaign).
+        Campaign,
     }
 );
 mirror!(
     /// What an organisation is.
     OrganisationKind => OrganisationKind {
-        University, UniversityOfAppliedSciences, MboInstitution, WellbeingOrganisation, StudentOrganisation,
-        HealthService, KnowledgeInstitute, Government, Network, Other
+        /// Universiteit (Research university).
+        University,
+        /// Hogeschool (University of applied sciences).
+        UniversityOfAppliedSciences,
+        /// Mbo-instelling (Vocational institution, MBO).
+        MboInstitution,
+        /// Welzijnsorganisatie (Wellbeing organisation).
+        WellbeingOrganisation,
+        /// Studentenorganisatie (Student organisation).
+        StudentOrganisation,
+        /// Zorgorganisatie (GGD, GGZ): Health service.
+        HealthService,
+        /// Kennisinstituut (Knowledge institute).
+        KnowledgeInstitute,
+        /// Overheid (Government).
+        Government,
+        /// Netwerk (Network).
+        Network,
+        /// Overig (Other).
+        Other,
     }
 );
 mirror!(
     /// Who an initiative is for.
     TargetGroup => TargetGroup {
-        Students, FirstYearStudents, Lecturers, StudyAdvisers, StudentPsychologists, PolicyMakers,
-        StudentOrganisations, PhdCandidates
+        /// Alle studenten (All students).
+        Students,
+        /// Eerstejaarsstudenten (First-year students).
+        FirstYearStudents,
+        /// Docenten (Lecturers).
+        Lecturers,
+        /// Studieloopbaanbegeleiders en studieadviseurs (Study advisers and mentors).
+        StudyAdvisers,
+        /// Studentpsychologen en decanen (Student psychologists and counsellors).
+        StudentPsychologists,
+        /// Beleidsmakers en bestuurders (Policy makers and boards).
+        PolicyMakers,
+        /// Studentenorganisaties (Student organisations).
+        StudentOrganisations,
+        /// Promovendi (PhD candidates).
+        PhdCandidates,
     }
 );
 mirror!(
     /// The level of education an initiative serves.
-    EducationLevel => EducationLevel { Mbo, HboAssociate, HboBachelor, HboMaster, WoBachelor, WoMaster, Phd }
+    EducationLevel => EducationLevel {
+        /// Mbo (Vocational, MBO).
+        Mbo,
+        /// Hbo associate degree (Associate degree).
+        HboAssociate,
+        /// Hbo-bachelor (Bachelor (applied sciences)).
+        HboBachelor,
+        /// Hbo-master (Master (applied sciences)).
+        HboMaster,
+        /// Wo-bachelor (Bachelor (research university)).
+        WoBachelor,
+        /// Wo-master (Master (research university)).
+        WoMaster,
+        /// Promotie (Doctorate).
+        Phd,
+    }
 );
 mirror!(
     /// How an initiative is delivered.
-    Format => Format { Online, OnCampus, Hybrid }
+    Format => Format {
+        /// Online.
+        Online,
+        /// Op locatie (On campus).
+        OnCampus,
+        /// Hybride (Hybrid).
+        Hybrid,
+    }
 );
 mirror!(
     /// What using an initiative costs.
-    Cost => Cost { Free, Paid, Licence }
+    Cost => Cost {
+        /// Gratis (Free).
+        Free,
+        /// Betaald (Paid).
+        Paid,
+        /// Licentie (Licence).
+        Licence,
+    }
 );
 mirror!(
     /// The prevention level, as in public-health intervention databases.
-    PreventionLevel => PreventionLevel { Universal, Selective, Indicated, Care }
+    PreventionLevel => PreventionLevel {
+        /// Universeel (Universal).
+        Universal,
+        /// Selectief (Selective).
+        Selective,
+        /// Geïndiceerd (Indicated).
+        Indicated,
+        /// Zorg (Care).
+        Care,
+    }
 );
 mirror!(
     /// The Dutch recognition ladder of evidence.
     EvidenceLevel => EvidenceLevel {
-        NotAssessed, WellDescribed, WellFounded, FirstIndications, GoodIndications, StrongIndications
+        /// Niet beoordeeld (Not assessed).
+        NotAssessed,
+        /// Goed beschreven (Well described).
+        WellDescribed,
+        /// Goed onderbouwd (Well founded).
+        WellFounded,
+        /// Effectief - eerste aanwijzingen (Effective - first indications).
+        FirstIndications,
+        /// Effectief - goede aanwijzingen (Effective - good indications).
+        GoodIndications,
+        /// Effectief - sterke aanwijzingen (Effective - strong indications).
+        StrongIndications,
     }
 );
 mirror!(
     /// What an event is.
     EventKind => EventKind {
-        NetworkMeeting, Masterclass, Webinar, Conference, TrainingSession, CommunityMeetup
+        /// Netwerkbijeenkomst (Network meeting).
+        NetworkMeeting,
+        /// Masterclass.
+        Masterclass,
+        /// Webinar.
+        Webinar,
+        /// Congres (Conference).
+        Conference,
+        /// Training (Training session).
+        TrainingSession,
+        /// Communitybijeenkomst (Community meetup).
+        CommunityMeetup,
     }
 );
 mirror!(
     /// A Dutch province, or national or international reach.
     Region => Region {
-        National, International, Groningen, Friesland, Drenthe, Overijssel, Flevoland, Gelderland, Utrecht,
-        NoordHolland, ZuidHolland, Zeeland, NoordBrabant, Limburg
+        /// Landelijk (National).
+        National,
+        /// Internationaal (International).
+        International,
+        /// Groningen.
+        Groningen,
+        /// Friesland.
+        Friesland,
+        /// Drenthe.
+        Drenthe,
+        /// Overijssel.
+        Overijssel,
+        /// Flevoland.
+        Flevoland,
+        /// Gelderland.
+        Gelderland,
+        /// Utrecht.
+        Utrecht,
+        /// Noord-Holland (North Holland).
+        NoordHolland,
+        /// Zuid-Holland (South Holland).
+        ZuidHolland,
+        /// Zeeland.
+        Zeeland,
+        /// Noord-Brabant (North Brabant).
+        NoordBrabant,
+        /// Limburg.
+        Limburg,
     }
 );
 mirror!(
     /// Where an initiative, event or organisation stands in moderation. Only PUBLISHED
     /// items are visible to anonymous readers and partners.
-    InitiativeStatus => Status { Draft, Submitted, Published, Rejected, Archived }
+    InitiativeStatus => Status {
+        /// Being written; visible only to its organisations' contributors and to editors.
+        Draft,
+        /// Waiting for an editor's moderation.
+        Submitted,
+        /// Visible to everyone.
+        Published,
+        /// Turned down by an editor, with a reason; may be changed and submitted again.
+        Rejected,
+        /// Withdrawn from view: the knowledge bank's delete; editors can restore it.
+        Archived,
+    }
 );
 mirror!(
     /// The part an organisation plays in an initiative.
-    OrganisationRole => OrganisationRole { Lead, Partner, Funder }
+    OrganisationRole => OrganisationRole {
+        /// The organisation in charge; its contributors may edit the initiative.
+        Lead,
+        /// An organisation taking part.
+        Partner,
+        /// An organisation paying for it.
+        Funder,
+    }
 );
 mirror!(
     /// A typed link between two initiatives.
-    LinkType => LinkType { BuildsOn, InspiredBy, RelatedTo }
+    LinkType => LinkType {
+        /// The one initiative builds on the other (extends or reuses it).
+        BuildsOn,
+        /// The one initiative was inspired by the other.
+        InspiredBy,
+        /// The two are related; the link has no direction of meaning.
+        RelatedTo,
+    }
 );
 mirror!(
     /// The role an API key is scoped to.
-    Role => Role { Partner, Contributor, Editor, Admin }
+    Role => Role {
+        /// Read-only access for partner tools: reads what the public reads, with its own limits.
+        Partner,
+        /// Staff of one organisation: drafts and submits that organisation's work and sees it
+        /// unpublished.
+        Contributor,
+        /// The network's editors: see and moderate everything, curate the taxonomy.
+        Editor,
+        /// An editor who also manages API keys.
+        Admin,
+    }
 );
 mirror!(
     /// The languages of labels and descriptions.
-    Language => Language { Nl, En }
+    Language => Language {
+        /// Dutch (nl).
+        Nl,
+        /// English (en).
+        En,
+    }
 );
 
 /// Converts a list of domain values to their GraphQL mirror.
@@ -113,6 +290,7 @@ pub(crate) fn map<D: Copy, G: From<D>>(values: &[D]) -> Vec<G> {
 #[derive(Debug, Clone)]
 pub struct VocabularyTerm(pub(crate) domain::Term);
 
+/// One value of a controlled vocabulary with its labels.
 #[Object]
 impl VocabularyTerm {
     /// The taxonomy code (lower_snake_case); the enum value is its upper-case form.
@@ -124,7 +302,14 @@ impl VocabularyTerm {
         self.0.code.to_ascii_uppercase()
     }
     /// The label in `lang` (default: the request's language).
-    async fn label(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
+    async fn label(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The language of the text; by default the request's (from `Accept-Language`, else Dutch)."
+        )]
+        lang: Option<Language>,
+    ) -> String {
         self.0.label.get(lang_of(ctx, lang)).to_owned()
     }
 }
@@ -132,15 +317,25 @@ impl VocabularyTerm {
 /// Every flat controlled vocabulary with its labels, in the taxonomy's order.
 #[derive(SimpleObject, Debug, Default)]
 pub struct Vocabularies {
+    /// The values of InitiativeKind.
     pub initiative_kinds: Vec<VocabularyTerm>,
+    /// The values of OrganisationKind.
     pub organisation_kinds: Vec<VocabularyTerm>,
+    /// The values of TargetGroup.
     pub target_groups: Vec<VocabularyTerm>,
+    /// The values of EducationLevel.
     pub education_levels: Vec<VocabularyTerm>,
+    /// The values of Format.
     pub formats: Vec<VocabularyTerm>,
+    /// The values of Cost.
     pub costs: Vec<VocabularyTerm>,
+    /// The values of PreventionLevel.
     pub prevention_levels: Vec<VocabularyTerm>,
+    /// The values of EvidenceLevel.
     pub evidence_levels: Vec<VocabularyTerm>,
+    /// The values of EventKind.
     pub event_kinds: Vec<VocabularyTerm>,
+    /// The values of Region.
     pub regions: Vec<VocabularyTerm>,
 }
 

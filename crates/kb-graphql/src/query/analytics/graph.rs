@@ -27,12 +27,14 @@ pub struct GraphNode {
     depth: u32,
 }
 
+/// A node of a graph answer.
 #[Object]
 impl GraphNode {
     /// The node's global id.
     async fn id(&self) -> ID {
         ID(global(self.node).encode())
     }
+    /// The kind of node.
     #[graphql(name = "type")]
     async fn node_type(&self) -> NodeType {
         self.node.node_type().into()
@@ -51,8 +53,10 @@ impl GraphNode {
 #[derive(Debug, Clone, Copy)]
 pub struct GraphEdge(a::Edge);
 
+/// A typed edge between two nodes of an answer, in its domain direction.
 #[Object]
 impl GraphEdge {
+    /// The type of the edge.
     #[graphql(name = "type")]
     async fn edge_type(&self) -> EdgeType {
         self.0.kind.into()
@@ -84,11 +88,14 @@ fn parts(s: &a::Subgraph) -> (Vec<GraphNode>, Vec<GraphEdge>) {
 #[derive(Debug, Clone)]
 pub struct Subgraph(pub(super) a::Subgraph);
 
+/// Nodes around a start and the edges among them, nearest first.
 #[Object(name = "Neighbourhood")]
 impl Subgraph {
+    /// The nodes, nearest first.
     async fn nodes(&self) -> Vec<GraphNode> {
         parts(&self.0).0
     }
+    /// Every edge among the nodes.
     async fn edges(&self) -> Vec<GraphEdge> {
         parts(&self.0).1
     }
@@ -98,15 +105,18 @@ impl Subgraph {
 #[derive(Debug, Clone)]
 pub struct GraphPath(pub(super) a::Subgraph);
 
+/// A shortest path: its nodes from start to end and the edges between them.
 #[Object]
 impl GraphPath {
     /// The number of edges.
     async fn length(&self) -> i64 {
         self.0.edges.len() as i64
     }
+    /// The nodes from start to end.
     async fn nodes(&self) -> Vec<GraphNode> {
         parts(&self.0).0
     }
+    /// The edges between consecutive nodes, in order.
     async fn edges(&self) -> Vec<GraphEdge> {
         parts(&self.0).1
     }
@@ -119,8 +129,12 @@ pub struct CentralityScore {
     pub(super) score: f64,
 }
 
+/// A node and its centrality score.
 #[Object]
 impl CentralityScore {
+    /// The score under the measure asked for (see the README): the number of adjacent nodes
+    /// for DEGREE, a share of 1 for PAGERANK, an unnormalised sum of path shares for
+    /// BETWEENNESS.
     async fn score(&self) -> f64 {
         self.score
     }
@@ -128,6 +142,7 @@ impl CentralityScore {
     async fn id(&self) -> ID {
         ID(global(self.node).encode())
     }
+    /// The kind of node.
     #[graphql(name = "type")]
     async fn node_type(&self) -> NodeType {
         self.node.node_type().into()
