@@ -353,7 +353,10 @@ async fn import(store: &Store, file: &std::path::Path, dry_run: bool) -> anyhow:
 }
 
 fn init_logging(format: &str) {
-    const DEFAULT: &str = "info,sqlx=warn,sea_orm=warn";
+    // tantivy warns when a background merge finishes after a commit dropped one of its
+    // segments (every document in it deleted): the merge is discarded, nothing is lost,
+    // and under steady writes it would fill the log.
+    const DEFAULT: &str = "info,sqlx=warn,sea_orm=warn,tantivy::indexer::segment_manager=error";
     // A filter that does not parse is said, not silently replaced.
     let filter = match std::env::var("KB_LOG") {
         Ok(wanted) => EnvFilter::try_new(&wanted).unwrap_or_else(|e| {
