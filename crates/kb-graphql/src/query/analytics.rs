@@ -5,6 +5,8 @@
 
 /// Nodes, edges and scores of graph answers.
 mod graph;
+/// Co-occurrence tables: cells and totals resolved from one plan of their fields.
+mod table;
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use kb_domain::{ErrorCode, GlobalId, NodeKind};
@@ -15,6 +17,7 @@ use crate::context::{domain as domain_err, read_model, viewer};
 use crate::error::{StoreResultExt, coded};
 use crate::types::vocab::{Language, lang_of};
 use graph::{CentralityScore, GraphPath, Subgraph};
+use table::Cooccurrence;
 
 /// What initiatives are counted by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -83,88 +86,6 @@ pub enum CentralityMeasure {
     PageRank,
     /// The shortest paths through it, on the graph of its own kind of node.
     Betweenness,
-}
-
-/// One value of a dimension and how many initiatives of the population hold it.
-#[derive(Debug, Clone)]
-pub struct DimensionTotal(a::Margin);
-
-#[Object]
-impl DimensionTotal {
-    /// The code: a theme's or topic's code, a vocabulary code, a language code, a year,
-    /// or an organisation's id.
-    async fn value(&self) -> &str {
-        &self.0.value.value
-    }
-    async fn label(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
-        self.0.value.label.get(lang_of(ctx, lang)).to_owned()
-    }
-    async fn total(&self) -> i64 {
-        self.0.total as i64
-    }
-}
-
-/// One cell of a co-occurrence table. Every number is finite: see the README for the
-/// formulas and the values of empty cells.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct CooccurrenceCell {
-    /// The row's value.
-    pub row: String,
-    /// The column's value.
-    pub column: String,
-    /// Initiatives holding both.
-    pub count: i64,
-    /// `rowTotal × columnTotal / population`.
-    pub expected: f64,
-    /// `count / expected`; 0 when nothing is expected.
-    pub lift: f64,
-    /// `count / (rowTotal + columnTotal − count)`.
-    pub jaccard: f64,
-    /// Normalised pointwise mutual information, −1 (never together) to 1 (always).
-    pub npmi: f64,
-    /// `P(X ≥ count)` under the hypergeometric distribution (independence).
-    pub p_value: f64,
-}
-
-/// How the values of two dimensions occur together.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct Cooccurrence {
-    /// Initiatives counted: those the filter holds for the viewer.
-    pub population: i64,
-    pub rows: Vec<DimensionTotal>,
-    pub columns: Vec<DimensionTotal>,
-    /// Every row × column pair, row by row (pairs below `minCount` left out).
-    pub cells: Vec<CooccurrenceCell>,
-}
-
-impl From<a::Cooccurrence> for Cooccurrence {
-    fn from(t: a::Cooccurrence) -> Self {
-        let value = |list: &[a::Margin], i: usize| {
-            list.get(i)
-                .map(|m| m.value.value.clone())
-                .unwrap_or_default()
-        };
-        let cells = t
-            .cells
-            .iter()
-            .map(|c| CooccurrenceCell {
-                row: value(&t.rows, c.row),
-                column: value(&t.columns, c.column),
-                count: c.measures.count as i64,
-                expected: c.measures.expected,
-                lift: c.measures.lift,
-                jaccard: c.measures.jaccard,
-                npmi: c.measures.npmi,
-                p_value: c.measures.p_value,
-            })
-            .collect();
-        Self {
-            population: t.population as i64,
-            rows: t.rows.into_iter().map(DimensionTotal).collect(),
-            columns: t.columns.into_iter().map(DimensionTotal).collect(),
-            cells,
-        }
-    }
 }
 
 /// One value's count in one year.
