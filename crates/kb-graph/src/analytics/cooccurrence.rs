@@ -72,6 +72,24 @@ pub struct Cooccurrence {
     pub cells: Vec<Cell>,
 }
 
+impl Cooccurrence {
+    /// The table with only the cells counting at least `min_count`: what counting with
+    /// that minimum gives.
+    pub fn at_least(&self, min_count: u64) -> Cooccurrence {
+        Cooccurrence {
+            population: self.population,
+            rows: self.rows.clone(),
+            columns: self.columns.clone(),
+            cells: self
+                .cells
+                .iter()
+                .filter(|c| c.measures.count >= min_count)
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
 /// One value's count in one year.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrendValue {
@@ -728,6 +746,29 @@ mod tests {
             2,
         );
         assert_eq!(only_common.cells.len(), 2);
+    }
+
+    #[test]
+    fn a_table_cut_to_a_minimum_is_the_table_counted_with_it() {
+        let p = small();
+        let all = p.cooccurrence(
+            Viewer::Anonymous,
+            Dimension::Theme,
+            Dimension::Kind,
+            &public(&p),
+            0,
+        );
+        for min_count in 0..5 {
+            let counted = p.cooccurrence(
+                Viewer::Anonymous,
+                Dimension::Theme,
+                Dimension::Kind,
+                &public(&p),
+                min_count,
+            );
+            assert_eq!(all.at_least(min_count), counted, "{min_count}");
+        }
+        assert_eq!(all.at_least(3).cells.len(), 1);
     }
 
     #[test]
