@@ -130,16 +130,21 @@ impl ReadModel {
         min_count: u64,
     ) -> Result<Cooccurrence, StoreError> {
         let filter = filter.clone();
-        if !(sees_published_only(viewer) && filter == InitiativeFilter::default()) {
+        // Read before the projection, as for centrality, but without waiting: while the
+        // follower applies changes (or asks the change log for them), the table is
+        // counted and not kept, so a request never waits for the database.
+        let position = self.inner.applied.try_lock().ok().map(|p| *p);
+        let (true, Some(position)) = (
+            sees_published_only(viewer) && filter == InitiativeFilter::default(),
+            position,
+        ) else {
             return self
                 .blocking(move |p, _| {
                     let population = p.select(viewer, &filter)?;
                     Ok(p.cooccurrence(viewer, rows, columns, &population, min_count))
                 })
                 .await;
-        }
-        // Read before the projection, as for centrality.
-        let position = self.position().await;
+        };
         let key = (rows, columns);
         let table = match self.inner.analytics.table(position, key) {
             Some(t) => t,
