@@ -643,6 +643,112 @@ async fn centrality(app: &TestApp, w: &World) {
     );
 }
 
+/// The published view's table without a filter is kept until the next change, and a
+/// change is counted at once. Publishes the draft, so it runs last.
+async fn kept_table(app: &TestApp, w: &World) {
+    const TABLE: &str =
+        "query($min: Int) { analytics { cooccurrence(rows: THEME, columns: KIND, minCount: $min) {
+      population rows { value total } cells { row column count pValue } } } }";
+    let cells = |t: &Value| -> Vec<(String, String, i64)> {
+        t["cooccurrence"]["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .map(|c| {
+                (
+                    c["row"].as_str().expect("row").to_owned(),
+                    c["column"].as_str().expect("column").to_owned(),
+                    c["count"].as_i64().expect("count"),
+                )
+            })
+            .collect()
+    };
+    let cell = |row: &str, column: &str, count: i64| (row.to_owned(), column.to_owned(), count);
+    let t = ask(app, None, TABLE, json!({})).await;
+    assert_eq!(t["cooccurrence"]["population"], 5);
+    assert_eq!(
+        cells(&t),
+        vec![
+            cell("policy", "guide", 1),
+            cell("policy", "research", 1),
+            cell("policy", "tool", 1),
+            cell("support", "guide", 1),
+            cell("support", "research", 0),
+            cell("support", "tool", 2),
+        ]
+    );
+    use kb_graph::analytics::Dimension;
+    // A request made while the follower reads the change log counts without keeping,
+    // so the table is kept by the first request after it at the latest.
+    let mut asked = 1;
+    while !app
+        .model
+        .cooccurrence_cached(Dimension::Theme, Dimension::Kind)
+        .await
+    {
+        assert!(asked < 10, "the table is never kept");
+        assert_eq!(ask(app, None, TABLE, json!({})).await, t);
+        asked += 1;
+    }
+    // The kept table answers any minimum, as counting with it does; a partner shares it.
+    let common = ask(app, None, TABLE, json!({ "min": 2 })).await;
+    assert_eq!(cells(&common), vec![cell("support", "tool", 2)]);
+    close(
+        &common["cooccurrence"]["cells"][0]["pValue"],
+        0.7,
+        "support × tool p",
+    );
+    let partner = app
+        .store
+        .create_api_key(
+            &Actor::cli(),
+            "analytics partner",
+            Role::Partner,
+            None,
+            None,
+        )
+        .await
+        .expect("partner key")
+        .secret;
+    assert_eq!(ask(app, Some(&partner), TABLE, json!({})).await, t);
+    // The owner of the draft sees it: counted for them, never kept.
+    let own = ask(app, Some(&w.owner_key), TABLE, json!({})).await;
+    assert_eq!(own, t, "the draft is not in a table without statuses");
+    // Publishing the draft (support, TOOL) empties the cache; the table follows it.
+    let editor = Actor {
+        viewer: Viewer::Editor,
+        key_id: None,
+        name: "analytics".into(),
+    };
+    let draft = InitiativeId(kb_domain::GlobalId::decode("id", &w.draft).expect("id").id);
+    for action in [Action::Submit, Action::Publish] {
+        app.store
+            .transition_initiative(&editor, draft, action, None, None)
+            .await
+            .expect("publish the draft");
+    }
+    app.caught_up().await;
+    assert!(
+        !app.model
+            .cooccurrence_cached(Dimension::Theme, Dimension::Kind)
+            .await
+    );
+    let after = ask(app, None, TABLE, json!({})).await;
+    assert_eq!(after["cooccurrence"]["population"], 6);
+    assert_eq!(
+        after["cooccurrence"]["rows"],
+        json!([{ "value": "policy", "total": 3 }, { "value": "support", "total": 4 }])
+    );
+    assert_eq!(cells(&after)[5], cell("support", "tool", 3));
+    // P(X ≥ 3) with 6 items, 4 successes (support), 4 drawn (tool):
+    // (C(4,3)·C(2,1) + C(4,4)·C(2,0)) / C(6,4) = 9/15.
+    close(
+        &after["cooccurrence"]["cells"][5]["pValue"],
+        0.6,
+        "support × tool p after publishing",
+    );
+}
+
 async fn run(app: TestApp) {
     let w = build(&app).await;
     cooccurrence(&app, &w).await;
@@ -650,6 +756,7 @@ async fn run(app: TestApp) {
     neighbourhood(&app, &w).await;
     path(&app, &w).await;
     centrality(&app, &w).await;
+    kept_table(&app, &w).await;
 }
 
 mod every_measure_has_its_hand_computed_value {

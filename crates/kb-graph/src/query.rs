@@ -211,7 +211,7 @@ impl Projection {
     }
 
     /// The initiatives under each root topic, its narrower topics included.
-    fn subtrees(&self) -> &HashMap<TopicId, RoaringBitmap> {
+    pub(crate) fn subtrees(&self) -> &HashMap<TopicId, RoaringBitmap> {
         self.ordered.subtrees.get_or_init(|| {
             self.topics
                 .iter()
@@ -223,7 +223,10 @@ impl Projection {
 
     /// The initiatives per kind of organisation `viewer` may see; for those who see
     /// published organisations only, computed once after each change.
-    fn organisation_kinds(&self, viewer: Viewer) -> Cow<'_, BTreeMap<&'static str, RoaringBitmap>> {
+    pub(crate) fn organisation_kinds(
+        &self,
+        viewer: Viewer,
+    ) -> Cow<'_, BTreeMap<&'static str, RoaringBitmap>> {
         let compute = |viewer: Viewer| {
             let mut by_kind: BTreeMap<&'static str, RoaringBitmap> = BTreeMap::new();
             for o in self.organisations.values() {

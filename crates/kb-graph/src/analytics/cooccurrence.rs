@@ -9,17 +9,17 @@
 //! organisation kind counts the initiatives of the organisations of that kind the viewer
 //! sees; the year is the start year.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use kb_domain::lang::Localised;
 use kb_domain::{
     DomainError, EducationLevel, EvidenceLevel, InitiativeKind, NodeId, OrganisationKind, Region,
-    TargetGroup, TopicId, Viewer, Vocabulary,
+    TargetGroup, Viewer, Vocabulary,
 };
 use kb_store::access::sees_organisation;
 use roaring::RoaringBitmap;
 
-use super::stats::{CellMeasures, cell};
+use super::stats::{CellMeasures, LnFactorials, cell_with};
 use crate::projection::{Index, Projection};
 
 /// What initiatives are counted by.
@@ -72,6 +72,24 @@ pub struct Cooccurrence {
     pub cells: Vec<Cell>,
 }
 
+impl Cooccurrence {
+    /// The table with only the cells counting at least `min_count`: what counting with
+    /// that minimum gives.
+    pub fn at_least(&self, min_count: u64) -> Cooccurrence {
+        Cooccurrence {
+            population: self.population,
+            rows: self.rows.clone(),
+            columns: self.columns.clone(),
+            cells: self
+                .cells
+                .iter()
+                .filter(|c| c.measures.count >= min_count)
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
 /// One value's count in one year.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrendValue {
@@ -93,17 +111,81 @@ pub struct TrendYear {
 /// The most years a trend spans.
 pub const MAX_TREND_YEARS: i32 = 200;
 
-fn vocabulary<V: Vocabulary>(
+/// The initiatives of the population holding one value of a dimension.
+///
+/// A dimension of a few dozen values is cut to the population once. Organisations are
+/// thousands of small bitmaps: cutting each to the population copies them all for a
+/// table that reads each member once, so they keep their whole bitmap and their count
+/// within the population instead.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Members<'a> {
+    /// The value's initiatives within the population.
+    Within(RoaringBitmap),
+    /// All of the value's initiatives, of which `total` are in the population.
+    Whole { all: &'a RoaringBitmap, total: u64 },
+}
+
+impl Members<'_> {
+    /// How many initiatives of the population hold the value.
+    pub(crate) fn total(&self) -> u64 {
+        match self {
+            Members::Within(b) => b.len(),
+            Members::Whole { total, .. } => *total,
+        }
+    }
+
+    /// How many initiatives of `subset` (a part of the population) hold the value.
+    pub(crate) fn within(&self, subset: &RoaringBitmap) -> u64 {
+        match self {
+            Members::Within(b) => b.intersection_len(subset),
+            Members::Whole { all, .. } => all.intersection_len(subset),
+        }
+    }
+
+    /// The value's initiatives within `population`, as one bitmap.
+    fn cut(&self, population: &RoaringBitmap) -> Cow<'_, RoaringBitmap> {
+        match self {
+            Members::Within(b) => Cow::Borrowed(b),
+            Members::Whole { all, .. } => Cow::Owned(*all & population),
+        }
+    }
+
+    /// The value's initiatives: within the population, or all of them for `Whole`.
+    fn reach(&self) -> &RoaringBitmap {
+        match self {
+            Members::Within(b) => b,
+            Members::Whole { all, .. } => all,
+        }
+    }
+}
+
+/// Calls `f` with every member of `b` in order, read in batches (much faster than one
+/// at a time).
+fn each_member(b: &RoaringBitmap, mut f: impl FnMut(u32)) {
+    let mut batch = [0u32; 1024];
+    let mut members = b.iter();
+    loop {
+        let got = members.next_many(&mut batch);
+        if got.is_empty() {
+            return;
+        }
+        for m in got.iter() {
+            f(*m);
+        }
+    }
+}
+
+fn vocabulary<'a, V: Vocabulary>(
     p: &Projection,
     index: &Index<&'static str>,
     population: &RoaringBitmap,
-) -> Vec<(DimensionValue, RoaringBitmap)> {
+) -> Vec<(DimensionValue, Members<'a>)> {
     V::ALL
         .iter()
         .filter_map(|v| {
             let code = v.code();
             let b = index.by.get(&code)? & population;
-            Some((label_of(p, V::NAME, code), b))
+            Some((label_of(p, V::NAME, code), Members::Within(b)))
         })
         .collect()
 }
@@ -128,7 +210,8 @@ impl Projection {
         viewer: Viewer,
         d: Dimension,
         population: &RoaringBitmap,
-    ) -> Vec<(DimensionValue, RoaringBitmap)> {
+    ) -> Vec<(DimensionValue, Members<'_>)> {
+        let within = |b: RoaringBitmap| Members::Within(b);
         let mut out = match d {
             Dimension::Theme => {
                 let mut themes: Vec<&kb_domain::Theme> = self.themes.iter().collect();
@@ -142,7 +225,7 @@ impl Projection {
                                 value: t.code.clone(),
                                 label: t.label.clone(),
                             },
-                            b,
+                            within(b),
                         ))
                     })
                     .collect()
@@ -166,7 +249,7 @@ impl Projection {
                     .into_iter()
                     .filter_map(|c| {
                         let b = self.language.by.get(c)? & population;
-                        Some((label_of(self, "language", c), b))
+                        Some((label_of(self, "language", c), within(b)))
                     })
                     .collect()
             }
@@ -179,90 +262,70 @@ impl Projection {
                             value: y.to_string(),
                             label: Localised::new(y.to_string(), None),
                         },
-                        b & population,
+                        within(b & population),
                     )
                 })
                 .collect(),
             Dimension::Organisation => {
-                let mut orgs: Vec<&kb_store::OrganisationFacts> = self
+                // Counted before anything else: a filter leaves most organisations
+                // without initiatives, and those are never named or sorted.
+                let mut orgs: Vec<(&kb_store::OrganisationFacts, &RoaringBitmap, u64)> = self
                     .organisations
                     .values()
                     .filter(|o| sees_organisation(viewer, o.id, o.status))
-                    .collect();
-                orgs.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-                orgs.into_iter()
                     .filter_map(|o| {
-                        let b = self.organisation.by.get(&o.id)? & population;
-                        Some((
+                        let all = self.organisation.by.get(&o.id)?;
+                        let total = all.intersection_len(population);
+                        (total > 0).then_some((o, all, total))
+                    })
+                    .collect();
+                orgs.sort_by(|(a, ..), (b, ..)| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+                orgs.into_iter()
+                    .map(|(o, all, total)| {
+                        (
                             DimensionValue {
                                 value: o.id.global().encode(),
                                 label: Localised::new(o.name.clone(), None),
                             },
-                            b,
-                        ))
+                            Members::Whole { all, total },
+                        )
                     })
                     .collect()
             }
             Dimension::OrganisationKind => {
-                let mut by_kind: HashMap<OrganisationKind, RoaringBitmap> = HashMap::new();
-                for o in self.organisations.values() {
-                    if sees_organisation(viewer, o.id, o.status)
-                        && let Some(b) = self.organisation.by.get(&o.id)
-                    {
-                        *by_kind.entry(o.kind).or_default() |= b & population;
-                    }
-                }
+                let by_kind = self.organisation_kinds(viewer);
                 OrganisationKind::ALL
                     .iter()
                     .filter_map(|k| {
-                        let b = by_kind.remove(k)?;
-                        Some((label_of(self, OrganisationKind::NAME, k.code()), b))
+                        let b = by_kind.get(&k.code())? & population;
+                        Some((label_of(self, OrganisationKind::NAME, k.code()), within(b)))
                     })
                     .collect()
             }
         };
-        out.retain(|(_, b): &(DimensionValue, RoaringBitmap)| !b.is_empty());
+        out.retain(|(_, m)| m.total() > 0);
         out
     }
 
     /// Topics in the taxonomy's order; a root counts its subtree.
-    fn topic_values(&self, population: &RoaringBitmap) -> Vec<(DimensionValue, RoaringBitmap)> {
-        let mut children: HashMap<TopicId, Vec<TopicId>> = HashMap::new();
-        for t in &self.topics {
-            if let Some(b) = t.broader_id {
-                children.entry(b).or_default().push(t.id);
-            }
-        }
+    fn topic_values(&self, population: &RoaringBitmap) -> Vec<(DimensionValue, Members<'_>)> {
+        let subtrees = self.subtrees();
         let mut topics: Vec<&kb_domain::Topic> = self.topics.iter().collect();
         topics.sort_by_key(|t| (t.position, t.id));
         topics
             .into_iter()
             .map(|t| {
-                let mut b = RoaringBitmap::new();
-                if t.broader_id.is_none() {
-                    // The subtree, each topic once however the tree is drawn.
-                    let mut seen = vec![t.id];
-                    let mut stack = vec![t.id];
-                    while let Some(at) = stack.pop() {
-                        if let Some(x) = self.topic.by.get(&at) {
-                            b |= x;
-                        }
-                        for c in children.get(&at).into_iter().flatten() {
-                            if !seen.contains(c) {
-                                seen.push(*c);
-                                stack.push(*c);
-                            }
-                        }
-                    }
-                } else if let Some(x) = self.topic.by.get(&t.id) {
-                    b |= x;
-                }
+                let all = if t.broader_id.is_none() {
+                    subtrees.get(&t.id)
+                } else {
+                    self.topic.by.get(&t.id)
+                };
                 (
                     DimensionValue {
                         value: t.code.clone(),
                         label: t.label.clone(),
                     },
-                    b & population,
+                    Members::Within(all.map(|b| b & population).unwrap_or_default()),
                 )
             })
             .collect()
@@ -281,28 +344,30 @@ impl Projection {
         let n = population.len();
         let r = self.dimension(viewer, rows, population);
         let c = self.dimension(viewer, columns, population);
-        let row_sets: Vec<&RoaringBitmap> = r.iter().map(|(_, b)| b).collect();
-        let column_sets: Vec<&RoaringBitmap> = c.iter().map(|(_, b)| b).collect();
-        let counts = counts(&row_sets, &column_sets);
-        let mut cells = Vec::with_capacity(r.len() * c.len());
-        for (i, rb) in row_sets.iter().enumerate() {
-            let rt = rb.len();
-            for (j, cb) in column_sets.iter().enumerate() {
-                let a = counts.get(i * column_sets.len() + j).copied().unwrap_or(0);
-                if a >= min_count {
+        let row_sets: Vec<&Members> = r.iter().map(|(_, m)| m).collect();
+        let column_sets: Vec<&Members> = c.iter().map(|(_, m)| m).collect();
+        let counts = counts(&row_sets, &column_sets, population);
+        let column_totals: Vec<u64> = column_sets.iter().map(|m| m.total()).collect();
+        let ln = LnFactorials::upto(n);
+        let mut cells = Vec::new();
+        let by_row = counts.chunks(column_totals.len().max(1));
+        for (i, (rm, row)) in row_sets.iter().zip(by_row).enumerate() {
+            let rt = rm.total();
+            for (j, (a, ct)) in row.iter().zip(&column_totals).enumerate() {
+                if u64::from(*a) >= min_count {
                     cells.push(Cell {
                         row: i,
                         column: j,
-                        measures: cell(a, rt, cb.len(), n),
+                        measures: cell_with(&ln, u64::from(*a), rt, *ct, n),
                     });
                 }
             }
         }
-        let margins = |v: Vec<(DimensionValue, RoaringBitmap)>| {
+        let margins = |v: Vec<(DimensionValue, Members)>| {
             v.into_iter()
-                .map(|(value, b)| Margin {
+                .map(|(value, m)| Margin {
+                    total: m.total(),
                     value,
-                    total: b.len(),
                 })
                 .collect()
         };
@@ -368,8 +433,8 @@ impl Projection {
                     total,
                     values: values
                         .iter()
-                        .map(|(v, b)| {
-                            let count = b.intersection_len(&of_year);
+                        .map(|(v, m)| {
+                            let count = m.within(&of_year);
                             TrendValue {
                                 value: v.clone(),
                                 count,
@@ -388,60 +453,124 @@ impl Projection {
 }
 
 /// Past this many cells a table is counted member by member instead of one
-/// intersection per cell: topic × organisation has some 150,000 cells, most of them
+/// intersection per cell: topic × organisation has some 40,000 cells, most of them
 /// empty, while each initiative holds a few pairs.
 const DENSE_CELLS: usize = 4_096;
 
-/// `|rows[i] ∩ columns[j]|` for every pair, row by row.
-fn counts(rows: &[&RoaringBitmap], columns: &[&RoaringBitmap]) -> Vec<u64> {
+/// `|rows[i] ∩ columns[j]|` within `population` for every pair, row by row.
+fn counts<'a>(
+    rows: &'a [&'a Members<'a>],
+    columns: &'a [&'a Members<'a>],
+    population: &'a RoaringBitmap,
+) -> Vec<u32> {
     let width = columns.len();
-    let mut out = vec![0u64; rows.len() * width];
     if rows.len() * width <= DENSE_CELLS {
-        for (i, rb) in rows.iter().enumerate() {
-            for (j, cb) in columns.iter().enumerate() {
-                out[i * width + j] = rb.intersection_len(cb);
+        let cut = |side: &'a [&'a Members<'a>]| -> Vec<Cow<'a, RoaringBitmap>> {
+            side.iter().map(|m| m.cut(population)).collect()
+        };
+        let (rows, columns) = (cut(rows), cut(columns));
+        let mut out = Vec::with_capacity(rows.len() * width);
+        for rb in &rows {
+            for cb in &columns {
+                out.push(u32::try_from(rb.intersection_len(cb)).unwrap_or(u32::MAX));
             }
         }
         return out;
     }
-    // The rows of each member, compressed: `starts[m]..starts[m + 1]` of `in_rows`. Then
-    // each column's members add one to the cells of their rows.
-    let size = rows
-        .iter()
-        .filter_map(|b| b.max())
-        .max()
-        .map_or(0, |m| m as usize + 1);
-    let mut starts = vec![0usize; size + 1];
-    for rb in rows {
-        for m in rb.iter() {
-            starts[m as usize + 1] += 1;
-        }
-    }
-    for k in 1..starts.len() {
-        starts[k] += starts[k - 1];
-    }
-    let mut fill = starts.clone();
-    let mut in_rows = vec![0u32; starts[size]];
-    for (i, rb) in rows.iter().enumerate() {
-        let i = u32::try_from(i).unwrap_or(u32::MAX);
-        for m in rb.iter() {
-            let at = &mut fill[m as usize];
-            in_rows[*at] = i;
-            *at += 1;
-        }
-    }
-    for (j, cb) in columns.iter().enumerate() {
-        for m in cb.iter() {
-            let m = m as usize;
-            if m >= size {
-                continue;
-            }
-            for &i in &in_rows[starts[m]..starts[m + 1]] {
-                out[i as usize * width + j] += 1;
-            }
-        }
+    // One side is listed member by member (`Lists`), within the population; the other
+    // side's members (whole bitmaps may reach outside the population, where the lists
+    // are empty) each add one to the cells of their listed values.
+    let cut_rows = rows.iter().all(|m| matches!(m, Members::Within(_)))
+        || !columns.iter().all(|m| matches!(m, Members::Within(_)));
+    let (listed, walked) = if cut_rows {
+        (rows, columns)
+    } else {
+        (columns, rows)
+    };
+    let listed: Vec<Cow<RoaringBitmap>> = listed.iter().map(|m| m.cut(population)).collect();
+    let lists = Lists::new(&listed);
+    let mut out = vec![0u32; rows.len() * width];
+    for (w, m) in walked.iter().enumerate() {
+        each_member(m.reach(), |member| {
+            lists.each(member, |l| {
+                let at = if cut_rows {
+                    l * width + w
+                } else {
+                    w * width + l
+                };
+                if let Some(c) = out.get_mut(at) {
+                    *c += 1;
+                }
+            });
+        });
     }
     out
+}
+
+/// The values of each member of some bitmaps: a bit mask per member for up to 64
+/// bitmaps, else a compressed list (`starts[m]..starts[m + 1]` of `values`).
+enum Lists {
+    Masks(Vec<u64>),
+    Compressed { starts: Vec<u32>, values: Vec<u32> },
+}
+
+impl Lists {
+    fn new(sets: &[Cow<RoaringBitmap>]) -> Self {
+        let size = sets
+            .iter()
+            .filter_map(|b| b.max())
+            .max()
+            .map_or(0, |m| m as usize + 1);
+        if sets.len() <= 64 {
+            let mut masks = vec![0u64; size];
+            for (i, b) in sets.iter().enumerate() {
+                each_member(b, |m| masks[m as usize] |= 1u64 << i);
+            }
+            return Lists::Masks(masks);
+        }
+        let mut starts = vec![0u32; size + 1];
+        for b in sets {
+            each_member(b, |m| starts[m as usize + 1] += 1);
+        }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        let mut fill = starts.clone();
+        let mut values = vec![0u32; starts[size] as usize];
+        for (i, b) in sets.iter().enumerate() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            each_member(b, |m| {
+                let at = &mut fill[m as usize];
+                values[*at as usize] = i;
+                *at += 1;
+            });
+        }
+        Lists::Compressed { starts, values }
+    }
+
+    /// Calls `f` with the index of every bitmap holding `member`.
+    #[inline]
+    fn each(&self, member: u32, mut f: impl FnMut(usize)) {
+        let m = member as usize;
+        match self {
+            Lists::Masks(masks) => {
+                let Some(mut bits) = masks.get(m).copied() else {
+                    return;
+                };
+                while bits != 0 {
+                    f(bits.trailing_zeros() as usize);
+                    bits &= bits - 1;
+                }
+            }
+            Lists::Compressed { starts, values } => {
+                if let (Some(&from), Some(&to)) = (starts.get(m), starts.get(m + 1)) {
+                    for &i in &values[from as usize..to as usize] {
+                        f(i as usize);
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -450,35 +579,77 @@ mod tests {
     use crate::projection::tests::facts;
     use kb_domain::{InitiativeFilter, OrganisationId, Status, Theme, ThemeId};
 
-    #[test]
-    fn wide_tables_count_member_by_member_as_intersections_do() {
-        // 100 rows × 60 columns, members spread by a fixed pattern; one column reaches
-        // past every row's largest member.
-        let rows: Vec<RoaringBitmap> = (0..100u32)
-            .map(|i| (0..2_000u32).filter(|m| (m * 7 + i) % 13 < 3).collect())
-            .collect();
-        let mut columns: Vec<RoaringBitmap> = (0..60u32)
-            .map(|j| {
+    /// `count` bitmaps of members below 2,000 drawn by a fixed pattern from `salt`.
+    fn spread(count: u32, salt: u32) -> Vec<RoaringBitmap> {
+        (0..count)
+            .map(|i| {
                 (0..2_000u32)
-                    .filter(|m| (m * 11 + j * 3) % 17 < 2)
+                    .filter(|m| (m * (7 + salt) + i * (1 + salt)) % (13 + salt) < 3)
                     .collect()
             })
-            .collect();
-        columns[0].insert(5_000);
-        let r: Vec<&RoaringBitmap> = rows.iter().collect();
-        let c: Vec<&RoaringBitmap> = columns.iter().collect();
-        assert!(r.len() * c.len() > DENSE_CELLS);
-        let sparse = counts(&r, &c);
-        for (i, rb) in r.iter().enumerate() {
-            for (j, cb) in c.iter().enumerate() {
-                assert_eq!(
-                    sparse[i * c.len() + j],
-                    rb.intersection_len(cb),
-                    "{i} × {j}"
-                );
+            .collect()
+    }
+
+    /// Checks `counts` against one intersection per cell, within `population`.
+    fn counts_as_intersections(
+        rows: &[Members],
+        columns: &[Members],
+        population: &RoaringBitmap,
+    ) -> Vec<u32> {
+        let r: Vec<&Members> = rows.iter().collect();
+        let c: Vec<&Members> = columns.iter().collect();
+        let got = counts(&r, &c, population);
+        assert_eq!(got.len(), r.len() * c.len());
+        for (i, rm) in r.iter().enumerate() {
+            for (j, cm) in c.iter().enumerate() {
+                let want = rm.cut(population).intersection_len(&cm.cut(population));
+                assert_eq!(u64::from(got[i * c.len() + j]), want, "{i} × {j}");
             }
         }
-        assert!(sparse.iter().any(|n| *n > 0));
+        assert!(got.iter().any(|n| *n > 0));
+        got
+    }
+
+    #[test]
+    fn wide_tables_count_member_by_member_as_intersections_do() {
+        // Every member below 1,900 is in the population; whole bitmaps reach past it,
+        // one column past every row's largest member.
+        let population: RoaringBitmap = (0..1_900u32).collect();
+        let mut columns = spread(70, 4);
+        columns[0].insert(5_000);
+        let whole = |sets: &[RoaringBitmap]| -> Vec<Members<'static>> {
+            sets.iter()
+                .map(|b| {
+                    let all: &'static RoaringBitmap = Box::leak(Box::new(b.clone()));
+                    Members::Whole {
+                        all,
+                        total: all.intersection_len(&population),
+                    }
+                })
+                .collect()
+        };
+        let within = |sets: &[RoaringBitmap]| -> Vec<Members<'static>> {
+            sets.iter()
+                .map(|b| Members::Within(b & &population))
+                .collect()
+        };
+        // Up to 64 rows are listed as bit masks, more as a compressed list; either side
+        // may be the one listed.
+        for rows in [spread(60, 0), spread(100, 1)] {
+            assert!(rows.len() * columns.len() > DENSE_CELLS);
+            let plain = counts_as_intersections(&within(&rows), &within(&columns), &population);
+            for (r, c) in [
+                (within(&rows), whole(&columns)),
+                (whole(&rows), within(&columns)),
+                (whole(&rows), whole(&columns)),
+            ] {
+                assert_eq!(counts_as_intersections(&r, &c, &population), plain);
+            }
+        }
+        // A narrow table is counted one intersection per cell, whole bitmaps cut first.
+        let few = spread(3, 2);
+        assert!(few.len() * columns.len() <= DENSE_CELLS);
+        counts_as_intersections(&whole(&few), &within(&columns), &population);
     }
 
     fn theme(id: i64, code: &str) -> Theme {
@@ -575,6 +746,29 @@ mod tests {
             2,
         );
         assert_eq!(only_common.cells.len(), 2);
+    }
+
+    #[test]
+    fn a_table_cut_to_a_minimum_is_the_table_counted_with_it() {
+        let p = small();
+        let all = p.cooccurrence(
+            Viewer::Anonymous,
+            Dimension::Theme,
+            Dimension::Kind,
+            &public(&p),
+            0,
+        );
+        for min_count in 0..5 {
+            let counted = p.cooccurrence(
+                Viewer::Anonymous,
+                Dimension::Theme,
+                Dimension::Kind,
+                &public(&p),
+                min_count,
+            );
+            assert_eq!(all.at_least(min_count), counted, "{min_count}");
+        }
+        assert_eq!(all.at_least(3).cells.len(), 1);
     }
 
     #[test]

@@ -2,13 +2,16 @@
 //! projection as it stands. Centrality scores are kept until the projection moves past
 //! the change-log position they were computed at: PageRank over the whole graph takes a
 //! good part of a second at 100,000 initiatives, and the graph changes far less often
-//! than it is asked about.
+//! than it is asked about. Co-occurrence tables of the whole published knowledge bank
+//! (no filter, for the viewers who see the published view only, who all get the same
+//! answer) are kept the same way, with every cell: a filter's table is counted anew.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use kb_domain::{DomainError, InitiativeFilter, OrganisationId, Viewer};
 use kb_store::StoreError;
+use kb_store::access::sees_published_only;
 
 use super::centrality::{self, Measure};
 use super::cooccurrence::{Cooccurrence, Dimension, TrendYear};
@@ -36,18 +39,50 @@ impl Audience {
 
 type Key = (Audience, EdgeTypes, Measure, Option<NodeType>);
 type Scores = Arc<Vec<(NodeRef, f64)>>;
+/// A table's rows and columns.
+type Axes = (Dimension, Dimension);
 
 /// The most score lists kept at one position.
 const CACHED: usize = 64;
 
-/// Centrality scores by audience, edge types and measure, valid at one change-log
-/// position.
+/// The most cells of the published view's tables kept at one position (a cell is 64
+/// bytes: 16 MiB). Topic × organisation has some 40,000; a table too large to fit is
+/// counted for each request.
+const CACHED_CELLS: usize = 1 << 18;
+
+/// Centrality scores by audience, edge types and measure, and the published view's
+/// co-occurrence tables by rows and columns, valid at one change-log position.
 #[derive(Debug, Default)]
 pub struct Cache {
     at: Mutex<(i64, HashMap<Key, Scores>)>,
+    tables: Mutex<(i64, HashMap<Axes, Arc<Cooccurrence>>)>,
 }
 
 impl Cache {
+    /// The table kept for `key` at `position`.
+    fn table(&self, position: i64, key: Axes) -> Option<Arc<Cooccurrence>> {
+        let held = self.tables.lock().ok()?;
+        if held.0 != position {
+            return None;
+        }
+        held.1.get(&key).cloned()
+    }
+
+    /// Keeps `table` for `key` at `position`, forgetting those of other positions; not
+    /// when the tables kept would hold more than [`CACHED_CELLS`] cells.
+    fn keep_table(&self, position: i64, key: Axes, table: Arc<Cooccurrence>) {
+        let Ok(mut held) = self.tables.lock() else {
+            return;
+        };
+        if held.0 != position {
+            *held = (position, HashMap::new());
+        }
+        let cells: usize = held.1.values().map(|t| t.cells.len()).sum();
+        if cells + table.cells.len() <= CACHED_CELLS {
+            held.1.insert(key, table);
+        }
+    }
+
     /// The scores kept for `key` at `position`.
     fn get(&self, position: i64, key: &Key) -> Option<Scores> {
         let held = self.at.lock().ok()?;
@@ -95,11 +130,47 @@ impl ReadModel {
         min_count: u64,
     ) -> Result<Cooccurrence, StoreError> {
         let filter = filter.clone();
-        self.blocking(move |p, _| {
-            let population = p.select(viewer, &filter)?;
-            Ok(p.cooccurrence(viewer, rows, columns, &population, min_count))
-        })
-        .await
+        // Read before the projection, as for centrality, but without waiting: while the
+        // follower applies changes (or asks the change log for them), the table is
+        // counted and not kept, so a request never waits for the database.
+        let position = self.inner.applied.try_lock().ok().map(|p| *p);
+        let (true, Some(position)) = (
+            sees_published_only(viewer) && filter == InitiativeFilter::default(),
+            position,
+        ) else {
+            return self
+                .blocking(move |p, _| {
+                    let population = p.select(viewer, &filter)?;
+                    Ok(p.cooccurrence(viewer, rows, columns, &population, min_count))
+                })
+                .await;
+        };
+        let key = (rows, columns);
+        let table = match self.inner.analytics.table(position, key) {
+            Some(t) => t,
+            None => {
+                let t = self
+                    .blocking(move |p, _| {
+                        let population = p.select(viewer, &filter)?;
+                        Ok(p.cooccurrence(viewer, rows, columns, &population, 0))
+                    })
+                    .await?;
+                let t = Arc::new(t);
+                self.inner.analytics.keep_table(position, key, t.clone());
+                t
+            }
+        };
+        Ok(table.at_least(min_count))
+    }
+
+    /// Whether the published view's table of `rows` × `columns` is kept at the position
+    /// the model stands at (for tests and diagnostics).
+    pub async fn cooccurrence_cached(&self, rows: Dimension, columns: Dimension) -> bool {
+        let position = self.position().await;
+        self.inner
+            .analytics
+            .table(position, (rows, columns))
+            .is_some()
     }
 
     /// Counts per start year and value of `dimension` among the initiatives `filter`
@@ -231,5 +302,43 @@ mod tests {
         assert!(c.get(8, &key).is_none());
         c.put(8, other, scores);
         assert!(c.get(7, &key).is_none() && c.get(8, &key).is_none());
+    }
+
+    fn table(cells: usize) -> Arc<Cooccurrence> {
+        let cell = super::super::Cell {
+            row: 0,
+            column: 0,
+            measures: crate::analytics::CellMeasures {
+                count: 1,
+                expected: 1.0,
+                lift: 1.0,
+                jaccard: 1.0,
+                npmi: 1.0,
+                p_value: 1.0,
+            },
+        };
+        Arc::new(Cooccurrence {
+            population: 1,
+            rows: vec![],
+            columns: vec![],
+            cells: vec![cell; cells],
+        })
+    }
+
+    #[test]
+    fn tables_are_kept_until_the_position_moves_and_within_their_bound() {
+        let c = Cache::default();
+        let key = (Dimension::Theme, Dimension::Topic);
+        let t = table(10);
+        c.keep_table(3, key, t.clone());
+        assert!(c.table(3, key).is_some_and(|k| Arc::ptr_eq(&k, &t)));
+        assert!(c.table(3, (Dimension::Topic, Dimension::Theme)).is_none());
+        assert!(c.table(4, key).is_none());
+        // Past the bound a table is not kept; the others stay.
+        let wide = (Dimension::Organisation, Dimension::Organisation);
+        c.keep_table(3, wide, table(CACHED_CELLS));
+        assert!(c.table(3, wide).is_none() && c.table(3, key).is_some());
+        c.keep_table(4, wide, table(CACHED_CELLS));
+        assert!(c.table(4, wide).is_some() && c.table(4, key).is_none());
     }
 }

@@ -13,8 +13,10 @@
 //! summed exactly term by term in log space (log-factorials, no normal approximation);
 //! the log-factorials of a population of 100,000 are near 1e6, so a p-value carries a
 //! relative error near 1e-10: an absolute error under 1e-11, inside the 1e-9 asked.
+//! A table's cells share their population, so the log-factorials up to it are read from
+//! a table kept for the process ([`LnFactorials`]) rather than computed for each term.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// The measures of one cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,9 +56,58 @@ pub fn ln_factorial(n: u64) -> f64 {
     x * x.ln() - x + 0.5 * (2.0 * std::f64::consts::PI * x).ln() + series
 }
 
-/// `ln C(n, k)`; `k ≤ n`.
-fn ln_choose(n: u64, k: u64) -> f64 {
-    ln_factorial(n) - ln_factorial(k) - ln_factorial(n - k)
+/// The most log-factorials [`LnFactorials`] keeps: populations up to 2 million (16 MiB).
+const KEPT: usize = 1 << 21;
+
+/// The log-factorials kept for the process, `ln k!` at `k`.
+static KEPT_TABLE: RwLock<Option<Arc<Vec<f64>>>> = RwLock::new(None);
+
+/// `ln k!` for every `k` up to a population: each value computed once per process by
+/// [`ln_factorial`], so reading it gives the same number as computing it.
+#[derive(Debug, Clone)]
+pub struct LnFactorials(Arc<Vec<f64>>);
+
+impl LnFactorials {
+    /// The table up to `n` (up to [`KEPT`]), extended if no population asked before was
+    /// as large.
+    pub fn upto(n: u64) -> Self {
+        let want = usize::try_from(n).map_or(KEPT, |n| n.saturating_add(1).min(KEPT));
+        if let Ok(kept) = KEPT_TABLE.read()
+            && let Some(t) = kept.as_ref().filter(|t| t.len() >= want)
+        {
+            return Self(t.clone());
+        }
+        let Ok(mut kept) = KEPT_TABLE.write() else {
+            return Self(Arc::new(Vec::new()));
+        };
+        let table = match kept.as_ref() {
+            Some(t) if t.len() >= want => t.clone(),
+            old => {
+                let mut t: Vec<f64> = Vec::with_capacity(want);
+                t.extend_from_slice(old.map_or(&[][..], |o| o.as_slice()));
+                let from = t.len() as u64;
+                t.extend((from..want as u64).map(ln_factorial));
+                let t = Arc::new(t);
+                *kept = Some(t.clone());
+                t
+            }
+        };
+        Self(table)
+    }
+
+    /// `ln k!`.
+    fn get(&self, k: u64) -> f64 {
+        usize::try_from(k)
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .copied()
+            .unwrap_or_else(|| ln_factorial(k))
+    }
+
+    /// `ln C(n, k)`; `k ≤ n`.
+    fn ln_choose(&self, n: u64, k: u64) -> f64 {
+        self.get(n) - self.get(k) - self.get(n - k)
+    }
 }
 
 /// Terms smaller than this share of the sum so far end a tail's summation.
@@ -65,6 +116,17 @@ const NEGLIGIBLE: f64 = 1e-17;
 /// `P(X ≥ k)` for X hypergeometric: `draws` drawn without replacement from
 /// `population` items of which `successes` are successes.
 pub fn hypergeometric_upper_tail(population: u64, successes: u64, draws: u64, k: u64) -> f64 {
+    upper_tail(
+        &LnFactorials::upto(population),
+        population,
+        successes,
+        draws,
+        k,
+    )
+}
+
+/// [`hypergeometric_upper_tail`] with the log-factorials of `ln`.
+fn upper_tail(ln: &LnFactorials, population: u64, successes: u64, draws: u64, k: u64) -> f64 {
     let (n, big_k, d) = (population, successes.min(population), draws.min(population));
     let lo = (d + big_k).saturating_sub(n);
     let hi = d.min(big_k);
@@ -74,7 +136,8 @@ pub fn hypergeometric_upper_tail(population: u64, successes: u64, draws: u64, k:
     if k > hi {
         return 0.0;
     }
-    let ln_pmf = |x: u64| ln_choose(big_k, x) + ln_choose(n - big_k, d - x) - ln_choose(n, d);
+    let ln_pmf =
+        |x: u64| ln.ln_choose(big_k, x) + ln.ln_choose(n - big_k, d - x) - ln.ln_choose(n, d);
     // Summed away from the mode, where terms only shrink: the upper tail itself when `k`
     // lies above the mode, else one minus the lower tail below `k`.
     let mode = (d + 1) * (big_k + 1) / (n + 2);
@@ -112,7 +175,13 @@ pub fn hypergeometric_upper_tail(population: u64, successes: u64, draws: u64, k:
 }
 
 /// The measures of a cell of count `a` in row `r` and column `c` of a population `n`.
+#[cfg(test)]
 pub fn cell(a: u64, r: u64, c: u64, n: u64) -> CellMeasures {
+    cell_with(&LnFactorials::upto(n), a, r, c, n)
+}
+
+/// [`cell`] with the log-factorials of `ln` (those up to `n` at least, for speed).
+pub fn cell_with(ln: &LnFactorials, a: u64, r: u64, c: u64, n: u64) -> CellMeasures {
     let (af, rf, cf, nf) = (a as f64, r as f64, c as f64, n as f64);
     let expected = if n == 0 { 0.0 } else { rf * cf / nf };
     let lift = if expected > 0.0 { af / expected } else { 0.0 };
@@ -129,7 +198,7 @@ pub fn cell(a: u64, r: u64, c: u64, n: u64) -> CellMeasures {
     let p_value = if a == 0 {
         1.0
     } else {
-        hypergeometric_upper_tail(n, r, c, a)
+        upper_tail(ln, n, r, c, a)
     };
     CellMeasures {
         count: a,

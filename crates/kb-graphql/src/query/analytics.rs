@@ -5,6 +5,8 @@
 
 /// Nodes, edges and scores of graph answers.
 mod graph;
+/// Co-occurrence tables: cells and totals resolved from one plan of their fields.
+mod table;
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use kb_domain::{ErrorCode, GlobalId, NodeKind};
@@ -15,6 +17,7 @@ use crate::context::{domain as domain_err, read_model, viewer};
 use crate::error::{StoreResultExt, coded};
 use crate::types::vocab::{Language, lang_of};
 use graph::{CentralityScore, GraphPath, Subgraph};
+use table::Cooccurrence;
 
 /// What initiatives are counted by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -99,93 +102,6 @@ pub enum CentralityMeasure {
     Betweenness,
 }
 
-/// One value of a dimension and how many initiatives of the population hold it.
-#[derive(Debug, Clone)]
-pub struct DimensionTotal(a::Margin);
-
-/// One value of a dimension and how many initiatives of the population hold it.
-#[Object]
-impl DimensionTotal {
-    /// The code: a theme's or topic's code, a vocabulary code, a language code, a year,
-    /// or an organisation's id.
-    async fn value(&self) -> &str {
-        &self.0.value.value
-    }
-    /// The value's label in `lang` (by default the request's language).
-    async fn label(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
-        self.0.value.label.get(lang_of(ctx, lang)).to_owned()
-    }
-    /// How many initiatives of the population hold the value.
-    async fn total(&self) -> i64 {
-        self.0.total as i64
-    }
-}
-
-/// One cell of a co-occurrence table. Every number is finite: see the README for the
-/// formulas and the values of empty cells.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct CooccurrenceCell {
-    /// The row's value.
-    pub row: String,
-    /// The column's value.
-    pub column: String,
-    /// Initiatives holding both.
-    pub count: i64,
-    /// `rowTotal × columnTotal / population`.
-    pub expected: f64,
-    /// `count / expected`; 0 when nothing is expected.
-    pub lift: f64,
-    /// `count / (rowTotal + columnTotal − count)`.
-    pub jaccard: f64,
-    /// Normalised pointwise mutual information, −1 (never together) to 1 (always).
-    pub npmi: f64,
-    /// `P(X ≥ count)` under the hypergeometric distribution (independence).
-    pub p_value: f64,
-}
-
-/// How the values of two dimensions occur together.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct Cooccurrence {
-    /// Initiatives counted: those the filter holds for the viewer.
-    pub population: i64,
-    /// The row dimension's values, each with its total.
-    pub rows: Vec<DimensionTotal>,
-    /// The column dimension's values, each with its total.
-    pub columns: Vec<DimensionTotal>,
-    /// Every row × column pair, row by row (pairs below `minCount` left out).
-    pub cells: Vec<CooccurrenceCell>,
-}
-
-impl From<a::Cooccurrence> for Cooccurrence {
-    fn from(t: a::Cooccurrence) -> Self {
-        let value = |list: &[a::Margin], i: usize| {
-            list.get(i)
-                .map(|m| m.value.value.clone())
-                .unwrap_or_default()
-        };
-        let cells = t
-            .cells
-            .iter()
-            .map(|c| CooccurrenceCell {
-                row: value(&t.rows, c.row),
-                column: value(&t.columns, c.column),
-                count: c.measures.count as i64,
-                expected: c.measures.expected,
-                lift: c.measures.lift,
-                jaccard: c.measures.jaccard,
-                npmi: c.measures.npmi,
-                p_value: c.measures.p_value,
-            })
-            .collect();
-        Self {
-            population: t.population as i64,
-            rows: t.rows.into_iter().map(DimensionTotal).collect(),
-            columns: t.columns.into_iter().map(DimensionTotal).collect(),
-            cells,
-        }
-    }
-}
-
 /// One value's count in one year.
 #[derive(Debug, Clone)]
 pub struct TrendValue(a::TrendValue);
@@ -198,7 +114,13 @@ impl TrendValue {
         &self.0.value.value
     }
     /// The value's label in `lang` (by default the request's language).
-    async fn label(&self, ctx: &Context<'_>, lang: Option<Language>) -> String {
+    async fn label(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language of the label; by default the request's.")] lang: Option<
+            Language,
+        >,
+    ) -> String {
         self.0.value.label.get(lang_of(ctx, lang)).to_owned()
     }
     /// Initiatives of the population that started that year and hold the value.
@@ -285,9 +207,15 @@ impl Analytics {
     async fn cooccurrence(
         &self,
         ctx: &Context<'_>,
-        rows: Dimension,
-        columns: Dimension,
+        #[graphql(desc = "The dimension whose values are the table's rows.")] rows: Dimension,
+        #[graphql(desc = "The dimension whose values are the table's columns.")] columns: Dimension,
+        #[graphql(
+            desc = "Narrows the population first, as in `initiatives`; none: every initiative the viewer sees."
+        )]
         filter: Option<InitiativeFilter>,
+        #[graphql(
+            desc = "Cells counting fewer initiatives are left out; 0 (keep all) by default."
+        )]
         min_count: Option<i32>,
     ) -> async_graphql::Result<Cooccurrence> {
         let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
@@ -311,10 +239,17 @@ impl Analytics {
     async fn trend(
         &self,
         ctx: &Context<'_>,
-        dimension: Dimension,
+        #[graphql(desc = "The dimension whose values are counted per year.")] dimension: Dimension,
+        #[graphql(
+            desc = "The first start year; by default the population's first. A trend spans at most 200 years."
+        )]
         year_from: Option<i32>,
-        year_to: Option<i32>,
-        filter: Option<InitiativeFilter>,
+        #[graphql(desc = "The last start year; by default the population's last.")] year_to: Option<
+            i32,
+        >,
+        #[graphql(desc = "Narrows the population first, as in `initiatives`.")] filter: Option<
+            InitiativeFilter,
+        >,
     ) -> async_graphql::Result<Vec<TrendYear>> {
         let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
         let years = read_model(ctx)?
@@ -338,9 +273,16 @@ impl Analytics {
     async fn neighbourhood(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The node at the centre: an initiative, organisation, event, theme or topic."
+        )]
         id: ID,
-        depth: Option<i32>,
+        #[graphql(desc = "How many links away to go: 1 to 3, 1 by default.")] depth: Option<i32>,
+        #[graphql(desc = "The kinds of edges followed, either way; all by default.")]
         edge_types: Option<Vec<EdgeType>>,
+        #[graphql(
+            desc = "The most nodes returned: 1 to 2,000, 200 by default; more is LIMIT_EXCEEDED."
+        )]
         limit: Option<i32>,
     ) -> async_graphql::Result<Option<Subgraph>> {
         let start = node_ref("id", &id)?;
@@ -360,10 +302,13 @@ impl Analytics {
     async fn path(
         &self,
         ctx: &Context<'_>,
-        from: ID,
-        to: ID,
+        #[graphql(desc = "The node the path starts at.")] from: ID,
+        #[graphql(desc = "The node the path ends at.")] to: ID,
+        #[graphql(desc = "The kinds of edges the path may follow, either way; all by default.")]
         edge_types: Option<Vec<EdgeType>>,
-        max_length: Option<i32>,
+        #[graphql(desc = "The most edges on the path: 1 to 8, 6 by default.")] max_length: Option<
+            i32,
+        >,
     ) -> async_graphql::Result<Option<GraphPath>> {
         let (from, to) = (node_ref("from", &from)?, node_ref("to", &to)?);
         let max_length = natural("maxLength", max_length.unwrap_or(6))?;
@@ -379,10 +324,11 @@ impl Analytics {
     async fn centrality(
         &self,
         ctx: &Context<'_>,
-        node_type: NodeType,
-        measure: CentralityMeasure,
+        #[graphql(desc = "The type of the nodes ranked.")] node_type: NodeType,
+        #[graphql(desc = "How a node's importance is measured.")] measure: CentralityMeasure,
+        #[graphql(desc = "The kinds of edges of the graph measured; all by default.")]
         edge_types: Option<Vec<EdgeType>>,
-        first: Option<i32>,
+        #[graphql(desc = "How many nodes: 1 to 100, 10 by default.")] first: Option<i32>,
     ) -> async_graphql::Result<Vec<CentralityScore>> {
         let first = bounded("first", first.unwrap_or(10), 1..=MAX_FIRST)?;
         let top = read_model(ctx)?

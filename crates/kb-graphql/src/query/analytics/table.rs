@@ -1,0 +1,496 @@
+//! Co-occurrence tables in the API: the cells and the row and column totals.
+//!
+//! A table of topics by organisations has some 8,000 cells and 2,500 columns. Resolved
+//! as derived objects, every field of every item is a future of its own (boxed, passed
+//! through the extensions, put in order), which took most of such an answer's time. The
+//! two lists therefore read their selection set once, as a plan of response keys and
+//! fields, and build every item's object from it. The objects are the same as the
+//! derived resolvers give; a selection the plan does not cover (a field with directives
+//! left after `@skip`/`@include`, which are applied before execution) is resolved the
+//! derived way. Extensions see the list field, not the fields of each item: none of the
+//! schema's extensions looks at fields.
+
+use std::borrow::Cow;
+
+use async_graphql::indexmap::IndexMap;
+use async_graphql::parser::types::Field;
+use async_graphql::registry::Registry;
+use async_graphql::{
+    Context, ContextSelectionSet, InputType, Name, Object, OutputType, Positioned, ScalarType,
+    ServerResult, SimpleObject, Value,
+};
+use kb_domain::lang::Language as Lang;
+use kb_graph::analytics as a;
+
+use crate::types::vocab::{Language, lang_of};
+
+/// One value of a dimension and how many initiatives of the population hold it.
+#[derive(Debug, Clone)]
+pub struct DimensionTotal(a::Margin);
+
+/// One value of a dimension and how many initiatives of the population hold it.
+#[Object]
+impl DimensionTotal {
+    /// The code: a theme's or topic's code, a vocabulary code, a language code, a year,
+    /// or an organisation's id.
+    async fn value(&self) -> &str {
+        &self.0.value.value
+    }
+    /// The value's label in `lang` (by default the request's language).
+    async fn label(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language of the label; by default the request's.")] lang: Option<
+            Language,
+        >,
+    ) -> String {
+        self.0.value.label.get(lang_of(ctx, lang)).to_owned()
+    }
+    /// How many initiatives of the population hold the value.
+    async fn total(&self) -> i64 {
+        self.0.total as i64
+    }
+}
+
+/// One cell of a co-occurrence table. Every number is finite: see the README for the
+/// formulas and the values of empty cells.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct CooccurrenceCell {
+    /// The row's value.
+    pub row: String,
+    /// The column's value.
+    pub column: String,
+    /// Initiatives holding both.
+    pub count: i64,
+    /// `rowTotal × columnTotal / population`.
+    pub expected: f64,
+    /// `count / expected`; 0 when nothing is expected.
+    pub lift: f64,
+    /// `count / (rowTotal + columnTotal − count)`.
+    pub jaccard: f64,
+    /// Normalised pointwise mutual information, −1 (never together) to 1 (always).
+    pub npmi: f64,
+    /// `P(X ≥ count)` under the hypergeometric distribution (independence).
+    pub p_value: f64,
+}
+
+/// How the values of two dimensions occur together.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Cooccurrence {
+    /// Initiatives counted: those the filter holds for the viewer.
+    pub population: i64,
+    /// The row dimension's values, each with its total.
+    pub rows: Totals,
+    /// The column dimension's values, each with its total.
+    pub columns: Totals,
+    /// Every row × column pair, row by row (pairs below `minCount` left out).
+    pub cells: Cells,
+}
+
+impl From<a::Cooccurrence> for Cooccurrence {
+    fn from(t: a::Cooccurrence) -> Self {
+        Self {
+            population: t.population as i64,
+            cells: Cells {
+                rows: t.rows.iter().map(|m| m.value.value.clone()).collect(),
+                columns: t.columns.iter().map(|m| m.value.value.clone()).collect(),
+                cells: t.cells,
+            },
+            rows: Totals(t.rows),
+            columns: Totals(t.columns),
+        }
+    }
+}
+
+/// What one response key of a list's items holds.
+#[derive(Debug, Clone, Copy)]
+enum Slot<F> {
+    Typename,
+    Field(F),
+}
+
+/// The response keys of a list's items and what each holds, in the order of the
+/// selection set and each key once (a repeated key answers the same field); `None` when
+/// a field needs the derived resolvers. `field_of` names the plan's field for a field
+/// of the selection.
+fn plan<F>(
+    ctx: &ContextSelectionSet<'_>,
+    list: &Positioned<Field>,
+    field_of: impl Fn(&Context<'_>, &async_graphql::SelectionField<'_>) -> Option<F>,
+) -> Option<Vec<(Name, Slot<F>)>> {
+    let ctx = ctx.with_field(list);
+    let mut plan: Vec<(Name, Slot<F>)> = Vec::new();
+    for f in ctx.field().selection_set() {
+        if !f.directives().ok()?.is_empty() {
+            return None;
+        }
+        let key = Name::new(f.alias().unwrap_or(f.name()));
+        if plan.iter().any(|(k, _)| *k == key) {
+            continue;
+        }
+        let slot = if f.name() == "__typename" {
+            Slot::Typename
+        } else {
+            Slot::Field(field_of(&ctx, &f)?)
+        };
+        plan.push((key, slot));
+    }
+    (!plan.is_empty()).then_some(plan)
+}
+
+/// A field without arguments: `name` when it has none, else `None`.
+fn plain<F>(f: &async_graphql::SelectionField<'_>, name: F) -> Option<F> {
+    f.arguments().ok()?.is_empty().then_some(name)
+}
+
+/// The objects of `items` by `plan`, with `value` giving an item's value of a field.
+fn objects<T, F: Copy>(
+    items: &[T],
+    plan: &[(Name, Slot<F>)],
+    typename: &str,
+    value: impl Fn(&T, F) -> Value,
+) -> Value {
+    Value::List(
+        items
+            .iter()
+            .map(|item| {
+                let mut object = IndexMap::with_capacity(plan.len());
+                for (key, slot) in plan {
+                    let v = match slot {
+                        Slot::Typename => Value::String(typename.to_owned()),
+                        Slot::Field(f) => value(item, *f),
+                    };
+                    object.insert(key.clone(), v);
+                }
+                Value::Object(object)
+            })
+            .collect(),
+    )
+}
+
+/// The fields of a [`CooccurrenceCell`].
+#[derive(Debug, Clone, Copy)]
+enum CellField {
+    Row,
+    Column,
+    Count,
+    Expected,
+    Lift,
+    Jaccard,
+    Npmi,
+    PValue,
+}
+
+/// The cells of a table, `[CooccurrenceCell!]!` in the schema. The row and column codes
+/// are kept once, not per cell.
+#[derive(Debug, Clone)]
+pub struct Cells {
+    rows: Vec<String>,
+    columns: Vec<String>,
+    cells: Vec<a::Cell>,
+}
+
+impl Cells {
+    fn code(list: &[String], i: usize) -> String {
+        list.get(i).cloned().unwrap_or_default()
+    }
+
+    /// Each cell as the derived object.
+    fn derived(&self) -> Vec<CooccurrenceCell> {
+        self.cells
+            .iter()
+            .map(|c| CooccurrenceCell {
+                row: Self::code(&self.rows, c.row),
+                column: Self::code(&self.columns, c.column),
+                count: c.measures.count as i64,
+                expected: c.measures.expected,
+                lift: c.measures.lift,
+                jaccard: c.measures.jaccard,
+                npmi: c.measures.npmi,
+                p_value: c.measures.p_value,
+            })
+            .collect()
+    }
+
+    fn value(&self, c: &a::Cell, f: CellField) -> Value {
+        let m = &c.measures;
+        match f {
+            CellField::Row => Value::String(Self::code(&self.rows, c.row)),
+            CellField::Column => Value::String(Self::code(&self.columns, c.column)),
+            CellField::Count => ScalarType::to_value(&(m.count as i64)),
+            CellField::Expected => ScalarType::to_value(&m.expected),
+            CellField::Lift => ScalarType::to_value(&m.lift),
+            CellField::Jaccard => ScalarType::to_value(&m.jaccard),
+            CellField::Npmi => ScalarType::to_value(&m.npmi),
+            CellField::PValue => ScalarType::to_value(&m.p_value),
+        }
+    }
+}
+
+impl OutputType for Cells {
+    fn type_name() -> Cow<'static, str> {
+        <Vec<CooccurrenceCell>>::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        <Vec<CooccurrenceCell>>::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        <Vec<CooccurrenceCell>>::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        let plan = plan(ctx, field, |_, f| {
+            let name = match f.name() {
+                "row" => CellField::Row,
+                "column" => CellField::Column,
+                "count" => CellField::Count,
+                "expected" => CellField::Expected,
+                "lift" => CellField::Lift,
+                "jaccard" => CellField::Jaccard,
+                "npmi" => CellField::Npmi,
+                "pValue" => CellField::PValue,
+                _ => return None,
+            };
+            plain(f, name)
+        });
+        match plan {
+            Some(plan) => Ok(objects(
+                &self.cells,
+                &plan,
+                &CooccurrenceCell::type_name(),
+                |c, f| self.value(c, f),
+            )),
+            None => self.derived().resolve(ctx, field).await,
+        }
+    }
+}
+
+/// The fields of a [`DimensionTotal`]; a label in the language its field asks for.
+#[derive(Debug, Clone, Copy)]
+enum TotalField {
+    Value,
+    Label(Lang),
+    Total,
+}
+
+/// The rows or columns of a table, `[DimensionTotal!]!` in the schema.
+#[derive(Debug, Clone)]
+pub struct Totals(Vec<a::Margin>);
+
+impl OutputType for Totals {
+    fn type_name() -> Cow<'static, str> {
+        <Vec<DimensionTotal>>::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        <Vec<DimensionTotal>>::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        <Vec<DimensionTotal>>::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        let plan = plan(ctx, field, |ctx, f| match f.name() {
+            "value" => plain(f, TotalField::Value),
+            "total" => plain(f, TotalField::Total),
+            "label" => {
+                let mut lang = None;
+                for (name, value) in f.arguments().ok()? {
+                    if name.as_str() != "lang" {
+                        return None;
+                    }
+                    lang = <Option<Language>>::parse(Some(value)).ok()?;
+                }
+                Some(TotalField::Label(lang_of(ctx, lang)))
+            }
+            _ => None,
+        });
+        match plan {
+            Some(plan) => Ok(objects(
+                &self.0,
+                &plan,
+                &DimensionTotal::type_name(),
+                |m, f| match f {
+                    TotalField::Value => Value::String(m.value.value.clone()),
+                    TotalField::Label(lang) => Value::String(m.value.label.get(lang).to_owned()),
+                    TotalField::Total => ScalarType::to_value(&(m.total as i64)),
+                },
+            )),
+            None => {
+                let derived: Vec<DimensionTotal> =
+                    self.0.iter().cloned().map(DimensionTotal).collect();
+                derived.resolve(ctx, field).await
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{EmptyMutation, EmptySubscription, Object, Request, Schema, Variables};
+    use kb_domain::lang::Localised;
+    use serde_json::json;
+
+    use super::*;
+
+    fn table() -> a::Cooccurrence {
+        let margin = |value: &str, en: Option<&str>, total| a::Margin {
+            value: a::DimensionValue {
+                value: value.into(),
+                label: Localised::new(format!("{value} nl"), en.map(str::to_owned)),
+            },
+            total,
+        };
+        let cell = |row, column, count, x: f64| a::Cell {
+            row,
+            column,
+            measures: a::CellMeasures {
+                count,
+                expected: x,
+                lift: x * 3.0,
+                jaccard: 0.1 + 0.2,
+                npmi: -x,
+                p_value: x / 7.0,
+            },
+        };
+        a::Cooccurrence {
+            population: 9,
+            rows: vec![
+                margin("policy", Some("policy en"), 4),
+                margin("support", None, 5),
+            ],
+            columns: vec![margin("guide", None, 2), margin("tool", Some("tool en"), 7)],
+            cells: vec![
+                cell(0, 0, 1, 0.25),
+                cell(0, 1, 3, 1.0 / 3.0),
+                cell(1, 1, 4, 1e-300),
+            ],
+        }
+    }
+
+    /// The same table as the planned lists and as the derived objects.
+    struct Root;
+
+    #[Object]
+    impl Root {
+        async fn planned(&self) -> Cooccurrence {
+            table().into()
+        }
+        async fn cells(&self) -> Vec<CooccurrenceCell> {
+            Cooccurrence::from(table()).cells.derived()
+        }
+        async fn columns(&self) -> Vec<DimensionTotal> {
+            table().columns.into_iter().map(DimensionTotal).collect()
+        }
+    }
+
+    async fn run(query: &str, variables: serde_json::Value) -> serde_json::Value {
+        let schema = Schema::new(Root, EmptyMutation, EmptySubscription);
+        let request = Request::new(query).variables(Variables::from_json(variables));
+        let response = schema.execute(request).await;
+        assert!(response.errors.is_empty(), "{:?}", response.errors);
+        response.data.into_json().expect("JSON")
+    }
+
+    /// Asks `selection` of the cells (or the columns) both ways; they must agree.
+    async fn same_both_ways(list: &str, selection: &str, variables: serde_json::Value) {
+        // Only the variables and the fragment the selection uses.
+        let defs: Vec<&str> = [
+            ("$yes", "$yes: Boolean = true"),
+            ("$no", "$no: Boolean = false"),
+            ("$lang", "$lang: Language"),
+        ]
+        .into_iter()
+        .filter(|(name, _)| selection.contains(name))
+        .map(|(_, def)| def)
+        .collect();
+        let header = if defs.is_empty() {
+            String::new()
+        } else {
+            format!("query({})", defs.join(", "))
+        };
+        let fragment = if selection.contains("...F") {
+            "fragment F on CooccurrenceCell { lift row }"
+        } else {
+            ""
+        };
+        let planned = run(
+            &format!("{header} {{ planned {{ {list} {selection} }} }} {fragment}"),
+            variables.clone(),
+        )
+        .await;
+        let derived = run(
+            &format!("{header} {{ {list} {selection} }} {fragment}"),
+            variables,
+        )
+        .await;
+        assert_eq!(planned["planned"][list], derived[list], "{selection}");
+        assert!(
+            derived[list]
+                .as_array()
+                .is_some_and(|items| !items.is_empty()),
+            "{derived}"
+        );
+    }
+
+    #[tokio::test]
+    async fn planned_cells_are_the_objects_the_derived_resolvers_give() {
+        for selection in [
+            "{ row column count expected lift jaccard npmi pValue }",
+            "{ pValue count }",
+            "{ __typename c: count count c: count }",
+            "{ n: npmi ...F ... on CooccurrenceCell { count row } ... { jaccard } }",
+            "{ row @include(if: $no) column @skip(if: $no) count @include(if: $yes) ...F @skip(if: $yes) }",
+        ] {
+            same_both_ways("cells", selection, json!({})).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn planned_totals_are_the_objects_the_derived_resolvers_give() {
+        for (selection, variables) in [
+            ("{ value total }", json!({})),
+            ("{ total __typename value }", json!({})),
+            (
+                "{ label en: label(lang: EN) nl: label(lang: NL) }",
+                json!({}),
+            ),
+            ("{ label(lang: $lang) value }", json!({ "lang": "EN" })),
+            ("{ label(lang: $lang) t: total }", json!({ "lang": null })),
+        ] {
+            same_both_ways("columns", selection, variables).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_table_keeps_its_order_and_codes() {
+        let got = run(
+            "{ planned { population rows { value total } cells { row column count } } }",
+            json!({}),
+        )
+        .await;
+        assert_eq!(
+            got["planned"],
+            json!({
+                "population": 9,
+                "rows": [{ "value": "policy", "total": 4 }, { "value": "support", "total": 5 }],
+                "cells": [
+                    { "row": "policy", "column": "guide", "count": 1 },
+                    { "row": "policy", "column": "tool", "count": 3 },
+                    { "row": "support", "column": "tool", "count": 4 }
+                ]
+            })
+        );
+    }
+}
