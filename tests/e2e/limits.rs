@@ -113,3 +113,68 @@ on_both!(
         assert_eq!(error_code(&body), "LIMIT_EXCEEDED");
     }
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_over_its_rate_limit_is_refused_with_429_and_another_key_is_not() {
+    let flags = ["--rate-limit-partner", "5", "--rate-limit-anonymous", "3"];
+    let app = crate::support::TestApp::spawn_with(
+        crate::support::Db::Sqlite,
+        crate::support::config(&flags),
+    )
+    .await
+    .expect("sqlite");
+    let key = |name: &'static str, role| {
+        let store = app.store.clone();
+        async move {
+            store
+                .create_api_key(&kb_store::Actor::cli(), name, role, None, None)
+                .await
+                .expect("key")
+                .secret
+        }
+    };
+    let (first, second) = (
+        key("a", kb_domain::Role::Partner).await,
+        key("b", kb_domain::Role::Partner).await,
+    );
+    let editor = key("e", kb_domain::Role::Editor).await;
+    let send = |k: Option<String>| {
+        let (client, url) = (app.client().clone(), app.url("/graphql"));
+        async move {
+            let mut r = client
+                .post(url)
+                .json(&json!({ "query": "{ themes { code } }" }));
+            if let Some(k) = k {
+                r = r.bearer_auth(k);
+            }
+            r.send().await.expect("request")
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(send(Some(first.clone())).await.status(), 200);
+    }
+    let refused = send(Some(first.clone())).await;
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .expect("text")
+        .parse()
+        .expect("seconds");
+    assert!((1..=12).contains(&wait), "Retry-After {wait}");
+    let body: serde_json::Value = refused.json().await.expect("JSON");
+    assert_eq!(error_code(&body), "RATE_LIMITED", "{body}");
+    // Another partner key and an editor's (no limit set) are not affected.
+    for _ in 0..5 {
+        assert_eq!(send(Some(second.clone())).await.status(), 200);
+    }
+    for _ in 0..10 {
+        assert_eq!(send(Some(editor.clone())).await.status(), 200);
+    }
+    // Without a key: per client address.
+    for _ in 0..3 {
+        assert_eq!(send(None).await.status(), 200);
+    }
+    let refused = send(None).await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+}

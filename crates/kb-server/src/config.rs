@@ -59,6 +59,39 @@ pub struct ServerConfig {
         value_parser = parse_seconds
     )]
     pub follow_interval: Duration,
+    /// Requests a minute on `/graphql` per client address, for requests without a key;
+    /// 0 (the default) is no limit. Behind a proxy, every request has the proxy's address.
+    #[arg(
+        long,
+        env = "KB_RATE_LIMIT_ANONYMOUS",
+        default_value_t = 0,
+        value_name = "N"
+    )]
+    pub rate_limit_anonymous: u32,
+    /// Requests a minute per partner key; 0 (the default) is no limit.
+    #[arg(
+        long,
+        env = "KB_RATE_LIMIT_PARTNER",
+        default_value_t = 0,
+        value_name = "N"
+    )]
+    pub rate_limit_partner: u32,
+    /// Requests a minute per contributor key; 0 (the default) is no limit.
+    #[arg(
+        long,
+        env = "KB_RATE_LIMIT_CONTRIBUTOR",
+        default_value_t = 0,
+        value_name = "N"
+    )]
+    pub rate_limit_contributor: u32,
+    /// Requests a minute per editor or admin key; 0 (the default) is no limit.
+    #[arg(
+        long,
+        env = "KB_RATE_LIMIT_EDITOR",
+        default_value_t = 0,
+        value_name = "N"
+    )]
+    pub rate_limit_editor: u32,
     /// Serve Prometheus metrics at `/metrics` (`KB_METRICS=false` turns it off). The
     /// endpoint needs no key: where the service is public, a proxy in front keeps
     /// `/metrics` to the monitoring network.
@@ -91,6 +124,16 @@ impl ServerConfig {
             directives: self.max_directives,
             aliases: self.max_aliases,
             root_fields: self.max_root_fields,
+        }
+    }
+
+    /// The rate limits of this configuration.
+    pub fn rate_limits(&self) -> crate::rate::Limits {
+        crate::rate::Limits {
+            anonymous: self.rate_limit_anonymous,
+            partner: self.rate_limit_partner,
+            contributor: self.rate_limit_contributor,
+            editor: self.rate_limit_editor,
         }
     }
 

@@ -32,6 +32,25 @@ struct AppState {
     store: Store,
     limits: kb_graphql::Limits,
     max_batch: usize,
+    rate: crate::rate::RateLimits,
+}
+
+/// The address a request came from (the peer of its connection), when the server knows it.
+struct ClientAddress(std::net::IpAddr);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+        Ok(Self(address))
+    }
 }
 
 /// The router of the whole service.
@@ -45,6 +64,7 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
         store,
         limits: config.limits(),
         max_batch: config.max_batch,
+        rate: crate::rate::RateLimits::new(config.rate_limits()),
     });
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -219,12 +239,32 @@ impl<'a> Sent<'a> {
 /// `application/graphql-response+json` a document that fails before execution gets
 /// 400 and no `data` (in a batch, no `data` for that operation; the batch stays 200);
 /// with `application/json` every GraphQL result is 200.
-async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> Response {
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    address: std::net::IpAddr,
+    batch: BatchRequest,
+) -> Response {
     let media = media_type(headers);
     let ctx = match request_context(&state.store, headers).await {
         Ok(c) => c,
         Err(r) => return *r,
     };
+    if let Err(wait) = state
+        .rate
+        .check(ctx.key.as_ref().map(|k| (k.id, k.role)), address)
+    {
+        let seconds = crate::rate::retry_after(wait);
+        let mut r = error_response(
+            media,
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            &format!("too many requests; try again in {seconds} s"),
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        return r;
+    }
     if let BatchRequest::Batch(list) = &batch
         && list.len() > state.max_batch
     {
@@ -269,6 +309,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> 
 #[tracing::instrument(skip_all)]
 async fn graphql_post(
     State(state): State<Arc<AppState>>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -332,7 +373,7 @@ async fn graphql_post(
         }
         BodyKind::Other => return unsupported("send application/json (or application/graphql)"),
     };
-    execute(&state, &headers, batch).await
+    execute(&state, &headers, address, batch).await
 }
 
 /// How a POST body is read, by its media type.
@@ -402,6 +443,7 @@ fn parse_error_response(media: &'static str, e: ParseRequestError) -> Response {
 #[tracing::instrument(skip_all)]
 async fn graphql_get(
     State(state): State<Arc<AppState>>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -458,7 +500,7 @@ async fn graphql_get(
             return r;
         }
     }
-    execute(&state, &headers, BatchRequest::Single(request)).await
+    execute(&state, &headers, address, BatchRequest::Single(request)).await
 }
 
 async fn healthz() -> &'static str {

@@ -15,6 +15,8 @@ pub mod import;
 pub mod memory;
 /// Prometheus metrics at `/metrics`.
 pub mod metrics;
+/// Rate limits per key and per client address.
+pub mod rate;
 
 use std::net::SocketAddr;
 
