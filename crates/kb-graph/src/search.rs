@@ -20,22 +20,19 @@ use roaring::RoaringBitmap;
 use crate::completions::{Carrier, Completions, Sources};
 use crate::projection::{Projection, member};
 
-/// A page of search hits the viewer may see, best first.
+/// A page of the initiatives matching a search that the viewer may see, best first, and
+/// what the search's facets count over.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchPage {
-    /// The hits of the page with their scores.
-    pub hits: Vec<(InitiativeId, f32)>,
-    pub offset: u64,
-    /// How many hits the viewer may see under the filter.
-    pub total: u64,
-    pub has_next: bool,
+    /// The page of hits; its total is how many the viewer may see under the filter.
+    pub page: HitPage<InitiativeId>,
     /// Every initiative matching the text, whatever the viewer and the filter: what the
     /// facets of the search count over (see [`Projection::facets_of_matches`]).
     pub matched: RoaringBitmap,
 }
 
-/// A page of the events or organisations matching a search that the viewer may see, best
-/// first.
+/// A page of the initiatives, events or organisations matching a search that the viewer
+/// may see, best first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HitPage<S> {
     /// The hits of the page with their scores.
@@ -297,12 +294,8 @@ impl Projection {
             .into_iter()
             .filter(|h| member(h.id).is_some_and(|m| allowed.contains(m)))
             .collect();
-        let found = page_of(kept, page);
         Ok(SearchPage {
-            hits: found.hits,
-            offset: found.offset,
-            total: found.total,
-            has_next: found.has_next,
+            page: page_of(kept, page),
             matched,
         })
     }

@@ -17,8 +17,8 @@ use crate::types::connection::{
 };
 use crate::types::initiative::InitiativeConnection;
 use crate::types::search::{
-    EventHit, EventSearchConnection, HitConnection, OrganisationHit, OrganisationSearchConnection,
-    SearchConnection, SearchHit, Snippet, Suggestion,
+    EventHit, EventSearchConnection, OrganisationHit, OrganisationSearchConnection,
+    SearchConnection, SearchHit, Snippet, Suggestion, hit_page,
 };
 use crate::types::vocab::*;
 use crate::types::{Event, Initiative, Node, Organisation, Theme, Topic};
@@ -40,18 +40,18 @@ async fn snippets_if_asked<S: kb_graph::SearchSubject>(
     read_model(ctx)?.snippets(query, lang, ids).await.gql()
 }
 
-/// The connection of a page of event or organisation hits: their rows loaded by id
-/// (through the access rule once more), with snippets where asked for.
-async fn load_hits<S, R, C>(
+/// The hits of a page of a search as `make` builds them: their rows loaded by id (through
+/// the access rule once more; a row gone meanwhile is left out), with snippets where the
+/// request asks for them.
+async fn hit_items<S, R, H>(
     ctx: &Context<'_>,
     query: &str,
     lang: Option<domain::Language>,
-    found: kb_graph::HitPage<S>,
-    make: impl Fn(R, f64, Option<Snippet>) -> C::Hit,
-) -> async_graphql::Result<C>
+    found: &kb_graph::HitPage<S>,
+    make: impl Fn(R, f64, Option<Snippet>) -> H,
+) -> async_graphql::Result<Vec<H>>
 where
     S: kb_graph::SearchSubject,
-    C: HitConnection,
     crate::loaders::Loaders: async_graphql::dataloader::Loader<
             S,
             Value = R,
@@ -65,7 +65,7 @@ where
         .await
         .map_err(loader_error)?;
     let mut snippets = snippets_if_asked(ctx, query, lang, &ids).await?;
-    let hits = found
+    Ok(found
         .hits
         .iter()
         .filter_map(|(id, score)| {
@@ -76,8 +76,7 @@ where
                 snippets.remove(id).map(Into::into),
             ))
         })
-        .collect();
-    Ok(C::new(&found, hits))
+        .collect())
 }
 
 /// The most ids `nodes` takes at once.
@@ -414,28 +413,18 @@ impl Query {
         let v = viewer(ctx)?;
         let model = read_model(ctx)?;
         let found = model.search(v, &query, lang, &filter, page).await.gql()?;
-        let ids: Vec<InitiativeId> = found.hits.iter().map(|(id, _)| *id).collect();
-        let mut rows = loader(ctx)?
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(loader_error)?;
-        let mut snippets = snippets_if_asked(ctx, &query, lang, &ids).await?;
-        let hits = found
-            .hits
-            .iter()
-            .filter_map(|(id, score)| {
-                let row = rows.remove(id)?;
-                Some(SearchHit {
-                    initiative: Initiative(row),
-                    score: f64::from(*score),
-                    snippet: snippets.remove(id).map(Into::into),
-                })
-            })
-            .collect();
+        let hits = hit_items(ctx, &query, lang, &found.page, |row, score, snippet| {
+            SearchHit {
+                initiative: Initiative(row),
+                score,
+                snippet,
+            }
+        })
+        .await?;
         Ok(SearchConnection {
             filter,
-            page: found,
-            hits,
+            page: hit_page(&found.page, hits),
+            matched: found.matched,
         })
     }
 
@@ -468,12 +457,13 @@ impl Query {
             .search_events(viewer(ctx)?, &query, lang, page)
             .await
             .gql()?;
-        load_hits(ctx, &query, lang, found, |row, score, snippet| EventHit {
+        let hits = hit_items(ctx, &query, lang, &found, |row, score, snippet| EventHit {
             event: Event(row),
             score,
             snippet,
         })
-        .await
+        .await?;
+        Ok(EventSearchConnection::new(&found, hits))
     }
 
     /// Full-text search over organisations: their name, descriptions (both languages),
@@ -505,14 +495,15 @@ impl Query {
             .search_organisations(viewer(ctx)?, &query, lang, page)
             .await
             .gql()?;
-        load_hits(ctx, &query, lang, found, |row, score, snippet| {
+        let hits = hit_items(ctx, &query, lang, &found, |row, score, snippet| {
             OrganisationHit {
                 organisation: Organisation(row),
                 score,
                 snippet,
             }
         })
-        .await
+        .await?;
+        Ok(OrganisationSearchConnection::new(&found, hits))
     }
 
     /// Completions for a search box: initiative titles, topic labels and organisation

@@ -4,7 +4,8 @@
 
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use kb_domain::{InitiativeFilter, Page};
-use kb_graph::{HitPage, SearchPage, SearchSnippet, SearchSuggestion, SuggestionKind as Kind};
+use kb_graph::{HitPage, SearchSnippet, SearchSuggestion, SuggestionKind as Kind};
+use roaring::RoaringBitmap;
 
 use super::connection::{PageInfo, encode_cursor};
 use super::facets::InitiativeFacets;
@@ -15,9 +16,34 @@ use crate::error::{StoreResultExt, loader_error};
 /// A page of search hits the viewer may see, best first.
 pub struct SearchConnection {
     pub(crate) filter: InitiativeFilter,
-    pub(crate) page: SearchPage,
+    /// What the facets count over: every initiative the text matched.
+    pub(crate) matched: RoaringBitmap,
     /// The hits of the page with their rows, in score order.
-    pub(crate) hits: Vec<SearchHit>,
+    pub(crate) page: Page<SearchHit>,
+}
+
+/// `items`, the rows of the page of hits `found` in its order, as a page.
+pub(crate) fn hit_page<S, T>(found: &HitPage<S>, items: Vec<T>) -> Page<T> {
+    Page {
+        items,
+        offset: found.offset,
+        total: Some(found.total),
+        has_next: found.has_next,
+    }
+}
+
+/// The edges of a page: each item with the cursor of its position.
+fn edges<T: Clone, E>(page: &Page<T>, edge: impl Fn(String, T) -> E) -> Vec<E> {
+    page.items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| edge(encode_cursor(page.offset + i as u64), item.clone()))
+        .collect()
+}
+
+/// A page's total as GraphQL's `Int`.
+fn total_count<T>(page: &Page<T>) -> i64 {
+    i64::try_from(page.total.unwrap_or(0)).unwrap_or(i64::MAX)
 }
 
 /// One hit.
@@ -66,38 +92,26 @@ pub struct SearchEdge {
 impl SearchConnection {
     /// The hits of the page, each with its cursor.
     async fn edges(&self) -> Vec<SearchEdge> {
-        self.hits
-            .iter()
-            .enumerate()
-            .map(|(i, h)| SearchEdge {
-                cursor: encode_cursor(self.page.offset + i as u64),
-                node: h.clone(),
-            })
-            .collect()
+        edges(&self.page, |cursor, node| SearchEdge { cursor, node })
     }
     /// The hits of the page, best first.
     async fn nodes(&self) -> Vec<SearchHit> {
-        self.hits.clone()
+        self.page.items.clone()
     }
     /// Where the page stands in the hits.
     async fn page_info(&self) -> PageInfo {
-        PageInfo::of(&Page {
-            items: self.hits.clone(),
-            offset: self.page.offset,
-            total: Some(self.page.total),
-            has_next: self.page.has_next,
-        })
+        PageInfo::of(&self.page)
     }
     /// How many hits the viewer may see under the filter.
     async fn total_count(&self) -> i64 {
-        i64::try_from(self.page.total).unwrap_or(i64::MAX)
+        total_count(&self.page)
     }
     /// Counts over the hits per value of each facet. Each facet honours every other
     /// field of the filter but not its own, so choosing a value keeps its alternatives
     /// countable.
     async fn facets(&self, ctx: &Context<'_>) -> async_graphql::Result<InitiativeFacets> {
         let f = read_model(ctx)?
-            .search_facets(viewer(ctx)?, &self.filter, &self.page.matched)
+            .search_facets(viewer(ctx)?, &self.filter, &self.matched)
             .await
             .gql()?;
         Ok(InitiativeFacets::from(f))
@@ -129,13 +143,6 @@ pub struct OrganisationHit {
     pub snippet: Option<Snippet>,
 }
 
-/// A connection type built from a page of hits of one type.
-pub(crate) trait HitConnection: Sized {
-    type Hit: Clone;
-    /// The connection of `hits`, the rows of a page of `found` in its order.
-    fn new<S>(found: &HitPage<S>, hits: Vec<Self::Hit>) -> Self;
-}
-
 /// The connection and edge types of the hits of one type of search result.
 macro_rules! hit_connection {
     ($conn:ident, $edge:ident, $hit:ty, $what:literal) => {
@@ -161,28 +168,14 @@ macro_rules! hit_connection {
             pub node: $hit,
         }
 
-        impl HitConnection for $conn {
-            type Hit = $hit;
-
-            fn new<S>(found: &HitPage<S>, hits: Vec<$hit>) -> Self {
-                let page = Page {
-                    items: hits,
-                    offset: found.offset,
-                    total: Some(found.total),
-                    has_next: found.has_next,
-                };
+        impl $conn {
+            /// The connection of `hits`, the rows of a page of `found` in its order.
+            pub(crate) fn new<S>(found: &HitPage<S>, hits: Vec<$hit>) -> Self {
+                let page = hit_page(found, hits);
                 Self {
-                    edges: page
-                        .items
-                        .iter()
-                        .enumerate()
-                        .map(|(i, h)| $edge {
-                            cursor: encode_cursor(page.offset + i as u64),
-                            node: h.clone(),
-                        })
-                        .collect(),
+                    edges: edges(&page, |cursor, node| $edge { cursor, node }),
                     page_info: PageInfo::of(&page),
-                    total_count: i64::try_from(found.total).unwrap_or(i64::MAX),
+                    total_count: total_count(&page),
                     nodes: page.items,
                 }
             }
