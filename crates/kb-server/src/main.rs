@@ -296,12 +296,6 @@ fn effective_config(command: &clap::Command, matches: &ArgMatches, file: &FileSe
     out
 }
 
-/// The file an `sqlite://` URL names, if it names one.
-fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
-    let path = url.strip_prefix("sqlite://")?.split('?').next()?;
-    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
-}
-
 /// `kennisbank import`: the report on stderr; an error (a non-zero exit) when the file
 /// has problems.
 async fn import(store: &Store, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
@@ -485,7 +479,7 @@ async fn run() -> anyhow::Result<()> {
             );
         }
         Command::Backup { path } => {
-            if let Some(file) = sqlite_file(&cli.database_url)
+            if let Some(file) = kb_store::sqlite_file(&cli.database_url)
                 && !file.exists()
             {
                 anyhow::bail!("there is no database at {}", file.display());

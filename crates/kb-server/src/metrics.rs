@@ -92,7 +92,8 @@ async fn scrape(State(s): State<Sources>) -> Response {
     };
     let (open, idle) = s.store.pool_use();
     metrics::gauge!(POOL, "state" => "idle").set(idle as f64);
-    metrics::gauge!(POOL, "state" => "in_use").set(f64::from(open).max(idle as f64) - idle as f64);
+    let in_use = usize::try_from(open).map_or(0, |open| open.saturating_sub(idle));
+    metrics::gauge!(POOL, "state" => "in_use").set(in_use as f64);
     let position = s.model.position().await;
     metrics::gauge!(POSITION).set(position as f64);
     match s.store.change_log_head().await {

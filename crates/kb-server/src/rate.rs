@@ -103,7 +103,9 @@ impl RateLimits {
 
 /// Whole seconds to wait, at least one: what `Retry-After` says.
 pub(crate) fn retry_after(wait: Duration) -> u64 {
-    wait.as_secs() + u64::from(wait.subsec_nanos() > 0).max(u64::from(wait.is_zero()))
+    u64::try_from(wait.as_nanos().div_ceil(1_000_000_000))
+        .unwrap_or(u64::MAX)
+        .max(1)
 }
 
 #[cfg(test)]

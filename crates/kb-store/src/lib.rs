@@ -138,6 +138,16 @@ fn unreachable_database(e: &sea_orm::DbErr) -> bool {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The file an `sqlite://` URL names; `None` for PostgreSQL and in-memory SQLite.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let path = url
+        .strip_prefix("sqlite://")?
+        .split('?')
+        .next()
+        .filter(|p| !p.is_empty() && *p != ":memory:")?;
+    Some(std::path::PathBuf::from(path))
+}
+
 /// A handle on the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -249,12 +259,7 @@ impl Store {
     /// The file of an SQLite database (none for PostgreSQL or an in-memory SQLite):
     /// where files that belong with the database, such as the search index, go.
     pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
-        let rest = self.url.strip_prefix("sqlite://")?;
-        let path = rest
-            .split('?')
-            .next()
-            .filter(|p| !p.is_empty() && *p != ":memory:")?;
-        Some(std::path::PathBuf::from(path))
+        sqlite_file(&self.url)
     }
 
     /// Which database this store runs on.
