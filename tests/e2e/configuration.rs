@@ -1,19 +1,16 @@
 //! The layered configuration, through the real binary: flags over `KB_*` variables over
 //! the configuration file over defaults; `kennisbank config` shows each setting's source.
 
-use std::process::Command;
+use crate::support::free_port;
 
-/// `kennisbank ARGS` in `dir` with only the given `KB_*` variables set.
+/// `kennisbank ARGS` in `dir` with only the given variables set.
 fn kennisbank(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kennisbank"));
-    c.current_dir(dir).args(args);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("KB_") || k == "RUST_BACKTRACE" || k == "RUST_LIB_BACKTRACE" {
-            c.env_remove(k);
-        }
-    }
-    c.envs(env.iter().copied());
-    c.output().expect("run kennisbank")
+    crate::support::kennisbank()
+        .current_dir(dir)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run kennisbank")
 }
 
 #[test]
@@ -106,23 +103,18 @@ fn a_bad_configuration_file_is_refused_with_what_is_wrong() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_listens_where_the_file_says() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    let port = free_port();
     std::fs::write(
         dir.path().join("kennisbank.toml"),
         format!("bind = \"127.0.0.1:{port}\"\ndatabase_url = \"sqlite://kb.db?mode=rwc\"\nno_demo = true\n"),
     )
     .expect("write");
-    let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_kennisbank"));
-    c.current_dir(dir.path()).kill_on_drop(true);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("KB_") {
-            c.env_remove(k);
-        }
-    }
-    let mut child = c.arg("serve").spawn().expect("serve");
+    let mut child = tokio::process::Command::from(crate::support::kennisbank())
+        .current_dir(dir.path())
+        .kill_on_drop(true)
+        .arg("serve")
+        .spawn()
+        .expect("serve");
     let client = reqwest::Client::new();
     let url = format!("http://127.0.0.1:{port}/graphql");
     let mut answer = None;

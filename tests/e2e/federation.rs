@@ -12,7 +12,7 @@ use kb_domain::{InitiativeFilter, InitiativeOrder, NodeId, PageRequest, Role, St
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
-use crate::support::{Db, TestApp};
+use crate::support::{Db, TestApp, free_port};
 
 fn federation_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/federation")
@@ -51,11 +51,54 @@ fn packages() -> bool {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
+/// A partner subgraph naming `picks` (initiative ids), composed with Kennisbank's at
+/// `kennisbank` (its `/graphql` URL), and a gateway in front of both; every process is
+/// stopped when this is dropped.
+struct Federation {
+    /// The gateway's URL.
+    gateway: String,
+    /// The supergraph the composition made.
+    supergraph: String,
+    _partner: Child,
+    _gateway: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Federation {
+    async fn start(kennisbank: &str, picks: &str) -> Self {
+        let partner_port = free_port().to_string();
+        let partner = node("partner.mjs", &[&partner_port], &[("PICKS", picks)]);
+        let partner_url = format!("http://127.0.0.1:{partner_port}/");
+        ask(&partner_url, None, "{ __typename }").await;
+        // Composition: no errors.
+        let out = Command::new("node")
+            .arg("compose.mjs")
+            .arg(format!("kennisbank={kennisbank}"))
+            .arg(format!("partner={partner_url}"))
+            .current_dir(federation_dir())
+            .output()
+            .await
+            .expect("compose");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "composition failed: {stderr}");
+        assert!(!stderr.contains("composition error"), "{stderr}");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("supergraph.graphql");
+        std::fs::write(&file, &out.stdout).expect("supergraph");
+        let gateway_port = free_port().to_string();
+        let gateway = node(
+            "gateway.mjs",
+            &[file.to_str().expect("path"), &gateway_port],
+            &[],
+        );
+        Self {
+            gateway: format!("http://127.0.0.1:{gateway_port}/"),
+            supergraph: String::from_utf8_lossy(&out.stdout).into_owned(),
+            _partner: partner,
+            _gateway: gateway,
+            _dir: dir,
+        }
+    }
 }
 
 /// `node SCRIPT ARGS` in `tests/federation`, killed when dropped.
@@ -132,40 +175,14 @@ async fn a_partner_subgraph_composes_and_a_gateway_answers_across_both() {
     let draft = first(Status::Draft).await;
     let (published_id, draft_id) = (published.id.global().encode(), draft.id.global().encode());
 
-    let partner_port = free_port().to_string();
     let picks = format!("{published_id},{draft_id}");
-    let _partner = node("partner.mjs", &[&partner_port], &[("PICKS", &picks)]);
-    let partner_url = format!("http://127.0.0.1:{partner_port}/");
-    ask(&partner_url, None, "{ __typename }").await;
-
-    // Composition: no errors.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let supergraph = dir.path().join("supergraph.graphql");
-    let out = Command::new("node")
-        .arg("compose.mjs")
-        .arg(format!("kennisbank={}", app.url("/graphql")))
-        .arg(format!("partner={partner_url}"))
-        .current_dir(federation_dir())
-        .output()
-        .await
-        .expect("compose");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "composition failed: {stderr}");
-    assert!(!stderr.contains("composition error"), "{stderr}");
-    std::fs::write(&supergraph, &out.stdout).expect("supergraph");
-    let sdl = String::from_utf8_lossy(&out.stdout);
+    let federation = Federation::start(&app.url("/graphql"), &picks).await;
     assert!(
-        sdl.contains("partnerNote") && sdl.contains("searchEvents"),
+        federation.supergraph.contains("partnerNote")
+            && federation.supergraph.contains("searchEvents"),
         "the supergraph holds both subgraphs"
     );
-
-    let gateway_port = free_port().to_string();
-    let _gateway = node(
-        "gateway.mjs",
-        &[supergraph.to_str().expect("path"), &gateway_port],
-        &[],
-    );
-    let gateway = format!("http://127.0.0.1:{gateway_port}/");
+    let gateway = &federation.gateway;
     let query = format!(
         "{{ initiative(slug: \"{}\") {{ title partnerNote events(first: 5) {{ nodes {{ title partnerTickets }} }} }} partnerPicks {{ id title partnerNote }} }}",
         published.slug
@@ -173,7 +190,7 @@ async fn a_partner_subgraph_composes_and_a_gateway_answers_across_both() {
 
     // Anonymous: the published initiative with the partner's note; the draft the partner
     // names is null, since Kennisbank resolves its reference to nothing.
-    let r = ask(&gateway, None, &query).await;
+    let r = ask(gateway, None, &query).await;
     let i = &r["data"]["initiative"];
     assert_eq!(i["title"], published.title.as_str(), "{r}");
     assert_eq!(
@@ -190,7 +207,7 @@ async fn a_partner_subgraph_composes_and_a_gateway_answers_across_both() {
     assert_eq!(picks[1], Value::Null, "a draft through the gateway: {r}");
 
     // An editor's key travels through the gateway: the draft is there for them.
-    let r = ask(&gateway, Some(&editor), &query).await;
+    let r = ask(gateway, Some(&editor), &query).await;
     assert_eq!(
         r["data"]["partnerPicks"][1]["title"],
         draft.title.as_str(),
@@ -228,39 +245,14 @@ async fn two_instances_and_a_gateway_on_one_postgresql_agree() {
         .expect("key")
         .secret;
 
-    let partner_port = free_port().to_string();
-    let _partner = node("partner.mjs", &[&partner_port], &[]);
-    let partner_url = format!("http://127.0.0.1:{partner_port}/");
-    ask(&partner_url, None, "{ __typename }").await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let supergraph = dir.path().join("supergraph.graphql");
-    let out = Command::new("node")
-        .arg("compose.mjs")
-        .arg(format!("kennisbank={}", reader.url("/graphql")))
-        .arg(format!("partner={partner_url}"))
-        .current_dir(federation_dir())
-        .output()
-        .await
-        .expect("compose");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::write(&supergraph, &out.stdout).expect("supergraph");
-    let gateway_port = free_port().to_string();
-    let _gateway = node(
-        "gateway.mjs",
-        &[supergraph.to_str().expect("path"), &gateway_port],
-        &[],
-    );
-    let gateway = format!("http://127.0.0.1:{gateway_port}/");
+    let federation = Federation::start(&reader.url("/graphql"), "").await;
+    let gateway = &federation.gateway;
 
     let query =
         "{ searchOrganisations(query: \"overzijde\") { nodes { organisation { id name } } } }";
     // The gateway has planned this query once before the write.
     assert!(
-        ask(&gateway, None, query).await["data"]["searchOrganisations"]["nodes"]
+        ask(gateway, None, query).await["data"]["searchOrganisations"]["nodes"]
             .as_array()
             .is_some_and(Vec::is_empty)
     );
@@ -284,6 +276,6 @@ async fn two_instances_and_a_gateway_on_one_postgresql_agree() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // And through the gateway in front of it.
-    let r = ask(&gateway, None, query).await;
+    let r = ask(gateway, None, query).await;
     assert!(found(&r), "{r}");
 }

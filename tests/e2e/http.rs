@@ -90,8 +90,7 @@ on_both!(
 /// Starts the `kennisbank` binary with only `env` in its environment and its stderr in
 /// `log`. The process is killed when the handle drops, also when an assertion fails first.
 fn start_kennisbank(env: &[(&str, &str)], log: &std::path::Path) -> tokio::process::Child {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_kennisbank"))
-        .env_clear()
+    tokio::process::Command::from(crate::support::kennisbank())
         .envs(env.iter().copied())
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
@@ -101,19 +100,10 @@ fn start_kennisbank(env: &[(&str, &str)], log: &std::path::Path) -> tokio::proce
         .expect("start kennisbank")
 }
 
-/// A port that was free a moment ago.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("address")
-        .port()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kennisbank_without_a_subcommand_serves_with_its_configuration() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let bind = format!("127.0.0.1:{}", free_port());
+    let bind = format!("127.0.0.1:{}", crate::support::free_port());
     let database = format!("sqlite://{}?mode=rwc", dir.path().join("kb.db").display());
     let log = dir.path().join("stderr.log");
     let _child = start_kennisbank(

@@ -12,17 +12,8 @@ use crate::on_both;
 
 /// `kennisbank serve` on `url` and a free port, as a child process killed when dropped.
 async fn serve(url: &str, index: &std::path::Path) -> (tokio::process::Child, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_kennisbank"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("KB_") {
-            c.env_remove(k);
-        }
-    }
-    let child = c
+    let port = crate::support::free_port();
+    let child = tokio::process::Command::from(crate::support::kennisbank())
         .args(["--database-url", url, "serve", "--bind"])
         .arg(format!("127.0.0.1:{port}"))
         .arg("--index-dir")

@@ -282,6 +282,23 @@ impl TestApp {
     }
 }
 
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address")
+        .port()
+}
+
+/// The `kennisbank` binary with an empty environment: it sees only what a test gives it,
+/// never the `KB_*` variables of the shell the tests run in.
+pub fn kennisbank() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_kennisbank"));
+    c.env_clear();
+    c
+}
+
 /// The first error's `extensions.code`.
 pub fn error_code(response: &Value) -> &str {
     response["errors"][0]["extensions"]["code"]
