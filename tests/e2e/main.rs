@@ -19,6 +19,7 @@ mod integrity;
 mod keys;
 mod limits;
 mod listing;
+mod live;
 mod matrix;
 mod metrics;
 mod read_model;

@@ -587,6 +587,60 @@ async fn attempt(app: &TestApp, w: &World, mutation: &str, n: usize) -> (String,
 }
 
 on_both!(
+    async fn subscriptions_send_every_role_what_is_published_and_nothing_else(app) {
+        let app = &app;
+        let org = |slug| async move {
+            app.store.organisation_by_slug(Viewer::Editor, slug).await.expect("q").expect("org").id
+        };
+        let (owner, outsider) = (org("hogeschool-waddenpoort").await, org("universiteit-van-zilverwold").await);
+        let key = |role, org| async move {
+            Some(app.store.create_api_key(&Actor::cli(), "live", role, org, None).await.expect("key").secret)
+        };
+        let keys = [
+            ("anonymous", None),
+            ("partner", key(Role::Partner, None).await),
+            ("owner", key(Role::Contributor, Some(owner)).await),
+            ("outsider", key(Role::Contributor, Some(outsider)).await),
+            ("editor", key(Role::Editor, None).await),
+            ("admin", key(Role::Admin, None).await),
+        ];
+        let mut clients = Vec::new();
+        for (role, key) in keys {
+            let payload = key.map_or(json!({}), |k| json!({ "Authorization": format!("Bearer {k}") }));
+            let mut c = crate::live::Client::connect(app, payload, None).await;
+            c.subscribe("i", "subscription { initiativePublished { title status } }", json!({})).await;
+            c.subscribe("e", "subscription { eventPublished { title status } }", json!({})).await;
+            clients.push((role, c));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        // Every status of initiative and event, written by an editor.
+        world(app).await;
+        app.caught_up().await;
+        let expected: BTreeSet<(String, String)> = [
+            ("i".to_owned(), marker(Status::Published)),
+            ("e".to_owned(), "Matrixhub".to_owned()),
+            ("e".to_owned(), event_marker(Status::Published)),
+        ]
+        .into_iter()
+        .collect();
+        for (role, mut c) in clients {
+            let mut got = BTreeSet::new();
+            for _ in 0..expected.len() {
+                let m = c.receive().await;
+                assert_eq!(m["type"], "next", "{role}: {m}");
+                let item = &m["payload"]["data"];
+                let item = item.get("initiativePublished").or_else(|| item.get("eventPublished")).expect("an item");
+                assert_eq!(item["status"], "PUBLISHED", "{role}: {m}");
+                got.insert((m["id"].as_str().expect("id").to_owned(), item["title"].as_str().expect("title").to_owned()));
+            }
+            assert_eq!(got, expected, "{role}");
+            let more = tokio::time::timeout(std::time::Duration::from_millis(300), c.receive()).await;
+            assert!(more.is_err(), "{role} was sent more: {more:?}");
+        }
+    }
+);
+
+on_both!(
     async fn every_mutation_is_allowed_or_refused_per_role(app) {
         let w = world(&app).await;
         app.caught_up().await;

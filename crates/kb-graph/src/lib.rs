@@ -16,6 +16,8 @@ mod graph_facts;
 mod memo;
 /// The bitmaps and what orderings and the access rule need.
 mod projection;
+/// What each batch of changes newly published, for live subscribers.
+mod published;
 /// Selecting, paging, counting and faceting.
 mod query;
 /// Related initiatives and lineage.
@@ -44,6 +46,7 @@ pub use kb_search::{
 };
 pub use memo::Memo;
 pub use projection::Projection;
+pub use published::Published;
 pub use query::Parent;
 pub use related::{Direction, LineageStep, Related};
 pub use search::{HitPage, SearchPage};
@@ -73,6 +76,8 @@ struct Inner {
     generation: std::sync::atomic::AtomicU64,
     /// Centrality scores, kept until the next change.
     analytics: analytics::Cache,
+    /// What each applied batch newly published, sent to live subscribers.
+    published: tokio::sync::broadcast::Sender<Arc<Published>>,
 }
 
 impl std::fmt::Debug for ReadModel {
@@ -118,6 +123,7 @@ impl ReadModel {
                 applied: Mutex::new(head),
                 generation: std::sync::atomic::AtomicU64::new(1),
                 analytics: analytics::Cache::default(),
+                published: tokio::sync::broadcast::channel(published::CAPACITY).0,
             }),
         };
         match model.inner.index.watermark() {
@@ -261,6 +267,7 @@ impl ReadModel {
                 None
             };
             let mut p = self.inner.projection.write().await;
+            let news = Published::of_batch(&p, last, &facts, &event_facts);
             for id in &initiatives {
                 if !facts.iter().any(|f| f.id == *id) {
                     p.remove(*id);
@@ -292,7 +299,36 @@ impl ReadModel {
                 self.index_changes(touched, last).await?;
             }
             *applied = last;
+            // Sent once the batch can be read: a subscriber that loads what it is told
+            // of finds it. Nobody listening is not an error.
+            if !news.is_empty() {
+                let _ = self.inner.published.send(Arc::new(news));
+            }
         }
+    }
+
+    /// What every batch of changes applied from now on newly published: initiatives and
+    /// events that were not published before it and are after it. Each instance sends
+    /// what its own follower applies, so a subscriber hears of another instance's writes
+    /// within the follow interval. A receiver that falls more than a few hundred batches
+    /// behind loses the oldest (`Lagged`).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<Published>> {
+        self.inner.published.subscribe()
+    }
+
+    /// Whether `viewer` may see the initiative `id` and it passes `filter`: the same
+    /// selection that lists it.
+    pub async fn selects(
+        &self,
+        viewer: Viewer,
+        filter: &InitiativeFilter,
+        id: InitiativeId,
+    ) -> Result<bool, StoreError> {
+        let Some(m) = projection::member(id) else {
+            return Ok(false);
+        };
+        let p = self.inner.projection.read().await;
+        Ok(p.select(viewer, filter)?.contains(m))
     }
 
     /// Re-indexes the documents `touched` (removing those that no longer exist) and

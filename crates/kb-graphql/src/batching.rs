@@ -11,6 +11,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use async_graphql::dataloader::DataLoader;
+use async_graphql::futures_util::Stream;
 use async_graphql::futures_util::future::BoxFuture;
 use tokio::sync::Notify;
 
@@ -69,22 +70,55 @@ impl Wake for FlagWaker {
 impl<F: Future> Future for Tracked<F> {
     type Output = F::Output;
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let flag = Arc::new(FlagWaker {
-            inner: cx.waker().clone(),
-            woken: AtomicBool::new(false),
-        });
-        let waker = Waker::from(flag.clone());
-        let r = self.inner.as_mut().poll(&mut Context::from_waker(&waker));
-        if r.is_pending() && !flag.woken.load(Ordering::SeqCst) {
-            self.gate.went_idle();
-        }
-        r
+        let gate = self.gate.clone();
+        poll_tracked(&gate, cx, |cx| self.inner.as_mut().poll(cx))
     }
 }
 
 impl<F> Drop for Tracked<F> {
     fn drop(&mut self) {
         // A dropped request (a timeout) releases batches still waiting for it.
+        self.gate.went_idle();
+    }
+}
+
+/// Polls `poll` with a waker that notices a wake during the poll, and tells `gate`
+/// when the poll ends pending without one: the request then waits on something outside
+/// itself.
+fn poll_tracked<R>(
+    gate: &IdleGate,
+    cx: &mut Context<'_>,
+    poll: impl FnOnce(&mut Context<'_>) -> Poll<R>,
+) -> Poll<R> {
+    let flag = Arc::new(FlagWaker {
+        inner: cx.waker().clone(),
+        woken: AtomicBool::new(false),
+    });
+    let waker = Waker::from(flag.clone());
+    let r = poll(&mut Context::from_waker(&waker));
+    if r.is_pending() && !flag.woken.load(Ordering::SeqCst) {
+        gate.went_idle();
+    }
+    r
+}
+
+/// A subscription's stream, which reports to its gate as [`Tracked`] does: between two
+/// items it waits on the change log, and the loads of each item batch as a request's.
+struct TrackedStream<S> {
+    inner: Pin<Box<S>>,
+    gate: Arc<IdleGate>,
+}
+
+impl<S: Stream> Stream for TrackedStream<S> {
+    type Item = S::Item;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+        let gate = self.gate.clone();
+        poll_tracked(&gate, cx, |cx| self.inner.as_mut().poll_next(cx))
+    }
+}
+
+impl<S> Drop for TrackedStream<S> {
+    fn drop(&mut self) {
         self.gate.went_idle();
     }
 }
@@ -99,6 +133,14 @@ impl RequestGate {
             gate: self.0,
         }
         .await
+    }
+
+    /// The same for a subscription's stream of responses.
+    pub(crate) fn run_stream<S: Stream>(self, stream: S) -> impl Stream<Item = S::Item> {
+        TrackedStream {
+            inner: Box::pin(stream),
+            gate: self.0,
+        }
     }
 }
 

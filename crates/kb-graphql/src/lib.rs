@@ -24,6 +24,8 @@ pub mod observe;
 mod query;
 /// The root types assembled from their parts.
 mod schema;
+/// Live updates: subscriptions fed by the change log.
+mod subscription;
 /// Object types of the graph.
 mod types;
 
@@ -33,7 +35,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use kb_graph::ReadModel;
 
-use async_graphql::{BatchRequest, BatchResponse, EmptySubscription, SDLExportOptions, Schema};
+use async_graphql::{BatchRequest, BatchResponse, SDLExportOptions, Schema};
 use kb_domain::{Language, Viewer};
 use kb_store::Store;
 
@@ -42,9 +44,10 @@ pub use limits::Limits;
 pub use loaders::{Loaders, Memos};
 pub use query::Query;
 pub use schema::Mutation;
+pub use subscription::Subscription;
 
 /// The executable schema.
-pub type KbSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type KbSchema = Schema<Query, Mutation, Subscription>;
 
 /// Who is asking and in which language, decided by the server per request.
 #[derive(Debug, Clone, Default)]
@@ -81,8 +84,9 @@ pub fn build_schema(
     limits: Limits,
     resolver_spans: bool,
 ) -> KbSchema {
-    let builder = Schema::build(Query, Mutation::default(), EmptySubscription)
+    let builder = Schema::build(Query, Mutation::default(), Subscription)
         .enable_federation()
+        .enable_subscription_in_federation()
         .extension(observe::Observe);
     let builder = if resolver_spans {
         builder.extension(async_graphql::extensions::Tracing)
@@ -129,14 +133,56 @@ pub async fn execute(
     response
 }
 
+/// Executes a subscription for one viewer: its context and loaders as [`execute`]
+/// gives a request, for as long as the stream runs. `session` is the connection's
+/// data (what its `connection_init` set).
+pub fn execute_stream(
+    schema: &KbSchema,
+    store: &Store,
+    ctx: RequestContext,
+    request: async_graphql::Request,
+    session: Option<Arc<async_graphql::Data>>,
+) -> async_graphql::futures_util::stream::BoxStream<'static, async_graphql::Response> {
+    use async_graphql::futures_util::StreamExt;
+    let model = schema.data::<ReadModel>().cloned();
+    let memos = schema.data::<Arc<Memos>>().cloned().unwrap_or_default();
+    let (loader, gate) = batching::request_loader(Loaders::new(
+        store.clone(),
+        model.clone(),
+        memos,
+        ctx.viewer,
+    ));
+    let wrote = ctx.wrote.clone();
+    let request = request
+        .data(Arc::new(ctx))
+        .data(DataLoaderRef(Arc::new(loader)));
+    let stream = schema.execute_stream_with_session_data(request, session.unwrap_or_default());
+    // A mutation over the socket is read back like one over HTTP.
+    gate.run_stream(stream)
+        .then(move |response| {
+            let (wrote, model) = (wrote.clone(), model.clone());
+            async move {
+                if wrote.swap(false, Ordering::AcqRel)
+                    && let Some(model) = model
+                    && let Err(e) = model.sync().await
+                {
+                    tracing::error!(error = %e, "the read model could not catch up after a write");
+                }
+                response
+            }
+        })
+        .boxed()
+}
+
 /// The request's loader, shared by the operations of a batch.
 pub(crate) struct DataLoaderRef(pub Arc<DataLoader<Loaders>>);
 
 /// The SDL of the public API, sorted, with federation directives: what `schema.graphql`
 /// holds and `kennisbank schema` prints.
 pub fn sdl() -> String {
-    let schema = Schema::build(Query, Mutation::default(), EmptySubscription)
+    let schema = Schema::build(Query, Mutation::default(), Subscription)
         .enable_federation()
+        .enable_subscription_in_federation()
         .finish();
     schema.sdl_with_options(
         SDLExportOptions::new()

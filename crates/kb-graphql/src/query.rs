@@ -118,7 +118,7 @@ fn list<G: Copy + Into<D>, D>(v: &Option<Vec<G>>) -> Vec<D> {
 }
 
 impl InitiativeFilter {
-    fn to_domain(&self) -> Result<domain::InitiativeFilter, DomainError> {
+    pub(crate) fn to_domain(&self) -> Result<domain::InitiativeFilter, DomainError> {
         let organisations = self
             .organisations
             .iter()

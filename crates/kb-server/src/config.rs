@@ -92,6 +92,15 @@ pub struct ServerConfig {
         value_name = "N"
     )]
     pub rate_limit_editor: u32,
+    /// Most subscriptions open at once per API key, or per client address for
+    /// subscribers without a key; one more is LIMIT_EXCEEDED.
+    #[arg(
+        long,
+        env = "KB_MAX_SUBSCRIPTIONS_PER_KEY",
+        default_value_t = 16,
+        value_name = "N"
+    )]
+    pub max_subscriptions_per_key: usize,
     /// Serve Prometheus metrics at `/metrics` (`KB_METRICS=false` turns it off). The
     /// endpoint needs no key: where the service is public, a proxy in front keeps
     /// `/metrics` to the monitoring network.

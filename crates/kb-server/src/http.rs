@@ -33,6 +33,8 @@ struct AppState {
     limits: kb_graphql::Limits,
     max_batch: usize,
     rate: crate::rate::RateLimits,
+    /// Open subscriptions per key or address.
+    subscriptions: Arc<crate::live::Slots>,
 }
 
 /// The address a request came from (the peer of its connection), when the server knows it.
@@ -53,6 +55,32 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress {
     }
 }
 
+/// A WebSocket upgrade, when the request asks for one (`Upgrade: websocket`).
+struct MaybeUpgrade(Option<axum::extract::WebSocketUpgrade>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for MaybeUpgrade {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let asks = parts
+            .headers
+            .get(header::UPGRADE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+        if !asks {
+            return Ok(Self(None));
+        }
+        Ok(Self(
+            axum::extract::WebSocketUpgrade::from_request_parts(parts, state)
+                .await
+                .ok(),
+        ))
+    }
+}
+
 /// The router of the whole service.
 pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -> Router {
     let exports = crate::export::routes(store.clone(), model.clone());
@@ -65,6 +93,7 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
         limits: config.limits(),
         max_batch: config.max_batch,
         rate: crate::rate::RateLimits::new(config.rate_limits()),
+        subscriptions: crate::live::Slots::new(config.max_subscriptions_per_key),
     });
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -250,20 +279,8 @@ async fn execute(
         Ok(c) => c,
         Err(r) => return *r,
     };
-    if let Err(wait) = state
-        .rate
-        .check(ctx.key.as_ref().map(|k| (k.id, k.role)), address)
-    {
-        let seconds = crate::rate::retry_after(wait);
-        let mut r = error_response(
-            media,
-            StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::RateLimited,
-            &format!("too many requests; try again in {seconds} s"),
-        );
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        return r;
+    if let Err(r) = rate_check(state, &ctx, address, media) {
+        return *r;
     }
     if let BatchRequest::Batch(list) = &batch
         && list.len() > state.max_batch
@@ -304,6 +321,32 @@ async fn execute(
     r.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
     r
+}
+
+/// Counts a request against its key's or address's rate limit: RATE_LIMITED with
+/// `Retry-After` when it is over.
+fn rate_check(
+    state: &AppState,
+    ctx: &RequestContext,
+    address: std::net::IpAddr,
+    media: &'static str,
+) -> Result<(), Box<Response>> {
+    let Err(wait) = state
+        .rate
+        .check(ctx.key.as_ref().map(|k| (k.id, k.role)), address)
+    else {
+        return Ok(());
+    };
+    let seconds = crate::rate::retry_after(wait);
+    let mut r = error_response(
+        media,
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited,
+        &format!("too many requests; try again in {seconds} s"),
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    Err(Box::new(r))
 }
 
 #[tracing::instrument(skip_all)]
@@ -438,15 +481,19 @@ fn parse_error_response(media: &'static str, e: ParseRequestError) -> Response {
     error_response(media, status, code, &message)
 }
 
-/// GET: GraphiQL for a browser without a query; otherwise a query from the URL, which
-/// may not be a mutation.
+/// GET: a WebSocket for subscriptions when asked to upgrade; GraphiQL for a browser
+/// without a query; otherwise a query from the URL, which may not be a mutation.
 #[tracing::instrument(skip_all)]
 async fn graphql_get(
     State(state): State<Arc<AppState>>,
     ClientAddress(address): ClientAddress,
+    MaybeUpgrade(upgrade): MaybeUpgrade,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
+    if let Some(upgrade) = upgrade {
+        return websocket(&state, upgrade, &headers, address).await;
+    }
     let browser = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -501,6 +548,41 @@ async fn graphql_get(
         }
     }
     execute(&state, &headers, address, BatchRequest::Single(request)).await
+}
+
+/// Opens a WebSocket for GraphQL over graphql-transport-ws (or graphql-ws), for the key
+/// of the upgrade request if it has one; counted by the rate limits as one request.
+async fn websocket(
+    state: &AppState,
+    upgrade: axum::extract::WebSocketUpgrade,
+    headers: &HeaderMap,
+    address: std::net::IpAddr,
+) -> Response {
+    let media = media_type(headers);
+    let Some(protocol) = crate::live::protocol(headers) else {
+        return error_response(
+            media,
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            "ask for the WebSocket subprotocol graphql-transport-ws (or graphql-ws)",
+        );
+    };
+    let ctx = match request_context(&state.store, headers).await {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    if let Err(r) = rate_check(state, &ctx, address, media) {
+        return *r;
+    }
+    crate::live::upgrade(
+        upgrade,
+        protocol,
+        state.schema.clone(),
+        state.store.clone(),
+        state.subscriptions.clone(),
+        address,
+        ctx,
+    )
 }
 
 async fn healthz() -> &'static str {

@@ -11,6 +11,8 @@ pub mod export;
 mod http;
 /// The files of `import` and `dump`: CSV and JSON records, dumps.
 pub mod import;
+/// Subscriptions over WebSocket.
+mod live;
 /// Keeping resident memory near the memory in use.
 pub mod memory;
 /// Prometheus metrics at `/metrics`.

@@ -1,0 +1,149 @@
+//! Live updates: what the change log newly publishes, as it is applied by this
+//! instance's read model, to each subscriber that may see it and asked for it.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::futures_util::Stream;
+use async_graphql::{Context, Subscription};
+use kb_domain::{EventId, InitiativeId};
+use kb_graph::{Published, ReadModel};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::DataLoaderRef;
+use crate::context::{domain as domain_err, read_model, viewer};
+use crate::error::{StoreResultExt, coded};
+use crate::loaders::Loaders;
+use crate::query::InitiativeFilter;
+use crate::types::{Event, Initiative};
+
+/// The root of live updates.
+#[derive(Default)]
+pub struct Subscription;
+
+/// Live updates, over a WebSocket at `/graphql` (the graphql-transport-ws protocol):
+/// what is published, as the change log records it.
+#[Subscription]
+impl Subscription {
+    /// Each initiative as it is published (it was not published before, and now is)
+    /// and passes `filter`: what `initiatives(filter:)` would list from then on. Only
+    /// initiatives the subscriber may see are sent. Another instance's publications
+    /// arrive within its follow interval.
+    async fn initiative_published(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which published initiatives to send; all when omitted. Unknown codes are BAD_USER_INPUT."
+        )]
+        filter: Option<InitiativeFilter>,
+    ) -> async_graphql::Result<impl Stream<Item = Initiative> + use<>> {
+        let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
+        let model = read_model(ctx)?.clone();
+        let viewer = viewer(ctx)?;
+        // A filter that cannot select is refused now, not at the first publication.
+        model
+            .selects(viewer, &filter, InitiativeId(0))
+            .await
+            .gql()?;
+        let feed = Feed::new(ctx, model)?;
+        Ok(feed.items(move |feed, news| {
+            let filter = filter.clone();
+            async move {
+                let mut out = Vec::new();
+                for id in &news.initiatives {
+                    if feed
+                        .model
+                        .selects(viewer, &filter, *id)
+                        .await
+                        .unwrap_or(false)
+                    {
+                        out.push(*id);
+                    }
+                }
+                // The store applies the access rule once more as it loads.
+                let mut found = feed.loader.load_many(out.iter().copied()).await.ok()?;
+                Some(
+                    out.iter()
+                        .filter_map(|id| found.remove(id))
+                        .map(Initiative)
+                        .collect(),
+                )
+            }
+        }))
+    }
+
+    /// Each event as it is published (it was not published before, and now is), if
+    /// the subscriber may see it. Another instance's publications arrive within its
+    /// follow interval.
+    async fn event_published(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = Event> + use<>> {
+        let feed = Feed::new(ctx, read_model(ctx)?.clone())?;
+        Ok(feed.items(|feed, news| async move {
+            let ids: Vec<EventId> = news.events.clone();
+            let mut found = feed.loader.load_many(ids.iter().copied()).await.ok()?;
+            Some(
+                ids.iter()
+                    .filter_map(|id| found.remove(id))
+                    .map(Event)
+                    .collect(),
+            )
+        }))
+    }
+}
+
+/// One subscriber's view of the publications: its loader (bound to its viewer) and the
+/// read model, listening from the moment it subscribed.
+#[derive(Clone)]
+struct Feed {
+    model: ReadModel,
+    loader: Arc<DataLoader<Loaders>>,
+}
+
+impl Feed {
+    fn new(ctx: &Context<'_>, model: ReadModel) -> async_graphql::Result<Self> {
+        let loader = ctx
+            .data::<DataLoaderRef>()
+            .map(|l| l.0.clone())
+            .map_err(|_| coded(kb_domain::ErrorCode::Internal, "internal error", None))?;
+        Ok(Self { model, loader })
+    }
+
+    /// The items `pick` takes from each batch of publications, one by one. A batch
+    /// `pick` cannot load (`None`: the database is unreachable) is skipped and logged; a
+    /// subscriber that fell too far behind skips what it missed.
+    fn items<T, F, Fut>(self, pick: F) -> impl Stream<Item = T> + use<T, F, Fut>
+    where
+        T: Send + 'static,
+        F: Fn(Feed, Arc<Published>) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Option<Vec<T>>> + Send,
+    {
+        let rx = self.model.subscribe();
+        let state = (rx, VecDeque::<T>::new(), self, pick);
+        async_graphql::futures_util::stream::unfold(
+            state,
+            |(mut rx, mut queue, feed, pick)| async move {
+                loop {
+                    if let Some(item) = queue.pop_front() {
+                        return Some((item, (rx, queue, feed, pick)));
+                    }
+                    match rx.recv().await {
+                        Ok(news) => match pick(feed.clone(), news.clone()).await {
+                            Some(items) => queue.extend(items),
+                            None => tracing::warn!(
+                                position = news.position,
+                                "a subscriber could not load a publication"
+                            ),
+                        },
+                        Err(RecvError::Lagged(missed)) => {
+                            tracing::warn!(missed, "a subscriber fell behind the change log");
+                        }
+                        Err(RecvError::Closed) => return None,
+                    }
+                }
+            },
+        )
+    }
+}

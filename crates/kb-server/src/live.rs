@@ -1,0 +1,261 @@
+//! Subscriptions over WebSocket at `/graphql`: the graphql-transport-ws protocol (and
+//! the older graphql-ws one), authenticated like any request, at most
+//! `--max-subscriptions-per-key` open at once per key or, without one, per client address.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+
+use async_graphql::futures_util::stream::{self, BoxStream};
+use async_graphql::futures_util::{SinkExt, StreamExt};
+use async_graphql::http::{WebSocket as GraphQLWebSocket, WebSocketProtocols, WsMessage};
+use async_graphql::{Data, ErrorExtensionValues, Executor, Request, Response, ServerError};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::http::HeaderMap;
+use axum::response::Response as HttpResponse;
+use kb_domain::ErrorCode;
+use kb_graphql::RequestContext;
+use kb_store::{Store, StoreError};
+
+/// Who a bound on open subscriptions counts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Holder {
+    Key(kb_domain::ApiKeyId),
+    Address(IpAddr),
+}
+
+/// The subscriptions open per holder, at most `per_holder` each.
+#[derive(Debug)]
+pub(crate) struct Slots {
+    per_holder: usize,
+    open: Mutex<HashMap<Holder, usize>>,
+}
+
+/// One open subscription; its slot is given back when it is dropped.
+struct Slot {
+    slots: Arc<Slots>,
+    holder: Holder,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self.slots.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.holder) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.holder);
+            }
+        }
+    }
+}
+
+impl Slots {
+    pub(crate) fn new(per_holder: usize) -> Arc<Self> {
+        Arc::new(Self {
+            per_holder,
+            open: Mutex::default(),
+        })
+    }
+
+    fn take(self: &Arc<Self>, holder: Holder) -> Option<Slot> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(holder).or_default();
+        if *n >= self.per_holder {
+            return None;
+        }
+        *n += 1;
+        Some(Slot {
+            slots: self.clone(),
+            holder,
+        })
+    }
+}
+
+/// What each operation of one connection runs with.
+#[derive(Clone)]
+struct Live {
+    schema: kb_graphql::KbSchema,
+    store: Store,
+    slots: Arc<Slots>,
+    address: IpAddr,
+    /// From the upgrade request's `Authorization` header, or anonymous; a key in the
+    /// `connection_init` payload replaces it.
+    context: Arc<RequestContext>,
+}
+
+impl Live {
+    /// The connection's context: the one `connection_init` authenticated, else the
+    /// upgrade request's.
+    fn context(&self, session: Option<&Arc<Data>>) -> RequestContext {
+        session
+            .and_then(|d| d.get(&std::any::TypeId::of::<Arc<RequestContext>>()))
+            .and_then(|v| v.downcast_ref::<Arc<RequestContext>>())
+            .unwrap_or(&self.context)
+            .as_ref()
+            .clone()
+    }
+}
+
+fn coded_response(code: ErrorCode, message: String) -> Response {
+    let mut e = ServerError::new(message, None);
+    let mut ext = ErrorExtensionValues::default();
+    ext.set("code", code.as_str());
+    e.extensions = Some(ext);
+    Response::from_errors(vec![e])
+}
+
+impl Executor for Live {
+    async fn execute(&self, request: Request) -> Response {
+        let ctx = self.context(None);
+        match kb_graphql::execute(
+            &self.schema,
+            &self.store,
+            ctx,
+            async_graphql::BatchRequest::Single(request),
+        )
+        .await
+        {
+            async_graphql::BatchResponse::Single(r) => r,
+            async_graphql::BatchResponse::Batch(mut list) => list.pop().unwrap_or_default(),
+        }
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        let ctx = self.context(session.as_ref());
+        let holder = match &ctx.key {
+            Some(k) => Holder::Key(k.id),
+            None => Holder::Address(self.address),
+        };
+        let Some(slot) = self.slots.take(holder) else {
+            let message = format!(
+                "at most {} subscriptions may be open at once per key (or per address without one)",
+                self.slots.per_holder
+            );
+            return stream::once(async move { coded_response(ErrorCode::LimitExceeded, message) })
+                .boxed();
+        };
+        kb_graphql::execute_stream(&self.schema, &self.store, ctx, request, session)
+            .map(move |r| {
+                // The slot is held as long as the stream runs.
+                let _held = &slot;
+                r
+            })
+            .boxed()
+    }
+}
+
+/// The protocol the client asked for in `Sec-WebSocket-Protocol`, of those served.
+pub(crate) fn protocol(headers: &HeaderMap) -> Option<WebSocketProtocols> {
+    headers
+        .get(axum::http::header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())?
+        .split(',')
+        .find_map(|p| p.trim().parse().ok())
+}
+
+/// Upgrades to a WebSocket that serves GraphQL over `protocol` for `context`.
+pub(crate) fn upgrade(
+    upgrade: WebSocketUpgrade,
+    protocol: WebSocketProtocols,
+    schema: kb_graphql::KbSchema,
+    store: Store,
+    slots: Arc<Slots>,
+    address: IpAddr,
+    context: RequestContext,
+) -> HttpResponse {
+    let live = Live {
+        schema,
+        store,
+        slots,
+        address,
+        context: Arc::new(context),
+    };
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| serve(socket, live, protocol))
+}
+
+/// The key in a `connection_init` payload: `{"Authorization": "Bearer …"}` (any case of
+/// the name), or none.
+fn payload_secret(payload: &serde_json::Value) -> Option<Result<String, String>> {
+    let value = payload
+        .as_object()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))?
+        .1;
+    Some(
+        value
+            .as_str()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|s| s.trim().to_owned())
+            .ok_or_else(|| "use \"Authorization\": \"Bearer <API key>\"".to_owned()),
+    )
+}
+
+async fn serve(socket: WebSocket, live: Live, protocol: WebSocketProtocols) {
+    let (mut sink, source) = socket.split();
+    let input = source
+        .take_while(|m| std::future::ready(m.is_ok()))
+        .filter_map(|m| {
+            std::future::ready(match m {
+                Ok(Message::Text(t)) => Some(t.as_bytes().to_vec()),
+                Ok(Message::Binary(b)) => Some(b.to_vec()),
+                _ => None,
+            })
+        });
+    let store = live.store.clone();
+    let lang = live.context.lang;
+    // The close code of a refused `connection_init`: 4403 for credentials (as the
+    // protocol asks), 1011 when the database cannot be reached.
+    let refused = Arc::new(std::sync::atomic::AtomicU16::new(0));
+    let refusal = refused.clone();
+    let mut messages = GraphQLWebSocket::new(live, input, protocol).on_connection_init(
+        move |payload| async move {
+            let mut data = Data::default();
+            let refuse = |code: u16, message: String| {
+                refusal.store(code, std::sync::atomic::Ordering::Release);
+                Err(async_graphql::Error::new(message))
+            };
+            match payload_secret(&payload) {
+                None => {}
+                Some(Err(m)) => return refuse(4403, m),
+                Some(Ok(secret)) => match store.authenticate(&secret).await {
+                    Ok(key) => data.insert(Arc::new(RequestContext::new(Some(key), lang))),
+                    Err(StoreError::Domain(e)) => return refuse(4403, e.message),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot authenticate a subscriber");
+                        return refuse(
+                            1011,
+                            "the database cannot be reached just now; try again shortly".into(),
+                        );
+                    }
+                },
+            }
+            Ok(data)
+        },
+    );
+    while let Some(message) = messages.next().await {
+        let sent = match message {
+            WsMessage::Text(text) => sink.send(Message::Text(text.into())).await,
+            WsMessage::Close(code, reason) => {
+                let code = match refused.load(std::sync::atomic::Ordering::Acquire) {
+                    0 => code,
+                    ours => ours,
+                };
+                let frame = CloseFrame {
+                    code,
+                    reason: reason.into(),
+                };
+                let _ = sink.send(Message::Close(Some(frame))).await;
+                break;
+            }
+        };
+        if sent.is_err() {
+            break;
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! Subscriptions over a real WebSocket (graphql-transport-ws): what is published
+//! reaches the subscribers that asked for it and may see it, across instances, within
+//! the bounds per key.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use kb_domain::{Role, Viewer};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::on_both;
+use crate::support::{TestApp, config, error_code};
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A graphql-transport-ws client on one connection.
+pub(crate) struct Client {
+    socket: Socket,
+}
+
+impl Client {
+    /// Connects and completes the handshake, with `payload` in `connection_init` (a key
+    /// as `{"Authorization": "Bearer …"}`) and `header` as the upgrade's Authorization.
+    pub(crate) async fn connect(app: &TestApp, payload: Value, header: Option<&str>) -> Client {
+        let mut client = Self::open(app, header).await;
+        client
+            .send(json!({ "type": "connection_init", "payload": payload }))
+            .await;
+        let ack = client.receive().await;
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        client
+    }
+
+    async fn open(app: &TestApp, header: Option<&str>) -> Client {
+        let mut request = format!("ws://{}/graphql", app.addr)
+            .into_client_request()
+            .expect("request");
+        let h = request.headers_mut();
+        h.insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().expect("header"),
+        );
+        if let Some(key) = header {
+            h.insert(
+                "authorization",
+                format!("Bearer {key}").parse().expect("header"),
+            );
+        }
+        let (socket, response) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("connect");
+        assert_eq!(
+            response.headers()["sec-websocket-protocol"],
+            "graphql-transport-ws"
+        );
+        Client { socket }
+    }
+
+    async fn send(&mut self, message: Value) {
+        self.socket
+            .send(Message::text(message.to_string()))
+            .await
+            .expect("send");
+    }
+
+    pub(crate) async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+        self.send(json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } }))
+            .await;
+    }
+
+    /// The next message that is not a ping (answered) or pong; a close frame as
+    /// `{"type": "close", "code": …}`.
+    pub(crate) async fn receive(&mut self) -> Value {
+        loop {
+            let m = tokio::time::timeout(Duration::from_secs(15), self.socket.next())
+                .await
+                .expect("a message within 15 s")
+                .expect("the socket is open")
+                .expect("a message");
+            match m {
+                Message::Text(t) => {
+                    let v: Value = serde_json::from_str(t.as_str()).expect("JSON");
+                    match v["type"].as_str() {
+                        Some("ping") => self.send(json!({ "type": "pong" })).await,
+                        Some("pong") => {}
+                        _ => return v,
+                    }
+                }
+                Message::Close(frame) => {
+                    let code = frame.map(|f| u16::from(f.code)).unwrap_or_default();
+                    return json!({ "type": "close", "code": code });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The errors of a subscription refused before it started: a `next` with errors and
+    /// no data, then `complete`.
+    async fn refused(&mut self, id: &str) -> Value {
+        let m = self.receive().await;
+        assert_eq!(m["type"], "next", "{m}");
+        assert_eq!(m["id"], id, "{m}");
+        assert_eq!(m["payload"]["data"], Value::Null, "{m}");
+        let done = self.receive().await;
+        assert_eq!(done, json!({ "type": "complete", "id": id }));
+        m["payload"]["errors"].clone()
+    }
+
+    /// The payload of the next `next` message for `id`.
+    async fn next_of(&mut self, id: &str) -> Value {
+        let m = self.receive().await;
+        assert_eq!(m["type"], "next", "{m}");
+        assert_eq!(m["id"], id, "{m}");
+        m["payload"].clone()
+    }
+}
+
+async fn editor(app: &TestApp) -> String {
+    app.store
+        .create_api_key(&kb_store::Actor::cli(), "e", Role::Editor, None, None)
+        .await
+        .expect("key")
+        .secret
+}
+
+async fn organisation(app: &TestApp) -> String {
+    let org = app
+        .store
+        .organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort")
+        .await
+        .expect("lookup")
+        .expect("org");
+    kb_domain::GlobalId::new(kb_domain::NodeKind::Organisation, org.id.0).encode()
+}
+
+/// Creates an initiative under `theme` as `key`, published when `publish`.
+async fn initiative(app: &TestApp, key: &str, org: &str, title: &str, theme: &str, publish: bool) {
+    let create =
+        "mutation($i: InitiativeInput!) { createInitiative(input: $i) { initiative { id } } }";
+    let r = app
+        .gql_as(key, create, json!({ "i": { "title": title, "kind": "GUIDE", "summary": "Een handreiking voor de opleiding.",
+            "themes": [theme], "topics": ["resilience"], "website": "https://waddenpoort.example/gids",
+            "organisations": [{ "organisation": org, "role": "LEAD" }] } }))
+        .await;
+    let id = r["data"]["createInitiative"]["initiative"]["id"].clone();
+    assert!(id.is_string(), "{r}");
+    if publish {
+        let publish = "mutation($id: ID!) { publishInitiative(id: $id) { initiative { status } } }";
+        let r = app.gql_as(key, publish, json!({ "id": id })).await;
+        assert_eq!(
+            r["data"]["publishInitiative"]["initiative"]["status"], "PUBLISHED",
+            "{r}"
+        );
+    }
+}
+
+const INITIATIVES: &str = "subscription($f: InitiativeFilter) { initiativePublished(filter: $f) { title status themes { code } organisations { organisation { slug } } } }";
+
+on_both!(
+    async fn a_subscriber_receives_what_is_published_that_it_asks_for_and_nothing_else(app) {
+        let key = editor(&app).await;
+        let org = organisation(&app).await;
+        let mut anonymous = Client::connect(&app, json!({}), None).await;
+        anonymous.subscribe("prevention", INITIATIVES, json!({ "f": { "themes": ["prevention"] } })).await;
+        anonymous
+            .subscribe("events", "subscription { eventPublished { title status startsAt } }", json!({}))
+            .await;
+        // Unknown codes are refused at once, with the field named.
+        anonymous.subscribe("bad", INITIATIVES, json!({ "f": { "themes": ["nope"] } })).await;
+        let errors = anonymous.refused("bad").await;
+        assert_eq!(errors[0]["extensions"], json!({ "code": "BAD_USER_INPUT", "field": "filter.themes" }));
+        // Let the subscriptions settle before the first publication.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        // Another theme, and a draft of the theme: neither is sent.
+        initiative(&app, &key, &org, "Steunpunt voor mantelzorgers", "support", true).await;
+        initiative(&app, &key, &org, "Concept: weerbaarheid in het eerste jaar", "prevention", false).await;
+        initiative(&app, &key, &org, "Weerbaarheid in het eerste jaar", "prevention", true).await;
+        let payload = anonymous.next_of("prevention").await;
+        assert_eq!(
+            payload,
+            json!({ "data": { "initiativePublished": { "title": "Weerbaarheid in het eerste jaar", "status": "PUBLISHED",
+                "themes": [{ "code": "prevention" }], "organisations": [{ "organisation": { "slug": "hogeschool-waddenpoort" } }] } } })
+        );
+        // An edit of what is already published is not a publication.
+        let event = "mutation($i: EventInput!) { createEvent(input: $i) { event { id } } }";
+        let r = app
+            .gql_as(&key, event, json!({ "i": { "title": "Webinar weerbaarheid", "kind": "WEBINAR", "startsAt": "2027-02-10T15:00:00+00:00",
+                "endsAt": "2027-02-10T16:00:00Z", "online": true, "themes": ["prevention"], "topics": ["resilience"], "organisers": [org] } }))
+            .await;
+        let id = r["data"]["createEvent"]["event"]["id"].clone();
+        let publish = "mutation($id: ID!) { publishEvent(id: $id) { event { status version } } }";
+        let r = app.gql_as(&key, publish, json!({ "id": id })).await;
+        assert_eq!(r["data"]["publishEvent"]["event"]["status"], "PUBLISHED", "{r}");
+        let version = r["data"]["publishEvent"]["event"]["version"].clone();
+        let update = "mutation($id: ID!, $v: Int!, $i: EventInput!) { updateEvent(id: $id, expectedVersion: $v, input: $i) { event { version } } }";
+        let r = app.gql_as(&key, update, json!({ "id": id, "v": version, "i": { "title": "Webinar: weerbaarheid" } })).await;
+        assert!(r.get("errors").is_none(), "{r}");
+        initiative(&app, &key, &org, "Preventie in de propedeuse", "prevention", true).await;
+        // In order: the event, then the next initiative; the edit sent nothing between.
+        let payload = anonymous.next_of("events").await;
+        assert_eq!(
+            payload,
+            json!({ "data": { "eventPublished": { "title": "Webinar weerbaarheid", "status": "PUBLISHED", "startsAt": "2027-02-10T15:00:00+00:00" } } })
+        );
+        let payload = anonymous.next_of("prevention").await;
+        assert_eq!(payload["data"]["initiativePublished"]["title"], "Preventie in de propedeuse");
+        // Completing a subscription stops it.
+        anonymous.send(json!({ "id": "prevention", "type": "complete" })).await;
+        assert_eq!(anonymous.receive().await, json!({ "type": "complete", "id": "prevention" }));
+        initiative(&app, &key, &org, "Preventie na de complete", "prevention", true).await;
+        let r = app.gql_as(&key, event, json!({ "i": { "title": "Tweede webinar", "kind": "WEBINAR", "startsAt": "2027-03-10T15:00:00Z",
+            "endsAt": "2027-03-10T16:00:00Z", "online": true, "themes": ["support"], "topics": ["resilience"], "organisers": [org] } })).await;
+        let id = r["data"]["createEvent"]["event"]["id"].clone();
+        app.gql_as(&key, publish, json!({ "id": id })).await;
+        let payload = anonymous.next_of("events").await;
+        assert_eq!(payload["data"]["eventPublished"]["title"], "Tweede webinar");
+    }
+);
+
+on_both!(
+    async fn a_publication_through_one_instance_reaches_a_subscriber_of_another(app) {
+        let key = editor(&app).await;
+        let org = organisation(&app).await;
+        let other = TestApp::spawn_on(&app.database_url, config(&["--follow-interval-secs", "0.1"])).await;
+        let mut client = Client::connect(&other, json!({ "Authorization": format!("Bearer {key}") }), None).await;
+        client.subscribe("all", INITIATIVES, json!({})).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        initiative(&app, &key, &org, "Gepubliceerd via de eerste instantie", "support", true).await;
+        let payload = client.next_of("all").await;
+        assert_eq!(payload["data"]["initiativePublished"]["title"], "Gepubliceerd via de eerste instantie");
+    }
+);
+
+on_both!(
+    async fn subscriptions_are_bounded_per_key_and_a_bad_key_is_refused(app) {
+        let app = TestApp::spawn_on(&app.database_url, config(&["--max-subscriptions-per-key", "2"])).await;
+        let key = editor(&app).await;
+        let org = organisation(&app).await;
+        let mut anonymous = Client::connect(&app, json!({}), None).await;
+        anonymous.subscribe("a", INITIATIVES, json!({})).await;
+        anonymous.subscribe("b", INITIATIVES, json!({})).await;
+        anonymous.subscribe("c", INITIATIVES, json!({})).await;
+        let errors = anonymous.refused("c").await;
+        assert_eq!(errors[0]["extensions"]["code"], "LIMIT_EXCEEDED");
+        // The bound is per address here; a second connection from it is bound too.
+        let mut again = Client::connect(&app, json!({}), None).await;
+        again.subscribe("d", INITIATIVES, json!({})).await;
+        let errors = again.refused("d").await;
+        assert_eq!(errors[0]["extensions"]["code"], "LIMIT_EXCEEDED");
+        // A key has bounds of its own (here from the upgrade request's header).
+        let mut keyed = Client::connect(&app, json!({}), Some(&key)).await;
+        keyed.subscribe("k", INITIATIVES, json!({})).await;
+        // Completing one gives its place back.
+        anonymous.send(json!({ "id": "b", "type": "complete" })).await;
+        assert_eq!(anonymous.receive().await, json!({ "type": "complete", "id": "b" }));
+        again.subscribe("e", INITIATIVES, json!({})).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        initiative(&app, &key, &org, "Voor iedere abonnee", "support", true).await;
+        for (client, id) in [(&mut anonymous, "a"), (&mut keyed, "k"), (&mut again, "e")] {
+            let payload = client.next_of(id).await;
+            assert_eq!(payload["data"]["initiativePublished"]["title"], "Voor iedere abonnee");
+        }
+        // An unknown key in connection_init closes the socket with 4403.
+        let mut bad = Client::open(&app, None).await;
+        bad.send(json!({ "type": "connection_init", "payload": { "Authorization": "Bearer kb_nope" } })).await;
+        let m = bad.receive().await;
+        assert_eq!(m, json!({ "type": "close", "code": 4403 }));
+        // An unknown key on the upgrade request is refused before the upgrade.
+        let r = app
+            .client()
+            .get(app.url("/graphql"))
+            .header("connection", "upgrade")
+            .header("upgrade", "websocket")
+            .header("sec-websocket-version", "13")
+            .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+            .header("sec-websocket-protocol", "graphql-transport-ws")
+            .header("authorization", "Bearer kb_nope")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status(), 401);
+        let body: Value = r.json().await.expect("JSON");
+        assert_eq!(error_code(&body), "UNAUTHENTICATED");
+        // Without the subprotocol there is no GraphQL to speak.
+        let r = app
+            .client()
+            .get(app.url("/graphql"))
+            .header("connection", "upgrade")
+            .header("upgrade", "websocket")
+            .header("sec-websocket-version", "13")
+            .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status(), 400);
+    }
+);
