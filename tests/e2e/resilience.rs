@@ -82,7 +82,13 @@ on_both!(
                 }
             }));
         }
-        tokio::time::sleep(Duration::from_millis(1500)).await;
+        // Killed once at least ten writes are acknowledged (however busy the machine),
+        // with more in flight.
+        let started = std::time::Instant::now();
+        while acknowledged.lock().expect("lock").len() < 10 && started.elapsed() < Duration::from_secs(60) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
         server.start_kill().expect("SIGKILL");
         server.wait().await.expect("killed");
         for w in writers {
