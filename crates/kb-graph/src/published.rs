@@ -63,3 +63,63 @@ impl Published {
         self.initiatives.is_empty() && self.events.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::projection::tests::facts;
+
+    fn with_status(id: i64, status: Status) -> InitiativeFacts {
+        InitiativeFacts {
+            status,
+            ..facts(id)
+        }
+    }
+
+    fn event(id: i64, status: Status) -> EventFacts {
+        EventFacts {
+            id: EventId(id),
+            status,
+            themes: vec![],
+            topics: vec![],
+            organisers: vec![],
+            initiatives: vec![],
+        }
+    }
+
+    #[test]
+    fn only_what_becomes_published_is_news() {
+        let mut before = Projection::default();
+        before.upsert(with_status(1, Status::Published));
+        before.upsert(with_status(2, Status::Submitted));
+        before.upsert(with_status(3, Status::Archived));
+        before
+            .graph
+            .apply_events(&[EventId(7)], vec![event(7, Status::Published)]);
+        let batch = [
+            // An edit of a published one, a publication, a publication again after an
+            // archive, a new draft and a new published one.
+            with_status(1, Status::Published),
+            with_status(2, Status::Published),
+            with_status(3, Status::Published),
+            with_status(4, Status::Draft),
+            with_status(5, Status::Published),
+        ];
+        let events = [
+            event(7, Status::Published),
+            event(8, Status::Published),
+            event(9, Status::Draft),
+        ];
+        let news = Published::of_batch(&before, 42, &batch, &events);
+        assert_eq!(
+            news,
+            Published {
+                position: 42,
+                initiatives: vec![InitiativeId(2), InitiativeId(3), InitiativeId(5)],
+                events: vec![EventId(8)],
+            }
+        );
+        assert!(!news.is_empty());
+        assert!(Published::of_batch(&before, 43, &batch[..1], &events[..1]).is_empty());
+    }
+}
