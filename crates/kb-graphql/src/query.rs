@@ -693,6 +693,7 @@ impl Query {
             themes: f.themes.unwrap_or_default(),
             from: f.from,
             to: f.to,
+            initiatives: None,
         };
         let page = store(ctx)?
             .list_events(viewer(ctx)?, &filter, forward(first, after)?)
