@@ -252,6 +252,15 @@ on_both! {
         assert_eq!(r["data"]["view"]["ownerKey"], Value::Null);
         let r = app.data("{ views { slug title } }", json!({})).await;
         assert_eq!(r["views"], json!([{ "slug": "lhbti-en", "title": "LGBTQIA2S+ in English" }]));
+        // The embed query of every documented field is a valid query of this API.
+        let all = ["TITLE", "SUMMARY", "KIND", "THEMES", "TOPICS", "ORGANISATIONS", "WEBSITE", "LANGUAGES", "PUBLISHED_AT", "EVENTS"];
+        let r = app.gql_as(&w.partner, "mutation($f: [ViewField!]) { updateView(slug: \"lhbti-en\", expectedVersion: 1, input: { fields: $f }) { view { embedQuery(first: 2) } } }", json!({ "f": all })).await;
+        let embed = r["data"]["updateView"]["view"]["embedQuery"].as_str().unwrap_or_else(|| panic!("{r:#}")).to_owned();
+        let r = app.gql(&embed, json!({})).await;
+        assert!(r.get("errors").is_none(), "{embed}: {r:#}");
+        assert_eq!(r["data"]["view"]["initiatives"]["totalCount"], 2);
+        assert_eq!(r["data"]["view"]["initiatives"]["nodes"][1]["events"]["nodes"][0]["title"], w.coming);
+        assert_eq!(r["data"]["view"]["initiatives"]["nodes"][0]["themes"][0]["label"], "Leadership and policy");
     }
 }
 
