@@ -12,6 +12,8 @@ mod m20261129_000001_create_graph;
 mod m20261129_000002_contributions;
 /// Collation-free sort keys; room for a key's name in revisions.
 mod m20261130_000003_sort_keys;
+/// Saved views of partners and editors.
+mod m20261130_000004_views;
 
 /// The list of migrations, in order.
 #[derive(Debug)]
@@ -24,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_create_graph::Migration),
             Box::new(m20261129_000002_contributions::Migration),
             Box::new(m20261130_000003_sort_keys::Migration),
+            Box::new(m20261130_000004_views::Migration),
         ]
     }
 }

@@ -20,7 +20,7 @@ use crate::support::TestApp;
 /// The Python that reads exports back: `KB_TEST_PYTHON`, or the virtual environment
 /// `.venv-tests` at the root of the repository, made here (once per run, as `.ci/run`
 /// makes it) when it is missing or its pins changed.
-fn python() -> PathBuf {
+pub(crate) fn python() -> PathBuf {
     if let Some(p) = std::env::var_os("KB_TEST_PYTHON") {
         return p.into();
     }

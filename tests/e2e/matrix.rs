@@ -226,6 +226,23 @@ async fn world(app: &TestApp) -> World {
                 .expect("archive");
         }
     }
+    // A saved view over the owner's initiatives: it shows the published ones to everyone,
+    // whoever reads it, and the coming events featuring them.
+    app.store
+        .create_view(
+            &kb_store::Actor::cli(),
+            kb_domain::view::ViewInput {
+                slug: Some("matrix".into()),
+                title: Some("Matrixview".into()),
+                filter: Some(kb_domain::InitiativeFilter {
+                    organisations: vec![owner.id],
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("view");
     World {
         keys,
         initiatives,
@@ -356,6 +373,11 @@ on_both!(
                 let r = ask(&app, key, q, vars.clone()).await;
                 assert_eq!(seen(&r, event_marker), want, "{role}: {name}");
             }
+            // A saved view and its events show the published knowledge bank to every role.
+            let published: BTreeSet<Status> = [Status::Published].into();
+            let r = ask(&app, key, "{ view(slug: \"matrix\") { initiatives(first: 100) { totalCount nodes { title } facets { kinds { value count } } } events(first: 100) { totalCount nodes { title } } } }", json!({})).await;
+            assert_eq!(seen(&r, marker), published, "{role}: view.initiatives");
+            assert_eq!(seen(&r, event_marker), published, "{role}: view.events");
             // Organisations: published ones for all, archived ones for editors.
             let r = ask(&app, key, "{ searchOrganisations(query: \"matrixorg\", first: 100) { totalCount nodes { organisation { name } } } }", json!({})).await;
             let orgs_want: BTreeSet<Status> = if matches!(*role, "editor" | "admin") { [Status::Published, Status::Archived].into() } else { [Status::Published].into() };
@@ -374,6 +396,26 @@ on_both!(
             let owner_or_editor = matches!(*role, "owner" | "editor" | "admin");
             assert_eq!(r["data"]["node"]["revisions"].is_array(), owner_or_editor, "{role}: revisions of a published initiative");
         }
+        // The feeds read as the public: published initiatives and events only.
+        let published: BTreeSet<Status> = [Status::Published].into();
+        for (path, mark) in [
+            ("/feeds/initiatives.atom", marker as fn(Status) -> String),
+            ("/feeds/views/matrix.atom", marker),
+            ("/feeds/events.ics", event_marker),
+            ("/feeds/views/matrix.ics", event_marker),
+        ] {
+            let r = app.client().get(app.url(path)).send().await.expect("feed");
+            assert_eq!(r.status(), reqwest::StatusCode::OK, "{path}");
+            let text = r.text().await.expect("body");
+            let found: BTreeSet<Status> = STATUSES
+                .into_iter()
+                .filter(|s| {
+                    let m = mark(*s);
+                    text.contains(&format!("<title>{m}</title>")) || text.contains(&format!("SUMMARY:{m}\r\n"))
+                })
+                .collect();
+            assert_eq!(found, published, "{path}");
+        }
     }
 );
 
@@ -389,7 +431,7 @@ const MISSING: Option<&str> = Some("NOT_FOUND");
 // start in the status the mutation moves from; unpublished targets do not exist for
 // outsiders (NOT_FOUND), published ones are visible but not theirs (FORBIDDEN).
 //                       anonymous  partner  owner    outsider  editor  admin
-const MUTATIONS: [Row; 24] = [
+const MUTATIONS: [Row; 27] = [
     ("createInitiative", [UNAUTH, FORBID, OK, FORBID, OK, OK]),
     ("updateInitiative", [UNAUTH, FORBID, OK, MISSING, OK, OK]),
     ("submitInitiative", [UNAUTH, FORBID, OK, MISSING, OK, OK]),
@@ -435,6 +477,11 @@ const MUTATIONS: [Row; 24] = [
     ("updateTheme", [UNAUTH, FORBID, FORBID, FORBID, OK, OK]),
     ("createApiKey", [UNAUTH, FORBID, FORBID, FORBID, FORBID, OK]),
     ("revokeApiKey", [UNAUTH, FORBID, FORBID, FORBID, FORBID, OK]),
+    // Views: editors and partners make them; a partner changes only its own (the
+    // targets here were made at the command line), editors any.
+    ("createView", [UNAUTH, OK, FORBID, FORBID, OK, OK]),
+    ("updateView", [UNAUTH, FORBID, FORBID, FORBID, OK, OK]),
+    ("archiveView", [UNAUTH, FORBID, FORBID, FORBID, OK, OK]),
 ];
 
 /// The status an initiative or event mutation starts from.
@@ -581,6 +628,26 @@ async fn attempt(app: &TestApp, w: &World, mutation: &str, n: usize) -> (String,
         "revokeApiKey" => {
             let k = app.store.create_api_key(&kb_store::Actor::cli(), "te intrekken", Role::Partner, None, None).await.expect("key");
             ("mutation($id: Int!) { revokeApiKey(id: $id) { __typename } }".into(), json!({ "id": k.key.id.0 }))
+        }
+        "createView" => (
+            format!("mutation {{ createView(input: {{ title: \"Tabelview {n}\" }}) {{ view {{ slug }} }} }}"),
+            json!({}),
+        ),
+        "updateView" | "archiveView" => {
+            let slug = format!("tabel-{n}");
+            app.store
+                .create_view(&kb_store::Actor::cli(), kb_domain::view::ViewInput {
+                    slug: Some(slug.clone()),
+                    title: Some(format!("{mutation} {n}")),
+                    ..Default::default()
+                })
+                .await
+                .expect("view");
+            if mutation == "updateView" {
+                ("mutation($s: String!) { updateView(slug: $s, expectedVersion: 1, input: { title: \"Anders\" }) { view { version } } }".into(), json!({ "s": slug }))
+            } else {
+                ("mutation($s: String!) { archiveView(slug: $s) { view { state } } }".into(), json!({ "s": slug }))
+            }
         }
         m => simple(m, &gid(NodeKind::Initiative, initiative().await)),
     }

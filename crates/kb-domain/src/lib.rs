@@ -28,6 +28,8 @@ pub mod slug;
 pub mod sort_key;
 /// Validators of input fields: each returns the cleaned value or a `BAD_USER_INPUT` error.
 pub mod validate;
+/// Saved views: a named filter, ordering and search text that portals embed and feeds follow.
+pub mod view;
 /// Who is reading, and what they may see.
 pub mod viewer;
 /// Controlled vocabularies (the flat ones of the taxonomy) as enums.

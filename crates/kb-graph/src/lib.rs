@@ -24,6 +24,8 @@ mod query;
 mod related;
 /// Full-text search through the index, filtered, paged and faceted by the projection.
 mod search;
+/// The initiatives of saved views, for the API and the feeds alike.
+mod views;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -50,6 +52,7 @@ pub use published::Published;
 pub use query::Parent;
 pub use related::{Direction, LineageStep, Related};
 pub use search::{HitPage, SearchPage};
+pub use views::{VIEW_EVENT_INITIATIVES, ViewPage};
 
 /// How many change-log rows one read takes.
 const BATCH: u64 = 1_000;

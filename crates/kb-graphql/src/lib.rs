@@ -49,6 +49,9 @@ pub use subscription::Subscription;
 /// The executable schema.
 pub type KbSchema = Schema<Query, Mutation, Subscription>;
 
+/// A language a saved view pinned, and the response path of the view's field.
+pub(crate) type Pin = (Vec<String>, Language);
+
 /// Who is asking and in which language, decided by the server per request.
 #[derive(Debug, Clone, Default)]
 pub struct RequestContext {
@@ -60,6 +63,9 @@ pub struct RequestContext {
     /// Set when a mutation of the request asked for its actor, so it may have written:
     /// the read model then catches up before the response goes out.
     pub(crate) wrote: Arc<AtomicBool>,
+    /// Languages pinned by saved views, by the response path of the view's field: every
+    /// text under it is served in that language (see `types::vocab::lang_of`).
+    pub(crate) pinned: Arc<std::sync::Mutex<Vec<Pin>>>,
 }
 
 impl RequestContext {
@@ -70,6 +76,7 @@ impl RequestContext {
             key,
             lang,
             wrote: Arc::default(),
+            pinned: Arc::default(),
         }
     }
 }

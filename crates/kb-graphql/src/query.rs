@@ -1,5 +1,7 @@
 /// `Query.analytics`: co-occurrence, trends, neighbourhoods, paths, centrality.
 mod analytics;
+/// `Query.view` and `Query.views`: saved views.
+pub(crate) mod views;
 
 use std::collections::HashMap;
 
@@ -22,6 +24,7 @@ use crate::types::search::{
 };
 use crate::types::vocab::*;
 use crate::types::{Event, Initiative, Node, Organisation, Theme, Topic};
+use views::View;
 
 /// The snippets of `ids` for the search `query`, if the request selects them (on
 /// `edges.node` or `nodes`); none otherwise.
@@ -357,24 +360,7 @@ impl Query {
         let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
         let page = page_request(first, after, last, before)?;
         let order = order_by.unwrap_or_default().into();
-        let v = viewer(ctx)?;
-        // The read model picks the page's ids and counts; SQL loads the rows by id,
-        // applying the access rule once more.
-        let ids = read_model(ctx)?.list(v, &filter, order, page).await.gql()?;
-        let mut found = loader(ctx)?
-            .load_many(ids.items.iter().copied())
-            .await
-            .map_err(loader_error)?;
-        let rows = ids.items.iter().filter_map(|id| found.remove(id)).collect();
-        Ok(InitiativeConnection {
-            page: domain::Page {
-                items: rows,
-                offset: ids.offset,
-                total: ids.total,
-                has_next: ids.has_next,
-            },
-            filter: Some(filter),
-        })
+        InitiativeConnection::listed(ctx, viewer(ctx)?, filter, order, page).await
     }
 
     /// Full-text search over initiatives: words in any order (each must match, one typo
@@ -693,6 +679,7 @@ impl Query {
             themes: f.themes.unwrap_or_default(),
             from: f.from,
             to: f.to,
+            initiatives: None,
         };
         let page = store(ctx)?
             .list_events(viewer(ctx)?, &filter, forward(first, after)?)
@@ -702,6 +689,22 @@ impl Query {
             page,
             count: Some(EventCount(filter)),
         })
+    }
+
+    /// A saved view by its slug: its published initiatives with facets and its coming
+    /// events. An unknown or archived view is NOT_FOUND (its owner and editors still see
+    /// an archived one).
+    async fn view(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The view's slug.")] slug: String,
+    ) -> async_graphql::Result<Option<View>> {
+        views::view(ctx, &slug).await.map(Some)
+    }
+
+    /// Every active saved view, by slug.
+    async fn views(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<View>> {
+        views::views(ctx).await
     }
 
     /// Analytics over the knowledge graph: co-occurrence, trends, neighbourhoods, paths

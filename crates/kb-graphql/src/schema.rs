@@ -6,6 +6,7 @@ use crate::mutation::initiative::InitiativeMutations;
 use crate::mutation::keys::KeyMutations;
 use crate::mutation::organisation::OrganisationMutations;
 use crate::mutation::taxonomy::TaxonomyMutations;
+use crate::mutation::view::ViewMutations;
 
 /// The root of every write: the mutations of each object, merged.
 #[derive(async_graphql::MergedObject, Default)]
@@ -15,4 +16,5 @@ pub struct Mutation(
     EventMutations,
     TaxonomyMutations,
     KeyMutations,
+    ViewMutations,
 );

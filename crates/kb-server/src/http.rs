@@ -35,6 +35,8 @@ struct AppState {
     rate: crate::rate::RateLimits,
     /// Open subscriptions per key or address.
     subscriptions: Arc<crate::live::Slots>,
+    /// For the change-log position in the entity tags of GET queries.
+    model: kb_graph::ReadModel,
 }
 
 /// The address a request came from (the peer of its connection), when the server knows it.
@@ -84,11 +86,18 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for MaybeUpgrade {
 /// The router of the whole service.
 pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -> Router {
     let exports = crate::export::routes(store.clone(), model.clone());
+    let feeds = crate::feeds::routes(store.clone(), model.clone());
     let metrics = config
         .metrics
         .then(|| crate::metrics::routes(store.clone(), model.clone()));
     let state = Arc::new(AppState {
-        schema: build_schema(store.clone(), model, config.limits(), config.resolver_spans),
+        schema: build_schema(
+            store.clone(),
+            model.clone(),
+            config.limits(),
+            config.resolver_spans,
+        ),
+        model,
         store,
         limits: config.limits(),
         max_batch: config.max_batch,
@@ -101,6 +110,7 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
         .route("/readyz", get(readyz))
         .with_state(state)
         .merge(exports)
+        .merge(feeds)
         .merge(metrics.unwrap_or_default())
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(CorsLayer::permissive())
@@ -268,11 +278,15 @@ impl<'a> Sent<'a> {
 /// `application/graphql-response+json` a document that fails before execution gets
 /// 400 and no `data` (in a batch, no `data` for that operation; the batch stays 200);
 /// with `application/json` every GraphQL result is 200.
+///
+/// A GET query (`get` holds its URL query string) gets an entity tag and `304` when the
+/// client holds it (see [`crate::caching::graphql_etag`]); POST is never cached.
 async fn execute(
     state: &AppState,
     headers: &HeaderMap,
     address: std::net::IpAddr,
     batch: BatchRequest,
+    get: Option<&str>,
 ) -> Response {
     let media = media_type(headers);
     let ctx = match request_context(&state.store, headers).await {
@@ -292,6 +306,17 @@ async fn execute(
             &format!("at most {} operations in one batch", state.max_batch),
         );
     }
+    // Read before executing: a change applied meanwhile makes the tag older than the
+    // answer, never newer.
+    let cache = match get {
+        Some(q) => Some((
+            state.model.position().await,
+            q,
+            ctx.key.as_ref().map(|k| k.id),
+            ctx.lang,
+        )),
+        None => None,
+    };
     let response = kb_graphql::execute(&state.schema, &state.store, ctx, batch).await;
     let modern = media == GRAPHQL_RESPONSE;
     let status = match &response {
@@ -317,9 +342,28 @@ async fn execute(
             );
         }
     };
-    let mut r = (status, body).into_response();
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+    let cacheable = status == StatusCode::OK
+        && matches!(&response, BatchResponse::Single(r) if r.errors.is_empty());
+    let etag = cache
+        .filter(|_| cacheable)
+        .map(|(position, query, key, lang)| {
+            let tag = crate::caching::graphql_etag(position, query, key, lang, media, &body);
+            (tag, key.is_some())
+        });
+    let respond = move || {
+        let mut r = (status, body).into_response();
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+        r
+    };
+    let Some((etag, private)) = etag else {
+        return respond();
+    };
+    let mut r = crate::caching::conditional(headers, &etag, private, respond);
+    r.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Authorization, Accept, Accept-Language"),
+    );
     r
 }
 
@@ -416,7 +460,7 @@ async fn graphql_post(
         }
         BodyKind::Other => return unsupported("send application/json (or application/graphql)"),
     };
-    execute(&state, &headers, address, batch).await
+    execute(&state, &headers, address, batch, None).await
 }
 
 /// How a POST body is read, by its media type.
@@ -547,7 +591,14 @@ async fn graphql_get(
             return r;
         }
     }
-    execute(&state, &headers, address, BatchRequest::Single(request)).await
+    execute(
+        &state,
+        &headers,
+        address,
+        BatchRequest::Single(request),
+        Some(&query),
+    )
+    .await
 }
 
 /// Opens a WebSocket for GraphQL over graphql-transport-ws (or graphql-ws), for the key

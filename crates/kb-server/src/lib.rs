@@ -2,10 +2,14 @@
 //! health checks and graceful shutdown, and the files of the import and dump commands. It only wires the other crates together: no
 //! SQL, no GraphQL types, no domain rules live here.
 
+/// Entity tags and `304 Not Modified` for the exports, the feeds and GET queries.
+mod caching;
 /// Configuration from flags and `KB_*` environment variables.
 pub mod config;
 /// Open-data exports (CSV, GraphML, node-link JSON, JSON-LD) over HTTP and the CLI.
 pub mod export;
+/// Atom and iCalendar feeds of initiatives, events and saved views.
+pub mod feeds;
 /// The HTTP surface: `/graphql` (POST, GET, GraphiQL), `/healthz`, `/readyz`, and the
 /// `/export/…` routes of [`export`].
 mod http;

@@ -10,9 +10,14 @@
 //!   organises) through the workflow; editors everything; admins also API keys.
 //! - History and rejection reasons: editors, and contributors of an organisation that
 //!   takes part in the initiative.
+//! - Saved views: editors and partners make them, a partner changes its own, editors
+//!   any; a view shows the published knowledge bank to whoever reads it.
 
+use kb_domain::view::ViewState;
 use kb_domain::workflow::{Action, decide};
-use kb_domain::{DomainError, ErrorCode, InitiativeId, OrganisationId, Status, Viewer, Vocabulary};
+use kb_domain::{
+    ApiKeyId, DomainError, ErrorCode, InitiativeId, OrganisationId, Status, Viewer, Vocabulary,
+};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -195,6 +200,60 @@ pub(crate) fn event_action(
     Ok(decide(viewer, organisers, from, action)?)
 }
 
+/// Who may make saved views: editors and admins, and partners (for their own portals).
+/// Anonymous readers must sign in; contributors work on content, not on views.
+pub(crate) fn create_view(viewer: Viewer) -> Result<()> {
+    match viewer {
+        Viewer::Anonymous => Err(DomainError::new(
+            ErrorCode::Unauthenticated,
+            "sign in with an API key to make changes",
+        )
+        .into()),
+        Viewer::Partner | Viewer::Editor | Viewer::Admin => Ok(()),
+        Viewer::Contributor { .. } => Err(DomainError::new(
+            ErrorCode::Forbidden,
+            "only editors and partners make views",
+        )
+        .into()),
+    }
+}
+
+/// Who may change or archive a view owned by `owner`: editors and admins any, a partner
+/// only those its own key made.
+pub(crate) fn change_view(
+    viewer: Viewer,
+    key: Option<ApiKeyId>,
+    owner: Option<ApiKeyId>,
+) -> Result<()> {
+    create_view(viewer)?;
+    if viewer.sees_everything() || (key.is_some() && key == owner) {
+        Ok(())
+    } else {
+        Err(DomainError::new(ErrorCode::Forbidden, "partners change their own views only").into())
+    }
+}
+
+/// Whether a view in `state` owned by `owner` is there for `viewer` (holding `key`):
+/// active views for everyone, archived ones for editors and the key that owns it.
+pub fn sees_view(
+    viewer: Viewer,
+    key: Option<ApiKeyId>,
+    owner: Option<ApiKeyId>,
+    state: ViewState,
+) -> bool {
+    state == ViewState::Active || viewer.sees_everything() || (key.is_some() && key == owner)
+}
+
+/// What a view shows of its initiatives and events: the published knowledge bank, to
+/// whoever reads it, so that a portal embedding it never shows another reader's drafts.
+pub fn view_reader(viewer: Viewer) -> Viewer {
+    if viewer.sees_everything() || viewer.own_organisation().is_some() {
+        Viewer::Partner
+    } else {
+        viewer
+    }
+}
+
 /// Whether `viewer` may link from or unlink from an initiative led by `lead`.
 pub(crate) fn link_from(viewer: Viewer, lead: Option<OrganisationId>) -> Result<()> {
     require_writer(viewer)?;
@@ -288,6 +347,29 @@ mod tests {
             Some(ErrorCode::Forbidden)
         );
         assert_eq!(code(require_admin(Viewer::Admin)), None);
+    }
+
+    #[test]
+    fn partners_change_their_own_views_and_editors_any() {
+        let (mine, theirs) = (Some(ApiKeyId(1)), Some(ApiKeyId(2)));
+        assert!(change_view(Viewer::Partner, mine, mine).is_ok());
+        assert!(change_view(Viewer::Partner, mine, theirs).is_err());
+        assert!(change_view(Viewer::Partner, mine, None).is_err());
+        assert!(change_view(Viewer::Editor, None, theirs).is_ok());
+        let c = Viewer::Contributor {
+            organisation_id: OWN,
+        };
+        assert!(create_view(c).is_err());
+        assert!(!sees_view(
+            Viewer::Anonymous,
+            None,
+            mine,
+            ViewState::Archived
+        ));
+        assert!(sees_view(Viewer::Partner, mine, mine, ViewState::Archived));
+        assert_eq!(view_reader(Viewer::Editor), Viewer::Partner);
+        assert_eq!(view_reader(c), Viewer::Partner);
+        assert_eq!(view_reader(Viewer::Anonymous), Viewer::Anonymous);
     }
 
     #[test]

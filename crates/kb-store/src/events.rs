@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use crate::convert::{all, rows, typed_map};
-use crate::entity::{event, event_theme};
+use crate::entity::{event, event_initiative, event_theme};
 use crate::window::{self, Edge, Sort};
 use crate::{Result, Store, access};
 
@@ -25,6 +25,8 @@ pub struct EventFilter {
     pub from: Option<DateTime<Utc>>,
     /// Only events that start before this moment.
     pub to: Option<DateTime<Utc>>,
+    /// Only events featuring one of these initiatives (a view's); `None` does not filter.
+    pub initiatives: Option<Vec<kb_domain::InitiativeId>>,
 }
 
 fn edge(table: &'static str, parent_col: &'static str, child_col: &'static str) -> Edge {
@@ -60,6 +62,17 @@ impl Store {
                         .column(event_theme::Column::EventId)
                         .from(event_theme::Entity)
                         .and_where(event_theme::Column::ThemeId.is_in(ids))
+                        .take(),
+                ),
+            );
+        }
+        if let Some(ids) = &f.initiatives {
+            c = c.add(
+                event::Column::Id.in_subquery(
+                    Query::select()
+                        .column(event_initiative::Column::EventId)
+                        .from(event_initiative::Entity)
+                        .and_where(event_initiative::Column::InitiativeId.is_in(rows(ids)))
                         .take(),
                 ),
             );

@@ -43,6 +43,8 @@ pub mod seed;
 mod statements;
 /// Themes, topics and vocabulary labels.
 mod taxonomy;
+/// Saved views: their rows, stored filter and the reads that find them.
+mod views;
 /// Per-parent windows of related rows in one statement.
 mod window;
 /// Writes by concept: initiatives, their workflow, links, organisations, events, the
@@ -66,6 +68,7 @@ pub use keys::{ApiKey, NewKey};
 pub use revisions::{InitiativeSnapshot, Revision};
 use sea_orm::DatabaseConnection;
 pub use statements::{StatementScope, counting_statements};
+pub use views::ViewRevision;
 pub use writes::{Actor, ImportReport, ImportStep, TaxonomyText};
 
 /// What can go wrong in the store.

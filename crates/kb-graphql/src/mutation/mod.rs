@@ -12,3 +12,5 @@ pub(crate) mod keys;
 pub(crate) mod organisation;
 /// The taxonomy (editors).
 pub(crate) mod taxonomy;
+/// Saved views (editors and partners).
+pub(crate) mod view;

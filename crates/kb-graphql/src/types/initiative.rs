@@ -406,6 +406,11 @@ pub struct InitiativeConnection {
     pub(crate) page: Page<domain::Initiative>,
     /// The filter equal to this list, when there is one: counts and facets use it.
     pub(crate) filter: Option<InitiativeFilter>,
+    /// What a search matched, when the list is a search's hits: facets count over it.
+    pub(crate) matched: Option<roaring::RoaringBitmap>,
+    /// Whom the list is read for when not the request's viewer (a view reads as the
+    /// public, see `kb_store::access::view_reader`).
+    pub(crate) reader: Option<domain::Viewer>,
 }
 
 /// An initiative in a connection, with its cursor.
@@ -446,7 +451,8 @@ impl InitiativeConnection {
             return Ok(t as i64);
         }
         let filter = self.filter.clone().unwrap_or_default();
-        Ok(read_model(ctx)?.count(viewer(ctx)?, &filter).await.gql()? as i64)
+        let v = self.reader(ctx)?;
+        Ok(read_model(ctx)?.count(v, &filter).await.gql()? as i64)
     }
     /// Counts per value of each vocabulary, theme and topic, over the whole list.
     async fn facets(&self, ctx: &Context<'_>) -> async_graphql::Result<InitiativeFacets> {
@@ -457,13 +463,52 @@ impl InitiativeConnection {
                 Some("facets"),
             ));
         };
-        let f = read_model(ctx)?.facets(viewer(ctx)?, filter).await.gql()?;
+        let (model, v) = (read_model(ctx)?, self.reader(ctx)?);
+        let f = match &self.matched {
+            Some(matched) => model.search_facets(v, filter, matched).await.gql()?,
+            None => model.facets(v, filter).await.gql()?,
+        };
         Ok(InitiativeFacets::from(f))
     }
 }
 
 /// A page of initiatives, with the size and facets of the whole filtered list.
 impl InitiativeConnection {
+    fn reader(&self, ctx: &Context<'_>) -> async_graphql::Result<domain::Viewer> {
+        match self.reader {
+            Some(v) => Ok(v),
+            None => viewer(ctx),
+        }
+    }
+
+    /// A page of the filtered list in `order` for `v`: the read model picks the page's
+    /// ids and counts; SQL loads the rows by id, applying the access rule once more.
+    pub(crate) async fn listed(
+        ctx: &Context<'_>,
+        v: domain::Viewer,
+        filter: InitiativeFilter,
+        order: domain::InitiativeOrder,
+        page: domain::PageRequest,
+    ) -> async_graphql::Result<Self> {
+        let ids = read_model(ctx)?.list(v, &filter, order, page).await.gql()?;
+        let mut found = loader(ctx)?
+            .load_many(ids.items.iter().copied())
+            .await
+            .map_err(loader_error)?;
+        let rows = ids.items.iter().filter_map(|id| found.remove(id)).collect();
+        Ok(InitiativeConnection {
+            page: Page {
+                items: rows,
+                offset: ids.offset,
+                total: ids.total,
+                has_next: ids.has_next,
+            },
+            filter: Some(filter),
+            matched: None,
+            reader: None,
+        })
+    }
+
     /// A page of a list nested under a parent; `filter` when the list equals one.
     pub(crate) async fn nested(
         ctx: &Context<'_>,
@@ -480,6 +525,8 @@ impl InitiativeConnection {
         Ok(InitiativeConnection {
             page: p.unwrap_or_else(|| Page::empty(page)),
             filter,
+            matched: None,
+            reader: None,
         })
     }
 }

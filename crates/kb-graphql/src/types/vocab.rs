@@ -363,10 +363,38 @@ impl Vocabularies {
     }
 }
 
-/// The language of a localised field: its `lang` argument, else the request's.
+/// The language of a localised field: its `lang` argument, else the language pinned by
+/// a saved view the field is under, else the request's.
 pub(crate) fn lang_of(ctx: &Context<'_>, lang: Option<Language>) -> domain::Language {
-    match lang {
-        Some(l) => l.into(),
-        None => request(ctx).map(|r| r.lang).unwrap_or_default(),
+    if let Some(l) = lang {
+        return l.into();
+    }
+    let Ok(r) = request(ctx) else {
+        return domain::Language::default();
+    };
+    pinned_under(ctx, r).unwrap_or(r.lang)
+}
+
+/// The language a view pinned for a field at or above this one's path, if any.
+fn pinned_under(ctx: &Context<'_>, r: &crate::RequestContext) -> Option<domain::Language> {
+    let pins = r.pinned.lock().ok()?;
+    if pins.is_empty() {
+        return None;
+    }
+    let path = ctx.path_node.map(|p| p.to_string_vec()).unwrap_or_default();
+    pins.iter()
+        .filter(|(at, _)| path.starts_with(at))
+        .max_by_key(|(at, _)| at.len())
+        .map(|(_, l)| *l)
+}
+
+/// Pins `lang` for every field under the current one (a saved view's), or under its
+/// item `index` when the field is a list.
+pub(crate) fn pin_language(ctx: &Context<'_>, lang: domain::Language, index: Option<usize>) {
+    let Ok(r) = request(ctx) else { return };
+    let mut path = ctx.path_node.map(|p| p.to_string_vec()).unwrap_or_default();
+    path.extend(index.map(|i| i.to_string()));
+    if let Ok(mut pins) = r.pinned.lock() {
+        pins.push((path, lang));
     }
 }

@@ -132,7 +132,7 @@ impl Export {
     /// The (weak) entity tag of this export with the read model at change-log
     /// `position`: every change moves the position, so a tag names one content.
     pub fn etag(self, position: i64) -> String {
-        format!("W/\"kb-{position}-{}\"", self.file_name().replace('.', "-"))
+        crate::caching::etag(position, &self.file_name().replace('.', "-"))
     }
 }
 

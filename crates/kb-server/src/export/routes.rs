@@ -43,27 +43,10 @@ fn bad_input(field: &str, message: &str) -> Response {
     (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
 }
 
-/// Whether `If-None-Match` names `etag` (weak comparison, as for GET) or is `*`.
-fn matches(headers: &HeaderMap, etag: &str) -> bool {
-    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_owned();
-    let ours = opaque(etag);
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|t| t.trim() == "*" || opaque(t) == ours)
-}
-
 #[tracing::instrument(skip(state, headers))]
 async fn serve(state: &Exports, headers: &HeaderMap, export: Export) -> Response {
     let etag = export.etag(state.model.position().await);
-    let Ok(tag) = HeaderValue::from_str(&etag) else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let mut response = if matches(headers, &etag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
+    crate::caching::conditional(headers, &etag, false, || {
         let mut r = body(state.store.clone(), state.model.clone(), export).into_response();
         let h = r.headers_mut();
         h.insert(
@@ -76,12 +59,7 @@ async fn serve(state: &Exports, headers: &HeaderMap, export: Export) -> Response
             h.insert(header::CONTENT_DISPOSITION, v);
         }
         r
-    };
-    let h = response.headers_mut();
-    h.insert(header::ETAG, tag);
-    // Caches may keep a copy but ask each time whether it is still current.
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    response
+    })
 }
 
 async fn initiatives(State(state): State<Arc<Exports>>, headers: HeaderMap) -> Response {
@@ -122,25 +100,4 @@ async fn graph_json(State(state): State<Arc<Exports>>, headers: HeaderMap) -> Re
 
 async fn jsonld(State(state): State<Arc<Exports>>, headers: HeaderMap) -> Response {
     serve(&state, &headers, Export::JsonLd).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn if_none_match_compares_weakly_and_reads_lists() {
-        let etag = "W/\"kb-3-graph-graphml\"";
-        let with = |v: &'static str| {
-            let mut h = HeaderMap::new();
-            h.insert(header::IF_NONE_MATCH, HeaderValue::from_static(v));
-            h
-        };
-        assert!(matches(&with("W/\"kb-3-graph-graphml\""), etag));
-        assert!(matches(&with("\"kb-3-graph-graphml\""), etag));
-        assert!(matches(&with("\"x\", W/\"kb-3-graph-graphml\""), etag));
-        assert!(matches(&with("*"), etag));
-        assert!(!matches(&with("W/\"kb-2-graph-graphml\""), etag));
-        assert!(!matches(&HeaderMap::new(), etag));
-    }
 }

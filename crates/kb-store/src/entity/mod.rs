@@ -17,6 +17,7 @@ pub mod initiative_theme;
 pub mod initiative_topic;
 pub mod organisation;
 pub mod revision;
+pub mod saved_view;
 pub mod theme;
 pub mod topic;
 pub mod vocabulary_term;

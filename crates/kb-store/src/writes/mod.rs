@@ -26,6 +26,8 @@ mod organisation;
 mod save;
 /// Taxonomy curation: topics, labels and descriptions.
 mod taxonomy;
+/// Saved views: create, update, archive, by their owner or an editor.
+mod view;
 
 use kb_domain::{ApiKeyId, Viewer};
 

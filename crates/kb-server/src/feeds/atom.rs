@@ -1,0 +1,151 @@
+//! Atom (RFC 4287) for initiatives: tag URIs as ids (stable across runs, hosts and
+//! edits), RFC 3339 times, a self link, an author per entry (the lead organisation, else
+//! the knowledge bank), the summary as text, and the initiative's website as its
+//! alternate link (or the summary as content when it has none).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use kb_domain::{Initiative, Vocabulary};
+
+use super::FEED_DOMAIN;
+
+/// The year in every tag URI; fixed, so ids never change.
+const TAG_YEAR: u32 = 2026;
+
+/// Text escaped for XML content and attribute values, control characters dropped
+/// (XML 1.0 allows none but tab and line breaks).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The tag URI of something in the knowledge bank (`feed:initiatives`, `initiative:12`).
+pub fn tag(what: &str) -> String {
+    format!("tag:{FEED_DOMAIN},{TAG_YEAR}:{what}")
+}
+
+fn time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// What a feed is about.
+pub struct FeedHead<'a> {
+    /// Its tag (`feed:initiatives`, `view:lhbti-en`).
+    pub id: &'a str,
+    pub title: &'a str,
+    pub subtitle: &'a str,
+    /// Its own address.
+    pub self_url: &'a str,
+    /// `nl` or `en`.
+    pub lang: &'a str,
+}
+
+/// One entry: an initiative and the name of its lead organisation.
+pub struct Entry<'a> {
+    pub initiative: &'a Initiative,
+    pub author: Option<&'a str>,
+}
+
+/// When an entry last changed for its readers: its publication or a later edit.
+fn updated(i: &Initiative) -> DateTime<Utc> {
+    i.published_at.map_or(i.updated_at, |p| p.max(i.updated_at))
+}
+
+/// The feed of `entries`, newest first as given.
+pub fn feed(head: &FeedHead<'_>, entries: &[Entry<'_>]) -> String {
+    // The feed changed when its newest entry did; an empty feed takes a fixed time so
+    // that it, too, reads the same every time.
+    let feed_updated = entries
+        .iter()
+        .map(|e| updated(e.initiative))
+        .max()
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    x.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        escape(head.lang)
+    ));
+    x.push_str(&format!("  <id>{}</id>\n", escape(&tag(head.id))));
+    x.push_str(&format!("  <title>{}</title>\n", escape(head.title)));
+    if !head.subtitle.is_empty() {
+        x.push_str(&format!(
+            "  <subtitle>{}</subtitle>\n",
+            escape(head.subtitle)
+        ));
+    }
+    x.push_str(&format!("  <updated>{}</updated>\n", time(feed_updated)));
+    x.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        escape(head.self_url)
+    ));
+    x.push_str("  <author><name>Kennisbank</name></author>\n");
+    x.push_str("  <generator>Kennisbank</generator>\n");
+    for e in entries {
+        let i = e.initiative;
+        x.push_str("  <entry>\n");
+        x.push_str(&format!(
+            "    <id>{}</id>\n",
+            escape(&tag(&format!("initiative:{}", i.id.0)))
+        ));
+        x.push_str(&format!("    <title>{}</title>\n", escape(&i.title)));
+        x.push_str(&format!("    <updated>{}</updated>\n", time(updated(i))));
+        if let Some(p) = i.published_at {
+            x.push_str(&format!("    <published>{}</published>\n", time(p)));
+        }
+        x.push_str(&format!(
+            "    <author><name>{}</name></author>\n",
+            escape(e.author.unwrap_or("Kennisbank"))
+        ));
+        x.push_str(&format!(
+            "    <summary type=\"text\">{}</summary>\n",
+            escape(&i.summary)
+        ));
+        match &i.website {
+            Some(w) => x.push_str(&format!(
+                "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+                escape(w)
+            )),
+            None => x.push_str(&format!(
+                "    <content type=\"text\">{}</content>\n",
+                escape(&i.summary)
+            )),
+        }
+        x.push_str(&format!(
+            "    <category term=\"{}\"/>\n",
+            escape(i.kind.code())
+        ));
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_and_control_characters_are_escaped() {
+        assert_eq!(
+            escape("<a href=\"x\">R&D</a>\u{1}'"),
+            "&lt;a href=&quot;x&quot;&gt;R&amp;D&lt;/a&gt;&apos;"
+        );
+    }
+
+    #[test]
+    fn tags_are_fixed_uris() {
+        assert_eq!(tag("initiative:7"), "tag:kennisbank.nl,2026:initiative:7");
+    }
+}
