@@ -138,7 +138,14 @@ async fn organisation(app: &TestApp) -> String {
 }
 
 /// Creates an initiative under `theme` as `key`, published when `publish`.
-async fn initiative(app: &TestApp, key: &str, org: &str, title: &str, theme: &str, publish: bool) {
+async fn initiative(
+    app: &TestApp,
+    key: &str,
+    org: &str,
+    title: &str,
+    theme: &str,
+    publish: bool,
+) -> Value {
     let create =
         "mutation($i: InitiativeInput!) { createInitiative(input: $i) { initiative { id } } }";
     let r = app
@@ -156,6 +163,26 @@ async fn initiative(app: &TestApp, key: &str, org: &str, title: &str, theme: &st
             "{r}"
         );
     }
+    id
+}
+
+/// Creates and publishes an event from `starts` (an hour long) featuring `initiative`.
+async fn event(app: &TestApp, key: &str, org: &str, title: &str, starts: &str, initiative: &Value) {
+    let start = chrono::DateTime::parse_from_rfc3339(starts).expect("time");
+    let end = (start + chrono::Duration::hours(1)).to_rfc3339();
+    let create = "mutation($i: EventInput!) { createEvent(input: $i) { event { id } } }";
+    let r = app
+        .gql_as(key, create, json!({ "i": { "title": title, "kind": "WEBINAR", "startsAt": starts, "endsAt": end, "online": true,
+            "themes": ["prevention"], "organisers": [org], "initiatives": [initiative] } }))
+        .await;
+    let id = r["data"]["createEvent"]["event"]["id"].clone();
+    assert!(id.is_string(), "{r}");
+    let publish = "mutation($id: ID!) { publishEvent(id: $id) { event { status } } }";
+    let r = app.gql_as(key, publish, json!({ "id": id })).await;
+    assert_eq!(
+        r["data"]["publishEvent"]["event"]["status"], "PUBLISHED",
+        "{r}"
+    );
 }
 
 const INITIATIVES: &str = "subscription($f: InitiativeFilter) { initiativePublished(filter: $f) { title status themes { code } organisations { organisation { slug } } } }";
@@ -297,5 +324,39 @@ on_both!(
             .await
             .expect("request");
         assert_eq!(r.status(), 400);
+    }
+);
+
+on_both!(
+    async fn a_subscription_to_a_view_sends_its_initiatives_and_coming_events_only(app) {
+        let key = editor(&app).await;
+        let org = organisation(&app).await;
+        let view = "mutation($i: ViewInput!) { createView(input: $i) { view { slug } } }";
+        let r = app
+            .gql_as(&key, view, json!({ "i": { "slug": "weerbaarheid", "title": "Weerbaarheid",
+                "filter": { "themes": ["prevention"] }, "search": "propedeuse" } }))
+            .await;
+        assert_eq!(r["data"]["createView"]["view"]["slug"], "weerbaarheid", "{r}");
+        let mut client = Client::connect(&app, json!({}), None).await;
+        let v = json!({ "v": "weerbaarheid" });
+        client.subscribe("i", "subscription($v: String) { initiativePublished(view: $v) { title } }", v.clone()).await;
+        client.subscribe("e", "subscription($v: String) { eventPublished(view: $v) { title } }", v).await;
+        client.subscribe("missing", "subscription { initiativePublished(view: \"bestaat-niet\") { title } }", json!({})).await;
+        let errors = client.refused("missing").await;
+        assert_eq!(errors[0]["extensions"]["code"], "NOT_FOUND");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        // The view's theme without its words, its words in another theme, then both.
+        let outside = initiative(&app, &key, &org, "Preventie in het eerste jaar", "prevention", true).await;
+        initiative(&app, &key, &org, "Propedeuse zonder zorgen", "support", true).await;
+        let inside = initiative(&app, &key, &org, "Weerbaarheid in de propedeuse", "prevention", true).await;
+        let payload = client.next_of("i").await;
+        assert_eq!(payload, json!({ "data": { "initiativePublished": { "title": "Weerbaarheid in de propedeuse" } } }));
+        // A past event of the view's initiative, a coming one of another, a coming one of
+        // the view's: only the last is the view's.
+        event(&app, &key, &org, "Terugblik weerbaarheid", "2020-05-01T10:00:00Z", &inside).await;
+        event(&app, &key, &org, "Webinar preventie", "2030-05-01T10:00:00Z", &outside).await;
+        event(&app, &key, &org, "Webinar weerbaarheid", "2030-06-01T10:00:00Z", &inside).await;
+        let payload = client.next_of("e").await;
+        assert_eq!(payload, json!({ "data": { "eventPublished": { "title": "Webinar weerbaarheid" } } }));
     }
 );

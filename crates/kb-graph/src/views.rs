@@ -76,3 +76,40 @@ impl ReadModel {
         })
     }
 }
+
+impl ReadModel {
+    /// Whether the initiative `id` is among the initiatives of `view` as `viewer` may
+    /// read them: it passes the view's filter and, when the view has search text,
+    /// matches it.
+    pub async fn view_selects(
+        &self,
+        viewer: Viewer,
+        view: &View,
+        id: InitiativeId,
+    ) -> Result<bool, StoreError> {
+        let reader = kb_store::access::view_reader(viewer);
+        if !self.selects(reader, &view.filter, id).await? {
+            return Ok(false);
+        }
+        let Some(text) = &view.search else {
+            return Ok(true);
+        };
+        let none = PageRequest {
+            offset: 0,
+            limit: 0,
+            count: false,
+        };
+        let found = self.search(reader, text, None, &view.filter, none).await?;
+        Ok(crate::projection::member(id).is_some_and(|m| found.matched.contains(m)))
+    }
+
+    /// The initiatives the event `id` features, as the read model holds them.
+    pub async fn event_initiatives(&self, id: kb_domain::EventId) -> Vec<InitiativeId> {
+        let p = self.inner.projection.read().await;
+        p.graph
+            .events
+            .get(&id)
+            .map(|e| e.initiatives.clone())
+            .unwrap_or_default()
+    }
+}

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::futures_util::Stream;
 use async_graphql::{Context, Subscription};
-use kb_domain::{EventId, InitiativeId};
+use kb_domain::{EventId, InitiativeId, Viewer};
 use kb_graph::{Published, ReadModel};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -27,12 +27,17 @@ pub struct Subscription;
 #[Subscription]
 impl Subscription {
     /// Each initiative as it is published (it was not published before, and now is)
-    /// and passes `filter`: what `initiatives(filter:)` would list from then on. Only
-    /// initiatives the subscriber may see are sent. Another instance's publications
+    /// and passes `filter` and is among the initiatives of `view`: what
+    /// `initiatives(filter:)` or `view(slug:) { initiatives }` would list from then on.
+    /// Only initiatives the subscriber may see are sent. Another instance's publications
     /// arrive within its follow interval.
     async fn initiative_published(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The slug of a saved view: only its initiatives (its filter and search text as they stand when subscribing; its pinned language); NOT_FOUND when there is no such active view."
+        )]
+        view: Option<String>,
         #[graphql(
             desc = "Which published initiatives to send; all when omitted. Unknown codes are BAD_USER_INPUT."
         )]
@@ -46,18 +51,17 @@ impl Subscription {
             .selects(viewer, &filter, InitiativeId(0))
             .await
             .gql()?;
+        let view = match view {
+            Some(slug) => Some(Arc::new(crate::query::views::view(ctx, &slug).await?.0)),
+            None => None,
+        };
         let feed = Feed::new(ctx, model)?;
         Ok(feed.items(move |feed, news| {
-            let filter = filter.clone();
+            let (filter, view) = (filter.clone(), view.clone());
             async move {
                 let mut out = Vec::new();
                 for id in &news.initiatives {
-                    if feed
-                        .model
-                        .selects(viewer, &filter, *id)
-                        .await
-                        .unwrap_or(false)
-                    {
+                    if feed.selects(viewer, &filter, view.as_deref(), *id).await {
                         out.push(*id);
                     }
                 }
@@ -74,22 +78,43 @@ impl Subscription {
     }
 
     /// Each event as it is published (it was not published before, and now is), if
-    /// the subscriber may see it. Another instance's publications arrive within its
-    /// follow interval.
+    /// the subscriber may see it; with `view`, only a coming event that features one of
+    /// the view's initiatives, as `view(slug:) { events }` lists them. Another instance's
+    /// publications arrive within its follow interval.
     async fn event_published(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The slug of a saved view: only coming events that feature its initiatives; NOT_FOUND when there is no such active view."
+        )]
+        view: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = Event> + use<>> {
+        let viewer = viewer(ctx)?;
+        let view = match view {
+            Some(slug) => Some(Arc::new(crate::query::views::view(ctx, &slug).await?.0)),
+            None => None,
+        };
         let feed = Feed::new(ctx, read_model(ctx)?.clone())?;
-        Ok(feed.items(|feed, news| async move {
-            let ids: Vec<EventId> = news.events.clone();
-            let mut found = feed.loader.load_many(ids.iter().copied()).await.ok()?;
-            Some(
-                ids.iter()
-                    .filter_map(|id| found.remove(id))
-                    .map(Event)
-                    .collect(),
-            )
+        Ok(feed.items(move |feed, news| {
+            let view = view.clone();
+            async move {
+                let ids: Vec<EventId> = news.events.clone();
+                let mut found = feed.loader.load_many(ids.iter().copied()).await.ok()?;
+                let mut out = Vec::new();
+                for id in ids {
+                    let Some(event) = found.remove(&id) else {
+                        continue;
+                    };
+                    if let Some(view) = view.as_deref() {
+                        let coming = event.ends_at >= chrono::Utc::now();
+                        if !coming || !feed.features(viewer, view, id).await {
+                            continue;
+                        }
+                    }
+                    out.push(Event(event));
+                }
+                Some(out)
+            }
         }))
     }
 }
@@ -103,6 +128,47 @@ struct Feed {
 }
 
 impl Feed {
+    /// Whether the published initiative `id` passes `filter` and is among `view`'s.
+    /// An answer the read model cannot give (never for a filter checked at subscribing)
+    /// is no.
+    async fn selects(
+        &self,
+        viewer: Viewer,
+        filter: &kb_domain::InitiativeFilter,
+        view: Option<&kb_domain::view::View>,
+        id: InitiativeId,
+    ) -> bool {
+        let in_view = match view {
+            Some(v) => self
+                .model
+                .view_selects(viewer, v, id)
+                .await
+                .unwrap_or(false),
+            None => true,
+        };
+        in_view
+            && self
+                .model
+                .selects(viewer, filter, id)
+                .await
+                .unwrap_or(false)
+    }
+
+    /// Whether the event `id` features one of `view`'s initiatives.
+    async fn features(&self, viewer: Viewer, view: &kb_domain::view::View, id: EventId) -> bool {
+        for i in self.model.event_initiatives(id).await {
+            if self
+                .model
+                .view_selects(viewer, view, i)
+                .await
+                .unwrap_or(false)
+            {
+                return true;
+            }
+        }
+        false
+    }
+
     fn new(ctx: &Context<'_>, model: ReadModel) -> async_graphql::Result<Self> {
         let loader = ctx
             .data::<DataLoaderRef>()
