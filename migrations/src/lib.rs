@@ -14,6 +14,8 @@ mod m20261129_000002_contributions;
 mod m20261130_000003_sort_keys;
 /// Saved views of partners and editors.
 mod m20261130_000004_views;
+/// Trusted documents per API key.
+mod m20261130_000005_trusted_documents;
 
 /// The list of migrations, in order.
 #[derive(Debug)]
@@ -27,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_contributions::Migration),
             Box::new(m20261130_000003_sort_keys::Migration),
             Box::new(m20261130_000004_views::Migration),
+            Box::new(m20261130_000005_trusted_documents::Migration),
         ]
     }
 }

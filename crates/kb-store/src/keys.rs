@@ -30,9 +30,16 @@ pub struct ApiKey {
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// How many trusted documents the key has: a key with any runs only those.
+    pub trusted_documents: i32,
 }
 
 impl ApiKey {
+    /// Whether the key may run only its trusted documents.
+    pub fn restricted(&self) -> bool {
+        self.trusted_documents > 0
+    }
+
     /// The viewer this key reads and writes as.
     pub fn viewer(&self) -> Viewer {
         match (self.role, self.organisation_id) {
@@ -81,6 +88,7 @@ pub(crate) fn to_key(m: api_key::Model) -> Result<ApiKey> {
         expires_at: m.expires_at,
         last_used_at: m.last_used_at,
         revoked_at: m.revoked_at,
+        trusted_documents: m.trusted_documents,
     })
 }
 

@@ -16,6 +16,8 @@ mod backup;
 mod connect;
 /// Turning rows into domain types.
 mod convert;
+/// Trusted documents of API keys: reading them.
+mod documents;
 /// A complete dump of the knowledge bank, and its restore into an empty database.
 mod dump;
 /// sea-orm entities, one file per table.
@@ -55,6 +57,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use connect::Backend;
+pub use documents::TrustedDocument;
 pub use dump::{DUMP_FORMAT, DUMP_VERSION, Dump, DumpCounts};
 pub use facets::{FacetCount, InitiativeFacets};
 pub use facts::{
@@ -69,7 +72,9 @@ pub use revisions::{InitiativeSnapshot, Revision};
 use sea_orm::DatabaseConnection;
 pub use statements::{StatementScope, counting_statements};
 pub use views::ViewRevision;
-pub use writes::{Actor, ImportReport, ImportStep, TaxonomyText};
+pub use writes::{
+    Actor, ImportReport, ImportStep, NewTrustedDocument, Registered, TaxonomyText,
+};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

@@ -16,6 +16,8 @@ pub struct Model {
     pub expires_at: Option<DateTimeUtc>,
     pub last_used_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// How many trusted documents the key has; with any, it runs only those.
+    pub trusted_documents: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,4 +20,5 @@ pub mod revision;
 pub mod saved_view;
 pub mod theme;
 pub mod topic;
+pub mod trusted_document;
 pub mod vocabulary_term;

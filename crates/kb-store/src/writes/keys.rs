@@ -78,6 +78,7 @@ impl Store {
             expires_at: Set(expires_at),
             last_used_at: Set(None),
             revoked_at: Set(None),
+            trusted_documents: Set(0),
         }
         .insert(&self.db)
         .await?;

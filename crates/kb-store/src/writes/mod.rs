@@ -7,6 +7,8 @@
 
 /// The audit record of every write: a revision and a change-log row.
 mod audit;
+/// Trusted documents of API keys: registering operations a key is restricted to.
+mod documents;
 /// Events: create, update, the workflow.
 mod event;
 /// Importing initiatives from a file: an all-or-nothing upsert by slug.
@@ -31,6 +33,7 @@ mod view;
 
 use kb_domain::{ApiKeyId, Viewer};
 
+pub use documents::{NewTrustedDocument, Registered};
 pub use import::{ImportReport, ImportStep};
 pub use taxonomy::TaxonomyText;
 
