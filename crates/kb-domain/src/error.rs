@@ -27,11 +27,19 @@ pub enum ErrorCode {
     Unavailable,
     /// Something failed inside the service; details are logged, never returned.
     Internal,
+    /// An automatic persisted query names a hash this server does not know (yet): the
+    /// client sends the query text with the hash once, and the hash alone after that.
+    /// Apollo's clients look for this code and retry by themselves, so the response is an
+    /// ordinary GraphQL response with status 200.
+    PersistedQueryNotFound,
+    /// The API key is restricted to its trusted documents (`kennisbank documents
+    /// register`) and this operation is not one of them.
+    PersistedQueryNotAllowed,
 }
 
 impl ErrorCode {
     /// All codes, in the order the README documents them.
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 12] = [
         ErrorCode::BadUserInput,
         ErrorCode::NotFound,
         ErrorCode::Unauthenticated,
@@ -42,6 +50,8 @@ impl ErrorCode {
         ErrorCode::Timeout,
         ErrorCode::Unavailable,
         ErrorCode::Internal,
+        ErrorCode::PersistedQueryNotFound,
+        ErrorCode::PersistedQueryNotAllowed,
     ];
 
     /// The SCREAMING_SNAKE code sent to clients.
@@ -57,6 +67,8 @@ impl ErrorCode {
             ErrorCode::Timeout => "TIMEOUT",
             ErrorCode::Unavailable => "UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
+            ErrorCode::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            ErrorCode::PersistedQueryNotAllowed => "PERSISTED_QUERY_NOT_ALLOWED",
         }
     }
 
@@ -73,6 +85,8 @@ impl ErrorCode {
             ErrorCode::Timeout => 504,
             ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,
+            ErrorCode::PersistedQueryNotFound => 200,
+            ErrorCode::PersistedQueryNotAllowed => 403,
         }
     }
 }

@@ -204,18 +204,44 @@ impl Extension for RequestCodes {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
+        // Suggestions ("Did you mean …?") help whoever builds a client; to anyone else
+        // they read the schema out one typo at a time. Only key holders get them.
+        let anonymous = ctx
+            .data_opt::<Arc<crate::RequestContext>>()
+            .is_none_or(|r| r.key.is_none());
         next.run(ctx).await.map_err(|errors| {
             errors
                 .into_iter()
-                .map(|e| or_code(e, ErrorCode::BadUserInput))
+                .map(|mut e| {
+                    if anonymous {
+                        without_suggestion(&mut e.message);
+                    }
+                    or_code(e, ErrorCode::BadUserInput)
+                })
                 .collect()
         })
+    }
+}
+
+/// Cuts the suggestion async-graphql's validation appends to a message (` Did you mean
+/// "x"?`, always at the end).
+fn without_suggestion(message: &mut String) {
+    if let Some(at) = message.find(" Did you mean ") {
+        message.truncate(at);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suggestion_is_cut_from_the_message() {
+        let mut m =
+            "Unknown field \"titel\" on type \"Initiative\". Did you mean \"title\"?".to_owned();
+        without_suggestion(&mut m);
+        assert_eq!(m, "Unknown field \"titel\" on type \"Initiative\".");
+    }
 
     #[test]
     fn a_code_given_where_the_error_arose_is_kept() {

@@ -10,8 +10,12 @@
 mod batching;
 /// What a resolver reads from the request: viewer, actor, store, loaders, ids.
 mod context;
+/// Operations in canonical form: the identity of trusted documents.
+pub mod documents;
 /// Turning store and domain errors into coded GraphQL errors.
 mod error;
+/// The tokens of a query text, without parsing it.
+pub mod lexer;
 /// Limits on query shape: depth, complexity, aliases, root fields, directives.
 pub mod limits;
 /// Batch loaders: one store call per relation level.
@@ -20,6 +24,8 @@ mod loaders;
 mod mutation;
 /// Metrics of each operation: requests, outcome, duration, statements, batch sizes.
 pub mod observe;
+/// Automatic persisted queries and trusted documents.
+pub mod persisted;
 /// The root query type and the federation entity resolvers.
 mod query;
 /// The root types assembled from their parts.
@@ -42,6 +48,7 @@ use kb_store::Store;
 pub use error::ErrorCodes;
 pub use limits::Limits;
 pub use loaders::{Loaders, Memos};
+pub use persisted::PersistedQueries;
 pub use query::Query;
 pub use schema::Mutation;
 pub use subscription::Subscription;

@@ -82,8 +82,8 @@ where
         .collect())
 }
 
-/// The most ids `nodes` takes at once.
-const MAX_NODES: usize = 100;
+/// The most ids `nodes` takes at once (the limits refuse more before execution).
+use crate::limits::MAX_NODE_IDS as MAX_NODES;
 
 /// Which initiatives a list holds: AND across fields, OR within a list.
 #[derive(InputObject, Debug, Default, Clone)]

@@ -49,6 +49,39 @@ pub struct ServerConfig {
     /// Most operations in one batched request.
     #[arg(long, env = "KB_MAX_BATCH", default_value_t = 10)]
     pub max_batch: usize,
+    /// Most characters in a query text (comments and strings included), checked before
+    /// parsing.
+    #[arg(long, env = "KB_MAX_QUERY_CHARS", default_value_t = Limits::default().query_chars)]
+    pub max_query_chars: usize,
+    /// Most tokens in a query text (names, punctuation, numbers, strings; not
+    /// whitespace, commas or comments), counted before parsing.
+    #[arg(long, env = "KB_MAX_QUERY_TOKENS", default_value_t = Limits::default().query_tokens)]
+    pub max_query_tokens: usize,
+    /// Most representations in one `_entities` field (federation).
+    #[arg(long, env = "KB_MAX_ENTITIES", default_value_t = Limits::default().entities)]
+    pub max_entities: usize,
+    /// Query texts the cache of automatic persisted queries keeps (least recently used
+    /// first out); 0 turns the cache off, so a hash alone is never found.
+    #[arg(
+        long,
+        env = "KB_PERSISTED_QUERY_CACHE",
+        default_value_t = 1000,
+        value_name = "N"
+    )]
+    pub persisted_query_cache: usize,
+    /// Origins whose pages may call the API from a browser (CORS), comma-separated, as
+    /// `https://portal.example` (scheme, host, optional port). `*` (the default) allows
+    /// every origin: the API is public and authenticates by header, never by cookie.
+    /// Empty: no CORS headers at all, so browsers allow same-origin pages only.
+    #[arg(
+        long,
+        env = "KB_CORS_ORIGINS",
+        default_value = "*",
+        value_delimiter = ',',
+        value_parser = parse_origin,
+        value_name = "ORIGINS"
+    )]
+    pub cors_origins: Vec<String>,
     /// How often the read model looks for changes other instances wrote, in seconds
     /// (changes made through this instance are seen at once).
     #[arg(
@@ -133,6 +166,9 @@ impl ServerConfig {
             directives: self.max_directives,
             aliases: self.max_aliases,
             root_fields: self.max_root_fields,
+            query_chars: self.max_query_chars,
+            query_tokens: self.max_query_tokens,
+            entities: self.max_entities,
         }
     }
 
@@ -161,6 +197,24 @@ impl ServerConfig {
     }
 }
 
+/// An origin for CORS: `*`, nothing (an empty item, ignored), or `scheme://host[:port]`
+/// with an http(s) scheme and no path.
+fn parse_origin(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.is_empty() || s == "*" {
+        return Ok(s.to_owned());
+    }
+    let url = url::Url::parse(s).map_err(|e| format!("`{s}` is not an origin: {e}"))?;
+    let bare = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() || !bare {
+        return Err(format!(
+            "`{s}` is not an origin: give scheme, host and optional port, as `https://portal.example`"
+        ));
+    }
+    // The form browsers send in `Origin`: no trailing slash, the default port left out.
+    Ok(url.origin().ascii_serialization())
+}
+
 /// A positive number of seconds, fractions allowed.
 fn parse_seconds(s: &str) -> Result<Duration, String> {
     let seconds: f64 = s
@@ -185,6 +239,39 @@ mod tests {
         assert_eq!(c.max_body_bytes, 256 * 1024);
         assert_eq!(c.max_batch, 10);
         assert_eq!(c.limits().aliases, Limits::default().aliases);
+        assert_eq!(c.limits().query_chars, 50_000);
+        assert_eq!(c.limits().query_tokens, 10_000);
+        assert_eq!(c.limits().entities, 100);
+        assert_eq!(c.persisted_query_cache, 1000);
+        assert_eq!(c.cors_origins, vec!["*".to_owned()]);
+    }
+
+    #[test]
+    fn cors_origins_are_a_list_of_origins() {
+        let c = ServerConfig::from_flags([
+            "--cors-origins",
+            "https://portal.example, HTTP://Intranet.example:8443/",
+        ])
+        .expect("origins");
+        assert_eq!(
+            c.cors_origins,
+            vec![
+                "https://portal.example".to_owned(),
+                "http://intranet.example:8443".to_owned()
+            ]
+        );
+        for bad in [
+            "portal.example",
+            "https://portal.example/path",
+            "ftp://x.example",
+        ] {
+            assert!(
+                ServerConfig::from_flags(["--cors-origins", bad]).is_err(),
+                "{bad}"
+            );
+        }
+        let none = ServerConfig::from_flags(["--cors-origins", ""]).expect("none");
+        assert_eq!(none.cors_origins, vec![String::new()]);
     }
 
     #[test]

@@ -8,17 +8,17 @@ use async_graphql::{BatchRequest, BatchResponse, ParseRequestError};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, RawQuery, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use kb_domain::{ErrorCode, Language};
+use kb_domain::{DomainError, ErrorCode, Language};
 use kb_graphql::{KbSchema, RequestContext, build_schema};
 use kb_store::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
-use tower_http::cors::CorsLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -37,6 +37,7 @@ struct AppState {
     subscriptions: Arc<crate::live::Slots>,
     /// For the change-log position in the entity tags of GET queries.
     model: kb_graph::ReadModel,
+    persisted: kb_graphql::PersistedQueries,
 }
 
 /// The address a request came from (the peer of its connection), when the server knows it.
@@ -103,6 +104,7 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
         max_batch: config.max_batch,
         rate: crate::rate::RateLimits::new(config.rate_limits()),
         subscriptions: crate::live::Slots::new(config.max_subscriptions_per_key),
+        persisted: kb_graphql::PersistedQueries::new(config.persisted_query_cache),
     });
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -113,7 +115,7 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
         .merge(feeds)
         .merge(metrics.unwrap_or_default())
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(CorsLayer::permissive())
+        .layer(cors(&config.cors_origins))
         .layer(middleware::from_fn_with_state(
             config.request_timeout,
             time_limit,
@@ -121,6 +123,37 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// CORS for these origins: `*` among them allows every origin (the API is public and
+/// authenticates by header, never by cookie, so no credentials are involved); otherwise
+/// only the origins listed, and none at all for an empty list.
+fn cors(origins: &[String]) -> CorsLayer {
+    if origins.iter().any(|o| o == "*") {
+        return CorsLayer::permissive();
+    }
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter(|o| !o.is_empty())
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([
+            header::RETRY_AFTER,
+            header::ETAG,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(Duration::from_secs(3600))
 }
 
 /// The span of one request: its method, path and request id (the `x-request-id` the
@@ -172,6 +205,28 @@ fn error_response(
     r.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
     r
+}
+
+/// A request refused before the schema saw it, with the status of its code (200 for
+/// `PERSISTED_QUERY_NOT_FOUND`, which Apollo's clients answer by sending the text).
+fn refusal(media: &'static str, e: &DomainError) -> Response {
+    let status = StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut r = (status, Json(json!({ "errors": [refused_error(e)] }))).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+    r
+}
+
+/// The GraphQL error of a refusal: its message, code and field.
+fn refused_error(e: &DomainError) -> async_graphql::ServerError {
+    let mut err = async_graphql::ServerError::new(e.message.clone(), None);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", e.code.as_str());
+    if let Some(field) = &e.field {
+        ext.set("field", field.as_str());
+    }
+    err.extensions = Some(ext);
+    err
 }
 
 /// Who is asking, and in which language. A request without credentials is anonymous;
@@ -274,13 +329,10 @@ impl<'a> Sent<'a> {
     }
 }
 
-/// Executes a (batch) request and answers per GraphQL over HTTP: with
-/// `application/graphql-response+json` a document that fails before execution gets
-/// 400 and no `data` (in a batch, no `data` for that operation; the batch stays 200);
-/// with `application/json` every GraphQL result is 200.
-///
-/// A GET query (`get` holds its URL query string) gets an entity tag and `304` when the
-/// client holds it (see [`crate::caching::graphql_etag`]); POST is never cached.
+/// Runs a (batch) request: authenticates it, applies the rate limits and the batch
+/// size, resolves persisted queries and trusted documents (see
+/// [`kb_graphql::persisted`]), refuses a mutation that came by GET (`get` holds the URL
+/// query string of a GET), and executes the rest.
 async fn execute(
     state: &AppState,
     headers: &HeaderMap,
@@ -306,6 +358,86 @@ async fn execute(
             &format!("at most {} operations in one batch", state.max_batch),
         );
     }
+    let screen = |q: &str| state.limits.screen(q).is_ok();
+    let key = ctx.key.clone();
+    match batch {
+        BatchRequest::Single(mut request) => {
+            if let Err(e) = state
+                .persisted
+                .resolve(&state.store, key.as_ref(), screen, &mut request)
+                .await
+            {
+                return refusal(media, &e);
+            }
+            if get.is_some() && is_mutation(&state.limits, &request) {
+                let mut r = error_response(
+                    media,
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    ErrorCode::BadUserInput,
+                    "mutations need POST",
+                );
+                r.headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static("POST"));
+                return r;
+            }
+            let batch = BatchRequest::Single(request);
+            respond(state, headers, ctx, batch, Vec::new(), get).await
+        }
+        BatchRequest::Batch(list) => {
+            let (mut runs, mut refused) = (Vec::new(), Vec::new());
+            for (i, mut request) in list.into_iter().enumerate() {
+                match state
+                    .persisted
+                    .resolve(&state.store, key.as_ref(), screen, &mut request)
+                    .await
+                {
+                    Ok(()) => runs.push(request),
+                    Err(e) => refused.push((i, refused_error(&e))),
+                }
+            }
+            let batch = BatchRequest::Batch(runs);
+            respond(state, headers, ctx, batch, refused, get).await
+        }
+    }
+}
+
+/// Whether the operation a request runs is a mutation (or a subscription): what GET may
+/// not run. Only a text that passes the limits' screen is parsed here; one that does not
+/// is refused by the schema itself, mutation or not.
+fn is_mutation(limits: &kb_graphql::Limits, request: &async_graphql::Request) -> bool {
+    if limits.screen(&request.query).is_err() {
+        return false;
+    }
+    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    doc.operations.iter().any(|(name, op)| {
+        let selected = match (&request.operation_name, name) {
+            (Some(wanted), Some(n)) => wanted.as_str() == n.as_str(),
+            (None, _) => true,
+            (Some(_), None) => false,
+        };
+        selected && op.node.ty != OperationType::Query
+    })
+}
+
+/// Executes a (batch) request and answers per GraphQL over HTTP: with
+/// `application/graphql-response+json` a document that fails before execution gets
+/// 400 and no `data` (in a batch, no `data` for that operation; the batch stays 200);
+/// with `application/json` every GraphQL result is 200. `refused` are the operations of
+/// a batch refused before execution, with their places in it and their errors.
+///
+/// A GET query (`get` holds its URL query string) gets an entity tag and `304` when the
+/// client holds it (see [`crate::caching::graphql_etag`]); POST is never cached.
+async fn respond(
+    state: &AppState,
+    headers: &HeaderMap,
+    ctx: RequestContext,
+    batch: BatchRequest,
+    refused: Vec<(usize, async_graphql::ServerError)>,
+    get: Option<&str>,
+) -> Response {
+    let media = media_type(headers);
     // Read before executing: a change applied meanwhile makes the tag older than the
     // answer, never newer.
     let cache = match get {
@@ -317,7 +449,22 @@ async fn execute(
         )),
         None => None,
     };
-    let response = kb_graphql::execute(&state.schema, &state.store, ctx, batch).await;
+    let response = match batch {
+        BatchRequest::Batch(list) if list.is_empty() => BatchResponse::Batch(Vec::new()),
+        batch => kb_graphql::execute(&state.schema, &state.store, ctx, batch).await,
+    };
+    let response = match response {
+        BatchResponse::Batch(mut list) => {
+            for (i, e) in refused {
+                list.insert(
+                    i.min(list.len()),
+                    async_graphql::Response::from_errors(vec![e]),
+                );
+            }
+            BatchResponse::Batch(list)
+        }
+        single => single,
+    };
     let modern = media == GRAPHQL_RESPONSE;
     let status = match &response {
         BatchResponse::Single(r) if modern && failed_before_execution(r) => StatusCode::BAD_REQUEST,
@@ -564,33 +711,6 @@ async fn graphql_get(
             );
         }
     };
-    // Only a text that passes the schema's screen is parsed here; one that does not is
-    // refused by the schema itself, mutation or not.
-    let screened = state.limits.screen(&request.query).is_ok();
-    if let Some(doc) = screened
-        .then(|| async_graphql::parser::parse_query(&request.query).ok())
-        .flatten()
-    {
-        let is_mutation = doc.operations.iter().any(|(name, op)| {
-            let selected = match (&request.operation_name, name) {
-                (Some(wanted), Some(n)) => wanted.as_str() == n.as_str(),
-                (None, _) => true,
-                (Some(_), None) => false,
-            };
-            selected && op.node.ty != OperationType::Query
-        });
-        if is_mutation {
-            let mut r = error_response(
-                media,
-                StatusCode::METHOD_NOT_ALLOWED,
-                ErrorCode::BadUserInput,
-                "mutations need POST",
-            );
-            r.headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("POST"));
-            return r;
-        }
-    }
     execute(
         &state,
         &headers,

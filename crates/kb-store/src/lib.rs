@@ -72,9 +72,7 @@ pub use revisions::{InitiativeSnapshot, Revision};
 use sea_orm::DatabaseConnection;
 pub use statements::{StatementScope, counting_statements};
 pub use views::ViewRevision;
-pub use writes::{
-    Actor, ImportReport, ImportStep, NewTrustedDocument, Registered, TaxonomyText,
-};
+pub use writes::{Actor, ImportReport, ImportStep, NewTrustedDocument, Registered, TaxonomyText};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

@@ -14,6 +14,9 @@ mod walk;
 
 use walk::{Shape, Walk, bracket_depth};
 
+/// Ids in one `nodes(ids:)` field, as its resolver allows.
+pub const MAX_NODE_IDS: usize = 100;
+
 /// Limits on the shape of a query; exceeding one fails the request with
 /// `LIMIT_EXCEEDED` before async-graphql validates or executes anything. The README
 /// documents the defaults.
@@ -44,6 +47,15 @@ pub struct Limits {
     pub aliases: usize,
     /// Fields at the root of one operation, counted with its fragments written out.
     pub root_fields: usize,
+    /// Characters of a query text (comments and strings included), checked before it is
+    /// parsed.
+    pub query_chars: usize,
+    /// Lexical tokens of a query text (names, punctuators, numbers, strings; not
+    /// whitespace, commas or comments), counted before it is parsed, without building
+    /// anything.
+    pub query_tokens: usize,
+    /// Representations in one `_entities` field.
+    pub entities: usize,
 }
 
 impl Default for Limits {
@@ -55,6 +67,9 @@ impl Default for Limits {
             directives: 8,
             aliases: 30,
             root_fields: 20,
+            query_chars: 50_000,
+            query_tokens: 10_000,
+            entities: 100,
         }
     }
 }
@@ -106,6 +121,12 @@ impl Limits {
                 self.recursive_depth,
                 "levels of selection sets",
             ),
+            (
+                shape.representations,
+                self.entities,
+                "representations in one `_entities` field",
+            ),
+            (shape.node_ids, MAX_NODE_IDS, "ids in one `nodes` field"),
         ];
         for (value, limit, what) in checks {
             if value > u64::try_from(limit).unwrap_or(u64::MAX) {
@@ -120,10 +141,24 @@ impl Limits {
 }
 
 impl Limits {
-    /// The check that is safe on any text before it is parsed: how deeply brackets nest.
-    /// Whoever parses a query outside the schema (the GET handler, to refuse mutations)
-    /// runs this first.
+    /// The checks that are safe on any text before it is parsed, each one pass without
+    /// building anything: its length in characters, its number of tokens, and how deeply
+    /// its brackets nest. Whoever parses a query outside the schema (the GET handler, to
+    /// refuse mutations) runs this first.
     pub fn screen(&self, query: &str) -> ServerResult<()> {
+        // A text of at most `query_chars` bytes has at most as many characters.
+        if query.len() > self.query_chars && query.chars().count() > self.query_chars {
+            return Err(exceeded(
+                format!("The query has more than {} characters", self.query_chars),
+                Pos::default(),
+            ));
+        }
+        if crate::lexer::more_tokens_than(query, self.query_tokens) {
+            return Err(exceeded(
+                format!("The query has more than {} tokens", self.query_tokens),
+                Pos::default(),
+            ));
+        }
         let nesting = bracket_depth(query);
         if nesting > self.recursive_depth {
             return Err(exceeded(

@@ -71,6 +71,10 @@ pub(super) struct Shape {
     pub(super) directives: u64,
     /// Whether this level selects `edges` or `nodes`, which makes its field a connection.
     pub(super) connection: bool,
+    /// Most representations in one `_entities` field.
+    pub(super) representations: u64,
+    /// Most ids in one `nodes(ids:)` field.
+    pub(super) node_ids: u64,
 }
 
 impl Shape {
@@ -84,6 +88,8 @@ impl Shape {
             complexity: self.complexity.saturating_add(other.complexity),
             directives: self.directives.max(other.directives),
             connection: self.connection || other.connection,
+            representations: self.representations.max(other.representations),
+            node_ids: self.node_ids.max(other.node_ids),
         }
     }
 
@@ -169,6 +175,7 @@ impl<'a> Walk<'a> {
     }
 
     fn field(&mut self, field: &'a Field, level: usize) -> ServerResult<Shape> {
+        let name = field.name.node.as_str();
         let own = Shape {
             fields: 1,
             aliases: u64::from(field.alias.is_some()),
@@ -176,7 +183,18 @@ impl<'a> Walk<'a> {
             nesting: 0,
             complexity: 1,
             directives: field.directives.len() as u64,
-            connection: matches!(field.name.node.as_str(), "edges" | "nodes"),
+            connection: matches!(name, "edges" | "nodes"),
+            representations: if name == "_entities" {
+                self.argument(field, "representations", list_length)
+                    .unwrap_or(0)
+            } else {
+                0
+            },
+            node_ids: if name == "nodes" {
+                self.argument(field, "ids", list_length).unwrap_or(0)
+            } else {
+                0
+            },
         };
         if field.selection_set.node.items.is_empty() {
             return Ok(own);
@@ -191,6 +209,8 @@ impl<'a> Walk<'a> {
                 .saturating_mul(inner.complexity)
                 .saturating_add(1),
             directives: own.directives.max(inner.directives),
+            representations: own.representations.max(inner.representations),
+            node_ids: own.node_ids.max(inner.node_ids),
             ..own
         })
     }
@@ -223,7 +243,10 @@ impl<'a> Walk<'a> {
             .into_iter()
             .filter_map(|name| self.argument(field, name, integer))
             .max();
-        let ids = || self.argument(field, "ids", list_length);
+        let ids = || {
+            self.argument(field, "ids", list_length)
+                .or_else(|| self.argument(field, "representations", list_length))
+        };
         let default = if inner.connection {
             DEFAULT_PAGE_SIZE
         } else {
