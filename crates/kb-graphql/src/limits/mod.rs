@@ -269,6 +269,28 @@ mod staged_codes {
             first_error("{ uncoded }", None).await,
             ("INTERNAL".to_owned(), "internal error".to_owned())
         );
+        let tokens = format!("{{ {} }}", "ok ".repeat(10_001));
+        assert_eq!(
+            first_error(&tokens, None).await,
+            (
+                "LIMIT_EXCEEDED".to_owned(),
+                "The query has more than 10000 tokens".to_owned()
+            )
+        );
+        let long = format!("{{ ok }} #{}", "é".repeat(50_000));
+        assert_eq!(
+            first_error(&long, None).await,
+            (
+                "LIMIT_EXCEEDED".to_owned(),
+                "The query has more than 50000 characters".to_owned()
+            )
+        );
+        // Characters, not bytes: 49,900 two-byte characters pass.
+        let accented = format!("{{ ok }} #{}", "é".repeat(49_900));
+        assert_eq!(
+            first_code(&format!("{accented}\n{{ nope }}"), None).await,
+            "BAD_USER_INPUT"
+        );
         let deep = format!("{{ {} ok {} }}", "root { ".repeat(12), "}".repeat(12));
         assert_eq!(first_code(&deep, None).await, "LIMIT_EXCEEDED");
         let nested = format!(

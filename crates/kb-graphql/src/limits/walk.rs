@@ -387,6 +387,42 @@ mod tests {
     }
 
     #[test]
+    fn entities_and_node_ids_are_counted_and_multiply_their_selections() {
+        let reps: Vec<serde_json::Value> = (0..150)
+            .map(|i| serde_json::json!({ "__typename": "Initiative", "id": i.to_string() }))
+            .collect();
+        let vars = Variables::from_json(serde_json::json!({ "r": reps }));
+        let s = shape_of(
+            "query($r: [_Any!]!) { _entities(representations: $r) { ... on Initiative { title slug } }
+               nodes(ids: [\"a\", \"b\", \"c\"]) { id } }",
+            vars,
+        );
+        assert_eq!(s.representations, 150);
+        assert_eq!(s.node_ids, 3);
+        assert_eq!(s.complexity, (1 + 150 * 2) + (1 + 3));
+        let err = check(
+            "{ _entities(representations: [{__typename: \"Theme\", id: \"1\"}]) { __typename } nodes(ids: [] ) { id } }",
+        );
+        assert!(err.is_ok());
+        let many = format!(
+            "{{ _entities(representations: [{}]) {{ __typename }} }}",
+            "{__typename: \"Theme\", id: \"1\"} ".repeat(101)
+        );
+        let err = check(&many).expect_err("refused");
+        assert_eq!(code(&err), Some(Value::from("LIMIT_EXCEEDED")));
+        assert_eq!(
+            err.message,
+            "The query has more than 100 representations in one `_entities` field"
+        );
+        let ids = format!("{{ nodes(ids: [{}]) {{ id }} }}", "\"a\" ".repeat(101));
+        let err = check(&ids).expect_err("refused");
+        assert_eq!(
+            err.message,
+            "The query has more than 100 ids in one `nodes` field"
+        );
+    }
+
+    #[test]
     fn a_variable_left_out_takes_its_largest_default() {
         let q =
             "query A($n: Int = 3, $ids: [ID!] = [\"a\", \"b\"]) { ...F nodes(ids: $ids) { id } }
