@@ -275,6 +275,30 @@ mod tests {
     }
 
     #[test]
+    fn cors_origins_from_the_file_are_split_as_from_the_flag() {
+        let file = FileSettings::parse(
+            std::path::Path::new("kennisbank.toml"),
+            "cors_origins = \"https://a.example,https://b.example\"\n",
+        )
+        .expect("file");
+        let command = ServerConfig::augment_args(clap::Command::new("serve").no_binary_name(true))
+            .mut_args(|arg| arg.env(None::<&'static str>));
+        let matches = file
+            .apply(command)
+            .expect("applies")
+            .try_get_matches_from(Vec::<String>::new())
+            .expect("matches");
+        let c = ServerConfig::from_arg_matches(&matches).expect("config");
+        assert_eq!(
+            c.cors_origins,
+            vec![
+                "https://a.example".to_owned(),
+                "https://b.example".to_owned()
+            ]
+        );
+    }
+
+    #[test]
     fn a_timeout_takes_whole_or_fractional_seconds() {
         assert_eq!(parse_seconds("30"), Ok(Duration::from_secs(30)));
         assert_eq!(parse_seconds("0.001"), Ok(Duration::from_millis(1)));
