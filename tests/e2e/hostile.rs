@@ -58,6 +58,7 @@ fn cases() -> Vec<Case> {
     let batch: Vec<Value> = (0..11)
         .map(|_| json!({ "query": "{ themes { code } }" }))
         .collect();
+    let costly_batch: Vec<Value> = (0..10).map(|_| json!({ "query": fan_out(30) })).collect();
     vec![
         Case { name: "deep selection", send: query(format!("{{ initiatives {{ nodes {{ {} title {} }} }} }}", "buildsOn { ".repeat(20), "}".repeat(20))), status: 200, code: "LIMIT_EXCEEDED", message: "levels of fields" },
         Case { name: "brackets nested past the limit", send: query(format!("{}{}", "{".repeat(5_000), "}".repeat(5_000))), status: 200, code: "LIMIT_EXCEEDED", message: "levels of brackets" },
@@ -73,6 +74,7 @@ fn cases() -> Vec<Case> {
         Case { name: "first: -1", send: query("{ initiatives(first: -1) { totalCount } }".into()), status: 200, code: "BAD_USER_INPUT", message: "first" },
         Case { name: "huge after cursor", send: with_variables("query($a: String) { initiatives(after: $a) { totalCount } }", json!({ "a": "A".repeat(100_000) })), status: 200, code: "BAD_USER_INPUT", message: "cursor" },
         Case { name: "batch flood", send: Send::Json(Value::Array(batch)), status: 413, code: "LIMIT_EXCEEDED", message: "at most 10 operations" },
+        Case { name: "batch of fan-outs", send: Send::Json(Value::Array(costly_batch)), status: 200, code: "LIMIT_EXCEEDED", message: "root fields" },
         Case { name: "_entities flood", send: with_variables("query($r: [_Any!]!) { _entities(representations: $r) { __typename } }", json!({ "r": representations })), status: 200, code: "LIMIT_EXCEEDED", message: "representations" },
         Case { name: "nodes id flood", send: with_variables("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", json!({ "ids": ids })), status: 200, code: "LIMIT_EXCEEDED", message: "ids in one `nodes` field" },
         Case { name: "mutation over GET", send: Send::Get(vec![("query", "mutation { revokeApiKey(id: 1) { key { id } } }".into())]), status: 405, code: "BAD_USER_INPUT", message: "mutations need POST" },
@@ -144,7 +146,14 @@ on_both!(
         let mut slow = Vec::new();
         for case in cases() {
             let (status, body, took) = send(&app, &case).await;
-            let error = match &body { Value::Array(list) => list[0].clone(), one => one.clone() };
+            // A batch: every operation refused alike.
+            let error = match &body {
+                Value::Array(list) => {
+                    assert!(list.iter().all(|r| error_code(r) == case.code), "{}: {body:.300}", case.name);
+                    list[0].clone()
+                }
+                one => one.clone(),
+            };
             assert_eq!((status, error_code(&error)), (case.status, case.code), "{}: {body:.300}", case.name);
             let message = error["errors"][0]["message"].as_str().unwrap_or_default();
             assert!(message.contains(case.message), "{}: {message}", case.name);
