@@ -275,6 +275,23 @@ mod tests {
     }
 
     #[test]
+    fn every_setting_is_documented_in_the_readme_with_its_variable() {
+        let readme = include_str!("../../../README.md");
+        let command = ServerConfig::augment_args(clap::Command::new("serve"));
+        for arg in command.get_arguments() {
+            if let Some(long) = arg.get_long() {
+                assert!(
+                    readme.contains(&format!("`--{long}")),
+                    "README.md lacks --{long}"
+                );
+            }
+            if let Some(env) = arg.get_env().and_then(|e| e.to_str()) {
+                assert!(readme.contains(env), "README.md lacks {env}");
+            }
+        }
+    }
+
+    #[test]
     fn cors_origins_from_the_file_are_split_as_from_the_flag() {
         let file = FileSettings::parse(
             std::path::Path::new("kennisbank.toml"),
