@@ -58,7 +58,7 @@ fn cases() -> Vec<Case> {
     let batch: Vec<Value> = (0..11)
         .map(|_| json!({ "query": "{ themes { code } }" }))
         .collect();
-    let costly_batch: Vec<Value> = (0..10).map(|_| json!({ "query": fan_out(30) })).collect();
+    let costly_batch: Vec<Value> = (0..10).map(|_| json!({ "query": fan_out(12) })).collect();
     vec![
         Case { name: "deep selection", send: query(format!("{{ initiatives {{ nodes {{ {} title {} }} }} }}", "buildsOn { ".repeat(20), "}".repeat(20))), status: 200, code: "LIMIT_EXCEEDED", message: "levels of fields" },
         Case { name: "brackets nested past the limit", send: query(format!("{}{}", "{".repeat(5_000), "}".repeat(5_000))), status: 200, code: "LIMIT_EXCEEDED", message: "levels of brackets" },

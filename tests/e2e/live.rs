@@ -100,7 +100,7 @@ impl Client {
 
     /// The errors of a subscription refused before it started: a `next` with errors and
     /// no data, then `complete`.
-    async fn refused(&mut self, id: &str) -> Value {
+    pub(crate) async fn refused(&mut self, id: &str) -> Value {
         let m = self.receive().await;
         assert_eq!(m["type"], "next", "{m}");
         assert_eq!(m["id"], id, "{m}");

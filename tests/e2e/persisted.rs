@@ -158,6 +158,11 @@ on_both!(
         // A registered document with another operation picked is another operation.
         let (status, r) = post(&app, Some(&portal), json!({ "query": DOCUMENTS, "operationName": "Me" })).await;
         assert_eq!((status, &r["data"]["me"]["role"]), (200, &json!("PARTNER")));
+        // Over a WebSocket too: an operation that is not registered is refused.
+        let mut ws = crate::live::Client::connect(&app, json!({ "Authorization": format!("Bearer {portal}") }), None).await;
+        ws.subscribe("s", "subscription { eventPublished { title } }", json!({})).await;
+        let errors = ws.refused("s").await;
+        assert_eq!(errors[0]["extensions"]["code"], "PERSISTED_QUERY_NOT_ALLOWED", "{errors}");
         // Other keys, and requests without one, are not restricted.
         let (status, r) = post(&app, Some(&other), json!({ "query": "{ topics { code } }" })).await;
         assert_eq!(status, 200);

@@ -150,25 +150,46 @@ impl PersistedQueries {
                 }
             }
         }
-        if let Some(key) = restricted {
-            let Some(op) = operation(&request.query, request.operation_name.as_deref()) else {
-                return Err(not_allowed());
-            };
-            if store
-                .trusted_document(key, &op.hash)
-                .await
-                .map_err(store_refusal)?
-                .is_none()
-            {
-                return Err(not_allowed());
-            }
-        }
+        trusted(
+            store,
+            key,
+            &request.query,
+            request.operation_name.as_deref(),
+        )
+        .await?;
         if let Some(hash) = keep
             && screen(&request.query)
         {
             self.keep(hash, &request.query);
         }
         Ok(())
+    }
+}
+
+/// Whether `key` may run the operation `operation_name` of the query text `query`: a
+/// key without trusted documents (or no key) may run anything; a restricted one only an
+/// operation whose canonical hash it has registered (`PERSISTED_QUERY_NOT_ALLOWED`
+/// otherwise). For operations that do not come through [`PersistedQueries::resolve`],
+/// such as those over a WebSocket.
+pub async fn trusted(
+    store: &Store,
+    key: Option<&ApiKey>,
+    query: &str,
+    operation_name: Option<&str>,
+) -> Result<(), DomainError> {
+    let Some(key) = key.filter(|k| k.restricted()) else {
+        return Ok(());
+    };
+    let Some(op) = operation(query, operation_name) else {
+        return Err(not_allowed());
+    };
+    match store
+        .trusted_document(key, &op.hash)
+        .await
+        .map_err(store_refusal)?
+    {
+        Some(_) => Ok(()),
+        None => Err(not_allowed()),
     }
 }
 

@@ -107,6 +107,9 @@ fn coded_response(code: ErrorCode, message: String) -> Response {
 impl Executor for Live {
     async fn execute(&self, request: Request) -> Response {
         let ctx = self.context(None);
+        if let Err(e) = trusted(&self.store, &ctx, &request).await {
+            return coded_response(e.code, e.message);
+        }
         match kb_graphql::execute(
             &self.schema,
             &self.store,
@@ -126,6 +129,48 @@ impl Executor for Live {
         session: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         let ctx = self.context(session.as_ref());
+        // A key restricted to trusted documents runs only those here too.
+        if ctx.key.as_ref().is_some_and(|k| k.restricted()) {
+            let live = self.clone();
+            return stream::once(async move {
+                match trusted(&live.store, &ctx, &request).await {
+                    Ok(()) => live.stream(ctx, request, session),
+                    Err(e) => {
+                        stream::once(async move { coded_response(e.code, e.message) }).boxed()
+                    }
+                }
+            })
+            .flatten()
+            .boxed();
+        }
+        self.stream(ctx, request, session)
+    }
+}
+
+/// Whether the connection's key may run this operation (see
+/// [`kb_graphql::persisted::trusted`]).
+async fn trusted(
+    store: &Store,
+    ctx: &RequestContext,
+    request: &Request,
+) -> Result<(), kb_domain::DomainError> {
+    kb_graphql::persisted::trusted(
+        store,
+        ctx.key.as_ref(),
+        &request.query,
+        request.operation_name.as_deref(),
+    )
+    .await
+}
+
+impl Live {
+    /// Runs a subscription in one of the holder's slots.
+    fn stream(
+        &self,
+        ctx: RequestContext,
+        request: Request,
+        session: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
         let holder = match &ctx.key {
             Some(k) => Holder::Key(k.id),
             None => Holder::Address(self.address),
