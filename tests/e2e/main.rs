@@ -27,4 +27,5 @@ mod schema;
 mod search;
 mod statements;
 mod storage;
+mod telemetry;
 mod visibility;

@@ -10,7 +10,6 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use kb_domain::{ApiKeyId, Role, Viewer};
 use kb_server::config::{DEFAULT_DATABASE_URL, FileSettings, ServerConfig, masked_url};
 use kb_store::{Actor, Store};
-use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -270,7 +269,7 @@ fn effective_config(command: &clap::Command, matches: &ArgMatches, file: &FileSe
                 .map(|v| v.to_string_lossy().into_owned())
                 .collect::<Vec<_>>()
                 .join(",");
-            let value = if key == "database_url" {
+            let value = if key == "database_url" || key == "otlp_endpoint" {
                 masked_url(&value)
             } else {
                 value
@@ -346,29 +345,6 @@ async fn import(store: &Store, file: &std::path::Path, dry_run: bool) -> anyhow:
     Ok(())
 }
 
-fn init_logging(format: &str) {
-    // tantivy warns when a background merge finishes after a commit dropped one of its
-    // segments (every document in it deleted): the merge is discarded, nothing is lost,
-    // and under steady writes it would fill the log.
-    const DEFAULT: &str = "info,sqlx=warn,sea_orm=warn,tantivy::indexer::segment_manager=error";
-    // A filter that does not parse is said, not silently replaced.
-    let filter = match std::env::var("KB_LOG") {
-        Ok(wanted) => EnvFilter::try_new(&wanted).unwrap_or_else(|e| {
-            eprintln!("KB_LOG=`{wanted}` is not a log filter ({e}); logging with `{DEFAULT}`");
-            EnvFilter::new(DEFAULT)
-        }),
-        Err(_) => EnvFilter::new(DEFAULT),
-    };
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    if format == "json" {
-        builder.json().init();
-    } else {
-        builder.init();
-    }
-}
-
 /// mimalloc: per-thread free lists without the arena locks glibc's allocator contends on
 /// under many small allocations of concurrent requests, and it returns freed pages to the
 /// system. C code (SQLite) keeps the C library's allocator, limited as `memory` says.
@@ -399,11 +375,27 @@ async fn run() -> anyhow::Result<()> {
             .get_matches_from(args.iter().cloned().chain([OsString::from("serve")]));
     }
     let cli = Cli::from_arg_matches(&matches).map_err(|e| e.exit())?;
-    init_logging(&cli.log_format);
     let command = cli.command.context("no command, not even the default")?;
+    let otlp_endpoint = match &command {
+        Command::Serve { config, .. } => config.otlp_endpoint.as_deref(),
+        _ => None,
+    };
+    let telemetry = kb_server::telemetry::init(&cli.log_format, otlp_endpoint)?;
+    let result = run_command(&cli.database_url, command, &definition, &matches, &file).await;
+    telemetry.shutdown().await;
+    result
+}
+
+async fn run_command(
+    database_url: &str,
+    command: Command,
+    definition: &clap::Command,
+    matches: &ArgMatches,
+    file: &FileSettings,
+) -> anyhow::Result<()> {
     match command {
         Command::Reindex { index_dir } => {
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
             let Some(dir) = kb_server::index_dir(&store, index_dir.as_deref()) else {
                 anyhow::bail!(
@@ -423,10 +415,10 @@ async fn run() -> anyhow::Result<()> {
             print!("{}", kb_graphql::sdl());
         }
         Command::Config { .. } => {
-            print!("{}", effective_config(&definition, &matches, &file));
+            print!("{}", effective_config(definition, matches, file));
         }
         Command::Migrate => {
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
             tracing::info!("migrations applied");
         }
@@ -435,7 +427,7 @@ async fn run() -> anyhow::Result<()> {
             synthetic,
             rng_seed,
         } => {
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
             store.seed_taxonomy().await?;
             if demo {
@@ -460,17 +452,17 @@ async fn run() -> anyhow::Result<()> {
         } => {
             let export =
                 kb_server::export::cli_export(format, rows.as_deref(), columns.as_deref())?;
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
             kb_server::export::export_to(&store, export, output.as_deref()).await?;
         }
         Command::Import { file, dry_run } => {
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
             import(&store, &file, dry_run).await?;
         }
         Command::Dump { output } => {
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
             let c = kb_server::import::dump_to(&store, output.as_deref()).await?;
             eprintln!(
@@ -479,22 +471,22 @@ async fn run() -> anyhow::Result<()> {
             );
         }
         Command::Backup { path } => {
-            if let Some(file) = kb_store::sqlite_file(&cli.database_url)
+            if let Some(file) = kb_store::sqlite_file(database_url)
                 && !file.exists()
             {
                 anyhow::bail!("there is no database at {}", file.display());
             }
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.backup_sqlite(&path).await?;
             eprintln!("Copied the database into {}.", path.display());
         }
         Command::Keys { command } => {
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
             keys(&store, command).await?;
         }
         Command::Serve { config, no_demo } => {
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             kb_server::prepare(&store, !no_demo).await?;
             let listener = tokio::net::TcpListener::bind(config.bind).await?;
             tracing::info!(address = %listener.local_addr()?, "serving GraphQL on /graphql");
