@@ -92,12 +92,15 @@ enum Command {
         #[arg(long, short)]
         output: Option<std::path::PathBuf>,
     },
-    /// Import initiatives from a CSV or JSON file: an upsert by slug, all or nothing, with
-    /// a report of every bad line and column. A dump (from `dump`) is restored into an
-    /// empty database instead.
+    /// Import initiatives, organisations or events from a CSV or JSON file: an upsert by
+    /// slug, all or nothing, with a report of every bad line and column. A dump (from
+    /// `dump`) is restored into an empty database instead.
     Import {
         /// The file: `.csv` or `.json`.
         file: std::path::PathBuf,
+        /// What the records are: `initiatives`, `organisations` or `events`.
+        #[arg(long, default_value = "initiatives", value_parser = parse_kind)]
+        kind: kb_domain::import::ImportKind,
         /// Check the file against the database and say what would change; write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -143,6 +146,12 @@ enum KeysCommand {
     List,
     /// Revoke a key by id.
     Revoke { id: i64 },
+}
+
+/// Parses `--kind` of `import`.
+fn parse_kind(s: &str) -> Result<kb_domain::import::ImportKind, String> {
+    kb_domain::import::ImportKind::parse(s)
+        .ok_or_else(|| format!("`{s}`: initiatives, organisations or events"))
 }
 
 /// Parses `--expires`: an RFC 3339 time or `N` days from now.
@@ -297,7 +306,12 @@ fn effective_config(command: &clap::Command, matches: &ArgMatches, file: &FileSe
 
 /// `kennisbank import`: the report on stderr; an error (a non-zero exit) when the file
 /// has problems.
-async fn import(store: &Store, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+async fn import(
+    store: &Store,
+    file: &std::path::Path,
+    kind: kb_domain::import::ImportKind,
+    dry_run: bool,
+) -> anyhow::Result<()> {
     use kb_server::import::ImportOutcome;
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
@@ -307,7 +321,7 @@ async fn import(store: &Store, file: &std::path::Path, dry_run: bool) -> anyhow:
         name: format!("cli import ({name})"),
         ..Actor::cli()
     };
-    match kb_server::import::import_file(store, &actor, file, dry_run).await? {
+    match kb_server::import::import_records(store, &actor, file, kind, dry_run).await? {
         ImportOutcome::Invalid(errors) => {
             for e in &errors {
                 eprintln!("{}: {e}", file.display());
@@ -326,8 +340,11 @@ async fn import(store: &Store, file: &std::path::Path, dry_run: bool) -> anyhow:
                 "Imported"
             };
             eprintln!(
-                "{verb}: {} created, {} updated, {} unchanged.",
-                r.created, r.updated, r.unchanged
+                "{verb}: {} {} created, {} updated, {} unchanged.",
+                kind.as_str(),
+                r.created,
+                r.updated,
+                r.unchanged
             );
         }
         ImportOutcome::Restored { counts: c, written } => {
@@ -456,10 +473,14 @@ async fn run_command(
             store.migrate().await?;
             kb_server::export::export_to(&store, export, output.as_deref()).await?;
         }
-        Command::Import { file, dry_run } => {
+        Command::Import {
+            file,
+            kind,
+            dry_run,
+        } => {
             let store = Store::connect(database_url).await?;
             store.migrate().await?;
-            import(&store, &file, dry_run).await?;
+            import(&store, &file, kind, dry_run).await?;
         }
         Command::Dump { output } => {
             let store = Store::connect(database_url).await?;
