@@ -55,7 +55,7 @@ enum EventPlan<'a> {
     },
     Update {
         before: Box<event::Model>,
-        old: EventFields,
+        old: Box<EventFields>,
         fields: EventFields,
         status: Option<Status>,
         edges: Edges,
@@ -326,7 +326,7 @@ impl Store {
                     } else {
                         plans.push(EventPlan::Update {
                             before: Box::new(row),
-                            old,
+                            old: Box::new(old),
                             fields,
                             status: new_status,
                             edges,
