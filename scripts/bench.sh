@@ -1,53 +1,23 @@
 #!/usr/bin/env bash
-# Benchmarks on generated data sets: load time, start-up time, memory, and latency
-# percentiles of the standard read operations, on SQLite, for each size given
-# (default 1000 10000 100000). Talks only to a server it starts on 127.0.0.1.
-# Usage: scripts/bench.sh [SIZES…]   (env: REQUESTS=300 CONCURRENCY=4 PORT=18080)
-# BIN=… BENCH=… run other builds (an older commit's, for a side-by-side comparison) and
-# skip the build; ONLY=… limits the operations (see examples/bench.rs).
+# Kennisbank's benchmark in one command: builds the release binary and the `bench` example,
+# then runs it with the arguments given. For each size it generates the synthetic data set
+# on SQLite and/or a throwaway PostgreSQL (started as the `postgres` user when run as root),
+# starts the real server, drives the standard operations over HTTP and prints a Markdown
+# report: p50/p95/p99, req/s, SQL statements per request, resident memory, start-up time;
+# `--peer postgraphile` serves the same PostgreSQL data with PostGraphile v5 (installed by
+# `npm ci` from bench/postgraphile on first use) and gives the throughput ratio per pair.
+# Examples:
+#   scripts/bench.sh --sizes 1000,10000 --db sqlite,postgres --peer postgraphile
+#   scripts/bench.sh --sizes 100000 --db postgres --only "initiative page" -o report.md
+#   scripts/bench.sh --url http://127.0.0.1:8080 --all       # a server already running
+# `scripts/bench.sh --help` lists every option. BIN=… names another kennisbank binary and
+# skips the build (an older commit's, for a side-by-side comparison).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sizes=("${@:-1000 10000 100000}")
-# shellcheck disable=SC2206
-sizes=(${sizes[*]})
-requests=${REQUESTS:-300}
-concurrency=${CONCURRENCY:-4}
-port=${PORT:-18080}
 target=${CARGO_TARGET_DIR:-target}
 if [ -z "${BIN:-}" ]; then
   cargo build --release -q -p kb-server --bin kennisbank --example bench
+  exec "$target/release/examples/bench" "$@"
 fi
-bin=${BIN:-$target/release/kennisbank}
-bench=${BENCH:-$target/release/examples/bench}
-work=$(mktemp -d)
-trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
-
-for n in "${sizes[@]}"; do
-  db="sqlite://$work/bench-$n.db?mode=rwc"
-  echo "## $n initiatives (SQLite)"
-  echo
-  start=$(date +%s.%N)
-  KB_LOG=warn "$bin" --database-url "$db" seed --synthetic "$n" --rng-seed 1
-  end=$(date +%s.%N)
-  printf -- '- load: %.1f s\n' "$(echo "$end - $start" | bc -l)"
-  start=$(date +%s.%N)
-  # The search index of this data set lives beside the database (and is reused at the
-  # second start below): the first start builds it.
-  KB_LOG=warn "$bin" --database-url "$db" serve --no-demo --bind "127.0.0.1:$port" &
-  pid=$!
-  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.05; done
-  end=$(date +%s.%N)
-  printf -- '- first start-up to ready (projection and index built): %.0f ms\n' "$(echo "($end - $start) * 1000" | bc -l)"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  start=$(date +%s.%N)
-  KB_LOG=warn "$bin" --database-url "$db" serve --no-demo --bind "127.0.0.1:$port" &
-  pid=$!
-  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.02; done
-  end=$(date +%s.%N)
-  printf -- '- start-up to ready (index reused): %.0f ms\n' "$(echo "($end - $start) * 1000" | bc -l)"
-  echo
-  "$bench" "http://127.0.0.1:$port/graphql" "$requests" "$concurrency"
-  echo
-  printf -- '- server memory after the run (RSS): %s MiB\n\n' "$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-done
+cargo build --release -q -p kb-server --example bench
+exec "$target/release/examples/bench" --bin "$BIN" "$@"

@@ -6,9 +6,10 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use kb_domain::import::ImportKind;
 use kb_domain::input::InitiativeInput;
 use kb_domain::{InitiativeKind, OrganisationId, OrganisationRole, Viewer};
-use kb_server::import::{ImportOutcome, import_file};
+use kb_server::import::{ImportOutcome, import_file, import_records};
 use kb_store::{Actor, Dump, Store};
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use serde_json::json;
@@ -387,5 +388,181 @@ on_both!(
         }
         let (ok, stderr) = cli(&app, &["backup", copy.to_str().expect("path")]).await;
         assert!(!ok && stderr.contains("exists already"), "{stderr}");
+    }
+);
+
+const BAD_ORGANISATIONS: &str = "\
+slug,name,kind,region,website,part_of
+faculteit-gezondheid,Faculteit Gezondheid,Hogeschool,Friesland,https://waddenpoort.example/gezondheid,Hogeschool Waddenpoort
+Slecht,Slecht,vereniging,Mars,ftp://slecht.example,nergens
+,,,,,
+faculteit-gezondheid,Dubbel,hogeschool,,,
+universiteit-van-zilverwold,Universiteit van Zilverwold,university,groningen,,centrum-studentenwelzijn-zilverwold
+";
+
+on_both!(
+    async fn organisations_with_bad_rows_are_reported_line_by_line_and_nothing_is_written(app) {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = write(dir.path(), "organisaties.csv", BAD_ORGANISATIONS);
+        let before = census(&app.store).await;
+        let (ok, stderr) = cli(&app, &["import", "--kind", "organisations", file.to_str().expect("path")]).await;
+        assert!(!ok, "a bad file fails: {stderr}");
+        let name = file.display().to_string();
+        let reported: Vec<&str> = stderr.lines().filter(|l| l.starts_with(&name)).collect();
+        let expected = [
+            "line 3, slug: a slug is 1 to 80 lower case letters, digits and single hyphens",
+            "line 3, kind: unknown value `vereniging`; a code or label of university, university_of_applied_sciences, mbo_institution, wellbeing_organisation, student_organisation, health_service, knowledge_institute, government, network, other",
+            "line 3, region: unknown value `Mars`; a code or label of national, international, groningen, friesland, drenthe, overijssel, flevoland, gelderland, utrecht, noord_holland, zuid_holland, zeeland, noord_brabant, limburg",
+            "line 3, website: URL must start with http:// or https://",
+            "line 3, part_of: unknown organisation `nergens` (a slug or a name, in the database or on an earlier line)",
+            "line 4, name: an organisation needs a name",
+            "line 4, kind: an organisation needs a kind",
+            "line 4, slug: a record needs a slug, or a name or title to make one from",
+            "line 5, slug: the slug `faculteit-gezondheid` is also on line 2",
+            "line 6, part_of: an organisation cannot be part of itself (through the organisations it is part of)",
+        ]
+        .map(|l| format!("{name}: {l}"));
+        assert_eq!(reported, expected.iter().map(String::as_str).collect::<Vec<_>>(), "{stderr}");
+        assert!(stderr.contains("10 problems in"), "{stderr}");
+        assert_eq!(census(&app.store).await, before, "nothing was written");
+    }
+);
+
+on_both!(
+    async fn organisations_are_upserted_by_slug_with_labels_and_parents_in_the_file(app) {
+        let dir = tempfile::tempdir().expect("dir");
+        let records = json!([
+            { "slug": "faculteit-gezondheid-waddenpoort", "name": "Faculteit Gezondheid", "kind": "Hogeschool",
+              "region": "friesland", "city": "Leeuwarden", "part_of": "Hogeschool Waddenpoort",
+              "description_nl": "Opleidingen in zorg en welzijn." },
+            { "name": "Lectoraat Veerkracht", "kind": "Knowledge institute", "part_of": "faculteit-gezondheid-waddenpoort",
+              "region": null, "website": "https://veerkracht.example" },
+            { "slug": "universiteit-van-zilverwold", "city": "Groningen-Noord" }
+        ]);
+        let file = write(dir.path(), "organisaties.json", &serde_json::to_string_pretty(&records).expect("json"));
+        let actor = Actor { name: "cli import (organisaties.json)".into(), ..Actor::cli() };
+        let before = census(&app.store).await;
+        let import = |dry_run| import_records(&app.store, &actor, &file, ImportKind::Organisations, dry_run);
+        let ImportOutcome::Imported(r) = import(false).await.expect("import") else { panic!("imported expected") };
+        assert_eq!((r.created, r.updated, r.unchanged, r.written), (2, 1, 0, true));
+        let after = census(&app.store).await;
+        assert_eq!(after.0, before.0 + 2);
+        assert_eq!(after.4, before.4 + 3, "one revision per created or changed organisation");
+        assert_eq!(after.5, before.5 + 3, "one change-log row each");
+        app.caught_up().await;
+        let q = r#"{ l: organisation(slug: "lectoraat-veerkracht") { name kind region website partOf { slug partOf { slug } } }
+                     u: organisation(slug: "universiteit-van-zilverwold") { name city region version } }"#;
+        let d = app.data(q, json!({})).await;
+        assert_eq!(d["l"], json!({ "name": "Lectoraat Veerkracht", "kind": "KNOWLEDGE_INSTITUTE", "region": null,
+            "website": "https://veerkracht.example/",
+            "partOf": { "slug": "faculteit-gezondheid-waddenpoort", "partOf": { "slug": "hogeschool-waddenpoort" } } }));
+        assert_eq!(d["u"], json!({ "name": "Universiteit van Zilverwold", "city": "Groningen-Noord", "region": "GRONINGEN", "version": 2 }));
+
+        // Again: nothing changes.
+        let ImportOutcome::Imported(r) = import(false).await.expect("again") else { panic!("imported expected") };
+        assert_eq!((r.created, r.updated, r.unchanged, r.written), (0, 0, 3, false));
+        assert_eq!(census(&app.store).await, after);
+
+        // A dry run of a changed file says what would change and writes nothing.
+        let mut changed = records.clone();
+        changed[2]["city"] = json!("Groningen");
+        let file = write(dir.path(), "organisaties.json", &serde_json::to_string(&changed).expect("json"));
+        let ImportOutcome::Imported(r) = import_records(&app.store, &actor, &file, ImportKind::Organisations, true).await.expect("dry run") else { panic!("imported expected") };
+        assert_eq!((r.created, r.updated, r.unchanged, r.written), (0, 1, 2, false));
+        assert_eq!(census(&app.store).await, after);
+    }
+);
+
+const BAD_EVENTS: &str = "\
+slug,title,kind,status,starts_at,ends_at,organisers,themes,initiatives
+goed-webinar,Goed webinar,webinar,,2027-03-01T13:00:00+01:00,2027-03-01T14:00:00+01:00,hogeschool-waddenpoort,support,
+slecht-een,Slecht een,borrel,afgewezen,1 maart,2027-03-01T14:00:00+01:00,niemand,vrije tijd,
+slecht-twee,Slecht twee,webinar,,2027-03-01T15:00:00+01:00,2027-03-01T14:00:00+01:00,hogeschool-waddenpoort,,
+slecht-drie,Slecht drie,webinar,published,2027-03-01T13:00:00+01:00,2027-03-01T14:00:00+01:00,hogeschool-waddenpoort,,bestaat-niet;campagne-zeg-het-maar
+slecht-vier,Slecht vier,Webinar,,2027-03-01T13:00:00+01:00,,Hogeschool Waddenpoort,,
+";
+
+on_both!(
+    async fn events_with_bad_rows_are_reported_line_by_line_and_nothing_is_written(app) {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = write(dir.path(), "events.csv", BAD_EVENTS);
+        let before = census(&app.store).await;
+        let outcome = import_records(&app.store, &Actor::cli(), &file, ImportKind::Events, false).await.expect("import");
+        let ImportOutcome::Invalid(errors) = outcome else { panic!("invalid expected: {outcome:?}") };
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, vec![
+            "line 3, kind: unknown value `borrel`; a code or label of network_meeting, masterclass, webinar, conference, training_session, community_meetup",
+            "line 3, status: unknown status `afgewezen`; one of draft, submitted, published, archived",
+            "line 3, starts_at: a time in RFC 3339 such as 2027-03-01T13:00:00+01:00, got `1 maart`",
+            "line 3, organisers: unknown organisation `niemand` (a slug or a name)",
+            "line 3, themes: unknown theme `vrije tijd` (a code or a label)",
+            "line 4, ends_at: event must end after it starts (2027-03-01T14:00:00+00:00), got 2027-03-01T13:00:00+00:00",
+            "line 5, initiatives: unknown initiative `bestaat-niet` (a slug)",
+            "line 6, ends_at: an event needs its end time",
+        ]);
+        assert_eq!(census(&app.store).await, before, "nothing was written");
+    }
+);
+
+on_both!(
+    async fn events_are_upserted_by_slug_with_organisers_and_featured_initiatives(app) {
+        let dir = tempfile::tempdir().expect("dir");
+        let records = json!([
+            { "slug": "webinar-veerkracht-2027", "title": "Webinar: veerkracht in het eerste jaar",
+              "summary": "Een uur over veerkracht.", "kind": "Webinar", "status": "published",
+              "starts_at": "2027-03-01T13:00:00+01:00", "ends_at": "2027-03-01T14:30:00+01:00", "online": true,
+              "region": "Landelijk", "themes": ["Begeleiding"], "topics": "resilience",
+              "organisers": ["Hogeschool Waddenpoort"], "initiatives": ["campagne-zeg-het-maar", "landelijk-kader-studentenwelzijn"] },
+            { "title": "Masterclass buddyprogramma", "kind": "masterclass", "starts_at": "2027-04-12T10:00:00+02:00",
+              "ends_at": "2027-04-12T12:00:00+02:00", "organisers": "hogeschool-waddenpoort", "location": "Leeuwarden" },
+            { "slug": "netwerkdag-kompas-2024", "location": "Utrecht, Jaarbeurs" }
+        ]);
+        let file = write(dir.path(), "events.json", &serde_json::to_string_pretty(&records).expect("json"));
+        let editor = editor_key(&app.store).await;
+        let actor = Actor { name: "cli import (events.json)".into(), ..Actor::cli() };
+        let before = census(&app.store).await;
+        let outcome = import_records(&app.store, &actor, &file, ImportKind::Events, false).await.expect("import");
+        let ImportOutcome::Imported(r) = outcome else { panic!("imported expected: {outcome:?}") };
+        assert_eq!((r.created, r.updated, r.unchanged, r.written), (2, 1, 0, true));
+        let after = census(&app.store).await;
+        assert_eq!(after.2, before.2 + 2);
+        assert_eq!(after.4, before.4 + 3, "one revision per created or changed event");
+        assert_eq!(after.5, before.5 + 3, "one change-log row each");
+        app.caught_up().await;
+        let q = r#"{ w: event(slug: "webinar-veerkracht-2027") { title status online region startsAt endsAt
+                       themes { code } topics { code } organisers { slug } initiatives { totalCount nodes { slug } } }
+                     m: event(slug: "masterclass-buddyprogramma") { status }
+                     n: event(slug: "netwerkdag-kompas-2024") { location version } }"#;
+        let d = app.data(q, json!({})).await;
+        let mut featured: Vec<String> = d["w"]["initiatives"]["nodes"].as_array().expect("nodes").iter()
+            .map(|n| n["slug"].as_str().expect("slug").to_owned()).collect();
+        featured.sort();
+        assert_eq!(featured, vec!["campagne-zeg-het-maar", "landelijk-kader-studentenwelzijn"]);
+        assert_eq!(d["w"]["initiatives"]["totalCount"], 2);
+        assert_eq!(d["w"]["title"], "Webinar: veerkracht in het eerste jaar");
+        assert_eq!(d["w"]["status"], "PUBLISHED");
+        assert_eq!(d["w"]["online"], true);
+        assert_eq!(d["w"]["region"], "NATIONAL");
+        assert_eq!(d["w"]["startsAt"], "2027-03-01T12:00:00+00:00");
+        assert_eq!(d["w"]["themes"], json!([{ "code": "support" }]));
+        assert_eq!(d["w"]["topics"], json!([{ "code": "resilience" }]));
+        assert_eq!(d["w"]["organisers"], json!([{ "slug": "hogeschool-waddenpoort" }]));
+        assert_eq!(d["m"], json!(null), "a new event without a status is a draft, not public");
+        assert_eq!(d["n"], json!({ "location": "Utrecht, Jaarbeurs", "version": 2 }));
+        let m = app.gql_as(&editor, r#"{ event(slug: "masterclass-buddyprogramma") { status location publishedAt } }"#, json!({})).await;
+        assert_eq!(m["data"]["event"], json!({ "status": "DRAFT", "location": "Leeuwarden", "publishedAt": null }));
+
+        // Again: nothing changes.
+        let ImportOutcome::Imported(r) = import_records(&app.store, &actor, &file, ImportKind::Events, false).await.expect("again") else { panic!("imported expected") };
+        assert_eq!((r.created, r.updated, r.unchanged, r.written), (0, 0, 3, false));
+        assert_eq!(census(&app.store).await, after);
+
+        // A status is a change too; the dry run writes nothing.
+        let mut changed = records.clone();
+        changed[1]["status"] = json!("submitted");
+        let file = write(dir.path(), "events.json", &serde_json::to_string(&changed).expect("json"));
+        let ImportOutcome::Imported(r) = import_records(&app.store, &actor, &file, ImportKind::Events, true).await.expect("dry run") else { panic!("imported expected") };
+        assert_eq!((r.created, r.updated, r.unchanged, r.written), (0, 1, 2, false));
+        assert_eq!(census(&app.store).await, after);
     }
 );

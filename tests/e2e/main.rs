@@ -31,5 +31,6 @@ mod schema;
 mod search;
 mod statements;
 mod storage;
+mod telemetry;
 mod views;
 mod visibility;

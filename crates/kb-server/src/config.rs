@@ -150,6 +150,11 @@ pub struct ServerConfig {
     /// every request.
     #[arg(long, env = "KB_RESOLVER_SPANS", default_value_t = false)]
     pub resolver_spans: bool,
+    /// Export traces (the request spans, and resolver spans when on) to an OpenTelemetry
+    /// collector over OTLP/HTTP (protobuf): its base URL, such as `http://127.0.0.1:4318`
+    /// (`/v1/traces` is added). Off without one.
+    #[arg(long, env = "KB_OTLP_ENDPOINT", value_name = "URL")]
+    pub otlp_endpoint: Option<String>,
     /// Where the search index is kept. Default: beside an SQLite database file
     /// (`kennisbank.db.search`); in memory for PostgreSQL, rebuilt at every start.
     #[arg(long, env = "KB_INDEX_DIR")]

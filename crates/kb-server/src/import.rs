@@ -6,7 +6,10 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::Context;
-use kb_domain::import::{Cell, ImportError, RawRecord, check_columns, parse_records};
+use kb_domain::import::{
+    Cell, EventRecord, ImportError, ImportKind, ImportRecord, OrganisationRecord, RawRecord,
+    check_columns, parse_events, parse_organisations, parse_records,
+};
 use kb_store::{Actor, DUMP_FORMAT, Dump, DumpCounts, ImportReport, ImportStep, Store};
 
 /// What an import file holds.
@@ -29,8 +32,12 @@ pub enum ImportOutcome {
     Restored { counts: DumpCounts, written: bool },
 }
 
-/// Reads an import file: CSV by the extension `.csv`, JSON by `.json`.
-pub fn read_file(path: &Path) -> anyhow::Result<Result<ImportFile, Vec<ImportError>>> {
+/// Reads an import file of records of `kind`: CSV by the extension `.csv`, JSON by
+/// `.json`.
+pub fn read_file(
+    path: &Path,
+    kind: ImportKind,
+) -> anyhow::Result<Result<ImportFile, Vec<ImportError>>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -40,25 +47,25 @@ pub fn read_file(path: &Path) -> anyhow::Result<Result<ImportFile, Vec<ImportErr
         .map(str::to_lowercase)
         .as_deref()
     {
-        Some("csv") => Ok(read_csv(text).map(ImportFile::Records)),
+        Some("csv") => Ok(read_csv(text, kind).map(ImportFile::Records)),
         Some("json") => Ok(read_json(text)),
         _ => anyhow::bail!("{}: an import file ends in .csv or .json", path.display()),
     }
 }
 
-/// Records of a CSV file: a header of column names, then one initiative per row. An
-/// unknown column is reported once, on the header's line.
-pub fn read_csv(text: &str) -> Result<Vec<RawRecord>, Vec<ImportError>> {
+/// Records of a CSV file: a header of column names, then one record of `kind` per row.
+/// An unknown column is reported once, on the header's line.
+pub fn read_csv(text: &str, kind: ImportKind) -> Result<Vec<RawRecord>, Vec<ImportError>> {
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers = match reader.headers() {
         Ok(h) => h.iter().map(|h| h.trim().to_owned()).collect::<Vec<_>>(),
         Err(e) => return Err(vec![csv_error(&e, 1)]),
     };
-    let mut errors = check_columns(1, headers.iter().map(String::as_str));
+    let mut errors = check_columns(kind, 1, headers.iter().map(String::as_str));
     let known: Vec<bool> = headers
         .iter()
         .enumerate()
-        .map(|(i, h)| kb_domain::import::COLUMNS.contains(&h.as_str()) && !headers[..i].contains(h))
+        .map(|(i, h)| kind.columns().contains(&h.as_str()) && !headers[..i].contains(h))
         .collect();
     let mut records = Vec::new();
     for row in reader.records() {
@@ -150,6 +157,7 @@ fn json_record(line: usize, item: serde_json::Value) -> Result<RawRecord, Vec<Im
     let text = |v: &Value| match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
         _ => None,
     };
     let mut errors = Vec::new();
@@ -169,7 +177,7 @@ fn json_record(line: usize, item: serde_json::Value) -> Result<RawRecord, Vec<Im
             None => errors.push(ImportError::new(
                 line,
                 key,
-                "a value is a string, a number, a list of them, or null",
+                "a value is a string, a number, a boolean, a list of them, or null",
             )),
         }
     }
@@ -230,17 +238,68 @@ fn progress_bar(len: usize, message: &'static str) -> indicatif::ProgressBar {
     bar
 }
 
-/// Imports the file at `path` into `store` as `actor`: records are validated (all of
-/// them, against the store's vocabularies, themes, topics and organisations) and upserted
-/// in one transaction; a dump is restored into the empty database. With `dry_run`
-/// nothing is written.
+/// Imports the initiatives of the file at `path`: [`import_records`] of
+/// [`ImportKind::Initiatives`].
 pub async fn import_file(
     store: &Store,
     actor: &Actor,
     path: &Path,
     dry_run: bool,
 ) -> anyhow::Result<ImportOutcome> {
-    let raw = match read_file(path)? {
+    import_records(store, actor, path, ImportKind::Initiatives, dry_run).await
+}
+
+/// The valid records of a file, of one kind.
+enum Records {
+    Initiatives(Vec<ImportRecord>),
+    Organisations(Vec<OrganisationRecord>),
+    Events(Vec<EventRecord>),
+}
+
+impl Records {
+    fn len(&self) -> usize {
+        match self {
+            Self::Initiatives(r) => r.len(),
+            Self::Organisations(r) => r.len(),
+            Self::Events(r) => r.len(),
+        }
+    }
+
+    async fn import(
+        &self,
+        store: &Store,
+        actor: &Actor,
+        dry_run: bool,
+        progress: &mut (dyn FnMut(ImportStep) + Send),
+    ) -> anyhow::Result<ImportReport> {
+        Ok(match self {
+            Self::Initiatives(r) => {
+                store
+                    .import_initiatives(actor, r, dry_run, progress)
+                    .await?
+            }
+            Self::Organisations(r) => {
+                store
+                    .import_organisations(actor, r, dry_run, progress)
+                    .await?
+            }
+            Self::Events(r) => store.import_events(actor, r, dry_run, progress).await?,
+        })
+    }
+}
+
+/// Imports the file at `path`, records of `kind`, into `store` as `actor`: records are
+/// validated (all of them, against the store's vocabularies, themes, topics,
+/// organisations and initiatives) and upserted in one transaction; a dump is restored
+/// into the empty database. With `dry_run` nothing is written.
+pub async fn import_records(
+    store: &Store,
+    actor: &Actor,
+    path: &Path,
+    kind: ImportKind,
+    dry_run: bool,
+) -> anyhow::Result<ImportOutcome> {
+    let raw = match read_file(path, kind)? {
         Ok(ImportFile::Records(raw)) => raw,
         Ok(ImportFile::Dump(dump)) => {
             let counts = dump.counts();
@@ -259,13 +318,24 @@ pub async fn import_file(
     };
     store.seed_taxonomy().await?;
     let names = store.import_names().await?;
-    let (records, mut errors) = parse_records(&raw, &names);
+    let (records, mut errors) = match kind {
+        ImportKind::Initiatives => {
+            let (r, e) = parse_records(&raw, &names);
+            (Records::Initiatives(r), e)
+        }
+        ImportKind::Organisations => {
+            let (r, e) = parse_organisations(&raw, &names);
+            (Records::Organisations(r), e)
+        }
+        ImportKind::Events => {
+            let (r, e) = parse_events(&raw, &names);
+            (Records::Events(r), e)
+        }
+    };
     if !errors.is_empty() {
         // The valid records are checked against the database too, so the report is
         // whole; nothing is written.
-        let report = store
-            .import_initiatives(actor, &records, true, &mut |_| {})
-            .await?;
+        let report = records.import(store, actor, true, &mut |_| {}).await?;
         errors.extend(report.errors);
         errors.sort_by_key(|e| e.line);
         return Ok(ImportOutcome::Invalid(errors));
@@ -281,9 +351,7 @@ pub async fn import_file(
             })
             .inc(1),
     };
-    let report = store
-        .import_initiatives(actor, &records, dry_run, &mut step)
-        .await?;
+    let report = records.import(store, actor, dry_run, &mut step).await?;
     checking.finish_and_clear();
     if let Some(w) = writing {
         w.finish_and_clear();
@@ -319,10 +387,14 @@ mod tests {
     #[test]
     fn csv_rows_keep_their_line_and_unknown_columns_are_reported_once() {
         let text = "slug,title,colour\na,\"Twee\nregels\",rood\nb,Drie,blauw\n";
-        let errors = read_csv(text).expect_err("unknown column");
+        let errors = read_csv(text, ImportKind::Initiatives).expect_err("unknown column");
         assert_eq!(errors.len(), 1);
         assert_eq!((errors[0].line, errors[0].field.as_str()), (1, "colour"));
-        let ok = read_csv("slug,title\na,\"Twee\nregels\"\nb,Drie\n").expect("valid");
+        let ok = read_csv(
+            "slug,title\na,\"Twee\nregels\"\nb,Drie\n",
+            ImportKind::Initiatives,
+        )
+        .expect("valid");
         let lines: Vec<usize> = ok.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![2, 4]);
         assert_eq!(
@@ -333,7 +405,8 @@ mod tests {
 
     #[test]
     fn a_short_csv_row_is_reported_on_its_line() {
-        let errors = read_csv("slug,title\na,Een\nb\n").expect_err("short row");
+        let errors =
+            read_csv("slug,title\na,Een\nb\n", ImportKind::Initiatives).expect_err("short row");
         assert_eq!((errors[0].line, errors[0].field.as_str()), (3, "row"));
     }
 
@@ -357,7 +430,7 @@ mod tests {
                 .cells
                 .contains(&("region".to_owned(), Cell::Text(String::new())))
         );
-        let errors = read_json("[\n{\"slug\": true}\n]").expect_err("a boolean");
+        let errors = read_json("[\n{\"slug\": {\"a\": 1}}\n]").expect_err("an object");
         assert_eq!((errors[0].line, errors[0].field.as_str()), (2, "slug"));
     }
 }

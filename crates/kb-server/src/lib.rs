@@ -23,6 +23,8 @@ pub mod memory;
 pub mod metrics;
 /// Rate limits per key and per client address.
 pub mod rate;
+/// Logs on stderr and the optional OpenTelemetry export of traces.
+pub mod telemetry;
 
 use std::net::SocketAddr;
 

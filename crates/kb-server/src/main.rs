@@ -10,7 +10,6 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use kb_domain::{ApiKeyId, Role, Viewer};
 use kb_server::config::{DEFAULT_DATABASE_URL, FileSettings, ServerConfig, masked_url};
 use kb_store::{Actor, Store};
-use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -93,12 +92,15 @@ enum Command {
         #[arg(long, short)]
         output: Option<std::path::PathBuf>,
     },
-    /// Import initiatives from a CSV or JSON file: an upsert by slug, all or nothing, with
-    /// a report of every bad line and column. A dump (from `dump`) is restored into an
-    /// empty database instead.
+    /// Import initiatives, organisations or events from a CSV or JSON file: an upsert by
+    /// slug, all or nothing, with a report of every bad line and column. A dump (from
+    /// `dump`) is restored into an empty database instead.
     Import {
         /// The file: `.csv` or `.json`.
         file: std::path::PathBuf,
+        /// What the records are: `initiatives`, `organisations` or `events`.
+        #[arg(long, default_value = "initiatives", value_parser = parse_kind)]
+        kind: kb_domain::import::ImportKind,
         /// Check the file against the database and say what would change; write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -173,6 +175,12 @@ enum KeysCommand {
     List,
     /// Revoke a key by id.
     Revoke { id: i64 },
+}
+
+/// Parses `--kind` of `import`.
+fn parse_kind(s: &str) -> Result<kb_domain::import::ImportKind, String> {
+    kb_domain::import::ImportKind::parse(s)
+        .ok_or_else(|| format!("`{s}`: initiatives, organisations or events"))
 }
 
 /// Parses `--expires`: an RFC 3339 time or `N` days from now.
@@ -367,7 +375,7 @@ fn effective_config(command: &clap::Command, matches: &ArgMatches, file: &FileSe
                 .map(|v| v.to_string_lossy().into_owned())
                 .collect::<Vec<_>>()
                 .join(",");
-            let value = if key == "database_url" {
+            let value = if key == "database_url" || key == "otlp_endpoint" {
                 masked_url(&value)
             } else {
                 value
@@ -395,7 +403,12 @@ fn effective_config(command: &clap::Command, matches: &ArgMatches, file: &FileSe
 
 /// `kennisbank import`: the report on stderr; an error (a non-zero exit) when the file
 /// has problems.
-async fn import(store: &Store, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+async fn import(
+    store: &Store,
+    file: &std::path::Path,
+    kind: kb_domain::import::ImportKind,
+    dry_run: bool,
+) -> anyhow::Result<()> {
     use kb_server::import::ImportOutcome;
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
@@ -405,7 +418,7 @@ async fn import(store: &Store, file: &std::path::Path, dry_run: bool) -> anyhow:
         name: format!("cli import ({name})"),
         ..Actor::cli()
     };
-    match kb_server::import::import_file(store, &actor, file, dry_run).await? {
+    match kb_server::import::import_records(store, &actor, file, kind, dry_run).await? {
         ImportOutcome::Invalid(errors) => {
             for e in &errors {
                 eprintln!("{}: {e}", file.display());
@@ -424,8 +437,11 @@ async fn import(store: &Store, file: &std::path::Path, dry_run: bool) -> anyhow:
                 "Imported"
             };
             eprintln!(
-                "{verb}: {} created, {} updated, {} unchanged.",
-                r.created, r.updated, r.unchanged
+                "{verb}: {} {} created, {} updated, {} unchanged.",
+                kind.as_str(),
+                r.created,
+                r.updated,
+                r.unchanged
             );
         }
         ImportOutcome::Restored { counts: c, written } => {
@@ -441,29 +457,6 @@ async fn import(store: &Store, file: &std::path::Path, dry_run: bool) -> anyhow:
         }
     }
     Ok(())
-}
-
-fn init_logging(format: &str) {
-    // tantivy warns when a background merge finishes after a commit dropped one of its
-    // segments (every document in it deleted): the merge is discarded, nothing is lost,
-    // and under steady writes it would fill the log.
-    const DEFAULT: &str = "info,sqlx=warn,sea_orm=warn,tantivy::indexer::segment_manager=error";
-    // A filter that does not parse is said, not silently replaced.
-    let filter = match std::env::var("KB_LOG") {
-        Ok(wanted) => EnvFilter::try_new(&wanted).unwrap_or_else(|e| {
-            eprintln!("KB_LOG=`{wanted}` is not a log filter ({e}); logging with `{DEFAULT}`");
-            EnvFilter::new(DEFAULT)
-        }),
-        Err(_) => EnvFilter::new(DEFAULT),
-    };
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    if format == "json" {
-        builder.json().init();
-    } else {
-        builder.init();
-    }
 }
 
 /// mimalloc: per-thread free lists without the arena locks glibc's allocator contends on
@@ -496,11 +489,27 @@ async fn run() -> anyhow::Result<()> {
             .get_matches_from(args.iter().cloned().chain([OsString::from("serve")]));
     }
     let cli = Cli::from_arg_matches(&matches).map_err(|e| e.exit())?;
-    init_logging(&cli.log_format);
     let command = cli.command.context("no command, not even the default")?;
+    let otlp_endpoint = match &command {
+        Command::Serve { config, .. } => config.otlp_endpoint.as_deref(),
+        _ => None,
+    };
+    let telemetry = kb_server::telemetry::init(&cli.log_format, otlp_endpoint)?;
+    let result = run_command(&cli.database_url, command, &definition, &matches, &file).await;
+    telemetry.shutdown().await;
+    result
+}
+
+async fn run_command(
+    database_url: &str,
+    command: Command,
+    definition: &clap::Command,
+    matches: &ArgMatches,
+    file: &FileSettings,
+) -> anyhow::Result<()> {
     match command {
         Command::Reindex { index_dir } => {
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
             let Some(dir) = kb_server::index_dir(&store, index_dir.as_deref()) else {
                 anyhow::bail!(
@@ -520,10 +529,10 @@ async fn run() -> anyhow::Result<()> {
             print!("{}", kb_graphql::sdl());
         }
         Command::Config { .. } => {
-            print!("{}", effective_config(&definition, &matches, &file));
+            print!("{}", effective_config(definition, matches, file));
         }
         Command::Migrate => {
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
             tracing::info!("migrations applied");
         }
@@ -532,7 +541,7 @@ async fn run() -> anyhow::Result<()> {
             synthetic,
             rng_seed,
         } => {
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
             store.seed_taxonomy().await?;
             if demo {
@@ -557,17 +566,21 @@ async fn run() -> anyhow::Result<()> {
         } => {
             let export =
                 kb_server::export::cli_export(format, rows.as_deref(), columns.as_deref())?;
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
             kb_server::export::export_to(&store, export, output.as_deref()).await?;
         }
-        Command::Import { file, dry_run } => {
-            let store = Store::connect(&cli.database_url).await?;
+        Command::Import {
+            file,
+            kind,
+            dry_run,
+        } => {
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
-            import(&store, &file, dry_run).await?;
+            import(&store, &file, kind, dry_run).await?;
         }
         Command::Dump { output } => {
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
             let c = kb_server::import::dump_to(&store, output.as_deref()).await?;
             eprintln!(
@@ -576,17 +589,17 @@ async fn run() -> anyhow::Result<()> {
             );
         }
         Command::Backup { path } => {
-            if let Some(file) = kb_store::sqlite_file(&cli.database_url)
+            if let Some(file) = kb_store::sqlite_file(database_url)
                 && !file.exists()
             {
                 anyhow::bail!("there is no database at {}", file.display());
             }
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.backup_sqlite(&path).await?;
             eprintln!("Copied the database into {}.", path.display());
         }
         Command::Keys { command } => {
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
             keys(&store, command).await?;
         }
@@ -596,7 +609,7 @@ async fn run() -> anyhow::Result<()> {
             documents(&store, command).await?;
         }
         Command::Serve { config, no_demo } => {
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             kb_server::prepare(&store, !no_demo).await?;
             let listener = tokio::net::TcpListener::bind(config.bind).await?;
             tracing::info!(address = %listener.local_addr()?, "serving GraphQL on /graphql");

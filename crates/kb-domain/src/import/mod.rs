@@ -1,5 +1,6 @@
-//! The import format of initiatives: records of named cells (a CSV row, a JSON object),
-//! each validated into the content of one initiative, keyed by its slug. Every problem of
+//! The import formats of initiatives, organisations and events: records of named cells (a
+//! CSV row, a JSON object), each validated into the content of one object, keyed by its
+//! slug. Every problem of
 //! every record is reported as (line, column, message), so that a file is fixed in one
 //! go; reading files and writing rows are the caller's.
 //!
@@ -8,17 +9,65 @@
 //! themes and topics are accepted as codes or as their Dutch or English labels, in any
 //! case; organisations by slug or by name.
 
+/// Reading the cells of organisation and event records into their inputs.
+mod catalogue;
 /// The names an import may use, and their codes.
 mod names;
 /// Reading the cells of one record into an initiative's input.
 mod record;
 
+pub use catalogue::{
+    EVENT_COLUMNS, EventRecord, ORGANISATION_COLUMNS, OrganisationRecord, ParentRef, parse_events,
+    parse_organisations,
+};
 pub use names::ImportNames;
 pub use record::{ImportRecord, parse_records};
 
 use std::fmt;
 
-/// The columns of the import format, in the order the README documents them.
+/// What the records of an import file are: `kennisbank import --kind`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ImportKind {
+    #[default]
+    Initiatives,
+    Organisations,
+    Events,
+}
+
+impl ImportKind {
+    /// The kind `initiatives`, `organisations` or `events` names (singular too).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "initiatives" | "initiative" => Some(Self::Initiatives),
+            "organisations" | "organisation" | "organizations" | "organization" => {
+                Some(Self::Organisations)
+            }
+            "events" | "event" => Some(Self::Events),
+            _ => None,
+        }
+    }
+
+    /// Its name, plural.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Initiatives => "initiatives",
+            Self::Organisations => "organisations",
+            Self::Events => "events",
+        }
+    }
+
+    /// The columns of its records.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Self::Initiatives => &COLUMNS,
+            Self::Organisations => &ORGANISATION_COLUMNS,
+            Self::Events => &EVENT_COLUMNS,
+        }
+    }
+}
+
+/// The columns of the import format of initiatives, in the order the README documents
+/// them.
 pub const COLUMNS: [&str; 23] = [
     "slug",
     "title",
@@ -122,17 +171,18 @@ impl fmt::Display for ImportError {
     }
 }
 
-/// The problems of a header (the columns of a CSV file, named on `line`): unknown and
-/// repeated columns.
+/// The problems of a header (the columns of a CSV file of `kind`, named on `line`):
+/// unknown and repeated columns.
 pub fn check_columns<'a>(
+    kind: ImportKind,
     line: usize,
     names: impl IntoIterator<Item = &'a str>,
 ) -> Vec<ImportError> {
     let mut seen = Vec::new();
     let mut errors = Vec::new();
     for name in names {
-        if !COLUMNS.contains(&name) {
-            errors.push(ImportError::new(line, name, unknown_column()));
+        if !kind.columns().contains(&name) {
+            errors.push(ImportError::new(line, name, unknown_column(kind)));
         } else if seen.contains(&name) {
             errors.push(ImportError::new(line, name, "the column is given twice"));
         }
@@ -141,8 +191,12 @@ pub fn check_columns<'a>(
     errors
 }
 
-fn unknown_column() -> String {
-    format!("unknown column; the columns are {}", COLUMNS.join(", "))
+fn unknown_column(kind: ImportKind) -> String {
+    format!(
+        "unknown column; the columns of {} are {}",
+        kind.as_str(),
+        kind.columns().join(", ")
+    )
 }
 
 /// The import column an input field of the domain (`input.startYear`) is about.
@@ -180,7 +234,11 @@ mod tests {
 
     #[test]
     fn a_header_with_unknown_and_repeated_columns_is_reported_per_column() {
-        let errors = check_columns(1, ["slug", "titel", "kind", "slug"]);
+        let errors = check_columns(
+            ImportKind::Initiatives,
+            1,
+            ["slug", "titel", "kind", "slug"],
+        );
         let at: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
         assert_eq!(at, vec![(1, "titel"), (1, "slug")]);
     }

@@ -1,7 +1,8 @@
 use std::collections::HashMap;
 
 use super::{
-    COLUMNS, ImportError, ImportNames, LIST_COLUMNS, RawRecord, column_of, unknown_column,
+    COLUMNS, ImportError, ImportKind, ImportNames, LIST_COLUMNS, RawRecord, column_of,
+    unknown_column,
 };
 use crate::id::OrganisationId;
 use crate::input::{InitiativeFields, InitiativeInput};
@@ -63,7 +64,7 @@ fn codes_hint<V: Vocabulary>() -> String {
 }
 
 /// A value of `V` named by `s`, or the error that lists the codes.
-fn term<V: Vocabulary>(names: &ImportNames, s: &str) -> Result<V, String> {
+pub(super) fn term<V: Vocabulary>(names: &ImportNames, s: &str) -> Result<V, String> {
     names.term::<V>(s).ok_or_else(|| {
         format!(
             "unknown value `{s}`; a code or label of {}",
@@ -72,7 +73,10 @@ fn term<V: Vocabulary>(names: &ImportNames, s: &str) -> Result<V, String> {
     })
 }
 
-fn optional_term<V: Vocabulary>(names: &ImportNames, s: &str) -> Result<Option<V>, String> {
+pub(super) fn optional_term<V: Vocabulary>(
+    names: &ImportNames,
+    s: &str,
+) -> Result<Option<V>, String> {
     if s.is_empty() {
         Ok(None)
     } else {
@@ -94,7 +98,10 @@ fn year(column: &str, s: &str) -> Result<Option<i32>, String> {
     validate::year(column, y).map(Some).map_err(|e| e.message)
 }
 
-fn organisations(names: &ImportNames, values: &[String]) -> Result<Vec<OrganisationId>, String> {
+pub(super) fn organisations(
+    names: &ImportNames,
+    values: &[String],
+) -> Result<Vec<OrganisationId>, String> {
     values
         .iter()
         .map(|v| {
@@ -106,7 +113,7 @@ fn organisations(names: &ImportNames, values: &[String]) -> Result<Vec<Organisat
 }
 
 /// Codes of the themes or topics named, or the first unknown name.
-fn taxonomy(
+pub(super) fn taxonomy(
     values: &[String],
     what: &str,
     find: impl Fn(&str) -> Option<String>,
@@ -117,7 +124,7 @@ fn taxonomy(
         .collect()
 }
 
-fn status(s: &str) -> Result<Option<Status>, String> {
+pub(super) fn status(s: &str) -> Result<Option<Status>, String> {
     if s.is_empty() {
         return Ok(None);
     }
@@ -151,7 +158,11 @@ fn parse(
     let mut slug = None;
     for (name, cell) in &r.cells {
         let Some(column) = COLUMNS.iter().copied().find(|c| c == name) else {
-            errors.push(ImportError::new(r.line, name.as_str(), unknown_column()));
+            errors.push(ImportError::new(
+                r.line,
+                name.as_str(),
+                unknown_column(ImportKind::Initiatives),
+            ));
             continue;
         };
         if rec.columns.contains(&column) {

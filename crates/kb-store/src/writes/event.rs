@@ -37,7 +37,7 @@ fn not_found() -> StoreError {
 }
 
 /// Theme and topic row ids of an event's content, checked to exist.
-struct Edges {
+pub(super) struct Edges {
     themes: Vec<i64>,
     topics: Vec<i64>,
 }
@@ -65,7 +65,7 @@ fn content(f: &EventFields) -> Result<event::ActiveModel> {
 
 impl Store {
     /// The current event and its edges, if the viewer may see it.
-    async fn event_state(
+    pub(super) async fn event_state(
         &self,
         viewer: Viewer,
         id: EventId,
@@ -114,7 +114,7 @@ impl Store {
     }
 
     /// Theme and topic ids, checking organisers and featured initiatives are visible.
-    async fn event_edges(&self, viewer: Viewer, f: &EventFields) -> Result<Edges> {
+    pub(super) async fn event_edges(&self, viewer: Viewer, f: &EventFields) -> Result<Edges> {
         let (themes, topics) = self.theme_and_topic_ids(&f.themes, &f.topics).await?;
         if self
             .organisations_by_ids(viewer, &f.organisers)
@@ -150,36 +150,9 @@ impl Store {
         let slug =
             free_slug::<event::Entity, _>(&self.db, event::Column::Slug, &f.title, "bijeenkomst")
                 .await?;
-        let now = Utc::now();
         let txn = self.db.begin().await?;
-        let row = event::Entity::insert(event::ActiveModel {
-            id: NotSet,
-            slug: Set(slug),
-            status: Set(status.code().to_owned()),
-            is_demo: Set(false),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            published_at: Set(None),
-            ..content(f)?
-        })
-        .exec_with_returning(&txn)
-        .await?;
-        write_edges(&txn, row.id, f, edges).await?;
-        let change = Change {
-            entity: EVENT,
-            id: row.id,
-            action: Action::Create.as_str(),
-            version: 1,
-        };
-        record(
-            &txn,
-            actor,
-            change,
-            None,
-            Some(&snapshot(f, &row.status, 1)),
-        )
-        .await?;
+        let row =
+            insert_event_in(&txn, actor, slug, f, status, edges, Action::Create.as_str()).await?;
         txn.commit().await?;
         Event::try_from(row)
     }
@@ -250,49 +223,120 @@ impl Store {
         action: Action,
         edges: Option<Edges>,
     ) -> Result<Event> {
-        let now = Utc::now();
         let txn = self.db.begin().await?;
-        let mut row = event::ActiveModel {
-            version: Set(before.version + 1),
-            updated_at: Set(now),
-            ..content(f)?
-        };
-        if let Some(s) = status {
-            row.status = Set(s.code().to_owned());
-            if s == Status::Published && before.published_at.is_none() {
-                row.published_at = Set(Some(now));
-            }
-        }
-        guarded_update(
-            &txn,
-            row,
-            event::Column::Id,
-            event::Column::Version,
-            before.id,
-            before.version,
-        )
-        .await?;
-        if let Some(edges) = &edges {
-            write_edges(&txn, before.id, f, edges).await?;
-        }
-        let after = event::Entity::find_by_id(before.id)
-            .one(&txn)
-            .await?
-            .ok_or_else(not_found)?;
-        let change = Change {
-            entity: EVENT,
-            id: before.id,
+        let save = EventSave {
+            before,
+            old,
+            status,
             action: action.as_str(),
-            version: after.version,
+            edges: edges.as_ref(),
         };
-        let (was, is) = (
-            snapshot(old, &before.status, before.version),
-            snapshot(f, &after.status, after.version),
-        );
-        record(&txn, actor, change, Some(&was), Some(&is)).await?;
+        let after = save_event_in(&txn, actor, f, save).await?;
         txn.commit().await?;
         Event::try_from(after)
     }
+}
+
+/// Inserts an event with `slug` and `status`, its edges and its audit record, in `txn`.
+pub(super) async fn insert_event_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    slug: String,
+    f: &EventFields,
+    status: Status,
+    edges: &Edges,
+    action: &str,
+) -> Result<event::Model> {
+    let now = Utc::now();
+    let row = event::Entity::insert(event::ActiveModel {
+        id: NotSet,
+        slug: Set(slug),
+        status: Set(status.code().to_owned()),
+        is_demo: Set(false),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        published_at: Set((status == Status::Published).then_some(now)),
+        ..content(f)?
+    })
+    .exec_with_returning(txn)
+    .await?;
+    write_edges(txn, row.id, f, edges).await?;
+    let change = Change {
+        entity: EVENT,
+        id: row.id,
+        action,
+        version: 1,
+    };
+    record(txn, actor, change, None, Some(&snapshot(f, &row.status, 1))).await?;
+    Ok(row)
+}
+
+/// What a save of an event changes besides its content: the row before (whose content
+/// was `old`), a new status, the action recorded, new edges.
+pub(super) struct EventSave<'a> {
+    pub before: event::Model,
+    pub old: &'a EventFields,
+    pub status: Option<Status>,
+    pub action: &'a str,
+    pub edges: Option<&'a Edges>,
+}
+
+/// Saves the content `f` of an event in `txn`, guarded by its version, with its audit
+/// record.
+pub(super) async fn save_event_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    f: &EventFields,
+    save: EventSave<'_>,
+) -> Result<event::Model> {
+    let EventSave {
+        before,
+        old,
+        status,
+        action,
+        edges,
+    } = save;
+    let now = Utc::now();
+    let mut row = event::ActiveModel {
+        version: Set(before.version + 1),
+        updated_at: Set(now),
+        ..content(f)?
+    };
+    if let Some(s) = status {
+        row.status = Set(s.code().to_owned());
+        if s == Status::Published && before.published_at.is_none() {
+            row.published_at = Set(Some(now));
+        }
+    }
+    guarded_update(
+        txn,
+        row,
+        event::Column::Id,
+        event::Column::Version,
+        before.id,
+        before.version,
+    )
+    .await?;
+    if let Some(edges) = edges {
+        write_edges(txn, before.id, f, edges).await?;
+    }
+    let after = event::Entity::find_by_id(before.id)
+        .one(txn)
+        .await?
+        .ok_or_else(not_found)?;
+    let change = Change {
+        entity: EVENT,
+        id: before.id,
+        action,
+        version: after.version,
+    };
+    let (was, is) = (
+        snapshot(old, &before.status, before.version),
+        snapshot(f, &after.status, after.version),
+    );
+    record(txn, actor, change, Some(&was), Some(&is)).await?;
+    Ok(after)
 }
 
 async fn write_edges(

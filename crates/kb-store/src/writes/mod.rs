@@ -13,6 +13,8 @@ mod documents;
 mod event;
 /// Importing initiatives from a file: an all-or-nothing upsert by slug.
 mod import;
+/// Importing organisations and events the same way.
+mod import_catalogue;
 /// Initiatives: their content, create and update, restoring a revision.
 mod initiative;
 /// Initiatives through the moderation workflow: submit, withdraw, publish, …

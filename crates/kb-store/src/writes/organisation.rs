@@ -5,7 +5,9 @@
 use chrono::Utc;
 use kb_domain::input::{OrganisationFields, OrganisationInput};
 use kb_domain::{DomainError, ErrorCode, Organisation, OrganisationId, Status, Vocabulary};
-use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, EntityTrait, TransactionTrait};
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, DatabaseTransaction, EntityTrait, TransactionTrait,
+};
 use serde_json::json;
 
 use super::Actor;
@@ -23,7 +25,8 @@ fn snapshot(f: &OrganisationFields, status: &str, version: i32) -> serde_json::V
             "description_en": f.description_en, "part_of": f.part_of.map(|p| p.0), "status": status, "version": version })
 }
 
-fn fields(m: &organisation::Model) -> Result<OrganisationFields> {
+/// The content of a stored organisation.
+pub(super) fn fields(m: &organisation::Model) -> Result<OrganisationFields> {
     Ok(OrganisationFields {
         name: m.name.clone(),
         kind: Some(code(&m.kind)?),
@@ -114,28 +117,8 @@ impl Store {
             "organisatie",
         )
         .await?;
-        let now = Utc::now();
         let txn = self.db.begin().await?;
-        let row = organisation::Entity::insert(organisation::ActiveModel {
-            id: NotSet,
-            slug: Set(slug),
-            status: Set(Status::Published.code().to_owned()),
-            is_demo: Set(false),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..content(f)
-        })
-        .exec_with_returning(&txn)
-        .await?;
-        let change = Change {
-            entity: ORGANISATION,
-            id: row.id,
-            action: "create",
-            version: 1,
-        };
-        let after = snapshot(f, &row.status, 1);
-        record(&txn, actor, change, None, Some(&after)).await?;
+        let row = insert_organisation_in(&txn, actor, slug, f, "create").await?;
         txn.commit().await?;
         Organisation::try_from(row)
     }
@@ -197,39 +180,86 @@ impl Store {
         action: &str,
     ) -> Result<Organisation> {
         let txn = self.db.begin().await?;
-        let mut row = organisation::ActiveModel {
-            version: Set(before.version + 1),
-            updated_at: Set(Utc::now()),
-            ..content(f)
-        };
-        if let Some(s) = status {
-            row.status = Set(s.code().to_owned());
-        }
-        guarded_update(
-            &txn,
-            row,
-            organisation::Column::Id,
-            organisation::Column::Version,
-            before.id,
-            before.version,
-        )
-        .await?;
-        let after = organisation::Entity::find_by_id(before.id)
-            .one(&txn)
-            .await?
-            .ok_or_else(not_found)?;
-        let change = Change {
-            entity: ORGANISATION,
-            id: before.id,
-            action,
-            version: after.version,
-        };
-        let (was, is) = (
-            snapshot(old, &before.status, before.version),
-            snapshot(f, &after.status, after.version),
-        );
-        record(&txn, actor, change, Some(&was), Some(&is)).await?;
+        let after = save_organisation_in(&txn, actor, before, old, f, status, action).await?;
         txn.commit().await?;
         Organisation::try_from(after)
     }
+}
+
+/// Inserts a published organisation with `slug` and its audit record, in `txn`.
+pub(super) async fn insert_organisation_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    slug: String,
+    f: &OrganisationFields,
+    action: &str,
+) -> Result<organisation::Model> {
+    let now = Utc::now();
+    let row = organisation::Entity::insert(organisation::ActiveModel {
+        id: NotSet,
+        slug: Set(slug),
+        status: Set(Status::Published.code().to_owned()),
+        is_demo: Set(false),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..content(f)
+    })
+    .exec_with_returning(txn)
+    .await?;
+    let change = Change {
+        entity: ORGANISATION,
+        id: row.id,
+        action,
+        version: 1,
+    };
+    let after = snapshot(f, &row.status, 1);
+    record(txn, actor, change, None, Some(&after)).await?;
+    Ok(row)
+}
+
+/// Saves the content `f` (and `status`) over `before`, whose content was `old`, with its
+/// audit record, in `txn`; the version guards against a concurrent change.
+pub(super) async fn save_organisation_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    before: organisation::Model,
+    old: &OrganisationFields,
+    f: &OrganisationFields,
+    status: Option<Status>,
+    action: &str,
+) -> Result<organisation::Model> {
+    let mut row = organisation::ActiveModel {
+        version: Set(before.version + 1),
+        updated_at: Set(Utc::now()),
+        ..content(f)
+    };
+    if let Some(s) = status {
+        row.status = Set(s.code().to_owned());
+    }
+    guarded_update(
+        txn,
+        row,
+        organisation::Column::Id,
+        organisation::Column::Version,
+        before.id,
+        before.version,
+    )
+    .await?;
+    let after = organisation::Entity::find_by_id(before.id)
+        .one(txn)
+        .await?
+        .ok_or_else(not_found)?;
+    let change = Change {
+        entity: ORGANISATION,
+        id: before.id,
+        action,
+        version: after.version,
+    };
+    let (was, is) = (
+        snapshot(old, &before.status, before.version),
+        snapshot(f, &after.status, after.version),
+    );
+    record(txn, actor, change, Some(&was), Some(&is)).await?;
+    Ok(after)
 }
