@@ -604,7 +604,7 @@ async fn run_command(
             keys(&store, command).await?;
         }
         Command::Documents { command } => {
-            let store = Store::connect(&cli.database_url).await?;
+            let store = Store::connect(database_url).await?;
             store.migrate().await?;
             documents(&store, command).await?;
         }
