@@ -223,16 +223,17 @@ on_both!(
         let r = app.gql_as(&key, publish, json!({ "id": id })).await;
         assert_eq!(r["data"]["publishEvent"]["event"]["status"], "PUBLISHED", "{r}");
         let version = r["data"]["publishEvent"]["event"]["version"].clone();
-        let update = "mutation($id: ID!, $v: Int!, $i: EventInput!) { updateEvent(id: $id, expectedVersion: $v, input: $i) { event { version } } }";
-        let r = app.gql_as(&key, update, json!({ "id": id, "v": version, "i": { "title": "Webinar: weerbaarheid" } })).await;
-        assert!(r.get("errors").is_none(), "{r}");
-        initiative(&app, &key, &org, "Preventie in de propedeuse", "prevention", true).await;
-        // In order: the event, then the next initiative; the edit sent nothing between.
+        // An item is loaded as it stands when it is sent: read before it changes.
         let payload = anonymous.next_of("events").await;
         assert_eq!(
             payload,
             json!({ "data": { "eventPublished": { "title": "Webinar weerbaarheid", "status": "PUBLISHED", "startsAt": "2027-02-10T15:00:00+00:00" } } })
         );
+        let update = "mutation($id: ID!, $v: Int!, $i: EventInput!) { updateEvent(id: $id, expectedVersion: $v, input: $i) { event { version } } }";
+        let r = app.gql_as(&key, update, json!({ "id": id, "v": version, "i": { "title": "Webinar: weerbaarheid" } })).await;
+        assert!(r.get("errors").is_none(), "{r}");
+        initiative(&app, &key, &org, "Preventie in de propedeuse", "prevention", true).await;
+        // The edit sent nothing: the next message is the next initiative.
         let payload = anonymous.next_of("prevention").await;
         assert_eq!(payload["data"]["initiativePublished"]["title"], "Preventie in de propedeuse");
         // Completing a subscription stops it.
