@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::http::{GraphiQLSource, MultipartOptions, receive_batch_body};
+use async_graphql::http::{MultipartOptions, receive_batch_body};
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, ParseRequestError};
 use axum::body::Bytes;
@@ -91,13 +91,15 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
     let metrics = config
         .metrics
         .then(|| crate::metrics::routes(store.clone(), model.clone()));
+    let schema = build_schema(
+        store.clone(),
+        model.clone(),
+        config.limits(),
+        config.resolver_spans,
+    );
+    let site = kb_web::router(site_client(schema.clone(), store.clone()));
     let state = Arc::new(AppState {
-        schema: build_schema(
-            store.clone(),
-            model.clone(),
-            config.limits(),
-            config.resolver_spans,
-        ),
+        schema,
         model,
         store,
         limits: config.limits(),
@@ -114,6 +116,7 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
         .merge(exports)
         .merge(feeds)
         .merge(metrics.unwrap_or_default())
+        .merge(site)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(cors(&config.cors_origins))
         .layer(middleware::from_fn_with_state(
@@ -154,6 +157,23 @@ fn cors(origins: &[String]) -> CorsLayer {
             HeaderName::from_static("x-request-id"),
         ])
         .max_age(Duration::from_secs(3600))
+}
+
+/// How the website reads: each of its GraphQL documents runs in process through the
+/// same schema as the API, as the anonymous viewer in the visitor's language, so the site
+/// shows exactly what the API shows the public.
+fn site_client(schema: KbSchema, store: Store) -> kb_web::Execute {
+    Arc::new(move |request, lang| {
+        let (schema, store) = (schema.clone(), store.clone());
+        Box::pin(async move {
+            let ctx = RequestContext::new(None, lang);
+            match kb_graphql::execute(&schema, &store, ctx, BatchRequest::Single(request)).await {
+                BatchResponse::Single(r) => r,
+                // One request in, one response out; a batch cannot come back.
+                BatchResponse::Batch(mut list) => list.pop().unwrap_or_default(),
+            }
+        })
+    })
 }
 
 /// The span of one request: its method, path and request id (the `x-request-id` the
@@ -692,13 +712,7 @@ async fn graphql_get(
     let media = media_type(&headers);
     let query = query.unwrap_or_default();
     if browser && !query.contains("query=") {
-        return Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("Kennisbank")
-                .finish(),
-        )
-        .into_response();
+        return Html(kb_web::graphiql_page()).into_response();
     }
     let request = match async_graphql::http::parse_query_string(&query) {
         Ok(r) => r,

@@ -1,0 +1,36 @@
+// Suggestions for the search box, as progressive enhancement: without this script the
+// search form works the same. It asks the site's own GraphQL API (`suggest`) and fills
+// the input's <datalist>, which browsers show under the box.
+(function () {
+  'use strict';
+  var query = 'query Suggest($prefix: String!) { suggest(prefix: $prefix, first: 8) { text } }';
+  function attach(input) {
+    var list = document.getElementById(input.getAttribute('data-suggest'));
+    if (!list) return;
+    var timer = null, last = '';
+    input.addEventListener('input', function () {
+      var prefix = input.value.trim();
+      if (prefix.length < 2 || prefix === last) return;
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        last = prefix;
+        fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: query, variables: { prefix: prefix }, operationName: 'Suggest' })
+        }).then(function (r) { return r.json(); }).then(function (body) {
+          var items = (body && body.data && body.data.suggest) || [];
+          while (list.firstChild) list.removeChild(list.firstChild);
+          items.forEach(function (s) {
+            var option = document.createElement('option');
+            option.value = s.text;
+            list.appendChild(option);
+          });
+        }).catch(function () { /* suggestions are optional */ });
+      }, 150);
+    });
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('input[data-suggest]'), attach);
+  });
+})();

@@ -1,0 +1,84 @@
+//! The home page: the search box, the eight themes, the topic tree, the newest
+//! initiatives and the coming events.
+
+use axum::extract::State;
+use axum::response::Response;
+use maud::html;
+use serde_json::json;
+
+use crate::Site;
+use crate::client::{Failure, Read};
+use crate::context::Ctx;
+use crate::layout::{Page, respond, search_form};
+use crate::pages::{CARD, EVENT, cards, event_list, now};
+use crate::vocab::{self, Vocab};
+
+pub(crate) async fn page(State(site): State<Site>, ctx: Ctx) -> Response {
+    let page = build(&site, &ctx).await;
+    respond(&ctx, page)
+}
+
+async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
+    let document = format!(
+        "query Home($now: DateTime!) {{
+           themes {{ code label }}
+           topics(rootsOnly: true) {{ code label narrower {{ code label }} }}
+           initiatives(first: 6, orderBy: NEWEST) {{ totalCount nodes {{ {CARD} }} }}
+           events(filter: {{ from: $now }}, first: 4) {{ nodes {{ {EVENT} }} }}
+           {}
+         }}",
+        vocab::SELECTION
+    );
+    let data = site
+        .query(ctx.lang, &document, json!({ "now": now() }))
+        .await?;
+    let vocab = Vocab::from(&data);
+    let total = data.get("initiatives").map_or(0, |i| i.int("totalCount"));
+    let body = html! {
+        h1 { (ctx.t("Kennisbank Studentenwelzijn", "Knowledge Bank Student Wellbeing")) }
+        p.lead {
+            (ctx.t(
+                "Initiatieven van universiteiten, hogescholen en welzijnsorganisaties voor het welzijn van studenten: om op voort te bouwen.",
+                "Initiatives by universities, universities of applied sciences and wellbeing organisations for student wellbeing: to build on.",
+            ))
+            " "
+            (total) " " (ctx.t("initiatieven.", "initiatives."))
+        }
+        (search_form(ctx, "", "start"))
+        h2 { (ctx.t("Thema's", "Themes")) }
+        ul.tags {
+            @for t in data.list("themes") {
+                li { a href=(ctx.href(&format!("/themas/{}", t.str_at("code")))) { (t.str_at("label")) } }
+            }
+        }
+        h2 { (ctx.t("Onderwerpen", "Topics")) }
+        ul.tree {
+            @for t in data.list("topics") {
+                li {
+                    a href=(ctx.href(&format!("/onderwerpen/{}", t.str_at("code")))) { (t.str_at("label")) }
+                    @if !t.list("narrower").is_empty() {
+                        ul {
+                            @for n in t.list("narrower") {
+                                li { a href=(ctx.href(&format!("/onderwerpen/{}", n.str_at("code")))) { (n.str_at("label")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (ctx.t("Nieuwste initiatieven", "Newest initiatives")) }
+        (cards(ctx, &vocab, data.get("initiatives").map_or(&[], |i| i.list("nodes"))))
+        p { a href=(ctx.href("/zoeken")) { (ctx.t("Alle initiatieven", "All initiatives")) } }
+        h2 { (ctx.t("Komende evenementen", "Coming events")) }
+        (event_list(ctx, data.get("events").map_or(&[], |e| e.list("nodes"))))
+        p { a href=(ctx.href("/evenementen")) { (ctx.t("Alle evenementen", "All events")) } }
+    };
+    Ok(Page::new(
+        "",
+        ctx.t(
+            "De landelijke kennisbank over studentenwelzijn in het hoger onderwijs: initiatieven, thema's, onderwerpen, organisaties en evenementen.",
+            "The national knowledge bank on student wellbeing in Dutch higher education: initiatives, themes, topics, organisations and events.",
+        ),
+        body,
+    ))
+}

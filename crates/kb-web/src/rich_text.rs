@@ -1,0 +1,70 @@
+//! An initiative's body as HTML. The API gives sanitised rich text: Markdown, possibly
+//! with the HTML the sanitiser lets through. It is rendered here and the result cleaned
+//! once more, so nothing the renderer makes of it can carry a script.
+
+use pulldown_cmark::{Options, Parser, html};
+
+/// Markdown (with inline HTML) to clean HTML. Headings are moved two levels down, so a
+/// body's `#` sits under the page's own heading.
+pub(crate) fn to_html(markdown: &str) -> String {
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    )
+    .map(|event| match event {
+        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
+            level: lower(level),
+            id,
+            classes,
+            attrs,
+        }),
+        pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
+            pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(lower(level)))
+        }
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(&out)
+        .to_string()
+}
+
+fn lower(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
+    use pulldown_cmark::HeadingLevel::*;
+    match level {
+        H1 => H2,
+        H2 => H3,
+        H3 => H4,
+        H4 => H5,
+        _ => H6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_becomes_html_with_headings_under_the_page_title() {
+        assert_eq!(
+            to_html("## Waarom?\n\n- een\n- *twee*"),
+            "<h3>Waarom?</h3>\n<ul>\n<li>een</li>\n<li><em>twee</em></li>\n</ul>\n"
+        );
+    }
+
+    #[test]
+    fn scripts_and_handlers_do_not_survive() {
+        let html =
+            to_html("<img src=x onerror=alert(1)>[a](javascript:alert(1))<script>x</script>");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+    }
+}

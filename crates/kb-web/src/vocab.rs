@@ -1,0 +1,109 @@
+//! The labels of the controlled vocabularies in the visitor's language, read from the
+//! API's `vocabularies` alongside a page's data.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::client::Read;
+
+/// The selection that [`Vocab::from`] reads; put it in a page's query.
+pub(crate) const SELECTION: &str = "vocabularies { initiativeKinds { value label } \
+     targetGroups { value label } educationLevels { value label } regions { value label } \
+     evidenceLevels { value label } formats { value label } costs { value label } \
+     preventionLevels { value label } organisationKinds { value label } \
+     eventKinds { value label } }";
+
+/// Which vocabulary a value belongs to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Kind {
+    InitiativeKind,
+    TargetGroup,
+    EducationLevel,
+    Region,
+    EvidenceLevel,
+    Format,
+    Cost,
+    PreventionLevel,
+    OrganisationKind,
+    EventKind,
+}
+
+impl Kind {
+    fn field(self) -> &'static str {
+        match self {
+            Kind::InitiativeKind => "initiativeKinds",
+            Kind::TargetGroup => "targetGroups",
+            Kind::EducationLevel => "educationLevels",
+            Kind::Region => "regions",
+            Kind::EvidenceLevel => "evidenceLevels",
+            Kind::Format => "formats",
+            Kind::Cost => "costs",
+            Kind::PreventionLevel => "preventionLevels",
+            Kind::OrganisationKind => "organisationKinds",
+            Kind::EventKind => "eventKinds",
+        }
+    }
+
+    const ALL: [Kind; 10] = [
+        Kind::InitiativeKind,
+        Kind::TargetGroup,
+        Kind::EducationLevel,
+        Kind::Region,
+        Kind::EvidenceLevel,
+        Kind::Format,
+        Kind::Cost,
+        Kind::PreventionLevel,
+        Kind::OrganisationKind,
+        Kind::EventKind,
+    ];
+}
+
+/// Value → label per vocabulary.
+#[derive(Debug, Default)]
+pub(crate) struct Vocab {
+    labels: HashMap<(&'static str, String), String>,
+}
+
+impl Vocab {
+    /// From a page's `data` holding [`SELECTION`].
+    pub(crate) fn from(data: &Value) -> Self {
+        let mut labels = HashMap::new();
+        let vocabularies = data.get("vocabularies").unwrap_or(&Value::Null);
+        for kind in Kind::ALL {
+            for term in vocabularies.list(kind.field()) {
+                labels.insert(
+                    (kind.field(), term.str_at("value").to_owned()),
+                    term.str_at("label").to_owned(),
+                );
+            }
+        }
+        Vocab { labels }
+    }
+
+    /// The label of `value` (an enum value such as `EDUCATION_PRACTICE`); the value
+    /// itself when the vocabulary does not hold it.
+    pub(crate) fn label<'a>(&'a self, kind: Kind, value: &'a str) -> &'a str {
+        self.labels
+            .get(&(kind.field(), value.to_owned()))
+            .map_or(value, String::as_str)
+    }
+}
+
+/// The name of a language by its ISO 639-1 code, in the page's language.
+pub(crate) fn language_name(code: &str, en: bool) -> String {
+    let name = match (code, en) {
+        ("nl", false) => "Nederlands",
+        ("nl", true) => "Dutch",
+        ("en", false) => "Engels",
+        ("en", true) => "English",
+        ("de", false) => "Duits",
+        ("de", true) => "German",
+        ("fr", false) => "Frans",
+        ("fr", true) => "French",
+        ("fy", false) => "Fries",
+        ("fy", true) => "Frisian",
+        _ => return code.to_owned(),
+    };
+    name.to_owned()
+}
