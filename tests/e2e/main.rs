@@ -29,6 +29,7 @@ mod read_model;
 mod resilience;
 mod schema;
 mod search;
+mod site;
 mod statements;
 mod storage;
 mod telemetry;

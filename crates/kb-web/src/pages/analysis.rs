@@ -110,7 +110,7 @@ fn heat_map(ctx: &Ctx, table: &Value) -> Markup {
         ul.legend aria-label=(ctx.t("Legenda", "Legend")) {
             li.h1 style="background:#e3f0f2" { (ctx.t("lift onder 0,8", "lift under 0.8")) }
             li.h2 style="background:#b9dbe0" { (ctx.t("0,8 tot 1,25", "0.8 to 1.25")) }
-            li.h3 style="background:#3f8794;color:#fff" { (ctx.t("1,25 tot 2", "1.25 to 2")) }
+            li.h3 style="background:#2c6b76;color:#fff" { (ctx.t("1,25 tot 2", "1.25 to 2")) }
             li.h4 style="background:#0b4853;color:#fff" { (ctx.t("2 of meer", "2 or more")) }
         }
         div.scroll role="region" aria-labelledby="thema-onderwerp" tabindex="0" {

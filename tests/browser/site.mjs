@@ -1,0 +1,107 @@
+// The explorer website in a real browser (Debian's Chromium through playwright-core):
+// every page type at phone and desktop width, with a screenshot and an axe-core check
+// (WCAG 2.1 A and AA: no serious or critical violation), then what a visitor does:
+// search, filter by a facet, open an initiative, follow a related one, switch language,
+// page through results. Run by tests/e2e/site.rs, which starts the server and passes
+//   BASE      the server's address, e.g. http://127.0.0.1:41234
+//   SHOTS     the folder for screenshots
+//   EXPECT    JSON of what the API says a visitor must see (see site.rs)
+//   CHROMIUM  the browser (default /usr/bin/chromium)
+// Prints one line per check; exits 1 on the first failed expectation or any violation.
+import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const base = process.env.BASE;
+const shots = process.env.SHOTS;
+const expect = JSON.parse(process.env.EXPECT);
+mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const failures = [];
+function check(what, ok, detail) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${ok ? '' : ': ' + detail}`);
+  if (!ok) failures.push(what);
+}
+
+async function axe(page, name) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  check(`axe ${name}: no serious or critical violation`, bad.length === 0,
+    bad.map((v) => `${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`).join('; '));
+}
+
+try {
+  // Every page type, at phone and desktop width.
+  for (const [width, height] of [[390, 844], [1280, 900]]) {
+    const context = await browser.newContext({ viewport: { width, height }, locale: 'nl-NL' });
+    const page = await context.newPage();
+    for (const [name, path] of expect.pages) {
+      const response = await page.goto(base + path, { waitUntil: 'load' });
+      check(`${name} at ${width}px answers ${name === 'not-found' ? 404 : 200}`,
+        response.status() === (name === 'not-found' ? 404 : 200), response.status());
+      await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: name !== 'analysis' });
+      await axe(page, `${name} at ${width}px`);
+    }
+    await context.close();
+  }
+
+  // A visitor's way through the site, in Dutch.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL' });
+  const page = await context.newPage();
+  const text = async (selector) => (await page.locator(selector).first().innerText()).trim();
+  await page.goto(base + '/');
+  await page.fill('#q-start', expect.query);
+  await Promise.all([page.waitForURL(/\/zoeken\?/), page.press('#q-start', 'Enter')]);
+  check('searching shows the number of hits', (await text('#aantal')) === expect.searchCount,
+    `${await text('#aantal')} ≠ ${expect.searchCount}`);
+
+  await page.getByRole('group', { name: expect.facetLegend })
+    .getByLabel(expect.facetLabel, { exact: false }).first().check();
+  await Promise.all([page.waitForURL(/soort=/), page.getByRole('button', { name: 'Filters toepassen' }).first().click()]);
+  check('a facet narrows the hits to the exact count', (await text('#aantal')) === expect.filteredCount,
+    `${await text('#aantal')} ≠ ${expect.filteredCount}`);
+  check('the facet stays checked in the address', page.url().includes(`soort=${expect.facetValue}`), page.url());
+
+  await Promise.all([page.waitForURL(/\/initiatieven\//), page.locator('ol.results h2 a').first().click()]);
+  check('the first hit opens its initiative', (await text('h1')) === expect.firstTitle,
+    `${await text('h1')} ≠ ${expect.firstTitle}`);
+
+  await Promise.all([page.waitForURL(/\/initiatieven\//), page.locator('ul.related h3 a').first().click()]);
+  check('a related initiative opens', (await text('h1')) === expect.relatedTitle,
+    `${await text('h1')} ≠ ${expect.relatedTitle}`);
+
+  await page.goto(base + '/');
+  await Promise.all([page.waitForURL(/lang=en/), page.getByRole('link', { name: 'English' }).click()]);
+  check('the language switch shows the English heading', (await text('h1')) === 'Knowledge Bank Student Wellbeing',
+    await text('h1'));
+  check('the English page says so', (await page.getAttribute('html', 'lang')) === 'en', await page.getAttribute('html', 'lang'));
+  await Promise.all([page.waitForURL(/\/zoeken/), page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Initiatives' }).click()]);
+  check('English links stay English', (await text('h1')) === 'Initiatives', await text('h1'));
+
+  await page.goto(base + '/zoeken');
+  check('browsing starts on page 1', (await text('nav.pager span')) === expect.pageOne, await text('nav.pager span'));
+  await Promise.all([page.waitForURL(/pagina=2/), page.getByRole('link', { name: 'Volgende →' }).click()]);
+  check('the next page is page 2', (await text('nav.pager span')) === expect.pageTwo, await text('nav.pager span'));
+  check('page 2 starts with the 21st initiative', (await text('ol.results h2 a')) === expect.twentyFirst,
+    `${await text('ol.results h2 a')} ≠ ${expect.twentyFirst}`);
+  await Promise.all([page.waitForURL((u) => !u.toString().includes('pagina=')), page.getByRole('link', { name: '← Vorige' }).click()]);
+  check('the previous page is page 1 again', (await text('nav.pager span')) === expect.pageOne, await text('nav.pager span'));
+  await context.close();
+} catch (e) {
+  check('the browser run', false, e.stack || String(e));
+} finally {
+  await browser.close();
+}
+console.log(`browser: ${failures.length === 0 ? 'all passed' : failures.length + ' failed'}`);
+process.exit(failures.length === 0 ? 0 : 1);
