@@ -26,6 +26,14 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const failures = [];
+// Every request any page makes; none may leave this server.
+const foreign = new Set();
+function watch(context) {
+  context.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(base) && !url.startsWith('data:')) foreign.add(url);
+  });
+}
 function check(what, ok, detail) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${ok ? '' : ': ' + detail}`);
   if (!ok) failures.push(what);
@@ -45,6 +53,7 @@ try {
   // Every page type, at phone and desktop width.
   for (const [width, height] of [[390, 844], [1280, 900]]) {
     const context = await browser.newContext({ viewport: { width, height }, locale: 'nl-NL' });
+    watch(context);
     const page = await context.newPage();
     for (const [name, path] of expect.pages) {
       const response = await page.goto(base + path, { waitUntil: 'load' });
@@ -58,6 +67,7 @@ try {
 
   // A visitor's way through the site, in Dutch.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL' });
+  watch(context);
   const page = await context.newPage();
   const text = async (selector) => (await page.locator(selector).first().innerText()).trim();
   await page.goto(base + '/');
@@ -97,7 +107,24 @@ try {
     `${await text('ol.results h2 a')} ≠ ${expect.twentyFirst}`);
   await Promise.all([page.waitForURL((u) => !u.toString().includes('pagina=')), page.getByRole('link', { name: '← Vorige' }).click()]);
   check('the previous page is page 1 again', (await text('nav.pager span')) === expect.pageOne, await text('nav.pager span'));
+
+  // Suggestions: typing in the search box fills its list from the API (enhancement).
+  await page.goto(base + '/');
+  await page.locator('#q-start').pressSequentially(expect.suggestPrefix, { delay: 30 });
+  await page.waitForFunction(() => document.querySelectorAll('#suggesties-start option').length > 0, null, { timeout: 5000 });
+  const suggestions = await page.locator('#suggesties-start option').evaluateAll((os) => os.map((o) => o.value));
+  check('typing offers the suggestions the API gives', JSON.stringify(suggestions) === JSON.stringify(expect.suggestions),
+    `${JSON.stringify(suggestions)} ≠ ${JSON.stringify(expect.suggestions)}`);
+
+  // GraphiQL from the binary's own assets runs a query.
+  await page.goto(base + '/graphiql');
+  await page.waitForSelector('.graphiql-container', { timeout: 15000 });
+  await page.locator('.graphiql-execute-button').click();
+  await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent || '').includes('totalCount'), null, { timeout: 15000 });
+  check('GraphiQL runs its query offline', true, '');
+  await page.screenshot({ path: `${shots}/graphiql-1280.png` });
   await context.close();
+  check('no request left the server', foreign.size === 0, [...foreign].join(', '));
 } catch (e) {
   check('the browser run', false, e.stack || String(e));
 } finally {

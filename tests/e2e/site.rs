@@ -421,7 +421,8 @@ async fn in_chromium_a_visitor_searches_filters_follows_related_switches_languag
                training: search(query: \"stress\", filter: { kinds: [TRAINING] }, first: 1) {
                  totalCount nodes { initiative { title related(first: 1) { initiative { title } } } } }
                list: initiatives(first: 21) { totalCount nodes { title } }
-               vocabularies { initiativeKinds { value label } } }",
+               vocabularies { initiativeKinds { value label } }
+               suggest(prefix: \"eenza\") { text } }",
             json!({}),
         )
         .await;
@@ -466,6 +467,8 @@ async fn in_chromium_a_visitor_searches_filters_follows_related_switches_languag
         "pageOne": format!("Pagina 1 van {pages}"),
         "pageTwo": format!("Pagina 2 van {pages}"),
         "twentyFirst": api["list"]["nodes"][20]["title"],
+        "suggestPrefix": "eenza",
+        "suggestions": api["suggest"].as_array().expect("suggestions").iter().map(|s| s["text"].clone()).collect::<Vec<_>>(),
     });
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     let out = tokio::process::Command::new("node")

@@ -16,7 +16,7 @@ pub(crate) const SELECTION: &str = "vocabularies { initiativeKinds { value label
 
 /// Which vocabulary a value belongs to.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Kind {
+pub(crate) enum Vocabulary {
     InitiativeKind,
     TargetGroup,
     EducationLevel,
@@ -29,33 +29,33 @@ pub(crate) enum Kind {
     EventKind,
 }
 
-impl Kind {
+impl Vocabulary {
     fn field(self) -> &'static str {
         match self {
-            Kind::InitiativeKind => "initiativeKinds",
-            Kind::TargetGroup => "targetGroups",
-            Kind::EducationLevel => "educationLevels",
-            Kind::Region => "regions",
-            Kind::EvidenceLevel => "evidenceLevels",
-            Kind::Format => "formats",
-            Kind::Cost => "costs",
-            Kind::PreventionLevel => "preventionLevels",
-            Kind::OrganisationKind => "organisationKinds",
-            Kind::EventKind => "eventKinds",
+            Vocabulary::InitiativeKind => "initiativeKinds",
+            Vocabulary::TargetGroup => "targetGroups",
+            Vocabulary::EducationLevel => "educationLevels",
+            Vocabulary::Region => "regions",
+            Vocabulary::EvidenceLevel => "evidenceLevels",
+            Vocabulary::Format => "formats",
+            Vocabulary::Cost => "costs",
+            Vocabulary::PreventionLevel => "preventionLevels",
+            Vocabulary::OrganisationKind => "organisationKinds",
+            Vocabulary::EventKind => "eventKinds",
         }
     }
 
-    const ALL: [Kind; 10] = [
-        Kind::InitiativeKind,
-        Kind::TargetGroup,
-        Kind::EducationLevel,
-        Kind::Region,
-        Kind::EvidenceLevel,
-        Kind::Format,
-        Kind::Cost,
-        Kind::PreventionLevel,
-        Kind::OrganisationKind,
-        Kind::EventKind,
+    const ALL: [Vocabulary; 10] = [
+        Vocabulary::InitiativeKind,
+        Vocabulary::TargetGroup,
+        Vocabulary::EducationLevel,
+        Vocabulary::Region,
+        Vocabulary::EvidenceLevel,
+        Vocabulary::Format,
+        Vocabulary::Cost,
+        Vocabulary::PreventionLevel,
+        Vocabulary::OrganisationKind,
+        Vocabulary::EventKind,
     ];
 }
 
@@ -70,7 +70,7 @@ impl Vocab {
     pub(crate) fn from(data: &Value) -> Self {
         let mut labels = HashMap::new();
         let vocabularies = data.get("vocabularies").unwrap_or(&Value::Null);
-        for kind in Kind::ALL {
+        for kind in Vocabulary::ALL {
             for term in vocabularies.list(kind.field()) {
                 labels.insert(
                     (kind.field(), term.str_at("value").to_owned()),
@@ -83,7 +83,7 @@ impl Vocab {
 
     /// The label of `value` (an enum value such as `EDUCATION_PRACTICE`); the value
     /// itself when the vocabulary does not hold it.
-    pub(crate) fn label<'a>(&'a self, kind: Kind, value: &'a str) -> &'a str {
+    pub(crate) fn label<'a>(&'a self, kind: Vocabulary, value: &'a str) -> &'a str {
         self.labels
             .get(&(kind.field(), value.to_owned()))
             .map_or(value, String::as_str)

@@ -12,7 +12,7 @@ use crate::context::Ctx;
 use crate::dates;
 use crate::layout::{Page, describe, respond};
 use crate::pages::{EVENT, event_list, now};
-use crate::vocab::{self, Kind, Vocab};
+use crate::vocab::{self, Vocab, Vocabulary};
 
 pub(crate) async fn list(State(site): State<Site>, ctx: Ctx) -> Response {
     let document = format!(
@@ -71,7 +71,7 @@ pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<St
         };
         let online = e.get("online").and_then(Value::as_bool) == Some(true);
         let body = html! {
-            p.meta { (vocab.label(Kind::EventKind, e.str_at("kind"))) }
+            p.meta { (vocab.label(Vocabulary::EventKind, e.str_at("kind"))) }
             h1 { (e.str_at("title")) }
             p.lead { (e.str_at("summary")) }
             dl.facts {
@@ -86,7 +86,7 @@ pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<St
                     (e.str_at("location"))
                 }
                 @if !e.str_at("region").is_empty() {
-                    dt { (ctx.t("Regio", "Region")) } dd { (vocab.label(Kind::Region, e.str_at("region"))) }
+                    dt { (ctx.t("Regio", "Region")) } dd { (vocab.label(Vocabulary::Region, e.str_at("region"))) }
                 }
                 @if !e.str_at("website").is_empty() {
                     dt { (ctx.t("Website", "Website")) }

@@ -14,7 +14,7 @@ use crate::dates;
 use crate::layout::{Page, describe, respond, trusted};
 use crate::pages::{EVENT, event_list};
 use crate::rich_text;
-use crate::vocab::{self, Kind, Vocab, language_name};
+use crate::vocab::{self, Vocab, Vocabulary, language_name};
 
 pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<String>) -> Response {
     let page = build(&site, &ctx, &slug).await;
@@ -48,11 +48,11 @@ async fn build(site: &Site, ctx: &Ctx, slug: &str) -> Result<Page, Failure> {
     let Some(i) = data.get("initiative").filter(|i| !i.is_null()) else {
         return Err(Failure::NotFound);
     };
-    let label = |kind: Kind, key: &str| -> Option<String> {
+    let label = |kind: Vocabulary, key: &str| -> Option<String> {
         let v = i.str_at(key);
         (!v.is_empty()).then(|| vocab.label(kind, v).to_owned())
     };
-    let labels = |kind: Kind, key: &str| -> Option<String> {
+    let labels = |kind: Vocabulary, key: &str| -> Option<String> {
         let v: Vec<&str> = i
             .list(key)
             .iter()
@@ -74,26 +74,32 @@ async fn build(site: &Site, ctx: &Ctx, slug: &str) -> Result<Page, Failure> {
         .map(|c| language_name(c, ctx.en()))
         .collect();
     let facts: Vec<(&str, Option<String>)> = vec![
-        (ctx.t("Soort", "Kind"), label(Kind::InitiativeKind, "kind")),
+        (
+            ctx.t("Soort", "Kind"),
+            label(Vocabulary::InitiativeKind, "kind"),
+        ),
         (
             ctx.t("Doelgroepen", "Target groups"),
-            labels(Kind::TargetGroup, "targetGroups"),
+            labels(Vocabulary::TargetGroup, "targetGroups"),
         ),
         (
             ctx.t("Onderwijsniveaus", "Education levels"),
-            labels(Kind::EducationLevel, "educationLevels"),
+            labels(Vocabulary::EducationLevel, "educationLevels"),
         ),
-        (ctx.t("Vorm", "Format"), label(Kind::Format, "format")),
-        (ctx.t("Kosten", "Cost"), label(Kind::Cost, "cost")),
+        (ctx.t("Vorm", "Format"), label(Vocabulary::Format, "format")),
+        (ctx.t("Kosten", "Cost"), label(Vocabulary::Cost, "cost")),
         (
             ctx.t("Preventieniveau", "Prevention level"),
-            label(Kind::PreventionLevel, "preventionLevel"),
+            label(Vocabulary::PreventionLevel, "preventionLevel"),
         ),
         (
             ctx.t("Onderbouwing", "Evidence"),
-            label(Kind::EvidenceLevel, "evidenceLevel"),
+            label(Vocabulary::EvidenceLevel, "evidenceLevel"),
         ),
-        (ctx.t("Regio", "Region"), label(Kind::Region, "region")),
+        (
+            ctx.t("Regio", "Region"),
+            label(Vocabulary::Region, "region"),
+        ),
         (ctx.t("Looptijd", "Years"), years),
         (
             ctx.t("Talen", "Languages"),
@@ -103,7 +109,7 @@ async fn build(site: &Site, ctx: &Ctx, slug: &str) -> Result<Page, Failure> {
     let published = i.str_at("publishedAt");
     let body = html! {
         article {
-            p.meta { (vocab.label(Kind::InitiativeKind, i.str_at("kind"))) }
+            p.meta { (vocab.label(Vocabulary::InitiativeKind, i.str_at("kind"))) }
             h1 { (i.str_at("title")) }
             p.lead { (i.str_at("summary")) }
             ul.tags aria-label=(ctx.t("Thema's en onderwerpen", "Themes and topics")) {

@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::client::Read;
 use crate::context::Ctx;
 use crate::dates;
-use crate::vocab::{Kind, Vocab};
+use crate::vocab::{Vocab, Vocabulary};
 
 /// The selection [`cards`] reads from each initiative.
 pub(crate) const CARD: &str = "slug title summary kind";
@@ -33,7 +33,7 @@ pub(crate) fn cards(ctx: &Ctx, vocab: &Vocab, initiatives: &[Value]) -> Markup {
             @for i in initiatives {
                 li {
                     h3 { a href=(ctx.href(&format!("/initiatieven/{}", i.str_at("slug")))) { (i.str_at("title")) } }
-                    p.meta { (vocab.label(Kind::InitiativeKind, i.str_at("kind"))) }
+                    p.meta { (vocab.label(Vocabulary::InitiativeKind, i.str_at("kind"))) }
                     p { (crate::layout::describe(i.str_at("summary"))) }
                 }
             }

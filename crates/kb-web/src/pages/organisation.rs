@@ -10,7 +10,7 @@ use crate::client::{Failure, Read};
 use crate::context::Ctx;
 use crate::layout::{Page, describe, respond};
 use crate::pages::{CARD, EVENT, cards, event_list};
-use crate::vocab::{self, Kind, Vocab};
+use crate::vocab::{self, Vocab, Vocabulary};
 
 pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<String>) -> Response {
     let document = format!(
@@ -32,12 +32,12 @@ pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<St
         };
         let initiatives = o.get("initiatives").unwrap_or(&Value::Null);
         let events = o.get("events").map_or(&[][..], |e| e.list("nodes"));
-        let place: Vec<&str> = [o.str_at("city"), vocab.label(Kind::Region, o.str_at("region"))]
+        let place: Vec<&str> = [o.str_at("city"), vocab.label(Vocabulary::Region, o.str_at("region"))]
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect();
         let body = html! {
-            p.meta { (vocab.label(Kind::OrganisationKind, o.str_at("kind"))) }
+            p.meta { (vocab.label(Vocabulary::OrganisationKind, o.str_at("kind"))) }
             h1 { (o.str_at("name")) }
             @if !o.str_at("description").is_empty() { p.lead { (o.str_at("description")) } }
             dl.facts {

@@ -13,7 +13,7 @@ use crate::Site;
 use crate::client::{Failure, Read};
 use crate::context::Ctx;
 use crate::layout::{Page, respond, trusted};
-use crate::vocab::{self, Kind, Vocab, language_name};
+use crate::vocab::{self, Vocab, Vocabulary, language_name};
 
 /// Results on a page.
 const PAGE_SIZE: u64 = 20;
@@ -34,7 +34,7 @@ enum Labels {
     /// Themes and topics: `{ code label }` objects; the code goes in the filter.
     Taxonomy,
     /// An enum of a vocabulary; its value goes in the filter in upper case.
-    Vocabulary(Kind),
+    Vocabulary(Vocabulary),
     /// ISO 639-1 codes.
     Language,
 }
@@ -57,35 +57,35 @@ const FACETS: [Facet; 8] = [
     Facet {
         key: "soort",
         field: "kinds",
-        labels: Labels::Vocabulary(Kind::InitiativeKind),
+        labels: Labels::Vocabulary(Vocabulary::InitiativeKind),
         nl: "Soort",
         en: "Kind",
     },
     Facet {
         key: "doelgroep",
         field: "targetGroups",
-        labels: Labels::Vocabulary(Kind::TargetGroup),
+        labels: Labels::Vocabulary(Vocabulary::TargetGroup),
         nl: "Doelgroep",
         en: "Target group",
     },
     Facet {
         key: "niveau",
         field: "educationLevels",
-        labels: Labels::Vocabulary(Kind::EducationLevel),
+        labels: Labels::Vocabulary(Vocabulary::EducationLevel),
         nl: "Onderwijsniveau",
         en: "Education level",
     },
     Facet {
         key: "regio",
         field: "regions",
-        labels: Labels::Vocabulary(Kind::Region),
+        labels: Labels::Vocabulary(Vocabulary::Region),
         nl: "Regio",
         en: "Region",
     },
     Facet {
         key: "onderbouwing",
         field: "evidenceLevels",
-        labels: Labels::Vocabulary(Kind::EvidenceLevel),
+        labels: Labels::Vocabulary(Vocabulary::EvidenceLevel),
         nl: "Onderbouwing",
         en: "Evidence",
     },
@@ -264,7 +264,7 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
                                     }
                                 }
                             }
-                            p.meta { (vocab.label(Kind::InitiativeKind, i.str_at("kind"))) }
+                            p.meta { (vocab.label(Vocabulary::InitiativeKind, i.str_at("kind"))) }
                             @match snippet {
                                 Some(s) if !s.str_at("text").is_empty() => p { (trusted(s.str_at("text").to_owned())) },
                                 _ => p { (crate::layout::describe(i.str_at("summary"))) },
