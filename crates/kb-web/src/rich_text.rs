@@ -4,8 +4,9 @@
 
 use pulldown_cmark::{Options, Parser, html};
 
-/// Markdown (with inline HTML) to clean HTML. Headings are moved two levels down, so a
-/// body's `#` sits under the page's own heading.
+/// Markdown (with inline HTML) to clean HTML. A body's `#` heading becomes a second
+/// level one: the page's title is its only first-level heading, and the levels stay in
+/// order under it.
 pub(crate) fn to_html(markdown: &str) -> String {
     let parser = Parser::new_ext(
         markdown,
@@ -37,13 +38,9 @@ pub(crate) fn to_html(markdown: &str) -> String {
 }
 
 fn lower(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
-    use pulldown_cmark::HeadingLevel::*;
     match level {
-        H1 => H2,
-        H2 => H3,
-        H3 => H4,
-        H4 => H5,
-        _ => H6,
+        pulldown_cmark::HeadingLevel::H1 => pulldown_cmark::HeadingLevel::H2,
+        other => other,
     }
 }
 
@@ -54,8 +51,8 @@ mod tests {
     #[test]
     fn markdown_becomes_html_with_headings_under_the_page_title() {
         assert_eq!(
-            to_html("## Waarom?\n\n- een\n- *twee*"),
-            "<h3>Waarom?</h3>\n<ul>\n<li>een</li>\n<li><em>twee</em></li>\n</ul>\n"
+            to_html("# Over\n\n## Waarom?\n\n- een\n- *twee*"),
+            "<h2>Over</h2>\n<h2>Waarom?</h2>\n<ul>\n<li>een</li>\n<li><em>twee</em></li>\n</ul>\n"
         );
     }
 
