@@ -60,6 +60,10 @@ try {
       check(`${name} at ${width}px answers ${name === 'not-found' ? 404 : 200}`,
         response.status() === (name === 'not-found' ? 404 : 200), response.status());
       await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: name !== 'analysis' });
+      // What the first screen shows, for the README (docs/screenshots).
+      if ((name === 'search' && width === 1280) || (name === 'initiative' && width === 390)) {
+        await page.screenshot({ path: `${shots}/${name}-${width}-first-screen.png` });
+      }
       await axe(page, `${name} at ${width}px`);
     }
     await context.close();
