@@ -221,10 +221,11 @@ async fn neighbourhood(site: &Site, ctx: &Ctx) -> Result<Option<Markup>, Failure
     Ok(Some(html! {
         h2 id="omgeving" { (ctx.t("Omgeving van", "Neighbourhood of")) " " a href=(centre_href) { (centre_name) } }
         p { (nodes.len().saturating_sub(1)) " " (ctx.t("directe buren in de kennisgraaf.", "direct neighbours in the knowledge graph.")) }
+        (drawing(&centre_name, &nodes.iter().filter(|n| n.int("depth") == 1).map(|n| (n.str_at("type"), name(n).0)).collect::<Vec<_>>()))
         @for (ty, heading) in groups {
             @let members: Vec<&Value> = nodes.iter().filter(|n| n.int("depth") == 1 && n.str_at("type") == ty).collect();
             @if !members.is_empty() {
-                h3 { (heading) " (" (members.len()) ")" }
+                h3 { span.dot style=(format!("background:{}", colour(ty))) {} (heading) " (" (members.len()) ")" }
                 ul {
                     @for m in members {
                         @let (text, href) = name(m);
@@ -234,6 +235,56 @@ async fn neighbourhood(site: &Site, ctx: &Ctx) -> Result<Option<Markup>, Failure
             }
         }
     }))
+}
+
+/// The colour of a node type in the drawing (each at least 3:1 against white).
+fn colour(ty: &str) -> &'static str {
+    match ty {
+        "INITIATIVE" => "#0b5563",
+        "ORGANISATION" => "#8a4b00",
+        "THEME" => "#6a3d9a",
+        "TOPIC" => "#2e6b2e",
+        _ => "#9b1c4a",
+    }
+}
+
+/// The neighbourhood drawn without script: the centre in the middle, its neighbours on a
+/// circle around it, coloured by type. The lists below say the same for screen readers,
+/// so the drawing is hidden from them.
+fn drawing(centre: &str, neighbours: &[(&str, String)]) -> Markup {
+    const WIDTH: f64 = 840.0;
+    const HEIGHT: f64 = 520.0;
+    let (cx, cy, rx, ry) = (WIDTH / 2.0, HEIGHT / 2.0, 220.0, 200.0);
+    let short = |s: &str| {
+        if s.chars().count() > 22 {
+            format!("{}…", s.chars().take(21).collect::<String>())
+        } else {
+            s.to_owned()
+        }
+    };
+    let n = neighbours.len().max(1) as f64;
+    let points: Vec<(f64, f64, &str, String)> = neighbours
+        .iter()
+        .enumerate()
+        .map(|(i, (ty, label))| {
+            let a = std::f64::consts::TAU * i as f64 / n - std::f64::consts::FRAC_PI_2;
+            (cx + rx * a.cos(), cy + ry * a.sin(), *ty, short(label))
+        })
+        .collect();
+    html! {
+        svg.graph viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) width="100%" aria-hidden="true" focusable="false" {
+            @for (x, y, ty, _) in &points {
+                line x1=(cx) y1=(cy) x2=(format!("{x:.1}")) y2=(format!("{y:.1}")) stroke=(colour(ty)) stroke-opacity="0.45" {}
+            }
+            @for (x, y, ty, label) in &points {
+                circle cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="7" fill=(colour(ty)) {}
+                @let (anchor, dx, dy) = if *x > cx + 1.0 { ("start", 12.0, 4.0) } else if *x < cx - 1.0 { ("end", -12.0, 4.0) } else if *y < cy { ("middle", 0.0, -14.0) } else { ("middle", 0.0, 24.0) };
+                text x=(format!("{:.1}", x + dx)) y=(format!("{:.1}", y + dy)) text-anchor=(anchor) font-size="13" fill="#1d2428" { (label) }
+            }
+            circle cx=(cx) cy=(cy) r="14" fill="#1d2428" {}
+            text x=(cx) y=(cy + 34.0) text-anchor="middle" font-size="15" font-weight="700" fill="#1d2428" { (short(centre)) }
+        }
+    }
 }
 
 /// An edge's type as read from the centre: `outgoing` when the centre is its start.

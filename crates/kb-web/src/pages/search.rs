@@ -225,30 +225,9 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
     let body = html! {
         h1 { (title) }
         div.layout {
-            form.facets id="filters" action="/zoeken" method="get" aria-label=(ctx.t("Filters", "Filters")) {
-                @if !q.is_empty() { input type="hidden" name="q" value=(q); }
-                @if let Some(l) = ctx.lang_field() { input type="hidden" name="lang" value=(l); }
-                h2.visually-hidden { (ctx.t("Filters", "Filters")) }
-                @if q.is_empty() {
-                    p {
-                        label for="sorteer" { (ctx.t("Sorteren", "Sort")) " " }
-                        select id="sorteer" name="sorteer" {
-                            @for o in &ORDERS {
-                                option value=(o.0) selected[o.0 == order.0] { (ctx.t(o.2, o.3)) }
-                            }
-                        }
-                    }
-                }
-                p { button type="submit" { (ctx.t("Filters toepassen", "Apply filters")) } }
-                @for facet in &FACETS {
-                    (facet_fieldset(ctx, &vocab, facet, facets.list(facet.field)))
-                }
-                (years(ctx, facets.list("years")))
-                p { button type="submit" { (ctx.t("Filters toepassen", "Apply filters")) } }
-                p { a href=(ctx.href(&if q.is_empty() { "/zoeken".to_owned() } else { format!("/zoeken?q={}", encode(&q)) })) { (ctx.t("Alle filters wissen", "Clear all filters")) } }
-            }
             section aria-labelledby="aantal" {
                 p id="aantal" role="status" { strong { (count_text) } }
+                p.jump { a href="#filters" { (ctx.t("Naar de filters", "To the filters")) } }
                 ol.results start=((page_no - 1) * PAGE_SIZE + 1) {
                     @for node in list.list("nodes") {
                         @let (i, snippet) = match node.get("initiative") {
@@ -276,6 +255,28 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
                     p { (ctx.t("Probeer minder filters of andere woorden.", "Try fewer filters or other words.")) }
                 }
                 (pager(ctx, page_no, pages))
+            }
+            form.facets id="filters" action="/zoeken" method="get" aria-label=(ctx.t("Filters", "Filters")) {
+                @if !q.is_empty() { input type="hidden" name="q" value=(q); }
+                @if let Some(l) = ctx.lang_field() { input type="hidden" name="lang" value=(l); }
+                h2.visually-hidden { (ctx.t("Filters", "Filters")) }
+                @if q.is_empty() {
+                    p {
+                        label for="sorteer" { (ctx.t("Sorteren", "Sort")) " " }
+                        select id="sorteer" name="sorteer" {
+                            @for o in &ORDERS {
+                                option value=(o.0) selected[o.0 == order.0] { (ctx.t(o.2, o.3)) }
+                            }
+                        }
+                    }
+                }
+                p { button type="submit" { (ctx.t("Filters toepassen", "Apply filters")) } }
+                @for facet in &FACETS {
+                    (facet_fieldset(ctx, &vocab, facet, facets.list(facet.field)))
+                }
+                (years(ctx, facets.list("years")))
+                p { button type="submit" { (ctx.t("Filters toepassen", "Apply filters")) } }
+                p { a href=(ctx.href(&if q.is_empty() { "/zoeken".to_owned() } else { format!("/zoeken?q={}", encode(&q)) })) { (ctx.t("Alle filters wissen", "Clear all filters")) } }
             }
         }
     };
