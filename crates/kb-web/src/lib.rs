@@ -49,12 +49,17 @@ pub type Execute = Arc<
 #[derive(Clone)]
 pub(crate) struct Site {
     pub(crate) execute: Execute,
+    /// The vocabularies' labels per language, read through the API once a minute.
+    pub(crate) vocab: Arc<vocab::Kept>,
 }
 
 /// The routes of the website. `/graphql` is not among them: the server keeps the API
 /// there and serves [`graphiql_page`] to browsers that open it.
 pub fn router(execute: Execute) -> Router {
-    let site = Site { execute };
+    let site = Site {
+        execute,
+        vocab: Arc::default(),
+    };
     Router::new()
         .route("/", get(pages::home::page))
         .route("/zoeken", get(pages::search::page))

@@ -2,13 +2,17 @@
 //! API's `vocabularies` alongside a page's data.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use kb_domain::Language;
+use serde_json::{Value, json};
 
-use crate::client::Read;
+use crate::Site;
+use crate::client::{Failure, Read};
 
-/// The selection that [`Vocab::from`] reads; put it in a page's query.
-pub(crate) const SELECTION: &str = "vocabularies { initiativeKinds { value label } \
+/// The selection that [`Vocab::from`] reads.
+const SELECTION: &str = "vocabularies { initiativeKinds { value label } \
      targetGroups { value label } educationLevels { value label } regions { value label } \
      evidenceLevels { value label } formats { value label } costs { value label } \
      preventionLevels { value label } organisationKinds { value label } \
@@ -106,4 +110,51 @@ pub(crate) fn language_name(code: &str, en: bool) -> String {
         _ => return code.to_owned(),
     };
     name.to_owned()
+}
+
+/// How long labels read from the API are kept. The vocabularies are the taxonomy's
+/// controlled lists, which the API offers no way to change while the server runs; the
+/// minute only bounds what a restore of another taxonomy into a running database could
+/// leave stale. Asking for them with every page was one SQL statement per page.
+const KEEP: Duration = Duration::from_secs(60);
+
+/// The labels of each language, as last read, and when.
+#[derive(Debug, Default)]
+pub(crate) struct Kept {
+    entries: Mutex<[Option<(Instant, Arc<Vocab>)>; 2]>,
+}
+
+fn slot(lang: Language) -> usize {
+    match lang {
+        Language::Nl => 0,
+        Language::En => 1,
+    }
+}
+
+impl Site {
+    /// The vocabularies' labels in `lang`, read through the API at most once a minute.
+    pub(crate) async fn vocab(&self, lang: Language) -> Result<Arc<Vocab>, Failure> {
+        let kept = self
+            .vocab
+            .entries
+            .lock()
+            .ok()
+            .and_then(|e| e[slot(lang)].clone())
+            .filter(|(at, _)| at.elapsed() < KEEP);
+        if let Some((_, v)) = kept {
+            return Ok(v);
+        }
+        let data = self
+            .query(
+                lang,
+                &format!("query Vocabularies {{ {SELECTION} }}"),
+                json!({}),
+            )
+            .await?;
+        let v = Arc::new(Vocab::from(&data));
+        if let Ok(mut e) = self.vocab.entries.lock() {
+            e[slot(lang)] = Some((Instant::now(), v.clone()));
+        }
+        Ok(v)
+    }
 }

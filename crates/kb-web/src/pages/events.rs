@@ -12,7 +12,7 @@ use crate::context::Ctx;
 use crate::dates;
 use crate::layout::{Page, describe, respond};
 use crate::pages::{EVENT, event_list, now};
-use crate::vocab::{self, Vocab, Vocabulary};
+use crate::vocab::Vocabulary;
 
 pub(crate) async fn list(State(site): State<Site>, ctx: Ctx) -> Response {
     let document = format!(
@@ -59,13 +59,11 @@ pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<St
              title summary kind startsAt endsAt location online website region
              organisers {{ slug name }} themes {{ code label }} topics {{ code label }}
              initiatives(first: 20) {{ nodes {{ slug title }} }}
-           }}
-           {} }}",
-        vocab::SELECTION
+           }} }}"
     );
     let page = async {
         let data = site.query(ctx.lang, &document, json!({ "slug": slug })).await?;
-        let vocab = Vocab::from(&data);
+        let vocab = site.vocab(ctx.lang).await?;
         let Some(e) = data.get("event").filter(|e| !e.is_null()) else {
             return Err(Failure::NotFound);
         };

@@ -11,7 +11,6 @@ use crate::client::{Failure, Read};
 use crate::context::Ctx;
 use crate::layout::{Page, respond, search_form};
 use crate::pages::{CARD, EVENT, cards, event_list, now};
-use crate::vocab::{self, Vocab};
 
 pub(crate) async fn page(State(site): State<Site>, ctx: Ctx) -> Response {
     let page = build(&site, &ctx).await;
@@ -25,14 +24,12 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
            topics(rootsOnly: true) {{ code label narrower {{ code label }} }}
            initiatives(first: 6, orderBy: NEWEST) {{ totalCount nodes {{ {CARD} }} }}
            events(filter: {{ from: $now }}, first: 4) {{ nodes {{ {EVENT} }} }}
-           {}
-         }}",
-        vocab::SELECTION
+         }}"
     );
     let data = site
         .query(ctx.lang, &document, json!({ "now": now() }))
         .await?;
-    let vocab = Vocab::from(&data);
+    let vocab = site.vocab(ctx.lang).await?;
     let total = data.get("initiatives").map_or(0, |i| i.int("totalCount"));
     let body = html! {
         h1 { (ctx.t("Kennisbank Studentenwelzijn", "Knowledge Bank Student Wellbeing")) }

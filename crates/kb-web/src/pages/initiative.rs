@@ -14,7 +14,7 @@ use crate::dates;
 use crate::layout::{Page, describe, respond, trusted};
 use crate::pages::{EVENT, event_list};
 use crate::rich_text;
-use crate::vocab::{self, Vocab, Vocabulary, language_name};
+use crate::vocab::{Vocabulary, language_name};
 
 pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<String>) -> Response {
     let page = build(&site, &ctx, &slug).await;
@@ -37,14 +37,12 @@ async fn build(site: &Site, ctx: &Ctx, slug: &str) -> Result<Page, Failure> {
                score initiative {{ slug title }}
                reasons {{ links themes {{ label }} topics {{ label }} organisations {{ name }} }}
              }}
-           }}
-           {} }}",
-        vocab::SELECTION
+           }} }}"
     );
     let data = site
         .query(ctx.lang, &document, json!({ "slug": slug }))
         .await?;
-    let vocab = Vocab::from(&data);
+    let vocab = site.vocab(ctx.lang).await?;
     let Some(i) = data.get("initiative").filter(|i| !i.is_null()) else {
         return Err(Failure::NotFound);
     };

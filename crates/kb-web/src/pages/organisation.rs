@@ -10,7 +10,7 @@ use crate::client::{Failure, Read};
 use crate::context::Ctx;
 use crate::layout::{Page, describe, respond};
 use crate::pages::{CARD, EVENT, cards, event_list};
-use crate::vocab::{self, Vocab, Vocabulary};
+use crate::vocab::Vocabulary;
 
 pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<String>) -> Response {
     let document = format!(
@@ -20,13 +20,11 @@ pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<St
              partOf {{ slug name }} parts {{ slug name }}
              initiatives(first: 50) {{ totalCount nodes {{ {CARD} }} }}
              events(first: 10) {{ nodes {{ {EVENT} }} }}
-           }}
-           {} }}",
-        vocab::SELECTION
+           }} }}"
     );
     let page = async {
         let data = site.query(ctx.lang, &document, json!({ "slug": slug })).await?;
-        let vocab = Vocab::from(&data);
+        let vocab = site.vocab(ctx.lang).await?;
         let Some(o) = data.get("organisation").filter(|o| !o.is_null()) else {
             return Err(Failure::NotFound);
         };

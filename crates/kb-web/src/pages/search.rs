@@ -13,7 +13,7 @@ use crate::Site;
 use crate::client::{Failure, Read};
 use crate::context::Ctx;
 use crate::layout::{Page, respond, trusted};
-use crate::vocab::{self, Vocab, Vocabulary, language_name};
+use crate::vocab::{Vocab, Vocabulary, language_name};
 
 /// Results on a page.
 const PAGE_SIZE: u64 = 20;
@@ -185,9 +185,7 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
             format!(
                 "query Browse($filter: InitiativeFilter, $order: InitiativeOrder, $after: String) {{
                    list: initiatives(filter: $filter, orderBy: $order, first: {PAGE_SIZE}, after: $after) {{
-                     totalCount nodes {{ slug title summary kind }} {FACETS_SELECTION} }}
-                   {} }}",
-                vocab::SELECTION
+                     totalCount nodes {{ slug title summary kind }} {FACETS_SELECTION} }} }}"
             ),
             json!({ "filter": filter, "order": order.1, "after": after }),
         )
@@ -198,15 +196,13 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
                    list: search(query: $q, filter: $filter, first: {PAGE_SIZE}, after: $after) {{
                      totalCount
                      nodes {{ snippet {{ title text }} initiative {{ slug title summary kind }} }}
-                     {FACETS_SELECTION} }}
-                   {} }}",
-                vocab::SELECTION
+                     {FACETS_SELECTION} }} }}"
             ),
             json!({ "q": q, "filter": filter, "after": after }),
         )
     };
     let data = site.query(ctx.lang, &document, variables).await?;
-    let vocab = Vocab::from(&data);
+    let vocab = site.vocab(ctx.lang).await?;
     let list = data.get("list").cloned().unwrap_or(Value::Null);
     let total = list.int("totalCount").max(0) as u64;
     let pages = total.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE);

@@ -11,7 +11,7 @@ use crate::client::{Failure, Read};
 use crate::context::Ctx;
 use crate::layout::{Page, describe, respond};
 use crate::pages::{CARD, EVENT, cards, event_list};
-use crate::vocab::{self, Vocab};
+use crate::vocab::Vocab;
 
 pub(crate) async fn theme(
     State(site): State<Site>,
@@ -24,9 +24,7 @@ pub(crate) async fn theme(
              code label definition
              initiatives(first: 12) {{ totalCount nodes {{ {CARD} }} }}
              events(first: 4) {{ nodes {{ {EVENT} }} }}
-           }}
-           {} }}",
-        vocab::SELECTION
+           }} }}"
     );
     let page = async {
         let data = site
@@ -37,7 +35,7 @@ pub(crate) async fn theme(
         };
         Ok(listing(
             &ctx,
-            &Vocab::from(&data),
+            &*site.vocab(ctx.lang).await?,
             t,
             "thema",
             ctx.t("Thema", "Theme"),
@@ -61,9 +59,7 @@ pub(crate) async fn topic(
              broader {{ code label }} narrower {{ code label }}
              initiatives(first: 12) {{ totalCount nodes {{ {CARD} }} }}
              events(first: 4) {{ nodes {{ {EVENT} }} }}
-           }}
-           {} }}",
-        vocab::SELECTION
+           }} }}"
     );
     let page = async {
         let data = site.query(ctx.lang, &document, json!({ "code": code })).await?;
@@ -88,7 +84,7 @@ pub(crate) async fn topic(
                     (t.list("altLabels").iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")) }
             }
         };
-        Ok(listing(&ctx, &Vocab::from(&data), t, "onderwerp", ctx.t("Onderwerp", "Topic"), "description", Some(tree)))
+        Ok(listing(&ctx, &*site.vocab(ctx.lang).await?, t, "onderwerp", ctx.t("Onderwerp", "Topic"), "description", Some(tree)))
     }
     .await;
     respond(&ctx, page)
