@@ -118,10 +118,13 @@ pub(crate) fn language_name(code: &str, en: bool) -> String {
 /// leave stale. Asking for them with every page was one SQL statement per page.
 const KEEP: Duration = Duration::from_secs(60);
 
-/// The labels of each language, as last read, and when.
+/// Labels as read, and when.
+type Reading = Option<(Instant, Arc<Vocab>)>;
+
+/// The labels of each language (Dutch, English), as last read.
 #[derive(Debug, Default)]
 pub(crate) struct Kept {
-    entries: Mutex<[Option<(Instant, Arc<Vocab>)>; 2]>,
+    entries: Mutex<[Reading; 2]>,
 }
 
 fn slot(lang: Language) -> usize {

@@ -53,16 +53,14 @@ pub(crate) async fn list(State(site): State<Site>, ctx: Ctx) -> Response {
 }
 
 pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<String>) -> Response {
-    let document = format!(
-        "query Event($slug: String!) {{
-           event(slug: $slug) {{
+    let document = "query Event($slug: String!) {
+           event(slug: $slug) {
              title summary kind startsAt endsAt location online website region
-             organisers {{ slug name }} themes {{ code label }} topics {{ code label }}
-             initiatives(first: 20) {{ nodes {{ slug title }} }}
-           }} }}"
-    );
+             organisers { slug name } themes { code label } topics { code label }
+             initiatives(first: 20) { nodes { slug title } }
+           } }";
     let page = async {
-        let data = site.query(ctx.lang, &document, json!({ "slug": slug })).await?;
+        let data = site.query(ctx.lang, document, json!({ "slug": slug })).await?;
         let vocab = site.vocab(ctx.lang).await?;
         let Some(e) = data.get("event").filter(|e| !e.is_null()) else {
             return Err(Failure::NotFound);
