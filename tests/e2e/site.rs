@@ -355,6 +355,12 @@ async fn graphiql_and_every_asset_come_from_the_binary_and_the_home_page_is_ligh
     }
     assert!(bytes < 100 * 1024, "the home page transfers {bytes} bytes");
     assert_eq!(page(&app, "/assets/nothing.js").await.0, 404);
+    // The feeds the pages point to answer.
+    assert!(home.contains("href=\"/feeds/initiatives.atom\""));
+    assert_eq!(page(&app, "/feeds/initiatives.atom").await.0, 200);
+    let (_, events) = page(&app, "/evenementen").await;
+    assert!(events.contains("href=\"/feeds/events.ics\""));
+    assert_eq!(page(&app, "/feeds/events.ics").await.0, 200);
 }
 
 /// `tests/browser`, with its npm packages (`npm ci` when missing).

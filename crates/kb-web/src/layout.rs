@@ -157,6 +157,8 @@ pub(crate) fn render(ctx: &Ctx, page: Page) -> Response {
                 } @else {
                     meta name="robots" content="noindex";
                 }
+                link rel="alternate" type="application/atom+xml" href="/feeds/initiatives.atom"
+                    title=(ctx.t("Nieuwe initiatieven (Atom)", "New initiatives (Atom)"));
                 link rel="icon" href="/favicon.svg" type="image/svg+xml";
                 link rel="stylesheet" href=(assets::CSS_PATH);
                 script src=(assets::JS_PATH) defer {}
@@ -195,6 +197,8 @@ pub(crate) fn render(ctx: &Ctx, page: Page) -> Response {
                     }
                     p {
                         a href="/graphiql" { (ctx.t("GraphQL-API", "GraphQL API")) }
+                        " · "
+                        a href="/feeds/initiatives.atom" { (ctx.t("Nieuwe initiatieven (Atom)", "New initiatives (Atom)")) }
                         " · "
                         a href="/sitemap.xml" { (ctx.t("Sitemap", "Sitemap")) }
                         " · "
