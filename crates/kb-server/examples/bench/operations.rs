@@ -129,6 +129,18 @@ pub fn kennisbank() -> Vec<Operation> {
             false,
         ),
         get("readiness check (GET /readyz)", "/readyz", false),
+        // The website's server-rendered pages (`--only site`).
+        get("site: home page", "/", false),
+        get("site: search with facets", "/zoeken?q=stress", false),
+        get("site: browsing all initiatives", "/zoeken", false),
+        get(
+            "site: filtered browsing, page 2",
+            "/zoeken?thema=support&soort=training&pagina=2",
+            false,
+        ),
+        get("site: a theme", "/themas/support", false),
+        get("site: events", "/evenementen", false),
+        get("site: analysis", "/analyse", false),
     ]
 }
 
