@@ -7,6 +7,21 @@ pub enum Language {
 }
 
 impl Language {
+    /// Its ISO 639-1 code: `nl`, `en`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Language::Nl => "nl",
+            Language::En => "en",
+        }
+    }
+
+    /// The language of an ISO 639-1 code (lower case); `None` for any other.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Language::Nl, Language::En]
+            .into_iter()
+            .find(|l| l.code() == code)
+    }
+
     /// The first supported language of an `Accept-Language` header, by quality; `None`
     /// when the header names none of them.
     pub fn from_accept_language(header: &str) -> Option<Self> {
@@ -26,10 +41,8 @@ impl Language {
                 })
                 .unwrap_or(1.0);
             let primary = tag.split('-').next().unwrap_or_default();
-            let lang = match primary {
-                "nl" => Language::Nl,
-                "en" => Language::En,
-                _ => continue,
+            let Some(lang) = Language::from_code(primary) else {
+                continue;
             };
             if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
                 best = Some((q, lang));
@@ -67,6 +80,15 @@ impl Localised {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_read_back() {
+        for l in [Language::Nl, Language::En] {
+            assert_eq!(Language::from_code(l.code()), Some(l));
+        }
+        assert_eq!(Language::from_code("de"), None);
+        assert_eq!(Language::from_code("NL"), None);
+    }
 
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {

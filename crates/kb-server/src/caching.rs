@@ -54,10 +54,7 @@ pub(crate) fn graphql_etag(
     body: &[u8],
 ) -> String {
     let who = key.map_or_else(|| "anonymous".to_owned(), |k| format!("key-{}", k.0));
-    let lang = match lang {
-        kb_domain::Language::Nl => "nl",
-        kb_domain::Language::En => "en",
-    };
+    let lang = lang.code();
     let request = digest([
         query.as_bytes(),
         who.as_bytes(),

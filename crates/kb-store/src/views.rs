@@ -83,13 +83,6 @@ pub(crate) fn order_code(o: InitiativeOrder) -> &'static str {
     }
 }
 
-pub(crate) fn lang_code(l: Language) -> &'static str {
-    match l {
-        Language::Nl => "nl",
-        Language::En => "en",
-    }
-}
-
 pub(crate) fn fields_code(f: &[ViewField]) -> String {
     f.iter().map(|f| f.code()).collect::<Vec<_>>().join(",")
 }
@@ -111,9 +104,7 @@ impl TryFrom<saved_view::Model> for View {
         };
         let lang = match m.lang.as_deref() {
             None => None,
-            Some("nl") => Some(Language::Nl),
-            Some("en") => Some(Language::En),
-            Some(l) => return Err(broken("language", l)),
+            Some(l) => Some(Language::from_code(l).ok_or_else(|| broken("language", l))?),
         };
         let fields = m
             .fields

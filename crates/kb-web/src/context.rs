@@ -38,11 +38,7 @@ impl Ctx {
         let mut params = Vec::new();
         for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
             if k == "lang" {
-                chosen = match v.as_ref() {
-                    "en" => Some(Language::En),
-                    "nl" => Some(Language::Nl),
-                    _ => chosen,
-                };
+                chosen = Language::from_code(&v).or(chosen);
             } else {
                 params.push((k.into_owned(), v.into_owned()));
             }

@@ -95,13 +95,6 @@ pub(crate) fn failure_page(ctx: &Ctx, failure: Failure) -> Page {
     }
 }
 
-fn lang_code(lang: Language) -> &'static str {
-    match lang {
-        Language::Nl => "nl",
-        Language::En => "en",
-    }
-}
-
 /// The whole document.
 pub(crate) fn render(ctx: &Ctx, page: Page) -> Response {
     let other = match ctx.lang {
@@ -144,7 +137,7 @@ pub(crate) fn render(ctx: &Ctx, page: Page) -> Response {
     };
     let markup = html! {
         (DOCTYPE)
-        html lang=(lang_code(ctx.lang)) {
+        html lang=(ctx.lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -171,7 +164,7 @@ pub(crate) fn render(ctx: &Ctx, page: Page) -> Response {
                             img src="/favicon.svg" alt="" width="28" height="28";
                             span { (site) }
                         }
-                        a.switch href=(switch_href) hreflang=(lang_code(other)) lang=(lang_code(other)) {
+                        a.switch href=(switch_href) hreflang=(other.code()) lang=(other.code()) {
                             (match other { Language::En => "English", Language::Nl => "Nederlands" })
                         }
                     }
@@ -212,7 +205,7 @@ pub(crate) fn render(ctx: &Ctx, page: Page) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_LANGUAGE,
-        HeaderValue::from_static(lang_code(ctx.lang)),
+        HeaderValue::from_static(ctx.lang.code()),
     );
     headers.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     response

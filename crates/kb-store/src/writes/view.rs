@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use kb_domain::view::{View, ViewFields, ViewInput, ViewState};
-use kb_domain::{DomainError, ErrorCode};
+use kb_domain::{DomainError, ErrorCode, Language};
 use sea_orm::{
     ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
 };
@@ -14,7 +14,7 @@ use super::Actor;
 use super::audit::{Change, record};
 use super::save::{free_slug, guarded_update, retry_on_conflict};
 use crate::entity::saved_view;
-use crate::views::{StoredFilter, fields_code, lang_code, order_code};
+use crate::views::{StoredFilter, fields_code, order_code};
 use crate::{Result, Store, StoreError, access};
 
 const VIEW: &str = "view";
@@ -26,7 +26,7 @@ fn not_found() -> StoreError {
 fn snapshot(f: &ViewFields, state: ViewState, version: i32) -> serde_json::Value {
     json!({ "slug": f.slug, "title": f.title, "description": f.description,
             "filter": StoredFilter::of(&f.filter), "order": order_code(f.order),
-            "search": f.search, "lang": f.lang.map(lang_code), "fields": fields_code(&f.fields),
+            "search": f.search, "lang": f.lang.map(Language::code), "fields": fields_code(&f.fields),
             "state": state.code(), "version": version })
 }
 
@@ -53,7 +53,7 @@ fn content(f: &ViewFields) -> Result<saved_view::ActiveModel> {
         filter: Set(filter),
         order_by: Set(order_code(f.order).to_owned()),
         search: Set(f.search.clone()),
-        lang: Set(f.lang.map(|l| lang_code(l).to_owned())),
+        lang: Set(f.lang.map(|l| l.code().to_owned())),
         fields: Set(fields_code(&f.fields)),
         ..Default::default()
     })
