@@ -147,6 +147,20 @@ pub async fn execute(
     response
 }
 
+/// Executes one request for one viewer, as [`execute`] does a batch.
+pub async fn execute_one(
+    schema: &KbSchema,
+    store: &Store,
+    ctx: RequestContext,
+    request: async_graphql::Request,
+) -> async_graphql::Response {
+    match execute(schema, store, ctx, BatchRequest::Single(request)).await {
+        BatchResponse::Single(r) => r,
+        // One request in, one response out; a batch cannot come back.
+        BatchResponse::Batch(mut list) => list.pop().unwrap_or_default(),
+    }
+}
+
 /// Executes a subscription for one viewer: its context and loaders as [`execute`]
 /// gives a request, for as long as the stream runs. `session` is the connection's
 /// data (what its `connection_init` set).

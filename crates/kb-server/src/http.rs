@@ -167,11 +167,7 @@ fn site_client(schema: KbSchema, store: Store) -> kb_web::Execute {
         let (schema, store) = (schema.clone(), store.clone());
         Box::pin(async move {
             let ctx = RequestContext::new(None, lang);
-            match kb_graphql::execute(&schema, &store, ctx, BatchRequest::Single(request)).await {
-                BatchResponse::Single(r) => r,
-                // One request in, one response out; a batch cannot come back.
-                BatchResponse::Batch(mut list) => list.pop().unwrap_or_default(),
-            }
+            kb_graphql::execute_one(&schema, &store, ctx, request).await
         })
     })
 }

@@ -110,17 +110,7 @@ impl Executor for Live {
         if let Err(e) = trusted(&self.store, &ctx, &request).await {
             return coded_response(e.code, e.message);
         }
-        match kb_graphql::execute(
-            &self.schema,
-            &self.store,
-            ctx,
-            async_graphql::BatchRequest::Single(request),
-        )
-        .await
-        {
-            async_graphql::BatchResponse::Single(r) => r,
-            async_graphql::BatchResponse::Batch(mut list) => list.pop().unwrap_or_default(),
-        }
+        kb_graphql::execute_one(&self.schema, &self.store, ctx, request).await
     }
 
     fn execute_stream(
