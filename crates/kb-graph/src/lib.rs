@@ -319,19 +319,17 @@ impl ReadModel {
         self.inner.published.subscribe()
     }
 
-    /// Whether `viewer` may see the initiative `id` and it passes `filter`: the same
-    /// selection that lists it.
-    pub async fn selects(
+    /// Those of `ids` that `viewer` may see and that pass `filter`, in their order: the
+    /// same selection that lists them, made once for all of them.
+    pub async fn select_among(
         &self,
         viewer: Viewer,
         filter: &InitiativeFilter,
-        id: InitiativeId,
-    ) -> Result<bool, StoreError> {
-        let Some(m) = projection::member(id) else {
-            return Ok(false);
-        };
+        ids: &[InitiativeId],
+    ) -> Result<Vec<InitiativeId>, StoreError> {
         let p = self.inner.projection.read().await;
-        Ok(p.select(viewer, filter)?.contains(m))
+        let selected = p.select(viewer, filter)?;
+        Ok(among(&selected, ids))
     }
 
     /// Re-indexes the documents `touched` (removing those that no longer exist) and
@@ -608,4 +606,12 @@ async fn load(store: &Store) -> Result<Projection, StoreError> {
     p.graph.set_part_of(store.organisation_parents().await?);
     p.warm_orders();
     Ok(p)
+}
+
+/// Those of `ids` in the bitmap `selected`, in their order.
+fn among(selected: &RoaringBitmap, ids: &[InitiativeId]) -> Vec<InitiativeId> {
+    ids.iter()
+        .copied()
+        .filter(|id| projection::member(*id).is_some_and(|m| selected.contains(m)))
+        .collect()
 }

@@ -78,29 +78,30 @@ impl ReadModel {
 }
 
 impl ReadModel {
-    /// Whether the initiative `id` is among the initiatives of `view` as `viewer` may
-    /// read them: it passes the view's filter and, when the view has search text,
-    /// matches it.
-    pub async fn view_selects(
+    /// Those of `ids` that are among the initiatives of `view` as `viewer` may read
+    /// them, in their order: they pass the view's filter and, when the view has search
+    /// text, match it. One selection (and one search) for all of them.
+    pub async fn view_select_among(
         &self,
         viewer: Viewer,
         view: &View,
-        id: InitiativeId,
-    ) -> Result<bool, StoreError> {
+        ids: &[InitiativeId],
+    ) -> Result<Vec<InitiativeId>, StoreError> {
         let reader = kb_store::access::view_reader(viewer);
-        if !self.selects(reader, &view.filter, id).await? {
-            return Ok(false);
-        }
+        let selected = self.select_among(reader, &view.filter, ids).await?;
         let Some(text) = &view.search else {
-            return Ok(true);
+            return Ok(selected);
         };
+        if selected.is_empty() {
+            return Ok(selected);
+        }
         let none = PageRequest {
             offset: 0,
             limit: 0,
             count: false,
         };
         let found = self.search(reader, text, None, &view.filter, none).await?;
-        Ok(crate::projection::member(id).is_some_and(|m| found.matched.contains(m)))
+        Ok(crate::among(&found.matched, &selected))
     }
 
     /// The initiatives the event `id` features, as the read model holds them.

@@ -1,13 +1,13 @@
 //! Live updates: what the change log newly publishes, as it is applied by this
 //! instance's read model, to each subscriber that may see it and asked for it.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::futures_util::Stream;
 use async_graphql::{Context, Subscription};
-use kb_domain::{EventId, InitiativeId, Viewer};
+use kb_domain::{EventId, InitiativeId};
 use kb_graph::{Published, ReadModel};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -47,10 +47,7 @@ impl Subscription {
         let model = read_model(ctx)?.clone();
         let viewer = viewer(ctx)?;
         // A filter that cannot select is refused now, not at the first publication.
-        model
-            .selects(viewer, &filter, InitiativeId(0))
-            .await
-            .gql()?;
+        model.count(viewer, &filter).await.gql()?;
         let view = match view {
             Some(slug) => Some(Arc::new(crate::query::views::view(ctx, &slug).await?.0)),
             None => None,
@@ -59,11 +56,13 @@ impl Subscription {
         Ok(feed.items(move |feed, news| {
             let (filter, view) = (filter.clone(), view.clone());
             async move {
-                let mut out = Vec::new();
-                for id in &news.initiatives {
-                    if feed.selects(viewer, &filter, view.as_deref(), *id).await {
-                        out.push(*id);
-                    }
+                let model = &feed.model;
+                let mut out = model
+                    .select_among(viewer, &filter, &news.initiatives)
+                    .await
+                    .ok()?;
+                if let Some(v) = view.as_deref() {
+                    out = model.view_select_among(viewer, v, &out).await.ok()?;
                 }
                 // The store applies the access rule once more as it loads.
                 let mut found = feed.loader.load_many(out.iter().copied()).await.ok()?;
@@ -98,22 +97,36 @@ impl Subscription {
         Ok(feed.items(move |feed, news| {
             let view = view.clone();
             async move {
-                let ids: Vec<EventId> = news.events.clone();
+                let ids: &[EventId] = &news.events;
                 let mut found = feed.loader.load_many(ids.iter().copied()).await.ok()?;
-                let mut out = Vec::new();
-                for id in ids {
-                    let Some(event) = found.remove(&id) else {
-                        continue;
-                    };
-                    if let Some(view) = view.as_deref() {
-                        let coming = event.ends_at >= chrono::Utc::now();
-                        if !coming || !feed.features(viewer, view, id).await {
-                            continue;
-                        }
-                    }
-                    out.push(Event(event));
+                let events = ids.iter().filter_map(|id| found.remove(id));
+                let Some(view) = view.as_deref() else {
+                    return Some(events.map(Event).collect());
+                };
+                // Coming events with what they feature; one selection of the view for
+                // all of them.
+                let now = chrono::Utc::now();
+                let mut coming = Vec::new();
+                for e in events.filter(|e| e.ends_at >= now) {
+                    let featured = feed.model.event_initiatives(e.id).await;
+                    coming.push((e, featured));
                 }
-                Some(out)
+                let all: Vec<InitiativeId> =
+                    coming.iter().flat_map(|(_, f)| f.iter().copied()).collect();
+                let selected: HashSet<InitiativeId> = feed
+                    .model
+                    .view_select_among(viewer, view, &all)
+                    .await
+                    .ok()?
+                    .into_iter()
+                    .collect();
+                Some(
+                    coming
+                        .into_iter()
+                        .filter(|(_, f)| f.iter().any(|i| selected.contains(i)))
+                        .map(|(e, _)| Event(e))
+                        .collect(),
+                )
             }
         }))
     }
@@ -128,47 +141,6 @@ struct Feed {
 }
 
 impl Feed {
-    /// Whether the published initiative `id` passes `filter` and is among `view`'s.
-    /// An answer the read model cannot give (never for a filter checked at subscribing)
-    /// is no.
-    async fn selects(
-        &self,
-        viewer: Viewer,
-        filter: &kb_domain::InitiativeFilter,
-        view: Option<&kb_domain::view::View>,
-        id: InitiativeId,
-    ) -> bool {
-        let in_view = match view {
-            Some(v) => self
-                .model
-                .view_selects(viewer, v, id)
-                .await
-                .unwrap_or(false),
-            None => true,
-        };
-        in_view
-            && self
-                .model
-                .selects(viewer, filter, id)
-                .await
-                .unwrap_or(false)
-    }
-
-    /// Whether the event `id` features one of `view`'s initiatives.
-    async fn features(&self, viewer: Viewer, view: &kb_domain::view::View, id: EventId) -> bool {
-        for i in self.model.event_initiatives(id).await {
-            if self
-                .model
-                .view_selects(viewer, view, i)
-                .await
-                .unwrap_or(false)
-            {
-                return true;
-            }
-        }
-        false
-    }
-
     fn new(ctx: &Context<'_>, model: ReadModel) -> async_graphql::Result<Self> {
         let loader = ctx
             .data::<DataLoaderRef>()
