@@ -67,10 +67,17 @@ fn make_venv() -> Result<PathBuf, String> {
 
 /// What `read_export.py` says of `body` read as `kind`.
 async fn read_back(kind: &str, body: &[u8]) -> Value {
+    read_with("read_export.py", kind, body).await
+}
+
+/// What the Python reader `script` (in tests/e2e) says of `body` read as `kind`.
+pub(crate) async fn read_with(script: &str, kind: &str, body: &[u8]) -> Value {
     let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("export");
-    std::fs::write(&file, body).expect("write the export");
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/e2e/read_export.py");
+    let file = dir.path().join("body");
+    std::fs::write(&file, body).expect("write the body");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/e2e")
+        .join(script);
     let out = tokio::process::Command::new(python())
         .arg(&script)
         .arg(kind)
@@ -86,7 +93,11 @@ async fn read_back(kind: &str, body: &[u8]) -> Value {
     serde_json::from_slice(&out.stdout).expect("the reader prints JSON")
 }
 
-async fn get(app: &TestApp, path: &str, if_none_match: Option<&str>) -> reqwest::Response {
+pub(crate) async fn get(
+    app: &TestApp,
+    path: &str,
+    if_none_match: Option<&str>,
+) -> reqwest::Response {
     let mut r = app.client().get(app.url(path));
     if let Some(tag) = if_none_match {
         r = r.header("if-none-match", tag);
@@ -95,7 +106,7 @@ async fn get(app: &TestApp, path: &str, if_none_match: Option<&str>) -> reqwest:
 }
 
 /// The body of a download that must succeed with this media type.
-async fn download(app: &TestApp, path: &str, media: &str) -> Vec<u8> {
+pub(crate) async fn download(app: &TestApp, path: &str, media: &str) -> Vec<u8> {
     let r = get(app, path, None).await;
     assert_eq!(r.status(), StatusCode::OK, "{path}");
     assert_eq!(r.headers()["content-type"], media, "{path}");

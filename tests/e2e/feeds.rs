@@ -4,51 +4,18 @@
 //! restarts; GET queries, feeds and exports answer `304` to a tag the client holds, and
 //! every write makes new tags.
 
-use std::path::PathBuf;
-
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::exports::{download, get};
 use crate::on_both;
 use crate::support::{TestApp, config};
 use crate::views::{CAFE, MENTORS, RESILIENCE, create_view, world};
 
 /// What `read_feed.py` says of `body` read as `kind` (`atom` or `ics`).
 async fn read_back(kind: &str, body: &[u8]) -> Value {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("feed");
-    std::fs::write(&file, body).expect("write the feed");
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/e2e/read_feed.py");
-    let out = tokio::process::Command::new(crate::exports::python())
-        .arg(&script)
-        .arg(kind)
-        .arg(&file)
-        .output()
-        .await
-        .expect("run the Python reader");
-    assert!(
-        out.status.success(),
-        "{kind} did not read back: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("the reader prints JSON")
-}
-
-async fn get(app: &TestApp, path: &str, tag: Option<&str>) -> reqwest::Response {
-    let mut r = app.client().get(app.url(path));
-    if let Some(t) = tag {
-        r = r.header("if-none-match", t);
-    }
-    r.send().await.expect("request")
-}
-
-/// The body of a feed that must be served with `media`.
-async fn feed(app: &TestApp, path: &str, media: &str) -> Vec<u8> {
-    let r = get(app, path, None).await;
-    assert_eq!(r.status(), StatusCode::OK, "{path}");
-    assert_eq!(r.headers()["content-type"], media, "{path}");
-    r.bytes().await.expect("body").to_vec()
+    crate::exports::read_with("read_feed.py", kind, body).await
 }
 
 fn etag(r: &reqwest::Response) -> String {
@@ -77,7 +44,7 @@ on_both! {
         assert!(create_view(&app, &w).await.get("errors").is_none());
         let api = app.data("{ initiatives(first: 3) { totalCount nodes { id title } } events(filter: { from: \"2000-01-01T00:00:00Z\" }, first: 100) { nodes { title summary startsAt endsAt } } }", json!({})).await;
         // Atom, all published initiatives: the newest fifty, newest first.
-        let atom = read_back("atom", &feed(&app, "/feeds/initiatives.atom", ATOM).await).await;
+        let atom = read_back("atom", &download(&app, "/feeds/initiatives.atom", ATOM).await).await;
         assert_eq!(atom["bozo"], false, "{atom:#}");
         assert_eq!(atom["version"], "atom10");
         assert_eq!(atom["id"], "tag:kennisbank.nl,2026:feed:initiatives");
@@ -93,14 +60,14 @@ on_both! {
         let id: kb_domain::GlobalId = kb_domain::GlobalId::decode("id", api["initiatives"]["nodes"][0]["id"].as_str().expect("id")).expect("global id");
         assert_eq!(entries[0]["id"], format!("tag:kennisbank.nl,2026:initiative:{}", id.id));
         // Atom per view: its order and its language.
-        let atom = read_back("atom", &feed(&app, "/feeds/views/lhbti-en.atom", ATOM).await).await;
+        let atom = read_back("atom", &download(&app, "/feeds/views/lhbti-en.atom", ATOM).await).await;
         assert_eq!(atom["bozo"], false);
         assert_eq!(atom["title"], "LGBTQIA2S+ in English");
         assert_eq!(atom["language"], "en");
         assert_eq!(atom["id"], "tag:kennisbank.nl,2026:view:lhbti-en");
         assert_eq!(strings(&atom["entries"], "title"), w.lgbtqia.to_vec());
         // iCalendar, coming events: in Amsterdam's time, folded, escaped, no drafts.
-        let ics = read_back("ics", &feed(&app, "/feeds/events.ics", ICAL).await).await;
+        let ics = read_back("ics", &download(&app, "/feeds/events.ics", ICAL).await).await;
         assert_eq!(ics["timezones"], json!(["Europe/Amsterdam"]));
         assert_eq!(ics["crlf_only"], true);
         assert_eq!(ics["ends_with_crlf"], true);
@@ -123,7 +90,7 @@ on_both! {
         assert_eq!(second(ours["dtend_utc"].as_str().expect("t")), second(api_event["endsAt"].as_str().expect("t")));
         assert!(ours["uid"].as_str().expect("uid").ends_with("@kennisbank.nl"));
         // iCalendar per view: the coming published event featuring its initiatives.
-        let ics = read_back("ics", &feed(&app, "/feeds/views/lhbti-en.ics", ICAL).await).await;
+        let ics = read_back("ics", &download(&app, "/feeds/views/lhbti-en.ics", ICAL).await).await;
         assert_eq!(ics["name"], "LGBTQIA2S+ in English");
         assert_eq!(strings(&ics["events"], "summary"), vec![w.coming]);
         assert_eq!(strings(&ics["events"], "uid"), vec![ours["uid"].as_str().expect("uid")]);
@@ -132,7 +99,7 @@ on_both! {
         let mut bodies = Vec::new();
         for _ in 0..2 {
             let restarted = TestApp::spawn_on(&app.database_url, config(&[])).await;
-            let body = feed(&restarted, "/feeds/views/lhbti-en.ics", ICAL).await;
+            let body = download(&restarted, "/feeds/views/lhbti-en.ics", ICAL).await;
             let again = read_back("ics", &body).await;
             assert_eq!(strings(&again["events"], "uid").join(","), uids);
             bodies.push(body);
