@@ -26,6 +26,8 @@ pub mod sanitise;
 pub mod slug;
 /// Sort keys of titles: lower case ASCII, so byte order sorts alike on every database.
 pub mod sort_key;
+/// The Netherlands' time zone.
+pub mod time;
 /// Validators of input fields: each returns the cleaned value or a `BAD_USER_INPUT` error.
 pub mod validate;
 /// Saved views: a named filter, ordering and search text that portals embed and feeds follow.

@@ -1,10 +1,7 @@
-//! Dates and times as a Dutch visitor reads them: in the Netherlands' time zone (CET,
-//! CEST from the last Sunday of March to the last Sunday of October, both at 01:00 UTC,
-//! the EU rule), with Dutch or English month names.
+//! Dates and times as a Dutch visitor reads them: in the Netherlands' time zone
+//! (`kb_domain::time`), with Dutch or English month names.
 
-use chrono::{
-    DateTime, Datelike, Duration, FixedOffset, NaiveDate, Offset, TimeZone, Utc, Weekday,
-};
+use chrono::{DateTime, Datelike, FixedOffset, Utc};
 use kb_domain::Language;
 
 const MONTHS_NL: [&str; 12] = [
@@ -36,25 +33,9 @@ const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
-/// 01:00 UTC on the last Sunday of `month` of `year`.
-fn last_sunday(year: i32, month: u32) -> Option<DateTime<Utc>> {
-    let first_of_next = NaiveDate::from_ymd_opt(year, month + 1, 1)?;
-    let mut day = first_of_next - Duration::days(1);
-    while day.weekday() != Weekday::Sun {
-        day -= Duration::days(1);
-    }
-    Some(Utc.from_utc_datetime(&day.and_hms_opt(1, 0, 0)?))
-}
-
 /// The time in the Netherlands at the instant `t`.
 pub(crate) fn local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    let summer = match (last_sunday(t.year(), 3), last_sunday(t.year(), 10)) {
-        (Some(start), Some(end)) => t >= start && t < end,
-        _ => false,
-    };
-    let offset =
-        FixedOffset::east_opt(if summer { 7200 } else { 3600 }).unwrap_or_else(|| Utc.fix());
-    t.with_timezone(&offset)
+    kb_domain::time::amsterdam(t)
 }
 
 /// `2024-03-14T12:00:00Z` as "14 maart 2024, 13:00" or "14 March 2024, 13:00"; text

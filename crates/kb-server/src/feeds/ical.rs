@@ -3,7 +3,7 @@
 //! VTIMEZONE that defines it, and UIDs made of the event's row id and a fixed domain so
 //! that they never change across runs, restarts or edits.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use kb_domain::Event;
 
 use super::FEED_DOMAIN;
@@ -32,33 +32,6 @@ const VTIMEZONE: &[&str] = &[
     "END:STANDARD",
     "END:VTIMEZONE",
 ];
-
-/// The last Sunday of `month` in `year`, at 01:00 UTC (when the EU changes its clocks).
-fn last_sunday_0100_utc(year: i32, month: u32) -> Option<DateTime<Utc>> {
-    let first_of_next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)?
-    };
-    let last = first_of_next - Duration::days(1);
-    let back = i64::from(last.weekday().num_days_from_sunday());
-    let sunday = last - Duration::days(back);
-    Some(Utc.from_utc_datetime(&sunday.and_hms_opt(1, 0, 0)?))
-}
-
-/// `t` as local time in Amsterdam.
-pub fn amsterdam(t: DateTime<Utc>) -> NaiveDateTime {
-    let year = t.year();
-    let summer = match (
-        last_sunday_0100_utc(year, 3),
-        last_sunday_0100_utc(year, 10),
-    ) {
-        (Some(start), Some(end)) => t >= start && t < end,
-        _ => false,
-    };
-    let offset = if summer { 2 } else { 1 };
-    (t + Duration::hours(offset)).naive_utc()
-}
 
 /// A TEXT value escaped: backslash, semicolon, comma and line breaks.
 pub fn escape(s: &str) -> String {
@@ -105,7 +78,9 @@ fn utc_stamp(t: DateTime<Utc>) -> String {
 }
 
 fn local(t: DateTime<Utc>) -> String {
-    amsterdam(t).format("%Y%m%dT%H%M%S").to_string()
+    kb_domain::time::amsterdam(t)
+        .format("%Y%m%dT%H%M%S")
+        .to_string()
 }
 
 /// The UID of an event: stable for as long as the event exists.
@@ -174,44 +149,5 @@ mod tests {
     #[test]
     fn text_escapes_commas_semicolons_backslashes_and_newlines() {
         assert_eq!(escape("a,b;c\\d\r\ne\nf"), "a\\,b\\;c\\\\d\\ne\\nf");
-    }
-
-    #[test]
-    fn amsterdam_is_one_hour_ahead_in_winter_and_two_in_summer() {
-        let at = |s: &str| s.parse::<DateTime<Utc>>().expect("time");
-        let fmt = |t: NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
-        assert_eq!(
-            fmt(amsterdam(at("2026-12-05T13:00:00Z"))),
-            "2026-12-05 14:00"
-        );
-        assert_eq!(
-            fmt(amsterdam(at("2026-07-01T13:00:00Z"))),
-            "2026-07-01 15:00"
-        );
-        // 2026's changes: 29 March and 25 October, at 01:00 UTC.
-        assert_eq!(
-            fmt(amsterdam(at("2026-03-29T00:59:00Z"))),
-            "2026-03-29 01:59"
-        );
-        assert_eq!(
-            fmt(amsterdam(at("2026-03-29T01:00:00Z"))),
-            "2026-03-29 03:00"
-        );
-        assert_eq!(
-            fmt(amsterdam(at("2026-10-25T00:59:00Z"))),
-            "2026-10-25 02:59"
-        );
-        assert_eq!(
-            fmt(amsterdam(at("2026-10-25T01:00:00Z"))),
-            "2026-10-25 02:00"
-        );
-    }
-
-    #[test]
-    fn last_sundays_fall_where_the_calendar_says() {
-        let d = |y, m| last_sunday_0100_utc(y, m).map(|t| t.date_naive().to_string());
-        assert_eq!(d(2026, 3).as_deref(), Some("2026-03-29"));
-        assert_eq!(d(2026, 10).as_deref(), Some("2026-10-25"));
-        assert_eq!(d(2027, 3).as_deref(), Some("2027-03-28"));
     }
 }
