@@ -9,6 +9,7 @@ use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
 
 use crate::analysis::{self, Analyzers};
+use crate::automata::Automata;
 use crate::error::SearchError;
 use crate::schema::{self, Fields};
 use crate::{SearchDoc, Subject};
@@ -41,6 +42,7 @@ pub(crate) struct Inner {
     writer: Mutex<IndexWriter<TantivyDocument>>,
     pub(crate) fields: Fields,
     pub(crate) analyzers: Analyzers,
+    pub(crate) automata: Automata,
     watermark: Mutex<Option<i64>>,
 }
 
@@ -111,6 +113,7 @@ impl SearchIndex {
                 writer: Mutex::new(writer),
                 fields,
                 analyzers: Analyzers::new(),
+                automata: Automata::default(),
                 watermark: Mutex::new(watermark),
             }),
         })

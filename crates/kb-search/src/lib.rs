@@ -21,6 +21,8 @@
 
 /// The analyzers: word splitting, lower case, diacritics folded, Dutch and English stemming.
 mod analysis;
+/// Typo and prefix automata, built once per word and kept.
+mod automata;
 /// How titles, labels and organisation names are indexed for suggestions.
 mod completion_keys;
 /// The one error type, whose bad-input variant callers answer as `BAD_USER_INPUT`.

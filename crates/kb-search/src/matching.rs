@@ -19,12 +19,12 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::{Analyzers, WordTerms};
+use crate::automata::{Automata, AutomatonQuery, Inexact};
 use crate::schema::{Fields, Part};
 use crate::user_query::{Item, UserQuery};
 
@@ -38,12 +38,13 @@ const INEXACT_WEIGHT: f32 = 0.5;
 const TIE_BREAKER: f32 = 0.1;
 
 /// The query for `query`, or `None` if none of its words can be in the index (every one
-/// longer than the longest indexed word).
+/// longer than the longest indexed word). Typo and prefix automata come from `automata`.
 pub(crate) fn build(
     fields: &Fields,
     analyzers: &mut Analyzers,
+    automata: &Automata,
     query: &UserQuery,
-) -> Option<Box<dyn Query>> {
+) -> tantivy::Result<Option<Box<dyn Query>>> {
     // The word being typed, if the text ends with one: its place among the items.
     let typing = query.last_word().map(|_| query.items.len() - 1);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -56,7 +57,7 @@ pub(crate) fn build(
                 } else {
                     Occur::Must
                 };
-                word_query(fields, &terms, Some(i) == typing).map(|q| (occur, q))
+                word_query(fields, automata, &terms, Some(i) == typing)?.map(|q| (occur, q))
             }
             Item::Phrase(words) => {
                 let folded: Vec<(usize, String)> = words
@@ -70,15 +71,30 @@ pub(crate) fn build(
         clauses.extend(clause);
     }
     if clauses.is_empty() {
-        return None;
+        return Ok(None);
     }
-    Some(Box::new(BooleanQuery::new(clauses)))
+    Ok(Some(Box::new(BooleanQuery::new(clauses))))
 }
 
-/// The clauses of one word, joined; `None` if the word cannot be in the index.
-fn word_query(fields: &Fields, terms: &WordTerms, typing: bool) -> Option<Box<dyn Query>> {
-    let folded = terms.folded.as_deref()?;
+/// The clauses of one word, joined; `None` if the word cannot be in the index. Its typo
+/// and prefix automata are built once (or kept from an earlier query) and shared by
+/// every part.
+fn word_query(
+    fields: &Fields,
+    automata: &Automata,
+    terms: &WordTerms,
+    typing: bool,
+) -> tantivy::Result<Option<Box<dyn Query>>> {
+    let Some(folded) = terms.folded.as_deref() else {
+        return Ok(None);
+    };
     let letters = folded.chars().count();
+    let typo = (letters >= TYPO_MIN_CHARS)
+        .then(|| automata.get(Inexact::Typo, folded))
+        .transpose()?;
+    let prefix = (typing && letters >= PREFIX_MIN_CHARS)
+        .then(|| automata.get(Inexact::Prefix, folded))
+        .transpose()?;
     let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
     for part in Part::ALL {
         let f = fields.part(part);
@@ -90,20 +106,18 @@ fn word_query(fields: &Fields, terms: &WordTerms, typing: bool) -> Option<Box<dy
             }
         }
         disjuncts.push(boosted(term_query(f.folded, folded), boost));
-        if letters >= TYPO_MIN_CHARS {
-            let typo = FuzzyTermQuery::new(Term::from_field_text(f.folded, folded), 1, true);
-            disjuncts.push(boosted(Box::new(typo), boost * INEXACT_WEIGHT));
-        }
-        if typing && letters >= PREFIX_MIN_CHARS {
-            let prefix =
-                FuzzyTermQuery::new_prefix(Term::from_field_text(f.folded, folded), 0, false);
-            disjuncts.push(boosted(Box::new(prefix), boost * INEXACT_WEIGHT));
+        for automaton in [&typo, &prefix].into_iter().flatten() {
+            let query = AutomatonQuery {
+                field: f.folded,
+                automaton: automaton.clone(),
+            };
+            disjuncts.push(boosted(Box::new(query), boost * INEXACT_WEIGHT));
         }
     }
-    Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+    Ok(Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
         disjuncts,
         TIE_BREAKER,
-    )))
+    ))))
 }
 
 /// A phrase of folded words at their offsets (a word too long to be indexed leaves a

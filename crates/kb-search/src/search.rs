@@ -53,7 +53,9 @@ impl SearchIndex {
         let user_query = UserQuery::parse_in(text, "query", lang)?;
         let mut analyzers = self.inner.analyzers.clone();
         let fields = &self.inner.fields;
-        let Some(query) = matching::build(fields, &mut analyzers, &user_query) else {
+        let Some(query) =
+            matching::build(fields, &mut analyzers, &self.inner.automata, &user_query)?
+        else {
             return Ok(Vec::new());
         };
         // Only documents of the type asked for; the restriction adds nothing to a score.
