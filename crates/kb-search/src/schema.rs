@@ -82,7 +82,9 @@ pub(crate) struct Fields {
     /// The document's key (see [`DocId::key`]): indexed (to replace and find a document)
     /// and fast (for hits).
     pub(crate) key: Field,
-    /// The document's type: what a search of one type filters on.
+    /// The document's type, indexed. Searches keep the hits of one type by their key
+    /// instead (a clause on this field would add its whole posting list to every
+    /// search); the field stays so that an index written before reads the same.
     pub(crate) doc_type: Field,
     parts: [PartFields; 5],
     /// Completion keys of titles, labels and organisation names (see `suggest`).
@@ -103,11 +105,6 @@ impl Fields {
     /// The term that finds the document of `id`.
     pub(crate) fn key_term(&self, id: DocId) -> Term {
         Term::from_field_i64(self.key, id.key())
-    }
-
-    /// The term every document of `doc_type` carries.
-    pub(crate) fn type_term(&self, doc_type: DocType) -> Term {
-        Term::from_field_u64(self.doc_type, doc_type.tag())
     }
 }
 

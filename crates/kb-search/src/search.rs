@@ -7,8 +7,6 @@ use kb_domain::InitiativeId;
 use kb_domain::lang::Language;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId as Address, Score, SegmentOrdinal, SegmentReader};
 
 use crate::error::SearchError;
@@ -58,23 +56,13 @@ impl SearchIndex {
         else {
             return Ok(Vec::new());
         };
-        // Only documents of the type asked for; the restriction adds nothing to a score.
-        let of_type = ConstScoreQuery::new(
-            Box::new(TermQuery::new(
-                fields.type_term(S::TYPE),
-                IndexRecordOption::Basic,
-            )),
-            0.0,
-        );
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, query),
-            (Occur::Must, Box::new(of_type) as Box<dyn Query>),
-        ]);
+        // The collector keeps the documents of the type asked for. (As a clause of the
+        // query, the type would add its whole posting list to every search.)
         Ok(self
             .inner
             .reader
             .searcher()
-            .search(&query, &AllHits(PhantomData))?)
+            .search(query.as_ref(), &AllHits(PhantomData))?)
     }
 }
 
