@@ -9,9 +9,13 @@
 //! Folding comes before stemming, so "suïcide", "Suïcide" and "suicide" are one term in
 //! every field, and the stemmers only ever see ASCII-folded lower case.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
-    TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
+    StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, Token, TokenStream, Tokenizer,
+    TokenizerManager,
 };
 
 /// The Dutch analyzer's name in the index's tokenizer manager.
@@ -114,17 +118,38 @@ pub(crate) fn analyzer(name: &str) -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter);
-    let language = match name {
-        DUTCH => Language::Dutch,
-        ENGLISH => Language::English,
-        _ => return folded.build(),
-    };
-    let builder = folded.dynamic();
+    match stemming_language(name) {
+        Some(language) => stemmed(folded.dynamic(), language),
+        None => folded.build(),
+    }
+}
+
+fn stemming_language(name: &str) -> Option<Language> {
+    match name {
+        DUTCH => Some(Language::Dutch),
+        ENGLISH => Some(Language::English),
+        _ => None,
+    }
+}
+
+/// `builder`'s tokens without `language`'s stop words, stemmed: the steps a stemmed
+/// analyzer takes after folding.
+fn stemmed(builder: TextAnalyzerBuilder, language: Language) -> TextAnalyzer {
     let builder = match StopWordFilter::new(language) {
         Some(stop_words) => builder.filter_dynamic(stop_words),
         None => builder,
     };
     builder.filter_dynamic(Stemmer::new(language)).build()
+}
+
+/// The term the stemmed analyzer `name` makes of a word already folded (one token of
+/// [`FOLDED`]): the same as it makes of the word as written.
+fn folded_word_stemmer(name: &str) -> TextAnalyzer {
+    let language = stemming_language(name).unwrap_or(Language::Dutch);
+    stemmed(
+        TextAnalyzer::builder(RawTokenizer::default()).dynamic(),
+        language,
+    )
 }
 
 /// Registers the three analyzers with an index's tokenizer manager.
@@ -156,6 +181,10 @@ pub(crate) struct Analyzers {
     dutch: TextAnalyzer,
     english: TextAnalyzer,
     folded: TextAnalyzer,
+    /// [`DUTCH`] and [`ENGLISH`] for one word already folded.
+    dutch_of_folded: TextAnalyzer,
+    english_of_folded: TextAnalyzer,
+    stems: Arc<Stems>,
 }
 
 impl Analyzers {
@@ -164,6 +193,9 @@ impl Analyzers {
             dutch: analyzer(DUTCH),
             english: analyzer(ENGLISH),
             folded: analyzer(FOLDED),
+            dutch_of_folded: folded_word_stemmer(DUTCH),
+            english_of_folded: folded_word_stemmer(ENGLISH),
+            stems: Arc::default(),
         }
     }
 
@@ -184,13 +216,63 @@ impl Analyzers {
         terms(&mut self.folded, text)
     }
 
-    /// The tokens of `text` by each analyzer: Dutch, English, folded.
-    pub(crate) fn all_tokens(&mut self, text: &str) -> [Vec<Token>; 3] {
-        [
-            tokens(&mut self.dutch, text),
-            tokens(&mut self.english, text),
-            tokens(&mut self.folded, text),
-        ]
+    /// The folded tokens of `text`, with their offsets in `text`.
+    pub(crate) fn folded_tokens(&mut self, text: &str) -> Vec<Token> {
+        tokens(&mut self.folded, text)
+    }
+
+    /// The Dutch term of a folded word (a token of [`folded_tokens`](Self::folded_tokens)),
+    /// as the Dutch analyzer makes it of the word as written; `None` for a stop word.
+    pub(crate) fn dutch_of_folded(&mut self, folded: &str) -> Option<String> {
+        let analyzer = &mut self.dutch_of_folded;
+        self.stems.of(0, folded, || first_term(analyzer, folded))
+    }
+
+    /// The English term of a folded word; see [`dutch_of_folded`](Self::dutch_of_folded).
+    pub(crate) fn english_of_folded(&mut self, folded: &str) -> Option<String> {
+        let analyzer = &mut self.english_of_folded;
+        self.stems.of(1, folded, || first_term(analyzer, folded))
+    }
+}
+
+fn first_term(analyzer: &mut TextAnalyzer, text: &str) -> Option<String> {
+    terms(analyzer, text).into_iter().next()
+}
+
+/// The Dutch and English terms of folded words stemmed before, shared by every clone of
+/// [`Analyzers`]: snippets stem the words of every text they mark, and stemming costs
+/// far more than a look-up. The words come from the indexed texts' vocabulary, so the
+/// memo is simply emptied when it grows past [`Stems::MAX_WORDS`].
+#[derive(Default)]
+struct Stems {
+    /// Per language (Dutch, English): each word's term, `None` for a stop word.
+    kept: Mutex<[StemsOf; 2]>,
+}
+
+/// Each word's term in one language.
+type StemsOf = HashMap<Box<str>, Option<Box<str>>>;
+
+impl Stems {
+    const MAX_WORDS: usize = 100_000;
+
+    fn of(
+        &self,
+        language: usize,
+        word: &str,
+        stem: impl FnOnce() -> Option<String>,
+    ) -> Option<String> {
+        let lock = || self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = lock()[language].get(word) {
+            return found.as_deref().map(str::to_owned);
+        }
+        // Stemmed outside the lock.
+        let stemmed = stem();
+        let mut kept = lock();
+        if kept[language].len() >= Self::MAX_WORDS {
+            kept[language].clear();
+        }
+        kept[language].insert(word.into(), stemmed.as_deref().map(Box::from));
+        stemmed
     }
 }
 
@@ -319,6 +401,26 @@ mod tests {
             vec!["lgbtqia2s", "burn", "out", "113"]
         );
         assert_eq!(run(FOLDED, "* ((( )) :"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_folded_word_stems_as_the_word_as_written() {
+        let text = "De Studenten en hun FINANCIËLE zorgen: the students' pressures, \
+                    suïcidepreventie, mindfulness-trainingen and the happiest days";
+        let mut a = Analyzers::new();
+        let folded = a.folded_tokens(text);
+        let dutch: Vec<String> = folded
+            .iter()
+            .filter_map(|t| a.dutch_of_folded(&t.text))
+            .collect();
+        let english: Vec<String> = folded
+            .iter()
+            .filter_map(|t| a.english_of_folded(&t.text))
+            .collect();
+        assert_eq!(dutch, run(DUTCH, text));
+        assert_eq!(english, run(ENGLISH, text));
+        assert_eq!(a.dutch_of_folded("de"), None);
+        assert_eq!(a.english_of_folded("the"), None);
     }
 
     #[test]

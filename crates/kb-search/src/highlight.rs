@@ -2,12 +2,12 @@
 //!
 //! The marking is done here rather than by tantivy's snippet generator, which knows only
 //! the exact terms of a query: a word found by its stem ("studenten" for "student"), with
-//! a typo, or as a prefix must be marked too. Each stored text is analysed again by the
-//! three analyzers, and a word is marked when any of its forms is one the query looks
-//! for. Stop words of the query are not marked (they match everywhere); a phrase is
-//! marked as a whole, where its words stand together.
+//! a typo, or as a prefix must be marked too. Each stored text is split and folded again,
+//! and a word is marked when any of its forms (folded, Dutch stem, English stem) is one
+//! the query looks for. Stop words of the query are not marked (they match everywhere);
+//! a phrase is marked as a whole, where its words stand together.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::analysis::Analyzers;
@@ -22,6 +22,8 @@ pub(crate) struct Marker {
     typo: Vec<String>,
     prefix: Option<String>,
     phrases: Vec<Vec<String>>,
+    /// Whether each folded word seen so far is marked.
+    decided: HashMap<String, bool>,
 }
 
 impl Marker {
@@ -33,6 +35,7 @@ impl Marker {
             typo: Vec::new(),
             prefix: None,
             phrases: Vec::new(),
+            decided: HashMap::new(),
         };
         for item in &query.items {
             match item {
@@ -75,29 +78,27 @@ impl Marker {
     }
 
     /// The byte ranges of `text` to mark, in order, not overlapping.
-    pub(crate) fn marks(&self, analyzers: &mut Analyzers, text: &str) -> Vec<Range<usize>> {
-        let [dutch, english, folded] = analyzers.all_tokens(text);
+    ///
+    /// The text is split and folded once; a word's stems are those the Dutch and English
+    /// analyzers make of it (stop words dropped, then stemmed), taken from its folded
+    /// form. Whether a word is marked depends on the word alone, so it is decided once
+    /// per word for all the texts this marker marks.
+    pub(crate) fn marks(&mut self, analyzers: &mut Analyzers, text: &str) -> Vec<Range<usize>> {
+        let folded = analyzers.folded_tokens(text);
         let mut marks: Vec<Range<usize>> = Vec::new();
-        let mut mark = |t: &tantivy::tokenizer::Token| marks.push(t.offset_from..t.offset_to);
-        dutch
-            .iter()
-            .filter(|t| self.dutch.contains(&t.text))
-            .for_each(&mut mark);
-        english
-            .iter()
-            .filter(|t| self.english.contains(&t.text))
-            .for_each(&mut mark);
-        folded
-            .iter()
-            .filter(|t| {
-                self.exact.contains(&t.text)
-                    || self.typo.iter().any(|w| within_one_edit(w, &t.text))
-                    || self
-                        .prefix
-                        .as_ref()
-                        .is_some_and(|p| t.text.starts_with(p.as_str()))
-            })
-            .for_each(&mut mark);
+        for t in &folded {
+            let marked = match self.decided.get(&t.text) {
+                Some(&marked) => marked,
+                None => {
+                    let marked = self.matches(analyzers, &t.text);
+                    self.decided.insert(t.text.clone(), marked);
+                    marked
+                }
+            };
+            if marked {
+                marks.push(t.offset_from..t.offset_to);
+            }
+        }
         for phrase in &self.phrases {
             for run in folded.windows(phrase.len()) {
                 let together = run
@@ -120,18 +121,43 @@ impl Marker {
         }
         merged
     }
+
+    /// Whether the folded word `word` is one the query looks for, in any of its forms.
+    fn matches(&self, analyzers: &mut Analyzers, word: &str) -> bool {
+        self.exact.contains(word)
+            || self.typo.iter().any(|w| within_one_edit(w, word))
+            || self
+                .prefix
+                .as_ref()
+                .is_some_and(|p| word.starts_with(p.as_str()))
+            || (!self.dutch.is_empty()
+                && analyzers
+                    .dutch_of_folded(word)
+                    .is_some_and(|stem| self.dutch.contains(&stem)))
+            || (!self.english.is_empty()
+                && analyzers
+                    .english_of_folded(word)
+                    .is_some_and(|stem| self.english.contains(&stem)))
+    }
 }
 
 /// Whether `a` and `b` differ by at most one edit: a letter added, removed or replaced,
 /// or two neighbours swapped (the distance the typo query allows).
 fn within_one_edit(a: &str, b: &str) -> bool {
+    // A character is at most 4 bytes: lengths far apart cannot be one edit apart.
+    if a.len().abs_diff(b.len()) > 4 {
+        return false;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        return within_one_edit_of(a.as_bytes(), b.as_bytes());
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
+    within_one_edit_of(&a, &b)
+}
+
+fn within_one_edit_of<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if long.len() - short.len() > 1 {
         return false;
     }
@@ -170,5 +196,8 @@ mod tests {
         assert!(!within_one_edit("prestatiedruk", "perstatiedrok"));
         assert!(!within_one_edit("prestatiedruk", "prestatie"));
         assert!(!within_one_edit("abc", "cba"));
+        assert!(within_one_edit("suïcide", "suicide"));
+        assert!(within_one_edit("financiële", "financiëel"));
+        assert!(!within_one_edit("ë", "abcde"));
     }
 }

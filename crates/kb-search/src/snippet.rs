@@ -38,7 +38,7 @@ impl SearchIndex {
     ) -> Result<HashMap<S, Snippet>, SearchError> {
         let query = UserQuery::parse_in(text, "query", lang)?;
         let mut analyzers = self.inner.analyzers.clone();
-        let marker = Marker::new(&query, &mut analyzers);
+        let mut marker = Marker::new(&query, &mut analyzers);
         let fields = &self.inner.fields;
         let searcher = self.inner.reader.searcher();
         let mut out = HashMap::new();
