@@ -1,11 +1,7 @@
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest,
-    NextValidation,
-};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
 use async_graphql::{
     ErrorExtensionValues, Pos, Request, Response, ServerError, ServerResult, ValidationResult,
-    Value, Variables,
+    Value,
 };
 use kb_domain::{DomainError, ErrorCode};
 use kb_store::StoreError;
@@ -86,20 +82,13 @@ impl<T> StoreResultExt<T> for Result<T, DomainError> {
 /// and by the limits carry theirs; an error async-graphql raises while parsing or
 /// validating is the client's, `BAD_USER_INPUT`; an error that reaches the response
 /// without a code after that is a failure no resolver foresaw, `INTERNAL`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ErrorCodes;
-
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RequestCodes::default())
-    }
-}
-
-/// [`ErrorCodes`] for one request. Remembers the operation the request names, because
-/// async-graphql picks the operation after validation, outside every extension hook:
-/// a document without it is refused here, while parsing, so it is coded as bad input.
+///
+/// One request's part of the schema's extension (see `hooks`). Remembers the operation
+/// the request names, because async-graphql picks the operation after validation,
+/// outside every extension hook: a document without it is refused here, while parsing,
+/// so it is coded as bad input.
 #[derive(Default)]
-struct RequestCodes {
+pub(crate) struct RequestCodes {
     operation: OnceLock<Option<String>>,
 }
 
@@ -154,62 +143,46 @@ fn select_operation(doc: &ExecutableDocument, name: Option<&str>) -> ServerResul
     }
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for RequestCodes {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
+impl RequestCodes {
+    /// The finished response: an error still without a code is `INTERNAL`, and its
+    /// message, which may hold internals, is logged and replaced.
+    pub(crate) fn response(&self, response: &mut Response) {
         for err in &mut response.errors {
             if give_code(err, ErrorCode::Internal) {
-                // Its message may hold internals: logged here, never sent.
                 tracing::error!(message = %err.message, path = ?err.path, "an error without a code");
                 err.message = "internal error".to_owned();
             }
         }
-        response
     }
 
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let request = next
-            .run(ctx, request)
-            .await
-            .map_err(|e| or_code(e, ErrorCode::BadUserInput))?;
+    /// The prepared request (or why it could not be prepared: bad input unless coded).
+    pub(crate) fn prepared(&self, request: ServerResult<Request>) -> ServerResult<Request> {
+        let request = request.map_err(|e| or_code(e, ErrorCode::BadUserInput))?;
         let _ = self.operation.set(request.operation_name.clone());
         Ok(request)
     }
 
-    async fn parse_query(
+    /// The parsed document, refused if it lacks the operation the request names.
+    pub(crate) fn parsed(
         &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
+        doc: ServerResult<ExecutableDocument>,
     ) -> ServerResult<ExecutableDocument> {
-        let doc = next
-            .run(ctx, query, variables)
-            .await
-            .map_err(|e| or_code(e, ErrorCode::BadUserInput))?;
+        let doc = doc.map_err(|e| or_code(e, ErrorCode::BadUserInput))?;
         if let Some(name) = self.operation.get() {
             select_operation(&doc, name.as_deref())?;
         }
         Ok(doc)
     }
 
-    async fn validation(
+    /// Validation's errors, as bad input. Suggestions ("Did you mean …?") help whoever
+    /// builds a client; to anyone else they read the schema out one typo at a time. Only
+    /// key holders (not `anonymous`) get them.
+    pub(crate) fn validated(
         &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
+        anonymous: bool,
+        result: Result<ValidationResult, Vec<ServerError>>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        // Suggestions ("Did you mean …?") help whoever builds a client; to anyone else
-        // they read the schema out one typo at a time. Only key holders get them.
-        let anonymous = ctx
-            .data_opt::<Arc<crate::RequestContext>>()
-            .is_none_or(|r| r.key.is_none());
-        next.run(ctx).await.map_err(|errors| {
+        result.map_err(|errors| {
             errors
                 .into_iter()
                 .map(|mut e| {

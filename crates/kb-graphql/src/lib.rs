@@ -14,6 +14,8 @@ mod context;
 pub mod documents;
 /// Turning store and domain errors into coded GraphQL errors.
 mod error;
+/// The schema's one extension: measurements, limits and error codes.
+mod hooks;
 /// The tokens of a query text, without parsing it.
 pub mod lexer;
 /// Limits on query shape: depth, complexity, aliases, root fields, directives.
@@ -45,7 +47,6 @@ use async_graphql::{BatchRequest, BatchResponse, SDLExportOptions, Schema};
 use kb_domain::{Language, Viewer};
 use kb_store::Store;
 
-pub use error::ErrorCodes;
 pub use limits::Limits;
 pub use loaders::{Loaders, Memos};
 pub use persisted::PersistedQueries;
@@ -100,14 +101,14 @@ pub fn build_schema(
 ) -> KbSchema {
     let builder = Schema::build(Query, Mutation::default(), Subscription)
         .enable_federation()
-        .enable_subscription_in_federation()
-        .extension(observe::Observe);
+        .enable_subscription_in_federation();
+    let builder = limits::install(builder, limits);
     let builder = if resolver_spans {
         builder.extension(async_graphql::extensions::Tracing)
     } else {
         builder
     };
-    limits::install(builder, limits)
+    builder
         .data(store)
         .data(model)
         .data(Arc::new(Memos::default()))

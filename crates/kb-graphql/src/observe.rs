@@ -8,13 +8,10 @@
 //! client can make the metrics grow without bound.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Instant;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextRequest,
-};
-use async_graphql::{Request, Response, ServerResult};
+use async_graphql::Response;
 
 /// Most distinct operation names kept as labels.
 pub const MAX_NAMES: usize = 200;
@@ -60,34 +57,23 @@ pub(crate) fn batch<K>(keys: &[K]) {
     metrics::histogram!(BATCH_SIZE, "loader" => loader).record(keys.len() as f64);
 }
 
-/// The extension that measures each operation.
-pub(crate) struct Observe;
-
-impl ExtensionFactory for Observe {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Observed::default())
-    }
-}
-
-/// One request's measurements: the operation name it asked for, and the one it ran.
+/// One request's measurements, the schema extension's part that measures each
+/// operation (see `hooks`): the operation name it asked for, and the one it ran.
 #[derive(Default)]
-struct Observed {
+pub(crate) struct Observed {
     name: Mutex<Option<String>>,
 }
 
 impl Observed {
-    fn set_name(&self, name: Option<&str>) {
+    /// Notes the operation's name, as the request gives it and as the executor picks it.
+    pub(crate) fn set_name(&self, name: Option<&str>) {
         if let Some(name) = name {
             *self.name.lock().unwrap_or_else(PoisonError::into_inner) = Some(name.to_owned());
         }
     }
-}
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for Observed {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let started = Instant::now();
-        let (response, statements) = kb_store::counting_statements(next.run(ctx)).await;
+    /// Records a finished operation: started at `started`, `statements` SQL statements.
+    pub(crate) fn record(&self, started: Instant, statements: u64, response: &Response) {
         let name = self
             .name
             .lock()
@@ -104,27 +90,6 @@ impl Extension for Observed {
         metrics::histogram!(DURATION, "operation" => operation.clone())
             .record(started.elapsed().as_secs_f64());
         metrics::histogram!(STATEMENTS, "operation" => operation).record(statements as f64);
-        response
-    }
-
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        self.set_name(request.operation_name.as_deref());
-        next.run(ctx, request).await
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        self.set_name(operation_name);
-        next.run(ctx, operation_name).await
     }
 }
 

@@ -1,13 +1,13 @@
-use std::sync::Arc;
+use std::num::NonZeroUsize;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
-};
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Pos, Request, SchemaBuilder, ServerError, ServerResult, Variables};
 use kb_domain::ErrorCode;
+use lru::LruCache;
 
-use crate::error::{ErrorCodes, server_error};
+use crate::error::server_error;
+use crate::hooks::Hooks;
 
 /// The linear pass over a query text and its parsed document.
 mod walk;
@@ -74,23 +74,16 @@ impl Default for Limits {
     }
 }
 
-impl ExtensionFactory for Limits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
-    }
-}
-
-/// Adds the limits and the error codes to a schema. The error codes come first, so they
-/// wrap the limits and code whatever the later stages raise without one. Async-graphql's
-/// own recursion check stays as a backstop, set above ours, which therefore fires first.
+/// Adds the limits, the error codes and the measurements to a schema, as its one
+/// extension (see `hooks`). Async-graphql's own recursion check stays as a backstop, set
+/// above ours, which therefore fires first.
 pub(crate) fn install<Q, M, S>(
     builder: SchemaBuilder<Q, M, S>,
     limits: Limits,
 ) -> SchemaBuilder<Q, M, S> {
     builder
         .limit_recursive_depth(limits.recursive_depth.saturating_mul(2).saturating_add(8))
-        .extension(ErrorCodes)
-        .extension(limits)
+        .extension(Hooks::new(limits))
 }
 
 impl Limits {
@@ -177,25 +170,64 @@ fn exceeded(message: String, pos: Pos) -> ServerError {
     server_error(ErrorCode::LimitExceeded, message, Some(pos))
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for Limits {
-    /// Runs before async-graphql parses and validates: its parse step checks recursion by
-    /// walking every fragment spread where it is used, and its validation does the same.
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let mut request = next.run(ctx, request).await?;
-        self.screen(&request.query)?;
-        // Kept in the request, so the query is parsed once. A syntax error is left to
-        // async-graphql's parse step, which reports it.
-        if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
-            self.check(&doc, &request.variables)?;
-            request.set_parsed_query(doc);
-        }
+impl Limits {
+    /// Screens a request's text and checks its document before async-graphql parses and
+    /// validates: its parse step checks recursion by walking every fragment spread where
+    /// it is used, and its validation does the same. The document is kept in the request,
+    /// so the query is parsed once, and in `parsed`, so a text seen before is not parsed
+    /// (nor screened) again; the check, which depends on the variables, always runs. A
+    /// syntax error is left to async-graphql's parse step, which reports it.
+    pub(crate) fn prepare(&self, mut request: Request, parsed: &Parsed) -> ServerResult<Request> {
+        let doc = match parsed.get(&request.query) {
+            Some(doc) => doc,
+            None => {
+                self.screen(&request.query)?;
+                let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+                    return Ok(request);
+                };
+                parsed.keep(&request.query, &doc);
+                doc
+            }
+        };
+        self.check(&doc, &request.variables)?;
+        request.set_parsed_query(doc);
         Ok(request)
+    }
+}
+
+/// Documents parsed recently, by their text: a client sends the same few queries again
+/// and again, and parsing costs more than the rest of a small request's validation.
+pub(crate) struct Parsed {
+    kept: Mutex<LruCache<String, ExecutableDocument>>,
+}
+
+impl Parsed {
+    /// How many documents are kept.
+    const KEPT: NonZeroUsize = NonZeroUsize::new(128).expect("non-zero");
+    /// Longest text kept, in bytes: larger documents are rare and cost memory.
+    const MAX_TEXT_BYTES: usize = 8 * 1024;
+
+    fn get(&self, text: &str) -> Option<ExecutableDocument> {
+        self.lock().get(text).cloned()
+    }
+
+    fn keep(&self, text: &str, doc: &ExecutableDocument) {
+        if text.len() <= Self::MAX_TEXT_BYTES {
+            self.lock().put(text.to_owned(), doc.clone());
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, LruCache<String, ExecutableDocument>> {
+        // The cache holds no invariant a panic elsewhere could break.
+        self.kept.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Default for Parsed {
+    fn default() -> Self {
+        Parsed {
+            kept: Mutex::new(LruCache::new(Self::KEPT)),
+        }
     }
 }
 

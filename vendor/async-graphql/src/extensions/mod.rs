@@ -436,6 +436,13 @@ pub trait Extension: Sync + Send + 'static {
         next.run(ctx, operation_name).await
     }
 
+    /// Whether this extension wraps the resolution of each field in
+    /// [`resolve`](Self::resolve). Field resolution skips the extensions that return
+    /// `false`; when none is left, fields resolve without the extension machinery.
+    fn resolves_fields(&self) -> bool {
+        true
+    }
+
     /// Called at resolve field.
     async fn resolve(
         &self,
@@ -459,6 +466,8 @@ pub trait ExtensionFactory: Send + Sync + 'static {
 #[doc(hidden)]
 pub struct Extensions {
     extensions: Vec<Arc<dyn Extension>>,
+    /// The extensions whose `resolves_fields` is true.
+    field_extensions: Vec<Arc<dyn Extension>>,
     schema_env: SchemaEnv,
     session_data: Arc<Data>,
     query_data: Option<Arc<Data>>,
@@ -471,8 +480,15 @@ impl Extensions {
         schema_env: SchemaEnv,
         session_data: Arc<Data>,
     ) -> Self {
+        let extensions: Vec<Arc<dyn Extension>> = extensions.into_iter().collect();
+        let field_extensions = extensions
+            .iter()
+            .filter(|e| e.resolves_fields())
+            .cloned()
+            .collect();
         Extensions {
-            extensions: extensions.into_iter().collect(),
+            extensions,
+            field_extensions,
             schema_env,
             session_data,
             query_data: None,
@@ -484,9 +500,10 @@ impl Extensions {
         self.query_data = Some(data);
     }
 
+    /// Whether no extension wraps the resolution of fields.
     #[inline]
     pub(crate) fn is_empty(&self) -> bool {
-        self.extensions.is_empty()
+        self.field_extensions.is_empty()
     }
 
     #[inline]
@@ -567,7 +584,7 @@ impl Extensions {
         resolve_fut: ResolveFut<'_>,
     ) -> ServerResult<Option<Value>> {
         let next = NextResolve {
-            chain: &self.extensions,
+            chain: &self.field_extensions,
             resolve_fut,
         };
         next.run(&self.create_context(), info).await
