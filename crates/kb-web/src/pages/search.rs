@@ -201,12 +201,15 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
             json!({ "q": q, "filter": filter, "after": after }),
         )
     };
-    let data = site.query(ctx.lang, &document, variables).await?;
+    let mut data = site.query(ctx.lang, &document, variables).await?;
     let vocab = site.vocab(ctx.lang).await?;
-    let list = data.get("list").cloned().unwrap_or(Value::Null);
+    let mut list = data.get_mut("list").map(Value::take).unwrap_or(Value::Null);
     let total = list.int("totalCount").max(0) as u64;
     let pages = total.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE);
-    let facets = list.get("facets").cloned().unwrap_or(Value::Null);
+    let facets = list
+        .get_mut("facets")
+        .map(Value::take)
+        .unwrap_or(Value::Null);
     let title = if q.is_empty() {
         ctx.t("Initiatieven", "Initiatives").to_owned()
     } else {
