@@ -5,10 +5,9 @@
 //! Building a Levenshtein automaton costs as much as searching a small index with it, and
 //! tantivy's `FuzzyTermQuery` builds one per field and per query. An automaton depends on
 //! the word alone (not on the field or the index's content), so one kept here is never
-//! stale; the cache only bounds how many are kept.
+//! stale; the cache only bounds the memory the kept ones take.
 
 use std::fmt;
-use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use lru::LruCache;
@@ -16,8 +15,8 @@ use tantivy::Term;
 use tantivy::query::{AutomatonWeight, DfaWrapper, EnableScoring, FuzzyTermQuery, Query, Weight};
 use tantivy::schema::Field;
 
-/// How many automata are kept: words searched for recently, each a few kilobytes.
-const KEPT: NonZeroUsize = NonZeroUsize::new(2048).expect("non-zero");
+/// The memory the kept automata may take, by [`Inexact::estimated_bytes`].
+const KEPT_BYTES: usize = 16 << 20;
 
 /// Which inexact match an automaton accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -29,15 +28,38 @@ pub(crate) enum Inexact {
     Prefix,
 }
 
-/// The kept automata, shared by every search of one index.
+impl Inexact {
+    /// About how much memory the automaton of a word of `chars` characters takes: each
+    /// of its states has a table of 256 transitions, and a typo automaton has about
+    /// seven states per letter, a prefix automaton one (measured with levenshtein_automata
+    /// 0.2: 66 KB for the typo automaton of a word of 6 letters, 170 KB for one of 22).
+    fn estimated_bytes(self, chars: usize) -> usize {
+        let per_char = match self {
+            Inexact::Typo => 7 * 1024,
+            Inexact::Prefix => 1024,
+        };
+        (chars + 2) * per_char + 16 * 1024
+    }
+}
+
+/// The kept automata, shared by every search of one index: the least recently used go
+/// first once they take more than [`KEPT_BYTES`] (a thousand or so words).
 pub(crate) struct Automata {
-    kept: Mutex<LruCache<(Inexact, String), Arc<DfaWrapper>>>,
+    kept: Mutex<Kept>,
+}
+
+struct Kept {
+    automata: LruCache<(Inexact, String), Arc<DfaWrapper>>,
+    bytes: usize,
 }
 
 impl Default for Automata {
     fn default() -> Self {
         Automata {
-            kept: Mutex::new(LruCache::new(KEPT)),
+            kept: Mutex::new(Kept {
+                automata: LruCache::unbounded(),
+                bytes: 0,
+            }),
         }
     }
 }
@@ -46,7 +68,7 @@ impl Automata {
     /// The automaton of `word` (folded), built if it is not kept.
     pub(crate) fn get(&self, kind: Inexact, word: &str) -> tantivy::Result<Arc<DfaWrapper>> {
         let key = (kind, word.to_owned());
-        if let Some(found) = self.lock().get(&key) {
+        if let Some(found) = self.lock().automata.get(&key) {
             return Ok(found.clone());
         }
         // Built outside the lock: a build takes far longer than a look-up. The field of
@@ -57,11 +79,23 @@ impl Automata {
             Inexact::Prefix => FuzzyTermQuery::new_prefix(term, 0, false),
         };
         let built = Arc::new(query.automaton()?);
-        self.lock().put(key, built.clone());
+        let bytes = kind.estimated_bytes(word.chars().count());
+        let mut kept = self.lock();
+        if kept.automata.put(key, built.clone()).is_none() {
+            kept.bytes += bytes;
+        }
+        while kept.bytes > KEPT_BYTES {
+            let Some(((kind, word), _)) = kept.automata.pop_lru() else {
+                break;
+            };
+            kept.bytes = kept
+                .bytes
+                .saturating_sub(kind.estimated_bytes(word.chars().count()));
+        }
         Ok(built)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<(Inexact, String), Arc<DfaWrapper>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
         // The cache holds no invariant a panic elsewhere could break.
         self.kept.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -106,5 +140,28 @@ mod tests {
         assert!(!Arc::ptr_eq(&a, &prefix));
         let other = automata.get(Inexact::Typo, "netwerken").expect("built");
         assert!(!Arc::ptr_eq(&a, &other));
+    }
+
+    #[test]
+    fn the_least_recently_used_go_once_the_kept_ones_take_too_much_memory() {
+        let automata = Automata::default();
+        let first = automata.get(Inexact::Typo, "eerste").expect("built");
+        let words = KEPT_BYTES / Inexact::Typo.estimated_bytes(12) + 1;
+        for i in 0..words {
+            automata
+                .get(Inexact::Typo, &format!("woord{i:07}"))
+                .expect("built");
+        }
+        let kept = automata.lock();
+        assert!(kept.bytes <= KEPT_BYTES);
+        assert!(kept.automata.len() < words);
+        assert!(
+            !kept
+                .automata
+                .contains(&(Inexact::Typo, "eerste".to_owned()))
+        );
+        drop(kept);
+        let again = automata.get(Inexact::Typo, "eerste").expect("built again");
+        assert!(!Arc::ptr_eq(&first, &again));
     }
 }
