@@ -32,11 +32,20 @@ echo "## Pages at $size initiatives (SQLite), $connections connections, $threads
 echo
 echo "| page | requests/s | p50 | p90 | p99 | max | errors |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-for path in "/" "/zoeken" "/zoeken?q=veilig+netwerk" "/zoeken?thema=support&soort=training&pagina=2" \
+# "/zoeken?q=*" stands for a search of another pair of words at each request (see
+# scripts/wrk/search-pairs.lua); every other path is requested as it is.
+pairs_script="$PWD/scripts/wrk/search-pairs.lua"
+for path in "/" "/zoeken" "/zoeken?q=veilig+netwerk" "/zoeken?q=*" "/zoeken?thema=support&soort=training&pagina=2" \
             "/initiatieven/$slug" "/themas/support" "/evenementen" "/analyse" "/?lang=en"; do
-  curl -sf -o /dev/null "$base$path" || { echo "$path does not answer 200"; exit 1; }
-  wrk -t "$threads" -c "$connections" -d 2s "$base$path" >/dev/null   # warm-up
-  wrk -t "$threads" -c "$connections" -d "$duration" --latency "$base$path" > "$work/out"
+  if [ "$path" = "/zoeken?q=*" ]; then
+    target=(-s "$pairs_script" "$base/")
+    curl -sf -o /dev/null "$base/zoeken?q=samen+kring" || { echo "a search does not answer 200"; exit 1; }
+  else
+    target=("$base$path")
+    curl -sf -o /dev/null "$base$path" || { echo "$path does not answer 200"; exit 1; }
+  fi
+  wrk -t "$threads" -c "$connections" -d 2s "${target[@]}" >/dev/null   # warm-up
+  wrk -t "$threads" -c "$connections" -d "$duration" --latency "${target[@]}" > "$work/out"
   python3 - "$path" "$work/out" <<'PY'
 import re, sys
 path, text = sys.argv[1], open(sys.argv[2]).read()
