@@ -11,6 +11,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Ta
 use crate::analysis::{self, Analyzers};
 use crate::automata::Automata;
 use crate::error::SearchError;
+use crate::recent::RecentHits;
 use crate::schema::{self, Fields};
 use crate::{SearchDoc, Subject};
 
@@ -43,6 +44,7 @@ pub(crate) struct Inner {
     pub(crate) fields: Fields,
     pub(crate) analyzers: Analyzers,
     pub(crate) automata: Automata,
+    pub(crate) recent: RecentHits,
     watermark: Mutex<Option<i64>>,
 }
 
@@ -114,6 +116,7 @@ impl SearchIndex {
                 fields,
                 analyzers: Analyzers::new(),
                 automata: Automata::default(),
+                recent: RecentHits::default(),
                 watermark: Mutex::new(watermark),
             }),
         })

@@ -35,6 +35,8 @@ mod index;
 mod matching;
 /// The plain text of Markdown and HTML bodies, for indexing and snippets.
 mod plain;
+/// The hits of recent searches, kept until the index changes.
+mod recent;
 /// The fields of the index and how a document fills them.
 mod schema;
 /// Finding the ids and scores that match a user's text.

@@ -49,20 +49,23 @@ impl SearchIndex {
         lang: Option<Language>,
     ) -> Result<Vec<Hit<S>>, SearchError> {
         let user_query = UserQuery::parse_in(text, "query", lang)?;
+        let searcher = self.inner.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        let key = (S::TYPE, lang, text.to_owned());
+        if let Some(hits) = self.inner.recent.get(generation, &key) {
+            return Ok(hits);
+        }
         let mut analyzers = self.inner.analyzers.clone();
         let fields = &self.inner.fields;
-        let Some(query) =
-            matching::build(fields, &mut analyzers, &self.inner.automata, &user_query)?
-        else {
-            return Ok(Vec::new());
+        let hits = match matching::build(fields, &mut analyzers, &self.inner.automata, &user_query)?
+        {
+            // The collector keeps the documents of the type asked for. (As a clause of
+            // the query, the type would add its whole posting list to every search.)
+            Some(query) => searcher.search(query.as_ref(), &AllHits(PhantomData))?,
+            None => Vec::new(),
         };
-        // The collector keeps the documents of the type asked for. (As a clause of the
-        // query, the type would add its whole posting list to every search.)
-        Ok(self
-            .inner
-            .reader
-            .searcher()
-            .search(query.as_ref(), &AllHits(PhantomData))?)
+        self.inner.recent.keep(generation, key, &hits);
+        Ok(hits)
     }
 }
 
@@ -129,9 +132,46 @@ impl<S: Subject> SegmentCollector for SegmentHits<S> {
 #[cfg(test)]
 mod tests {
     use kb_domain::InitiativeId;
+    use kb_domain::lang::Language;
 
     use crate::SearchError;
     use crate::fixture::{id_set, ids, index};
+
+    #[test]
+    fn a_search_asked_again_is_answered_from_the_kept_hits_until_the_index_changes() {
+        let index = index();
+        let first = index.hits::<InitiativeId>("studenten", None).expect("hits");
+        assert_eq!(index.inner.recent.len(), 1);
+        let again = index.hits::<InitiativeId>("studenten", None).expect("hits");
+        assert_eq!(again, first);
+        assert_eq!(index.inner.recent.len(), 1);
+        // Another language, text or type is another search.
+        index
+            .hits::<InitiativeId>("studenten", Some(Language::En))
+            .expect("hits");
+        index
+            .hits::<kb_domain::EventId>("studenten", None)
+            .expect("hits");
+        assert_eq!(index.inner.recent.len(), 3);
+
+        // A change becomes visible at the commit, and what was kept goes with it.
+        let mut docs = crate::fixture::docs();
+        docs.retain(|d| d.id == InitiativeId(1).into());
+        docs[0].title = "Buddy's voor eerstejaars".to_owned();
+        docs[0].summary = "Elke eerstejaars krijgt een ouderejaars buddy.".to_owned();
+        index.upsert(docs).expect("upsert");
+        assert_eq!(
+            index.hits::<InitiativeId>("studenten", None).expect("hits"),
+            first,
+            "not committed yet"
+        );
+        index.commit(11).expect("commit");
+        let after = index.hits::<InitiativeId>("studenten", None).expect("hits");
+        assert_eq!(index.inner.recent.len(), 1);
+        let mut found: Vec<i64> = after.iter().map(|h| h.id.0).collect();
+        found.sort();
+        assert_eq!(found, vec![4, 7, 8, 9]);
+    }
 
     #[test]
     fn a_dutch_plural_finds_the_singular_in_dutch_text() {
