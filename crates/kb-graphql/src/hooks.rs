@@ -17,11 +17,25 @@ use async_graphql::extensions::{
     NextRequest, NextValidation,
 };
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{
+    Request, Response, SchemaBuilder, ServerError, ServerResult, ValidationResult, Variables,
+};
 
 use crate::error::RequestCodes;
 use crate::limits::{Limits, Parsed};
 use crate::observe::Observed;
+
+/// Adds the limits, the error codes and the measurements to a schema, as its one
+/// extension. Async-graphql's own recursion check stays as a backstop, set
+/// above ours, which therefore fires first.
+pub(crate) fn install<Q, M, S>(
+    builder: SchemaBuilder<Q, M, S>,
+    limits: Limits,
+) -> SchemaBuilder<Q, M, S> {
+    builder
+        .limit_recursive_depth(limits.recursive_depth.saturating_mul(2).saturating_add(8))
+        .extension(Hooks::new(limits))
+}
 
 /// Creates each request's [`RequestHooks`]; the parsed documents are shared.
 pub(crate) struct Hooks {
@@ -114,5 +128,108 @@ impl Extension for RequestHooks {
     ) -> Response {
         self.observed.set_name(operation_name);
         next.run(ctx, operation_name).await
+    }
+}
+
+/// The whole pipeline of a request's errors: limits, then the codes of each stage.
+#[cfg(test)]
+mod staged_codes {
+    use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema, Value};
+    use kb_domain::ErrorCode;
+
+    use crate::error::coded;
+    use crate::limits::Limits;
+
+    struct Root;
+
+    #[Object]
+    impl Root {
+        async fn ok(&self) -> i32 {
+            1
+        }
+        async fn uncoded(&self) -> async_graphql::Result<i32> {
+            Err("boom".into())
+        }
+        async fn missing(&self) -> async_graphql::Result<i32> {
+            Err(coded(ErrorCode::NotFound, "no such thing", None))
+        }
+        async fn root(&self) -> Root {
+            Root
+        }
+    }
+
+    async fn first_error(query: &str, operation: Option<&str>) -> (String, String) {
+        let schema = super::install(
+            Schema::build(Root, EmptyMutation, EmptySubscription),
+            Limits::default(),
+        )
+        .finish();
+        let mut request = async_graphql::Request::new(query);
+        if let Some(name) = operation {
+            request = request.operation_name(name);
+        }
+        let response = schema.execute(request).await;
+        let err = response.errors.first().expect("an error");
+        match err.extensions.as_ref().and_then(|e| e.get("code")) {
+            Some(Value::String(code)) => (code.clone(), err.message.clone()),
+            other => panic!("no code: {other:?} on {}", err.message),
+        }
+    }
+
+    async fn first_code(query: &str, operation: Option<&str>) -> String {
+        first_error(query, operation).await.0
+    }
+
+    #[tokio::test]
+    async fn each_stage_gives_its_errors_a_code() {
+        assert_eq!(first_code("{ ok", None).await, "BAD_USER_INPUT");
+        assert_eq!(first_code("{ nope }", None).await, "BAD_USER_INPUT");
+        assert_eq!(first_code("{ ok(x: 1) }", None).await, "BAD_USER_INPUT");
+        assert_eq!(
+            first_code("query A { ok } query B { ok }", None).await,
+            "BAD_USER_INPUT"
+        );
+        assert_eq!(
+            first_code("query A { ok }", Some("B")).await,
+            "BAD_USER_INPUT"
+        );
+        assert_eq!(first_code("{ ok }", Some("B")).await, "BAD_USER_INPUT");
+        assert_eq!(first_code("{ missing }", None).await, "NOT_FOUND");
+        // An uncoded failure is INTERNAL, and its message (which may hold internals)
+        // stays in the log.
+        assert_eq!(
+            first_error("{ uncoded }", None).await,
+            ("INTERNAL".to_owned(), "internal error".to_owned())
+        );
+        let tokens = format!("{{ {} }}", "ok ".repeat(10_001));
+        assert_eq!(
+            first_error(&tokens, None).await,
+            (
+                "LIMIT_EXCEEDED".to_owned(),
+                "The query has more than 10000 tokens".to_owned()
+            )
+        );
+        let long = format!("{{ ok }} #{}", "é".repeat(50_000));
+        assert_eq!(
+            first_error(&long, None).await,
+            (
+                "LIMIT_EXCEEDED".to_owned(),
+                "The query has more than 50000 characters".to_owned()
+            )
+        );
+        // Characters, not bytes: 49,900 two-byte characters pass.
+        let accented = format!("{{ ok }} #{}", "é".repeat(49_900));
+        assert_eq!(
+            first_code(&format!("{accented}\n{{ nope }}"), None).await,
+            "BAD_USER_INPUT"
+        );
+        let deep = format!("{{ {} ok {} }}", "root { ".repeat(12), "}".repeat(12));
+        assert_eq!(first_code(&deep, None).await, "LIMIT_EXCEEDED");
+        let nested = format!(
+            "{{ {} ok {} }}",
+            "... on Root { ".repeat(40),
+            "}".repeat(40)
+        );
+        assert_eq!(first_code(&nested, None).await, "LIMIT_EXCEEDED");
     }
 }

@@ -102,7 +102,7 @@ pub fn build_schema(
     let builder = Schema::build(Query, Mutation::default(), Subscription)
         .enable_federation()
         .enable_subscription_in_federation();
-    let builder = limits::install(builder, limits);
+    let builder = hooks::install(builder, limits);
     let builder = if resolver_spans {
         builder.extension(async_graphql::extensions::Tracing)
     } else {
