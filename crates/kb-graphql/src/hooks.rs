@@ -156,6 +156,9 @@ mod staged_codes {
         async fn root(&self) -> Root {
             Root
         }
+        async fn items(&self, first: Option<i32>) -> Vec<Root> {
+            (0..first.unwrap_or(0).clamp(0, 3)).map(|_| Root).collect()
+        }
     }
 
     async fn first_error(query: &str, operation: Option<&str>) -> (String, String) {
@@ -178,6 +181,46 @@ mod staged_codes {
 
     async fn first_code(query: &str, operation: Option<&str>) -> String {
         first_error(query, operation).await.0
+    }
+
+    #[tokio::test]
+    async fn a_document_parsed_before_is_still_checked_with_each_requests_variables() {
+        let limits = Limits {
+            complexity: 50,
+            ..Limits::default()
+        };
+        let schema = super::install(
+            Schema::build(Root, EmptyMutation, EmptySubscription),
+            limits,
+        )
+        .finish();
+        let query = "query Q($n: Int) { items(first: $n) { ok } }";
+        let run = |n: i32| {
+            let request = async_graphql::Request::new(query).variables(
+                async_graphql::Variables::from_json(serde_json::json!({ "n": n })),
+            );
+            schema.execute(request)
+        };
+        let code = |r: &async_graphql::Response| {
+            r.errors
+                .first()
+                .and_then(|e| e.extensions.as_ref())
+                .and_then(|x| x.get("code"))
+                .cloned()
+        };
+        // Cost 1 + 2 × 1: allowed, and the parsed document is kept.
+        let small = run(2).await;
+        assert!(small.errors.is_empty(), "{:?}", small.errors);
+        assert_eq!(
+            small.data.into_json().expect("json"),
+            serde_json::json!({ "items": [{ "ok": 1 }, { "ok": 1 }] })
+        );
+        // The same text with a page of 1,000 costs 1,001: refused though it is kept.
+        let large = run(1000).await;
+        assert_eq!(code(&large), Some(Value::String("LIMIT_EXCEEDED".into())));
+        assert!(large.data == Value::Null);
+        // And allowed again with a small page.
+        assert!(run(1).await.errors.is_empty());
     }
 
     #[tokio::test]
