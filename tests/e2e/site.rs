@@ -507,3 +507,17 @@ async fn in_chromium_a_visitor_searches_filters_follows_related_switches_languag
         }
     }
 }
+
+on_both!(
+    async fn the_events_page_costs_one_statement_per_list(app) {
+        // The first reading also reads the vocabularies' labels, kept for a minute.
+        let (status, _) = page(&app, "/evenementen").await;
+        assert_eq!(status, 200);
+        let before = app.store.statement_count();
+        let (status, again) = page(&app, "/evenementen").await;
+        assert_eq!(status, 200);
+        // The coming events and the earlier ones; no count, which the page does not show.
+        assert_eq!(app.store.statement_count() - before, 2);
+        assert!(again.contains("Komende evenementen"), "{again}");
+    }
+);

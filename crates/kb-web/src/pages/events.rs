@@ -17,8 +17,8 @@ use crate::vocab::Vocabulary;
 pub(crate) async fn list(State(site): State<Site>, ctx: Ctx) -> Response {
     let document = format!(
         "query Events($now: DateTime!) {{
-           coming: events(filter: {{ from: $now }}, first: 50) {{ totalCount nodes {{ {EVENT} }} }}
-           earlier: events(filter: {{ to: $now }}, first: 20) {{ totalCount nodes {{ {EVENT} }} }}
+           coming: events(filter: {{ from: $now }}, first: 50) {{ nodes {{ {EVENT} }} }}
+           earlier: events(filter: {{ to: $now }}, first: 20) {{ nodes {{ {EVENT} }} }}
          }}"
     );
     let page = async {
