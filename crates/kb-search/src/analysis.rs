@@ -10,13 +10,15 @@
 //! every field, and the stemmers only ever see ASCII-folded lower case.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
     StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, Token, TokenStream, Tokenizer,
     TokenizerManager,
 };
+
+use crate::lock;
 
 /// The Dutch analyzer's name in the index's tokenizer manager.
 pub(crate) const DUTCH: &str = "kb_dutch";
@@ -261,13 +263,12 @@ impl Stems {
         word: &str,
         stem: impl FnOnce() -> Option<String>,
     ) -> Option<String> {
-        let lock = || self.kept.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(found) = lock()[language].get(word) {
+        if let Some(found) = lock(&self.kept)[language].get(word) {
             return found.as_deref().map(str::to_owned);
         }
         // Stemmed outside the lock.
         let stemmed = stem();
-        let mut kept = lock();
+        let mut kept = lock(&self.kept);
         if kept[language].len() >= Self::MAX_WORDS {
             kept[language].clear();
         }

@@ -8,12 +8,14 @@
 //! stale; the cache only bounds the memory the kept ones take.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use lru::LruCache;
 use tantivy::Term;
 use tantivy::query::{AutomatonWeight, DfaWrapper, EnableScoring, FuzzyTermQuery, Query, Weight};
 use tantivy::schema::Field;
+
+use crate::lock;
 
 /// The memory the kept automata may take, by [`Inexact::estimated_bytes`].
 const KEPT_BYTES: usize = 16 << 20;
@@ -95,9 +97,8 @@ impl Automata {
         Ok(built)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
-        // The cache holds no invariant a panic elsewhere could break.
-        self.kept.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, Kept> {
+        lock(&self.kept)
     }
 }
 

@@ -2,7 +2,7 @@
 //! position committed with them.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
@@ -13,7 +13,7 @@ use crate::automata::Automata;
 use crate::error::SearchError;
 use crate::recent::RecentHits;
 use crate::schema::{self, Fields};
-use crate::{SearchDoc, Subject};
+use crate::{SearchDoc, Subject, lock};
 
 /// The folder inside the caller's directory that holds the index. Its number changes
 /// whenever the schema or the analysis does, so a new build starts a new index (and
@@ -181,12 +181,6 @@ impl SearchIndex {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-}
-
-/// Locks `mutex`, also after a panic elsewhere: the writer and the watermark hold no
-/// invariant a panic could break half-way (tantivy's own state is behind its own locks).
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// An empty index at `path`, after removing what was there, unless another process

@@ -130,3 +130,12 @@ pub enum SuggestionKind {
     /// An organisation, by its name.
     Organisation,
 }
+
+/// Locks `mutex`, also after a panic elsewhere: the writer, the watermark and the
+/// crate's caches hold no invariant a panic could break half-way (tantivy's own state is
+/// behind its own locks).
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

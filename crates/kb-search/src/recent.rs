@@ -8,12 +8,12 @@
 //! the first search on it empties what was kept, so a kept answer is never older than
 //! the index it is read from.
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use kb_domain::lang::Language;
 use lru::LruCache;
 
-use crate::{DocType, Hit, Subject};
+use crate::{DocType, Hit, Subject, lock};
 
 /// Most searches kept.
 const MAX_SEARCHES: usize = 256;
@@ -109,7 +109,6 @@ impl RecentHits {
     }
 
     fn lock(&self) -> MutexGuard<'_, Recent> {
-        // The cache holds no invariant a panic elsewhere could break.
-        self.kept.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.kept)
     }
 }
