@@ -1,5 +1,5 @@
 use std::num::NonZeroUsize;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Pos, Request, ServerError, ServerResult, Variables};
@@ -185,7 +185,7 @@ impl Limits {
 /// Documents parsed recently, by their text: a client sends the same few queries again
 /// and again, and parsing costs more than the rest of a small request's validation.
 pub(crate) struct Parsed {
-    kept: Mutex<LruCache<String, ExecutableDocument>>,
+    kept: Mutex<LruCache<String, Arc<ExecutableDocument>>>,
 }
 
 impl Parsed {
@@ -194,17 +194,20 @@ impl Parsed {
     /// Longest text kept, in bytes: larger documents are rare and cost memory.
     const MAX_TEXT_BYTES: usize = 8 * 1024;
 
+    /// A copy of the document kept for `text`, made outside the lock.
     fn get(&self, text: &str) -> Option<ExecutableDocument> {
-        self.lock().get(text).cloned()
+        let kept = self.lock().get(text).cloned()?;
+        Some(ExecutableDocument::clone(&kept))
     }
 
     fn keep(&self, text: &str, doc: &ExecutableDocument) {
         if text.len() <= Self::MAX_TEXT_BYTES {
-            self.lock().put(text.to_owned(), doc.clone());
+            let doc = Arc::new(doc.clone());
+            self.lock().put(text.to_owned(), doc);
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, LruCache<String, ExecutableDocument>> {
+    fn lock(&self) -> MutexGuard<'_, LruCache<String, Arc<ExecutableDocument>>> {
         // The cache holds no invariant a panic elsewhere could break.
         self.kept.lock().unwrap_or_else(PoisonError::into_inner)
     }
