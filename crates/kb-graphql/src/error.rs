@@ -1,11 +1,7 @@
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
-use async_graphql::{
-    ErrorExtensionValues, Pos, Request, Response, ServerError, ServerResult, ValidationResult,
-    Value,
-};
+use async_graphql::{ErrorExtensionValues, Pos, Response, ServerError, Value};
 use kb_domain::{DomainError, ErrorCode};
 use kb_store::StoreError;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// A GraphQL error carrying `extensions.code` (and `extensions.field` for bad input).
 pub(crate) fn coded(
@@ -78,20 +74,6 @@ impl<T> StoreResultExt<T> for Result<T, DomainError> {
     }
 }
 
-/// Gives every error of a response a code where it arises. Errors raised by resolvers
-/// and by the limits carry theirs; an error async-graphql raises while parsing or
-/// validating is the client's, `BAD_USER_INPUT`; an error that reaches the response
-/// without a code after that is a failure no resolver foresaw, `INTERNAL`.
-///
-/// One request's part of the schema's extension (see `hooks`). Remembers the operation
-/// the request names, because async-graphql picks the operation after validation,
-/// outside every extension hook: a document without it is refused here, while parsing,
-/// so it is coded as bad input.
-#[derive(Default)]
-pub(crate) struct RequestCodes {
-    operation: OnceLock<Option<String>>,
-}
-
 /// A GraphQL error raised outside a resolver, with its code.
 pub(crate) fn server_error(
     code: ErrorCode,
@@ -103,7 +85,7 @@ pub(crate) fn server_error(
 
 /// `err` with `code` unless it has a code already: the code given where an error is
 /// raised wins.
-fn or_code(mut err: ServerError, code: ErrorCode) -> ServerError {
+pub(crate) fn or_code(mut err: ServerError, code: ErrorCode) -> ServerError {
     give_code(&mut err, code);
     err
 }
@@ -120,80 +102,33 @@ fn give_code(err: &mut ServerError, code: ErrorCode) -> bool {
     missing
 }
 
-/// Refuses a request whose operation async-graphql would not find, with its messages.
-fn select_operation(doc: &ExecutableDocument, name: Option<&str>) -> ServerResult<()> {
-    let found = match (&doc.operations, name) {
-        (DocumentOperations::Single(_), None) => true,
-        (DocumentOperations::Single(_), Some(_)) => false,
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.contains_key(name),
-        (DocumentOperations::Multiple(ops), None) => ops.len() == 1,
-    };
-    match (found, name) {
-        (true, _) => Ok(()),
-        (false, Some(name)) => Err(server_error(
-            ErrorCode::BadUserInput,
-            format!("Unknown operation named \"{name}\""),
-            None,
-        )),
-        (false, None) => Err(server_error(
-            ErrorCode::BadUserInput,
-            "Operation name required in request.",
-            None,
-        )),
+/// Gives every error of a response a code where it arose. Errors raised by resolvers,
+/// the limits and the pipeline carry theirs. An error without a code and without a path
+/// was raised before execution, by async-graphql's parse or validation: it is the
+/// client's, `BAD_USER_INPUT`. Suggestions ("Did you mean …?") in validation's messages
+/// help whoever builds a client; to anyone else they read the schema out one typo at a
+/// time, so only key holders (not `anonymous`) get them. An error still without a code is
+/// a failure no resolver foresaw, `INTERNAL`: its message, which may hold internals, is
+/// logged and replaced.
+pub(crate) fn code_response(response: &mut Response, anonymous: bool) {
+    for err in &mut response.errors {
+        if err.path.is_empty() && !has_code(err) {
+            if anonymous {
+                without_suggestion(&mut err.message);
+            }
+            give_code(err, ErrorCode::BadUserInput);
+        } else if give_code(err, ErrorCode::Internal) {
+            tracing::error!(message = %err.message, path = ?err.path, "an error without a code");
+            err.message = "internal error".to_owned();
+        }
     }
 }
 
-impl RequestCodes {
-    /// The finished response: an error still without a code is `INTERNAL`, and its
-    /// message, which may hold internals, is logged and replaced.
-    pub(crate) fn response(&self, response: &mut Response) {
-        for err in &mut response.errors {
-            if give_code(err, ErrorCode::Internal) {
-                tracing::error!(message = %err.message, path = ?err.path, "an error without a code");
-                err.message = "internal error".to_owned();
-            }
-        }
-    }
-
-    /// The prepared request (or why it could not be prepared: bad input unless coded).
-    pub(crate) fn prepared(&self, request: ServerResult<Request>) -> ServerResult<Request> {
-        let request = request.map_err(|e| or_code(e, ErrorCode::BadUserInput))?;
-        let _ = self.operation.set(request.operation_name.clone());
-        Ok(request)
-    }
-
-    /// The parsed document, refused if it lacks the operation the request names.
-    pub(crate) fn parsed(
-        &self,
-        doc: ServerResult<ExecutableDocument>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = doc.map_err(|e| or_code(e, ErrorCode::BadUserInput))?;
-        if let Some(name) = self.operation.get() {
-            select_operation(&doc, name.as_deref())?;
-        }
-        Ok(doc)
-    }
-
-    /// Validation's errors, as bad input. Suggestions ("Did you mean …?") help whoever
-    /// builds a client; to anyone else they read the schema out one typo at a time. Only
-    /// key holders (not `anonymous`) get them.
-    pub(crate) fn validated(
-        &self,
-        anonymous: bool,
-        result: Result<ValidationResult, Vec<ServerError>>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        result.map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|mut e| {
-                    if anonymous {
-                        without_suggestion(&mut e.message);
-                    }
-                    or_code(e, ErrorCode::BadUserInput)
-                })
-                .collect()
-        })
-    }
+fn has_code(err: &ServerError) -> bool {
+    matches!(
+        err.extensions.as_ref().and_then(|e| e.get("code")),
+        Some(Value::String(_))
+    )
 }
 
 /// Cuts the suggestion async-graphql's validation appends to a message (` Did you mean

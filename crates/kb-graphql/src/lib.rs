@@ -14,8 +14,6 @@ mod context;
 pub mod documents;
 /// Turning store and domain errors into coded GraphQL errors.
 mod error;
-/// The schema's one extension: measurements, limits and error codes.
-mod hooks;
 /// The tokens of a query text, without parsing it.
 pub mod lexer;
 /// Limits on query shape: depth, complexity, aliases, root fields, directives.
@@ -26,8 +24,13 @@ mod loaders;
 mod mutation;
 /// Metrics of each operation: requests, outcome, duration, statements, batch sizes.
 pub mod observe;
+/// Putting an answer's fields in the order of its selection set.
+mod order;
 /// Automatic persisted queries and trusted documents.
 pub mod persisted;
+/// What every request runs through around the executor: measurements, limits, error
+/// codes and the order of the answer's fields.
+mod pipeline;
 /// The root query type and the federation entity resolvers.
 mod query;
 /// The root types assembled from their parts.
@@ -43,6 +46,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use kb_graph::ReadModel;
 
+use async_graphql::futures_util::StreamExt;
+use async_graphql::futures_util::stream::FuturesOrdered;
 use async_graphql::{BatchRequest, BatchResponse, SDLExportOptions, Schema};
 use kb_domain::{Language, Viewer};
 use kb_store::Store;
@@ -102,7 +107,7 @@ pub fn build_schema(
     let builder = Schema::build(Query, Mutation::default(), Subscription)
         .enable_federation()
         .enable_subscription_in_federation();
-    let builder = hooks::install(builder, limits);
+    let builder = pipeline::install(builder, limits);
     let builder = if resolver_spans {
         builder.extension(async_graphql::extensions::Tracing)
     } else {
@@ -112,6 +117,7 @@ pub fn build_schema(
         .data(store)
         .data(model)
         .data(Arc::new(Memos::default()))
+        .data(Arc::new(pipeline::Pipeline::new(limits)))
         .finish()
 }
 
@@ -136,7 +142,20 @@ pub async fn execute(
         BatchRequest::Single(r) => BatchRequest::Single(with_data(r)),
         BatchRequest::Batch(list) => BatchRequest::Batch(list.into_iter().map(with_data).collect()),
     };
-    let response = gate.run(schema.execute_batch(batch)).await;
+    let pipeline = pipeline_of(schema);
+    let anonymous = ctx.key.is_none();
+    let run = |r| pipeline.run(schema, r, anonymous);
+    let response = gate
+        .run(async {
+            match batch {
+                BatchRequest::Single(r) => BatchResponse::Single(run(r).await),
+                BatchRequest::Batch(list) => {
+                    let each = list.into_iter().map(run);
+                    BatchResponse::Batch(FuturesOrdered::from_iter(each).collect().await)
+                }
+            }
+        })
+        .await;
     // Read your writes: the next request on this instance lists, counts and facets
     // what this one changed.
     if wrote.load(Ordering::Acquire)
@@ -172,7 +191,6 @@ pub fn execute_stream(
     request: async_graphql::Request,
     session: Option<Arc<async_graphql::Data>>,
 ) -> async_graphql::futures_util::stream::BoxStream<'static, async_graphql::Response> {
-    use async_graphql::futures_util::StreamExt;
     let model = schema.data::<ReadModel>().cloned();
     let memos = schema.data::<Arc<Memos>>().cloned().unwrap_or_default();
     let (loader, gate) = batching::request_loader(Loaders::new(
@@ -182,10 +200,12 @@ pub fn execute_stream(
         ctx.viewer,
     ));
     let wrote = ctx.wrote.clone();
+    let anonymous = ctx.key.is_none();
     let request = request
         .data(Arc::new(ctx))
         .data(DataLoaderRef(Arc::new(loader)));
-    let stream = schema.execute_stream_with_session_data(request, session.unwrap_or_default());
+    let stream =
+        pipeline_of(schema).run_stream(schema, request, session.unwrap_or_default(), anonymous);
     // A mutation over the socket is read back like one over HTTP.
     gate.run_stream(stream)
         .then(move |response| {
@@ -201,6 +221,15 @@ pub fn execute_stream(
             }
         })
         .boxed()
+}
+
+/// The schema's pipeline (built with it by [`build_schema`]; a schema built otherwise
+/// gets one with the default limits).
+fn pipeline_of(schema: &KbSchema) -> Arc<pipeline::Pipeline> {
+    schema
+        .data::<Arc<pipeline::Pipeline>>()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(pipeline::Pipeline::new(Limits::default())))
 }
 
 /// The request's loader, shared by the operations of a batch.

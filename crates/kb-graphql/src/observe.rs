@@ -57,40 +57,20 @@ pub(crate) fn batch<K>(keys: &[K]) {
     metrics::histogram!(BATCH_SIZE, "loader" => loader).record(keys.len() as f64);
 }
 
-/// One request's measurements, the schema extension's part that measures each
-/// operation (see `hooks`): the operation name it asked for, and the one it ran.
-#[derive(Default)]
-pub(crate) struct Observed {
-    name: Mutex<Option<String>>,
-}
-
-impl Observed {
-    /// Notes the operation's name, as the request gives it and as the executor picks it.
-    pub(crate) fn set_name(&self, name: Option<&str>) {
-        if let Some(name) = name {
-            *self.name.lock().unwrap_or_else(PoisonError::into_inner) = Some(name.to_owned());
-        }
-    }
-
-    /// Records a finished operation: started at `started`, `statements` SQL statements.
-    pub(crate) fn record(&self, started: Instant, statements: u64, response: &Response) {
-        let name = self
-            .name
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        let operation = label(name.as_deref());
-        let outcome = if response.errors.is_empty() {
-            "ok"
-        } else {
-            "error"
-        };
-        metrics::counter!(REQUESTS, "operation" => operation.clone(), "outcome" => outcome)
-            .increment(1);
-        metrics::histogram!(DURATION, "operation" => operation.clone())
-            .record(started.elapsed().as_secs_f64());
-        metrics::histogram!(STATEMENTS, "operation" => operation).record(statements as f64);
-    }
+/// Records a finished operation named `name`: started at `started`, `statements` SQL
+/// statements.
+pub(crate) fn record(name: Option<&str>, started: Instant, statements: u64, response: &Response) {
+    let operation = label(name);
+    let outcome = if response.errors.is_empty() {
+        "ok"
+    } else {
+        "error"
+    };
+    metrics::counter!(REQUESTS, "operation" => operation.clone(), "outcome" => outcome)
+        .increment(1);
+    metrics::histogram!(DURATION, "operation" => operation.clone())
+        .record(started.elapsed().as_secs_f64());
+    metrics::histogram!(STATEMENTS, "operation" => operation).record(statements as f64);
 }
 
 #[cfg(test)]

@@ -158,27 +158,29 @@ fn exceeded(message: String, pos: Pos) -> ServerError {
 }
 
 impl Limits {
-    /// Screens a request's text and checks its document before async-graphql parses and
-    /// validates: its parse step checks recursion by walking every fragment spread where
-    /// it is used, and its validation does the same. The document is kept in the request,
-    /// so the query is parsed once, and in `parsed`, so a text seen before is not parsed
-    /// (nor screened) again; the check, which depends on the variables, always runs. A
-    /// syntax error is left to async-graphql's parse step, which reports it.
-    pub(crate) fn prepare(&self, mut request: Request, parsed: &Parsed) -> ServerResult<Request> {
+    /// Screens a request's text and checks its document before async-graphql validates:
+    /// its parse step checks recursion by walking every fragment spread where it is
+    /// used, and its validation does the same. The document is kept in the request, so
+    /// the query is parsed once, and in `parsed`, so a text seen before is not parsed
+    /// (nor screened) again; the check, which depends on the variables, always runs.
+    /// Returns the request with its document, and the document.
+    pub(crate) fn prepare(
+        &self,
+        mut request: Request,
+        parsed: &Parsed,
+    ) -> ServerResult<(Request, Arc<ExecutableDocument>)> {
         let doc = match parsed.get(&request.query) {
             Some(doc) => doc,
             None => {
                 self.screen(&request.query)?;
-                let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
-                    return Ok(request);
-                };
+                let doc = Arc::new(async_graphql::parser::parse_query(&request.query)?);
                 parsed.keep(&request.query, &doc);
                 doc
             }
         };
         self.check(&doc, &request.variables)?;
-        request.set_parsed_query(doc);
-        Ok(request)
+        request.set_parsed_query(ExecutableDocument::clone(&doc));
+        Ok((request, doc))
     }
 }
 
@@ -194,16 +196,14 @@ impl Parsed {
     /// Longest text kept, in bytes: larger documents are rare and cost memory.
     const MAX_TEXT_BYTES: usize = 8 * 1024;
 
-    /// A copy of the document kept for `text`, made outside the lock.
-    fn get(&self, text: &str) -> Option<ExecutableDocument> {
-        let kept = self.lock().get(text).cloned()?;
-        Some(ExecutableDocument::clone(&kept))
+    /// The document kept for `text`.
+    fn get(&self, text: &str) -> Option<Arc<ExecutableDocument>> {
+        self.lock().get(text).cloned()
     }
 
-    fn keep(&self, text: &str, doc: &ExecutableDocument) {
+    fn keep(&self, text: &str, doc: &Arc<ExecutableDocument>) {
         if text.len() <= Self::MAX_TEXT_BYTES {
-            let doc = Arc::new(doc.clone());
-            self.lock().put(text.to_owned(), doc);
+            self.lock().put(text.to_owned(), doc.clone());
         }
     }
 

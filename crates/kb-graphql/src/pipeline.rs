@@ -1,134 +1,149 @@
-//! The schema's one extension: every request passes through it once. It measures the
-//! operation (`observe`), applies the limits (`limits`) and gives every error its code
-//! (`error`), in that order from the outside in, here in one place rather than in the
-//! order extensions happen to be registered.
+//! The pipeline every request runs through, around async-graphql's executor: it
+//! measures the operation (`observe`), applies the limits (`limits`), gives every error
+//! its code (`error`) and puts the answer's fields in the order of the selection set
+//! (`order`), in that order from the outside in, in one place.
 //!
-//! None of these concerns looks at fields, so the extension says so (`resolves_fields`,
-//! a hook of the patched async-graphql in `vendor/`): fields then resolve without any
-//! extension machinery, instead of each paying a boxed future per extension and a look-up
-//! of its type (a page of search results with its facets resolves several hundred).
-//! With `--resolver-spans`, the tracing extension still wraps every field.
+//! None of these concerns looks at fields, so none is a schema extension: async-graphql
+//! sends every field and list item through every extension (a boxed future each and a
+//! look-up of its type; a page of search results with its facets resolves several
+//! hundred), while a schema without extensions resolves fields directly. With
+//! `--resolver-spans`, the tracing extension still wraps every field.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
-    NextRequest, NextValidation,
-};
+use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{
-    Request, Response, SchemaBuilder, ServerError, ServerResult, ValidationResult, Variables,
+    Data, ObjectType, Request, Response, Schema, SchemaBuilder, ServerError, SubscriptionType,
 };
+use kb_domain::ErrorCode;
 
-use crate::error::RequestCodes;
+use crate::error::{code_response, or_code};
 use crate::limits::{Limits, Parsed};
-use crate::observe::Observed;
+use crate::observe;
+use crate::order;
 
-/// Adds the limits, the error codes and the measurements to a schema, as its one
-/// extension. Async-graphql's own recursion check stays as a backstop, set
-/// above ours, which therefore fires first.
+/// Sets async-graphql's own recursion check as a backstop above ours, which therefore
+/// fires first.
 pub(crate) fn install<Q, M, S>(
     builder: SchemaBuilder<Q, M, S>,
     limits: Limits,
 ) -> SchemaBuilder<Q, M, S> {
-    builder
-        .limit_recursive_depth(limits.recursive_depth.saturating_mul(2).saturating_add(8))
-        .extension(Hooks::new(limits))
+    builder.limit_recursive_depth(limits.recursive_depth.saturating_mul(2).saturating_add(8))
 }
 
-/// Creates each request's [`RequestHooks`]; the parsed documents are shared.
-pub(crate) struct Hooks {
+/// The limits and the documents parsed recently, shared by every request of a schema.
+pub(crate) struct Pipeline {
     limits: Limits,
-    parsed: Arc<Parsed>,
+    parsed: Parsed,
 }
 
-impl Hooks {
+/// A request ready for the executor, with its document and the operation it runs.
+struct Prepared {
+    request: Request,
+    doc: Arc<ExecutableDocument>,
+    operation: Option<String>,
+}
+
+impl Pipeline {
     pub(crate) fn new(limits: Limits) -> Self {
-        Hooks {
+        Pipeline {
             limits,
-            parsed: Arc::default(),
+            parsed: Parsed::default(),
         }
     }
-}
 
-impl ExtensionFactory for Hooks {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RequestHooks {
-            limits: self.limits,
-            parsed: self.parsed.clone(),
-            observed: Observed::default(),
-            codes: RequestCodes::default(),
+    /// Screens, parses (or takes a kept document), checks the limits and picks the
+    /// operation. Every error is coded; a syntax error is the client's.
+    fn prepare(&self, request: Request) -> Result<Prepared, ServerError> {
+        let (request, doc) = self
+            .limits
+            .prepare(request, &self.parsed)
+            .map_err(|e| or_code(e, ErrorCode::BadUserInput))?;
+        let operation = match order::operation(&doc, request.operation_name.as_deref()) {
+            Some((name, _)) => name.map(str::to_owned),
+            None => return Err(unknown_operation(request.operation_name.as_deref())),
+        };
+        Ok(Prepared {
+            request,
+            doc,
+            operation,
         })
     }
-}
 
-/// One request's state for each concern.
-struct RequestHooks {
-    limits: Limits,
-    parsed: Arc<Parsed>,
-    observed: Observed,
-    codes: RequestCodes,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for RequestHooks {
-    fn resolves_fields(&self) -> bool {
-        false
-    }
-
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+    /// Runs one request: `anonymous` when it carries no key (validation's suggestions
+    /// are then cut from its messages).
+    pub(crate) async fn run<Q, M, S>(
+        &self,
+        schema: &Schema<Q, M, S>,
+        request: Request,
+        anonymous: bool,
+    ) -> Response
+    where
+        Q: ObjectType + 'static,
+        M: ObjectType + 'static,
+        S: SubscriptionType + 'static,
+    {
         let started = Instant::now();
-        let (mut response, statements) = kb_store::counting_statements(next.run(ctx)).await;
-        self.codes.response(&mut response);
-        self.observed.record(started, statements, &response);
+        let mut name = request.operation_name.clone();
+        let work = async {
+            match self.prepare(request) {
+                Ok(prepared) => {
+                    name = prepared.operation.clone();
+                    let mut response = schema.execute(prepared.request).await;
+                    order::by_selection(&mut response.data, &prepared.doc, name.as_deref());
+                    response
+                }
+                Err(e) => Response::from_errors(vec![e]),
+            }
+        };
+        let (mut response, statements) = kb_store::counting_statements(work).await;
+        code_response(&mut response, anonymous);
+        observe::record(name.as_deref(), started, statements, &response);
         response
     }
 
-    async fn prepare_request(
+    /// Runs a subscription: each answer of its stream coded and ordered like a request's.
+    pub(crate) fn run_stream<Q, M, S>(
         &self,
-        ctx: &ExtensionContext<'_>,
+        schema: &Schema<Q, M, S>,
         request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        self.observed.set_name(request.operation_name.as_deref());
-        let prepared = match next.run(ctx, request).await {
-            Ok(request) => self.limits.prepare(request, &self.parsed),
-            Err(e) => Err(e),
+        session: Arc<Data>,
+        anonymous: bool,
+    ) -> BoxStream<'static, Response>
+    where
+        Q: ObjectType + 'static,
+        M: ObjectType + 'static,
+        S: SubscriptionType + 'static,
+    {
+        let prepared = match self.prepare(request) {
+            Ok(prepared) => prepared,
+            Err(e) => {
+                let mut response = Response::from_errors(vec![e]);
+                code_response(&mut response, anonymous);
+                return stream::once(async move { response }).boxed();
+            }
         };
-        self.codes.prepared(prepared)
+        let (doc, name) = (prepared.doc, prepared.operation);
+        schema
+            .execute_stream_with_session_data(prepared.request, session)
+            .map(move |mut response| {
+                order::by_selection(&mut response.data, &doc, name.as_deref());
+                code_response(&mut response, anonymous);
+                response
+            })
+            .boxed()
     }
+}
 
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        self.codes.parsed(next.run(ctx, query, variables).await)
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let anonymous = ctx
-            .data_opt::<Arc<crate::RequestContext>>()
-            .is_none_or(|r| r.key.is_none());
-        self.codes.validated(anonymous, next.run(ctx).await)
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        self.observed.set_name(operation_name);
-        next.run(ctx, operation_name).await
-    }
+/// A request naming an operation its document lacks, or naming none of several.
+fn unknown_operation(name: Option<&str>) -> ServerError {
+    let message = match name {
+        Some(name) => format!("Unknown operation named \"{name}\""),
+        None => "Operation name required in request.".to_owned(),
+    };
+    crate::error::server_error(ErrorCode::BadUserInput, message, None)
 }
 
 /// The whole pipeline of a request's errors: limits, then the codes of each stage.
@@ -137,6 +152,7 @@ mod staged_codes {
     use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema, Value};
     use kb_domain::ErrorCode;
 
+    use super::Pipeline;
     use crate::error::coded;
     use crate::limits::Limits;
 
@@ -162,16 +178,17 @@ mod staged_codes {
     }
 
     async fn first_error(query: &str, operation: Option<&str>) -> (String, String) {
+        let limits = Limits::default();
         let schema = super::install(
             Schema::build(Root, EmptyMutation, EmptySubscription),
-            Limits::default(),
+            limits,
         )
         .finish();
         let mut request = async_graphql::Request::new(query);
         if let Some(name) = operation {
             request = request.operation_name(name);
         }
-        let response = schema.execute(request).await;
+        let response = Pipeline::new(limits).run(&schema, request, true).await;
         let err = response.errors.first().expect("an error");
         match err.extensions.as_ref().and_then(|e| e.get("code")) {
             Some(Value::String(code)) => (code.clone(), err.message.clone()),
@@ -194,12 +211,13 @@ mod staged_codes {
             limits,
         )
         .finish();
+        let pipeline = Pipeline::new(limits);
         let query = "query Q($n: Int) { items(first: $n) { ok } }";
         let run = |n: i32| {
             let request = async_graphql::Request::new(query).variables(
                 async_graphql::Variables::from_json(serde_json::json!({ "n": n })),
             );
-            schema.execute(request)
+            pipeline.run(&schema, request, true)
         };
         let code = |r: &async_graphql::Response| {
             r.errors
