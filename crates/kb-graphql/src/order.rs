@@ -14,6 +14,8 @@
 //! therefore the spec's except where two fragments on different types select the same
 //! keys in different orders, which no query of the project's clients does.
 
+use std::cell::OnceCell;
+
 use async_graphql::Value;
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{
@@ -48,54 +50,75 @@ pub(crate) fn operation<'a>(
 /// Orders `data`, the answer of the operation `name` of `doc`, by its selection sets.
 pub(crate) fn by_selection(data: &mut Value, doc: &ExecutableDocument, name: Option<&str>) {
     if let Some((_, op)) = operation(doc, name) {
-        order(data, &[&op.selection_set.node], doc);
+        Plan::new(&[&op.selection_set.node], doc).apply(data);
     }
 }
 
-/// Orders one value selected by `sets` (several when one response key is selected more
-/// than once; their sub-selections merge).
-fn order(value: &mut Value, sets: &[&SelectionSet], doc: &ExecutableDocument) {
-    match value {
-        Value::List(items) => {
-            for item in items {
-                order(item, sets, doc);
-            }
+/// The response keys that one or more selection sets (several when one response key is
+/// selected more than once; their sub-selections merge) give an object, each with the
+/// plan of its value, made once for every item of a list.
+struct Plan<'a> {
+    doc: &'a ExecutableDocument,
+    keys: Vec<(&'a str, Vec<&'a SelectionSet>)>,
+    below: Vec<OnceCell<Plan<'a>>>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(sets: &[&'a SelectionSet], doc: &'a ExecutableDocument) -> Self {
+        let mut keys = Vec::new();
+        for set in sets {
+            collect(set, doc, &mut keys, 0);
         }
-        Value::Object(map) => {
-            let mut keys: Vec<(&str, Vec<&SelectionSet>)> = Vec::new();
-            for set in sets {
-                collect(set, doc, &mut keys, 0);
-            }
-            if !in_order(map, &keys) {
-                let position = |k: &Name| {
-                    keys.iter()
-                        .position(|(key, _)| *key == k.as_str())
-                        .unwrap_or(usize::MAX)
-                };
-                map.sort_by(|a, _, b, _| position(a).cmp(&position(b)));
-            }
-            for (key, value) in map.iter_mut() {
-                if let Some((_, subsets)) = keys.iter().find(|(k, _)| *k == key.as_str())
-                    && !subsets.is_empty()
-                {
-                    order(value, subsets, doc);
+        let below = keys.iter().map(|_| OnceCell::new()).collect();
+        Plan { doc, keys, below }
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        self.keys.iter().position(|(k, _)| *k == key)
+    }
+
+    fn apply(&self, value: &mut Value) {
+        match value {
+            Value::List(items) => {
+                for item in items {
+                    self.apply(item);
                 }
             }
+            Value::Object(map) => {
+                if !self.in_order(map) {
+                    let at = |k: &Name| self.position(k.as_str()).unwrap_or(usize::MAX);
+                    map.sort_by(|a, _, b, _| at(a).cmp(&at(b)));
+                }
+                for (key, value) in map.iter_mut() {
+                    let Some(at) = self.position(key.as_str()) else {
+                        continue;
+                    };
+                    let sets = &self.keys[at].1;
+                    if sets.iter().any(|s| !s.items.is_empty()) {
+                        self.below[at]
+                            .get_or_init(|| Plan::new(sets, self.doc))
+                            .apply(value);
+                    }
+                }
+            }
+            _ => {}
         }
-        _ => {}
     }
-}
 
-/// Whether the keys of `map` already follow `keys`.
-fn in_order(map: &IndexMap<Name, Value>, keys: &[(&str, Vec<&SelectionSet>)]) -> bool {
-    let mut next = 0;
-    for key in map.keys() {
-        match keys[next..].iter().position(|(k, _)| *k == key.as_str()) {
-            Some(at) => next += at + 1,
-            None => return false,
+    /// Whether the keys of `map` already follow the plan.
+    fn in_order(&self, map: &IndexMap<Name, Value>) -> bool {
+        let mut next = 0;
+        for key in map.keys() {
+            match self.keys[next..]
+                .iter()
+                .position(|(k, _)| *k == key.as_str())
+            {
+                Some(at) => next += at + 1,
+                None => return false,
+            }
         }
+        true
     }
-    true
 }
 
 /// The response keys of `set` in order of first appearance, each with the selection sets
