@@ -104,7 +104,7 @@ pub fn build_schema(
     limits: Limits,
     resolver_spans: bool,
 ) -> KbSchema {
-    let builder = Schema::build(Query, Mutation::default(), Subscription)
+    let builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .enable_federation()
         .enable_subscription_in_federation();
     let builder = pipeline::install(builder, limits);
@@ -238,7 +238,7 @@ pub(crate) struct DataLoaderRef(pub Arc<DataLoader<Loaders>>);
 /// The SDL of the public API, sorted, with federation directives: what `schema.graphql`
 /// holds and `kennisbank schema` prints.
 pub fn sdl() -> String {
-    let schema = Schema::build(Query, Mutation::default(), Subscription)
+    let schema = Schema::build(Query::default(), Mutation::default(), Subscription)
         .enable_federation()
         .enable_subscription_in_federation()
         .finish();

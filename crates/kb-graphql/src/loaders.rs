@@ -28,6 +28,8 @@ const MEMO_CAPACITY: usize = 20_000;
 pub struct Memos {
     initiatives: Memo<InitiativeId, Initiative>,
     initiative_slugs: Memo<InitiativeSlug, Initiative>,
+    organisation_slugs: Memo<OrganisationSlug, Organisation>,
+    event_slugs: Memo<EventSlug, Event>,
     organisations: Memo<OrganisationId, Organisation>,
     events: Memo<EventId, Event>,
     themes: Memo<ThemeId, Theme>,
@@ -52,6 +54,8 @@ impl Default for Memos {
         Self {
             initiatives: Memo::new(c),
             initiative_slugs: Memo::new(c),
+            organisation_slugs: Memo::new(c),
+            event_slugs: Memo::new(c),
             organisations: Memo::new(c),
             events: Memo::new(c),
             themes: Memo::new(c),
@@ -384,33 +388,27 @@ impl Loader<InitiativeId> for Loaders {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct InitiativeSlug(pub String);
 
-impl Loader<InitiativeSlug> for Loaders {
-    type Value = Initiative;
-    type Error = Arc<async_graphql::Error>;
-    async fn load(&self, keys: &[InitiativeSlug]) -> LoadResult<InitiativeSlug, Initiative> {
-        crate::observe::batch(keys);
-        let memo = &self.memos.initiative_slugs;
-        self.through(memo, Shared::Published, keys, |keys| async move {
-            let mut out = HashMap::new();
-            for key in keys {
-                let found = self
-                    .store
-                    .initiative_by_slug(self.viewer, &key.0)
-                    .await
-                    .map_err(fail)?;
-                if let Some(row) = found {
-                    out.insert(key, row);
-                }
-            }
-            Ok(out)
-        })
-        .await
-    }
+/// An organisation by its slug.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OrganisationSlug(pub String);
+
+/// An event by its slug.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EventSlug(pub String);
+
+/// The slugs of slug keys, for a store call.
+fn slugs<K>(keys: &[K], slug: impl Fn(&K) -> &String) -> Vec<String> {
+    keys.iter().map(|k| slug(k).clone()).collect()
 }
 
-/// Loaders of rows by id: the store call, the memo and whose answers it keeps.
+/// Loaders of rows by id (or by another key of the row): the store call, the memo and
+/// whose answers it keeps.
 macro_rules! row_loader {
     ($key:ident, $value:ty, $memo:ident, $shared:expr, |$this:ident, $ids:ident| $call:expr) => {
+        row_loader!($key, $value, $memo, $shared, |$this, $ids| $call, |r| r.id);
+    };
+    ($key:ident, $value:ty, $memo:ident, $shared:expr, |$this:ident, $ids:ident| $call:expr,
+     |$row:ident| $key_of:expr) => {
         impl Loader<$key> for Loaders {
             type Value = $value;
             type Error = Arc<async_graphql::Error>;
@@ -419,7 +417,7 @@ macro_rules! row_loader {
                 let $this = self;
                 self.through(&self.memos.$memo, $shared, keys, |$ids| async move {
                     let rows = $call.await.map_err(fail)?;
-                    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+                    Ok(rows.into_iter().map(|$row| ($key_of, $row)).collect())
                 })
                 .await
             }
@@ -433,6 +431,34 @@ row_loader!(
     organisations,
     Shared::Published,
     |s, ids| s.store.organisations_by_ids(s.viewer, &ids)
+);
+row_loader!(
+    InitiativeSlug,
+    Initiative,
+    initiative_slugs,
+    Shared::Published,
+    |s, keys| s
+        .store
+        .initiatives_by_slugs(s.viewer, &slugs(&keys, |k| &k.0)),
+    |r| InitiativeSlug(r.slug.clone())
+);
+row_loader!(
+    OrganisationSlug,
+    Organisation,
+    organisation_slugs,
+    Shared::Published,
+    |s, keys| s
+        .store
+        .organisations_by_slugs(s.viewer, &slugs(&keys, |k| &k.0)),
+    |r| OrganisationSlug(r.slug.clone())
+);
+row_loader!(
+    EventSlug,
+    Event,
+    event_slugs,
+    Shared::Published,
+    |s, keys| s.store.events_by_slugs(s.viewer, &slugs(&keys, |k| &k.0)),
+    |r| EventSlug(r.slug.clone())
 );
 row_loader!(EventId, Event, events, Shared::Published, |s, ids| s
     .store

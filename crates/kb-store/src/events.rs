@@ -99,14 +99,17 @@ impl Store {
         all(rows)
     }
 
-    /// The event with this slug, if visible.
-    pub async fn event_by_slug(&self, viewer: Viewer, slug: &str) -> Result<Option<Event>> {
-        let row = event::Entity::find()
-            .filter(event::Column::Slug.eq(slug))
+    /// The events with these slugs that the viewer may see, in no order; one statement.
+    pub async fn events_by_slugs(&self, viewer: Viewer, slugs: &[String]) -> Result<Vec<Event>> {
+        if slugs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = event::Entity::find()
+            .filter(event::Column::Slug.is_in(slugs.iter().cloned()))
             .filter(access::events(viewer))
-            .one(&self.db)
+            .all(&self.db)
             .await?;
-        row.map(Event::try_from).transpose()
+        all(rows)
     }
 
     /// A window of the filtered events, soonest first when `from` is given (upcoming

@@ -188,18 +188,22 @@ impl Store {
         all(rows)
     }
 
-    /// The initiative with this slug, if the viewer may see it.
-    pub async fn initiative_by_slug(
+    /// The initiatives with these slugs that the viewer may see, in no order; one
+    /// statement.
+    pub async fn initiatives_by_slugs(
         &self,
         viewer: Viewer,
-        slug: &str,
-    ) -> Result<Option<Initiative>> {
-        let row = initiative::Entity::find()
-            .filter(initiative::Column::Slug.eq(slug))
+        slugs: &[String],
+    ) -> Result<Vec<Initiative>> {
+        if slugs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = initiative::Entity::find()
+            .filter(initiative::Column::Slug.is_in(slugs.iter().cloned()))
             .filter(access::initiatives(viewer))
-            .one(&self.db)
+            .all(&self.db)
             .await?;
-        row.map(Initiative::try_from).transpose()
+        all(rows)
     }
 
     /// A window of the filtered, ordered list of initiatives.

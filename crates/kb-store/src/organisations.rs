@@ -64,6 +64,24 @@ impl Store {
         row.map(Organisation::try_from).transpose()
     }
 
+    /// The organisations with these slugs that the viewer may see, in no order; one
+    /// statement.
+    pub async fn organisations_by_slugs(
+        &self,
+        viewer: Viewer,
+        slugs: &[String],
+    ) -> Result<Vec<Organisation>> {
+        if slugs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = organisation::Entity::find()
+            .filter(organisation::Column::Slug.is_in(slugs.iter().cloned()))
+            .filter(access::organisations(viewer))
+            .all(&self.db)
+            .await?;
+        all(rows)
+    }
+
     /// Row ids of the organisations with these slugs; an unknown slug is bad input.
     pub async fn organisation_ids_by_slugs(
         &self,

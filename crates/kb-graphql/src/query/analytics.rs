@@ -347,3 +347,16 @@ impl Analytics {
             .collect())
     }
 }
+
+/// Analytics.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AnalyticsQuery;
+
+#[Object]
+impl AnalyticsQuery {
+    /// Analytics over the knowledge graph: co-occurrence, trends, neighbourhoods, paths
+    /// and centrality, within what the viewer may see.
+    async fn analytics(&self) -> Analytics {
+        Analytics
+    }
+}

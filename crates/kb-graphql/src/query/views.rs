@@ -321,3 +321,26 @@ pub(crate) async fn views(ctx: &Context<'_>) -> async_graphql::Result<Vec<View>>
     }
     Ok(list.into_iter().map(View).collect())
 }
+
+/// Saved views.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ViewQuery;
+
+#[Object]
+impl ViewQuery {
+    /// A saved view by its slug: its published initiatives with facets and its coming
+    /// events. An unknown or archived view is NOT_FOUND (its owner and editors still see
+    /// an archived one).
+    async fn view(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The view's slug.")] slug: String,
+    ) -> async_graphql::Result<Option<View>> {
+        view(ctx, &slug).await.map(Some)
+    }
+
+    /// Every active saved view, by slug.
+    async fn views(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<View>> {
+        views(ctx).await
+    }
+}

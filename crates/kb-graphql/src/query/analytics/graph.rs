@@ -7,7 +7,7 @@ use kb_domain::{GlobalId, NodeId};
 use kb_graph::analytics as a;
 
 use super::{EdgeType, NodeType};
-use crate::query::load_node;
+use crate::query::node::load_node;
 use crate::types::Node;
 
 fn global(n: a::NodeRef) -> GlobalId {

@@ -1,0 +1,79 @@
+//! `event` and `events`.
+
+use async_graphql::{Context, ID, Object};
+use kb_domain::{EventId, NodeId};
+
+use super::filters::{EventFilter, list};
+use super::one_of;
+use crate::context::{domain as domain_err, loader, store, viewer};
+use crate::error::{StoreResultExt, loader_error};
+use crate::types::Event;
+use crate::types::connection::{EventConnection, EventCount, forward};
+
+/// Events: one, or a list.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct EventQuery;
+
+#[Object]
+impl EventQuery {
+    /// One event by id or slug.
+    async fn event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The global id; give exactly one of `id` and `slug`.")] id: Option<ID>,
+        #[graphql(
+            desc = "The slug (the readable last part of its address); give exactly one of `id` and `slug`."
+        )]
+        slug: Option<String>,
+    ) -> async_graphql::Result<Option<Event>> {
+        match one_of(&id, &slug)? {
+            Ok(id) => {
+                let id = EventId::decode("id", id).map_err(domain_err)?;
+                Ok(loader(ctx)?
+                    .load_one(id)
+                    .await
+                    .map_err(loader_error)?
+                    .map(Event))
+            }
+            Err(slug) => Ok(loader(ctx)?
+                .load_one(crate::loaders::EventSlug(slug.to_owned()))
+                .await
+                .map_err(loader_error)?
+                .map(Event)),
+        }
+    }
+
+    /// Events: most recent first, or soonest first from `filter.from` on.
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which events the list holds; all the viewer may see when omitted.")]
+        filter: Option<EventFilter>,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
+        after: Option<String>,
+    ) -> async_graphql::Result<EventConnection> {
+        let f = filter.unwrap_or_default();
+        let filter = kb_store::EventFilter {
+            kinds: list(&f.kinds),
+            regions: list(&f.regions),
+            themes: f.themes.unwrap_or_default(),
+            from: f.from,
+            to: f.to,
+            initiatives: None,
+        };
+        let page = store(ctx)?
+            .list_events(viewer(ctx)?, &filter, forward(first, after)?)
+            .await
+            .gql()?;
+        Ok(EventConnection {
+            page,
+            count: Some(EventCount(filter)),
+        })
+    }
+}

@@ -1,0 +1,235 @@
+//! Full-text search over initiatives, events and organisations, and completions for a
+//! search box.
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, Object};
+use kb_domain::{self as domain, ErrorCode};
+
+use super::filters::InitiativeFilter;
+use crate::context::{domain as domain_err, loader, read_model, viewer};
+use crate::error::{StoreResultExt, coded, loader_error};
+use crate::types::connection::page_request;
+use crate::types::search::{
+    EventHit, EventSearchConnection, OrganisationHit, OrganisationSearchConnection,
+    SearchConnection, SearchHit, Snippet, Suggestion, hit_page,
+};
+use crate::types::vocab::Language;
+use crate::types::{Event, Initiative, Organisation};
+
+/// The snippets of `ids` for the search `query`, if the request selects them (on
+/// `edges.node` or `nodes`); none otherwise.
+async fn snippets_if_asked<S: kb_graph::SearchSubject>(
+    ctx: &Context<'_>,
+    query: &str,
+    lang: Option<domain::Language>,
+    ids: &[S],
+) -> async_graphql::Result<HashMap<S, kb_graph::SearchSnippet>> {
+    let look = ctx.look_ahead();
+    let asked = look.field("edges").field("node").field("snippet").exists()
+        || look.field("nodes").field("snippet").exists();
+    if !asked {
+        return Ok(HashMap::new());
+    }
+    read_model(ctx)?.snippets(query, lang, ids).await.gql()
+}
+
+/// The hits of a page of a search as `make` builds them: their rows loaded by id (through
+/// the access rule once more; a row gone meanwhile is left out), with snippets where the
+/// request asks for them.
+async fn hit_items<S, R, H>(
+    ctx: &Context<'_>,
+    query: &str,
+    lang: Option<domain::Language>,
+    found: &kb_graph::HitPage<S>,
+    make: impl Fn(R, f64, Option<Snippet>) -> H,
+) -> async_graphql::Result<Vec<H>>
+where
+    S: kb_graph::SearchSubject,
+    crate::loaders::Loaders: async_graphql::dataloader::Loader<
+            S,
+            Value = R,
+            Error = std::sync::Arc<async_graphql::Error>,
+        >,
+    R: Clone + Send + Sync + 'static,
+{
+    let ids: Vec<S> = found.hits.iter().map(|(id, _)| *id).collect();
+    let mut rows = loader(ctx)?
+        .load_many(ids.iter().copied())
+        .await
+        .map_err(loader_error)?;
+    let mut snippets = snippets_if_asked(ctx, query, lang, &ids).await?;
+    Ok(found
+        .hits
+        .iter()
+        .filter_map(|(id, score)| {
+            let row = rows.remove(id)?;
+            Some(make(
+                row,
+                f64::from(*score),
+                snippets.remove(id).map(Into::into),
+            ))
+        })
+        .collect())
+}
+
+/// Searches and completions.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SearchQuery;
+
+#[Object]
+impl SearchQuery {
+    /// Full-text search over initiatives: words in any order (each must match, one typo
+    /// forgiven in words of five letters or more, the last word also as a prefix),
+    /// quoted phrases, Dutch and English stemming, diacritics folded, synonyms from the
+    /// taxonomy. At most 500 characters and 32 words. Filtered like `initiatives`, best
+    /// first, with disjunctive facets. `lang` is the language the query is written in:
+    /// its words are then stemmed in that language only (they still match as written in
+    /// any language); without it, in Dutch and English both.
+    #[allow(clippy::too_many_arguments)] // the query, its language, a filter and paging
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "What was typed: words and quoted phrases, at most 500 characters and 32 words."
+        )]
+        query: String,
+        #[graphql(desc = "Which initiatives the list holds; all the viewer may see when omitted.")]
+        filter: Option<InitiativeFilter>,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
+        after: Option<String>,
+        #[graphql(
+            desc = "The language `query` is written in: its words are stemmed in that language only; in Dutch and English both when omitted."
+        )]
+        lang: Option<Language>,
+    ) -> async_graphql::Result<SearchConnection> {
+        let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
+        let page = page_request(first, after, None, None)?;
+        let lang = lang.map(Into::into);
+        let v = viewer(ctx)?;
+        let model = read_model(ctx)?;
+        let found = model.search(v, &query, lang, &filter, page).await.gql()?;
+        let hits = hit_items(ctx, &query, lang, &found.page, |row, score, snippet| {
+            SearchHit {
+                initiative: Initiative(row),
+                score,
+                snippet,
+            }
+        })
+        .await?;
+        Ok(SearchConnection {
+            filter,
+            page: hit_page(&found.page, hits),
+            matched: found.matched,
+        })
+    }
+
+    /// Full-text search over events: their title, summary, location, themes and topics
+    /// (with synonyms), kind, region and organisers, read like `search`'s query. Best
+    /// first; only events the viewer may see.
+    async fn search_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "What was typed: words and quoted phrases, at most 500 characters and 32 words."
+        )]
+        query: String,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
+        after: Option<String>,
+        #[graphql(
+            desc = "The language `query` is written in: its words are stemmed in that language only; in Dutch and English both when omitted."
+        )]
+        lang: Option<Language>,
+    ) -> async_graphql::Result<EventSearchConnection> {
+        let page = page_request(first, after, None, None)?;
+        let lang = lang.map(Into::into);
+        let found = read_model(ctx)?
+            .search_events(viewer(ctx)?, &query, lang, page)
+            .await
+            .gql()?;
+        let hits = hit_items(ctx, &query, lang, &found, |row, score, snippet| EventHit {
+            event: Event(row),
+            score,
+            snippet,
+        })
+        .await?;
+        Ok(EventSearchConnection::new(&found, hits))
+    }
+
+    /// Full-text search over organisations: their name, descriptions (both languages),
+    /// kind, region and city, read like `search`'s query. Best first; only organisations
+    /// the viewer may see.
+    async fn search_organisations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "What was typed: words and quoted phrases, at most 500 characters and 32 words."
+        )]
+        query: String,
+        #[graphql(
+            desc = "How many items the page holds, 0 to 100 (20 by default); more than 100 is LIMIT_EXCEEDED."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "The page starts after the item with this cursor (an `endCursor` or an edge's `cursor`)."
+        )]
+        after: Option<String>,
+        #[graphql(
+            desc = "The language `query` is written in: its words are stemmed in that language only; in Dutch and English both when omitted."
+        )]
+        lang: Option<Language>,
+    ) -> async_graphql::Result<OrganisationSearchConnection> {
+        let page = page_request(first, after, None, None)?;
+        let lang = lang.map(Into::into);
+        let found = read_model(ctx)?
+            .search_organisations(viewer(ctx)?, &query, lang, page)
+            .await
+            .gql()?;
+        let hits = hit_items(ctx, &query, lang, &found, |row, score, snippet| {
+            OrganisationHit {
+                organisation: Organisation(row),
+                score,
+                snippet,
+            }
+        })
+        .await?;
+        Ok(OrganisationSearchConnection::new(&found, hits))
+    }
+
+    /// Completions for a search box: initiative titles, topic labels and organisation
+    /// names that start with what was typed (case and diacritics ignored), best first.
+    async fn suggest(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What has been typed so far.")] prefix: String,
+        #[graphql(
+            default = 8,
+            desc = "How many completions to return, 1 to 20 (8 by default)."
+        )]
+        first: i32,
+    ) -> async_graphql::Result<Vec<Suggestion>> {
+        let first = usize::try_from(first)
+            .ok()
+            .filter(|n| (1..=20).contains(n))
+            .ok_or_else(|| coded(ErrorCode::BadUserInput, "first is 1 to 20", Some("first")))?;
+        Ok(read_model(ctx)?
+            .suggest(viewer(ctx)?, &prefix, first)
+            .await
+            .gql()?
+            .into_iter()
+            .map(Suggestion)
+            .collect())
+    }
+}
