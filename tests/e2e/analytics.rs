@@ -778,7 +778,7 @@ mod every_measure_has_its_hand_computed_value {
 }
 
 on_both!(
-    async fn the_readme_session_agrees_with_lists_and_facets(app) {
+    async fn the_documented_session_agrees_with_lists_and_facets(app) {
         let q = r#"{
           analytics {
             cooccurrence(rows: THEME, columns: TOPIC, filter: { kinds: [RESEARCH] }, minCount: 2) {

@@ -186,7 +186,7 @@ on_both!(
 
 on_both!(
     async fn vocabulary_labels_are_found_too(app) {
-        // The README's example: `hbo` is part of the education levels' labels.
+        // The example in docs/api.md: `hbo` is part of the education levels' labels.
         let d = app.data(r#"{ search(query: "hbo", first: 100) { totalCount } initiatives(filter: { educationLevels: [HBO_BACHELOR, HBO_MASTER, HBO_ASSOCIATE] }) { totalCount } }"#, json!({})).await;
         let hits = d["search"]["totalCount"].as_i64().expect("hits");
         assert!(hits >= d["initiatives"]["totalCount"].as_i64().expect("total"), "{d}");

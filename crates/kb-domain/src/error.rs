@@ -1,6 +1,6 @@
 use std::fmt;
 
-/// Every error code a client can see, in one place. The README lists the same table.
+/// Every error code a client can see, in one place. `docs/api.md` lists the same table.
 ///
 /// Each code is stable and travels as `extensions.code` in GraphQL errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,7 +38,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    /// All codes, in the order the README documents them.
+    /// All codes, in the order `docs/api.md` documents them.
     pub const ALL: [ErrorCode; 12] = [
         ErrorCode::BadUserInput,
         ErrorCode::NotFound,
@@ -172,18 +172,18 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_lists_every_code_with_its_status() {
-        let readme = include_str!("../../../README.md");
+    fn the_docs_list_every_code_with_its_status() {
+        let api = include_str!("../../../docs/api.md");
         for code in ErrorCode::ALL {
             let row = format!("| `{}` |", code.as_str());
-            let line = readme
+            let line = api
                 .lines()
                 .find(|l| l.starts_with(&row))
-                .unwrap_or_else(|| panic!("README.md has no row for {code}"));
+                .unwrap_or_else(|| panic!("docs/api.md has no row for {code}"));
             assert!(
                 line.trim_end()
                     .ends_with(&format!("| {} |", code.http_status())),
-                "README.md gives {code} another status: {line}"
+                "docs/api.md gives {code} another status: {line}"
             );
         }
     }

@@ -280,18 +280,18 @@ mod tests {
     }
 
     #[test]
-    fn every_setting_is_documented_in_the_readme_with_its_variable() {
-        let readme = include_str!("../../../README.md");
+    fn every_setting_is_documented_in_the_operations_doc_with_its_variable() {
+        let doc = include_str!("../../../docs/operations.md");
         let command = ServerConfig::augment_args(clap::Command::new("serve"));
         for arg in command.get_arguments() {
             if let Some(long) = arg.get_long() {
                 assert!(
-                    readme.contains(&format!("`--{long}")),
-                    "README.md lacks --{long}"
+                    doc.contains(&format!("`--{long}")),
+                    "docs/operations.md lacks --{long}"
                 );
             }
             if let Some(env) = arg.get_env().and_then(|e| e.to_str()) {
-                assert!(readme.contains(env), "README.md lacks {env}");
+                assert!(doc.contains(env), "docs/operations.md lacks {env}");
             }
         }
     }

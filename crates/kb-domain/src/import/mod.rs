@@ -66,7 +66,7 @@ impl ImportKind {
     }
 }
 
-/// The columns of the import format of initiatives, in the order the README documents
+/// The columns of the import format of initiatives, in the order docs/data.md documents
 /// them.
 pub const COLUMNS: [&str; 23] = [
     "slug",

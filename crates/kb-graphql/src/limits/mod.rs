@@ -17,8 +17,8 @@ use walk::{Shape, Walk, bracket_depth};
 pub const MAX_NODE_IDS: usize = 100;
 
 /// Limits on the shape of a query; exceeding one fails the request with
-/// `LIMIT_EXCEEDED` before async-graphql validates or executes anything. The README
-/// documents the defaults.
+/// `LIMIT_EXCEEDED` before async-graphql validates or executes anything. The defaults
+/// are documented in docs/operations.md (Limits).
 ///
 /// Fragments count once per spread, as if written out where they are spread, but every
 /// fragment is measured only once: the check is linear in the size of the document, so a

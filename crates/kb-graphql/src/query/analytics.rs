@@ -89,7 +89,7 @@ pub enum NodeType {
     Event,
 }
 
-/// How central a node is (see the README for the definitions).
+/// How central a node is (see docs/analytics.md for the definitions).
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "a::Measure")]
 pub enum CentralityMeasure {

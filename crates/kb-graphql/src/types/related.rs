@@ -28,7 +28,7 @@ impl RelatedInitiative {
     async fn initiative(&self) -> &Initiative {
         &self.1
     }
-    /// The relatedness score (see the README): shared topics, themes and organisations
+    /// The relatedness score (see docs/api.md): shared topics, themes and organisations
     /// weighted by their rarity, plus explicit links. Higher is closer.
     async fn score(&self) -> f64 {
         self.0.score

@@ -1,7 +1,7 @@
 //! The CSV exports: every published initiative as a row (`initiatives.csv`), and the
 //! co-occurrence table of two dimensions as one row per cell (`cooccurrence.csv`, long
-//! form, which pandas pivots into a matrix). The columns are fixed and listed in the
-//! README; lists inside a cell are codes joined by `;`.
+//! form, which pandas pivots into a matrix). The columns are fixed and listed in
+//! docs/exports.md; lists inside a cell are codes joined by `;`.
 
 use kb_domain::{InitiativeFilter, Vocabulary};
 use kb_graph::ReadModel;

@@ -132,9 +132,9 @@ pub struct CentralityScore {
 /// A node and its centrality score.
 #[Object]
 impl CentralityScore {
-    /// The score under the measure asked for (see the README): the number of adjacent nodes
-    /// for DEGREE, a share of 1 for PAGERANK, an unnormalised sum of path shares for
-    /// BETWEENNESS.
+    /// The score under the measure asked for (see docs/analytics.md): the number of
+    /// adjacent nodes for DEGREE, a share of 1 for PAGERANK, an unnormalised sum of path
+    /// shares for BETWEENNESS.
     async fn score(&self) -> f64 {
         self.score
     }

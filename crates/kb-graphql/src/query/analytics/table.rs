@@ -52,8 +52,8 @@ impl DimensionTotal {
     }
 }
 
-/// One cell of a co-occurrence table. Every number is finite: see the README for the
-/// formulas and the values of empty cells.
+/// One cell of a co-occurrence table. Every number is finite: see docs/analytics.md for
+/// the formulas and the values of empty cells.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct CooccurrenceCell {
     /// The row's value.
