@@ -284,6 +284,16 @@ mod staged_codes {
             first_code(&format!("{accented}\n{{ nope }}"), None).await,
             "BAD_USER_INPUT"
         );
+        // 8,000 repetitions of one field pass the tokens and complexity limits, and are
+        // refused before validation compares every pair of them.
+        let repeated = format!("{{ root {{ {} }} }}", "ok ".repeat(8_000));
+        assert_eq!(
+            first_error(&repeated, None).await,
+            (
+                "LIMIT_EXCEEDED".to_owned(),
+                "The query selects `ok` more than 32 times in one selection set".to_owned()
+            )
+        );
         let deep = format!("{{ {} ok {} }}", "root { ".repeat(12), "}".repeat(12));
         assert_eq!(first_code(&deep, None).await, "LIMIT_EXCEEDED");
         let nested = format!(

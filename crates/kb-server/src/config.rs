@@ -43,6 +43,9 @@ pub struct ServerConfig {
     /// Most aliases in one operation.
     #[arg(long, env = "KB_MAX_ALIASES", default_value_t = Limits::default().aliases)]
     pub max_aliases: usize,
+    /// Most selections of one response key in one selection set (fragments written out).
+    #[arg(long, env = "KB_MAX_MERGED_SELECTIONS", default_value_t = Limits::default().merged_selections)]
+    pub max_merged_selections: usize,
     /// Most root fields in one operation.
     #[arg(long, env = "KB_MAX_ROOT_FIELDS", default_value_t = Limits::default().root_fields)]
     pub max_root_fields: usize,
@@ -170,6 +173,7 @@ impl ServerConfig {
             recursive_depth: self.max_recursive_depth,
             directives: self.max_directives,
             aliases: self.max_aliases,
+            merged_selections: self.max_merged_selections,
             root_fields: self.max_root_fields,
             query_chars: self.max_query_chars,
             query_tokens: self.max_query_tokens,

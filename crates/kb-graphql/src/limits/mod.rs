@@ -8,6 +8,8 @@ use lru::LruCache;
 
 use crate::error::server_error;
 
+/// How many selections merge into one field.
+mod merge;
 /// The linear pass over a query text and its parsed document.
 mod walk;
 
@@ -44,6 +46,10 @@ pub struct Limits {
     pub directives: usize,
     /// Aliased fields in one operation.
     pub aliases: usize,
+    /// Selections of one response key in one selection set, fragments written out
+    /// where they are spread: GraphQL merges them into one field, but validating them
+    /// compares every pair.
+    pub merged_selections: usize,
     /// Fields at the root of one operation, counted with its fragments written out.
     pub root_fields: usize,
     /// Characters of a query text (comments and strings included), checked before it is
@@ -65,6 +71,7 @@ impl Default for Limits {
             recursive_depth: 32,
             directives: 8,
             aliases: 30,
+            merged_selections: 32,
             root_fields: 20,
             query_chars: 50_000,
             query_tokens: 10_000,
@@ -81,6 +88,15 @@ impl Limits {
             let set = &op.node.selection_set;
             let shape = walk.selection_set(set, 0)?;
             self.admit(&shape, set.pos)?;
+            if let Some((key, pos)) = merge::over(&set.node, set.pos, doc, self.merged_selections) {
+                return Err(exceeded(
+                    format!(
+                        "The query selects `{key}` more than {} times in one selection set",
+                        self.merged_selections
+                    ),
+                    pos,
+                ));
+            }
         }
         Ok(())
     }
