@@ -777,9 +777,9 @@ mod every_measure_has_its_hand_computed_value {
     }
 }
 
-on_both!(
-    async fn the_readme_session_agrees_with_lists_and_facets(app) {
-        let q = r#"{
+on_both!(the_readme_session_agrees_with_lists_and_facets);
+async fn the_readme_session_agrees_with_lists_and_facets(app: TestApp) {
+    let q = r#"{
           analytics {
             cooccurrence(rows: THEME, columns: TOPIC, filter: { kinds: [RESEARCH] }, minCount: 2) {
               population
@@ -794,23 +794,47 @@ on_both!(
           }
           initiatives(filter: { kinds: [RESEARCH] }) { totalCount facets { themes { value { code } count } } }
         }"#;
-        let d = app.data(q, json!({})).await;
-        let t = &d["analytics"]["cooccurrence"];
-        assert_eq!(t["population"], d["initiatives"]["totalCount"]);
-        let mut rows: Vec<(String, i64)> = t["rows"].as_array().expect("rows").iter()
-            .map(|r| (r["value"].as_str().expect("value").to_owned(), r["total"].as_i64().expect("total"))).collect();
-        let mut facets: Vec<(String, i64)> = d["initiatives"]["facets"]["themes"].as_array().expect("facets").iter()
-            .map(|f| (f["value"]["code"].as_str().expect("code").to_owned(), f["count"].as_i64().expect("count"))).collect();
-        rows.sort();
-        facets.sort();
-        assert_eq!(rows, facets);
-        let cells = t["cells"].as_array().expect("cells");
-        assert!(!cells.is_empty() && cells.iter().all(|c| c["count"].as_i64() >= Some(2)));
-        assert!(cells.iter().all(|c| (0.0..=1.0).contains(&c["pValue"].as_f64().expect("p"))));
-        assert_eq!(d["analytics"]["trend"].as_array().expect("years").len(), 8);
-        let top = d["analytics"]["centrality"].as_array().expect("top");
-        assert_eq!(top.len(), 5);
-        assert!(top.windows(2).all(|w| w[0]["score"].as_f64() >= w[1]["score"].as_f64()));
-        assert!(top.iter().all(|s| s["node"]["name"].is_string()));
-    }
-);
+    let d = app.data(q, json!({})).await;
+    let t = &d["analytics"]["cooccurrence"];
+    assert_eq!(t["population"], d["initiatives"]["totalCount"]);
+    let mut rows: Vec<(String, i64)> = t["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["value"].as_str().expect("value").to_owned(),
+                r["total"].as_i64().expect("total"),
+            )
+        })
+        .collect();
+    let mut facets: Vec<(String, i64)> = d["initiatives"]["facets"]["themes"]
+        .as_array()
+        .expect("facets")
+        .iter()
+        .map(|f| {
+            (
+                f["value"]["code"].as_str().expect("code").to_owned(),
+                f["count"].as_i64().expect("count"),
+            )
+        })
+        .collect();
+    rows.sort();
+    facets.sort();
+    assert_eq!(rows, facets);
+    let cells = t["cells"].as_array().expect("cells");
+    assert!(!cells.is_empty() && cells.iter().all(|c| c["count"].as_i64() >= Some(2)));
+    assert!(
+        cells
+            .iter()
+            .all(|c| (0.0..=1.0).contains(&c["pValue"].as_f64().expect("p")))
+    );
+    assert_eq!(d["analytics"]["trend"].as_array().expect("years").len(), 8);
+    let top = d["analytics"]["centrality"].as_array().expect("top");
+    assert_eq!(top.len(), 5);
+    assert!(
+        top.windows(2)
+            .all(|w| w[0]["score"].as_f64() >= w[1]["score"].as_f64())
+    );
+    assert!(top.iter().all(|s| s["node"]["name"].is_string()));
+}

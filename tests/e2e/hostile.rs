@@ -123,62 +123,97 @@ async fn send_once(app: &TestApp, case: &Case) -> (u16, Value, Duration) {
     (status, serde_json::from_slice(&body).expect("JSON"), took)
 }
 
-on_both!(
-    async fn hostile_requests_are_refused_quickly_while_normal_queries_go_on(app) {
-        // A normal reader on a connection of its own, all the time.
-        let (stop, served, failed) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-        let reader = {
-            let (stop, served, failed) = (stop.clone(), served.clone(), failed.clone());
-            let (client, url) = (reqwest::Client::new(), app.url("/graphql"));
-            tokio::spawn(async move {
-                while !stop.load(Ordering::Acquire) {
-                    let r = client.post(&url).json(&json!({ "query": "{ themes { code } initiatives(first: 5) { totalCount nodes { title } } }" })).send().await;
-                    let ok = match r {
-                        Ok(r) => r.json::<Value>().await.is_ok_and(|b| b["data"]["themes"].as_array().map(Vec::len) == Some(8) && b.get("errors").is_none()),
-                        Err(_) => false,
-                    };
-                    if ok { served.fetch_add(1, Ordering::AcqRel); } else { failed.fetch_add(1, Ordering::AcqRel); }
+on_both!(hostile_requests_are_refused_quickly_while_normal_queries_go_on);
+async fn hostile_requests_are_refused_quickly_while_normal_queries_go_on(app: TestApp) {
+    // A normal reader on a connection of its own, all the time.
+    let (stop, served, failed) = (
+        Arc::new(AtomicBool::new(false)),
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+    );
+    let reader = {
+        let (stop, served, failed) = (stop.clone(), served.clone(), failed.clone());
+        let (client, url) = (reqwest::Client::new(), app.url("/graphql"));
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Acquire) {
+                let r = client.post(&url).json(&json!({ "query": "{ themes { code } initiatives(first: 5) { totalCount nodes { title } } }" })).send().await;
+                let ok = match r {
+                    Ok(r) => r.json::<Value>().await.is_ok_and(|b| {
+                        b["data"]["themes"].as_array().map(Vec::len) == Some(8)
+                            && b.get("errors").is_none()
+                    }),
+                    Err(_) => false,
+                };
+                if ok {
+                    served.fetch_add(1, Ordering::AcqRel);
+                } else {
+                    failed.fetch_add(1, Ordering::AcqRel);
                 }
-            })
-        };
-        // The first request of a server warms it up; not measured.
-        app.data("{ themes { code } }", json!({})).await;
-        let mut slow = Vec::new();
-        for case in cases() {
-            let (status, body, took) = send(&app, &case).await;
-            // A batch: every operation refused alike.
-            let error = match &body {
-                Value::Array(list) => {
-                    assert!(list.iter().all(|r| error_code(r) == case.code), "{}: {body:.300}", case.name);
-                    list[0].clone()
-                }
-                one => one.clone(),
-            };
-            assert_eq!((status, error_code(&error)), (case.status, case.code), "{}: {body:.300}", case.name);
-            let message = error["errors"][0]["message"].as_str().unwrap_or_default();
-            assert!(message.contains(case.message), "{}: {message}", case.name);
-            if took > Duration::from_millis(50) {
-                slow.push(format!("{} took {took:?}", case.name));
             }
+        })
+    };
+    // The first request of a server warms it up; not measured.
+    app.data("{ themes { code } }", json!({})).await;
+    let mut slow = Vec::new();
+    for case in cases() {
+        let (status, body, took) = send(&app, &case).await;
+        // A batch: every operation refused alike.
+        let error = match &body {
+            Value::Array(list) => {
+                assert!(
+                    list.iter().all(|r| error_code(r) == case.code),
+                    "{}: {body:.300}",
+                    case.name
+                );
+                list[0].clone()
+            }
+            one => one.clone(),
+        };
+        assert_eq!(
+            (status, error_code(&error)),
+            (case.status, case.code),
+            "{}: {body:.300}",
+            case.name
+        );
+        let message = error["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(case.message), "{}: {message}", case.name);
+        if took > Duration::from_millis(50) {
+            slow.push(format!("{} took {took:?}", case.name));
         }
-        stop.store(true, Ordering::Release);
-        reader.await.expect("reader");
-        assert_eq!(slow, Vec::<String>::new());
-        assert_eq!(failed.load(Ordering::Acquire), 0);
-        assert!(served.load(Ordering::Acquire) > 0);
     }
-);
+    stop.store(true, Ordering::Release);
+    reader.await.expect("reader");
+    assert_eq!(slow, Vec::<String>::new());
+    assert_eq!(failed.load(Ordering::Acquire), 0);
+    assert!(served.load(Ordering::Acquire) > 0);
+}
 
-on_both!(
-    async fn field_suggestions_are_for_key_holders_only(app) {
-        let key = app.store.create_api_key(&kb_store::Actor::cli(), "portal", kb_domain::Role::Partner, None, None).await.expect("key").secret;
-        let anonymous = app.gql("{ themes { cod } }", json!({})).await;
-        assert_eq!(anonymous["errors"][0]["message"], "Unknown field \"cod\" on type \"Theme\".");
-        assert_eq!(error_code(&anonymous), "BAD_USER_INPUT");
-        let keyed = app.gql_as(&key, "{ themes { cod } }", json!({})).await;
-        assert_eq!(keyed["errors"][0]["message"], "Unknown field \"cod\" on type \"Theme\". Did you mean \"code\"?");
-    }
-);
+on_both!(field_suggestions_are_for_key_holders_only);
+async fn field_suggestions_are_for_key_holders_only(app: TestApp) {
+    let key = app
+        .store
+        .create_api_key(
+            &kb_store::Actor::cli(),
+            "portal",
+            kb_domain::Role::Partner,
+            None,
+            None,
+        )
+        .await
+        .expect("key")
+        .secret;
+    let anonymous = app.gql("{ themes { cod } }", json!({})).await;
+    assert_eq!(
+        anonymous["errors"][0]["message"],
+        "Unknown field \"cod\" on type \"Theme\"."
+    );
+    assert_eq!(error_code(&anonymous), "BAD_USER_INPUT");
+    let keyed = app.gql_as(&key, "{ themes { cod } }", json!({})).await;
+    assert_eq!(
+        keyed["errors"][0]["message"],
+        "Unknown field \"cod\" on type \"Theme\". Did you mean \"code\"?"
+    );
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cors_allows_every_origin_by_default_and_only_the_listed_ones_when_configured() {

@@ -63,235 +63,232 @@ async fn slugs(app: &TestApp, status: Status) -> BTreeSet<String> {
         .collect()
 }
 
-on_both!(
-    async fn the_home_page_is_dutch_by_default_and_english_by_accept_language_or_the_switch(app) {
-        let origin = app.url("");
+on_both!(the_home_page_is_dutch_by_default_and_english_by_accept_language_or_the_switch);
+async fn the_home_page_is_dutch_by_default_and_english_by_accept_language_or_the_switch(
+    app: TestApp,
+) {
+    let origin = app.url("");
 
-        let (status, headers, nl) = get(&app, "/", Default::default()).await;
-        assert_eq!(status, 200);
-        assert_eq!(headers["content-type"], "text/html; charset=utf-8");
-        assert_eq!(headers["content-language"], "nl");
-        assert_eq!(headers["vary"], "Accept-Language");
-        assert!(nl.starts_with("<!DOCTYPE html><html lang=\"nl\">"), "{nl}");
+    let (status, headers, nl) = get(&app, "/", Default::default()).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+    assert_eq!(headers["content-language"], "nl");
+    assert_eq!(headers["vary"], "Accept-Language");
+    assert!(nl.starts_with("<!DOCTYPE html><html lang=\"nl\">"), "{nl}");
+    assert_eq!(
+        between(&nl, "<title>", "</title>"),
+        "Kennisbank Studentenwelzijn"
+    );
+    assert_eq!(between(&nl, "<h1>", "</h1>"), "Kennisbank Studentenwelzijn");
+    assert!(
+        nl.contains(&format!("<link rel=\"canonical\" href=\"{origin}/\">")),
+        "{nl}"
+    );
+    assert!(nl.contains(&format!(
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"{origin}/?lang=en\">"
+    )));
+    assert!(nl.contains(
+        "<a class=\"switch\" href=\"/?lang=en\" hreflang=\"en\" lang=\"en\">English</a>"
+    ));
+    // The eight themes, as links.
+    assert_eq!(
+        between(&nl, "<h2>Thema's</h2><ul class=\"tags\">", "</ul>")
+            .matches("<li>")
+            .count(),
+        8
+    );
+
+    let (_, headers, en) = get(&app, "/", header("accept-language", "en-GB,en;q=0.9")).await;
+    assert_eq!(headers["content-language"], "en");
+    assert!(en.starts_with("<!DOCTYPE html><html lang=\"en\">"));
+    assert_eq!(
+        between(&en, "<h1>", "</h1>"),
+        "Knowledge Bank Student Wellbeing"
+    );
+    assert!(en.contains(&format!(
+        "<link rel=\"canonical\" href=\"{origin}/?lang=en\">"
+    )));
+    assert!(
+        en.contains("<a href=\"/zoeken?lang=en\">Initiatives</a>"),
+        "links keep the language"
+    );
+
+    // The switch's address wins over the browser's language, both ways.
+    let (_, chosen) = page(&app, "/?lang=en").await;
+    assert_eq!(
+        between(&chosen, "<h1>", "</h1>"),
+        "Knowledge Bank Student Wellbeing"
+    );
+    let (_, _, back) = get(&app, "/?lang=nl", header("accept-language", "en")).await;
+    assert_eq!(
+        between(&back, "<h1>", "</h1>"),
+        "Kennisbank Studentenwelzijn"
+    );
+    assert!(back.contains("<a href=\"/zoeken?lang=nl\">Initiatieven</a>"));
+    assert!(back.contains(&format!("<link rel=\"canonical\" href=\"{origin}/\">")));
+}
+
+on_both!(every_page_type_has_a_title_a_description_and_a_canonical_url);
+async fn every_page_type_has_a_title_a_description_and_a_canonical_url(app: TestApp) {
+    let origin = app.url("");
+    for (path, title) in [
+        ("/zoeken", "Initiatieven"),
+        ("/zoeken?q=stress", "Zoeken naar “stress”"),
+        (
+            "/initiatieven/poortwachterstraining-suicidepreventie",
+            "Poortwachterstraining suïcidepreventie voor docenten, begeleiders en studenten",
+        ),
+        ("/themas/support", "Begeleiding"),
+        ("/onderwerpen/social_connection", "Sociale binding"),
+        (
+            "/organisaties/universiteit-van-zilverwold",
+            "Universiteit van Zilverwold",
+        ),
+        ("/evenementen", "Evenementen"),
+        (
+            "/evenementen/netwerkdag-kompas-2024",
+            "Netwerkdag Kompas 2024: samen werken aan studentenwelzijn",
+        ),
+        ("/analyse", "Analyse"),
+    ] {
+        let (status, html) = page(&app, path).await;
+        assert_eq!(status, 200, "{path}");
         assert_eq!(
-            between(&nl, "<title>", "</title>"),
-            "Kennisbank Studentenwelzijn"
+            between(&html, "<title>", "</title>"),
+            format!("{title} · Kennisbank Studentenwelzijn"),
+            "{path}"
         );
-        assert_eq!(between(&nl, "<h1>", "</h1>"), "Kennisbank Studentenwelzijn");
+        assert_eq!(between(&html, "<h1>", "</h1>"), title, "{path}");
         assert!(
-            nl.contains(&format!("<link rel=\"canonical\" href=\"{origin}/\">")),
-            "{nl}"
+            !between(&html, "<meta name=\"description\" content=\"", "\"").is_empty(),
+            "{path}"
         );
-        assert!(nl.contains(&format!(
-            "<link rel=\"alternate\" hreflang=\"en\" href=\"{origin}/?lang=en\">"
-        )));
-        assert!(nl.contains(
-            "<a class=\"switch\" href=\"/?lang=en\" hreflang=\"en\" lang=\"en\">English</a>"
-        ));
-        // The eight themes, as links.
-        assert_eq!(
-            between(&nl, "<h2>Thema's</h2><ul class=\"tags\">", "</ul>")
-                .matches("<li>")
-                .count(),
-            8
+        let canonical = format!(
+            "<link rel=\"canonical\" href=\"{origin}{}\">",
+            path.replace('&', "&amp;")
         );
-
-        let (_, headers, en) = get(&app, "/", header("accept-language", "en-GB,en;q=0.9")).await;
-        assert_eq!(headers["content-language"], "en");
-        assert!(en.starts_with("<!DOCTYPE html><html lang=\"en\">"));
-        assert_eq!(
-            between(&en, "<h1>", "</h1>"),
-            "Knowledge Bank Student Wellbeing"
-        );
-        assert!(en.contains(&format!(
-            "<link rel=\"canonical\" href=\"{origin}/?lang=en\">"
-        )));
-        assert!(
-            en.contains("<a href=\"/zoeken?lang=en\">Initiatives</a>"),
-            "links keep the language"
-        );
-
-        // The switch's address wins over the browser's language, both ways.
-        let (_, chosen) = page(&app, "/?lang=en").await;
-        assert_eq!(
-            between(&chosen, "<h1>", "</h1>"),
-            "Knowledge Bank Student Wellbeing"
-        );
-        let (_, _, back) = get(&app, "/?lang=nl", header("accept-language", "en")).await;
-        assert_eq!(
-            between(&back, "<h1>", "</h1>"),
-            "Kennisbank Studentenwelzijn"
-        );
-        assert!(back.contains("<a href=\"/zoeken?lang=nl\">Initiatieven</a>"));
-        assert!(back.contains(&format!("<link rel=\"canonical\" href=\"{origin}/\">")));
+        assert!(html.contains(&canonical), "{path}: {canonical}");
     }
-);
+}
 
-on_both!(
-    async fn every_page_type_has_a_title_a_description_and_a_canonical_url(app) {
-        let origin = app.url("");
-        for (path, title) in [
-            ("/zoeken", "Initiatieven"),
-            ("/zoeken?q=stress", "Zoeken naar “stress”"),
-            (
-                "/initiatieven/poortwachterstraining-suicidepreventie",
-                "Poortwachterstraining suïcidepreventie voor docenten, begeleiders en studenten",
-            ),
-            ("/themas/support", "Begeleiding"),
-            ("/onderwerpen/social_connection", "Sociale binding"),
-            (
-                "/organisaties/universiteit-van-zilverwold",
-                "Universiteit van Zilverwold",
-            ),
-            ("/evenementen", "Evenementen"),
-            (
-                "/evenementen/netwerkdag-kompas-2024",
-                "Netwerkdag Kompas 2024: samen werken aan studentenwelzijn",
-            ),
-            ("/analyse", "Analyse"),
-        ] {
-            let (status, html) = page(&app, path).await;
-            assert_eq!(status, 200, "{path}");
-            assert_eq!(
-                between(&html, "<title>", "</title>"),
-                format!("{title} · Kennisbank Studentenwelzijn"),
-                "{path}"
-            );
-            assert_eq!(between(&html, "<h1>", "</h1>"), title, "{path}");
-            assert!(
-                !between(&html, "<meta name=\"description\" content=\"", "\"").is_empty(),
-                "{path}"
-            );
-            let canonical = format!(
-                "<link rel=\"canonical\" href=\"{origin}{}\">",
-                path.replace('&', "&amp;")
-            );
-            assert!(html.contains(&canonical), "{path}: {canonical}");
-        }
+on_both!(unknown_addresses_and_every_unpublished_initiative_are_404_pages);
+async fn unknown_addresses_and_every_unpublished_initiative_are_404_pages(app: TestApp) {
+    let (status, html) = page(&app, "/bestaat/niet").await;
+    assert_eq!(status, 404);
+    assert_eq!(between(&html, "<h1>", "</h1>"), "Pagina niet gevonden");
+    assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
+    let mut hidden = BTreeSet::new();
+    for status in [
+        Status::Draft,
+        Status::Submitted,
+        Status::Rejected,
+        Status::Archived,
+    ] {
+        hidden.extend(slugs(&app, status).await);
     }
-);
-
-on_both!(
-    async fn unknown_addresses_and_every_unpublished_initiative_are_404_pages(app) {
-        let (status, html) = page(&app, "/bestaat/niet").await;
-        assert_eq!(status, 404);
-        assert_eq!(between(&html, "<h1>", "</h1>"), "Pagina niet gevonden");
-        assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
-        let mut hidden = BTreeSet::new();
-        for status in [
-            Status::Draft,
-            Status::Submitted,
-            Status::Rejected,
-            Status::Archived,
-        ] {
-            hidden.extend(slugs(&app, status).await);
-        }
-        assert_eq!(hidden.len(), 13, "the demo data's unpublished initiatives");
-        for slug in &hidden {
-            let (status, html) = page(&app, &format!("/initiatieven/{slug}")).await;
-            assert_eq!(status, 404, "{slug}");
-            assert_eq!(
-                between(&html, "<h1>", "</h1>"),
-                "Pagina niet gevonden",
-                "{slug}"
-            );
-        }
-        let (status, html) = page(&app, "/themas/geen-thema?lang=en").await;
+    assert_eq!(hidden.len(), 13, "the demo data's unpublished initiatives");
+    for slug in &hidden {
+        let (status, html) = page(&app, &format!("/initiatieven/{slug}")).await;
+        assert_eq!(status, 404, "{slug}");
         assert_eq!(
-            (status, between(&html, "<h1>", "</h1>")),
-            (404, "Page not found")
-        );
-        for path in [
-            "/onderwerpen/geen",
-            "/organisaties/geen",
-            "/evenementen/geen",
-            "/analyse?initiatief=concept-welzijnsapp-esdorpen",
-        ] {
-            assert_eq!(page(&app, path).await.0, 404, "{path}");
-        }
-    }
-);
-
-on_both!(
-    async fn the_sitemap_lists_exactly_the_published_initiatives_and_robots_points_to_it(app) {
-        let origin = app.url("");
-        let (status, headers, xml) = get(&app, "/sitemap.xml", Default::default()).await;
-        assert_eq!(status, 200);
-        assert_eq!(headers["content-type"], "application/xml; charset=utf-8");
-        let prefix = format!("<loc>{origin}/initiatieven/");
-        let listed: BTreeSet<String> = xml
-            .split(&prefix)
-            .skip(1)
-            .filter_map(|rest| rest.split_once("</loc>").map(|(slug, _)| slug.to_owned()))
-            .collect();
-        let published = slugs(&app, Status::Published).await;
-        assert_eq!(published.len(), 64);
-        assert_eq!(listed, published);
-        assert_eq!(xml.matches(&prefix).count(), 64, "each once");
-        assert!(xml.contains(&format!("<loc>{origin}/themas/support</loc>")));
-        let (_, robots) = page(&app, "/robots.txt").await;
-        assert!(
-            robots.contains(&format!("Sitemap: {origin}/sitemap.xml")),
-            "{robots}"
+            between(&html, "<h1>", "</h1>"),
+            "Pagina niet gevonden",
+            "{slug}"
         );
     }
-);
+    let (status, html) = page(&app, "/themas/geen-thema?lang=en").await;
+    assert_eq!(
+        (status, between(&html, "<h1>", "</h1>")),
+        (404, "Page not found")
+    );
+    for path in [
+        "/onderwerpen/geen",
+        "/organisaties/geen",
+        "/evenementen/geen",
+        "/analyse?initiatief=concept-welzijnsapp-esdorpen",
+    ] {
+        assert_eq!(page(&app, path).await.0, 404, "{path}");
+    }
+}
 
-on_both!(
-    async fn search_facets_and_paging_show_what_the_api_counts(app) {
-        let api = app
-            .data(
-                "{ all: search(query: \"stress\") { totalCount }
+on_both!(the_sitemap_lists_exactly_the_published_initiatives_and_robots_points_to_it);
+async fn the_sitemap_lists_exactly_the_published_initiatives_and_robots_points_to_it(app: TestApp) {
+    let origin = app.url("");
+    let (status, headers, xml) = get(&app, "/sitemap.xml", Default::default()).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/xml; charset=utf-8");
+    let prefix = format!("<loc>{origin}/initiatieven/");
+    let listed: BTreeSet<String> = xml
+        .split(&prefix)
+        .skip(1)
+        .filter_map(|rest| rest.split_once("</loc>").map(|(slug, _)| slug.to_owned()))
+        .collect();
+    let published = slugs(&app, Status::Published).await;
+    assert_eq!(published.len(), 64);
+    assert_eq!(listed, published);
+    assert_eq!(xml.matches(&prefix).count(), 64, "each once");
+    assert!(xml.contains(&format!("<loc>{origin}/themas/support</loc>")));
+    let (_, robots) = page(&app, "/robots.txt").await;
+    assert!(
+        robots.contains(&format!("Sitemap: {origin}/sitemap.xml")),
+        "{robots}"
+    );
+}
+
+on_both!(search_facets_and_paging_show_what_the_api_counts);
+async fn search_facets_and_paging_show_what_the_api_counts(app: TestApp) {
+    let api = app
+        .data(
+            "{ all: search(query: \"stress\") { totalCount }
                    training: search(query: \"stress\", filter: { kinds: [TRAINING] }) { totalCount }
                    list: initiatives(first: 21) { totalCount nodes { title } } }",
-                json!({}),
-            )
-            .await;
-        let (_, html) = page(&app, "/zoeken?q=stress").await;
-        assert!(
-            html.contains(&format!(
-                "<strong>{} initiatieven gevonden</strong>",
-                api["all"]["totalCount"]
-            )),
-            "{html}"
-        );
-        let (_, html) = page(&app, "/zoeken?q=stress&soort=training").await;
-        assert!(html.contains(&format!(
+            json!({}),
+        )
+        .await;
+    let (_, html) = page(&app, "/zoeken?q=stress").await;
+    assert!(
+        html.contains(&format!(
             "<strong>{} initiatieven gevonden</strong>",
-            api["training"]["totalCount"]
-        )));
-        assert!(
-            html.contains("name=\"soort\" value=\"training\" checked"),
-            "the chosen facet stays checked"
-        );
+            api["all"]["totalCount"]
+        )),
+        "{html}"
+    );
+    let (_, html) = page(&app, "/zoeken?q=stress&soort=training").await;
+    assert!(html.contains(&format!(
+        "<strong>{} initiatieven gevonden</strong>",
+        api["training"]["totalCount"]
+    )));
+    assert!(
+        html.contains("name=\"soort\" value=\"training\" checked"),
+        "the chosen facet stays checked"
+    );
 
-        let total = api["list"]["totalCount"].as_u64().expect("total");
-        let pages = total.div_ceil(20);
-        let (_, html) = page(&app, "/zoeken?pagina=2").await;
-        assert!(
-            html.contains(&format!("<span>Pagina 2 van {pages}</span>")),
-            "{html}"
-        );
-        let first = between(
-            &html,
-            "<ol class=\"results\" start=\"21\"><li><h2><a href=\"",
-            "</a>",
-        );
-        let title = api["list"]["nodes"][20]["title"].as_str().expect("title");
-        assert!(
-            first.ends_with(&format!("\">{}", html_escape(title))),
-            "{first} / {title}"
-        );
-        assert!(
-            html.contains("<a href=\"/zoeken\" rel=\"prev\">"),
-            "page 1 has no page number"
-        );
+    let total = api["list"]["totalCount"].as_u64().expect("total");
+    let pages = total.div_ceil(20);
+    let (_, html) = page(&app, "/zoeken?pagina=2").await;
+    assert!(
+        html.contains(&format!("<span>Pagina 2 van {pages}</span>")),
+        "{html}"
+    );
+    let first = between(
+        &html,
+        "<ol class=\"results\" start=\"21\"><li><h2><a href=\"",
+        "</a>",
+    );
+    let title = api["list"]["nodes"][20]["title"].as_str().expect("title");
+    assert!(
+        first.ends_with(&format!("\">{}", html_escape(title))),
+        "{first} / {title}"
+    );
+    assert!(
+        html.contains("<a href=\"/zoeken\" rel=\"prev\">"),
+        "page 1 has no page number"
+    );
 
-        // Input the API refuses is a 400 page, not an error of the server.
-        let long = "a".repeat(600);
-        assert_eq!(page(&app, &format!("/zoeken?q={long}")).await.0, 400);
-    }
-);
+    // Input the API refuses is a 400 page, not an error of the server.
+    let long = "a".repeat(600);
+    assert_eq!(page(&app, &format!("/zoeken?q={long}")).await.0, 400);
+}
 
 fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -508,16 +505,15 @@ async fn in_chromium_a_visitor_searches_filters_follows_related_switches_languag
     }
 }
 
-on_both!(
-    async fn the_events_page_costs_one_statement_per_list(app) {
-        // The first reading also reads the vocabularies' labels, kept for a minute.
-        let (status, _) = page(&app, "/evenementen").await;
-        assert_eq!(status, 200);
-        let before = app.store.statement_count();
-        let (status, again) = page(&app, "/evenementen").await;
-        assert_eq!(status, 200);
-        // The coming events and the earlier ones; no count, which the page does not show.
-        assert_eq!(app.store.statement_count() - before, 2);
-        assert!(again.contains("Komende evenementen"), "{again}");
-    }
-);
+on_both!(the_events_page_costs_one_statement_per_list);
+async fn the_events_page_costs_one_statement_per_list(app: TestApp) {
+    // The first reading also reads the vocabularies' labels, kept for a minute.
+    let (status, _) = page(&app, "/evenementen").await;
+    assert_eq!(status, 200);
+    let before = app.store.statement_count();
+    let (status, again) = page(&app, "/evenementen").await;
+    assert_eq!(status, 200);
+    // The coming events and the earlier ones; no count, which the page does not show.
+    assert_eq!(app.store.statement_count() - before, 2);
+    assert!(again.contains("Komende evenementen"), "{again}");
+}

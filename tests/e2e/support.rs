@@ -313,26 +313,25 @@ pub fn header(name: &'static str, value: &'static str) -> HeaderMap {
     h
 }
 
-/// Declares a test that runs once on SQLite and once on PostgreSQL.
+/// Declares the two tests of a scenario, `NAME::sqlite` and `NAME::postgres`: each runs
+/// `async fn NAME(app: TestApp)`, declared next to it, on a fresh server over that
+/// database. The scenario is an ordinary function, so rustfmt formats it.
 #[macro_export]
 macro_rules! on_both {
-    ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
+    ($name:ident) => {
         mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            async fn run($app: $crate::support::TestApp) $body
-
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::support::TestApp::spawn($crate::support::Db::Sqlite).await.expect("sqlite");
-                run(app).await;
+                let app = $crate::support::TestApp::spawn($crate::support::Db::Sqlite)
+                    .await
+                    .expect("sqlite");
+                super::$name(app).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 match $crate::support::TestApp::spawn($crate::support::Db::Postgres).await {
-                    Some(app) => run(app).await,
+                    Some(app) => super::$name(app).await,
                     None => eprintln!("PostgreSQL is not available here: skipped"),
                 }
             }
