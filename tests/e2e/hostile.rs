@@ -236,9 +236,7 @@ async fn cors_allows_every_origin_by_default_and_only_the_listed_ones_when_confi
                 .map(|v| v.to_str().expect("text").to_owned())
         }
     };
-    let open = TestApp::spawn(crate::support::Db::Sqlite)
-        .await
-        .expect("sqlite");
+    let open = TestApp::spawn(crate::support::Db::Sqlite).await;
     assert_eq!(
         preflight(&open, "https://anywhere.example")
             .await
@@ -252,8 +250,7 @@ async fn cors_allows_every_origin_by_default_and_only_the_listed_ones_when_confi
             "https://portal.example,https://intranet.example:8443",
         ]),
     )
-    .await
-    .expect("sqlite");
+    .await;
     assert_eq!(
         preflight(&listed, "https://portal.example")
             .await
@@ -271,7 +268,6 @@ async fn cors_allows_every_origin_by_default_and_only_the_listed_ones_when_confi
         crate::support::Db::Sqlite,
         crate::support::config(&["--cors-origins", ""]),
     )
-    .await
-    .expect("sqlite");
+    .await;
     assert_eq!(preflight(&none, "https://portal.example").await, None);
 }

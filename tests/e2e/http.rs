@@ -262,9 +262,7 @@ const SLOW_PAGE: &str = "{ initiatives(first: 100) { nodes { title themes { code
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_over_its_time_answers_504_with_a_timeout_error() {
-    let app = TestApp::spawn_with(Db::Sqlite, config(&["--request-timeout-secs", "0.001"]))
-        .await
-        .expect("sqlite");
+    let app = TestApp::spawn_with(Db::Sqlite, config(&["--request-timeout-secs", "0.001"])).await;
     for (accept, media) in [
         (None, "application/json"),
         (

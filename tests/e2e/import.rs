@@ -301,7 +301,7 @@ async fn empty_database(db: Db) -> (String, Option<tempfile::TempDir>) {
             )
         }
         Db::Postgres => {
-            let server = postgres::server_url().expect("postgres");
+            let server = postgres::server_url();
             let name = format!("kb_restore_{}_{}", std::process::id(), rand_suffix());
             postgres::create_database(&server, &name, None).await;
             (format!("{server}/{name}"), None)
@@ -379,11 +379,11 @@ async fn a_dump_restores_into_an_empty_database_and_dumps_again_the_same(app: Te
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dump_of_sqlite_restores_into_postgresql_through_the_cli() {
-    let Some(server) = postgres::server_url() else {
-        eprintln!("PostgreSQL is not available here: skipped");
+    if postgres::skipped("import::a_dump_of_sqlite_restores_into_postgresql_through_the_cli") {
         return;
-    };
-    let app = TestApp::spawn(Db::Sqlite).await.expect("sqlite");
+    }
+    let server = postgres::server_url();
+    let app = TestApp::spawn(Db::Sqlite).await;
     with_history(&app).await;
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("kennisbank.json");

@@ -154,9 +154,8 @@ async fn metrics_count_operations_statements_batches_and_the_read_model(app: Tes
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_can_be_turned_off() {
-    let app = TestApp::spawn_with(crate::support::Db::Sqlite, config(&["--metrics", "false"]))
-        .await
-        .expect("sqlite");
+    let app =
+        TestApp::spawn_with(crate::support::Db::Sqlite, config(&["--metrics", "false"])).await;
     let r = app
         .client()
         .get(app.url("/metrics"))

@@ -299,7 +299,7 @@ fn html_escape(s: &str) -> String {
 
 #[tokio::test]
 async fn graphiql_and_every_asset_come_from_the_binary_and_the_home_page_is_light() {
-    let app = TestApp::spawn(Db::Sqlite).await.expect("sqlite");
+    let app = TestApp::spawn(Db::Sqlite).await;
     for path in ["/graphql", "/graphiql"] {
         let (status, _, html) = get(&app, path, header("accept", "text/html")).await;
         assert_eq!(status, 200);
@@ -417,7 +417,7 @@ fn chromium() -> &'static str {
 async fn in_chromium_a_visitor_searches_filters_follows_related_switches_language_and_pages() {
     let browser = chromium();
     let dir = browser_dir();
-    let app = TestApp::spawn(Db::Sqlite).await.expect("sqlite");
+    let app = TestApp::spawn(Db::Sqlite).await;
     // What the visitor must see, as the API counts it.
     let api = app
         .data(
