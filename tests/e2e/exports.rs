@@ -1,11 +1,9 @@
 //! The open-data exports, over HTTP and the command line, on SQLite and PostgreSQL: each
 //! read back by a real parser of its format (Python's csv and pandas, networkx, rdflib,
-//! run by `read_export.py` in the virtual environment `.ci/run` makes) and compared with
+//! run by `read_export.py` in the virtual environment `scripts/setup-tests.sh` makes) and compared with
 //! what the GraphQL API counts for the public. A draft is in the database throughout
 //! and must appear nowhere; a published initiative whose title holds a comma, quotes,
 //! an ampersand and angle brackets must come back exactly.
-
-use std::path::PathBuf;
 
 use kb_domain::input::InitiativeInput;
 use kb_domain::workflow::Action;
@@ -16,54 +14,7 @@ use serde_json::{Value, json};
 
 use crate::on_both;
 use crate::support::TestApp;
-
-/// The Python that reads exports back: `KB_TEST_PYTHON`, or the virtual environment
-/// `.venv-tests` at the root of the repository, made here (once per run, as `.ci/run`
-/// makes it) when it is missing or its pins changed.
-pub(crate) fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("KB_TEST_PYTHON") {
-        return p.into();
-    }
-    static READY: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
-    match READY.get_or_init(make_venv) {
-        Ok(p) => p.clone(),
-        Err(e) => panic!(
-            "the export tests read exports back with pandas, networkx and rdflib from \
-             .venv-tests, which could not be made ({e}): make it as .ci/run does \
-             (python3 -m venv .venv-tests && .venv-tests/bin/pip install -r \
-             tests/e2e/requirements.txt), or set KB_TEST_PYTHON to a Python that has them"
-        ),
-    }
-}
-
-/// Makes `.venv-tests` with the pinned readers unless it holds them already.
-fn make_venv() -> Result<PathBuf, String> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let venv = root.join(".venv-tests");
-    let python = venv.join("bin/python");
-    let pins = std::fs::read(root.join("tests/e2e/requirements.txt")).map_err(|e| e.to_string())?;
-    if python.exists() && std::fs::read(venv.join("requirements.txt")).ok().as_ref() == Some(&pins)
-    {
-        return Ok(python);
-    }
-    let run = |cmd: &mut std::process::Command| -> Result<(), String> {
-        let out = cmd.output().map_err(|e| e.to_string())?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).into_owned())
-        }
-    };
-    let _ = std::fs::remove_dir_all(&venv);
-    run(std::process::Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&venv))?;
-    run(std::process::Command::new(venv.join("bin/pip"))
-        .args(["install", "-q", "--disable-pip-version-check", "-r"])
-        .arg(root.join("tests/e2e/requirements.txt")))?;
-    std::fs::write(venv.join("requirements.txt"), pins).map_err(|e| e.to_string())?;
-    Ok(python)
-}
+use crate::tools;
 
 /// What `read_export.py` says of `body` read as `kind`.
 async fn read_back(kind: &str, body: &[u8]) -> Value {
@@ -75,10 +26,8 @@ pub(crate) async fn read_with(script: &str, kind: &str, body: &[u8]) -> Value {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("body");
     std::fs::write(&file, body).expect("write the body");
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/e2e")
-        .join(script);
-    let out = tokio::process::Command::new(python())
+    let script = tools::root().join("tests/e2e").join(script);
+    let out = tokio::process::Command::new(tools::python())
         .arg(&script)
         .arg(kind)
         .arg(&file)

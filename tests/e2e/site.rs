@@ -3,14 +3,13 @@
 //! in Debian's Chromium with axe-core in every page type (`tests/browser`).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use kb_domain::{InitiativeFilter, InitiativeOrder, PageRequest, Status, Viewer};
 use serde_json::{Value, json};
 
 use crate::on_both;
 use crate::support::{Db, TestApp, header};
+use crate::tools;
 
 /// GETs `path` with these headers: status, headers and body.
 async fn get(
@@ -361,62 +360,10 @@ async fn graphiql_and_every_asset_come_from_the_binary_and_the_home_page_is_ligh
     assert_eq!(page(&app, "/feeds/events.ics").await.0, 200);
 }
 
-/// `tests/browser`, with its npm packages (`npm ci` when missing).
-fn browser_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/browser");
-    static READY: OnceLock<()> = OnceLock::new();
-    READY.get_or_init(|| {
-        if dir
-            .join("node_modules/playwright-core/package.json")
-            .exists()
-            && dir.join("node_modules/axe-core/axe.min.js").exists()
-        {
-            return;
-        }
-        let out = std::process::Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&dir)
-            .output()
-            .unwrap_or_else(|e| {
-                panic!("the browser tests need Node and npm (`npm ci` in tests/browser): {e}")
-            });
-        assert!(
-            out.status.success(),
-            "`npm ci` in tests/browser failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    });
-    dir
-}
-
-/// Debian's Chromium: installed with apt-get as `.ci/run` does when missing and running
-/// as root; otherwise the test fails and says how to install it.
-fn chromium() -> &'static str {
-    const PATH: &str = "/usr/bin/chromium";
-    static READY: OnceLock<()> = OnceLock::new();
-    READY.get_or_init(|| {
-        if Path::new(PATH).exists() {
-            return;
-        }
-        #[allow(unsafe_code)]
-        let root = unsafe { libc::geteuid() } == 0;
-        assert!(
-            root,
-            "the browser tests need Debian's Chromium at {PATH}: `sudo apt-get install chromium` (or run .ci/run as root)"
-        );
-        let status = std::process::Command::new("sh")
-            .args(["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null"])
-            .status()
-            .expect("apt-get");
-        assert!(status.success() && Path::new(PATH).exists(), "apt-get could not install chromium");
-    });
-    PATH
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_chromium_a_visitor_searches_filters_follows_related_switches_language_and_pages() {
-    let browser = chromium();
-    let dir = browser_dir();
+    let browser = tools::chromium();
+    let dir = tools::node_packages("tests/browser");
     let app = TestApp::spawn(Db::Sqlite).await;
     // What the visitor must see, as the API counts it.
     let api = app
@@ -474,7 +421,7 @@ async fn in_chromium_a_visitor_searches_filters_follows_related_switches_languag
         "suggestPrefix": "eenza",
         "suggestions": api["suggest"].as_array().expect("suggestions").iter().map(|s| s["text"].clone()).collect::<Vec<_>>(),
     });
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    let shots = tools::root().join("target/screenshots");
     let out = tokio::process::Command::new("node")
         .arg("site.mjs")
         .current_dir(&dir)
