@@ -265,9 +265,16 @@ async fn ask(app: &TestApp, key: Option<&str>, q: &str, vars: Value) -> Value {
 /// Row, column, count, expected, lift, Jaccard, NPMI and p-value of a cell.
 type Expected = (&'static str, &'static str, i64, f64, f64, f64, f64, f64);
 
-const COOCCURRENCE: &str = "query($s: [InitiativeStatus!]) { analytics { cooccurrence(rows: THEME, columns: KIND, filter: { themes: [\"support\", \"policy\"], statuses: $s }) {
-  population rows { value total } columns { value total label(lang: EN) }
-  cells { row column count expected lift jaccard npmi pValue } } } }";
+const COOCCURRENCE: &str = "query($s: [InitiativeStatus!]) {
+  analytics {
+    cooccurrence(
+      rows: THEME, columns: KIND, filter: { themes: [\"support\", \"policy\"], statuses: $s }
+    ) {
+      population rows { value total } columns { value total label(lang: EN) }
+      cells { row column count expected lift jaccard npmi pValue }
+    }
+  }
+}";
 
 async fn cooccurrence(app: &TestApp, w: &World) {
     let t = ask(app, None, COOCCURRENCE, json!({})).await["cooccurrence"].clone();
@@ -372,7 +379,13 @@ async fn trend(app: &TestApp) {
             { "year": 2023, "total": 1, "values": v(0, 1, 0, 1.0) },
         ])
     );
-    let q = "{ analytics { trend(dimension: THEME, yearFrom: 2022, yearTo: 2024) { year total values { value count share } } } }";
+    let q = "{
+      analytics {
+        trend(dimension: THEME, yearFrom: 2022, yearTo: 2024) {
+          year total values { value count share }
+        }
+      }
+    }";
     let years = ask(app, None, q, json!({})).await["trend"].clone();
     assert_eq!(
         years[2],
@@ -385,8 +398,14 @@ async fn trend(app: &TestApp) {
     );
 }
 
-const NEIGHBOURHOOD: &str = "query($id: ID!, $depth: Int, $limit: Int) { analytics { neighbourhood(id: $id, depth: $depth, limit: $limit, edgeTypes: [BY, PART_OF]) {
-  nodes { id type depth node { ... on Initiative { title } ... on Organisation { name } } } edges { type from to } } } }";
+const NEIGHBOURHOOD: &str = "query($id: ID!, $depth: Int, $limit: Int) {
+  analytics {
+    neighbourhood(id: $id, depth: $depth, limit: $limit, edgeTypes: [BY, PART_OF]) {
+      nodes { id type depth node { ... on Initiative { title } ... on Organisation { name } } }
+      edges { type from to }
+    }
+  }
+}";
 
 async fn neighbourhood(app: &TestApp, w: &World) {
     let [a, b, c] = &w.orgs;
@@ -467,8 +486,13 @@ async fn neighbourhood(app: &TestApp, w: &World) {
     assert_eq!(error_code(&r), "BAD_USER_INPUT");
 }
 
-const PATH: &str = "query($from: ID!, $to: ID!, $types: [EdgeType!], $max: Int) { analytics { path(from: $from, to: $to, edgeTypes: $types, maxLength: $max) {
-  length nodes { id } edges { type from to } } } }";
+const PATH: &str = "query($from: ID!, $to: ID!, $types: [EdgeType!], $max: Int) {
+  analytics {
+    path(from: $from, to: $to, edgeTypes: $types, maxLength: $max) {
+      length nodes { id } edges { type from to }
+    }
+  }
+}";
 
 async fn path(app: &TestApp, w: &World) {
     let a = &w.orgs[0];
@@ -515,8 +539,15 @@ async fn path(app: &TestApp, w: &World) {
     assert_eq!(error_code(&r), "LIMIT_EXCEEDED");
 }
 
-const CENTRALITY: &str = "query($type: NodeType!, $m: CentralityMeasure!, $types: [EdgeType!], $first: Int) { analytics { centrality(nodeType: $type, measure: $m, edgeTypes: $types, first: $first) {
-  id type score node { ... on Initiative { title } ... on Organisation { name } } } } }";
+const CENTRALITY: &str = "query(
+  $type: NodeType!, $m: CentralityMeasure!, $types: [EdgeType!], $first: Int
+) {
+  analytics {
+    centrality(nodeType: $type, measure: $m, edgeTypes: $types, first: $first) {
+      id type score node { ... on Initiative { title } ... on Organisation { name } }
+    }
+  }
+}";
 
 async fn centrality(app: &TestApp, w: &World) {
     let scores = |v: &Value| -> Vec<(String, f64)> {
@@ -560,7 +591,10 @@ async fn centrality(app: &TestApp, w: &World) {
     let middle = s * (1.0 + 2.0 * D) / (1.0 - D * D);
     let end = s + D * middle / 2.0;
     assert!((alone * s + 2.0 * pair + 2.0 * end + middle - 1.0).abs() < 1e-12);
-    let q = json!({ "type": "INITIATIVE", "m": "PAGERANK", "types": ["BUILDS_ON", "INSPIRED_BY", "RELATED_TO"], "first": 5 });
+    let q = json!({
+        "type": "INITIATIVE", "m": "PAGERANK", "types": ["BUILDS_ON", "INSPIRED_BY", "RELATED_TO"],
+        "first": 5,
+    });
     let got = scores(&ask(app, None, CENTRALITY, q.clone()).await);
     let want = [
         (&w.i[3], middle),
@@ -781,20 +815,22 @@ mod every_measure_has_its_hand_computed_value {
 on_both!(the_readme_session_agrees_with_lists_and_facets);
 async fn the_readme_session_agrees_with_lists_and_facets(app: TestApp) {
     let q = r#"{
-          analytics {
-            cooccurrence(rows: THEME, columns: TOPIC, filter: { kinds: [RESEARCH] }, minCount: 2) {
-              population
-              rows { value label(lang: EN) total }
-              columns { value label(lang: EN) total }
-              cells { row column count expected lift jaccard npmi pValue }
-            }
-            trend(dimension: THEME, yearFrom: 2018, yearTo: 2025) { year total values { value count share } }
-            centrality(nodeType: ORGANISATION, measure: PAGERANK, first: 5) {
-              score node { ... on Organisation { name } }
-            }
-          }
-          initiatives(filter: { kinds: [RESEARCH] }) { totalCount facets { themes { value { code } count } } }
-        }"#;
+      analytics {
+        cooccurrence(rows: THEME, columns: TOPIC, filter: { kinds: [RESEARCH] }, minCount: 2) {
+          population rows { value label(lang: EN) total } columns { value label(lang: EN) total }
+          cells { row column count expected lift jaccard npmi pValue }
+        }
+        trend(dimension: THEME, yearFrom: 2018, yearTo: 2025) {
+          year total values { value count share }
+        }
+        centrality(nodeType: ORGANISATION, measure: PAGERANK, first: 5) {
+          score node { ... on Organisation { name } }
+        }
+      }
+      initiatives(filter: { kinds: [RESEARCH] }) {
+        totalCount facets { themes { value { code } count } }
+      }
+    }"#;
     let d = app.data(q, json!({})).await;
     let t = &d["analytics"]["cooccurrence"];
     assert_eq!(t["population"], d["initiatives"]["totalCount"]);

@@ -41,9 +41,16 @@ async fn editors_create_change_and_archive_organisations(app: TestApp) {
         .expect("key")
         .secret;
     let (_, network) = id_of(&app, "welzijnsnetwerk-studenten-noord").await;
-    let create = "mutation($i: OrganisationInput!) { createOrganisation(input: $i) { organisation { id slug name kind version partOf { slug } } } }";
-    let input = json!({ "i": { "name": "Hogeschool Kwelderland", "kind": "UNIVERSITY_OF_APPLIED_SCIENCES", "region": "FRIESLAND",
-                              "website": "https://kwelderland.example", "descriptionNl": "Fictieve hogeschool.", "partOf": network } });
+    let create = "mutation($i: OrganisationInput!) {
+      createOrganisation(input: $i) { organisation { id slug name kind version partOf { slug } } }
+    }";
+    let input = json!({
+        "i": {
+            "name": "Hogeschool Kwelderland", "kind": "UNIVERSITY_OF_APPLIED_SCIENCES",
+            "region": "FRIESLAND", "website": "https://kwelderland.example",
+            "descriptionNl": "Fictieve hogeschool.", "partOf": network,
+        },
+    });
     assert_eq!(
         error_code(&app.gql_as(&contributor, create, input.clone()).await),
         "FORBIDDEN"
@@ -53,7 +60,9 @@ async fn editors_create_change_and_archive_organisations(app: TestApp) {
     assert_eq!(o["slug"], "hogeschool-kwelderland");
     assert_eq!(o["partOf"]["slug"], "welzijnsnetwerk-studenten-noord");
     let id = o["id"].clone();
-    let update = "mutation($id: ID!, $v: Int!, $i: OrganisationInput!) { updateOrganisation(id: $id, expectedVersion: $v, input: $i) { organisation { name version } } }";
+    let update = "mutation($id: ID!, $v: Int!, $i: OrganisationInput!) {
+      updateOrganisation(id: $id, expectedVersion: $v, input: $i) { organisation { name version } }
+    }";
     let r = app
         .gql_as(
             &editor,
@@ -149,7 +158,9 @@ async fn contributors_run_their_own_events_through_moderation(app: TestApp) {
         .await
         .expect("key")
         .secret;
-    let create = "mutation($i: EventInput!) { createEvent(input: $i) { event { id slug status version organisers { slug } } } }";
+    let create = "mutation($i: EventInput!) {
+      createEvent(input: $i) { event { id slug status version organisers { slug } } }
+    }";
     let input = |org: &str| {
         json!({ "i": { "title": "Webinar geldzorgen", "kind": "WEBINAR", "startsAt": "2027-02-10T15:00:00Z",
         "endsAt": "2027-02-10T16:00:00Z", "online": true, "themes": ["support"], "topics": ["financial_problems"], "organisers": [org] } })
@@ -158,7 +169,12 @@ async fn contributors_run_their_own_events_through_moderation(app: TestApp) {
         error_code(&app.gql_as(&contributor, create, input(&other_id)).await),
         "FORBIDDEN"
     );
-    let reversed = json!({ "i": { "title": "x", "kind": "WEBINAR", "startsAt": "2027-02-10T15:00:00Z", "endsAt": "2027-02-10T14:00:00Z", "organisers": [own_id] } });
+    let reversed = json!({
+        "i": {
+            "title": "x", "kind": "WEBINAR", "startsAt": "2027-02-10T15:00:00Z",
+            "endsAt": "2027-02-10T14:00:00Z", "organisers": [own_id],
+        },
+    });
     assert_eq!(
         app.gql_as(&contributor, create, reversed).await["errors"][0]["extensions"]["field"],
         "input.endsAt"
@@ -177,7 +193,9 @@ async fn contributors_run_their_own_events_through_moderation(app: TestApp) {
         app.gql_as(&outsider, seen, json!({ "id": id })).await["data"]["node"],
         Value::Null
     );
-    let update = "mutation($id: ID!, $v: Int!, $i: EventInput!) { updateEvent(id: $id, expectedVersion: $v, input: $i) { event { title version } } }";
+    let update = "mutation($id: ID!, $v: Int!, $i: EventInput!) {
+      updateEvent(id: $id, expectedVersion: $v, input: $i) { event { title version } }
+    }";
     assert_eq!(
         error_code(
             &app.gql_as(

@@ -46,8 +46,14 @@ async fn keys(app: &TestApp) -> Keys {
     }
 }
 
-const CREATE: &str = "mutation($input: InitiativeInput!) { createInitiative(input: $input) { initiative { id slug status version title body } } }";
-const UPDATE: &str = "mutation($id: ID!, $v: Int!, $input: InitiativeInput!) { updateInitiative(id: $id, expectedVersion: $v, input: $input) { initiative { id status version title summary website } } }";
+const CREATE: &str = "mutation($input: InitiativeInput!) {
+  createInitiative(input: $input) { initiative { id slug status version title body } }
+}";
+const UPDATE: &str = "mutation($id: ID!, $v: Int!, $input: InitiativeInput!) {
+  updateInitiative(id: $id, expectedVersion: $v, input: $input) {
+    initiative { id status version title summary website }
+  }
+}";
 
 fn ok(r: &Value) -> &Value {
     assert!(r.get("errors").is_none(), "unexpected errors: {r:#}");
@@ -63,7 +69,9 @@ async fn create(app: &TestApp, key: &str, org: &str, title: &str) -> (String, Va
 }
 
 async fn status_of(app: &TestApp, key: Option<&str>, id: &str) -> Value {
-    let q = "query($id: ID!) { node(id: $id) { ... on Initiative { status version rejectionReason } } }";
+    let q = "query($id: ID!) {
+      node(id: $id) { ... on Initiative { status version rejectionReason } }
+    }";
     let r = match key {
         Some(k) => app.gql_as(k, q, json!({ "id": id })).await,
         None => app.gql(q, json!({ "id": id })).await,
@@ -127,7 +135,9 @@ async fn an_initiative_goes_from_draft_to_published_through_moderation(app: Test
         ),
         "FORBIDDEN"
     );
-    let reject = "mutation($id: ID!, $r: String!) { rejectInitiative(id: $id, reason: $r) { initiative { status rejectionReason } } }";
+    let reject = "mutation($id: ID!, $r: String!) {
+      rejectInitiative(id: $id, reason: $r) { initiative { status rejectionReason } }
+    }";
     let short = app
         .gql_as(&k.editor, reject, json!({ "id": id, "r": "nee" }))
         .await;
@@ -184,7 +194,9 @@ async fn an_initiative_goes_from_draft_to_published_through_moderation(app: Test
         "DRAFT"
     );
     // Every step is a revision, newest first, visible to the owner and editors only.
-    let revs = "query($id: ID!) { node(id: $id) { ... on Initiative { revisions { action version actor before after } } } }";
+    let revs = "query($id: ID!) {
+      node(id: $id) { ... on Initiative { revisions { action version actor before after } } }
+    }";
     let r = app.gql_as(&k.contributor, revs, json!({ "id": id })).await;
     let actions: Vec<&str> = ok(&r)["node"]["revisions"]
         .as_array()
@@ -349,7 +361,12 @@ async fn bad_input_is_refused_with_its_field_and_changes_nothing(app: TestApp) {
 on_both!(who_may_change_what);
 async fn who_may_change_what(app: TestApp) {
     let k = keys(&app).await;
-    let input = json!({ "input": { "title": "Nieuw", "kind": "TOOL", "organisations": [{ "organisation": k.org, "role": "LEAD" }] } });
+    let input = json!({
+        "input": {
+            "title": "Nieuw", "kind": "TOOL",
+            "organisations": [{ "organisation": k.org, "role": "LEAD" }],
+        },
+    });
     assert_eq!(
         error_code(&app.gql(CREATE, input.clone()).await),
         "UNAUTHENTICATED"
@@ -417,8 +434,12 @@ async fn links_are_added_and_removed_by_those_who_may_edit(app: TestApp) {
         )
         .await["initiative"]["id"]
         .clone();
-    let link = "mutation($i: LinkInitiativesInput!) { linkInitiatives(input: $i) { from { buildsOn { slug } } to { slug } } }";
-    let input = json!({ "i": { "from": from, "to": to, "type": "BUILDS_ON", "note": "Bouwt voort op de koppels." } });
+    let link = "mutation($i: LinkInitiativesInput!) {
+      linkInitiatives(input: $i) { from { buildsOn { slug } } to { slug } }
+    }";
+    let input = json!({
+        "i": { "from": from, "to": to, "type": "BUILDS_ON", "note": "Bouwt voort op de koppels." },
+    });
     assert_eq!(
         error_code(&app.gql_as(&k.other, link, input.clone()).await),
         "NOT_FOUND"
@@ -447,7 +468,9 @@ async fn links_are_added_and_removed_by_those_who_may_edit(app: TestApp) {
             .iter()
             .all(|i| i["slug"] != "vervolg-op-de-buddy-s")
     );
-    let unlink = "mutation($i: UnlinkInitiativesInput!) { unlinkInitiatives(input: $i) { from { buildsOn { slug } } } }";
+    let unlink = "mutation($i: UnlinkInitiativesInput!) {
+      unlinkInitiatives(input: $i) { from { buildsOn { slug } } }
+    }";
     let r = app
         .gql_as(
             &k.contributor,
@@ -487,7 +510,9 @@ async fn an_editor_restores_an_earlier_revision_as_a_new_one(app: TestApp) {
     let created = revs["data"]["node"]["revisions"][1]["id"]
         .as_i64()
         .expect("revision id");
-    let restore = "mutation($r: Int!, $v: Int!) { restoreRevision(revision: $r, expectedVersion: $v) { initiative { title version } } }";
+    let restore = "mutation($r: Int!, $v: Int!) {
+      restoreRevision(revision: $r, expectedVersion: $v) { initiative { title version } }
+    }";
     assert_eq!(
         error_code(
             &app.gql_as(&k.contributor, restore, json!({ "r": created, "v": 2 }))

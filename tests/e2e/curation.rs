@@ -20,9 +20,15 @@ async fn editors_add_topics_and_change_labels_but_never_codes(app: TestApp) {
         .await
         .expect("key")
         .secret;
-    let create = "mutation($i: CreateTopicInput!) { createTopic(input: $i) { topic { code label(lang: EN) altLabels broader { code } } } }";
-    let input = json!({ "i": { "code": "sleep", "broader": "resilience", "labelNl": "Slaap", "labelEn": "Sleep",
-                              "altLabels": ["slapen", "insomnia", "Slapen"] } });
+    let create = "mutation($i: CreateTopicInput!) {
+      createTopic(input: $i) { topic { code label(lang: EN) altLabels broader { code } } }
+    }";
+    let input = json!({
+        "i": {
+            "code": "sleep", "broader": "resilience", "labelNl": "Slaap", "labelEn": "Sleep",
+            "altLabels": ["slapen", "insomnia", "Slapen"],
+        },
+    });
     assert_eq!(
         error_code(&app.gql(create, input.clone()).await),
         "UNAUTHENTICATED"
@@ -38,7 +44,9 @@ async fn editors_add_topics_and_change_labels_but_never_codes(app: TestApp) {
     );
     let again = app.gql_as(&editor, create, input).await;
     assert_eq!(again["errors"][0]["extensions"]["field"], "input.code");
-    let deep = json!({ "i": { "code": "naps", "broader": "sleep", "labelNl": "Dutjes", "labelEn": "Naps" } });
+    let deep = json!({
+        "i": { "code": "naps", "broader": "sleep", "labelNl": "Dutjes", "labelEn": "Naps" },
+    });
     assert_eq!(
         app.gql_as(&editor, create, deep).await["errors"][0]["extensions"]["field"],
         "input.broader"
@@ -61,13 +69,17 @@ async fn editors_add_topics_and_change_labels_but_never_codes(app: TestApp) {
             .iter()
             .any(|t| t["code"] == "sleep")
     );
-    let update = "mutation($c: String!, $i: TaxonomyTextInput!) { updateTopic(code: $c, input: $i) { topic { code label description(lang: NL) altLabels } } }";
+    let update = "mutation($c: String!, $i: TaxonomyTextInput!) {
+      updateTopic(code: $c, input: $i) { topic { code label description(lang: NL) altLabels } }
+    }";
     let r = app.gql_as(&editor, update, json!({ "c": "financial_problems", "i": { "labelNl": "Geldzorgen", "descriptionNl": "Schulden en rondkomen.", "altLabels": ["schulden"] } })).await;
     assert_eq!(
         r["data"]["updateTopic"]["topic"],
         json!({ "code": "financial_problems", "label": "Geldzorgen", "description": "Schulden en rondkomen.", "altLabels": ["schulden"] })
     );
-    let theme = "mutation($c: String!, $i: TaxonomyTextInput!) { updateTheme(code: $c, input: $i) { theme { code label(lang: EN) } } }";
+    let theme = "mutation($c: String!, $i: TaxonomyTextInput!) {
+      updateTheme(code: $c, input: $i) { theme { code label(lang: EN) } }
+    }";
     let r = app
         .gql_as(
             &editor,

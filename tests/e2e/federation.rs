@@ -220,7 +220,11 @@ async fn two_instances_and_a_gateway_on_one_postgresql_agree() {
             .as_array()
             .is_some_and(Vec::is_empty)
     );
-    let create = "mutation { createOrganisation(input: { name: \"Instantie Overzijde\", kind: NETWORK }) { organisation { id } } }";
+    let create = "mutation {
+      createOrganisation(input: { name: \"Instantie Overzijde\", kind: NETWORK }) {
+        organisation { id }
+      }
+    }";
     let r = ask(&writer.url("/graphql"), Some(&editor), create).await;
     let id = r["data"]["createOrganisation"]["organisation"]["id"]
         .as_str()

@@ -350,10 +350,15 @@ async fn themes_and_topics_list_their_events(app: TestApp) {
 
 on_both!(related_initiatives_come_with_scores_and_reasons);
 async fn related_initiatives_come_with_scores_and_reasons(app: TestApp) {
-    let q = r#"{ initiative(slug: "buddyprogramma-eerstejaars-waddenpoort") {
-            topics { code } themes { code } organisations { organisation { name } }
-            related(first: 8) { score initiative { slug status } reasons { topics { code } themes { code } organisations { name } links } }
-        } }"#;
+    let q = r#"{
+      initiative(slug: "buddyprogramma-eerstejaars-waddenpoort") {
+        topics { code } themes { code } organisations { organisation { name } }
+        related(first: 8) {
+          score initiative { slug status }
+          reasons { topics { code } themes { code } organisations { name } links }
+        }
+      }
+    }"#;
     let d = app.data(q, json!({})).await;
     let me = &d["initiative"];
     let related = me["related"].as_array().expect("related");
@@ -405,7 +410,16 @@ async fn related_initiatives_come_with_scores_and_reasons(app: TestApp) {
 
 on_both!(related_initiatives_of_a_list_cost_a_fixed_number_of_statements);
 async fn related_initiatives_of_a_list_cost_a_fixed_number_of_statements(app: TestApp) {
-    let q = r#"query($n: Int) { initiatives(first: $n) { nodes { related(first: 3) { score initiative { title } reasons { topics { code } themes { code } organisations { name } } } } } }"#;
+    let q = r#"query($n: Int) {
+      initiatives(first: $n) {
+        nodes {
+          related(first: 3) {
+            score initiative { title }
+            reasons { topics { code } themes { code } organisations { name } }
+          }
+        }
+      }
+    }"#;
     let (small, r) = app.count_statements(q, json!({ "n": 3 })).await;
     assert!(r.get("errors").is_none(), "{r}");
     let (large, r) = app.count_statements(q, json!({ "n": 30 })).await;

@@ -258,7 +258,14 @@ async fn kennisbank_without_a_subcommand_serves_with_its_configuration() {
 
 /// A page of every published initiative with its relations: several SQL round trips,
 /// always longer than a millisecond.
-const SLOW_PAGE: &str = "{ initiatives(first: 100) { nodes { title themes { code label } topics { code label } organisations { role organisation { name } } events(first: 3) { totalCount nodes { title } } buildsOn { slug } } } }";
+const SLOW_PAGE: &str = "{
+  initiatives(first: 100) {
+    nodes {
+      title themes { code label } topics { code label } organisations { role organisation { name } }
+      events(first: 3) { totalCount nodes { title } } buildsOn { slug }
+    }
+  }
+}";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_over_its_time_answers_504_with_a_timeout_error() {
@@ -472,7 +479,14 @@ on_both!(fields_come_back_in_the_order_of_the_selection_set);
 async fn fields_come_back_in_the_order_of_the_selection_set(app: TestApp) {
     // Plain fields and fields that wait for batched relations, interleaved: the
     // relations finish later, and in any order among themselves.
-    let query = "{ initiatives(first: 10) { nodes { title themes { code } topics { code } organisations { role } events(first: 3) { totalCount } slug buildsOn { slug } summary } } }";
+    let query = "{
+      initiatives(first: 10) {
+        nodes {
+          title themes { code } topics { code } organisations { role }
+          events(first: 3) { totalCount } slug buildsOn { slug } summary
+        }
+      }
+    }";
     let expected = [
         "title",
         "themes",

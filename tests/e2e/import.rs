@@ -153,14 +153,21 @@ async fn codes_and_labels_in_either_language_are_accepted_and_a_second_import_ch
 ) {
     let dir = tempfile::tempdir().expect("dir");
     let records = json!([
-        { "slug": "import-labels", "title": "Samen sterker", "summary": "Pinguinkringen voor eerstejaars.",
-          "kind": "online support group", "status": "PUBLISHED", "themes": ["Begeleiding", "Prevention"],
-          "topics": ["mental resilience"], "lead_organisation": "Hogeschool Waddenpoort",
-          "partners": ["esdorpen-college"], "languages": ["NL"], "target_groups": ["Eerstejaarsstudenten", "Lecturers"],
-          "education_levels": "hbo_bachelor;WO_BACHELOR", "format": "Hybrid", "region": "Noord-Holland",
-          "evidence_level": "not_assessed", "start_year": 2025, "website": "https://samen.example" },
-        { "slug": "import-codes", "title": "Codes alleen", "kind": "tool", "themes": "support", "topics": "resilience",
-          "lead_organisation": "hogeschool-waddenpoort", "region": null }
+        {
+            "slug": "import-labels", "title": "Samen sterker",
+            "summary": "Pinguinkringen voor eerstejaars.", "kind": "online support group",
+            "status": "PUBLISHED", "themes": ["Begeleiding", "Prevention"],
+            "topics": ["mental resilience"], "lead_organisation": "Hogeschool Waddenpoort",
+            "partners": ["esdorpen-college"], "languages": ["NL"],
+            "target_groups": ["Eerstejaarsstudenten", "Lecturers"],
+            "education_levels": "hbo_bachelor;WO_BACHELOR", "format": "Hybrid",
+            "region": "Noord-Holland", "evidence_level": "not_assessed", "start_year": 2025,
+            "website": "https://samen.example",
+        },
+        {
+            "slug": "import-codes", "title": "Codes alleen", "kind": "tool", "themes": "support",
+            "topics": "resilience", "lead_organisation": "hogeschool-waddenpoort", "region": null,
+        },
     ]);
     let file = write(
         dir.path(),
@@ -188,8 +195,13 @@ async fn codes_and_labels_in_either_language_are_accepted_and_a_second_import_ch
     assert_eq!(after.4, before.4 + 2, "one revision per initiative");
     assert_eq!(after.5, before.5 + 2, "one change-log row per initiative");
     app.caught_up().await;
-    let q = r#"{ initiative(slug: "import-labels") { title kind status format region evidenceLevel startYear languages targetGroups educationLevels website
-            themes { code } topics { code } organisations { role organisation { slug } } revisions { action actor version } } }"#;
+    let q = r#"{
+      initiative(slug: "import-labels") {
+        title kind status format region evidenceLevel startYear languages targetGroups
+        educationLevels website themes { code } topics { code }
+        organisations { role organisation { slug } } revisions { action actor version }
+      }
+    }"#;
     let i = app.gql_as(&editor, q, json!({})).await["data"]["initiative"].clone();
     assert_eq!(i["kind"], "SUPPORT_GROUP");
     assert_eq!(i["status"], "PUBLISHED");
@@ -434,7 +446,9 @@ async fn a_dump_of_sqlite_restores_into_postgresql_through_the_cli() {
 
     // The restored PostgreSQL serves what SQLite served.
     let pg = TestApp::spawn_on(&url, crate::support::config(&[])).await;
-    let q = r#"{ initiative(slug: "geschiedenis") { id title revisions { action } } initiatives { totalCount } }"#;
+    let q = r#"{
+      initiative(slug: "geschiedenis") { id title revisions { action } } initiatives { totalCount }
+    }"#;
     let before = app
         .gql_as(&editor_key(&app.store).await, q, json!({}))
         .await;
@@ -587,12 +601,18 @@ on_both!(organisations_are_upserted_by_slug_with_labels_and_parents_in_the_file)
 async fn organisations_are_upserted_by_slug_with_labels_and_parents_in_the_file(app: TestApp) {
     let dir = tempfile::tempdir().expect("dir");
     let records = json!([
-        { "slug": "faculteit-gezondheid-waddenpoort", "name": "Faculteit Gezondheid", "kind": "Hogeschool",
-          "region": "friesland", "city": "Leeuwarden", "part_of": "Hogeschool Waddenpoort",
-          "description_nl": "Opleidingen in zorg en welzijn." },
-        { "name": "Lectoraat Veerkracht", "kind": "Knowledge institute", "part_of": "faculteit-gezondheid-waddenpoort",
-          "region": null, "website": "https://veerkracht.example" },
-        { "slug": "universiteit-van-zilverwold", "city": "Groningen-Noord" }
+        {
+            "slug": "faculteit-gezondheid-waddenpoort", "name": "Faculteit Gezondheid",
+            "kind": "Hogeschool", "region": "friesland", "city": "Leeuwarden",
+            "part_of": "Hogeschool Waddenpoort",
+            "description_nl": "Opleidingen in zorg en welzijn.",
+        },
+        {
+            "name": "Lectoraat Veerkracht", "kind": "Knowledge institute",
+            "part_of": "faculteit-gezondheid-waddenpoort", "region": null,
+            "website": "https://veerkracht.example",
+        },
+        { "slug": "universiteit-van-zilverwold", "city": "Groningen-Noord" },
     ]);
     let file = write(
         dir.path(),
@@ -629,8 +649,12 @@ async fn organisations_are_upserted_by_slug_with_labels_and_parents_in_the_file(
     );
     assert_eq!(after.5, before.5 + 3, "one change-log row each");
     app.caught_up().await;
-    let q = r#"{ l: organisation(slug: "lectoraat-veerkracht") { name kind region website partOf { slug partOf { slug } } }
-                     u: organisation(slug: "universiteit-van-zilverwold") { name city region version } }"#;
+    let q = r#"{
+      l: organisation(slug: "lectoraat-veerkracht") {
+        name kind region website partOf { slug partOf { slug } }
+      }
+      u: organisation(slug: "universiteit-van-zilverwold") { name city region version }
+    }"#;
     let d = app.data(q, json!({})).await;
     assert_eq!(
         d["l"],
@@ -716,14 +740,20 @@ on_both!(events_are_upserted_by_slug_with_organisers_and_featured_initiatives);
 async fn events_are_upserted_by_slug_with_organisers_and_featured_initiatives(app: TestApp) {
     let dir = tempfile::tempdir().expect("dir");
     let records = json!([
-        { "slug": "webinar-veerkracht-2027", "title": "Webinar: veerkracht in het eerste jaar",
-          "summary": "Een uur over veerkracht.", "kind": "Webinar", "status": "published",
-          "starts_at": "2027-03-01T13:00:00+01:00", "ends_at": "2027-03-01T14:30:00+01:00", "online": true,
-          "region": "Landelijk", "themes": ["Begeleiding"], "topics": "resilience",
-          "organisers": ["Hogeschool Waddenpoort"], "initiatives": ["campagne-zeg-het-maar", "landelijk-kader-studentenwelzijn"] },
-        { "title": "Masterclass buddyprogramma", "kind": "masterclass", "starts_at": "2027-04-12T10:00:00+02:00",
-          "ends_at": "2027-04-12T12:00:00+02:00", "organisers": "hogeschool-waddenpoort", "location": "Leeuwarden" },
-        { "slug": "netwerkdag-kompas-2024", "location": "Utrecht, Jaarbeurs" }
+        {
+            "slug": "webinar-veerkracht-2027", "title": "Webinar: veerkracht in het eerste jaar",
+            "summary": "Een uur over veerkracht.", "kind": "Webinar", "status": "published",
+            "starts_at": "2027-03-01T13:00:00+01:00", "ends_at": "2027-03-01T14:30:00+01:00",
+            "online": true, "region": "Landelijk", "themes": ["Begeleiding"],
+            "topics": "resilience", "organisers": ["Hogeschool Waddenpoort"],
+            "initiatives": ["campagne-zeg-het-maar", "landelijk-kader-studentenwelzijn"],
+        },
+        {
+            "title": "Masterclass buddyprogramma", "kind": "masterclass",
+            "starts_at": "2027-04-12T10:00:00+02:00", "ends_at": "2027-04-12T12:00:00+02:00",
+            "organisers": "hogeschool-waddenpoort", "location": "Leeuwarden",
+        },
+        { "slug": "netwerkdag-kompas-2024", "location": "Utrecht, Jaarbeurs" },
     ]);
     let file = write(
         dir.path(),
@@ -755,10 +785,14 @@ async fn events_are_upserted_by_slug_with_organisers_and_featured_initiatives(ap
     );
     assert_eq!(after.5, before.5 + 3, "one change-log row each");
     app.caught_up().await;
-    let q = r#"{ w: event(slug: "webinar-veerkracht-2027") { title status online region startsAt endsAt
-                       themes { code } topics { code } organisers { slug } initiatives { totalCount nodes { slug } } }
-                     m: event(slug: "masterclass-buddyprogramma") { status }
-                     n: event(slug: "netwerkdag-kompas-2024") { location version } }"#;
+    let q = r#"{
+      w: event(slug: "webinar-veerkracht-2027") {
+        title status online region startsAt endsAt themes { code } topics { code }
+        organisers { slug } initiatives { totalCount nodes { slug } }
+      }
+      m: event(slug: "masterclass-buddyprogramma") { status }
+      n: event(slug: "netwerkdag-kompas-2024") { location version }
+    }"#;
     let d = app.data(q, json!({})).await;
     let mut featured: Vec<String> = d["w"]["initiatives"]["nodes"]
         .as_array()

@@ -30,8 +30,12 @@ fn words(n: usize) -> String {
     s
 }
 
-const CREATE_ORG: &str = "mutation($i: OrganisationInput!) { createOrganisation(input: $i) { organisation { id slug name } } }";
-const CREATE_INITIATIVE: &str = "mutation($i: InitiativeInput!) { createInitiative(input: $i) { initiative { id slug title version } } }";
+const CREATE_ORG: &str = "mutation($i: OrganisationInput!) {
+  createOrganisation(input: $i) { organisation { id slug name } }
+}";
+const CREATE_INITIATIVE: &str = "mutation($i: InitiativeInput!) {
+  createInitiative(input: $i) { initiative { id slug title version } }
+}";
 const PUBLISH: &str = "mutation($id: ID!) { publishInitiative(id: $id) { initiative { status } } }";
 
 async fn organisation(app: &TestApp, key: &str, name: &str) -> Value {
@@ -54,12 +58,15 @@ async fn writes_at_every_maximum_length_are_stored(app: TestApp) {
     assert!(org["slug"].as_str().expect("slug").len() <= 80);
     assert_ne!(org["slug"], again["slug"]);
     assert!(again["slug"].as_str().expect("slug").len() <= 80, "{again}");
-    let input = json!({ "i": {
-        "title": words(200), "summary": "s".repeat(1000), "body": "b".repeat(100_000), "kind": "GUIDE",
-        "website": format!("https://example.org/{}", "p".repeat(500 - 20)),
-        "contactEmail": format!("{}@{}.{}.{}.example", "a".repeat(64), "d".repeat(60), "d".repeat(60), "d".repeat(59)),
-        "themes": ["support"], "topics": ["resilience"],
-        "organisations": [{ "organisation": org["id"], "role": "LEAD" }] } });
+    let input = json!({
+        "i": {
+            "title": words(200), "summary": "s".repeat(1000), "body": "b".repeat(100_000),
+            "kind": "GUIDE", "website": format!("https://example.org/{}", "p".repeat(500 - 20)),
+            "contactEmail": format!("{}@{}.{}.{}.example", "a".repeat(64), "d".repeat(60), "d".repeat(60), "d".repeat(59)),
+            "themes": ["support"], "topics": ["resilience"],
+            "organisations": [{ "organisation": org["id"], "role": "LEAD" }],
+        },
+    });
     let first = app.gql_as(&key, CREATE_INITIATIVE, input.clone()).await;
     let first = ok(&first)["createInitiative"]["initiative"].clone();
     // The same 200-character title again: its 80-character slug is taken.
@@ -207,7 +214,11 @@ async fn title_order_folds_case_and_diacritics_the_same_on_both_databases(app: T
         "Oost",
         "Zebra-aanpak",
     ];
-    let q = "query($o: [ID!], $after: String) { initiatives(filter: { organisations: $o }, orderBy: TITLE, first: 3, after: $after) { nodes { title } pageInfo { hasNextPage endCursor } } }";
+    let q = "query($o: [ID!], $after: String) {
+      initiatives(filter: { organisations: $o }, orderBy: TITLE, first: 3, after: $after) {
+        nodes { title } pageInfo { hasNextPage endCursor }
+      }
+    }";
     let mut seen = Vec::new();
     let mut after = Value::Null;
     loop {

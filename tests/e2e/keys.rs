@@ -147,7 +147,9 @@ on_both!(each_role_reads_what_it_may_see);
 async fn each_role_reads_what_it_may_see(app: TestApp) {
     let demo = oracle::demo();
     let all = json!({ "statuses": ["DRAFT", "SUBMITTED", "PUBLISHED", "REJECTED", "ARCHIVED"] });
-    let q = "query($f: InitiativeFilter) { initiatives(filter: $f, first: 100) { totalCount nodes { slug status } } }";
+    let q = "query($f: InitiativeFilter) {
+      initiatives(filter: $f, first: 100) { totalCount nodes { slug status } }
+    }";
     let editor = app
         .store
         .create_api_key(&kb_store::Actor::cli(), "e", Role::Editor, None, None)
@@ -313,7 +315,9 @@ async fn admins_manage_keys_through_the_api(app: TestApp) {
         )
         .await["organisation"]["id"]
         .clone();
-    let create = "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret key { id name role prefix organisation { slug } revokedAt } } }";
+    let create = "mutation($i: CreateApiKeyInput!) {
+      createApiKey(input: $i) { secret key { id name role prefix organisation { slug } revokedAt } }
+    }";
     let input = json!({ "i": { "name": "portaal", "role": "CONTRIBUTOR", "organisation": org } });
     assert_eq!(
         error_code(&app.gql(create, input.clone()).await),

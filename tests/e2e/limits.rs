@@ -18,7 +18,13 @@ async fn oversized_queries_are_limit_exceeded(app: TestApp) {
     let r = app.gql(&deep, json!({})).await;
     assert_eq!(error_code(&r), "LIMIT_EXCEEDED", "{r}");
     // Complexity: pages multiply.
-    let wide = "{ themes { initiatives(first: 100) { nodes { events(first: 100) { nodes { initiatives(first: 100) { nodes { title } } } } } } } }";
+    let wide = "{
+      themes {
+        initiatives(first: 100) {
+          nodes { events(first: 100) { nodes { initiatives(first: 100) { nodes { title } } } } }
+        }
+      }
+    }";
     let r = app.gql(wide, json!({})).await;
     assert_eq!(error_code(&r), "LIMIT_EXCEEDED", "{r}");
     // Aliases.

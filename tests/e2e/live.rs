@@ -185,7 +185,11 @@ async fn event(app: &TestApp, key: &str, org: &str, title: &str, starts: &str, i
     );
 }
 
-const INITIATIVES: &str = "subscription($f: InitiativeFilter) { initiativePublished(filter: $f) { title status themes { code } organisations { organisation { slug } } } }";
+const INITIATIVES: &str = "subscription($f: InitiativeFilter) {
+  initiativePublished(filter: $f) {
+    title status themes { code } organisations { organisation { slug } }
+  }
+}";
 
 on_both!(a_subscriber_receives_what_is_published_that_it_asks_for_and_nothing_else);
 async fn a_subscriber_receives_what_is_published_that_it_asks_for_and_nothing_else(app: TestApp) {
@@ -271,7 +275,9 @@ async fn a_subscriber_receives_what_is_published_that_it_asks_for_and_nothing_el
         payload,
         json!({ "data": { "eventPublished": { "title": "Webinar weerbaarheid", "status": "PUBLISHED", "startsAt": "2027-02-10T15:00:00+00:00" } } })
     );
-    let update = "mutation($id: ID!, $v: Int!, $i: EventInput!) { updateEvent(id: $id, expectedVersion: $v, input: $i) { event { version } } }";
+    let update = "mutation($id: ID!, $v: Int!, $i: EventInput!) {
+      updateEvent(id: $id, expectedVersion: $v, input: $i) { event { version } }
+    }";
     let r = app
         .gql_as(
             &key,

@@ -374,7 +374,11 @@ async fn a_write_is_listed_counted_and_faceted_by_the_next_request(app: TestApp)
         .expect("lookup")
         .expect("org");
     let gid = kb_domain::NodeId::global(org.id).encode();
-    let q = "query($o: [ID!]) { initiatives(filter: { organisations: $o, kinds: [CAMPAIGN] }) { totalCount nodes { title } facets { kinds { value count } } } }";
+    let q = "query($o: [ID!]) {
+      initiatives(filter: { organisations: $o, kinds: [CAMPAIGN] }) {
+        totalCount nodes { title } facets { kinds { value count } }
+      }
+    }";
     let before = app.data(q, json!({ "o": [gid] })).await;
     let n = before["initiatives"]["totalCount"].as_i64().expect("total");
     let r = app.gql_as(&key, CREATE, json!({ "i": { "title": "Direct zichtbaar", "summary": "Een samenvatting.", "kind": "CAMPAIGN",
@@ -548,9 +552,13 @@ async fn a_second_instance_on_the_same_database_follows_within_two_seconds(app: 
     }
 }
 
-const PUBLIC_PAGE: &str = r#"query($slug: String!) { initiative(slug: $slug) { id version title kind languages
-  themes { code } topics { code broader { code } } organisations { role organisation { name } }
-  events(first: 3) { nodes { title } } buildsOn { slug } builtOnBy { slug } relatedTo { slug } } }"#;
+const PUBLIC_PAGE: &str = r#"query($slug: String!) {
+  initiative(slug: $slug) {
+    id version title kind languages themes { code } topics { code broader { code } }
+    organisations { role organisation { name } } events(first: 3) { nodes { title } }
+    buildsOn { slug } builtOnBy { slug } relatedTo { slug }
+  }
+}"#;
 
 on_both!(the_published_view_is_answered_from_memory_until_the_next_change);
 async fn the_published_view_is_answered_from_memory_until_the_next_change(app: TestApp) {
@@ -597,7 +605,9 @@ async fn the_published_view_is_answered_from_memory_until_the_next_change(app: T
     assert_eq!(e1, e2);
     assert!(e2 >= 4, "{e2} statements");
     // A change: the next reading, by anyone, reads it.
-    let update = "mutation($id: ID!, $v: Int!, $i: InitiativeInput!) { updateInitiative(id: $id, expectedVersion: $v, input: $i) { initiative { title status } } }";
+    let update = "mutation($id: ID!, $v: Int!, $i: InitiativeInput!) {
+      updateInitiative(id: $id, expectedVersion: $v, input: $i) { initiative { title status } }
+    }";
     let r = app.gql_as(&editor, update, json!({ "id": r1["data"]["initiative"]["id"], "v": r1["data"]["initiative"]["version"], "i": { "title": "Een nieuwe titel" } })).await;
     assert_eq!(
         r["data"]["updateInitiative"]["initiative"]["status"], "PUBLISHED",

@@ -91,11 +91,21 @@ async fn every_acknowledged_write_survives_a_kill_during_a_burst(app: TestApp) {
             let client = reqwest::Client::new();
             for i in 0.. {
                 let title = format!("Crashproef {w}-{i}");
-                let vars = json!({ "i": { "title": title, "summary": "Geschreven tijdens een crashproef.", "kind": "TOOL",
-                    "themes": ["support"], "topics": ["resilience"], "organisations": [{ "organisation": lead, "role": "LEAD" }] } });
-                let Some(r) = post(&client, &base, &key, CREATE, vars).await else { break };
+                let vars = json!({
+                    "i": {
+                        "title": title, "summary": "Geschreven tijdens een crashproef.",
+                        "kind": "TOOL", "themes": ["support"], "topics": ["resilience"],
+                        "organisations": [{ "organisation": lead, "role": "LEAD" }],
+                    },
+                });
+                let Some(r) = post(&client, &base, &key, CREATE, vars).await else {
+                    break;
+                };
                 match r["data"]["createInitiative"]["initiative"]["id"].as_str() {
-                    Some(id) => acknowledged.lock().expect("lock").push((id.to_owned(), title)),
+                    Some(id) => acknowledged
+                        .lock()
+                        .expect("lock")
+                        .push((id.to_owned(), title)),
                     None => panic!("a write failed before the kill: {r}"),
                 }
             }

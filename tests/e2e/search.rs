@@ -63,7 +63,11 @@ async fn initiative(app: &TestApp, f: &Fixture, spec: Spec<'_>, draft: bool) -> 
     id
 }
 
-const SEARCH: &str = "query($q: String!, $o: [ID!]) { search(query: $q, filter: { organisations: $o }, first: 20) { totalCount nodes { score initiative { title } snippet { title text } } } }";
+const SEARCH: &str = "query($q: String!, $o: [ID!]) {
+  search(query: $q, filter: { organisations: $o }, first: 20) {
+    totalCount nodes { score initiative { title } snippet { title text } }
+  }
+}";
 
 async fn titles(app: &TestApp, key: Option<&str>, f: &Fixture, q: &str) -> Vec<String> {
     let vars = json!({ "q": q, "o": [f.org] });
@@ -198,7 +202,13 @@ async fn search_understands_dutch_synonyms_diacritics_typos_prefixes_and_phrases
         titles(&app, Some(&f.editor), &f, "prestatiedruk").await,
         ["Prestaties zonder druk"]
     );
-    let drafts = "query($o: [ID!]) { search(query: \"prestatiedruk\", filter: { organisations: $o, statuses: [DRAFT, PUBLISHED] }) { nodes { initiative { title } } } }";
+    let drafts = "query($o: [ID!]) {
+      search(
+        query: \"prestatiedruk\", filter: { organisations: $o, statuses: [DRAFT, PUBLISHED] }
+      ) {
+        nodes { initiative { title } }
+      }
+    }";
     let found = |r: Value| -> Vec<String> {
         let mut t: Vec<String> = r["data"]["search"]["nodes"]
             .as_array()
@@ -275,7 +285,11 @@ async fn search_facets_are_disjunctive(app: TestApp) {
         )
         .await;
     }
-    let q = "query($o: [ID!], $k: [InitiativeKind!]) { search(query: \"mentor\", filter: { organisations: $o, kinds: $k }) { totalCount facets { kinds { value count } } } }";
+    let q = "query($o: [ID!], $k: [InitiativeKind!]) {
+      search(query: \"mentor\", filter: { organisations: $o, kinds: $k }) {
+        totalCount facets { kinds { value count } }
+      }
+    }";
     let d = app.data(q, json!({ "o": [f.org], "k": ["TOOL"] })).await;
     assert_eq!(d["search"]["totalCount"], 2);
     // The kind facet ignores the kind filter: TRAINING stays countable.
@@ -377,8 +391,17 @@ async fn vocabulary_labels_are_found_too(app: TestApp) {
     assert!(d["search"]["totalCount"].as_i64().expect("hits") > 0, "{d}");
 }
 
-const SEARCH_EVENTS: &str = "query($q: String!, $lang: Language) { searchEvents(query: $q, lang: $lang, first: 10) { totalCount pageInfo { hasNextPage } edges { cursor node { score event { title status } snippet { title text } } } } }";
-const SEARCH_ORGANISATIONS: &str = "query($q: String!, $lang: Language) { searchOrganisations(query: $q, lang: $lang, first: 10) { totalCount nodes { organisation { name } snippet { title text } } } }";
+const SEARCH_EVENTS: &str = "query($q: String!, $lang: Language) {
+  searchEvents(query: $q, lang: $lang, first: 10) {
+    totalCount pageInfo { hasNextPage }
+    edges { cursor node { score event { title status } snippet { title text } } }
+  }
+}";
+const SEARCH_ORGANISATIONS: &str = "query($q: String!, $lang: Language) {
+  searchOrganisations(query: $q, lang: $lang, first: 10) {
+    totalCount nodes { organisation { name } snippet { title text } }
+  }
+}";
 
 /// The titles of the events, or names of the organisations, a search finds.
 async fn found(
@@ -422,7 +445,9 @@ async fn found(
 on_both!(events_and_organisations_are_search_results_of_their_own);
 async fn events_and_organisations_are_search_results_of_their_own(app: TestApp) {
     let f = fixture(&app).await;
-    let update = "mutation($id: ID!, $v: Int!, $i: OrganisationInput!) { updateOrganisation(id: $id, expectedVersion: $v, input: $i) { organisation { version } } }";
+    let update = "mutation($id: ID!, $v: Int!, $i: OrganisationInput!) {
+      updateOrganisation(id: $id, expectedVersion: $v, input: $i) { organisation { version } }
+    }";
     let r = app.gql_as(&f.editor, update, json!({ "id": f.org, "v": 1, "i": {
         "descriptionNl": "Een hogeschool waar studenten elkaar helpen, met een zoekmaatjesprogramma voor eerstejaars.",
         "descriptionEn": "A university of applied sciences with a search buddy scheme.",

@@ -47,7 +47,11 @@ async fn a_listing_with_all_relations_costs_the_same_for_5_and_50_rows(app: Test
 
 on_both!(nested_connections_under_a_list_are_one_statement_per_level);
 async fn nested_connections_under_a_list_are_one_statement_per_level(app: TestApp) {
-    let q = r#"{ themes { code initiatives(first: 3) { nodes { title organisations { organisation { name } } } } } }"#;
+    let q = r#"{
+      themes {
+        code initiatives(first: 3) { nodes { title organisations { organisation { name } } } }
+      }
+    }"#;
     let (n, r) = app.count_statements(q, json!({})).await;
     assert!(r.get("errors").is_none(), "{r}");
     assert_eq!(r["data"]["themes"].as_array().expect("themes").len(), 8);
@@ -56,7 +60,12 @@ async fn nested_connections_under_a_list_are_one_statement_per_level(app: TestAp
     assert_eq!(n, 2);
     // Totals come from the read model with the pages, and the rows and organisations
     // of the pages are the published view's, kept since the first reading.
-    let q = r#"{ themes { code initiatives(first: 3) { totalCount nodes { title organisations { organisation { name } } } } } }"#;
+    let q = r#"{
+      themes {
+        code
+        initiatives(first: 3) { totalCount nodes { title organisations { organisation { name } } } }
+      }
+    }"#;
     let (n, r) = app.count_statements(q, json!({})).await;
     assert!(r.get("errors").is_none(), "{r}");
     assert_eq!(n, 0);
@@ -69,7 +78,10 @@ async fn nested_connections_under_a_list_are_one_statement_per_level(app: TestAp
 }
 
 const HISTORY: &str = r#"query($n: Int, $o: [ID!]) {
-  initiatives(first: $n, filter: { statuses: [DRAFT, SUBMITTED, PUBLISHED, REJECTED, ARCHIVED], organisations: $o }) {
+  initiatives(
+    first: $n,
+    filter: { statuses: [DRAFT, SUBMITTED, PUBLISHED, REJECTED, ARCHIVED], organisations: $o }
+  ) {
     nodes { title rejectionReason revisions { action actor } }
   }
 }"#;

@@ -173,7 +173,14 @@ pub(crate) async fn world(app: &TestApp) -> World {
     }
 }
 
-pub(crate) const CREATE: &str = "mutation($input: ViewInput!) { createView(input: $input) { view { slug title description ownerKey filter { topics organisations } orderBy search lang fields state version embedQuery(first: 5) } } }";
+pub(crate) const CREATE: &str = "mutation($input: ViewInput!) {
+  createView(input: $input) {
+    view {
+      slug title description ownerKey filter { topics organisations } orderBy search lang fields
+      state version embedQuery(first: 5)
+    }
+  }
+}";
 
 /// Makes the view `lhbti-en` as the partner: LGBTQIA2S+ initiatives of the world's
 /// network, by title, in English.
@@ -194,7 +201,15 @@ pub(crate) async fn create_view(app: &TestApp, w: &World) -> Value {
     .await
 }
 
-const READ: &str = "query($slug: String!) { view(slug: $slug) { slug title version state initiatives(first: 10) { totalCount nodes { title } pageInfo { hasNextPage } facets { topics { value { code } count } } } events(first: 10) { totalCount nodes { title } } } }";
+const READ: &str = "query($slug: String!) {
+  view(slug: $slug) {
+    slug title version state
+    initiatives(first: 10) {
+      totalCount nodes { title } pageInfo { hasNextPage } facets { topics { value { code } count } }
+    }
+    events(first: 10) { totalCount nodes { title } }
+  }
+}";
 
 fn titles(v: &Value) -> Vec<&str> {
     v.as_array()
@@ -318,7 +333,11 @@ on_both!(changing_a_view_is_versioned_audited_and_refused_to_others);
 async fn changing_a_view_is_versioned_audited_and_refused_to_others(app: TestApp) {
     let w = world(&app).await;
     assert!(create_view(&app, &w).await.get("errors").is_none());
-    let update = "mutation($v: Int!, $input: ViewInput!) { updateView(slug: \"lhbti-en\", expectedVersion: $v, input: $input) { view { title search version } } }";
+    let update = "mutation($v: Int!, $input: ViewInput!) {
+      updateView(slug: \"lhbti-en\", expectedVersion: $v, input: $input) {
+        view { title search version }
+      }
+    }";
     let r = app
         .gql_as(
             &w.partner,
@@ -505,7 +524,10 @@ on_both!(a_pinned_language_wins_over_accept_language);
 async fn a_pinned_language_wins_over_accept_language(app: TestApp) {
     let w = world(&app).await;
     assert!(create_view(&app, &w).await.get("errors").is_none());
-    let q = "{ view(slug: \"lhbti-en\") { initiatives(first: 1) { nodes { themes { label } } } } initiative(slug: \"regenboogcafe-voor-studenten\") { themes { label } } }";
+    let q = "{
+      view(slug: \"lhbti-en\") { initiatives(first: 1) { nodes { themes { label } } } }
+      initiative(slug: \"regenboogcafe-voor-studenten\") { themes { label } }
+    }";
     let r = app
         .gql_with(q, json!({}), header("accept-language", "nl-NL,nl;q=0.9"))
         .await;
