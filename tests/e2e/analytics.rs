@@ -387,11 +387,14 @@ async fn trend(app: &TestApp) {
       }
     }";
     let years = ask(app, None, q, json!({})).await["trend"].clone();
-    assert_eq!(
-        years[2],
-        json!({ "year": 2024, "total": 0, "values": [
-        { "value": "policy", "count": 0, "share": 0.0 }, { "value": "support", "count": 0, "share": 0.0 }] })
-    );
+    let expected = json!({
+        "year": 2024, "total": 0,
+        "values": [
+            { "value": "policy", "count": 0, "share": 0.0 },
+            { "value": "support", "count": 0, "share": 0.0 },
+        ],
+    });
+    assert_eq!(years[2], expected);
     assert_eq!(
         years[0]["values"][0],
         json!({ "value": "policy", "count": 1, "share": 0.5 })

@@ -61,9 +61,13 @@ fn ok(r: &Value) -> &Value {
 }
 
 async fn create(app: &TestApp, key: &str, org: &str, title: &str) -> (String, Value) {
-    let r = app
-        .gql_as(key, CREATE, json!({ "input": { "title": title, "kind": "GUIDE", "organisations": [{ "organisation": org, "role": "LEAD" }] } }))
-        .await;
+    let vars = json!({
+        "input": {
+            "title": title, "kind": "GUIDE",
+            "organisations": [{ "organisation": org, "role": "LEAD" }],
+        },
+    });
+    let r = app.gql_as(key, CREATE, vars).await;
     let i = ok(&r)["createInitiative"]["initiative"].clone();
     (i["id"].as_str().expect("id").to_owned(), i)
 }
@@ -275,7 +279,10 @@ async fn two_editors_on_one_version_one_wins_and_one_conflicts(app: TestApp) {
         )
         .await;
     assert_eq!(error_code(&r), "CONFLICT");
-    let again = app.gql_as(&k.editor, "query($id: ID!) { node(id: $id) { ... on Initiative { title version revisions { id } } } }", json!({ "id": id })).await;
+    let query = "query($id: ID!) {
+      node(id: $id) { ... on Initiative { title version revisions { id } } }
+    }";
+    let again = app.gql_as(&k.editor, query, json!({ "id": id })).await;
     assert_eq!(again["data"]["node"]["title"], title);
     assert_eq!(
         again["data"]["node"]["revisions"]
@@ -407,7 +414,11 @@ async fn who_may_change_what(app: TestApp) {
         .await;
     assert_eq!(error_code(&r), "FORBIDDEN");
     // A contributor cannot hand its initiative to another organisation.
-    let r = app.gql_as(&k.contributor, UPDATE, json!({ "id": draft, "v": 1, "input": { "organisations": [{ "organisation": k.other_org, "role": "LEAD" }] } })).await;
+    let vars = json!({
+        "id": draft, "v": 1,
+        "input": { "organisations": [{ "organisation": k.other_org, "role": "LEAD" }] },
+    });
+    let r = app.gql_as(&k.contributor, UPDATE, vars).await;
     assert_eq!(error_code(&r), "FORBIDDEN");
     // Mutations are never run over GET.
     let r = app
@@ -460,7 +471,10 @@ async fn links_are_added_and_removed_by_those_who_may_edit(app: TestApp) {
         "BAD_USER_INPUT"
     );
     // The draft's link is invisible from the published side to the public.
-    let public = app.data(r#"{ initiative(slug: "buddyprogramma-eerstejaars-waddenpoort") { builtOnBy { slug } } }"#, json!({})).await;
+    let query = r#"{
+      initiative(slug: "buddyprogramma-eerstejaars-waddenpoort") { builtOnBy { slug } }
+    }"#;
+    let public = app.data(query, json!({})).await;
     assert!(
         public["initiative"]["builtOnBy"]
             .as_array()

@@ -38,10 +38,11 @@ async fn editors_add_topics_and_change_labels_but_never_codes(app: TestApp) {
         "FORBIDDEN"
     );
     let r = app.gql_as(&editor, create, input.clone()).await;
-    assert_eq!(
-        r["data"]["createTopic"]["topic"],
-        json!({ "code": "sleep", "label": "Sleep", "altLabels": ["slapen", "insomnia"], "broader": { "code": "resilience" } })
-    );
+    let expected = json!({
+        "code": "sleep", "label": "Sleep", "altLabels": ["slapen", "insomnia"],
+        "broader": { "code": "resilience" },
+    });
+    assert_eq!(r["data"]["createTopic"]["topic"], expected);
     let again = app.gql_as(&editor, create, input).await;
     assert_eq!(again["errors"][0]["extensions"]["field"], "input.code");
     let deep = json!({
@@ -72,11 +73,19 @@ async fn editors_add_topics_and_change_labels_but_never_codes(app: TestApp) {
     let update = "mutation($c: String!, $i: TaxonomyTextInput!) {
       updateTopic(code: $c, input: $i) { topic { code label description(lang: NL) altLabels } }
     }";
-    let r = app.gql_as(&editor, update, json!({ "c": "financial_problems", "i": { "labelNl": "Geldzorgen", "descriptionNl": "Schulden en rondkomen.", "altLabels": ["schulden"] } })).await;
-    assert_eq!(
-        r["data"]["updateTopic"]["topic"],
-        json!({ "code": "financial_problems", "label": "Geldzorgen", "description": "Schulden en rondkomen.", "altLabels": ["schulden"] })
-    );
+    let vars = json!({
+        "c": "financial_problems",
+        "i": {
+            "labelNl": "Geldzorgen", "descriptionNl": "Schulden en rondkomen.",
+            "altLabels": ["schulden"],
+        },
+    });
+    let r = app.gql_as(&editor, update, vars).await;
+    let expected = json!({
+        "code": "financial_problems", "label": "Geldzorgen",
+        "description": "Schulden en rondkomen.", "altLabels": ["schulden"],
+    });
+    assert_eq!(r["data"]["updateTopic"]["topic"], expected);
     let theme = "mutation($c: String!, $i: TaxonomyTextInput!) {
       updateTheme(code: $c, input: $i) { theme { code label(lang: EN) } }
     }";

@@ -42,7 +42,13 @@ on_both!(feeds_read_back_with_real_parsers_as_the_public_sees_the_api);
 async fn feeds_read_back_with_real_parsers_as_the_public_sees_the_api(app: TestApp) {
     let w = world(&app).await;
     assert!(create_view(&app, &w).await.get("errors").is_none());
-    let api = app.data("{ initiatives(first: 3) { totalCount nodes { id title } } events(filter: { from: \"2000-01-01T00:00:00Z\" }, first: 100) { nodes { title summary startsAt endsAt } } }", json!({})).await;
+    let query = "{
+      initiatives(first: 3) { totalCount nodes { id title } }
+      events(filter: { from: \"2000-01-01T00:00:00Z\" }, first: 100) {
+        nodes { title summary startsAt endsAt }
+      }
+    }";
+    let api = app.data(query, json!({})).await;
     // Atom, all published initiatives: the newest fifty, newest first.
     let atom = read_back(
         "atom",

@@ -102,13 +102,18 @@ async fn an_initiative_page_loads_in_one_request(app: TestApp) {
 
 on_both!(global_ids_resolve_through_node_and_nodes);
 async fn global_ids_resolve_through_node_and_nodes(app: TestApp) {
-    let d = app.data(r#"{ initiative(slug: "landelijk-kader-studentenwelzijn") { id title } themes { id code } }"#, json!({})).await;
+    let query = r#"{
+      initiative(slug: "landelijk-kader-studentenwelzijn") { id title } themes { id code }
+    }"#;
+    let d = app.data(query, json!({})).await;
     let id = d["initiative"]["id"].as_str().expect("id").to_owned();
     let theme_id = d["themes"][0]["id"].as_str().expect("id").to_owned();
-    let n = app.data(
-        "query($id: ID!, $ids: [ID!]!) { node(id: $id) { id ... on Initiative { title } } nodes(ids: $ids) { id ... on Theme { code } ... on Initiative { slug } } }",
-        json!({ "id": id, "ids": [theme_id, id, "SW5pdGlhdGl2ZTo5OTk5OQ"] }),
-    ).await;
+    let query = "query($id: ID!, $ids: [ID!]!) {
+      node(id: $id) { id ... on Initiative { title } }
+      nodes(ids: $ids) { id ... on Theme { code } ... on Initiative { slug } }
+    }";
+    let vars = json!({ "id": id, "ids": [theme_id, id, "SW5pdGlhdGl2ZTo5OTk5OQ"] });
+    let n = app.data(query, vars).await;
     assert_eq!(n["node"]["title"], d["initiative"]["title"]);
     assert_eq!(n["nodes"][0]["code"], "policy");
     assert_eq!(n["nodes"][1]["slug"], "landelijk-kader-studentenwelzijn");
@@ -188,7 +193,10 @@ async fn every_relation_has_its_way_back(app: TestApp) {
         .collect();
     assert_eq!(o["events"]["totalCount"], events.len());
     // Topic tree both ways.
-    let t = app.data(r#"{ topic(code: "special_circumstances") { narrower { code broader { code } } broader { code } } }"#, json!({})).await;
+    let query = r#"{
+      topic(code: "special_circumstances") { narrower { code broader { code } } broader { code } }
+    }"#;
+    let t = app.data(query, json!({})).await;
     let narrower = t["topic"]["narrower"].as_array().expect("narrower");
     assert_eq!(narrower.len(), 8);
     assert!(
@@ -198,7 +206,13 @@ async fn every_relation_has_its_way_back(app: TestApp) {
     );
     assert_eq!(t["topic"]["broader"], Value::Null);
     // Event → initiatives and organisers.
-    let e = app.data(r#"{ event(slug: "netwerkdag-kompas-2024") { organisers { slug } initiatives(first: 10) { totalCount nodes { slug } } themes { code } topics { code } } }"#, json!({})).await;
+    let query = r#"{
+      event(slug: "netwerkdag-kompas-2024") {
+        organisers { slug } initiatives(first: 10) { totalCount nodes { slug } } themes { code }
+        topics { code }
+      }
+    }"#;
+    let e = app.data(query, json!({})).await;
     let ev = demo
         .event
         .iter()
@@ -217,7 +231,11 @@ async fn every_relation_has_its_way_back(app: TestApp) {
     organisers.sort();
     assert_eq!(slugs(&e["event"]["organisers"]), organisers);
     // Theme → initiatives equals the filtered list.
-    let th = app.data(r#"{ theme(code: "prevention") { initiatives(first: 1) { totalCount } } initiatives(filter: { themes: ["prevention"] }) { totalCount } }"#, json!({})).await;
+    let query = r#"{
+      theme(code: "prevention") { initiatives(first: 1) { totalCount } }
+      initiatives(filter: { themes: ["prevention"] }) { totalCount }
+    }"#;
+    let th = app.data(query, json!({})).await;
     let want = demo
         .published()
         .filter(|i| i.themes.iter().any(|t| t == "prevention"))
@@ -258,10 +276,15 @@ async fn labels_follow_accept_language_and_the_lang_argument(app: TestApp) {
 
 on_both!(vocabularies_list_every_code_with_both_labels);
 async fn vocabularies_list_every_code_with_both_labels(app: TestApp) {
-    let d = app.data(
-        "{ vocabularies { initiativeKinds { code value label en: label(lang: EN) } regions { code value } targetGroups { code } educationLevels { code } formats { code } costs { code } preventionLevels { code } evidenceLevels { code } eventKinds { code } organisationKinds { code } } }",
-        json!({}),
-    ).await;
+    let query = "{
+      vocabularies {
+        initiativeKinds { code value label en: label(lang: EN) } regions { code value }
+        targetGroups { code } educationLevels { code } formats { code } costs { code }
+        preventionLevels { code } evidenceLevels { code } eventKinds { code }
+        organisationKinds { code }
+      }
+    }";
+    let d = app.data(query, json!({})).await;
     let v = &d["vocabularies"];
     assert_eq!(v["initiativeKinds"].as_array().expect("kinds").len(), 10);
     assert_eq!(v["initiativeKinds"][4]["code"], "education_practice");
@@ -286,16 +309,22 @@ async fn vocabularies_list_every_code_with_both_labels(app: TestApp) {
 
 on_both!(federation_entities_resolve_by_key);
 async fn federation_entities_resolve_by_key(app: TestApp) {
-    let d = app.data(r#"{ initiative(slug: "landelijk-kader-studentenwelzijn") { id } organisation(slug: "universiteit-van-zilverwold") { id } themes { id } }"#, json!({})).await;
+    let query = r#"{
+      initiative(slug: "landelijk-kader-studentenwelzijn") { id }
+      organisation(slug: "universiteit-van-zilverwold") { id } themes { id }
+    }"#;
+    let d = app.data(query, json!({})).await;
     let reps = json!([
         { "__typename": "Initiative", "id": d["initiative"]["id"] },
         { "__typename": "Organisation", "id": d["organisation"]["id"] },
         { "__typename": "Theme", "id": d["themes"][1]["id"] },
     ]);
-    let e = app.data(
-        "query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Initiative { slug } ... on Organisation { slug } ... on Theme { code } } }",
-        json!({ "r": reps }),
-    ).await;
+    let query = "query($r: [_Any!]!) {
+      _entities(representations: $r) {
+        __typename ... on Initiative { slug } ... on Organisation { slug } ... on Theme { code }
+      }
+    }";
+    let e = app.data(query, json!({ "r": reps })).await;
     assert_eq!(
         e["_entities"][0]["slug"],
         "landelijk-kader-studentenwelzijn"
@@ -314,13 +343,13 @@ async fn federation_entities_resolve_by_key(app: TestApp) {
 on_both!(themes_and_topics_list_their_events);
 async fn themes_and_topics_list_their_events(app: TestApp) {
     let demo = oracle::demo();
-    let d = app
-        .data(
-            r#"{ theme(code: "collaboration") { events(first: 50) { totalCount nodes { slug themes { code } } } }
-                     topic(code: "financial_problems") { events(first: 50) { totalCount nodes { slug } } } }"#,
-            json!({}),
-        )
-        .await;
+    let query = r#"{
+      theme(code: "collaboration") {
+        events(first: 50) { totalCount nodes { slug themes { code } } }
+      }
+      topic(code: "financial_problems") { events(first: 50) { totalCount nodes { slug } } }
+    }"#;
+    let d = app.data(query, json!({})).await;
     let events = d["theme"]["events"]["nodes"].as_array().expect("events");
     let want = demo
         .event
@@ -402,9 +431,17 @@ async fn related_initiatives_come_with_scores_and_reasons(app: TestApp) {
             .any(|k| !reasons[*k].as_array().expect("list").is_empty());
         assert!(any, "a related initiative has a reason: {r}");
     }
-    let r = app.gql(r#"{ initiative(slug: "buddyprogramma-eerstejaars-waddenpoort") { related(first: 51) { score } } }"#, json!({})).await;
+    let query = r#"{
+      initiative(slug: "buddyprogramma-eerstejaars-waddenpoort") { related(first: 51) { score } }
+    }"#;
+    let r = app.gql(query, json!({})).await;
     assert_eq!(crate::support::error_code(&r), "BAD_USER_INPUT");
-    let r = app.gql(r#"{ initiative(slug: "buddyprogramma-eerstejaars-waddenpoort") { lineage(direction: UP, depth: 6) { depth } } }"#, json!({})).await;
+    let query = r#"{
+      initiative(slug: "buddyprogramma-eerstejaars-waddenpoort") {
+        lineage(direction: UP, depth: 6) { depth }
+      }
+    }"#;
+    let r = app.gql(query, json!({})).await;
     assert_eq!(crate::support::error_code(&r), "BAD_USER_INPUT");
 }
 

@@ -136,7 +136,10 @@ async fn hostile_requests_are_refused_quickly_while_normal_queries_go_on(app: Te
         let (client, url) = (reqwest::Client::new(), app.url("/graphql"));
         tokio::spawn(async move {
             while !stop.load(Ordering::Acquire) {
-                let r = client.post(&url).json(&json!({ "query": "{ themes { code } initiatives(first: 5) { totalCount nodes { title } } }" })).send().await;
+                let payload = json!({
+                    "query": "{ themes { code } initiatives(first: 5) { totalCount nodes { title } } }",
+                });
+                let r = client.post(&url).json(&payload).send().await;
                 let ok = match r {
                     Ok(r) => r.json::<Value>().await.is_ok_and(|b| {
                         b["data"]["themes"].as_array().map(Vec::len) == Some(8)

@@ -110,7 +110,17 @@ async fn the_graphql_response_media_type_gets_http_statuses(app: TestApp) {
 
 on_both!(batches_answer_in_order);
 async fn batches_answer_in_order(app: TestApp) {
-    let r = app.client().post(app.url("/graphql")).json(&json!([{ "query": "{ theme(code: \"policy\") { code } }" }, { "query": "{ theme(code: \"research\") { code } }" }])).send().await.expect("post");
+    let batch = json!([
+        { "query": "{ theme(code: \"policy\") { code } }" },
+        { "query": "{ theme(code: \"research\") { code } }" },
+    ]);
+    let r = app
+        .client()
+        .post(app.url("/graphql"))
+        .json(&batch)
+        .send()
+        .await
+        .expect("post");
     let body: Value = r.json().await.expect("json");
     assert_eq!(body[0]["data"]["theme"]["code"], "policy");
     assert_eq!(body[1]["data"]["theme"]["code"], "research");
@@ -357,7 +367,13 @@ async fn a_document_that_fails_before_execution_has_no_data_entry(app: TestApp) 
     );
     assert_eq!(body["errors"][0]["path"][0], "initiatives", "{body}");
     // In a batch, per operation.
-    let r = post("application/graphql-response+json", json!([{ "query": "{ theme(code: \"policy\") { code } }" }, { "query": "{ themes { code }" }])).await.expect("post");
+    let batch = json!([
+        { "query": "{ theme(code: \"policy\") { code } }" },
+        { "query": "{ themes { code }" },
+    ]);
+    let r = post("application/graphql-response+json", batch)
+        .await
+        .expect("post");
     let body: Value = r.json().await.expect("json");
     assert_eq!(body[0]["data"]["theme"]["code"], "policy", "{body}");
     assert_eq!(

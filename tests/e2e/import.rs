@@ -284,7 +284,12 @@ async fn codes_and_labels_in_either_language_are_accepted_and_a_second_import_ch
     };
     assert_eq!((r.created, r.updated, r.unchanged), (0, 1, 1));
     app.caught_up().await;
-    let i = app.gql_as(&editor, r#"{ initiative(slug: "import-codes") { title region status version revisions { action actor version } } }"#, json!({})).await["data"]["initiative"].clone();
+    let query = r#"{
+      initiative(slug: "import-codes") {
+        title region status version revisions { action actor version }
+      }
+    }"#;
+    let i = app.gql_as(&editor, query, json!({})).await["data"]["initiative"].clone();
     assert_eq!(i["title"], "Codes alleen, herzien");
     assert_eq!(i["region"], "UTRECHT");
     assert_eq!(i["status"], "DRAFT");
@@ -656,16 +661,20 @@ async fn organisations_are_upserted_by_slug_with_labels_and_parents_in_the_file(
       u: organisation(slug: "universiteit-van-zilverwold") { name city region version }
     }"#;
     let d = app.data(q, json!({})).await;
-    assert_eq!(
-        d["l"],
-        json!({ "name": "Lectoraat Veerkracht", "kind": "KNOWLEDGE_INSTITUTE", "region": null,
+    let expected = json!({
+        "name": "Lectoraat Veerkracht", "kind": "KNOWLEDGE_INSTITUTE", "region": null,
         "website": "https://veerkracht.example/",
-        "partOf": { "slug": "faculteit-gezondheid-waddenpoort", "partOf": { "slug": "hogeschool-waddenpoort" } } })
-    );
-    assert_eq!(
-        d["u"],
-        json!({ "name": "Universiteit van Zilverwold", "city": "Groningen-Noord", "region": "GRONINGEN", "version": 2 })
-    );
+        "partOf": {
+            "slug": "faculteit-gezondheid-waddenpoort",
+            "partOf": { "slug": "hogeschool-waddenpoort" },
+        },
+    });
+    assert_eq!(d["l"], expected);
+    let expected = json!({
+        "name": "Universiteit van Zilverwold", "city": "Groningen-Noord", "region": "GRONINGEN",
+        "version": 2,
+    });
+    assert_eq!(d["u"], expected);
 
     // Again: nothing changes.
     let ImportOutcome::Imported(r) = import(false).await.expect("again") else {

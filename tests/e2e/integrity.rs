@@ -80,9 +80,14 @@ async fn writes_at_every_maximum_length_are_stored(app: TestApp) {
     assert_eq!(format!("{a}-2"), b);
     let event = "mutation($i: EventInput!) { createEvent(input: $i) { event { slug } } }";
     for _ in 0..2 {
-        let r = app.gql_as(&key, event, json!({ "i": { "title": words(200), "kind": "WEBINAR",
-            "startsAt": "2027-03-01T10:00:00Z", "endsAt": "2027-03-01T12:00:00Z", "location": "l".repeat(200),
-            "organisers": [org["id"]] } })).await;
+        let vars = json!({
+            "i": {
+                "title": words(200), "kind": "WEBINAR", "startsAt": "2027-03-01T10:00:00Z",
+                "endsAt": "2027-03-01T12:00:00Z", "location": "l".repeat(200),
+                "organisers": [org["id"]],
+            },
+        });
+        let r = app.gql_as(&key, event, vars).await;
         assert!(
             ok(&r)["createEvent"]["event"]["slug"]
                 .as_str()
@@ -196,8 +201,14 @@ async fn title_order_folds_case_and_diacritics_the_same_on_both_databases(app: T
         "Łódź-netwerk",
         "Oost",
     ] {
-        let r = app.gql_as(&key, CREATE_INITIATIVE, json!({ "i": { "title": title, "summary": "Een samenvatting.", "kind": "GUIDE",
-            "themes": ["support"], "topics": ["resilience"], "organisations": [{ "organisation": org["id"], "role": "LEAD" }] } })).await;
+        let vars = json!({
+            "i": {
+                "title": title, "summary": "Een samenvatting.", "kind": "GUIDE",
+                "themes": ["support"], "topics": ["resilience"],
+                "organisations": [{ "organisation": org["id"], "role": "LEAD" }],
+            },
+        });
+        let r = app.gql_as(&key, CREATE_INITIATIVE, vars).await;
         let id = ok(&r)["createInitiative"]["initiative"]["id"].clone();
         let r = app.gql_as(&key, PUBLISH, json!({ "id": id })).await;
         assert_eq!(

@@ -24,11 +24,13 @@ async fn all_slugs(app: &TestApp, filter: Value, order: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut after: Option<String> = None;
     loop {
+        let query = "query($f: InitiativeFilter, $o: InitiativeOrder, $a: String) {
+          initiatives(filter: $f, orderBy: $o, first: 7, after: $a) {
+            edges { cursor node { slug } } pageInfo { hasNextPage hasPreviousPage endCursor }
+          }
+        }";
         let d = app
-            .data(
-                "query($f: InitiativeFilter, $o: InitiativeOrder, $a: String) { initiatives(filter: $f, orderBy: $o, first: 7, after: $a) { edges { cursor node { slug } } pageInfo { hasNextPage hasPreviousPage endCursor } } }",
-                json!({ "f": filter, "o": order, "a": after }),
-            )
+            .data(query, json!({ "f": filter, "o": order, "a": after }))
             .await;
         let c = &d["initiatives"];
         for e in c["edges"].as_array().expect("edges") {
@@ -162,7 +164,12 @@ async fn pages_walk_the_whole_list_once_in_order(app: TestApp) {
         .as_str()
         .expect("cursor")
         .to_owned();
-    let back = app.data("query($b: String) { initiatives(orderBy: TITLE, last: 3, before: $b) { nodes { slug } pageInfo { hasPreviousPage hasNextPage } } }", json!({ "b": tenth })).await;
+    let query = "query($b: String) {
+      initiatives(orderBy: TITLE, last: 3, before: $b) {
+        nodes { slug } pageInfo { hasPreviousPage hasNextPage }
+      }
+    }";
+    let back = app.data(query, json!({ "b": tenth })).await;
     let got: Vec<&str> = back["initiatives"]["nodes"]
         .as_array()
         .expect("nodes")
@@ -261,7 +268,10 @@ async fn facets_count_the_whole_filtered_list(app: TestApp) {
         "most frequent first"
     );
     // Facets of a filtered list follow the filter.
-    let g = app.data(r#"{ initiatives(filter: { kinds: [GUIDE] }) { totalCount facets { kinds { value count } } } }"#, json!({})).await;
+    let query = r#"{
+      initiatives(filter: { kinds: [GUIDE] }) { totalCount facets { kinds { value count } } }
+    }"#;
+    let g = app.data(query, json!({})).await;
     let guides = g["initiatives"]["totalCount"].as_u64().expect("n");
     assert_eq!(
         g["initiatives"]["facets"]["kinds"],
@@ -283,11 +293,19 @@ async fn nested_pages_follow_the_same_order_as_the_filtered_list(app: TestApp) {
         .iter()
         .map(|n| n["slug"].as_str().expect("slug"))
         .collect();
-    let first = app.data(r#"{ theme(code: "support") { initiatives(first: 5) { nodes { slug } pageInfo { endCursor hasNextPage } } } }"#, json!({})).await;
+    let query = r#"{
+      theme(code: "support") {
+        initiatives(first: 5) { nodes { slug } pageInfo { endCursor hasNextPage } }
+      }
+    }"#;
+    let first = app.data(query, json!({})).await;
     let cursor = first["theme"]["initiatives"]["pageInfo"]["endCursor"].clone();
-    let next = app
-        .data("query($a: String) { theme(code: \"support\") { initiatives(first: 7, after: $a) { nodes { slug } pageInfo { hasPreviousPage } } } }", json!({ "a": cursor }))
-        .await;
+    let query = "query($a: String) {
+      theme(code: \"support\") {
+        initiatives(first: 7, after: $a) { nodes { slug } pageInfo { hasPreviousPage } }
+      }
+    }";
+    let next = app.data(query, json!({ "a": cursor })).await;
     let mut got: Vec<String> = Vec::new();
     for page in [&first, &next] {
         for n in page["theme"]["initiatives"]["nodes"]

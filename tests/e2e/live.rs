@@ -67,8 +67,10 @@ impl Client {
     }
 
     pub(crate) async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
-        self.send(json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } }))
-            .await;
+        let message = json!({
+            "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables },
+        });
+        self.send(message).await;
     }
 
     /// The next message that is not a ping (answered) or pong; a close frame as
@@ -148,11 +150,15 @@ async fn initiative(
 ) -> Value {
     let create =
         "mutation($i: InitiativeInput!) { createInitiative(input: $i) { initiative { id } } }";
-    let r = app
-        .gql_as(key, create, json!({ "i": { "title": title, "kind": "GUIDE", "summary": "Een handreiking voor de opleiding.",
-            "themes": [theme], "topics": ["resilience"], "website": "https://waddenpoort.example/gids",
-            "organisations": [{ "organisation": org, "role": "LEAD" }] } }))
-        .await;
+    let vars = json!({
+        "i": {
+            "title": title, "kind": "GUIDE", "summary": "Een handreiking voor de opleiding.",
+            "themes": [theme], "topics": ["resilience"],
+            "website": "https://waddenpoort.example/gids",
+            "organisations": [{ "organisation": org, "role": "LEAD" }],
+        },
+    });
+    let r = app.gql_as(key, create, vars).await;
     let id = r["data"]["createInitiative"]["initiative"]["id"].clone();
     assert!(id.is_string(), "{r}");
     if publish {
@@ -171,10 +177,13 @@ async fn event(app: &TestApp, key: &str, org: &str, title: &str, starts: &str, i
     let start = chrono::DateTime::parse_from_rfc3339(starts).expect("time");
     let end = (start + chrono::Duration::hours(1)).to_rfc3339();
     let create = "mutation($i: EventInput!) { createEvent(input: $i) { event { id } } }";
-    let r = app
-        .gql_as(key, create, json!({ "i": { "title": title, "kind": "WEBINAR", "startsAt": starts, "endsAt": end, "online": true,
-            "themes": ["prevention"], "organisers": [org], "initiatives": [initiative] } }))
-        .await;
+    let vars = json!({
+        "i": {
+            "title": title, "kind": "WEBINAR", "startsAt": starts, "endsAt": end, "online": true,
+            "themes": ["prevention"], "organisers": [org], "initiatives": [initiative],
+        },
+    });
+    let r = app.gql_as(key, create, vars).await;
     let id = r["data"]["createEvent"]["event"]["id"].clone();
     assert!(id.is_string(), "{r}");
     let publish = "mutation($id: ID!) { publishEvent(id: $id) { event { status } } }";
@@ -250,17 +259,26 @@ async fn a_subscriber_receives_what_is_published_that_it_asks_for_and_nothing_el
     )
     .await;
     let payload = anonymous.next_of("prevention").await;
-    assert_eq!(
-        payload,
-        json!({ "data": { "initiativePublished": { "title": "Weerbaarheid in het eerste jaar", "status": "PUBLISHED",
-            "themes": [{ "code": "prevention" }], "organisations": [{ "organisation": { "slug": "hogeschool-waddenpoort" } }] } } })
-    );
+    let expected = json!({
+        "data": {
+            "initiativePublished": {
+                "title": "Weerbaarheid in het eerste jaar", "status": "PUBLISHED",
+                "themes": [{ "code": "prevention" }],
+                "organisations": [{ "organisation": { "slug": "hogeschool-waddenpoort" } }],
+            },
+        },
+    });
+    assert_eq!(payload, expected);
     // An edit of what is already published is not a publication.
     let event = "mutation($i: EventInput!) { createEvent(input: $i) { event { id } } }";
-    let r = app
-        .gql_as(&key, event, json!({ "i": { "title": "Webinar weerbaarheid", "kind": "WEBINAR", "startsAt": "2027-02-10T15:00:00+00:00",
-            "endsAt": "2027-02-10T16:00:00Z", "online": true, "themes": ["prevention"], "topics": ["resilience"], "organisers": [org] } }))
-        .await;
+    let vars = json!({
+        "i": {
+            "title": "Webinar weerbaarheid", "kind": "WEBINAR",
+            "startsAt": "2027-02-10T15:00:00+00:00", "endsAt": "2027-02-10T16:00:00Z",
+            "online": true, "themes": ["prevention"], "topics": ["resilience"], "organisers": [org],
+        },
+    });
+    let r = app.gql_as(&key, event, vars).await;
     let id = r["data"]["createEvent"]["event"]["id"].clone();
     let publish = "mutation($id: ID!) { publishEvent(id: $id) { event { status version } } }";
     let r = app.gql_as(&key, publish, json!({ "id": id })).await;
@@ -271,10 +289,15 @@ async fn a_subscriber_receives_what_is_published_that_it_asks_for_and_nothing_el
     let version = r["data"]["publishEvent"]["event"]["version"].clone();
     // An item is loaded as it stands when it is sent: read before it changes.
     let payload = anonymous.next_of("events").await;
-    assert_eq!(
-        payload,
-        json!({ "data": { "eventPublished": { "title": "Webinar weerbaarheid", "status": "PUBLISHED", "startsAt": "2027-02-10T15:00:00+00:00" } } })
-    );
+    let expected = json!({
+        "data": {
+            "eventPublished": {
+                "title": "Webinar weerbaarheid", "status": "PUBLISHED",
+                "startsAt": "2027-02-10T15:00:00+00:00",
+            },
+        },
+    });
+    assert_eq!(payload, expected);
     let update = "mutation($id: ID!, $v: Int!, $i: EventInput!) {
       updateEvent(id: $id, expectedVersion: $v, input: $i) { event { version } }
     }";
@@ -318,8 +341,14 @@ async fn a_subscriber_receives_what_is_published_that_it_asks_for_and_nothing_el
         true,
     )
     .await;
-    let r = app.gql_as(&key, event, json!({ "i": { "title": "Tweede webinar", "kind": "WEBINAR", "startsAt": "2027-03-10T15:00:00Z",
-        "endsAt": "2027-03-10T16:00:00Z", "online": true, "themes": ["support"], "topics": ["resilience"], "organisers": [org] } })).await;
+    let vars = json!({
+        "i": {
+            "title": "Tweede webinar", "kind": "WEBINAR", "startsAt": "2027-03-10T15:00:00Z",
+            "endsAt": "2027-03-10T16:00:00Z", "online": true, "themes": ["support"],
+            "topics": ["resilience"], "organisers": [org],
+        },
+    });
+    let r = app.gql_as(&key, event, vars).await;
     let id = r["data"]["createEvent"]["event"]["id"].clone();
     app.gql_as(&key, publish, json!({ "id": id })).await;
     let payload = anonymous.next_of("events").await;

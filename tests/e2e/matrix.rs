@@ -407,7 +407,11 @@ async fn every_read_path_shows_each_role_exactly_what_it_may_see(app: TestApp) {
                 // One lookup per status, by id and by the `initiative` field.
                 let mut got = BTreeSet::new();
                 for ((s, id), slug) in w.initiatives.iter().zip(&slugs) {
-                    let r = ask(&app, key, "query($id: ID!, $slug: String!) { node(id: $id) { ... on Initiative { title } } initiative(id: $id) { title } bySlug: initiative(slug: $slug) { title } }", json!({ "id": id, "slug": slug })).await;
+                    let query = "query($id: ID!, $slug: String!) {
+                      node(id: $id) { ... on Initiative { title } } initiative(id: $id) { title }
+                      bySlug: initiative(slug: $slug) { title }
+                    }";
+                    let r = ask(&app, key, query, json!({ "id": id, "slug": slug })).await;
                     got.extend(seen(&r, marker));
                     let visible = r["data"]["node"] != Value::Null;
                     assert_eq!(visible, want.contains(s), "{role} node {s:?}");
@@ -429,10 +433,19 @@ async fn every_read_path_shows_each_role_exactly_what_it_may_see(app: TestApp) {
             assert_eq!(seen(&r, marker), want, "{role}: {name}");
         }
         // Counts and facets count exactly the visible ones.
-        let r = ask(&app, key, "query($s: [InitiativeStatus!]) { initiatives(filter: { regions: [ZEELAND], kinds: [CAMPAIGN], statuses: $s }) { totalCount facets { kinds { value count } regions { value count } themes { value { code } count } } } }", json!({ "s": all })).await;
+        let query = "query($s: [InitiativeStatus!]) {
+          initiatives(filter: { regions: [ZEELAND], kinds: [CAMPAIGN], statuses: $s }) {
+            totalCount
+            facets { kinds { value count } regions { value count } themes { value { code } count } }
+          }
+        }";
+        let r = ask(&app, key, query, json!({ "s": all })).await;
         let n = want.len();
         let demo_zeeland_campaigns = {
-            let r = app.gql("{ initiatives(filter: { regions: [ZEELAND], kinds: [CAMPAIGN] }) { totalCount } }", json!({})).await;
+            let query = "{
+              initiatives(filter: { regions: [ZEELAND], kinds: [CAMPAIGN] }) { totalCount }
+            }";
+            let r = app.gql(query, json!({})).await;
             r["data"]["initiatives"]["totalCount"].as_u64().expect("n") as usize - 1
         };
         assert_eq!(
@@ -445,7 +458,17 @@ async fn every_read_path_shows_each_role_exactly_what_it_may_see(app: TestApp) {
             n + demo_zeeland_campaigns,
             "{role}: facets"
         );
-        let r = ask(&app, key, "query($s: [InitiativeStatus!]) { analytics { cooccurrence(rows: KIND, columns: REGION, filter: { regions: [ZEELAND], kinds: [CAMPAIGN], statuses: $s }) { population cells { count } } } }", json!({ "s": all })).await;
+        let query = "query($s: [InitiativeStatus!]) {
+          analytics {
+            cooccurrence(
+              rows: KIND, columns: REGION,
+              filter: { regions: [ZEELAND], kinds: [CAMPAIGN], statuses: $s }
+            ) {
+              population cells { count }
+            }
+          }
+        }";
+        let r = ask(&app, key, query, json!({ "s": all })).await;
         let t = &r["data"]["analytics"]["cooccurrence"];
         assert_eq!(
             t["population"],
@@ -476,11 +499,22 @@ async fn every_read_path_shows_each_role_exactly_what_it_may_see(app: TestApp) {
         }
         // A saved view and its events show the published knowledge bank to every role.
         let published: BTreeSet<Status> = [Status::Published].into();
-        let r = ask(&app, key, "{ view(slug: \"matrix\") { initiatives(first: 100) { totalCount nodes { title } facets { kinds { value count } } } events(first: 100) { totalCount nodes { title } } } }", json!({})).await;
+        let query = "{
+          view(slug: \"matrix\") {
+            initiatives(first: 100) { totalCount nodes { title } facets { kinds { value count } } }
+            events(first: 100) { totalCount nodes { title } }
+          }
+        }";
+        let r = ask(&app, key, query, json!({})).await;
         assert_eq!(seen(&r, marker), published, "{role}: view.initiatives");
         assert_eq!(seen(&r, event_marker), published, "{role}: view.events");
         // Organisations: published ones for all, archived ones for editors.
-        let r = ask(&app, key, "{ searchOrganisations(query: \"matrixorg\", first: 100) { totalCount nodes { organisation { name } } } }", json!({})).await;
+        let query = "{
+          searchOrganisations(query: \"matrixorg\", first: 100) {
+            totalCount nodes { organisation { name } }
+          }
+        }";
+        let r = ask(&app, key, query, json!({})).await;
         let orgs_want: BTreeSet<Status> = if matches!(*role, "editor" | "admin") {
             [Status::Published, Status::Archived].into()
         } else {
@@ -515,7 +549,10 @@ async fn every_read_path_shows_each_role_exactly_what_it_may_see(app: TestApp) {
             .find(|(s, _)| *s == Status::Rejected)
             .expect("rejected")
             .1;
-        let r = ask(&app, key, "query($id: ID!) { node(id: $id) { ... on Initiative { rejectionReason revisions { action } } } }", json!({ "id": rejected })).await;
+        let query = "query($id: ID!) {
+          node(id: $id) { ... on Initiative { rejectionReason revisions { action } } }
+        }";
+        let r = ask(&app, key, query, json!({ "id": rejected })).await;
         let sees = want.contains(&Status::Rejected);
         assert_eq!(
             r["data"]["node"]["rejectionReason"].is_string(),

@@ -48,10 +48,15 @@ async fn a_persisted_query_is_registered_with_its_text_once_then_served_by_hash(
     // Unknown yet: the code Apollo's clients answer by sending the text.
     let (status, r) = post(&app, None, json!({ "extensions": persisted(&hash) })).await;
     assert_eq!(status, 200);
-    assert_eq!(
-        r,
-        json!({ "errors": [{ "message": "PersistedQueryNotFound", "extensions": { "code": "PERSISTED_QUERY_NOT_FOUND" } }] })
-    );
+    let expected = json!({
+        "errors": [
+            {
+                "message": "PersistedQueryNotFound",
+                "extensions": { "code": "PERSISTED_QUERY_NOT_FOUND" },
+            },
+        ],
+    });
+    assert_eq!(r, expected);
     // A hash that is not the text's.
     let wrong = sha256("{ topics { code } }");
     let (status, r) = post(
@@ -229,10 +234,15 @@ async fn a_key_with_trusted_documents_runs_those_and_nothing_else(app: TestApp) 
     )
     .await;
     assert_eq!(status, 403);
-    assert_eq!(
-        r,
-        json!({ "errors": [{ "message": "this API key runs only its trusted documents, and this operation is not one of them", "extensions": { "code": "PERSISTED_QUERY_NOT_ALLOWED" } }] })
-    );
+    let expected = json!({
+        "errors": [
+            {
+                "message": "this API key runs only its trusted documents, and this operation is not one of them",
+                "extensions": { "code": "PERSISTED_QUERY_NOT_ALLOWED" },
+            },
+        ],
+    });
+    assert_eq!(r, expected);
     let open = "query Codes { themes { code } }";
     let (status, _) = post(
         &app,

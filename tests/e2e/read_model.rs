@@ -381,8 +381,14 @@ async fn a_write_is_listed_counted_and_faceted_by_the_next_request(app: TestApp)
     }";
     let before = app.data(q, json!({ "o": [gid] })).await;
     let n = before["initiatives"]["totalCount"].as_i64().expect("total");
-    let r = app.gql_as(&key, CREATE, json!({ "i": { "title": "Direct zichtbaar", "summary": "Een samenvatting.", "kind": "CAMPAIGN",
-        "themes": ["support"], "topics": ["resilience"], "organisations": [{ "organisation": gid, "role": "LEAD" }] } })).await;
+    let vars = json!({
+        "i": {
+            "title": "Direct zichtbaar", "summary": "Een samenvatting.", "kind": "CAMPAIGN",
+            "themes": ["support"], "topics": ["resilience"],
+            "organisations": [{ "organisation": gid, "role": "LEAD" }],
+        },
+    });
+    let r = app.gql_as(&key, CREATE, vars).await;
     let id = r["data"]["createInitiative"]["initiative"]["id"].clone();
     assert!(id.is_string(), "{r}");
     // A draft: not listed for the public.
@@ -528,8 +534,14 @@ async fn a_second_instance_on_the_same_database_follows_within_two_seconds(app: 
         .expect("lookup")
         .expect("org");
     let gid = kb_domain::NodeId::global(org.id).encode();
-    let r = app.gql_as(&key, CREATE, json!({ "i": { "title": "Via de eerste", "summary": "Een samenvatting.", "kind": "TOOL",
-        "themes": ["support"], "topics": ["resilience"], "organisations": [{ "organisation": gid, "role": "LEAD" }] } })).await;
+    let vars = json!({
+        "i": {
+            "title": "Via de eerste", "summary": "Een samenvatting.", "kind": "TOOL",
+            "themes": ["support"], "topics": ["resilience"],
+            "organisations": [{ "organisation": gid, "role": "LEAD" }],
+        },
+    });
+    let r = app.gql_as(&key, CREATE, vars).await;
     let id = r["data"]["createInitiative"]["initiative"]["id"].clone();
     app.gql_as(
         &key,
@@ -608,7 +620,11 @@ async fn the_published_view_is_answered_from_memory_until_the_next_change(app: T
     let update = "mutation($id: ID!, $v: Int!, $i: InitiativeInput!) {
       updateInitiative(id: $id, expectedVersion: $v, input: $i) { initiative { title status } }
     }";
-    let r = app.gql_as(&editor, update, json!({ "id": r1["data"]["initiative"]["id"], "v": r1["data"]["initiative"]["version"], "i": { "title": "Een nieuwe titel" } })).await;
+    let variables = json!({
+        "id": r1["data"]["initiative"]["id"], "v": r1["data"]["initiative"]["version"],
+        "i": { "title": "Een nieuwe titel" },
+    });
+    let r = app.gql_as(&editor, update, variables).await;
     assert_eq!(
         r["data"]["updateInitiative"]["initiative"]["status"], "PUBLISHED",
         "{r}"
@@ -628,8 +644,17 @@ async fn the_published_view_is_answered_from_memory_until_the_next_change(app: T
         .expect("lookup")
         .expect("org");
     let gid = kb_domain::NodeId::global(org.id).encode();
-    let r = app.gql_as(&editor, "mutation($i: InitiativeInput!) { createInitiative(input: $i) { initiative { id slug } } }", json!({ "i": { "title": "Nog een concept", "summary": "Een samenvatting.", "kind": "TOOL",
-        "themes": ["support"], "topics": ["resilience"], "organisations": [{ "organisation": gid, "role": "LEAD" }] } })).await;
+    let mutation = "mutation($i: InitiativeInput!) {
+      createInitiative(input: $i) { initiative { id slug } }
+    }";
+    let variables = json!({
+        "i": {
+            "title": "Nog een concept", "summary": "Een samenvatting.", "kind": "TOOL",
+            "themes": ["support"], "topics": ["resilience"],
+            "organisations": [{ "organisation": gid, "role": "LEAD" }],
+        },
+    });
+    let r = app.gql_as(&editor, mutation, variables).await;
     let draft = r["data"]["createInitiative"]["initiative"].clone();
     let vars = json!({ "slug": draft["slug"] });
     let seen = app.gql_as(&editor, PUBLIC_PAGE, vars.clone()).await;

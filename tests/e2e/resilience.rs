@@ -167,7 +167,13 @@ async fn every_acknowledged_write_survives_a_kill_during_a_burst(app: TestApp) {
         .expect("count")
         .expect("row");
     let in_sql = row.try_get_by_index::<i64>(0).expect("count") as u64;
-    let r = post(&client, &base, &editor, "{ initiatives(filter: { statuses: [DRAFT] }) { totalCount } search(query: \"crashproef\", filter: { statuses: [DRAFT] }) { totalCount } }", json!({})).await.expect("answer");
+    let query = "{
+      initiatives(filter: { statuses: [DRAFT] }) { totalCount }
+      search(query: \"crashproef\", filter: { statuses: [DRAFT] }) { totalCount }
+    }";
+    let r = post(&client, &base, &editor, query, json!({}))
+        .await
+        .expect("answer");
     assert_eq!(
         r["data"]["initiatives"]["totalCount"].as_u64(),
         Some(in_sql),
@@ -270,7 +276,14 @@ async fn a_database_restart_is_reported_and_survived() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(recovered, "the server did not recover within 20 s");
-    let r = post(&client, &app.url(""), &editor, "mutation { createOrganisation(input: { name: \"Herstelcentrum Na De Storing\", kind: NETWORK }) { organisation { id } } }", json!({})).await.expect("answer");
+    let mutation = "mutation {
+      createOrganisation(input: { name: \"Herstelcentrum Na De Storing\", kind: NETWORK }) {
+        organisation { id }
+      }
+    }";
+    let r = post(&client, &app.url(""), &editor, mutation, json!({}))
+        .await
+        .expect("answer");
     assert!(
         r["data"]["createOrganisation"]["organisation"]["id"].is_string(),
         "{r}"

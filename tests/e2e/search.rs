@@ -29,9 +29,14 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await
         .expect("key")
         .secret;
-    let r = app
-        .gql_as(&editor, "mutation { createOrganisation(input: { name: \"Hogeschool Zoekland\", kind: UNIVERSITY_OF_APPLIED_SCIENCES }) { organisation { id } } }", json!({}))
-        .await;
+    let mutation = "mutation {
+      createOrganisation(
+        input: { name: \"Hogeschool Zoekland\", kind: UNIVERSITY_OF_APPLIED_SCIENCES }
+      ) {
+        organisation { id }
+      }
+    }";
+    let r = app.gql_as(&editor, mutation, json!({})).await;
     let org = r["data"]["createOrganisation"]["organisation"]["id"]
         .as_str()
         .expect("org")
@@ -45,10 +50,14 @@ type Spec<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
 /// Creates an initiative of the fixture's organisation; published unless `draft`.
 async fn initiative(app: &TestApp, f: &Fixture, spec: Spec<'_>, draft: bool) -> String {
     let (title, summary, kind, topic, lang) = spec;
-    let r = app
-        .gql_as(&f.editor, CREATE, json!({ "i": { "title": title, "summary": summary, "kind": kind, "languages": [lang],
-            "themes": ["support"], "topics": [topic], "organisations": [{ "organisation": f.org, "role": "LEAD" }] } }))
-        .await;
+    let vars = json!({
+        "i": {
+            "title": title, "summary": summary, "kind": kind, "languages": [lang],
+            "themes": ["support"], "topics": [topic],
+            "organisations": [{ "organisation": f.org, "role": "LEAD" }],
+        },
+    });
+    let r = app.gql_as(&f.editor, CREATE, vars).await;
     let id = r["data"]["createInitiative"]["initiative"]["id"]
         .as_str()
         .unwrap_or_else(|| panic!("{r}"))
@@ -381,13 +390,24 @@ async fn suggestions_complete_titles_topics_and_organisations_for_those_who_may_
 on_both!(vocabulary_labels_are_found_too);
 async fn vocabulary_labels_are_found_too(app: TestApp) {
     // The README's example: `hbo` is part of the education levels' labels.
-    let d = app.data(r#"{ search(query: "hbo", first: 100) { totalCount } initiatives(filter: { educationLevels: [HBO_BACHELOR, HBO_MASTER, HBO_ASSOCIATE] }) { totalCount } }"#, json!({})).await;
+    let query = r#"{
+      search(query: "hbo", first: 100) { totalCount }
+      initiatives(filter: { educationLevels: [HBO_BACHELOR, HBO_MASTER, HBO_ASSOCIATE] }) {
+        totalCount
+      }
+    }"#;
+    let d = app.data(query, json!({})).await;
     let hits = d["search"]["totalCount"].as_i64().expect("hits");
     assert!(
         hits >= d["initiatives"]["totalCount"].as_i64().expect("total"),
         "{d}"
     );
-    let d = app.data(r#"{ search(query: "prestatiedruk hbo") { totalCount nodes { initiative { educationLevels topics { code } } } } }"#, json!({})).await;
+    let query = r#"{
+      search(query: "prestatiedruk hbo") {
+        totalCount nodes { initiative { educationLevels topics { code } } }
+      }
+    }"#;
+    let d = app.data(query, json!({})).await;
     assert!(d["search"]["totalCount"].as_i64().expect("hits") > 0, "{d}");
 }
 
@@ -457,9 +477,16 @@ async fn events_and_organisations_are_search_results_of_their_own(app: TestApp) 
         "{r}"
     );
     let create = "mutation($i: EventInput!) { createEvent(input: $i) { event { id status } } }";
-    let r = app.gql_as(&f.editor, create, json!({ "i": { "title": "Zoekdag veerkracht", "summary": "Workshops over weerbaarheid voor studenten en docenten.",
-        "kind": "WEBINAR", "startsAt": "2027-05-10T13:00:00Z", "endsAt": "2027-05-10T16:00:00Z", "location": "Aula Zoekstad",
-        "themes": ["support"], "topics": ["financial_problems"], "organisers": [f.org] } })).await;
+    let vars = json!({
+        "i": {
+            "title": "Zoekdag veerkracht",
+            "summary": "Workshops over weerbaarheid voor studenten en docenten.", "kind": "WEBINAR",
+            "startsAt": "2027-05-10T13:00:00Z", "endsAt": "2027-05-10T16:00:00Z",
+            "location": "Aula Zoekstad", "themes": ["support"], "topics": ["financial_problems"],
+            "organisers": [f.org],
+        },
+    });
+    let r = app.gql_as(&f.editor, create, vars).await;
     let event = r["data"]["createEvent"]["event"]["id"]
         .as_str()
         .unwrap_or_else(|| panic!("{r}"))
@@ -657,7 +684,12 @@ async fn a_query_language_stems_in_that_language_only(app: TestApp) {
         let app = &app;
         let org = f.org.clone();
         async move {
-            let r = app.gql("query($lang: Language, $o: [ID!]) { search(query: \"studenten\", lang: $lang, filter: { organisations: $o }) { totalCount } }", json!({ "lang": lang, "o": [org] })).await;
+            let query = "query($lang: Language, $o: [ID!]) {
+              search(query: \"studenten\", lang: $lang, filter: { organisations: $o }) {
+                totalCount
+              }
+            }";
+            let r = app.gql(query, json!({ "lang": lang, "o": [org] })).await;
             r["data"]["search"]["totalCount"]
                 .as_i64()
                 .unwrap_or_else(|| panic!("{r}"))

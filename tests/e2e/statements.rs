@@ -69,7 +69,11 @@ async fn nested_connections_under_a_list_are_one_statement_per_level(app: TestAp
     let (n, r) = app.count_statements(q, json!({})).await;
     assert!(r.get("errors").is_none(), "{r}");
     assert_eq!(n, 0);
-    let d = app.data(r#"{ theme(code: "support") { initiatives(first: 2) { totalCount pageInfo { hasNextPage } } } initiatives(filter: { themes: ["support"] }) { totalCount } }"#, json!({})).await;
+    let query = r#"{
+      theme(code: "support") { initiatives(first: 2) { totalCount pageInfo { hasNextPage } } }
+      initiatives(filter: { themes: ["support"] }) { totalCount }
+    }"#;
+    let d = app.data(query, json!({})).await;
     assert_eq!(
         d["theme"]["initiatives"]["totalCount"],
         d["initiatives"]["totalCount"]

@@ -244,10 +244,9 @@ async fn a_partner_makes_a_view_that_shows_the_public_its_published_initiatives(
             .starts_with("portaal ("),
         "{v}"
     );
-    assert_eq!(
-        v["embedQuery"],
-        "{ view(slug: \"lhbti-en\") { title initiatives(first: 5) { totalCount nodes { slug title topics { code label } } } } }"
-    );
+    let embed = "{ view(slug: \"lhbti-en\") { title initiatives(first: 5) { totalCount nodes { \
+                 slug title topics { code label } } } } }";
+    assert_eq!(v["embedQuery"], embed);
     // The public, the partner, a contributor of the network and an editor all see the
     // two published initiatives by title and the one coming published event; never
     // the draft, the draft event or the event that is over.
@@ -311,7 +310,12 @@ async fn a_partner_makes_a_view_that_shows_the_public_its_published_initiatives(
         "PUBLISHED_AT",
         "EVENTS",
     ];
-    let r = app.gql_as(&w.partner, "mutation($f: [ViewField!]) { updateView(slug: \"lhbti-en\", expectedVersion: 1, input: { fields: $f }) { view { embedQuery(first: 2) } } }", json!({ "f": all })).await;
+    let mutation = "mutation($f: [ViewField!]) {
+      updateView(slug: \"lhbti-en\", expectedVersion: 1, input: { fields: $f }) {
+        view { embedQuery(first: 2) }
+      }
+    }";
+    let r = app.gql_as(&w.partner, mutation, json!({ "f": all })).await;
     let embed = r["data"]["updateView"]["view"]["embedQuery"]
         .as_str()
         .unwrap_or_else(|| panic!("{r:#}"))
@@ -481,7 +485,10 @@ async fn changing_a_view_is_versioned_audited_and_refused_to_others(app: TestApp
         "the public reads no history"
     );
     // Archived: gone for the public, the feeds and the list; its owner still sees it.
-    let r = app.gql_as(&w.partner, "mutation { archiveView(slug: \"lhbti-en\", expectedVersion: 3) { view { state version } } }", json!({})).await;
+    let mutation = "mutation {
+      archiveView(slug: \"lhbti-en\", expectedVersion: 3) { view { state version } }
+    }";
+    let r = app.gql_as(&w.partner, mutation, json!({})).await;
     assert_eq!(
         r["data"]["archiveView"]["view"],
         json!({ "state": "ARCHIVED", "version": 4 }),
@@ -541,7 +548,12 @@ async fn a_pinned_language_wins_over_accept_language(app: TestApp) {
         "outside the view the client's language holds"
     );
     // An explicit `lang` argument still wins.
-    let r = app.gql_with("{ view(slug: \"lhbti-en\") { initiatives(first: 1) { nodes { themes { label(lang: NL) } } } } }", json!({}), header("accept-language", "en")).await;
+    let query = "{
+      view(slug: \"lhbti-en\") { initiatives(first: 1) { nodes { themes { label(lang: NL) } } } }
+    }";
+    let r = app
+        .gql_with(query, json!({}), header("accept-language", "en"))
+        .await;
     assert_eq!(
         r["data"]["view"]["initiatives"]["nodes"][0]["themes"][0]["label"],
         "Beleid"

@@ -167,13 +167,19 @@ async fn hidden_items_are_null_by_slug_id_and_entity(app: TestApp) {
             .count()
     );
     for id in &hidden_ids {
-        let d = app.data("query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } initiative(id: $id) { id } }", json!({ "id": id })).await;
+        let query = "query($id: ID!) {
+          node(id: $id) { id } nodes(ids: [$id]) { id } initiative(id: $id) { id }
+        }";
+        let d = app.data(query, json!({ "id": id })).await;
         assert_eq!(
             d,
             json!({ "node": null, "nodes": [null], "initiative": null })
         );
         let reps = json!([{ "__typename": "Initiative", "id": id }]);
-        let e = app.data("query($r: [_Any!]!) { _entities(representations: $r) { ... on Initiative { slug } } }", json!({ "r": reps })).await;
+        let query = "query($r: [_Any!]!) {
+          _entities(representations: $r) { ... on Initiative { slug } }
+        }";
+        let e = app.data(query, json!({ "r": reps })).await;
         assert_eq!(e["_entities"], json!([null]));
     }
 }
