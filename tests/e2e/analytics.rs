@@ -499,7 +499,9 @@ const PATH: &str = "query($from: ID!, $to: ID!, $types: [EdgeType!], $max: Int) 
 
 async fn path(app: &TestApp, w: &World) {
     let a = &w.orgs[0];
-    let vars = |from: &String, to: &String, types: Value, max: i64| json!({ "from": from, "to": to, "types": types, "max": max });
+    fn vars(from: &str, to: &str, types: Value, max: i64) -> Value {
+        json!({ "from": from, "to": to, "types": types, "max": max })
+    }
     // I1 –BY→ A ←BY– I3 ←INSPIRED_BY– I4, the one path of three edges.
     let types = json!(["BUILDS_ON", "INSPIRED_BY", "RELATED_TO", "BY"]);
     let p = ask(app, None, PATH, vars(&w.i[0], &w.i[3], types.clone(), 6)).await["path"].clone();

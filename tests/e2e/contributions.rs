@@ -116,9 +116,15 @@ async fn an_initiative_goes_from_draft_to_published_through_moderation(app: Test
         .await;
     assert_eq!(error_code(&r), "BAD_USER_INPUT");
     assert_eq!(r["errors"][0]["extensions"]["field"], "input.summary");
-    let r = app.gql_as(&k.contributor, UPDATE, json!({ "id": id, "v": 1, "input": {
-        "summary": "Een training voor docenten en studieadviseurs.", "themes": ["prevention"], "topics": ["suicide_prevention"],
-        "website": "https://waddenpoort.example/poortwachter" } })).await;
+    let vars = json!({
+        "id": id, "v": 1,
+        "input": {
+            "summary": "Een training voor docenten en studieadviseurs.",
+            "themes": ["prevention"], "topics": ["suicide_prevention"],
+            "website": "https://waddenpoort.example/poortwachter",
+        },
+    });
+    let r = app.gql_as(&k.contributor, UPDATE, vars).await;
     assert_eq!(ok(&r)["updateInitiative"]["initiative"]["version"], 2);
     let submit =
         "mutation($id: ID!) { submitInitiative(id: $id) { initiative { status version } } }";
@@ -185,18 +191,15 @@ async fn an_initiative_goes_from_draft_to_published_through_moderation(app: Test
     );
     // Archive is the delete; restore brings it back as a draft.
     let archive = "mutation($id: ID!) { archiveInitiative(id: $id) { initiative { status } } }";
+    let r = app.gql_as(&k.editor, archive, json!({ "id": id })).await;
     assert_eq!(
-        ok(&app.gql_as(&k.editor, archive, json!({ "id": id })).await)["archiveInitiative"]["initiative"]
-            ["status"],
+        ok(&r)["archiveInitiative"]["initiative"]["status"],
         "ARCHIVED"
     );
     assert_eq!(status_of(&app, None, &id).await, Value::Null);
     let restore = "mutation($id: ID!) { restoreInitiative(id: $id) { initiative { status } } }";
-    assert_eq!(
-        ok(&app.gql_as(&k.editor, restore, json!({ "id": id })).await)["restoreInitiative"]["initiative"]
-            ["status"],
-        "DRAFT"
-    );
+    let r = app.gql_as(&k.editor, restore, json!({ "id": id })).await;
+    assert_eq!(ok(&r)["restoreInitiative"]["initiative"]["status"], "DRAFT");
     // Every step is a revision, newest first, visible to the owner and editors only.
     let revs = "query($id: ID!) {
       node(id: $id) { ... on Initiative { revisions { action version actor before after } } }
@@ -342,8 +345,12 @@ async fn bad_input_is_refused_with_its_field_and_changes_nothing(app: TestApp) {
     let now = status_of(&app, Some(&k.contributor), &id).await;
     assert_eq!(now["version"], 1, "nothing was written");
     // Rich text is sanitised on the way in.
-    let r = app.gql_as(&k.contributor, UPDATE, json!({ "id": id, "v": 1, "input": {
-        "body": "<p onclick=\"steal()\">Welkom</p><script>alert(1)</script><a href=\"javascript:alert(1)\">x</a><img src=x onerror=alert(1)>" } })).await;
+    let body = concat!(
+        "<p onclick=\"steal()\">Welkom</p><script>alert(1)</script>",
+        "<a href=\"javascript:alert(1)\">x</a><img src=x onerror=alert(1)>",
+    );
+    let vars = json!({ "id": id, "v": 1, "input": { "body": body } });
+    let r = app.gql_as(&k.contributor, UPDATE, vars).await;
     ok(&r);
     let b = app
         .gql_as(
@@ -388,7 +395,8 @@ async fn who_may_change_what(app: TestApp) {
         "not for another organisation"
     );
     let (draft, _) = create(&app, &k.contributor, &k.org, "Concept van Waddenpoort").await;
-    // Another organisation's draft does not exist for them; a published one is theirs to read, not to change.
+    // Another organisation's draft does not exist for them; a published one is theirs to
+    // read, not to change.
     let r = app
         .gql_as(
             &k.other,

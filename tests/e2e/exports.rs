@@ -1,9 +1,9 @@
 //! The open-data exports, over HTTP and the command line, on SQLite and PostgreSQL: each
 //! read back by a real parser of its format (Python's csv and pandas, networkx, rdflib,
-//! run by `read_export.py` in the virtual environment `scripts/setup-tests.sh` makes) and compared with
-//! what the GraphQL API counts for the public. A draft is in the database throughout
-//! and must appear nowhere; a published initiative whose title holds a comma, quotes,
-//! an ampersand and angle brackets must come back exactly.
+//! run by `read_export.py` in the virtual environment `scripts/setup-tests.sh` makes)
+//! and compared with what the GraphQL API counts for the public. A draft is in the
+//! database throughout and must appear nowhere; a published initiative whose title holds
+//! a comma, quotes, an ampersand and angle brackets must come back exactly.
 
 use kb_domain::input::InitiativeInput;
 use kb_domain::workflow::Action;

@@ -149,9 +149,14 @@ async fn a_partner_subgraph_composes_and_a_gateway_answers_across_both() {
         "the supergraph holds both subgraphs"
     );
     let gateway = &federation.gateway;
+    let slug = &published.slug;
     let query = format!(
-        "{{ initiative(slug: \"{}\") {{ title partnerNote events(first: 5) {{ nodes {{ title partnerTickets }} }} }} partnerPicks {{ id title partnerNote }} }}",
-        published.slug
+        "{{
+          initiative(slug: \"{slug}\") {{
+            title partnerNote events(first: 5) {{ nodes {{ title partnerTickets }} }}
+          }}
+          partnerPicks {{ id title partnerNote }}
+        }}"
     );
 
     // Anonymous: the published initiative with the partner's note; the draft the partner

@@ -151,14 +151,16 @@ async fn every_relation_has_its_way_back(app: TestApp) {
     let demo = oracle::demo();
     // Organisation → initiatives, events, partOf, parts.
     let org = "universiteit-van-zilverwold";
-    let d = app.data(
-        r#"query($slug: String!) { organisation(slug: $slug) {
-                name parts { slug } partOf { slug }
-                initiatives(first: 100) { totalCount nodes { slug organisations { organisation { slug } } } }
-                events(first: 50) { totalCount nodes { slug organisers { slug } } }
-            } }"#,
-        json!({ "slug": org }),
-    ).await;
+    let query = r#"query($slug: String!) {
+      organisation(slug: $slug) {
+        name parts { slug } partOf { slug }
+        initiatives(first: 100) {
+          totalCount nodes { slug organisations { organisation { slug } } }
+        }
+        events(first: 50) { totalCount nodes { slug organisers { slug } } }
+      }
+    }"#;
+    let d = app.data(query, json!({ "slug": org })).await;
     let o = &d["organisation"];
     let parts: Vec<String> = demo
         .organisation

@@ -436,7 +436,11 @@ async fn request_bodies_are_read_by_their_media_type(app: TestApp) {
         assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
     }
     // Uploads are not supported, nor any other media type.
-    let r = post(Some("multipart/form-data; boundary=x"), b"--x\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{\"query\":\"{ __typename }\"}\r\n--x--\r\n").await.expect("post");
+    let upload = b"--x\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n\
+                   {\"query\":\"{ __typename }\"}\r\n--x--\r\n";
+    let r = post(Some("multipart/form-data; boundary=x"), upload)
+        .await
+        .expect("post");
     assert_eq!(r.status(), 415);
     let body: Value = r.json().await.expect("json");
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");

@@ -80,7 +80,11 @@ async fn a_file_with_bad_rows_is_reported_line_by_line_and_nothing_is_written(ap
     let name = file.display().to_string();
     let reported: Vec<&str> = stderr.lines().filter(|l| l.starts_with(&name)).collect();
     let expected = [
-        "line 3, kind: unknown value `gids`; a code or label of guide, research, tool, training, education_practice, support_group, community, tips, policy_document, campaign",
+        concat!(
+            "line 3, kind: unknown value `gids`; a code or label of guide, research, tool, ",
+            "training, education_practice, support_group, community, tips, policy_document, ",
+            "campaign",
+        ),
         "line 4, slug: a slug is 1 to 80 lower case letters, digits and single hyphens",
         "line 4, themes: unknown theme `vrije tijd` (a code or a label)",
         "line 4, lead_organisation: unknown organisation `nobody` (a slug or a name)",
@@ -127,7 +131,12 @@ async fn a_record_the_database_refuses_fails_the_whole_file(app: TestApp) {
     // Valid records, but one is new without a kind and one would publish without a
     // topic: both found against the database, nothing written, the good row neither.
     let dir = tempfile::tempdir().expect("dir");
-    let text = "slug,title,kind,status,themes,topics,lead_organisation\nnieuw-goed,Nieuw goed,guide,,support,resilience,hogeschool-waddenpoort\nnieuw-zonder-soort,Zonder soort,,,support,,hogeschool-waddenpoort\nnieuw-publiek,Publiek,guide,published,support,,hogeschool-waddenpoort\n";
+    let text = concat!(
+        "slug,title,kind,status,themes,topics,lead_organisation\n",
+        "nieuw-goed,Nieuw goed,guide,,support,resilience,hogeschool-waddenpoort\n",
+        "nieuw-zonder-soort,Zonder soort,,,support,,hogeschool-waddenpoort\n",
+        "nieuw-publiek,Publiek,guide,published,support,,hogeschool-waddenpoort\n",
+    );
     let file = write(dir.path(), "refused.csv", text);
     let before = census(&app.store).await;
     let outcome = import_file(&app.store, &Actor::cli(), &file, false)
@@ -338,7 +347,11 @@ async fn with_history(app: &TestApp) {
     let file = write(
         dir.path(),
         "h.csv",
-        "slug,title,kind,themes,topics,lead_organisation,summary\ngeschiedenis,Geschiedenis,guide,support,resilience,hogeschool-waddenpoort,Een samenvatting\n",
+        concat!(
+            "slug,title,kind,themes,topics,lead_organisation,summary\n",
+            "geschiedenis,Geschiedenis,guide,support,resilience,hogeschool-waddenpoort,",
+            "Een samenvatting\n",
+        ),
     );
     let outcome = import_file(&app.store, &Actor::cli(), &file, false)
         .await
@@ -551,14 +564,16 @@ async fn a_backup_taken_while_writing_holds_every_acknowledged_write(app: TestAp
     assert!(!ok && stderr.contains("exists already"), "{stderr}");
 }
 
-const BAD_ORGANISATIONS: &str = "\
-slug,name,kind,region,website,part_of
-faculteit-gezondheid,Faculteit Gezondheid,Hogeschool,Friesland,https://waddenpoort.example/gezondheid,Hogeschool Waddenpoort
-Slecht,Slecht,vereniging,Mars,ftp://slecht.example,nergens
-,,,,,
-faculteit-gezondheid,Dubbel,hogeschool,,,
-universiteit-van-zilverwold,Universiteit van Zilverwold,university,groningen,,centrum-studentenwelzijn-zilverwold
-";
+const BAD_ORGANISATIONS: &str = concat!(
+    "slug,name,kind,region,website,part_of\n",
+    "faculteit-gezondheid,Faculteit Gezondheid,Hogeschool,Friesland,",
+    "https://waddenpoort.example/gezondheid,Hogeschool Waddenpoort\n",
+    "Slecht,Slecht,vereniging,Mars,ftp://slecht.example,nergens\n",
+    ",,,,,\n",
+    "faculteit-gezondheid,Dubbel,hogeschool,,,\n",
+    "universiteit-van-zilverwold,Universiteit van Zilverwold,university,groningen,,",
+    "centrum-studentenwelzijn-zilverwold\n",
+);
 
 on_both!(organisations_with_bad_rows_are_reported_line_by_line_and_nothing_is_written);
 async fn organisations_with_bad_rows_are_reported_line_by_line_and_nothing_is_written(
@@ -582,15 +597,29 @@ async fn organisations_with_bad_rows_are_reported_line_by_line_and_nothing_is_wr
     let reported: Vec<&str> = stderr.lines().filter(|l| l.starts_with(&name)).collect();
     let expected = [
         "line 3, slug: a slug is 1 to 80 lower case letters, digits and single hyphens",
-        "line 3, kind: unknown value `vereniging`; a code or label of university, university_of_applied_sciences, mbo_institution, wellbeing_organisation, student_organisation, health_service, knowledge_institute, government, network, other",
-        "line 3, region: unknown value `Mars`; a code or label of national, international, groningen, friesland, drenthe, overijssel, flevoland, gelderland, utrecht, noord_holland, zuid_holland, zeeland, noord_brabant, limburg",
+        concat!(
+            "line 3, kind: unknown value `vereniging`; a code or label of university, ",
+            "university_of_applied_sciences, mbo_institution, wellbeing_organisation, ",
+            "student_organisation, health_service, knowledge_institute, government, network, other",
+        ),
+        concat!(
+            "line 3, region: unknown value `Mars`; a code or label of national, international, ",
+            "groningen, friesland, drenthe, overijssel, flevoland, gelderland, utrecht, ",
+            "noord_holland, zuid_holland, zeeland, noord_brabant, limburg",
+        ),
         "line 3, website: URL must start with http:// or https://",
-        "line 3, part_of: unknown organisation `nergens` (a slug or a name, in the database or on an earlier line)",
+        concat!(
+            "line 3, part_of: unknown organisation `nergens` (a slug or a name, in the database ",
+            "or on an earlier line)",
+        ),
         "line 4, name: an organisation needs a name",
         "line 4, kind: an organisation needs a kind",
         "line 4, slug: a record needs a slug, or a name or title to make one from",
         "line 5, slug: the slug `faculteit-gezondheid` is also on line 2",
-        "line 6, part_of: an organisation cannot be part of itself (through the organisations it is part of)",
+        concat!(
+            "line 6, part_of: an organisation cannot be part of itself (through the organisations ",
+            "it is part of)",
+        ),
     ]
     .map(|l| format!("{name}: {l}"));
     assert_eq!(
@@ -708,14 +737,18 @@ async fn organisations_are_upserted_by_slug_with_labels_and_parents_in_the_file(
     assert_eq!(census(&app.store).await, after);
 }
 
-const BAD_EVENTS: &str = "\
-slug,title,kind,status,starts_at,ends_at,organisers,themes,initiatives
-goed-webinar,Goed webinar,webinar,,2027-03-01T13:00:00+01:00,2027-03-01T14:00:00+01:00,hogeschool-waddenpoort,support,
-slecht-een,Slecht een,borrel,afgewezen,1 maart,2027-03-01T14:00:00+01:00,niemand,vrije tijd,
-slecht-twee,Slecht twee,webinar,,2027-03-01T15:00:00+01:00,2027-03-01T14:00:00+01:00,hogeschool-waddenpoort,,
-slecht-drie,Slecht drie,webinar,published,2027-03-01T13:00:00+01:00,2027-03-01T14:00:00+01:00,hogeschool-waddenpoort,,bestaat-niet;campagne-zeg-het-maar
-slecht-vier,Slecht vier,Webinar,,2027-03-01T13:00:00+01:00,,Hogeschool Waddenpoort,,
-";
+const BAD_EVENTS: &str = concat!(
+    "slug,title,kind,status,starts_at,ends_at,organisers,themes,initiatives\n",
+    "goed-webinar,Goed webinar,webinar,,2027-03-01T13:00:00+01:00,2027-03-01T14:00:00+01:00,",
+    "hogeschool-waddenpoort,support,\n",
+    "slecht-een,Slecht een,borrel,afgewezen,1 maart,2027-03-01T14:00:00+01:00,niemand,vrije tijd,",
+    "\n",
+    "slecht-twee,Slecht twee,webinar,,2027-03-01T15:00:00+01:00,2027-03-01T14:00:00+01:00,",
+    "hogeschool-waddenpoort,,\n",
+    "slecht-drie,Slecht drie,webinar,published,2027-03-01T13:00:00+01:00,",
+    "2027-03-01T14:00:00+01:00,hogeschool-waddenpoort,,bestaat-niet;campagne-zeg-het-maar\n",
+    "slecht-vier,Slecht vier,Webinar,,2027-03-01T13:00:00+01:00,,Hogeschool Waddenpoort,,\n",
+);
 
 on_both!(events_with_bad_rows_are_reported_line_by_line_and_nothing_is_written);
 async fn events_with_bad_rows_are_reported_line_by_line_and_nothing_is_written(app: TestApp) {
@@ -732,12 +765,24 @@ async fn events_with_bad_rows_are_reported_line_by_line_and_nothing_is_written(a
     assert_eq!(
         shown,
         vec![
-            "line 3, kind: unknown value `borrel`; a code or label of network_meeting, masterclass, webinar, conference, training_session, community_meetup",
-            "line 3, status: unknown status `afgewezen`; one of draft, submitted, published, archived",
-            "line 3, starts_at: a time in RFC 3339 such as 2027-03-01T13:00:00+01:00, got `1 maart`",
+            concat!(
+                "line 3, kind: unknown value `borrel`; a code or label of network_meeting, ",
+                "masterclass, webinar, conference, training_session, community_meetup",
+            ),
+            concat!(
+                "line 3, status: unknown status `afgewezen`; one of draft, submitted, published, ",
+                "archived",
+            ),
+            concat!(
+                "line 3, starts_at: a time in RFC 3339 such as 2027-03-01T13:00:00+01:00, got `1 ",
+                "maart`",
+            ),
             "line 3, organisers: unknown organisation `niemand` (a slug or a name)",
             "line 3, themes: unknown theme `vrije tijd` (a code or a label)",
-            "line 4, ends_at: event must end after it starts (2027-03-01T14:00:00+00:00), got 2027-03-01T13:00:00+00:00",
+            concat!(
+                "line 4, ends_at: event must end after it starts (2027-03-01T14:00:00+00:00), got ",
+                "2027-03-01T13:00:00+00:00",
+            ),
             "line 5, initiatives: unknown initiative `bestaat-niet` (a slug)",
             "line 6, ends_at: an event needs its end time",
         ]

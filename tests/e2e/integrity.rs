@@ -58,11 +58,13 @@ async fn writes_at_every_maximum_length_are_stored(app: TestApp) {
     assert!(org["slug"].as_str().expect("slug").len() <= 80);
     assert_ne!(org["slug"], again["slug"]);
     assert!(again["slug"].as_str().expect("slug").len() <= 80, "{again}");
+    let (local, label) = ("a".repeat(64), "d".repeat(60));
+    let email = format!("{local}@{label}.{label}.{}.example", "d".repeat(59));
     let input = json!({
         "i": {
             "title": words(200), "summary": "s".repeat(1000), "body": "b".repeat(100_000),
             "kind": "GUIDE", "website": format!("https://example.org/{}", "p".repeat(500 - 20)),
-            "contactEmail": format!("{}@{}.{}.{}.example", "a".repeat(64), "d".repeat(60), "d".repeat(60), "d".repeat(59)),
+            "contactEmail": email,
             "themes": ["support"], "topics": ["resilience"],
             "organisations": [{ "organisation": org["id"], "role": "LEAD" }],
         },

@@ -209,15 +209,17 @@ fn facet_map(v: &Value, key: &str) -> BTreeMap<String, u64> {
 on_both!(facets_count_the_whole_filtered_list);
 async fn facets_count_the_whole_filtered_list(app: TestApp) {
     let demo = oracle::demo();
-    let d = app
-        .data(
-            r#"{ initiatives(first: 1) { facets {
-                    themes { value { code } count } topics { value { code } count } kinds { value count }
-                    organisationKinds { value count } targetGroups { value count } educationLevels { value count }
-                    regions { value count } evidenceLevels { value count } languages { value count } years { value count } } } }"#,
-            json!({}),
-        )
-        .await;
+    let query = r#"{
+      initiatives(first: 1) {
+        facets {
+          themes { value { code } count } topics { value { code } count } kinds { value count }
+          organisationKinds { value count } targetGroups { value count }
+          educationLevels { value count } regions { value count } evidenceLevels { value count }
+          languages { value count } years { value count }
+        }
+      }
+    }"#;
+    let d = app.data(query, json!({})).await;
     let f = &d["initiatives"]["facets"];
     assert_eq!(
         facet_map(&f["themes"], "code"),

@@ -285,13 +285,28 @@ async fn every_read_path_shows_each_role_exactly_what_it_may_see(app: TestApp) {
     let event_ids: Vec<&String> = w.events.iter().map(|(_, id)| id).collect();
     let all = json!(["DRAFT", "SUBMITTED", "PUBLISHED", "REJECTED", "ARCHIVED"]);
     // A path from the anchor to each initiative of the table.
+    let path_to = |k: usize| {
+        format!(
+            "p{k}: path(from: $a, to: \"{}\", edgeTypes: [BUILDS_ON]) {{ \
+             nodes {{ node {{ ... on Initiative {{ title }} }} }} }}",
+            w.initiatives[k].1
+        )
+    };
     let paths = format!(
         "query($a: ID!) {{ analytics {{ {} }} }}",
         (0..STATUSES.len())
-            .map(|k| format!("p{k}: path(from: $a, to: \"{}\", edgeTypes: [BUILDS_ON]) {{ nodes {{ node {{ ... on Initiative {{ title }} }} }} }}", w.initiatives[k].1))
+            .map(path_to)
             .collect::<Vec<_>>()
             .join(" ")
     );
+    let initiative_refs: Vec<Value> = all_ids
+        .iter()
+        .map(|id| json!({ "__typename": "Initiative", "id": id }))
+        .collect();
+    let event_refs: Vec<Value> = event_ids
+        .iter()
+        .map(|id| json!({ "__typename": "Event", "id": id }))
+        .collect();
     let initiative_paths: Vec<(&str, &str, Value)> = vec![
         (
             "node",
@@ -305,7 +320,11 @@ async fn every_read_path_shows_each_role_exactly_what_it_may_see(app: TestApp) {
         ),
         (
             "initiatives",
-            "query($s: [InitiativeStatus!]) { initiatives(first: 100, filter: { regions: [ZEELAND], statuses: $s }) { nodes { title } } }",
+            "query($s: [InitiativeStatus!]) {
+              initiatives(first: 100, filter: { regions: [ZEELAND], statuses: $s }) {
+                nodes { title }
+              }
+            }",
             json!({ "s": all }),
         ),
         (
@@ -320,12 +339,16 @@ async fn every_read_path_shows_each_role_exactly_what_it_may_see(app: TestApp) {
         ),
         (
             "organisation.initiatives",
-            "query($o: ID!) { node(id: $o) { ... on Organisation { initiatives(first: 100) { nodes { title } } } } }",
+            "query($o: ID!) {
+              node(id: $o) { ... on Organisation { initiatives(first: 100) { nodes { title } } } }
+            }",
             json!({ "o": w.owner_org }),
         ),
         (
             "event.initiatives",
-            "query($e: ID!) { node(id: $e) { ... on Event { initiatives(first: 100) { nodes { title } } } } }",
+            "query($e: ID!) {
+              node(id: $e) { ... on Event { initiatives(first: 100) { nodes { title } } } }
+            }",
             json!({ "e": w.hub_event }),
         ),
         (
@@ -340,12 +363,20 @@ async fn every_read_path_shows_each_role_exactly_what_it_may_see(app: TestApp) {
         ),
         (
             "search",
-            "query($s: [InitiativeStatus!]) { search(query: \"matrix\", first: 100, filter: { statuses: $s }) { nodes { initiative { title } } } }",
+            "query($s: [InitiativeStatus!]) {
+              search(query: \"matrix\", first: 100, filter: { statuses: $s }) {
+                nodes { initiative { title } }
+              }
+            }",
             json!({ "s": all }),
         ),
         (
             "search in a region",
-            "query($s: [InitiativeStatus!]) { search(query: \"matrix\", filter: { statuses: $s, regions: [ZEELAND] }) { nodes { initiative { title } } } }",
+            "query($s: [InitiativeStatus!]) {
+              search(query: \"matrix\", filter: { statuses: $s, regions: [ZEELAND] }) {
+                nodes { initiative { title } }
+              }
+            }",
             json!({ "s": all }),
         ),
         (
@@ -355,33 +386,62 @@ async fn every_read_path_shows_each_role_exactly_what_it_may_see(app: TestApp) {
         ),
         (
             "related",
-            "query($a: ID!) { node(id: $a) { ... on Initiative { related(first: 50) { initiative { title } } } } }",
+            "query($a: ID!) {
+              node(id: $a) { ... on Initiative { related(first: 50) { initiative { title } } } }
+            }",
             json!({ "a": w.anchor }),
         ),
         (
             "lineage up",
-            "query($a: ID!) { node(id: $a) { ... on Initiative { lineage(direction: UP) { initiative { title } path { title } } } } }",
+            "query($a: ID!) {
+              node(id: $a) {
+                ... on Initiative { lineage(direction: UP) { initiative { title } path { title } } }
+              }
+            }",
             json!({ "a": w.anchor }),
         ),
         (
             "lineage down",
-            "query($a: ID!) { node(id: $a) { ... on Initiative { lineage(direction: DOWN) { initiative { title } path { title } } } } }",
+            "query($a: ID!) {
+              node(id: $a) {
+                ... on Initiative {
+                  lineage(direction: DOWN) { initiative { title } path { title } }
+                }
+              }
+            }",
             json!({ "a": w.anchor }),
         ),
         (
             "_entities",
-            "query($r: [_Any!]!) { _entities(representations: $r) { ... on Initiative { title } } }",
-            json!({ "r": all_ids.iter().map(|id| json!({ "__typename": "Initiative", "id": id })).collect::<Vec<_>>() }),
+            "query($r: [_Any!]!) {
+              _entities(representations: $r) { ... on Initiative { title } }
+            }",
+            json!({ "r": initiative_refs }),
         ),
         (
             "analytics.neighbourhood",
-            "query($a: ID!) { analytics { neighbourhood(id: $a, edgeTypes: [BUILDS_ON, INSPIRED_BY]) { nodes { node { ... on Initiative { title } } } } } }",
+            "query($a: ID!) {
+              analytics {
+                neighbourhood(id: $a, edgeTypes: [BUILDS_ON, INSPIRED_BY]) {
+                  nodes { node { ... on Initiative { title } } }
+                }
+              }
+            }",
             json!({ "a": w.anchor }),
         ),
         ("analytics.path", &paths, json!({ "a": w.anchor })),
         (
             "analytics.centrality",
-            "{ analytics { centrality(nodeType: INITIATIVE, measure: DEGREE, edgeTypes: [BUILDS_ON, INSPIRED_BY, RELATED_TO], first: 100) { node { ... on Initiative { title } } } } }",
+            "{
+              analytics {
+                centrality(
+                  nodeType: INITIATIVE, measure: DEGREE,
+                  edgeTypes: [BUILDS_ON, INSPIRED_BY, RELATED_TO], first: 100
+                ) {
+                  node { ... on Initiative { title } }
+                }
+              }
+            }",
             json!({}),
         ),
     ];
@@ -482,16 +542,65 @@ async fn every_read_path_shows_each_role_exactly_what_it_may_see(app: TestApp) {
         );
         // Events: node, lists, organisation.events, theme.events, topic.events.
         let event_paths = [
-            ("events", "{ events(first: 100, filter: { kinds: [MASTERCLASS] }) { nodes { title } } }".to_owned(), json!({})),
-            ("organisation.events", "query($o: ID!) { node(id: $o) { ... on Organisation { events(first: 100) { nodes { title } } } } }".to_owned(), json!({ "o": w.owner_org })),
-            ("theme.events", "{ theme(code: \"policy\") { events(first: 100) { nodes { title } } } }".to_owned(), json!({})),
-            ("topic.events", "{ topic(code: \"resilience\") { events(first: 100) { nodes { title } } } }".to_owned(), json!({})),
-            ("analytics.neighbourhood", "query($o: ID!) { analytics { neighbourhood(id: $o, edgeTypes: [ORGANISED_BY]) { nodes { node { ... on Event { title } } } } } }".to_owned(), json!({ "o": w.owner_org })),
-            ("initiative.events", "query($a: ID!) { node(id: $a) { ... on Initiative { events(first: 100) { nodes { title } } } } }".to_owned(), json!({ "a": w.anchor })),
-            ("nodes", "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Event { title } } }".to_owned(), json!({ "ids": event_ids })),
-            ("searchEvents", "{ searchEvents(query: \"matrixevent\", first: 100) { totalCount nodes { event { title } snippet { title } } } }".to_owned(), json!({})),
-            ("_entities", "query($r: [_Any!]!) { _entities(representations: $r) { ... on Event { title } } }".to_owned(),
-                json!({ "r": event_ids.iter().map(|id| json!({ "__typename": "Event", "id": id })).collect::<Vec<_>>() })),
+            (
+                "events",
+                "{ events(first: 100, filter: { kinds: [MASTERCLASS] }) { nodes { title } } }",
+                json!({}),
+            ),
+            (
+                "organisation.events",
+                "query($o: ID!) {
+                  node(id: $o) { ... on Organisation { events(first: 100) { nodes { title } } } }
+                }",
+                json!({ "o": w.owner_org }),
+            ),
+            (
+                "theme.events",
+                "{ theme(code: \"policy\") { events(first: 100) { nodes { title } } } }",
+                json!({}),
+            ),
+            (
+                "topic.events",
+                "{ topic(code: \"resilience\") { events(first: 100) { nodes { title } } } }",
+                json!({}),
+            ),
+            (
+                "analytics.neighbourhood",
+                "query($o: ID!) {
+                  analytics {
+                    neighbourhood(id: $o, edgeTypes: [ORGANISED_BY]) {
+                      nodes { node { ... on Event { title } } }
+                    }
+                  }
+                }",
+                json!({ "o": w.owner_org }),
+            ),
+            (
+                "initiative.events",
+                "query($a: ID!) {
+                  node(id: $a) { ... on Initiative { events(first: 100) { nodes { title } } } }
+                }",
+                json!({ "a": w.anchor }),
+            ),
+            (
+                "nodes",
+                "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Event { title } } }",
+                json!({ "ids": event_ids }),
+            ),
+            (
+                "searchEvents",
+                "{
+                  searchEvents(query: \"matrixevent\", first: 100) {
+                    totalCount nodes { event { title } snippet { title } }
+                  }
+                }",
+                json!({}),
+            ),
+            (
+                "_entities",
+                "query($r: [_Any!]!) { _entities(representations: $r) { ... on Event { title } } }",
+                json!({ "r": event_refs }),
+            ),
         ];
         for (name, q, vars) in &event_paths {
             let r = ask(&app, key, q, vars.clone()).await;
@@ -748,94 +857,191 @@ async fn attempt(app: &TestApp, w: &World, mutation: &str, n: usize) -> (String,
     };
     match mutation {
         "createInitiative" => (
-            "mutation($o: ID!) { createInitiative(input: { title: \"Nieuw\", kind: TOOL, organisations: [{ organisation: $o, role: LEAD }] }) { __typename } }".into(),
+            "mutation($o: ID!) {
+              createInitiative(input: {
+                title: \"Nieuw\", kind: TOOL, organisations: [{ organisation: $o, role: LEAD }]
+              }) { __typename }
+            }"
+            .into(),
             json!({ "o": w.owner_org }),
         ),
         "updateInitiative" => (
-            "mutation($id: ID!) { updateInitiative(id: $id, expectedVersion: 1, input: { title: \"Anders\" }) { __typename } }".into(),
+            "mutation($id: ID!) {
+              updateInitiative(id: $id, expectedVersion: 1, input: { title: \"Anders\" }) {
+                __typename
+              }
+            }"
+            .into(),
             json!({ "id": gid(NodeKind::Initiative, initiative().await) }),
         ),
         "rejectInitiative" => (
-            "mutation($id: ID!) { rejectInitiative(id: $id, reason: \"Graag een evaluatie toevoegen.\") { __typename } }".into(),
+            "mutation($id: ID!) {
+              rejectInitiative(id: $id, reason: \"Graag een evaluatie toevoegen.\") { __typename }
+            }"
+            .into(),
             json!({ "id": gid(NodeKind::Initiative, initiative().await) }),
         ),
         "linkInitiatives" | "unlinkInitiatives" => {
             let id = initiative().await;
-            let anchor = kb_domain::InitiativeId(GlobalId::decode("a", &w.anchor).expect("anchor").id);
+            let anchor = GlobalId::decode("a", &w.anchor).expect("anchor").id;
+            let anchor = kb_domain::InitiativeId(anchor);
             if mutation == "unlinkInitiatives" {
-                app.store.link_initiatives(&editor, id, anchor, kb_domain::LinkType::RelatedTo, None).await.expect("link");
+                app.store
+                    .link_initiatives(&editor, id, anchor, kb_domain::LinkType::RelatedTo, None)
+                    .await
+                    .expect("link");
             }
             (
-                format!("mutation($id: ID!, $to: ID!) {{ {mutation}(input: {{ from: $id, to: $to, type: RELATED_TO }}) {{ from {{ id }} }} }}"),
+                format!(
+                    "mutation($id: ID!, $to: ID!) {{
+                      {mutation}(input: {{ from: $id, to: $to, type: RELATED_TO }}) {{
+                        from {{ id }}
+                      }}
+                    }}"
+                ),
                 json!({ "id": gid(NodeKind::Initiative, id), "to": w.anchor }),
             )
         }
         "restoreRevision" => {
             let id = initiative().await;
-            let revs = app.store.revisions_of_initiatives(Viewer::Editor, &[id]).await.expect("revisions");
+            let revs = app
+                .store
+                .revisions_of_initiatives(Viewer::Editor, &[id])
+                .await
+                .expect("revisions");
             let rev = &revs[&id];
             (
-                "mutation($r: Int!) { restoreRevision(revision: $r, expectedVersion: 1) { __typename } }".into(),
+                "mutation($r: Int!) {
+                  restoreRevision(revision: $r, expectedVersion: 1) { __typename }
+                }"
+                .into(),
                 json!({ "r": rev.last().expect("creation").id.0 }),
             )
         }
         "createEvent" => (
-            "mutation($o: ID!) { createEvent(input: { title: \"Tabel\", kind: WEBINAR, startsAt: \"2027-01-01T10:00:00Z\", endsAt: \"2027-01-01T11:00:00Z\", organisers: [$o] }) { __typename } }".into(),
+            "mutation($o: ID!) {
+              createEvent(input: {
+                title: \"Tabel\", kind: WEBINAR, organisers: [$o],
+                startsAt: \"2027-01-01T10:00:00Z\", endsAt: \"2027-01-01T11:00:00Z\"
+              }) { __typename }
+            }"
+            .into(),
             json!({ "o": w.owner_org }),
         ),
         "updateEvent" => (
-            "mutation($id: ID!) { updateEvent(id: $id, expectedVersion: 1, input: { title: \"Anders\" }) { __typename } }".into(),
+            "mutation($id: ID!) {
+              updateEvent(id: $id, expectedVersion: 1, input: { title: \"Anders\" }) { __typename }
+            }"
+            .into(),
             json!({ "id": event().await }),
         ),
         "submitEvent" | "publishEvent" | "archiveEvent" => simple(mutation, &event().await),
-        "createOrganisation" => ("mutation { createOrganisation(input: { name: \"Tabelorganisatie\", kind: OTHER }) { __typename } }".into(), json!({})),
+        "createOrganisation" => (
+            "mutation {
+              createOrganisation(input: { name: \"Tabelorganisatie\", kind: OTHER }) { __typename }
+            }"
+            .into(),
+            json!({}),
+        ),
         "updateOrganisation" | "archiveOrganisation" => {
+            let input = kb_domain::input::OrganisationInput {
+                name: Some(format!("Organisatie {mutation} {n}")),
+                kind: Some(kb_domain::OrganisationKind::Other),
+                ..Default::default()
+            };
             let o = app
                 .store
-                .create_organisation(&editor, kb_domain::input::OrganisationInput {
-                    name: Some(format!("Organisatie {mutation} {n}")),
-                    kind: Some(kb_domain::OrganisationKind::Other),
-                    ..Default::default()
-                })
+                .create_organisation(&editor, input)
                 .await
                 .expect("organisation");
             let id = gid(NodeKind::Organisation, o.id);
             if mutation == "updateOrganisation" {
-                ("mutation($id: ID!) { updateOrganisation(id: $id, expectedVersion: 1, input: { city: \"Goes\" }) { __typename } }".into(), json!({ "id": id }))
+                (
+                    "mutation($id: ID!) {
+                      updateOrganisation(id: $id, expectedVersion: 1, input: { city: \"Goes\" }) {
+                        __typename
+                      }
+                    }"
+                    .into(),
+                    json!({ "id": id }),
+                )
             } else {
                 simple(mutation, &id)
             }
         }
         "createTopic" => (
-            format!("mutation {{ createTopic(input: {{ code: \"matrix_{n}\", labelNl: \"Tabel\", labelEn: \"Table\" }}) {{ __typename }} }}"),
+            format!(
+                "mutation {{
+                  createTopic(input: {{
+                    code: \"matrix_{n}\", labelNl: \"Tabel\", labelEn: \"Table\"
+                  }}) {{ __typename }}
+                }}"
+            ),
             json!({}),
         ),
-        "updateTopic" => ("mutation { updateTopic(code: \"resilience\", input: { descriptionNl: \"Veerkracht.\" }) { __typename } }".into(), json!({})),
-        "updateTheme" => ("mutation { updateTheme(code: \"policy\", input: { descriptionEn: \"Policy.\" }) { __typename } }".into(), json!({})),
-        "createApiKey" => ("mutation { createApiKey(input: { name: \"tabel\", role: PARTNER }) { secret } }".into(), json!({})),
+        "updateTopic" => (
+            "mutation {
+              updateTopic(code: \"resilience\", input: { descriptionNl: \"Veerkracht.\" }) {
+                __typename
+              }
+            }"
+            .into(),
+            json!({}),
+        ),
+        "updateTheme" => (
+            "mutation {
+              updateTheme(code: \"policy\", input: { descriptionEn: \"Policy.\" }) { __typename }
+            }"
+            .into(),
+            json!({}),
+        ),
+        "createApiKey" => (
+            "mutation {
+              createApiKey(input: { name: \"tabel\", role: PARTNER }) { secret }
+            }"
+            .into(),
+            json!({}),
+        ),
         "revokeApiKey" => {
-            let k = app.store.create_api_key(&kb_store::Actor::cli(), "te intrekken", Role::Partner, None, None).await.expect("key");
-            ("mutation($id: Int!) { revokeApiKey(id: $id) { __typename } }".into(), json!({ "id": k.key.id.0 }))
+            let k = app
+                .store
+                .create_api_key(&Actor::cli(), "te intrekken", Role::Partner, None, None)
+                .await
+                .expect("key");
+            (
+                "mutation($id: Int!) { revokeApiKey(id: $id) { __typename } }".into(),
+                json!({ "id": k.key.id.0 }),
+            )
         }
         "createView" => (
-            format!("mutation {{ createView(input: {{ title: \"Tabelview {n}\" }}) {{ view {{ slug }} }} }}"),
+            format!(
+                "mutation {{
+                  createView(input: {{ title: \"Tabelview {n}\" }}) {{ view {{ slug }} }}
+                }}"
+            ),
             json!({}),
         ),
         "updateView" | "archiveView" => {
             let slug = format!("tabel-{n}");
+            let input = kb_domain::view::ViewInput {
+                slug: Some(slug.clone()),
+                title: Some(format!("{mutation} {n}")),
+                ..Default::default()
+            };
             app.store
-                .create_view(&kb_store::Actor::cli(), kb_domain::view::ViewInput {
-                    slug: Some(slug.clone()),
-                    title: Some(format!("{mutation} {n}")),
-                    ..Default::default()
-                })
+                .create_view(&Actor::cli(), input)
                 .await
                 .expect("view");
-            if mutation == "updateView" {
-                ("mutation($s: String!) { updateView(slug: $s, expectedVersion: 1, input: { title: \"Anders\" }) { view { version } } }".into(), json!({ "s": slug }))
+            let document = if mutation == "updateView" {
+                "mutation($s: String!) {
+                  updateView(slug: $s, expectedVersion: 1, input: { title: \"Anders\" }) {
+                    view { version }
+                  }
+                }"
             } else {
-                ("mutation($s: String!) { archiveView(slug: $s) { view { state } } }".into(), json!({ "s": slug }))
-            }
+                "mutation($s: String!) { archiveView(slug: $s) { view { state } } }"
+            };
+            (document.into(), json!({ "s": slug }))
         }
         m => simple(m, &gid(NodeKind::Initiative, initiative().await)),
     }

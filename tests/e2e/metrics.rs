@@ -69,7 +69,11 @@ async fn metrics_count_operations_statements_batches_and_the_read_model(app: Tes
     // recorder for the process) do not count here.
     let probe = format!("MetricsProbe{:?}", app.db);
     let query = format!(
-        "query {probe} {{ initiatives(first: 5) {{ nodes {{ title themes {{ code }} organisations {{ organisation {{ name }} }} }} }} }}"
+        "query {probe} {{
+          initiatives(first: 5) {{
+            nodes {{ title themes {{ code }} organisations {{ organisation {{ name }} }} }}
+          }}
+        }}"
     );
     let (statements, r) = app.count_statements(&query, json!({})).await;
     assert!(r.get("errors").is_none(), "{r}");

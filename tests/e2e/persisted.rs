@@ -237,7 +237,10 @@ async fn a_key_with_trusted_documents_runs_those_and_nothing_else(app: TestApp) 
     let expected = json!({
         "errors": [
             {
-                "message": "this API key runs only its trusted documents, and this operation is not one of them",
+                "message": concat!(
+                    "this API key runs only its trusted documents, ",
+                    "and this operation is not one of them",
+                ),
                 "extensions": { "code": "PERSISTED_QUERY_NOT_ALLOWED" },
             },
         ],

@@ -468,10 +468,19 @@ async fn events_and_organisations_are_search_results_of_their_own(app: TestApp) 
     let update = "mutation($id: ID!, $v: Int!, $i: OrganisationInput!) {
       updateOrganisation(id: $id, expectedVersion: $v, input: $i) { organisation { version } }
     }";
-    let r = app.gql_as(&f.editor, update, json!({ "id": f.org, "v": 1, "i": {
-        "descriptionNl": "Een hogeschool waar studenten elkaar helpen, met een zoekmaatjesprogramma voor eerstejaars.",
-        "descriptionEn": "A university of applied sciences with a search buddy scheme.",
-        "city": "Zoekstad" } })).await;
+    let description = concat!(
+        "Een hogeschool waar studenten elkaar helpen, ",
+        "met een zoekmaatjesprogramma voor eerstejaars.",
+    );
+    let vars = json!({
+        "id": f.org, "v": 1,
+        "i": {
+            "descriptionNl": description,
+            "descriptionEn": "A university of applied sciences with a search buddy scheme.",
+            "city": "Zoekstad",
+        },
+    });
+    let r = app.gql_as(&f.editor, update, vars).await;
     assert_eq!(
         r["data"]["updateOrganisation"]["organisation"]["version"], 2,
         "{r}"
@@ -567,7 +576,10 @@ async fn events_and_organisations_are_search_results_of_their_own(app: TestApp) 
         .await;
     assert_eq!(
         r["data"]["searchOrganisations"]["nodes"][0]["snippet"]["text"],
-        "Een hogeschool waar studenten elkaar helpen, met een <mark>zoekmaatjesprogramma</mark> voor <mark>eerstejaars</mark>.",
+        concat!(
+            "Een hogeschool waar studenten elkaar helpen, ",
+            "met een <mark>zoekmaatjesprogramma</mark> voor <mark>eerstejaars</mark>.",
+        ),
         "{r}"
     );
 

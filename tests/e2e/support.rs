@@ -336,3 +336,13 @@ macro_rules! on_both {
         }
     };
 }
+
+/// The value at a dotted path in a response (`"data.initiative.themes.0.code"`, where a
+/// number indexes an array), or `Value::Null` where there is none, as indexing gives.
+pub fn at<'a>(value: &'a Value, path: &str) -> &'a Value {
+    path.split('.')
+        .fold(value, |v, key| match key.parse::<usize>() {
+            Ok(i) if v.is_array() => &v[i],
+            _ => &v[key],
+        })
+}

@@ -192,7 +192,9 @@ pub(crate) async fn create_view(app: &TestApp, w: &World) -> Value {
             "slug": "lhbti-en",
             "title": "LGBTQIA2S+ in English",
             "description": "The newest LGBTQIA2S+ initiatives, for the portal of the network.",
-            "filter": { "topics": ["lgbtqia"], "organisations": [w.organisation], "statuses": ["DRAFT"] },
+            "filter": {
+                "topics": ["lgbtqia"], "organisations": [w.organisation], "statuses": ["DRAFT"],
+            },
             "orderBy": "TITLE",
             "lang": "EN",
             "fields": ["TOPICS", "TITLE"]

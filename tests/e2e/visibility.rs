@@ -34,15 +34,35 @@ on_both!(drafts_and_archived_items_never_reach_anonymous_readers);
 async fn drafts_and_archived_items_never_reach_anonymous_readers(app: TestApp) {
     let demo = oracle::demo();
     let parts = [
-        r#"{ initiatives(first: 100, filter: { statuses: [DRAFT, SUBMITTED, REJECTED, ARCHIVED, PUBLISHED] }) {
-                totalCount
-                facets { themes { value { code } count } kinds { value count } }
-                nodes { slug title status buildsOn { slug title } builtOnBy { slug title } inspiredBy { slug title }
-                        inspired { slug title } relatedTo { slug title } events(first: 10) { nodes { slug title } } } } }"#,
+        r#"{
+          initiatives(
+            first: 100, filter: { statuses: [DRAFT, SUBMITTED, REJECTED, ARCHIVED, PUBLISHED] }
+          ) {
+            totalCount facets { themes { value { code } count } kinds { value count } }
+            nodes {
+              slug title status buildsOn { slug title } builtOnBy { slug title }
+              inspiredBy { slug title } inspired { slug title } relatedTo { slug title }
+              events(first: 10) { nodes { slug title } }
+            }
+          }
+        }"#,
         r#"{ themes { initiatives(first: 100) { totalCount nodes { slug title } } } }"#,
         r#"{ topics { initiatives(first: 100) { totalCount nodes { slug title } } } }"#,
-        r#"{ organisations(first: 50) { totalCount nodes { initiatives(first: 30) { totalCount nodes { slug title } } events(first: 10) { nodes { slug title } } } } }"#,
-        r#"{ events(first: 100) { totalCount nodes { slug title status initiatives(first: 20) { totalCount nodes { slug title } } } } }"#,
+        r#"{
+          organisations(first: 50) {
+            totalCount
+            nodes {
+              initiatives(first: 30) { totalCount nodes { slug title } }
+              events(first: 10) { nodes { slug title } }
+            }
+          }
+        }"#,
+        r#"{
+          events(first: 100) {
+            totalCount
+            nodes { slug title status initiatives(first: 20) { totalCount nodes { slug title } } }
+          }
+        }"#,
     ];
     let mut all = serde_json::Map::new();
     for (n, q) in parts.iter().enumerate() {
