@@ -33,7 +33,7 @@ use crate::support::{TestApp, config, error_code};
 const D: f64 = 0.85;
 
 /// A server over a fresh database holding the taxonomy and nothing else.
-async fn spawn_empty(sqlite: bool) -> Option<(TestApp, Option<tempfile::TempDir>)> {
+async fn spawn_empty(sqlite: bool) -> (TestApp, Option<tempfile::TempDir>) {
     static N: AtomicUsize = AtomicUsize::new(0);
     let (url, dir) = if sqlite {
         let dir = tempfile::Builder::new()
@@ -43,7 +43,7 @@ async fn spawn_empty(sqlite: bool) -> Option<(TestApp, Option<tempfile::TempDir>
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("kb.db").display());
         (url, Some(dir))
     } else {
-        let server = postgres::server_url()?;
+        let server = postgres::server_url();
         let name = format!(
             "kb_analytics_{}_{}",
             std::process::id(),
@@ -55,7 +55,7 @@ async fn spawn_empty(sqlite: bool) -> Option<(TestApp, Option<tempfile::TempDir>
     let store = Store::connect(&url).await.expect("connect");
     kb_server::prepare(&store, false).await.expect("prepare");
     store.close().await.expect("close");
-    Some((TestApp::spawn_on(&url, config(&[])).await, dir))
+    (TestApp::spawn_on(&url, config(&[])).await, dir)
 }
 
 struct World {
@@ -265,9 +265,16 @@ async fn ask(app: &TestApp, key: Option<&str>, q: &str, vars: Value) -> Value {
 /// Row, column, count, expected, lift, Jaccard, NPMI and p-value of a cell.
 type Expected = (&'static str, &'static str, i64, f64, f64, f64, f64, f64);
 
-const COOCCURRENCE: &str = "query($s: [InitiativeStatus!]) { analytics { cooccurrence(rows: THEME, columns: KIND, filter: { themes: [\"support\", \"policy\"], statuses: $s }) {
-  population rows { value total } columns { value total label(lang: EN) }
-  cells { row column count expected lift jaccard npmi pValue } } } }";
+const COOCCURRENCE: &str = "query($s: [InitiativeStatus!]) {
+  analytics {
+    cooccurrence(
+      rows: THEME, columns: KIND, filter: { themes: [\"support\", \"policy\"], statuses: $s }
+    ) {
+      population rows { value total } columns { value total label(lang: EN) }
+      cells { row column count expected lift jaccard npmi pValue }
+    }
+  }
+}";
 
 async fn cooccurrence(app: &TestApp, w: &World) {
     let t = ask(app, None, COOCCURRENCE, json!({})).await["cooccurrence"].clone();
@@ -372,21 +379,36 @@ async fn trend(app: &TestApp) {
             { "year": 2023, "total": 1, "values": v(0, 1, 0, 1.0) },
         ])
     );
-    let q = "{ analytics { trend(dimension: THEME, yearFrom: 2022, yearTo: 2024) { year total values { value count share } } } }";
+    let q = "{
+      analytics {
+        trend(dimension: THEME, yearFrom: 2022, yearTo: 2024) {
+          year total values { value count share }
+        }
+      }
+    }";
     let years = ask(app, None, q, json!({})).await["trend"].clone();
-    assert_eq!(
-        years[2],
-        json!({ "year": 2024, "total": 0, "values": [
-        { "value": "policy", "count": 0, "share": 0.0 }, { "value": "support", "count": 0, "share": 0.0 }] })
-    );
+    let expected = json!({
+        "year": 2024, "total": 0,
+        "values": [
+            { "value": "policy", "count": 0, "share": 0.0 },
+            { "value": "support", "count": 0, "share": 0.0 },
+        ],
+    });
+    assert_eq!(years[2], expected);
     assert_eq!(
         years[0]["values"][0],
         json!({ "value": "policy", "count": 1, "share": 0.5 })
     );
 }
 
-const NEIGHBOURHOOD: &str = "query($id: ID!, $depth: Int, $limit: Int) { analytics { neighbourhood(id: $id, depth: $depth, limit: $limit, edgeTypes: [BY, PART_OF]) {
-  nodes { id type depth node { ... on Initiative { title } ... on Organisation { name } } } edges { type from to } } } }";
+const NEIGHBOURHOOD: &str = "query($id: ID!, $depth: Int, $limit: Int) {
+  analytics {
+    neighbourhood(id: $id, depth: $depth, limit: $limit, edgeTypes: [BY, PART_OF]) {
+      nodes { id type depth node { ... on Initiative { title } ... on Organisation { name } } }
+      edges { type from to }
+    }
+  }
+}";
 
 async fn neighbourhood(app: &TestApp, w: &World) {
     let [a, b, c] = &w.orgs;
@@ -467,12 +489,19 @@ async fn neighbourhood(app: &TestApp, w: &World) {
     assert_eq!(error_code(&r), "BAD_USER_INPUT");
 }
 
-const PATH: &str = "query($from: ID!, $to: ID!, $types: [EdgeType!], $max: Int) { analytics { path(from: $from, to: $to, edgeTypes: $types, maxLength: $max) {
-  length nodes { id } edges { type from to } } } }";
+const PATH: &str = "query($from: ID!, $to: ID!, $types: [EdgeType!], $max: Int) {
+  analytics {
+    path(from: $from, to: $to, edgeTypes: $types, maxLength: $max) {
+      length nodes { id } edges { type from to }
+    }
+  }
+}";
 
 async fn path(app: &TestApp, w: &World) {
     let a = &w.orgs[0];
-    let vars = |from: &String, to: &String, types: Value, max: i64| json!({ "from": from, "to": to, "types": types, "max": max });
+    fn vars(from: &str, to: &str, types: Value, max: i64) -> Value {
+        json!({ "from": from, "to": to, "types": types, "max": max })
+    }
     // I1 –BY→ A ←BY– I3 ←INSPIRED_BY– I4, the one path of three edges.
     let types = json!(["BUILDS_ON", "INSPIRED_BY", "RELATED_TO", "BY"]);
     let p = ask(app, None, PATH, vars(&w.i[0], &w.i[3], types.clone(), 6)).await["path"].clone();
@@ -515,8 +544,15 @@ async fn path(app: &TestApp, w: &World) {
     assert_eq!(error_code(&r), "LIMIT_EXCEEDED");
 }
 
-const CENTRALITY: &str = "query($type: NodeType!, $m: CentralityMeasure!, $types: [EdgeType!], $first: Int) { analytics { centrality(nodeType: $type, measure: $m, edgeTypes: $types, first: $first) {
-  id type score node { ... on Initiative { title } ... on Organisation { name } } } } }";
+const CENTRALITY: &str = "query(
+  $type: NodeType!, $m: CentralityMeasure!, $types: [EdgeType!], $first: Int
+) {
+  analytics {
+    centrality(nodeType: $type, measure: $m, edgeTypes: $types, first: $first) {
+      id type score node { ... on Initiative { title } ... on Organisation { name } }
+    }
+  }
+}";
 
 async fn centrality(app: &TestApp, w: &World) {
     let scores = |v: &Value| -> Vec<(String, f64)> {
@@ -560,7 +596,10 @@ async fn centrality(app: &TestApp, w: &World) {
     let middle = s * (1.0 + 2.0 * D) / (1.0 - D * D);
     let end = s + D * middle / 2.0;
     assert!((alone * s + 2.0 * pair + 2.0 * end + middle - 1.0).abs() < 1e-12);
-    let q = json!({ "type": "INITIATIVE", "m": "PAGERANK", "types": ["BUILDS_ON", "INSPIRED_BY", "RELATED_TO"], "first": 5 });
+    let q = json!({
+        "type": "INITIATIVE", "m": "PAGERANK", "types": ["BUILDS_ON", "INSPIRED_BY", "RELATED_TO"],
+        "first": 5,
+    });
     let got = scores(&ask(app, None, CENTRALITY, q.clone()).await);
     let want = [
         (&w.i[3], middle),
@@ -764,53 +803,80 @@ mod every_measure_has_its_hand_computed_value {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite() {
-        let (app, _dir) = spawn_empty(true).await.expect("sqlite");
+        let (app, _dir) = spawn_empty(true).await;
         run(app).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres() {
-        match spawn_empty(false).await {
-            Some((app, _dir)) => run(app).await,
-            None => eprintln!("PostgreSQL is not available here: skipped"),
+        if postgres::skipped(concat!(module_path!(), "::postgres")) {
+            return;
         }
+        let (app, _dir) = spawn_empty(false).await;
+        run(app).await;
     }
 }
 
-on_both!(
-    async fn the_documented_session_agrees_with_lists_and_facets(app) {
-        let q = r#"{
-          analytics {
-            cooccurrence(rows: THEME, columns: TOPIC, filter: { kinds: [RESEARCH] }, minCount: 2) {
-              population
-              rows { value label(lang: EN) total }
-              columns { value label(lang: EN) total }
-              cells { row column count expected lift jaccard npmi pValue }
-            }
-            trend(dimension: THEME, yearFrom: 2018, yearTo: 2025) { year total values { value count share } }
-            centrality(nodeType: ORGANISATION, measure: PAGERANK, first: 5) {
-              score node { ... on Organisation { name } }
-            }
-          }
-          initiatives(filter: { kinds: [RESEARCH] }) { totalCount facets { themes { value { code } count } } }
-        }"#;
-        let d = app.data(q, json!({})).await;
-        let t = &d["analytics"]["cooccurrence"];
-        assert_eq!(t["population"], d["initiatives"]["totalCount"]);
-        let mut rows: Vec<(String, i64)> = t["rows"].as_array().expect("rows").iter()
-            .map(|r| (r["value"].as_str().expect("value").to_owned(), r["total"].as_i64().expect("total"))).collect();
-        let mut facets: Vec<(String, i64)> = d["initiatives"]["facets"]["themes"].as_array().expect("facets").iter()
-            .map(|f| (f["value"]["code"].as_str().expect("code").to_owned(), f["count"].as_i64().expect("count"))).collect();
-        rows.sort();
-        facets.sort();
-        assert_eq!(rows, facets);
-        let cells = t["cells"].as_array().expect("cells");
-        assert!(!cells.is_empty() && cells.iter().all(|c| c["count"].as_i64() >= Some(2)));
-        assert!(cells.iter().all(|c| (0.0..=1.0).contains(&c["pValue"].as_f64().expect("p"))));
-        assert_eq!(d["analytics"]["trend"].as_array().expect("years").len(), 8);
-        let top = d["analytics"]["centrality"].as_array().expect("top");
-        assert_eq!(top.len(), 5);
-        assert!(top.windows(2).all(|w| w[0]["score"].as_f64() >= w[1]["score"].as_f64()));
-        assert!(top.iter().all(|s| s["node"]["name"].is_string()));
-    }
-);
+on_both!(the_documented_session_agrees_with_lists_and_facets);
+async fn the_documented_session_agrees_with_lists_and_facets(app: TestApp) {
+    let q = r#"{
+      analytics {
+        cooccurrence(rows: THEME, columns: TOPIC, filter: { kinds: [RESEARCH] }, minCount: 2) {
+          population rows { value label(lang: EN) total } columns { value label(lang: EN) total }
+          cells { row column count expected lift jaccard npmi pValue }
+        }
+        trend(dimension: THEME, yearFrom: 2018, yearTo: 2025) {
+          year total values { value count share }
+        }
+        centrality(nodeType: ORGANISATION, measure: PAGERANK, first: 5) {
+          score node { ... on Organisation { name } }
+        }
+      }
+      initiatives(filter: { kinds: [RESEARCH] }) {
+        totalCount facets { themes { value { code } count } }
+      }
+    }"#;
+    let d = app.data(q, json!({})).await;
+    let t = &d["analytics"]["cooccurrence"];
+    assert_eq!(t["population"], d["initiatives"]["totalCount"]);
+    let mut rows: Vec<(String, i64)> = t["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["value"].as_str().expect("value").to_owned(),
+                r["total"].as_i64().expect("total"),
+            )
+        })
+        .collect();
+    let mut facets: Vec<(String, i64)> = d["initiatives"]["facets"]["themes"]
+        .as_array()
+        .expect("facets")
+        .iter()
+        .map(|f| {
+            (
+                f["value"]["code"].as_str().expect("code").to_owned(),
+                f["count"].as_i64().expect("count"),
+            )
+        })
+        .collect();
+    rows.sort();
+    facets.sort();
+    assert_eq!(rows, facets);
+    let cells = t["cells"].as_array().expect("cells");
+    assert!(!cells.is_empty() && cells.iter().all(|c| c["count"].as_i64() >= Some(2)));
+    assert!(
+        cells
+            .iter()
+            .all(|c| (0.0..=1.0).contains(&c["pValue"].as_f64().expect("p")))
+    );
+    assert_eq!(d["analytics"]["trend"].as_array().expect("years").len(), 8);
+    let top = d["analytics"]["centrality"].as_array().expect("top");
+    assert_eq!(top.len(), 5);
+    assert!(
+        top.windows(2)
+            .all(|w| w[0]["score"].as_f64() >= w[1]["score"].as_f64())
+    );
+    assert!(top.iter().all(|s| s["node"]["name"].is_string()));
+}

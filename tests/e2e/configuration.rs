@@ -106,7 +106,11 @@ async fn serve_listens_where_the_file_says() {
     let port = free_port();
     std::fs::write(
         dir.path().join("kennisbank.toml"),
-        format!("bind = \"127.0.0.1:{port}\"\ndatabase_url = \"sqlite://kb.db?mode=rwc\"\nno_demo = true\n"),
+        format!(
+            "bind = \"127.0.0.1:{port}\"\n\
+             database_url = \"sqlite://kb.db?mode=rwc\"\n\
+             no_demo = true\n"
+        ),
     )
     .expect("write");
     let mut child = tokio::process::Command::from(crate::support::kennisbank())

@@ -1,11 +1,9 @@
 //! The open-data exports, over HTTP and the command line, on SQLite and PostgreSQL: each
 //! read back by a real parser of its format (Python's csv and pandas, networkx, rdflib,
-//! run by `read_export.py` in the virtual environment `.ci/run` makes) and compared with
-//! what the GraphQL API counts for the public. A draft is in the database throughout
-//! and must appear nowhere; a published initiative whose title holds a comma, quotes,
-//! an ampersand and angle brackets must come back exactly.
-
-use std::path::PathBuf;
+//! run by `read_export.py` in the virtual environment `scripts/setup-tests.sh` makes)
+//! and compared with what the GraphQL API counts for the public. A draft is in the
+//! database throughout and must appear nowhere; a published initiative whose title holds
+//! a comma, quotes, an ampersand and angle brackets must come back exactly.
 
 use kb_domain::input::InitiativeInput;
 use kb_domain::workflow::Action;
@@ -16,54 +14,7 @@ use serde_json::{Value, json};
 
 use crate::on_both;
 use crate::support::TestApp;
-
-/// The Python that reads exports back: `KB_TEST_PYTHON`, or the virtual environment
-/// `.venv-tests` at the root of the repository, made here (once per run, as `.ci/run`
-/// makes it) when it is missing or its pins changed.
-pub(crate) fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("KB_TEST_PYTHON") {
-        return p.into();
-    }
-    static READY: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
-    match READY.get_or_init(make_venv) {
-        Ok(p) => p.clone(),
-        Err(e) => panic!(
-            "the export tests read exports back with pandas, networkx and rdflib from \
-             .venv-tests, which could not be made ({e}): make it as .ci/run does \
-             (python3 -m venv .venv-tests && .venv-tests/bin/pip install -r \
-             tests/e2e/requirements.txt), or set KB_TEST_PYTHON to a Python that has them"
-        ),
-    }
-}
-
-/// Makes `.venv-tests` with the pinned readers unless it holds them already.
-fn make_venv() -> Result<PathBuf, String> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let venv = root.join(".venv-tests");
-    let python = venv.join("bin/python");
-    let pins = std::fs::read(root.join("tests/e2e/requirements.txt")).map_err(|e| e.to_string())?;
-    if python.exists() && std::fs::read(venv.join("requirements.txt")).ok().as_ref() == Some(&pins)
-    {
-        return Ok(python);
-    }
-    let run = |cmd: &mut std::process::Command| -> Result<(), String> {
-        let out = cmd.output().map_err(|e| e.to_string())?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).into_owned())
-        }
-    };
-    let _ = std::fs::remove_dir_all(&venv);
-    run(std::process::Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&venv))?;
-    run(std::process::Command::new(venv.join("bin/pip"))
-        .args(["install", "-q", "--disable-pip-version-check", "-r"])
-        .arg(root.join("tests/e2e/requirements.txt")))?;
-    std::fs::write(venv.join("requirements.txt"), pins).map_err(|e| e.to_string())?;
-    Ok(python)
-}
+use crate::tools;
 
 /// What `read_export.py` says of `body` read as `kind`.
 async fn read_back(kind: &str, body: &[u8]) -> Value {
@@ -75,10 +26,8 @@ pub(crate) async fn read_with(script: &str, kind: &str, body: &[u8]) -> Value {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("body");
     std::fs::write(&file, body).expect("write the body");
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/e2e")
-        .join(script);
-    let out = tokio::process::Command::new(python())
+    let script = tools::root().join("tests/e2e").join(script);
+    let out = tokio::process::Command::new(tools::python())
         .arg(&script)
         .arg(kind)
         .arg(&file)
@@ -129,9 +78,13 @@ async fn world(app: &TestApp) -> World {
     };
     let anchor = app
         .store
-        .initiative_by_slug(Viewer::Editor, "buddyprogramma-eerstejaars-waddenpoort")
+        .initiatives_by_slugs(
+            Viewer::Editor,
+            &["buddyprogramma-eerstejaars-waddenpoort".into()],
+        )
         .await
         .expect("query")
+        .pop()
         .expect("anchor");
     let orgs = app
         .store
@@ -177,188 +130,239 @@ fn count(v: &Value) -> u64 {
     v.as_u64().unwrap_or_else(|| panic!("not a count: {v}"))
 }
 
-on_both! {
-    async fn the_csv_exports_read_back_as_the_api_counts(app) {
-        let w = world(&app).await;
-        let r = get(&app, "/export/initiatives.csv", None).await;
-        assert_eq!(
-            r.headers()["content-disposition"],
-            "attachment; filename=\"initiatives.csv\""
-        );
-        let body = download(&app, "/export/initiatives.csv", "text/csv; charset=utf-8").await;
-        let csv = read_back("initiatives", &body).await;
-        let total = count(
-            &app.data("{ initiatives { totalCount } }", json!({})).await["initiatives"]
-                ["totalCount"],
-        );
-        let rows = csv["rows"].as_array().expect("rows");
-        assert_eq!(rows.len() as u64, total);
-        assert_eq!(count(&csv["pandas_rows"]), total);
-        assert_eq!(
-            csv["columns"],
-            json!([
-                "id", "slug", "title", "summary", "kind", "themes", "topics", "organisations",
-                "lead_organisation", "region", "start_year", "end_year", "languages",
-                "target_groups", "education_levels", "format", "cost", "evidence_level",
-                "website", "published_at", "updated_at"
-            ])
-        );
-        let titles: Vec<&str> = rows.iter().filter_map(|r| r["title"].as_str()).collect();
-        assert!(!titles.contains(&w.draft.as_str()), "a draft was exported");
-        let row = rows
-            .iter()
-            .find(|r| r["title"] == w.published.as_str())
-            .expect("the published initiative, its title read back exactly");
-        assert_eq!(row["summary"], w.summary.as_str());
-        assert_eq!(row["themes"], "policy");
-        assert_eq!(row["topics"], "resilience");
-        assert_eq!(row["kind"], "tool");
-        assert_eq!(row["start_year"], "2024");
-        assert_eq!(row["end_year"], "");
-        assert_eq!(csv["pandas_titles"].as_array().map(Vec::len), Some(rows.len()));
+on_both!(the_csv_exports_read_back_as_the_api_counts);
+async fn the_csv_exports_read_back_as_the_api_counts(app: TestApp) {
+    let w = world(&app).await;
+    let r = get(&app, "/export/initiatives.csv", None).await;
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"initiatives.csv\""
+    );
+    let body = download(&app, "/export/initiatives.csv", "text/csv; charset=utf-8").await;
+    let csv = read_back("initiatives", &body).await;
+    let total = count(
+        &app.data("{ initiatives { totalCount } }", json!({})).await["initiatives"]["totalCount"],
+    );
+    let rows = csv["rows"].as_array().expect("rows");
+    assert_eq!(rows.len() as u64, total);
+    assert_eq!(count(&csv["pandas_rows"]), total);
+    assert_eq!(
+        csv["columns"],
+        json!([
+            "id",
+            "slug",
+            "title",
+            "summary",
+            "kind",
+            "themes",
+            "topics",
+            "organisations",
+            "lead_organisation",
+            "region",
+            "start_year",
+            "end_year",
+            "languages",
+            "target_groups",
+            "education_levels",
+            "format",
+            "cost",
+            "evidence_level",
+            "website",
+            "published_at",
+            "updated_at"
+        ])
+    );
+    let titles: Vec<&str> = rows.iter().filter_map(|r| r["title"].as_str()).collect();
+    assert!(!titles.contains(&w.draft.as_str()), "a draft was exported");
+    let row = rows
+        .iter()
+        .find(|r| r["title"] == w.published.as_str())
+        .expect("the published initiative, its title read back exactly");
+    assert_eq!(row["summary"], w.summary.as_str());
+    assert_eq!(row["themes"], "policy");
+    assert_eq!(row["topics"], "resilience");
+    assert_eq!(row["kind"], "tool");
+    assert_eq!(row["start_year"], "2024");
+    assert_eq!(row["end_year"], "");
+    assert_eq!(
+        csv["pandas_titles"].as_array().map(Vec::len),
+        Some(rows.len())
+    );
 
-        // The command line writes the same bytes.
-        let dir = tempfile::tempdir().expect("temp dir");
-        let file = dir.path().join("initiatives.csv");
-        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_kennisbank"))
-            .args(["--database-url", app.database_url.as_str(), "export", "--format", "csv", "--output"])
-            .arg(&file)
-            .output()
-            .await
-            .expect("run kennisbank export");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        assert_eq!(std::fs::read(&file).expect("read"), body);
+    // The command line writes the same bytes.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("initiatives.csv");
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_kennisbank"))
+        .args([
+            "--database-url",
+            app.database_url.as_str(),
+            "export",
+            "--format",
+            "csv",
+            "--output",
+        ])
+        .arg(&file)
+        .output()
+        .await
+        .expect("run kennisbank export");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&file).expect("read"), body);
 
-        // Co-occurrence: every cell as GraphQL counts it.
-        let path = "/export/cooccurrence.csv?rows=THEME&columns=topic";
-        let body = download(&app, path, "text/csv; charset=utf-8").await;
-        let table = read_back("cooccurrence", &body).await;
-        let api = app
-            .data(
-                "{ analytics { cooccurrence(rows: THEME, columns: TOPIC) {
+    // Co-occurrence: every cell as GraphQL counts it.
+    let path = "/export/cooccurrence.csv?rows=THEME&columns=topic";
+    let body = download(&app, path, "text/csv; charset=utf-8").await;
+    let table = read_back("cooccurrence", &body).await;
+    let api = app
+        .data(
+            "{ analytics { cooccurrence(rows: THEME, columns: TOPIC) {
                      population rows { value } columns { value }
                      cells { row column count lift pValue } } } }",
-                json!({}),
-            )
-            .await;
-        let api = &api["analytics"]["cooccurrence"];
-        assert_eq!(table["population"], json!([api["population"]]));
-        let cells = api["cells"].as_array().expect("cells");
-        assert!(!cells.is_empty());
-        assert_eq!(
-            table["shape"],
-            json!([
-                api["rows"].as_array().map(Vec::len),
-                api["columns"].as_array().map(Vec::len)
-            ])
-        );
-        let read: Vec<Value> = table["cells"].as_array().expect("cells").clone();
-        let expected: Vec<Value> = cells
-            .iter()
-            .map(|c| {
-                json!({ "row": c["row"], "column": c["column"], "count": c["count"],
-                        "lift": c["lift"], "p_value": c["pValue"] })
-            })
-            .collect();
-        assert_eq!(read, expected);
-        let cli = tokio::process::Command::new(env!("CARGO_BIN_EXE_kennisbank"))
-            .args(["--database-url", app.database_url.as_str(), "export", "--format",
-                   "cooccurrence-csv", "--rows", "theme", "--columns", "TOPIC"])
-            .output()
-            .await
-            .expect("run kennisbank export");
-        assert!(cli.status.success(), "{}", String::from_utf8_lossy(&cli.stderr));
-        assert_eq!(cli.stdout, body);
+            json!({}),
+        )
+        .await;
+    let api = &api["analytics"]["cooccurrence"];
+    assert_eq!(table["population"], json!([api["population"]]));
+    let cells = api["cells"].as_array().expect("cells");
+    assert!(!cells.is_empty());
+    assert_eq!(
+        table["shape"],
+        json!([
+            api["rows"].as_array().map(Vec::len),
+            api["columns"].as_array().map(Vec::len)
+        ])
+    );
+    let read: Vec<Value> = table["cells"].as_array().expect("cells").clone();
+    let expected: Vec<Value> = cells
+        .iter()
+        .map(|c| {
+            json!({ "row": c["row"], "column": c["column"], "count": c["count"],
+                    "lift": c["lift"], "p_value": c["pValue"] })
+        })
+        .collect();
+    assert_eq!(read, expected);
+    let cli = tokio::process::Command::new(env!("CARGO_BIN_EXE_kennisbank"))
+        .args([
+            "--database-url",
+            app.database_url.as_str(),
+            "export",
+            "--format",
+            "cooccurrence-csv",
+            "--rows",
+            "theme",
+            "--columns",
+            "TOPIC",
+        ])
+        .output()
+        .await
+        .expect("run kennisbank export");
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    assert_eq!(cli.stdout, body);
 
-        // A dimension that is not one, or none, is bad input on its parameter.
-        for (path, field) in [
-            ("/export/cooccurrence.csv?rows=COLOUR&columns=TOPIC", "rows"),
-            ("/export/cooccurrence.csv?rows=THEME", "columns"),
-        ] {
-            let r = get(&app, path, None).await;
-            assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-            let e: Value = r.json().await.expect("JSON");
-            assert_eq!(e["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
-            assert_eq!(e["errors"][0]["extensions"]["field"], field);
-        }
+    // A dimension that is not one, or none, is bad input on its parameter.
+    for (path, field) in [
+        ("/export/cooccurrence.csv?rows=COLOUR&columns=TOPIC", "rows"),
+        ("/export/cooccurrence.csv?rows=THEME", "columns"),
+    ] {
+        let r = get(&app, path, None).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let e: Value = r.json().await.expect("JSON");
+        assert_eq!(e["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        assert_eq!(e["errors"][0]["extensions"]["field"], field);
     }
 }
 
-on_both! {
-    async fn the_graph_exports_read_back_with_networkx_and_rdflib(app) {
-        let w = world(&app).await;
-        let api = app
-            .data(
-                "{ initiatives { totalCount } organisations { totalCount }
+on_both!(the_graph_exports_read_back_with_networkx_and_rdflib);
+async fn the_graph_exports_read_back_with_networkx_and_rdflib(app: TestApp) {
+    let w = world(&app).await;
+    let api = app
+        .data(
+            "{ initiatives { totalCount } organisations { totalCount }
                    events { totalCount } themes { code } topics { code broader { code } } }",
-                json!({}),
-            )
-            .await;
-        let initiatives = count(&api["initiatives"]["totalCount"]);
-        let organisations = count(&api["organisations"]["totalCount"]);
-        let events = count(&api["events"]["totalCount"]);
-        let themes = api["themes"].as_array().map_or(0, Vec::len) as u64;
-        let topics = api["topics"].as_array().expect("topics");
-        let narrower = topics.iter().filter(|t| !t["broader"].is_null()).count() as u64;
-        let topics = topics.len() as u64;
-        let nodes = initiatives + organisations + events + themes + topics;
-        let csv = read_back(
-            "initiatives",
-            &download(&app, "/export/initiatives.csv", "text/csv; charset=utf-8").await,
+            json!({}),
         )
         .await;
+    let initiatives = count(&api["initiatives"]["totalCount"]);
+    let organisations = count(&api["organisations"]["totalCount"]);
+    let events = count(&api["events"]["totalCount"]);
+    let themes = api["themes"].as_array().map_or(0, Vec::len) as u64;
+    let topics = api["topics"].as_array().expect("topics");
+    let narrower = topics.iter().filter(|t| !t["broader"].is_null()).count() as u64;
+    let topics = topics.len() as u64;
+    let nodes = initiatives + organisations + events + themes + topics;
+    let csv = read_back(
+        "initiatives",
+        &download(&app, "/export/initiatives.csv", "text/csv; charset=utf-8").await,
+    )
+    .await;
 
-        let graphml = read_back(
-            "graphml",
-            &download(&app, "/export/graph.graphml", "application/graphml+xml").await,
-        )
-        .await;
-        assert_eq!(count(&graphml["nodes"]), nodes);
-        assert_eq!(graphml["directed"], true);
-        assert_eq!(
-            graphml["node_types"],
-            json!({ "Initiative": initiatives, "Organisation": organisations,
-                    "Event": events, "Theme": themes, "Topic": topics })
-        );
-        assert_eq!(graphml["edge_types"]["BY"], csv["organisation_links"]);
-        assert_eq!(count(&graphml["edge_types"]["BROADER"]), narrower);
-        let labels = graphml["labels"].as_array().expect("labels");
-        assert!(labels.contains(&json!(w.published)));
-        assert!(!labels.contains(&json!(w.draft)), "a draft was exported");
+    let graphml = read_back(
+        "graphml",
+        &download(&app, "/export/graph.graphml", "application/graphml+xml").await,
+    )
+    .await;
+    assert_eq!(count(&graphml["nodes"]), nodes);
+    assert_eq!(graphml["directed"], true);
+    assert_eq!(
+        graphml["node_types"],
+        json!({ "Initiative": initiatives, "Organisation": organisations,
+                "Event": events, "Theme": themes, "Topic": topics })
+    );
+    assert_eq!(graphml["edge_types"]["BY"], csv["organisation_links"]);
+    assert_eq!(count(&graphml["edge_types"]["BROADER"]), narrower);
+    let labels = graphml["labels"].as_array().expect("labels");
+    assert!(labels.contains(&json!(w.published)));
+    assert!(!labels.contains(&json!(w.draft)), "a draft was exported");
 
-        let node_link = read_back(
-            "nodelink",
-            &download(&app, "/export/graph.json", "application/json").await,
-        )
-        .await;
-        assert_eq!(node_link["multigraph"], true);
-        for key in ["nodes", "edges", "directed", "node_types", "edge_types", "labels"] {
-            assert_eq!(node_link[key], graphml[key], "{key}");
-        }
-
-        let ld = read_back(
-            "jsonld",
-            &download(&app, "/export/kennisbank.jsonld", "application/ld+json").await,
-        )
-        .await;
-        assert_eq!(count(&ld["initiatives"]), initiatives);
-        assert_eq!(count(&ld["organisations"]), organisations);
-        assert_eq!(count(&ld["events"]), events);
-        assert_eq!(count(&ld["concepts"]), themes + topics);
-        assert_eq!(count(&ld["schemes"]), 2);
-        assert_eq!(ld["pref_labels"], json!({ "nl": themes + topics, "en": themes + topics }));
-        assert_eq!(count(&ld["broader"]), narrower);
-        let names = ld["names"].as_array().expect("names");
-        assert!(names.contains(&json!(w.published)));
-        assert!(!names.contains(&json!(w.draft)), "a draft was exported");
-        let leads = csv["rows"]
-            .as_array()
-            .expect("rows")
-            .iter()
-            .filter(|r| r["lead_organisation"] != "")
-            .count() as u64;
-        assert_eq!(count(&ld["creators"]), leads);
+    let node_link = read_back(
+        "nodelink",
+        &download(&app, "/export/graph.json", "application/json").await,
+    )
+    .await;
+    assert_eq!(node_link["multigraph"], true);
+    for key in [
+        "nodes",
+        "edges",
+        "directed",
+        "node_types",
+        "edge_types",
+        "labels",
+    ] {
+        assert_eq!(node_link[key], graphml[key], "{key}");
     }
+
+    let ld = read_back(
+        "jsonld",
+        &download(&app, "/export/kennisbank.jsonld", "application/ld+json").await,
+    )
+    .await;
+    assert_eq!(count(&ld["initiatives"]), initiatives);
+    assert_eq!(count(&ld["organisations"]), organisations);
+    assert_eq!(count(&ld["events"]), events);
+    assert_eq!(count(&ld["concepts"]), themes + topics);
+    assert_eq!(count(&ld["schemes"]), 2);
+    assert_eq!(
+        ld["pref_labels"],
+        json!({ "nl": themes + topics, "en": themes + topics })
+    );
+    assert_eq!(count(&ld["broader"]), narrower);
+    let names = ld["names"].as_array().expect("names");
+    assert!(names.contains(&json!(w.published)));
+    assert!(!names.contains(&json!(w.draft)), "a draft was exported");
+    let leads = csv["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["lead_organisation"] != "")
+        .count() as u64;
+    assert_eq!(count(&ld["creators"]), leads);
 }
 
 const EXPORTS: [(&str, &str); 5] = [
@@ -372,30 +376,32 @@ const EXPORTS: [(&str, &str); 5] = [
     ("/export/kennisbank.jsonld", "kennisbank-jsonld"),
 ];
 
-on_both! {
-    async fn an_export_is_not_sent_again_until_a_write_changes_its_etag(app) {
-        let position = app.model.position().await;
-        let mut tags = Vec::new();
-        for (path, name) in EXPORTS {
-            let r = get(&app, path, None).await;
-            assert_eq!(r.status(), StatusCode::OK, "{path}");
-            let tag = r.headers()["etag"].to_str().expect("ETag").to_owned();
-            assert_eq!(tag, format!("W/\"kb-{position}-{name}\""));
-            assert_eq!(r.headers()["cache-control"], "no-cache");
-            let r = get(&app, path, Some(tag.as_str())).await;
-            assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "{path}");
-            assert_eq!(r.headers()["etag"].to_str().expect("ETag"), tag);
-            assert!(r.bytes().await.expect("body").is_empty());
-            tags.push(tag);
-        }
-        // A write, even of a draft nobody outside sees, moves the change log.
-        world(&app).await;
-        let moved = app.model.position().await;
-        assert!(moved > position);
-        for ((path, name), old) in EXPORTS.iter().zip(&tags) {
-            let r = get(&app, path, Some(old.as_str())).await;
-            assert_eq!(r.status(), StatusCode::OK, "{path}");
-            assert_eq!(r.headers()["etag"], format!("W/\"kb-{moved}-{name}\"").as_str());
-        }
+on_both!(an_export_is_not_sent_again_until_a_write_changes_its_etag);
+async fn an_export_is_not_sent_again_until_a_write_changes_its_etag(app: TestApp) {
+    let position = app.model.position().await;
+    let mut tags = Vec::new();
+    for (path, name) in EXPORTS {
+        let r = get(&app, path, None).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let tag = r.headers()["etag"].to_str().expect("ETag").to_owned();
+        assert_eq!(tag, format!("W/\"kb-{position}-{name}\""));
+        assert_eq!(r.headers()["cache-control"], "no-cache");
+        let r = get(&app, path, Some(tag.as_str())).await;
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "{path}");
+        assert_eq!(r.headers()["etag"].to_str().expect("ETag"), tag);
+        assert!(r.bytes().await.expect("body").is_empty());
+        tags.push(tag);
+    }
+    // A write, even of a draft nobody outside sees, moves the change log.
+    world(&app).await;
+    let moved = app.model.position().await;
+    assert!(moved > position);
+    for ((path, name), old) in EXPORTS.iter().zip(&tags) {
+        let r = get(&app, path, Some(old.as_str())).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            r.headers()["etag"],
+            format!("W/\"kb-{moved}-{name}\"").as_str()
+        );
     }
 }

@@ -3,9 +3,8 @@
 //! `Event` by key, and an Apollo gateway in front of both answers queries that cross
 //! them — a draft the partner names resolves to null for a viewer who may not see it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use kb_domain::{InitiativeFilter, InitiativeOrder, NodeId, PageRequest, Role, Status, Viewer};
@@ -13,42 +12,11 @@ use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
 use crate::support::{Db, TestApp, free_port};
+use crate::tools;
 
+/// `tests/federation`, with its npm packages.
 fn federation_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/federation")
-}
-
-/// Whether the npm packages are there, installed with `npm ci` when missing. Outside CI a
-/// machine without Node or the registry skips the test; under CI that fails it.
-fn packages() -> bool {
-    static READY: OnceLock<Result<(), String>> = OnceLock::new();
-    let ready = READY.get_or_init(|| {
-        let dir = federation_dir();
-        if dir
-            .join("node_modules/@apollo/gateway/package.json")
-            .exists()
-        {
-            return Ok(());
-        }
-        let out = std::process::Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&dir)
-            .output()
-            .map_err(|e| format!("npm: {e}"))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).into_owned())
-        }
-    });
-    match ready {
-        Ok(()) => true,
-        Err(why) if std::env::var_os("CI").is_none() => {
-            eprintln!("the federation packages are not installed ({why}): skipped");
-            false
-        }
-        Err(why) => panic!("npm ci in tests/federation failed under CI: {why}"),
-    }
+    tools::node_packages("tests/federation")
 }
 
 /// A partner subgraph naming `picks` (initiative ids), composed with Kennisbank's at
@@ -135,10 +103,8 @@ async fn ask(url: &str, key: Option<&str>, query: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_partner_subgraph_composes_and_a_gateway_answers_across_both() {
-    if !packages() {
-        return;
-    }
-    let app = TestApp::spawn(Db::Sqlite).await.expect("sqlite");
+    federation_dir();
+    let app = TestApp::spawn(Db::Sqlite).await;
     let editor = app
         .store
         .create_api_key(
@@ -183,9 +149,14 @@ async fn a_partner_subgraph_composes_and_a_gateway_answers_across_both() {
         "the supergraph holds both subgraphs"
     );
     let gateway = &federation.gateway;
+    let slug = &published.slug;
     let query = format!(
-        "{{ initiative(slug: \"{}\") {{ title partnerNote events(first: 5) {{ nodes {{ title partnerTickets }} }} }} partnerPicks {{ id title partnerNote }} }}",
-        published.slug
+        "{{
+          initiative(slug: \"{slug}\") {{
+            title partnerNote events(first: 5) {{ nodes {{ title partnerTickets }} }}
+          }}
+          partnerPicks {{ id title partnerNote }}
+        }}"
     );
 
     // Anonymous: the published initiative with the partner's note; the draft the partner
@@ -224,13 +195,11 @@ async fn a_partner_subgraph_composes_and_a_gateway_answers_across_both() {
 /// within two seconds (each instance's read model follows the change log).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_and_a_gateway_on_one_postgresql_agree() {
-    if !packages() {
+    federation_dir();
+    if crate::postgres::skipped("federation::two_instances_and_a_gateway_on_one_postgresql_agree") {
         return;
     }
-    let Some(writer) = TestApp::spawn(Db::Postgres).await else {
-        eprintln!("PostgreSQL is not available here: skipped");
-        return;
-    };
+    let writer = TestApp::spawn(Db::Postgres).await;
     let reader = TestApp::spawn_on(&writer.database_url, crate::support::config(&[])).await;
     let editor = writer
         .store
@@ -256,7 +225,11 @@ async fn two_instances_and_a_gateway_on_one_postgresql_agree() {
             .as_array()
             .is_some_and(Vec::is_empty)
     );
-    let create = "mutation { createOrganisation(input: { name: \"Instantie Overzijde\", kind: NETWORK }) { organisation { id } } }";
+    let create = "mutation {
+      createOrganisation(input: { name: \"Instantie Overzijde\", kind: NETWORK }) {
+        organisation { id }
+      }
+    }";
     let r = ask(&writer.url("/graphql"), Some(&editor), create).await;
     let id = r["data"]["createOrganisation"]["organisation"]["id"]
         .as_str()

@@ -50,6 +50,32 @@ fn fan_out(levels: usize) -> String {
     q + &format!("fragment F{levels} on Query {{ __typename }}\n")
 }
 
+/// A case refused with HTTP 200 and a `LIMIT_EXCEEDED` error whose message holds `message`.
+fn limit(name: &'static str, send: Send, message: &'static str) -> Case {
+    Case {
+        name,
+        send,
+        status: 200,
+        code: "LIMIT_EXCEEDED",
+        message,
+    }
+}
+
+/// A case refused with HTTP 200 and a `BAD_USER_INPUT` error whose message holds `message`.
+fn bad_input(name: &'static str, send: Send, message: &'static str) -> Case {
+    Case {
+        code: "BAD_USER_INPUT",
+        ..limit(name, send, message)
+    }
+}
+
+impl Case {
+    /// The same case answered with another HTTP status.
+    fn with_status(self, status: u16) -> Case {
+        Case { status, ..self }
+    }
+}
+
 fn cases() -> Vec<Case> {
     let ids: Vec<String> = (0..1_000).map(|i| format!("SW5pdGlhdGl2ZTo{i}")).collect();
     let representations: Vec<Value> = (0..1_000)
@@ -59,27 +85,118 @@ fn cases() -> Vec<Case> {
         .map(|_| json!({ "query": "{ themes { code } }" }))
         .collect();
     let costly_batch: Vec<Value> = (0..10).map(|_| json!({ "query": fan_out(12) })).collect();
+    let deep = format!(
+        "{{ initiatives {{ nodes {{ {} title {} }} }} }}",
+        "buildsOn { ".repeat(20),
+        "}".repeat(20)
+    );
+    let brackets = format!("{}{}", "{".repeat(5_000), "}".repeat(5_000));
+    let cycle =
+        "{ ...A } fragment A on Query { ...B } fragment B on Query { themes { code } ...A }";
+    let aliases: String = (0..1_000).map(|i| format!("a{i}: code ")).collect();
+    let directives = "@include(if: true) ".repeat(500);
+    let comment = "x".repeat(200_000);
+    let string = "prestatiedruk ".repeat(10_000);
+    let pages = "{
+      themes { initiatives(first: 100) { nodes { events(first: 100) { nodes { title } } } } }
+    }";
+    let cursor = "query($a: String) { initiatives(after: $a) { totalCount } }";
+    let entities = "query($r: [_Any!]!) { _entities(representations: $r) { __typename } }";
+    let nodes = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }";
+    let revoke = "mutation { revokeApiKey(id: 1) { key { id } } }";
+    let revoke_as_text = format!("{{\"query\":\"{revoke}\"}}");
+    let body = "x".repeat(300 * 1024);
     vec![
-        Case { name: "deep selection", send: query(format!("{{ initiatives {{ nodes {{ {} title {} }} }} }}", "buildsOn { ".repeat(20), "}".repeat(20))), status: 200, code: "LIMIT_EXCEEDED", message: "levels of fields" },
-        Case { name: "brackets nested past the limit", send: query(format!("{}{}", "{".repeat(5_000), "}".repeat(5_000))), status: 200, code: "LIMIT_EXCEEDED", message: "levels of brackets" },
-        Case { name: "fragment cycle", send: query("{ ...A } fragment A on Query { ...B } fragment B on Query { themes { code } ...A }".into()), status: 200, code: "BAD_USER_INPUT", message: "within itself" },
-        Case { name: "fragment fan-out", send: query(fan_out(30)), status: 200, code: "LIMIT_EXCEEDED", message: "root fields" },
-        Case { name: "alias flood", send: query(format!("{{ themes {{ {} }} }}", (0..1_000).map(|i| format!("a{i}: code ")).collect::<String>())), status: 200, code: "LIMIT_EXCEEDED", message: "aliases" },
-        Case { name: "directive flood", send: query(format!("{{ themes {} {{ code }} }}", "@include(if: true) ".repeat(500))), status: 200, code: "LIMIT_EXCEEDED", message: "directives" },
-        Case { name: "huge comment", send: query(format!("{{ themes {{ code }} }} #{}", "x".repeat(200_000))), status: 200, code: "LIMIT_EXCEEDED", message: "more than 50000 characters" },
-        Case { name: "huge string", send: query(format!("{{ search(query: \"{}\") {{ totalCount }} }}", "prestatiedruk ".repeat(10_000))), status: 200, code: "LIMIT_EXCEEDED", message: "more than 50000 characters" },
-        Case { name: "many tokens", send: query(format!("{{ {} }}", "a ".repeat(20_000))), status: 200, code: "LIMIT_EXCEEDED", message: "more than 10000 tokens" },
-        Case { name: "first: 100000", send: query("{ initiatives(first: 100000) { nodes { title } } }".into()), status: 200, code: "LIMIT_EXCEEDED", message: "complexity" },
-        Case { name: "pages multiplied", send: query("{ themes { initiatives(first: 100) { nodes { events(first: 100) { nodes { title } } } } } }".into()), status: 200, code: "LIMIT_EXCEEDED", message: "complexity" },
-        Case { name: "first: -1", send: query("{ initiatives(first: -1) { totalCount } }".into()), status: 200, code: "BAD_USER_INPUT", message: "first" },
-        Case { name: "huge after cursor", send: with_variables("query($a: String) { initiatives(after: $a) { totalCount } }", json!({ "a": "A".repeat(100_000) })), status: 200, code: "BAD_USER_INPUT", message: "cursor" },
-        Case { name: "batch flood", send: Send::Json(Value::Array(batch)), status: 413, code: "LIMIT_EXCEEDED", message: "at most 10 operations" },
-        Case { name: "batch of fan-outs", send: Send::Json(Value::Array(costly_batch)), status: 200, code: "LIMIT_EXCEEDED", message: "root fields" },
-        Case { name: "_entities flood", send: with_variables("query($r: [_Any!]!) { _entities(representations: $r) { __typename } }", json!({ "r": representations })), status: 200, code: "LIMIT_EXCEEDED", message: "representations" },
-        Case { name: "nodes id flood", send: with_variables("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", json!({ "ids": ids })), status: 200, code: "LIMIT_EXCEEDED", message: "ids in one `nodes` field" },
-        Case { name: "mutation over GET", send: Send::Get(vec![("query", "mutation { revokeApiKey(id: 1) { key { id } } }".into())]), status: 405, code: "BAD_USER_INPUT", message: "mutations need POST" },
-        Case { name: "mutation as text/plain", send: Send::Raw("text/plain", "{\"query\":\"mutation { revokeApiKey(id: 1) { key { id } } }\"}".into()), status: 415, code: "BAD_USER_INPUT", message: "application/json" },
-        Case { name: "body over the limit", send: query(format!("{{ themes {{ code }} }} #{}", "x".repeat(300 * 1024))), status: 413, code: "LIMIT_EXCEEDED", message: "too large" },
+        limit("deep selection", query(deep), "levels of fields"),
+        limit(
+            "brackets nested past the limit",
+            query(brackets),
+            "levels of brackets",
+        ),
+        bad_input("fragment cycle", query(cycle.into()), "within itself"),
+        limit("fragment fan-out", query(fan_out(30)), "root fields"),
+        limit(
+            "alias flood",
+            query(format!("{{ themes {{ {aliases} }} }}")),
+            "aliases",
+        ),
+        limit(
+            "directive flood",
+            query(format!("{{ themes {directives} {{ code }} }}")),
+            "directives",
+        ),
+        limit(
+            "huge comment",
+            query(format!("{{ themes {{ code }} }} #{comment}")),
+            "more than 50000 characters",
+        ),
+        limit(
+            "huge string",
+            query(format!(
+                "{{ search(query: \"{string}\") {{ totalCount }} }}"
+            )),
+            "more than 50000 characters",
+        ),
+        limit(
+            "many tokens",
+            query(format!("{{ {} }}", "a ".repeat(20_000))),
+            "more than 10000 tokens",
+        ),
+        limit(
+            "first: 100000",
+            query("{ initiatives(first: 100000) { nodes { title } } }".into()),
+            "complexity",
+        ),
+        limit("pages multiplied", query(pages.into()), "complexity"),
+        bad_input(
+            "first: -1",
+            query("{ initiatives(first: -1) { totalCount } }".into()),
+            "first",
+        ),
+        bad_input(
+            "huge after cursor",
+            with_variables(cursor, json!({ "a": "A".repeat(100_000) })),
+            "cursor",
+        ),
+        limit(
+            "batch flood",
+            Send::Json(Value::Array(batch)),
+            "at most 10 operations",
+        )
+        .with_status(413),
+        limit(
+            "batch of fan-outs",
+            Send::Json(Value::Array(costly_batch)),
+            "root fields",
+        ),
+        limit(
+            "_entities flood",
+            with_variables(entities, json!({ "r": representations })),
+            "representations",
+        ),
+        limit(
+            "nodes id flood",
+            with_variables(nodes, json!({ "ids": ids })),
+            "ids in one `nodes` field",
+        ),
+        bad_input(
+            "mutation over GET",
+            Send::Get(vec![("query", revoke.into())]),
+            "mutations need POST",
+        )
+        .with_status(405),
+        bad_input(
+            "mutation as text/plain",
+            Send::Raw("text/plain", revoke_as_text),
+            "application/json",
+        )
+        .with_status(415),
+        limit(
+            "body over the limit",
+            query(format!("{{ themes {{ code }} }} #{body}")),
+            "too large",
+        )
+        .with_status(413),
     ]
 }
 
@@ -123,62 +240,100 @@ async fn send_once(app: &TestApp, case: &Case) -> (u16, Value, Duration) {
     (status, serde_json::from_slice(&body).expect("JSON"), took)
 }
 
-on_both!(
-    async fn hostile_requests_are_refused_quickly_while_normal_queries_go_on(app) {
-        // A normal reader on a connection of its own, all the time.
-        let (stop, served, failed) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-        let reader = {
-            let (stop, served, failed) = (stop.clone(), served.clone(), failed.clone());
-            let (client, url) = (reqwest::Client::new(), app.url("/graphql"));
-            tokio::spawn(async move {
-                while !stop.load(Ordering::Acquire) {
-                    let r = client.post(&url).json(&json!({ "query": "{ themes { code } initiatives(first: 5) { totalCount nodes { title } } }" })).send().await;
-                    let ok = match r {
-                        Ok(r) => r.json::<Value>().await.is_ok_and(|b| b["data"]["themes"].as_array().map(Vec::len) == Some(8) && b.get("errors").is_none()),
-                        Err(_) => false,
-                    };
-                    if ok { served.fetch_add(1, Ordering::AcqRel); } else { failed.fetch_add(1, Ordering::AcqRel); }
+on_both!(hostile_requests_are_refused_quickly_while_normal_queries_go_on);
+async fn hostile_requests_are_refused_quickly_while_normal_queries_go_on(app: TestApp) {
+    // A normal reader on a connection of its own, all the time.
+    let (stop, served, failed) = (
+        Arc::new(AtomicBool::new(false)),
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+    );
+    let reader = {
+        let (stop, served, failed) = (stop.clone(), served.clone(), failed.clone());
+        let (client, url) = (reqwest::Client::new(), app.url("/graphql"));
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Acquire) {
+                let normal =
+                    "{ themes { code } initiatives(first: 5) { totalCount nodes { title } } }";
+                let payload = json!({ "query": normal });
+                let r = client.post(&url).json(&payload).send().await;
+                let ok = match r {
+                    Ok(r) => r.json::<Value>().await.is_ok_and(|b| {
+                        b["data"]["themes"].as_array().map(Vec::len) == Some(8)
+                            && b.get("errors").is_none()
+                    }),
+                    Err(_) => false,
+                };
+                if ok {
+                    served.fetch_add(1, Ordering::AcqRel);
+                } else {
+                    failed.fetch_add(1, Ordering::AcqRel);
                 }
-            })
-        };
-        // The first request of a server warms it up; not measured.
-        app.data("{ themes { code } }", json!({})).await;
-        let mut slow = Vec::new();
-        for case in cases() {
-            let (status, body, took) = send(&app, &case).await;
-            // A batch: every operation refused alike.
-            let error = match &body {
-                Value::Array(list) => {
-                    assert!(list.iter().all(|r| error_code(r) == case.code), "{}: {body:.300}", case.name);
-                    list[0].clone()
-                }
-                one => one.clone(),
-            };
-            assert_eq!((status, error_code(&error)), (case.status, case.code), "{}: {body:.300}", case.name);
-            let message = error["errors"][0]["message"].as_str().unwrap_or_default();
-            assert!(message.contains(case.message), "{}: {message}", case.name);
-            if took > Duration::from_millis(50) {
-                slow.push(format!("{} took {took:?}", case.name));
             }
+        })
+    };
+    // The first request of a server warms it up; not measured.
+    app.data("{ themes { code } }", json!({})).await;
+    let mut slow = Vec::new();
+    for case in cases() {
+        let (status, body, took) = send(&app, &case).await;
+        // A batch: every operation refused alike.
+        let error = match &body {
+            Value::Array(list) => {
+                assert!(
+                    list.iter().all(|r| error_code(r) == case.code),
+                    "{}: {body:.300}",
+                    case.name
+                );
+                list[0].clone()
+            }
+            one => one.clone(),
+        };
+        assert_eq!(
+            (status, error_code(&error)),
+            (case.status, case.code),
+            "{}: {body:.300}",
+            case.name
+        );
+        let message = error["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(case.message), "{}: {message}", case.name);
+        if took > Duration::from_millis(50) {
+            slow.push(format!("{} took {took:?}", case.name));
         }
-        stop.store(true, Ordering::Release);
-        reader.await.expect("reader");
-        assert_eq!(slow, Vec::<String>::new());
-        assert_eq!(failed.load(Ordering::Acquire), 0);
-        assert!(served.load(Ordering::Acquire) > 0);
     }
-);
+    stop.store(true, Ordering::Release);
+    reader.await.expect("reader");
+    assert_eq!(slow, Vec::<String>::new());
+    assert_eq!(failed.load(Ordering::Acquire), 0);
+    assert!(served.load(Ordering::Acquire) > 0);
+}
 
-on_both!(
-    async fn field_suggestions_are_for_key_holders_only(app) {
-        let key = app.store.create_api_key(&kb_store::Actor::cli(), "portal", kb_domain::Role::Partner, None, None).await.expect("key").secret;
-        let anonymous = app.gql("{ themes { cod } }", json!({})).await;
-        assert_eq!(anonymous["errors"][0]["message"], "Unknown field \"cod\" on type \"Theme\".");
-        assert_eq!(error_code(&anonymous), "BAD_USER_INPUT");
-        let keyed = app.gql_as(&key, "{ themes { cod } }", json!({})).await;
-        assert_eq!(keyed["errors"][0]["message"], "Unknown field \"cod\" on type \"Theme\". Did you mean \"code\"?");
-    }
-);
+on_both!(field_suggestions_are_for_key_holders_only);
+async fn field_suggestions_are_for_key_holders_only(app: TestApp) {
+    let key = app
+        .store
+        .create_api_key(
+            &kb_store::Actor::cli(),
+            "portal",
+            kb_domain::Role::Partner,
+            None,
+            None,
+        )
+        .await
+        .expect("key")
+        .secret;
+    let anonymous = app.gql("{ themes { cod } }", json!({})).await;
+    assert_eq!(
+        anonymous["errors"][0]["message"],
+        "Unknown field \"cod\" on type \"Theme\"."
+    );
+    assert_eq!(error_code(&anonymous), "BAD_USER_INPUT");
+    let keyed = app.gql_as(&key, "{ themes { cod } }", json!({})).await;
+    assert_eq!(
+        keyed["errors"][0]["message"],
+        "Unknown field \"cod\" on type \"Theme\". Did you mean \"code\"?"
+    );
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cors_allows_every_origin_by_default_and_only_the_listed_ones_when_configured() {
@@ -201,9 +356,7 @@ async fn cors_allows_every_origin_by_default_and_only_the_listed_ones_when_confi
                 .map(|v| v.to_str().expect("text").to_owned())
         }
     };
-    let open = TestApp::spawn(crate::support::Db::Sqlite)
-        .await
-        .expect("sqlite");
+    let open = TestApp::spawn(crate::support::Db::Sqlite).await;
     assert_eq!(
         preflight(&open, "https://anywhere.example")
             .await
@@ -217,8 +370,7 @@ async fn cors_allows_every_origin_by_default_and_only_the_listed_ones_when_confi
             "https://portal.example,https://intranet.example:8443",
         ]),
     )
-    .await
-    .expect("sqlite");
+    .await;
     assert_eq!(
         preflight(&listed, "https://portal.example")
             .await
@@ -236,7 +388,6 @@ async fn cors_allows_every_origin_by_default_and_only_the_listed_ones_when_confi
         crate::support::Db::Sqlite,
         crate::support::config(&["--cors-origins", ""]),
     )
-    .await
-    .expect("sqlite");
+    .await;
     assert_eq!(preflight(&none, "https://portal.example").await, None);
 }

@@ -5,87 +5,185 @@ use serde_json::{Value, json};
 use crate::on_both;
 use crate::support::{Db, TestApp, config, error_code};
 
-on_both!(
-    async fn get_runs_queries_but_never_mutations(app) {
-        let r = app.client().get(app.url("/graphql")).query(&[("query", "{ theme(code: \"support\") { label } }")]).send().await.expect("get");
-        assert_eq!(r.status(), 200);
-        let body: Value = r.json().await.expect("json");
-        assert_eq!(body["data"]["theme"]["label"], "Begeleiding");
-        let r = app.client().get(app.url("/graphql")).query(&[("query", "mutation { x }")]).send().await.expect("get");
-        assert_eq!(r.status(), 405);
-        assert_eq!(r.headers()["allow"], "POST");
-        let body: Value = r.json().await.expect("json");
-        assert_eq!(error_code(&body), "BAD_USER_INPUT");
-    }
-);
+on_both!(get_runs_queries_but_never_mutations);
+async fn get_runs_queries_but_never_mutations(app: TestApp) {
+    let r = app
+        .client()
+        .get(app.url("/graphql"))
+        .query(&[("query", "{ theme(code: \"support\") { label } }")])
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(body["data"]["theme"]["label"], "Begeleiding");
+    let r = app
+        .client()
+        .get(app.url("/graphql"))
+        .query(&[("query", "mutation { x }")])
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 405);
+    assert_eq!(r.headers()["allow"], "POST");
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+}
 
-on_both!(
-    async fn browsers_get_graphiql(app) {
-        let r = app.client().get(app.url("/graphql")).header("accept", "text/html,application/xhtml+xml").send().await.expect("get");
-        assert_eq!(r.status(), 200);
-        assert!(r.headers()["content-type"].to_str().expect("type").starts_with("text/html"));
-        let html = r.text().await.expect("text");
-        assert!(html.contains("graphiql"), "{html:.200}");
-    }
-);
+on_both!(browsers_get_graphiql);
+async fn browsers_get_graphiql(app: TestApp) {
+    let r = app
+        .client()
+        .get(app.url("/graphql"))
+        .header("accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/html")
+    );
+    let html = r.text().await.expect("text");
+    assert!(html.contains("graphiql"), "{html:.200}");
+}
 
-on_both!(
-    async fn the_graphql_response_media_type_gets_http_statuses(app) {
-        let r = app.client().post(app.url("/graphql")).header("accept", "application/graphql-response+json").json(&json!({ "query": "{ themes { code }" })).send().await.expect("post");
-        assert_eq!(r.status(), 400);
-        assert_eq!(r.headers()["content-type"], "application/graphql-response+json");
-        let body: Value = r.json().await.expect("json");
-        assert_eq!(error_code(&body), "BAD_USER_INPUT");
-        let r = app.client().post(app.url("/graphql")).json(&json!({ "query": "{ themes { code }" })).send().await.expect("post");
-        assert_eq!(r.status(), 200);
-        assert_eq!(r.headers()["content-type"], "application/json");
-        let r = app.client().post(app.url("/graphql")).header("content-type", "application/graphql").body("{ themes { code } }").send().await.expect("post");
-        let body: Value = r.json().await.expect("json");
-        assert_eq!(body["data"]["themes"].as_array().expect("themes").len(), 8);
-        let r = app.client().post(app.url("/graphql")).header("content-type", "application/json").body("{not json").send().await.expect("post");
-        assert_eq!(r.status(), 400);
-        let body: Value = r.json().await.expect("json");
-        assert_eq!(error_code(&body), "BAD_USER_INPUT");
-        let r = app.client().post(app.url("/graphql")).header("content-type", "text/plain").body("{ themes { code } }").send().await.expect("post");
-        assert_eq!(r.status(), 415);
-    }
-);
+on_both!(the_graphql_response_media_type_gets_http_statuses);
+async fn the_graphql_response_media_type_gets_http_statuses(app: TestApp) {
+    let r = app
+        .client()
+        .post(app.url("/graphql"))
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": "{ themes { code }" }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 400);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/graphql-response+json"
+    );
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    let r = app
+        .client()
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": "{ themes { code }" }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let r = app
+        .client()
+        .post(app.url("/graphql"))
+        .header("content-type", "application/graphql")
+        .body("{ themes { code } }")
+        .send()
+        .await
+        .expect("post");
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(body["data"]["themes"].as_array().expect("themes").len(), 8);
+    let r = app
+        .client()
+        .post(app.url("/graphql"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    let r = app
+        .client()
+        .post(app.url("/graphql"))
+        .header("content-type", "text/plain")
+        .body("{ themes { code } }")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 415);
+}
 
-on_both!(
-    async fn batches_answer_in_order(app) {
-        let r = app.client().post(app.url("/graphql")).json(&json!([{ "query": "{ theme(code: \"policy\") { code } }" }, { "query": "{ theme(code: \"research\") { code } }" }])).send().await.expect("post");
-        let body: Value = r.json().await.expect("json");
-        assert_eq!(body[0]["data"]["theme"]["code"], "policy");
-        assert_eq!(body[1]["data"]["theme"]["code"], "research");
-    }
-);
+on_both!(batches_answer_in_order);
+async fn batches_answer_in_order(app: TestApp) {
+    let batch = json!([
+        { "query": "{ theme(code: \"policy\") { code } }" },
+        { "query": "{ theme(code: \"research\") { code } }" },
+    ]);
+    let r = app
+        .client()
+        .post(app.url("/graphql"))
+        .json(&batch)
+        .send()
+        .await
+        .expect("post");
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(body[0]["data"]["theme"]["code"], "policy");
+    assert_eq!(body[1]["data"]["theme"]["code"], "research");
+}
 
-on_both!(
-    async fn unknown_credentials_are_unauthenticated_not_anonymous(app) {
-        let r = app.client().post(app.url("/graphql")).bearer_auth("kb_nonexistent").json(&json!({ "query": "{ themes { code } }" })).send().await.expect("post");
-        assert_eq!(r.status(), 401);
-        assert_eq!(r.headers()["content-type"], "application/json");
-        let body: Value = r.json().await.expect("json");
-        assert_eq!(error_code(&body), "UNAUTHENTICATED");
-        assert!(body.get("data").is_none());
-        let r = app.client().post(app.url("/graphql")).bearer_auth("kb_nonexistent").header("accept", "application/graphql-response+json").json(&json!({ "query": "{ themes { code } }" })).send().await.expect("post");
-        assert_eq!(r.status(), 401);
-        assert_eq!(r.headers()["content-type"], "application/graphql-response+json");
-    }
-);
+on_both!(unknown_credentials_are_unauthenticated_not_anonymous);
+async fn unknown_credentials_are_unauthenticated_not_anonymous(app: TestApp) {
+    let r = app
+        .client()
+        .post(app.url("/graphql"))
+        .bearer_auth("kb_nonexistent")
+        .json(&json!({ "query": "{ themes { code } }" }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 401);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    assert!(body.get("data").is_none());
+    let r = app
+        .client()
+        .post(app.url("/graphql"))
+        .bearer_auth("kb_nonexistent")
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": "{ themes { code } }" }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 401);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/graphql-response+json"
+    );
+}
 
-on_both!(
-    async fn health_and_readiness(app) {
-        let r = app.client().get(app.url("/healthz")).send().await.expect("get");
-        assert_eq!(r.status(), 200);
-        assert_eq!(r.text().await.expect("text"), "ok");
-        let r = app.client().get(app.url("/readyz")).send().await.expect("get");
-        assert_eq!(r.status(), 200);
-        assert_eq!(r.text().await.expect("text"), "ready");
-        let r = app.client().get(app.url("/graphql")).query(&[("query", "{ __typename }")]).send().await.expect("get");
-        assert!(r.headers().contains_key("x-request-id"));
-    }
-);
+on_both!(health_and_readiness);
+async fn health_and_readiness(app: TestApp) {
+    let r = app
+        .client()
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.expect("text"), "ok");
+    let r = app
+        .client()
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.expect("text"), "ready");
+    let r = app
+        .client()
+        .get(app.url("/graphql"))
+        .query(&[("query", "{ __typename }")])
+        .send()
+        .await
+        .expect("get");
+    assert!(r.headers().contains_key("x-request-id"));
+}
 
 /// Starts the `kennisbank` binary with only `env` in its environment and its stderr in
 /// `log`. The process is killed when the handle drops, also when an assertion fails first.
@@ -170,13 +268,18 @@ async fn kennisbank_without_a_subcommand_serves_with_its_configuration() {
 
 /// A page of every published initiative with its relations: several SQL round trips,
 /// always longer than a millisecond.
-const SLOW_PAGE: &str = "{ initiatives(first: 100) { nodes { title themes { code label } topics { code label } organisations { role organisation { name } } events(first: 3) { totalCount nodes { title } } buildsOn { slug } } } }";
+const SLOW_PAGE: &str = "{
+  initiatives(first: 100) {
+    nodes {
+      title themes { code label } topics { code label } organisations { role organisation { name } }
+      events(first: 3) { totalCount nodes { title } } buildsOn { slug }
+    }
+  }
+}";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_over_its_time_answers_504_with_a_timeout_error() {
-    let app = TestApp::spawn_with(Db::Sqlite, config(&["--request-timeout-secs", "0.001"]))
-        .await
-        .expect("sqlite");
+    let app = TestApp::spawn_with(Db::Sqlite, config(&["--request-timeout-secs", "0.001"])).await;
     for (accept, media) in [
         (None, "application/json"),
         (
@@ -217,80 +320,141 @@ async fn a_request_over_its_time_answers_504_with_a_timeout_error() {
     }
 }
 
-on_both!(
-    async fn a_document_that_fails_before_execution_has_no_data_entry(app) {
-        let post = |accept: &'static str, body: Value| app.client().post(app.url("/graphql")).header("accept", accept).json(&body).send();
-        for query in ["{ themes { code }", "{ themes { nonsense } }"] {
-            let r = post("application/graphql-response+json", json!({ "query": query })).await.expect("post");
-            assert_eq!(r.status(), 400, "{query}");
-            let body: Value = r.json().await.expect("json");
-            assert_eq!(body.as_object().expect("object").keys().collect::<Vec<_>>(), ["errors"], "{query}: {body}");
-            assert_eq!(error_code(&body), "BAD_USER_INPUT", "{query}: {body}");
-            let r = post("application/json", json!({ "query": query })).await.expect("post");
-            assert_eq!(r.status(), 200, "{query}");
-            let body: Value = r.json().await.expect("json");
-            assert_eq!(error_code(&body), "BAD_USER_INPUT", "{query}: {body}");
-        }
-        // An error during execution keeps `data`, even when it is null, and status 200.
-        let r = post("application/graphql-response+json", json!({ "query": "{ initiatives(first: 101) { totalCount } }" })).await.expect("post");
-        assert_eq!(r.status(), 200);
+on_both!(a_document_that_fails_before_execution_has_no_data_entry);
+async fn a_document_that_fails_before_execution_has_no_data_entry(app: TestApp) {
+    let post = |accept: &'static str, body: Value| {
+        app.client()
+            .post(app.url("/graphql"))
+            .header("accept", accept)
+            .json(&body)
+            .send()
+    };
+    for query in ["{ themes { code }", "{ themes { nonsense } }"] {
+        let r = post(
+            "application/graphql-response+json",
+            json!({ "query": query }),
+        )
+        .await
+        .expect("post");
+        assert_eq!(r.status(), 400, "{query}");
         let body: Value = r.json().await.expect("json");
-        assert_eq!(error_code(&body), "LIMIT_EXCEEDED", "{body}");
-        assert!(body.as_object().expect("object").contains_key("data"), "{body}");
-        assert_eq!(body["errors"][0]["path"][0], "initiatives", "{body}");
-        // In a batch, per operation.
-        let r = post("application/graphql-response+json", json!([{ "query": "{ theme(code: \"policy\") { code } }" }, { "query": "{ themes { code }" }])).await.expect("post");
+        assert_eq!(
+            body.as_object().expect("object").keys().collect::<Vec<_>>(),
+            ["errors"],
+            "{query}: {body}"
+        );
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{query}: {body}");
+        let r = post("application/json", json!({ "query": query }))
+            .await
+            .expect("post");
+        assert_eq!(r.status(), 200, "{query}");
         let body: Value = r.json().await.expect("json");
-        assert_eq!(body[0]["data"]["theme"]["code"], "policy", "{body}");
-        assert_eq!(body[1].as_object().expect("object").keys().collect::<Vec<_>>(), ["errors"], "{body}");
-        assert_eq!(error_code(&body[1]), "BAD_USER_INPUT", "{body}");
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{query}: {body}");
     }
-);
+    // An error during execution keeps `data`, even when it is null, and status 200.
+    let r = post(
+        "application/graphql-response+json",
+        json!({ "query": "{ initiatives(first: 101) { totalCount } }" }),
+    )
+    .await
+    .expect("post");
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(error_code(&body), "LIMIT_EXCEEDED", "{body}");
+    assert!(
+        body.as_object().expect("object").contains_key("data"),
+        "{body}"
+    );
+    assert_eq!(body["errors"][0]["path"][0], "initiatives", "{body}");
+    // In a batch, per operation.
+    let batch = json!([
+        { "query": "{ theme(code: \"policy\") { code } }" },
+        { "query": "{ themes { code }" },
+    ]);
+    let r = post("application/graphql-response+json", batch)
+        .await
+        .expect("post");
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(body[0]["data"]["theme"]["code"], "policy", "{body}");
+    assert_eq!(
+        body[1]
+            .as_object()
+            .expect("object")
+            .keys()
+            .collect::<Vec<_>>(),
+        ["errors"],
+        "{body}"
+    );
+    assert_eq!(error_code(&body[1]), "BAD_USER_INPUT", "{body}");
+}
 
-on_both!(
-    async fn request_bodies_are_read_by_their_media_type(app) {
-        let post = |content_type: Option<&'static str>, body: &'static [u8]| {
-            let mut r = app.client().post(app.url("/graphql")).body(body);
-            if let Some(t) = content_type {
-                r = r.header("content-type", t);
-            }
-            r.send()
-        };
-        let query = br#"{ "query": "{ theme(code: \"policy\") { code } }" }"#;
-        // JSON, whatever the case of its media type and its parameters; JSON is the default.
-        for t in [Some("application/json"), Some("Application/JSON; charset=utf-8"), Some("application/graphql-response+json"), None] {
-            let r = post(t, query).await.expect("post");
-            assert_eq!(r.status(), 200, "{t:?}");
-            let body: Value = r.json().await.expect("json");
-            assert_eq!(body["data"]["theme"]["code"], "policy", "{t:?}: {body}");
+on_both!(request_bodies_are_read_by_their_media_type);
+async fn request_bodies_are_read_by_their_media_type(app: TestApp) {
+    let post = |content_type: Option<&'static str>, body: &'static [u8]| {
+        let mut r = app.client().post(app.url("/graphql")).body(body);
+        if let Some(t) = content_type {
+            r = r.header("content-type", t);
         }
-        // A bare document.
-        let r = post(Some("application/graphql; charset=utf-8"), b"{ theme(code: \"policy\") { code } }").await.expect("post");
+        r.send()
+    };
+    let query = br#"{ "query": "{ theme(code: \"policy\") { code } }" }"#;
+    // JSON, whatever the case of its media type and its parameters; JSON is the default.
+    for t in [
+        Some("application/json"),
+        Some("Application/JSON; charset=utf-8"),
+        Some("application/graphql-response+json"),
+        None,
+    ] {
+        let r = post(t, query).await.expect("post");
+        assert_eq!(r.status(), 200, "{t:?}");
         let body: Value = r.json().await.expect("json");
-        assert_eq!(body["data"]["theme"]["code"], "policy", "{body}");
-        let r = post(Some("application/graphql"), b"{ theme(code: \"\xff\") { code } }").await.expect("post");
-        assert_eq!(r.status(), 400);
-        let body: Value = r.json().await.expect("json");
-        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
-        // Malformed JSON and a request of the wrong shape are bad input.
-        for bad in [&b"{not json"[..], b"{\"query\": 1}"] {
-            let r = post(Some("application/json"), bad).await.expect("post");
-            assert_eq!(r.status(), 400, "{}", String::from_utf8_lossy(bad));
-            let body: Value = r.json().await.expect("json");
-            assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
-        }
-        // Uploads are not supported, nor any other media type.
-        let r = post(Some("multipart/form-data; boundary=x"), b"--x\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{\"query\":\"{ __typename }\"}\r\n--x--\r\n").await.expect("post");
-        assert_eq!(r.status(), 415);
-        let body: Value = r.json().await.expect("json");
-        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
-        assert!(body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("multipart")), "{body}");
-        let r = post(Some("text/plain"), query).await.expect("post");
-        assert_eq!(r.status(), 415);
+        assert_eq!(body["data"]["theme"]["code"], "policy", "{t:?}: {body}");
+    }
+    // A bare document.
+    let r = post(
+        Some("application/graphql; charset=utf-8"),
+        b"{ theme(code: \"policy\") { code } }",
+    )
+    .await
+    .expect("post");
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(body["data"]["theme"]["code"], "policy", "{body}");
+    let r = post(
+        Some("application/graphql"),
+        b"{ theme(code: \"\xff\") { code } }",
+    )
+    .await
+    .expect("post");
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    // Malformed JSON and a request of the wrong shape are bad input.
+    for bad in [&b"{not json"[..], b"{\"query\": 1}"] {
+        let r = post(Some("application/json"), bad).await.expect("post");
+        assert_eq!(r.status(), 400, "{}", String::from_utf8_lossy(bad));
         let body: Value = r.json().await.expect("json");
         assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
     }
-);
+    // Uploads are not supported, nor any other media type.
+    let upload = b"--x\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n\
+                   {\"query\":\"{ __typename }\"}\r\n--x--\r\n";
+    let r = post(Some("multipart/form-data; boundary=x"), upload)
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 415);
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("multipart")),
+        "{body}"
+    );
+    let r = post(Some("text/plain"), query).await.expect("post");
+    assert_eq!(r.status(), 415);
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+}
 
 /// The keys of a JSON object in the order they were sent (`serde_json::Value` sorts them).
 struct Keys(Vec<String>);
@@ -331,19 +495,44 @@ struct InitiativeNodes {
     nodes: Vec<Keys>,
 }
 
-on_both!(
-    async fn fields_come_back_in_the_order_of_the_selection_set(app) {
-        // Plain fields and fields that wait for batched relations, interleaved: the
-        // relations finish later, and in any order among themselves.
-        let query = "{ initiatives(first: 10) { nodes { title themes { code } topics { code } organisations { role } events(first: 3) { totalCount } slug buildsOn { slug } summary } } }";
-        let expected = ["title", "themes", "topics", "organisations", "events", "slug", "buildsOn", "summary"];
-        for _ in 0..8 {
-            let text = app.client().post(app.url("/graphql")).json(&json!({ "query": query })).send().await.expect("post").text().await.expect("body");
-            let page: InitiativePage = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
-            assert_eq!(page.data.initiatives.nodes.len(), 10, "{text}");
-            for node in &page.data.initiatives.nodes {
-                assert_eq!(node.0, expected, "{text}");
-            }
+on_both!(fields_come_back_in_the_order_of_the_selection_set);
+async fn fields_come_back_in_the_order_of_the_selection_set(app: TestApp) {
+    // Plain fields and fields that wait for batched relations, interleaved: the
+    // relations finish later, and in any order among themselves.
+    let query = "{
+      initiatives(first: 10) {
+        nodes {
+          title themes { code } topics { code } organisations { role }
+          events(first: 3) { totalCount } slug buildsOn { slug } summary
+        }
+      }
+    }";
+    let expected = [
+        "title",
+        "themes",
+        "topics",
+        "organisations",
+        "events",
+        "slug",
+        "buildsOn",
+        "summary",
+    ];
+    for _ in 0..8 {
+        let text = app
+            .client()
+            .post(app.url("/graphql"))
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .expect("post")
+            .text()
+            .await
+            .expect("body");
+        let page: InitiativePage =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        assert_eq!(page.data.initiatives.nodes.len(), 10, "{text}");
+        for node in &page.data.initiatives.nodes {
+            assert_eq!(node.0, expected, "{text}");
         }
     }
-);
+}

@@ -4,6 +4,7 @@
 mod oracle;
 mod postgres;
 mod support;
+mod tools;
 
 mod analytics;
 mod catalogue;

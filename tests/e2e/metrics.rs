@@ -63,47 +63,103 @@ async fn scrape(app: &TestApp) -> Samples {
     samples(&r.text().await.expect("text"))
 }
 
-on_both!(
-    async fn metrics_count_operations_statements_batches_and_the_read_model(app) {
-        // Names of this test's own, so that other tests' requests in this process (one
-        // recorder for the process) do not count here.
-        let probe = format!("MetricsProbe{:?}", app.db);
-        let query = format!("query {probe} {{ initiatives(first: 5) {{ nodes {{ title themes {{ code }} organisations {{ organisation {{ name }} }} }} }} }}");
-        let (statements, r) = app.count_statements(&query, json!({})).await;
-        assert!(r.get("errors").is_none(), "{r}");
-        assert!(statements >= 3, "{statements}");
-        let failing = format!("query {probe}Bad {{ node(id: \"nope\") {{ id }} }}");
-        assert_eq!(error_code(&app.gql(&failing, json!({})).await), "BAD_USER_INPUT");
-        let bad = format!("{probe}Bad");
-        let all = scrape(&app).await;
-        let get = |metric: &str, labels: &[(&str, &str)]| sample(&all, metric, labels);
-        assert_eq!(get("kb_graphql_requests_total", &[("operation", &probe), ("outcome", "ok")]), Some(1.0));
-        assert_eq!(get("kb_graphql_requests_total", &[("operation", &probe), ("outcome", "error")]), None);
-        assert_eq!(get("kb_graphql_requests_total", &[("operation", &bad), ("outcome", "error")]), Some(1.0));
-        // The statements of the operation, counted across the tasks its loaders ran on,
-        // are those the store ran for the request (an anonymous one: no key looked up).
-        assert_eq!(get("kb_graphql_sql_statements_count", &[("operation", &probe)]), Some(1.0));
-        assert_eq!(get("kb_graphql_sql_statements_sum", &[("operation", &probe)]), Some(statements as f64));
-        assert_eq!(get("kb_graphql_sql_statements_sum", &[("operation", &bad)]), Some(0.0));
-        assert_eq!(get("kb_graphql_request_duration_seconds_count", &[("operation", &probe)]), Some(1.0));
-        let seconds = get("kb_graphql_request_duration_seconds_sum", &[("operation", &probe)]).expect("duration");
-        assert!(seconds > 0.0 && seconds < 10.0, "{seconds}");
-        // Loaders report their batch sizes; the pool and the read model are gauges.
-        assert!(get("kb_dataloader_batch_size_count", &[("loader", "ThemesOfInitiative")]).is_some_and(|n| n >= 1.0));
-        assert!(get("kb_db_pool_connections", &[("state", "idle")]).is_some());
-        assert!(get("kb_db_pool_connections", &[("state", "in_use")]).is_some());
-        assert!(get("kb_read_model_position", &[]).is_some_and(|p| p >= 0.0));
-        assert!(get("kb_read_model_lag_changes", &[]).is_some_and(|l| l >= 0.0));
-        // Buckets are cumulative and end in +Inf with the count.
-        assert_eq!(get("kb_graphql_sql_statements_bucket", &[("operation", &probe), ("le", "+Inf")]), Some(1.0));
-    }
-);
+on_both!(metrics_count_operations_statements_batches_and_the_read_model);
+async fn metrics_count_operations_statements_batches_and_the_read_model(app: TestApp) {
+    // Names of this test's own, so that other tests' requests in this process (one
+    // recorder for the process) do not count here.
+    let probe = format!("MetricsProbe{:?}", app.db);
+    let query = format!(
+        "query {probe} {{
+          initiatives(first: 5) {{
+            nodes {{ title themes {{ code }} organisations {{ organisation {{ name }} }} }}
+          }}
+        }}"
+    );
+    let (statements, r) = app.count_statements(&query, json!({})).await;
+    assert!(r.get("errors").is_none(), "{r}");
+    assert!(statements >= 3, "{statements}");
+    let failing = format!("query {probe}Bad {{ node(id: \"nope\") {{ id }} }}");
+    assert_eq!(
+        error_code(&app.gql(&failing, json!({})).await),
+        "BAD_USER_INPUT"
+    );
+    let bad = format!("{probe}Bad");
+    let all = scrape(&app).await;
+    let get = |metric: &str, labels: &[(&str, &str)]| sample(&all, metric, labels);
+    assert_eq!(
+        get(
+            "kb_graphql_requests_total",
+            &[("operation", &probe), ("outcome", "ok")]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        get(
+            "kb_graphql_requests_total",
+            &[("operation", &probe), ("outcome", "error")]
+        ),
+        None
+    );
+    assert_eq!(
+        get(
+            "kb_graphql_requests_total",
+            &[("operation", &bad), ("outcome", "error")]
+        ),
+        Some(1.0)
+    );
+    // The statements of the operation, counted across the tasks its loaders ran on,
+    // are those the store ran for the request (an anonymous one: no key looked up).
+    assert_eq!(
+        get("kb_graphql_sql_statements_count", &[("operation", &probe)]),
+        Some(1.0)
+    );
+    assert_eq!(
+        get("kb_graphql_sql_statements_sum", &[("operation", &probe)]),
+        Some(statements as f64)
+    );
+    assert_eq!(
+        get("kb_graphql_sql_statements_sum", &[("operation", &bad)]),
+        Some(0.0)
+    );
+    assert_eq!(
+        get(
+            "kb_graphql_request_duration_seconds_count",
+            &[("operation", &probe)]
+        ),
+        Some(1.0)
+    );
+    let seconds = get(
+        "kb_graphql_request_duration_seconds_sum",
+        &[("operation", &probe)],
+    )
+    .expect("duration");
+    assert!(seconds > 0.0 && seconds < 10.0, "{seconds}");
+    // Loaders report their batch sizes; the pool and the read model are gauges.
+    assert!(
+        get(
+            "kb_dataloader_batch_size_count",
+            &[("loader", "ThemesOfInitiative")]
+        )
+        .is_some_and(|n| n >= 1.0)
+    );
+    assert!(get("kb_db_pool_connections", &[("state", "idle")]).is_some());
+    assert!(get("kb_db_pool_connections", &[("state", "in_use")]).is_some());
+    assert!(get("kb_read_model_position", &[]).is_some_and(|p| p >= 0.0));
+    assert!(get("kb_read_model_lag_changes", &[]).is_some_and(|l| l >= 0.0));
+    // Buckets are cumulative and end in +Inf with the count.
+    assert_eq!(
+        get(
+            "kb_graphql_sql_statements_bucket",
+            &[("operation", &probe), ("le", "+Inf")]
+        ),
+        Some(1.0)
+    );
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_can_be_turned_off() {
-    let app = TestApp::spawn_with(crate::support::Db::Sqlite, config(&["--metrics", "false"]))
-        .await
-        .expect("sqlite");
+    let app =
+        TestApp::spawn_with(crate::support::Db::Sqlite, config(&["--metrics", "false"])).await;
     let r = app
         .client()
         .get(app.url("/metrics"))

@@ -1,38 +1,104 @@
 //! A throwaway PostgreSQL for the tests: `KB_TEST_DATABASE_URL` when given (a server
 //! URL without database name, whose user may create databases), otherwise a cluster
 //! made with `initdb` in a temp dir and started on a free port — as the `postgres` user
-//! when the tests run as root. The server dies with the test process. When `CI` is set,
-//! a PostgreSQL that cannot start fails the run instead of skipping.
+//! when the tests run as root. The server dies with the test process.
+//!
+//! A test that needs PostgreSQL fails when it cannot have it, saying how to install it,
+//! unless `KB_TEST_SKIP_POSTGRES=1` asks to leave PostgreSQL out: then each such test
+//! returns at once, says so on the terminal, and the run ends with the number skipped.
+//! Under `CI` nothing may be left out.
 #![allow(unsafe_code)]
 
+use std::collections::BTreeSet;
+use std::io::Write;
 use std::os::unix::fs::chown;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, TryLockError};
 use std::time::{Duration, Instant};
 
 use sea_orm::{ConnectionTrait, Database};
 
-/// The server URL (`postgres://user@host:port`), or `None` when unavailable outside CI.
-pub fn server_url() -> Option<String> {
-    static URL: OnceLock<Option<String>> = OnceLock::new();
-    URL.get_or_init(|| {
+use crate::tools::SETUP;
+
+/// The tests that left PostgreSQL out in this run, by name.
+static SKIPPED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+
+/// Whether this run leaves PostgreSQL out (`KB_TEST_SKIP_POSTGRES=1`). When it does,
+/// `test` (a test's name) is counted and named on the terminal, so that a run never
+/// passes PostgreSQL tests it did not run without saying so.
+///
+/// libtest captures what a test prints and has no hook at the end of a run. So the line
+/// is written to the process's stderr handle, which capture does not intercept, and the
+/// total is printed by a handler registered with `atexit`: it runs when the test binary
+/// exits, after libtest's own summary (which counts these tests as passed).
+pub fn skipped(test: &str) -> bool {
+    if std::env::var("KB_TEST_SKIP_POSTGRES").as_deref() != Ok("1") {
+        return false;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "KB_TEST_SKIP_POSTGRES=1 is refused under CI, which runs every test on PostgreSQL"
+    );
+    let test = test
+        .strip_prefix(concat!(env!("CARGO_CRATE_NAME"), "::"))
+        .unwrap_or(test);
+    let mut skipped = SKIPPED.lock().unwrap_or_else(|e| e.into_inner());
+    if skipped.is_empty() {
+        // SAFETY: `report_skipped` takes nothing, returns nothing and does not unwind.
+        unsafe {
+            libc::atexit(report_skipped);
+        }
+    }
+    if skipped.insert(test.to_owned()) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{test}: skipped on PostgreSQL (KB_TEST_SKIP_POSTGRES=1)"
+        );
+    }
+    true
+}
+
+/// Prints how many tests left PostgreSQL out; runs when the test binary exits.
+extern "C" fn report_skipped() {
+    let n = match SKIPPED.try_lock() {
+        Ok(skipped) => skipped.len(),
+        Err(TryLockError::Poisoned(e)) => e.into_inner().len(),
+        Err(TryLockError::WouldBlock) => return,
+    };
+    let tests = if n == 1 { "test" } else { "tests" };
+    let _ = writeln!(
+        std::io::stderr(),
+        "{n} {tests} skipped on PostgreSQL (KB_TEST_SKIP_POSTGRES=1), \
+         counted as passed above"
+    );
+}
+
+/// Fails a test that needs PostgreSQL and cannot have it, saying how to get it.
+pub fn unavailable(why: &str) -> ! {
+    panic!(
+        "PostgreSQL is needed and could not start: {why}\n\
+         Install its server binaries with `{SETUP}`, point KB_TEST_DATABASE_URL at a \
+         server whose user may create databases, or set KB_TEST_SKIP_POSTGRES=1 to leave \
+         PostgreSQL out of this run"
+    )
+}
+
+/// The server URL (`postgres://user@host:port`), started once per run. A test asks for it
+/// only after `skipped` said no; it fails when PostgreSQL cannot start.
+pub fn server_url() -> String {
+    static URL: OnceLock<Result<String, String>> = OnceLock::new();
+    let url = URL.get_or_init(|| {
         if let Ok(url) = std::env::var("KB_TEST_DATABASE_URL") {
-            return Some(url.trim_end_matches('/').to_owned());
+            return Ok(url.trim_end_matches('/').to_owned());
         }
-        match start_cluster() {
-            Ok(url) => Some(url),
-            Err(why) => {
-                if std::env::var_os("CI").is_some() {
-                    panic!("PostgreSQL could not start under CI: {why}");
-                }
-                eprintln!("PostgreSQL could not start ({why}); PostgreSQL tests are skipped");
-                None
-            }
-        }
-    })
-    .clone()
+        start_cluster()
+    });
+    match url {
+        Ok(url) => url.clone(),
+        Err(why) => unavailable(why),
+    }
 }
 
 /// Creates a database, optionally as a copy of `template`.
@@ -62,23 +128,30 @@ pub async fn create_database(server: &str, name: &str, template: Option<&str>) {
 }
 
 fn bin_dir() -> Result<PathBuf, String> {
-    if let Ok(dir) = std::env::var("KB_PG_BIN") {
-        return Ok(PathBuf::from(dir));
+    if let Some(dir) = std::env::var_os("KB_TEST_PG_BIN") {
+        let dir = PathBuf::from(dir);
+        if !dir.join("postgres").exists() || !dir.join("initdb").exists() {
+            return Err(format!(
+                "no PostgreSQL server binaries in {} (KB_TEST_PG_BIN)",
+                dir.display()
+            ));
+        }
+        return Ok(dir);
     }
     let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .map_err(|e| format!("no /usr/lib/postgresql: {e}"))?
+        .map_err(|e| format!("no PostgreSQL server binaries in /usr/lib/postgresql: {e}"))?
         .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
         .filter(|p| p.join("postgres").exists() && p.join("initdb").exists())
         .collect();
     found.sort();
     found
         .pop()
-        .ok_or_else(|| "no PostgreSQL server binaries".to_owned())
+        .ok_or_else(|| "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin".to_owned())
 }
 
 /// The cluster's locale: a real one where the machine has it (`nl_NL.UTF-8`, else
 /// `en_US.UTF-8`), so orderings are tested against a collation that is not byte order;
-/// `C` otherwise. `.ci/run` generates `nl_NL.UTF-8`.
+/// `C` otherwise. `scripts/setup-tests.sh` generates `nl_NL.UTF-8`.
 fn cluster_locale() -> &'static str {
     let listed = Command::new("locale")
         .arg("-a")

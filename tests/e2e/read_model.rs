@@ -187,217 +187,502 @@ async fn agree(store: &Store, model: &ReadModel, seed: u64, cases: usize) {
     assert!(non_empty * 4 >= cases, "{non_empty} of {cases} with rows");
 }
 
-on_both!(
-    async fn the_read_model_answers_as_sql_does(app) {
-        // The demo set, then 400 synthetic initiatives more (skewed, every status).
-        agree(&app.store, &app.model, 0x5eed_0001, 150).await;
-        app.store.seed_synthetic(400, 7).await.expect("synthetic");
-        let model = ReadModel::build(&app.store).await.expect("read model");
-        agree(&app.store, &model, 0x5eed_0002, 250).await;
-    }
-);
+on_both!(the_read_model_answers_as_sql_does);
+async fn the_read_model_answers_as_sql_does(app: TestApp) {
+    // The demo set, then 400 synthetic initiatives more (skewed, every status).
+    agree(&app.store, &app.model, 0x5eed_0001, 150).await;
+    app.store.seed_synthetic(400, 7).await.expect("synthetic");
+    let model = ReadModel::build(&app.store).await.expect("read model");
+    agree(&app.store, &model, 0x5eed_0002, 250).await;
+}
 
-on_both!(
-    async fn nested_pages_under_themes_topics_organisations_and_events_answer_as_sql_does(app) {
-        let u = universe(&app.store).await;
-        let themes: Vec<_> = app.store.themes().await.expect("themes").into_iter().map(|t| t.id).collect();
-        let topics: Vec<_> = app.store.topics(false).await.expect("topics").into_iter().map(|t| t.id).collect();
-        let owner = u.organisations[0];
-        let events: Vec<_> = app.store.event_facts(None).await.expect("events").into_iter().map(|e| e.id).collect();
-        for v in [Viewer::Anonymous, Viewer::Contributor { organisation_id: owner }, Viewer::Editor] {
-            for page in [PageRequest { offset: 0, limit: 4, count: true }, PageRequest { offset: 4, limit: 10, count: true }] {
-                let sql = app.store.initiatives_of_themes(v, &themes, page).await.expect("sql");
-                let parents: Vec<_> = themes.iter().map(|t| kb_graph::Parent::Theme(*t)).collect();
-                for (parent, got) in app.model.nested(v, &parents, page).await {
-                    let kb_graph::Parent::Theme(t) = parent else { unreachable!("themes asked") };
-                    let want = sql.get(&t).map(|p| (p.items.iter().map(|i| i.id).collect::<Vec<_>>(), p.total.unwrap_or(0))).unwrap_or_default();
-                    assert_eq!((got.items, got.total.unwrap_or(0)), want, "{v:?} theme {t:?} {page:?}");
-                }
-                let sql = app.store.initiatives_of_topics(v, &topics, page).await.expect("sql");
-                let parents: Vec<_> = topics.iter().map(|t| kb_graph::Parent::Topic(*t)).collect();
-                for (parent, got) in app.model.nested(v, &parents, page).await {
-                    let kb_graph::Parent::Topic(t) = parent else { unreachable!("topics asked") };
-                    let want = sql.get(&t).map(|p| (p.items.iter().map(|i| i.id).collect::<Vec<_>>(), p.total.unwrap_or(0))).unwrap_or_default();
-                    assert_eq!((got.items, got.total.unwrap_or(0)), want, "{v:?} topic {t:?} {page:?}");
-                }
-                let sql = app.store.initiatives_of_organisations(v, &u.organisations, page).await.expect("sql");
-                let parents: Vec<_> = u.organisations.iter().map(|o| kb_graph::Parent::Organisation(*o)).collect();
-                for (parent, got) in app.model.nested(v, &parents, page).await {
-                    let kb_graph::Parent::Organisation(o) = parent else { unreachable!("organisations asked") };
-                    let want = sql.get(&o).map(|p| (p.items.iter().map(|i| i.id).collect::<Vec<_>>(), p.total.unwrap_or(0))).unwrap_or_default();
-                    assert_eq!((got.items, got.total.unwrap_or(0)), want, "{v:?} organisation {o:?} {page:?}");
-                }
-                let sql = app.store.initiatives_of_events(v, &events, page).await.expect("sql");
-                let parents: Vec<_> = events.iter().map(|e| kb_graph::Parent::Event(*e)).collect();
-                let mut featured = 0;
-                for (parent, got) in app.model.nested(v, &parents, page).await {
-                    let kb_graph::Parent::Event(e) = parent else { unreachable!("events asked") };
-                    let want = sql.get(&e).map(|p| (p.items.iter().map(|i| i.id).collect::<Vec<_>>(), p.total.unwrap_or(0))).unwrap_or_default();
-                    featured += want.1;
-                    assert_eq!((got.items, got.total.unwrap_or(0)), want, "{v:?} event {e:?} {page:?}");
-                }
-                assert!(featured > 0, "events feature initiatives");
+on_both!(nested_pages_under_themes_topics_organisations_and_events_answer_as_sql_does);
+async fn nested_pages_under_themes_topics_organisations_and_events_answer_as_sql_does(
+    app: TestApp,
+) {
+    let u = universe(&app.store).await;
+    let themes: Vec<_> = app
+        .store
+        .themes()
+        .await
+        .expect("themes")
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    let topics: Vec<_> = app
+        .store
+        .topics(false)
+        .await
+        .expect("topics")
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    let owner = u.organisations[0];
+    let events: Vec<_> = app
+        .store
+        .event_facts(None)
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    for v in [
+        Viewer::Anonymous,
+        Viewer::Contributor {
+            organisation_id: owner,
+        },
+        Viewer::Editor,
+    ] {
+        for page in [
+            PageRequest {
+                offset: 0,
+                limit: 4,
+                count: true,
+            },
+            PageRequest {
+                offset: 4,
+                limit: 10,
+                count: true,
+            },
+        ] {
+            let sql = app
+                .store
+                .initiatives_of_themes(v, &themes, page)
+                .await
+                .expect("sql");
+            let parents: Vec<_> = themes.iter().map(|t| kb_graph::Parent::Theme(*t)).collect();
+            for (parent, got) in app.model.nested(v, &parents, page).await {
+                let kb_graph::Parent::Theme(t) = parent else {
+                    unreachable!("themes asked")
+                };
+                let want = sql
+                    .get(&t)
+                    .map(|p| {
+                        (
+                            p.items.iter().map(|i| i.id).collect::<Vec<_>>(),
+                            p.total.unwrap_or(0),
+                        )
+                    })
+                    .unwrap_or_default();
+                assert_eq!(
+                    (got.items, got.total.unwrap_or(0)),
+                    want,
+                    "{v:?} theme {t:?} {page:?}"
+                );
             }
+            let sql = app
+                .store
+                .initiatives_of_topics(v, &topics, page)
+                .await
+                .expect("sql");
+            let parents: Vec<_> = topics.iter().map(|t| kb_graph::Parent::Topic(*t)).collect();
+            for (parent, got) in app.model.nested(v, &parents, page).await {
+                let kb_graph::Parent::Topic(t) = parent else {
+                    unreachable!("topics asked")
+                };
+                let want = sql
+                    .get(&t)
+                    .map(|p| {
+                        (
+                            p.items.iter().map(|i| i.id).collect::<Vec<_>>(),
+                            p.total.unwrap_or(0),
+                        )
+                    })
+                    .unwrap_or_default();
+                assert_eq!(
+                    (got.items, got.total.unwrap_or(0)),
+                    want,
+                    "{v:?} topic {t:?} {page:?}"
+                );
+            }
+            let sql = app
+                .store
+                .initiatives_of_organisations(v, &u.organisations, page)
+                .await
+                .expect("sql");
+            let parents: Vec<_> = u
+                .organisations
+                .iter()
+                .map(|o| kb_graph::Parent::Organisation(*o))
+                .collect();
+            for (parent, got) in app.model.nested(v, &parents, page).await {
+                let kb_graph::Parent::Organisation(o) = parent else {
+                    unreachable!("organisations asked")
+                };
+                let want = sql
+                    .get(&o)
+                    .map(|p| {
+                        (
+                            p.items.iter().map(|i| i.id).collect::<Vec<_>>(),
+                            p.total.unwrap_or(0),
+                        )
+                    })
+                    .unwrap_or_default();
+                assert_eq!(
+                    (got.items, got.total.unwrap_or(0)),
+                    want,
+                    "{v:?} organisation {o:?} {page:?}"
+                );
+            }
+            let sql = app
+                .store
+                .initiatives_of_events(v, &events, page)
+                .await
+                .expect("sql");
+            let parents: Vec<_> = events.iter().map(|e| kb_graph::Parent::Event(*e)).collect();
+            let mut featured = 0;
+            for (parent, got) in app.model.nested(v, &parents, page).await {
+                let kb_graph::Parent::Event(e) = parent else {
+                    unreachable!("events asked")
+                };
+                let want = sql
+                    .get(&e)
+                    .map(|p| {
+                        (
+                            p.items.iter().map(|i| i.id).collect::<Vec<_>>(),
+                            p.total.unwrap_or(0),
+                        )
+                    })
+                    .unwrap_or_default();
+                featured += want.1;
+                assert_eq!(
+                    (got.items, got.total.unwrap_or(0)),
+                    want,
+                    "{v:?} event {e:?} {page:?}"
+                );
+            }
+            assert!(featured > 0, "events feature initiatives");
         }
     }
-);
+}
 
 const CREATE: &str =
     "mutation($i: InitiativeInput!) { createInitiative(input: $i) { initiative { id } } }";
 
-on_both!(
-    async fn a_write_is_listed_counted_and_faceted_by_the_next_request(app) {
-        let key = app.store.create_api_key(&Actor::cli(), "ryw", kb_domain::Role::Editor, None, None).await.expect("key").secret;
-        let org = app.store.organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort").await.expect("lookup").expect("org");
-        let gid = kb_domain::NodeId::global(org.id).encode();
-        let q = "query($o: [ID!]) { initiatives(filter: { organisations: $o, kinds: [CAMPAIGN] }) { totalCount nodes { title } facets { kinds { value count } } } }";
-        let before = app.data(q, json!({ "o": [gid] })).await;
-        let n = before["initiatives"]["totalCount"].as_i64().expect("total");
-        let r = app.gql_as(&key, CREATE, json!({ "i": { "title": "Direct zichtbaar", "summary": "Een samenvatting.", "kind": "CAMPAIGN",
-            "themes": ["support"], "topics": ["resilience"], "organisations": [{ "organisation": gid, "role": "LEAD" }] } })).await;
-        let id = r["data"]["createInitiative"]["initiative"]["id"].clone();
-        assert!(id.is_string(), "{r}");
-        // A draft: not listed for the public.
-        assert_eq!(app.data(q, json!({ "o": [gid] })).await["initiatives"]["totalCount"], n);
-        let r = app.gql_as(&key, "mutation($id: ID!) { publishInitiative(id: $id) { initiative { status } } }", json!({ "id": id })).await;
-        assert_eq!(r["data"]["publishInitiative"]["initiative"]["status"], "PUBLISHED", "{r}");
-        let after = app.data(q, json!({ "o": [gid] })).await;
-        assert_eq!(after["initiatives"]["totalCount"], n + 1);
-        assert!(after["initiatives"]["nodes"].as_array().expect("nodes").iter().any(|i| i["title"] == "Direct zichtbaar"));
-        assert_eq!(after["initiatives"]["facets"]["kinds"][0]["count"], n + 1);
-        // Archived: gone from the public list at once.
-        let r = app.gql_as(&key, "mutation($id: ID!) { archiveInitiative(id: $id) { initiative { status } } }", json!({ "id": id })).await;
-        assert_eq!(r["data"]["archiveInitiative"]["initiative"]["status"], "ARCHIVED", "{r}");
-        assert_eq!(app.data(q, json!({ "o": [gid] })).await["initiatives"]["totalCount"], n);
-    }
-);
+on_both!(a_write_is_listed_counted_and_faceted_by_the_next_request);
+async fn a_write_is_listed_counted_and_faceted_by_the_next_request(app: TestApp) {
+    let key = app
+        .store
+        .create_api_key(&Actor::cli(), "ryw", kb_domain::Role::Editor, None, None)
+        .await
+        .expect("key")
+        .secret;
+    let org = app
+        .store
+        .organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort")
+        .await
+        .expect("lookup")
+        .expect("org");
+    let gid = kb_domain::NodeId::global(org.id).encode();
+    let q = "query($o: [ID!]) {
+      initiatives(filter: { organisations: $o, kinds: [CAMPAIGN] }) {
+        totalCount nodes { title } facets { kinds { value count } }
+      }
+    }";
+    let before = app.data(q, json!({ "o": [gid] })).await;
+    let n = before["initiatives"]["totalCount"].as_i64().expect("total");
+    let vars = json!({
+        "i": {
+            "title": "Direct zichtbaar", "summary": "Een samenvatting.", "kind": "CAMPAIGN",
+            "themes": ["support"], "topics": ["resilience"],
+            "organisations": [{ "organisation": gid, "role": "LEAD" }],
+        },
+    });
+    let r = app.gql_as(&key, CREATE, vars).await;
+    let id = r["data"]["createInitiative"]["initiative"]["id"].clone();
+    assert!(id.is_string(), "{r}");
+    // A draft: not listed for the public.
+    assert_eq!(
+        app.data(q, json!({ "o": [gid] })).await["initiatives"]["totalCount"],
+        n
+    );
+    let r = app
+        .gql_as(
+            &key,
+            "mutation($id: ID!) { publishInitiative(id: $id) { initiative { status } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        r["data"]["publishInitiative"]["initiative"]["status"], "PUBLISHED",
+        "{r}"
+    );
+    let after = app.data(q, json!({ "o": [gid] })).await;
+    assert_eq!(after["initiatives"]["totalCount"], n + 1);
+    assert!(
+        after["initiatives"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .any(|i| i["title"] == "Direct zichtbaar")
+    );
+    assert_eq!(after["initiatives"]["facets"]["kinds"][0]["count"], n + 1);
+    // Archived: gone from the public list at once.
+    let r = app
+        .gql_as(
+            &key,
+            "mutation($id: ID!) { archiveInitiative(id: $id) { initiative { status } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        r["data"]["archiveInitiative"]["initiative"]["status"], "ARCHIVED",
+        "{r}"
+    );
+    assert_eq!(
+        app.data(q, json!({ "o": [gid] })).await["initiatives"]["totalCount"],
+        n
+    );
+}
 
-on_both!(
-    async fn concurrent_writers_leave_no_change_unfollowed(app) {
-        let org = app.store.organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort").await.expect("lookup").expect("org");
-        let editor = Actor { viewer: Viewer::Editor, key_id: None, name: "writers".into() };
-        // Eight writers create and publish at once while the model follows.
-        let writer = |w: usize| {
-            let store = app.store.clone();
-            let editor = editor.clone();
-            async move {
-                for n in 0..5 {
-                    let i = store.create_initiative(&editor, InitiativeInput {
-                        title: Some(format!("Gelijktijdig {w}-{n}")),
-                        summary: Some("Een samenvatting.".into()),
-                        kind: Some(InitiativeKind::Tool),
-                        themes: Some(vec!["support".into()]),
-                        topics: Some(vec!["resilience".into()]),
-                        organisations: Some(vec![(org.id, OrganisationRole::Lead)]),
-                        ..Default::default()
-                    }).await.expect("create");
-                    if n % 2 == 0 {
-                        store.transition_initiative(&editor, i.id, Action::Publish, None, None).await.expect("publish");
-                    }
+on_both!(concurrent_writers_leave_no_change_unfollowed);
+async fn concurrent_writers_leave_no_change_unfollowed(app: TestApp) {
+    let org = app
+        .store
+        .organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort")
+        .await
+        .expect("lookup")
+        .expect("org");
+    let editor = Actor {
+        viewer: Viewer::Editor,
+        key_id: None,
+        name: "writers".into(),
+    };
+    // Eight writers create and publish at once while the model follows.
+    let writer = |w: usize| {
+        let store = app.store.clone();
+        let editor = editor.clone();
+        async move {
+            for n in 0..5 {
+                let i = store
+                    .create_initiative(
+                        &editor,
+                        InitiativeInput {
+                            title: Some(format!("Gelijktijdig {w}-{n}")),
+                            summary: Some("Een samenvatting.".into()),
+                            kind: Some(InitiativeKind::Tool),
+                            themes: Some(vec!["support".into()]),
+                            topics: Some(vec!["resilience".into()]),
+                            organisations: Some(vec![(org.id, OrganisationRole::Lead)]),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .expect("create");
+                if n % 2 == 0 {
+                    store
+                        .transition_initiative(&editor, i.id, Action::Publish, None, None)
+                        .await
+                        .expect("publish");
                 }
             }
-        };
-        let follower = async {
-            let started = Instant::now();
-            while started.elapsed() < Duration::from_secs(3) {
-                app.model.sync().await.expect("sync");
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-        };
-        let writers = join_all((0..8).map(writer));
-        let ((), _) = tokio::join!(follower, writers);
-        app.model.sync().await.expect("sync");
-        assert_eq!(app.model.position().await, app.store.change_log_head().await.expect("head"));
-        let fresh = ReadModel::build(&app.store).await.expect("fresh");
-        let all = InitiativeFilter { statuses: Status::ALL.to_vec(), ..Default::default() };
-        let page = PageRequest { offset: 0, limit: 100, count: true };
-        for v in [Viewer::Editor, Viewer::Anonymous] {
-            let followed = app.model.list(v, &all, InitiativeOrder::RecentlyUpdated, page).await.expect("list");
-            let built = fresh.list(v, &all, InitiativeOrder::RecentlyUpdated, page).await.expect("list");
-            assert_eq!(followed, built, "{v:?}");
-            let sql = app.store.count_initiatives(v, &all).await.expect("count");
-            assert_eq!(followed.total, Some(sql), "{v:?}");
         }
-    }
-);
-
-on_both!(
-    async fn a_second_instance_on_the_same_database_follows_within_two_seconds(app) {
-        let other = TestApp::spawn_on(&app.database_url, config(&[])).await;
-        let key = app.store.create_api_key(&Actor::cli(), "two", kb_domain::Role::Editor, None, None).await.expect("key").secret;
-        let org = app.store.organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort").await.expect("lookup").expect("org");
-        let gid = kb_domain::NodeId::global(org.id).encode();
-        let r = app.gql_as(&key, CREATE, json!({ "i": { "title": "Via de eerste", "summary": "Een samenvatting.", "kind": "TOOL",
-            "themes": ["support"], "topics": ["resilience"], "organisations": [{ "organisation": gid, "role": "LEAD" }] } })).await;
-        let id = r["data"]["createInitiative"]["initiative"]["id"].clone();
-        app.gql_as(&key, "mutation($id: ID!) { publishInitiative(id: $id) { initiative { status } } }", json!({ "id": id })).await;
-        let q = "{ initiatives(orderBy: RECENTLY_UPDATED, first: 1) { nodes { title } } }";
+    };
+    let follower = async {
         let started = Instant::now();
-        loop {
-            let d = other.data(q, json!({})).await;
-            if d["initiatives"]["nodes"][0]["title"] == "Via de eerste" {
-                break;
-            }
-            assert!(started.elapsed() < Duration::from_secs(2), "the second instance did not follow: {d}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        while started.elapsed() < Duration::from_secs(3) {
+            app.model.sync().await.expect("sync");
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
+    };
+    let writers = join_all((0..8).map(writer));
+    let ((), _) = tokio::join!(follower, writers);
+    app.model.sync().await.expect("sync");
+    assert_eq!(
+        app.model.position().await,
+        app.store.change_log_head().await.expect("head")
+    );
+    let fresh = ReadModel::build(&app.store).await.expect("fresh");
+    let all = InitiativeFilter {
+        statuses: Status::ALL.to_vec(),
+        ..Default::default()
+    };
+    let page = PageRequest {
+        offset: 0,
+        limit: 100,
+        count: true,
+    };
+    for v in [Viewer::Editor, Viewer::Anonymous] {
+        let followed = app
+            .model
+            .list(v, &all, InitiativeOrder::RecentlyUpdated, page)
+            .await
+            .expect("list");
+        let built = fresh
+            .list(v, &all, InitiativeOrder::RecentlyUpdated, page)
+            .await
+            .expect("list");
+        assert_eq!(followed, built, "{v:?}");
+        let sql = app.store.count_initiatives(v, &all).await.expect("count");
+        assert_eq!(followed.total, Some(sql), "{v:?}");
     }
-);
+}
 
-const PUBLIC_PAGE: &str = r#"query($slug: String!) { initiative(slug: $slug) { id version title kind languages
-  themes { code } topics { code broader { code } } organisations { role organisation { name } }
-  events(first: 3) { nodes { title } } buildsOn { slug } builtOnBy { slug } relatedTo { slug } } }"#;
-
-on_both!(
-    async fn the_published_view_is_answered_from_memory_until_the_next_change(app) {
-        let store = &app.store;
-        let key = |role| async move { store.create_api_key(&Actor::cli(), "memo", role, None, None).await.expect("key").secret };
-        let editor = key(kb_domain::Role::Editor).await;
-        let partner = key(kb_domain::Role::Partner).await;
-        // A key's first use records it; not counted below.
-        app.gql_as(&editor, "{ me { role } }", json!({})).await;
-        app.gql_as(&partner, "{ me { role } }", json!({})).await;
-        let slug = app.data("{ initiatives(first: 1, orderBy: TITLE) { nodes { slug } } }", json!({})).await["initiatives"]["nodes"][0]["slug"].clone();
-        let vars = json!({ "slug": slug });
-        let (first, r1) = app.count_statements(PUBLIC_PAGE, vars.clone()).await;
-        assert!(r1.get("errors").is_none(), "{r1}");
-        assert!(first >= 5, "{first} statements");
-        // Read again, by anyone who sees the published view: from memory.
-        let (again, r2) = app.count_statements(PUBLIC_PAGE, vars.clone()).await;
-        assert_eq!((again, &r2), (0, &r1));
-        let (by_partner, r3) = app.count_statements_as(&partner, PUBLIC_PAGE, vars.clone()).await;
-        assert_eq!(r3, r1);
-        // (Only the key's own look-up.)
-        assert!(by_partner <= 1, "{by_partner} statements");
-        // An editor sees more than the published view: its readings are its own.
-        let (e1, _) = app.count_statements_as(&editor, PUBLIC_PAGE, vars.clone()).await;
-        let (e2, _) = app.count_statements_as(&editor, PUBLIC_PAGE, vars.clone()).await;
-        assert_eq!(e1, e2);
-        assert!(e2 >= 4, "{e2} statements");
-        // A change: the next reading, by anyone, reads it.
-        let update = "mutation($id: ID!, $v: Int!, $i: InitiativeInput!) { updateInitiative(id: $id, expectedVersion: $v, input: $i) { initiative { title status } } }";
-        let r = app.gql_as(&editor, update, json!({ "id": r1["data"]["initiative"]["id"], "v": r1["data"]["initiative"]["version"], "i": { "title": "Een nieuwe titel" } })).await;
-        assert_eq!(r["data"]["updateInitiative"]["initiative"]["status"], "PUBLISHED", "{r}");
-        let (after, r4) = app.count_statements(PUBLIC_PAGE, vars.clone()).await;
-        assert!(after >= 5, "{after} statements");
-        assert_eq!(r4["data"]["initiative"]["title"], "Een nieuwe titel");
-        let r5 = app.gql_as(&partner, PUBLIC_PAGE, vars.clone()).await;
-        assert_eq!(r5["data"]["initiative"]["title"], "Een nieuwe titel");
-
-        // A draft the editor reads is never kept for the public; an absent answer is not
-        // kept either, so publishing shows it at once.
-        let org = app.store.organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort").await.expect("lookup").expect("org");
-        let gid = kb_domain::NodeId::global(org.id).encode();
-        let r = app.gql_as(&editor, "mutation($i: InitiativeInput!) { createInitiative(input: $i) { initiative { id slug } } }", json!({ "i": { "title": "Nog een concept", "summary": "Een samenvatting.", "kind": "TOOL",
-            "themes": ["support"], "topics": ["resilience"], "organisations": [{ "organisation": gid, "role": "LEAD" }] } })).await;
-        let draft = r["data"]["createInitiative"]["initiative"].clone();
-        let vars = json!({ "slug": draft["slug"] });
-        let seen = app.gql_as(&editor, PUBLIC_PAGE, vars.clone()).await;
-        assert_eq!(seen["data"]["initiative"]["title"], "Nog een concept", "{seen}");
-        assert_eq!(app.gql(PUBLIC_PAGE, vars.clone()).await["data"]["initiative"], serde_json::Value::Null);
-        assert_eq!(app.gql_as(&partner, PUBLIC_PAGE, vars.clone()).await["data"]["initiative"], serde_json::Value::Null);
-        let r = app.gql_as(&editor, "mutation($id: ID!) { publishInitiative(id: $id) { initiative { status } } }", json!({ "id": draft["id"] })).await;
-        assert_eq!(r["data"]["publishInitiative"]["initiative"]["status"], "PUBLISHED", "{r}");
-        assert_eq!(app.gql(PUBLIC_PAGE, vars.clone()).await["data"]["initiative"]["title"], "Nog een concept");
+on_both!(a_second_instance_on_the_same_database_follows_within_two_seconds);
+async fn a_second_instance_on_the_same_database_follows_within_two_seconds(app: TestApp) {
+    let other = TestApp::spawn_on(&app.database_url, config(&[])).await;
+    let key = app
+        .store
+        .create_api_key(&Actor::cli(), "two", kb_domain::Role::Editor, None, None)
+        .await
+        .expect("key")
+        .secret;
+    let org = app
+        .store
+        .organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort")
+        .await
+        .expect("lookup")
+        .expect("org");
+    let gid = kb_domain::NodeId::global(org.id).encode();
+    let vars = json!({
+        "i": {
+            "title": "Via de eerste", "summary": "Een samenvatting.", "kind": "TOOL",
+            "themes": ["support"], "topics": ["resilience"],
+            "organisations": [{ "organisation": gid, "role": "LEAD" }],
+        },
+    });
+    let r = app.gql_as(&key, CREATE, vars).await;
+    let id = r["data"]["createInitiative"]["initiative"]["id"].clone();
+    app.gql_as(
+        &key,
+        "mutation($id: ID!) { publishInitiative(id: $id) { initiative { status } } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let q = "{ initiatives(orderBy: RECENTLY_UPDATED, first: 1) { nodes { title } } }";
+    let started = Instant::now();
+    loop {
+        let d = other.data(q, json!({})).await;
+        if d["initiatives"]["nodes"][0]["title"] == "Via de eerste" {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "the second instance did not follow: {d}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-);
+}
+
+const PUBLIC_PAGE: &str = r#"query($slug: String!) {
+  initiative(slug: $slug) {
+    id version title kind languages themes { code } topics { code broader { code } }
+    organisations { role organisation { name } } events(first: 3) { nodes { title } }
+    buildsOn { slug } builtOnBy { slug } relatedTo { slug }
+  }
+}"#;
+
+on_both!(the_published_view_is_answered_from_memory_until_the_next_change);
+async fn the_published_view_is_answered_from_memory_until_the_next_change(app: TestApp) {
+    let store = &app.store;
+    let key = |role| async move {
+        store
+            .create_api_key(&Actor::cli(), "memo", role, None, None)
+            .await
+            .expect("key")
+            .secret
+    };
+    let editor = key(kb_domain::Role::Editor).await;
+    let partner = key(kb_domain::Role::Partner).await;
+    // A key's first use records it; not counted below.
+    app.gql_as(&editor, "{ me { role } }", json!({})).await;
+    app.gql_as(&partner, "{ me { role } }", json!({})).await;
+    let slug = app
+        .data(
+            "{ initiatives(first: 1, orderBy: TITLE) { nodes { slug } } }",
+            json!({}),
+        )
+        .await["initiatives"]["nodes"][0]["slug"]
+        .clone();
+    let vars = json!({ "slug": slug });
+    let (first, r1) = app.count_statements(PUBLIC_PAGE, vars.clone()).await;
+    assert!(r1.get("errors").is_none(), "{r1}");
+    assert!(first >= 5, "{first} statements");
+    // Read again, by anyone who sees the published view: from memory.
+    let (again, r2) = app.count_statements(PUBLIC_PAGE, vars.clone()).await;
+    assert_eq!((again, &r2), (0, &r1));
+    let (by_partner, r3) = app
+        .count_statements_as(&partner, PUBLIC_PAGE, vars.clone())
+        .await;
+    assert_eq!(r3, r1);
+    // (Only the key's own look-up.)
+    assert!(by_partner <= 1, "{by_partner} statements");
+    // An editor sees more than the published view: its readings are its own.
+    let (e1, _) = app
+        .count_statements_as(&editor, PUBLIC_PAGE, vars.clone())
+        .await;
+    let (e2, _) = app
+        .count_statements_as(&editor, PUBLIC_PAGE, vars.clone())
+        .await;
+    assert_eq!(e1, e2);
+    assert!(e2 >= 4, "{e2} statements");
+    // A change: the next reading, by anyone, reads it.
+    let update = "mutation($id: ID!, $v: Int!, $i: InitiativeInput!) {
+      updateInitiative(id: $id, expectedVersion: $v, input: $i) { initiative { title status } }
+    }";
+    let variables = json!({
+        "id": r1["data"]["initiative"]["id"], "v": r1["data"]["initiative"]["version"],
+        "i": { "title": "Een nieuwe titel" },
+    });
+    let r = app.gql_as(&editor, update, variables).await;
+    assert_eq!(
+        r["data"]["updateInitiative"]["initiative"]["status"], "PUBLISHED",
+        "{r}"
+    );
+    let (after, r4) = app.count_statements(PUBLIC_PAGE, vars.clone()).await;
+    assert!(after >= 5, "{after} statements");
+    assert_eq!(r4["data"]["initiative"]["title"], "Een nieuwe titel");
+    let r5 = app.gql_as(&partner, PUBLIC_PAGE, vars.clone()).await;
+    assert_eq!(r5["data"]["initiative"]["title"], "Een nieuwe titel");
+
+    // A draft the editor reads is never kept for the public; an absent answer is not
+    // kept either, so publishing shows it at once.
+    let org = app
+        .store
+        .organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort")
+        .await
+        .expect("lookup")
+        .expect("org");
+    let gid = kb_domain::NodeId::global(org.id).encode();
+    let mutation = "mutation($i: InitiativeInput!) {
+      createInitiative(input: $i) { initiative { id slug } }
+    }";
+    let variables = json!({
+        "i": {
+            "title": "Nog een concept", "summary": "Een samenvatting.", "kind": "TOOL",
+            "themes": ["support"], "topics": ["resilience"],
+            "organisations": [{ "organisation": gid, "role": "LEAD" }],
+        },
+    });
+    let r = app.gql_as(&editor, mutation, variables).await;
+    let draft = r["data"]["createInitiative"]["initiative"].clone();
+    let vars = json!({ "slug": draft["slug"] });
+    let seen = app.gql_as(&editor, PUBLIC_PAGE, vars.clone()).await;
+    assert_eq!(
+        seen["data"]["initiative"]["title"], "Nog een concept",
+        "{seen}"
+    );
+    assert_eq!(
+        app.gql(PUBLIC_PAGE, vars.clone()).await["data"]["initiative"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        app.gql_as(&partner, PUBLIC_PAGE, vars.clone()).await["data"]["initiative"],
+        serde_json::Value::Null
+    );
+    let r = app
+        .gql_as(
+            &editor,
+            "mutation($id: ID!) { publishInitiative(id: $id) { initiative { status } } }",
+            json!({ "id": draft["id"] }),
+        )
+        .await;
+    assert_eq!(
+        r["data"]["publishInitiative"]["initiative"]["status"], "PUBLISHED",
+        "{r}"
+    );
+    assert_eq!(
+        app.gql(PUBLIC_PAGE, vars.clone()).await["data"]["initiative"]["title"],
+        "Nog een concept"
+    );
+}

@@ -3,14 +3,13 @@
 //! in Debian's Chromium with axe-core in every page type (`tests/browser`).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use kb_domain::{InitiativeFilter, InitiativeOrder, PageRequest, Status, Viewer};
 use serde_json::{Value, json};
 
 use crate::on_both;
 use crate::support::{Db, TestApp, header};
+use crate::tools;
 
 /// GETs `path` with these headers: status, headers and body.
 async fn get(
@@ -63,235 +62,232 @@ async fn slugs(app: &TestApp, status: Status) -> BTreeSet<String> {
         .collect()
 }
 
-on_both!(
-    async fn the_home_page_is_dutch_by_default_and_english_by_accept_language_or_the_switch(app) {
-        let origin = app.url("");
+on_both!(the_home_page_is_dutch_by_default_and_english_by_accept_language_or_the_switch);
+async fn the_home_page_is_dutch_by_default_and_english_by_accept_language_or_the_switch(
+    app: TestApp,
+) {
+    let origin = app.url("");
 
-        let (status, headers, nl) = get(&app, "/", Default::default()).await;
-        assert_eq!(status, 200);
-        assert_eq!(headers["content-type"], "text/html; charset=utf-8");
-        assert_eq!(headers["content-language"], "nl");
-        assert_eq!(headers["vary"], "Accept-Language");
-        assert!(nl.starts_with("<!DOCTYPE html><html lang=\"nl\">"), "{nl}");
+    let (status, headers, nl) = get(&app, "/", Default::default()).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+    assert_eq!(headers["content-language"], "nl");
+    assert_eq!(headers["vary"], "Accept-Language");
+    assert!(nl.starts_with("<!DOCTYPE html><html lang=\"nl\">"), "{nl}");
+    assert_eq!(
+        between(&nl, "<title>", "</title>"),
+        "Kennisbank Studentenwelzijn"
+    );
+    assert_eq!(between(&nl, "<h1>", "</h1>"), "Kennisbank Studentenwelzijn");
+    assert!(
+        nl.contains(&format!("<link rel=\"canonical\" href=\"{origin}/\">")),
+        "{nl}"
+    );
+    assert!(nl.contains(&format!(
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"{origin}/?lang=en\">"
+    )));
+    assert!(nl.contains(
+        "<a class=\"switch\" href=\"/?lang=en\" hreflang=\"en\" lang=\"en\">English</a>"
+    ));
+    // The eight themes, as links.
+    assert_eq!(
+        between(&nl, "<h2>Thema's</h2><ul class=\"tags\">", "</ul>")
+            .matches("<li>")
+            .count(),
+        8
+    );
+
+    let (_, headers, en) = get(&app, "/", header("accept-language", "en-GB,en;q=0.9")).await;
+    assert_eq!(headers["content-language"], "en");
+    assert!(en.starts_with("<!DOCTYPE html><html lang=\"en\">"));
+    assert_eq!(
+        between(&en, "<h1>", "</h1>"),
+        "Knowledge Bank Student Wellbeing"
+    );
+    assert!(en.contains(&format!(
+        "<link rel=\"canonical\" href=\"{origin}/?lang=en\">"
+    )));
+    assert!(
+        en.contains("<a href=\"/zoeken?lang=en\">Initiatives</a>"),
+        "links keep the language"
+    );
+
+    // The switch's address wins over the browser's language, both ways.
+    let (_, chosen) = page(&app, "/?lang=en").await;
+    assert_eq!(
+        between(&chosen, "<h1>", "</h1>"),
+        "Knowledge Bank Student Wellbeing"
+    );
+    let (_, _, back) = get(&app, "/?lang=nl", header("accept-language", "en")).await;
+    assert_eq!(
+        between(&back, "<h1>", "</h1>"),
+        "Kennisbank Studentenwelzijn"
+    );
+    assert!(back.contains("<a href=\"/zoeken?lang=nl\">Initiatieven</a>"));
+    assert!(back.contains(&format!("<link rel=\"canonical\" href=\"{origin}/\">")));
+}
+
+on_both!(every_page_type_has_a_title_a_description_and_a_canonical_url);
+async fn every_page_type_has_a_title_a_description_and_a_canonical_url(app: TestApp) {
+    let origin = app.url("");
+    for (path, title) in [
+        ("/zoeken", "Initiatieven"),
+        ("/zoeken?q=stress", "Zoeken naar “stress”"),
+        (
+            "/initiatieven/poortwachterstraining-suicidepreventie",
+            "Poortwachterstraining suïcidepreventie voor docenten, begeleiders en studenten",
+        ),
+        ("/themas/support", "Begeleiding"),
+        ("/onderwerpen/social_connection", "Sociale binding"),
+        (
+            "/organisaties/universiteit-van-zilverwold",
+            "Universiteit van Zilverwold",
+        ),
+        ("/evenementen", "Evenementen"),
+        (
+            "/evenementen/netwerkdag-kompas-2024",
+            "Netwerkdag Kompas 2024: samen werken aan studentenwelzijn",
+        ),
+        ("/analyse", "Analyse"),
+    ] {
+        let (status, html) = page(&app, path).await;
+        assert_eq!(status, 200, "{path}");
         assert_eq!(
-            between(&nl, "<title>", "</title>"),
-            "Kennisbank Studentenwelzijn"
+            between(&html, "<title>", "</title>"),
+            format!("{title} · Kennisbank Studentenwelzijn"),
+            "{path}"
         );
-        assert_eq!(between(&nl, "<h1>", "</h1>"), "Kennisbank Studentenwelzijn");
+        assert_eq!(between(&html, "<h1>", "</h1>"), title, "{path}");
         assert!(
-            nl.contains(&format!("<link rel=\"canonical\" href=\"{origin}/\">")),
-            "{nl}"
+            !between(&html, "<meta name=\"description\" content=\"", "\"").is_empty(),
+            "{path}"
         );
-        assert!(nl.contains(&format!(
-            "<link rel=\"alternate\" hreflang=\"en\" href=\"{origin}/?lang=en\">"
-        )));
-        assert!(nl.contains(
-            "<a class=\"switch\" href=\"/?lang=en\" hreflang=\"en\" lang=\"en\">English</a>"
-        ));
-        // The eight themes, as links.
-        assert_eq!(
-            between(&nl, "<h2>Thema's</h2><ul class=\"tags\">", "</ul>")
-                .matches("<li>")
-                .count(),
-            8
+        let canonical = format!(
+            "<link rel=\"canonical\" href=\"{origin}{}\">",
+            path.replace('&', "&amp;")
         );
-
-        let (_, headers, en) = get(&app, "/", header("accept-language", "en-GB,en;q=0.9")).await;
-        assert_eq!(headers["content-language"], "en");
-        assert!(en.starts_with("<!DOCTYPE html><html lang=\"en\">"));
-        assert_eq!(
-            between(&en, "<h1>", "</h1>"),
-            "Knowledge Bank Student Wellbeing"
-        );
-        assert!(en.contains(&format!(
-            "<link rel=\"canonical\" href=\"{origin}/?lang=en\">"
-        )));
-        assert!(
-            en.contains("<a href=\"/zoeken?lang=en\">Initiatives</a>"),
-            "links keep the language"
-        );
-
-        // The switch's address wins over the browser's language, both ways.
-        let (_, chosen) = page(&app, "/?lang=en").await;
-        assert_eq!(
-            between(&chosen, "<h1>", "</h1>"),
-            "Knowledge Bank Student Wellbeing"
-        );
-        let (_, _, back) = get(&app, "/?lang=nl", header("accept-language", "en")).await;
-        assert_eq!(
-            between(&back, "<h1>", "</h1>"),
-            "Kennisbank Studentenwelzijn"
-        );
-        assert!(back.contains("<a href=\"/zoeken?lang=nl\">Initiatieven</a>"));
-        assert!(back.contains(&format!("<link rel=\"canonical\" href=\"{origin}/\">")));
+        assert!(html.contains(&canonical), "{path}: {canonical}");
     }
-);
+}
 
-on_both!(
-    async fn every_page_type_has_a_title_a_description_and_a_canonical_url(app) {
-        let origin = app.url("");
-        for (path, title) in [
-            ("/zoeken", "Initiatieven"),
-            ("/zoeken?q=stress", "Zoeken naar “stress”"),
-            (
-                "/initiatieven/poortwachterstraining-suicidepreventie",
-                "Poortwachterstraining suïcidepreventie voor docenten, begeleiders en studenten",
-            ),
-            ("/themas/support", "Begeleiding"),
-            ("/onderwerpen/social_connection", "Sociale binding"),
-            (
-                "/organisaties/universiteit-van-zilverwold",
-                "Universiteit van Zilverwold",
-            ),
-            ("/evenementen", "Evenementen"),
-            (
-                "/evenementen/netwerkdag-kompas-2024",
-                "Netwerkdag Kompas 2024: samen werken aan studentenwelzijn",
-            ),
-            ("/analyse", "Analyse"),
-        ] {
-            let (status, html) = page(&app, path).await;
-            assert_eq!(status, 200, "{path}");
-            assert_eq!(
-                between(&html, "<title>", "</title>"),
-                format!("{title} · Kennisbank Studentenwelzijn"),
-                "{path}"
-            );
-            assert_eq!(between(&html, "<h1>", "</h1>"), title, "{path}");
-            assert!(
-                !between(&html, "<meta name=\"description\" content=\"", "\"").is_empty(),
-                "{path}"
-            );
-            let canonical = format!(
-                "<link rel=\"canonical\" href=\"{origin}{}\">",
-                path.replace('&', "&amp;")
-            );
-            assert!(html.contains(&canonical), "{path}: {canonical}");
-        }
+on_both!(unknown_addresses_and_every_unpublished_initiative_are_404_pages);
+async fn unknown_addresses_and_every_unpublished_initiative_are_404_pages(app: TestApp) {
+    let (status, html) = page(&app, "/bestaat/niet").await;
+    assert_eq!(status, 404);
+    assert_eq!(between(&html, "<h1>", "</h1>"), "Pagina niet gevonden");
+    assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
+    let mut hidden = BTreeSet::new();
+    for status in [
+        Status::Draft,
+        Status::Submitted,
+        Status::Rejected,
+        Status::Archived,
+    ] {
+        hidden.extend(slugs(&app, status).await);
     }
-);
-
-on_both!(
-    async fn unknown_addresses_and_every_unpublished_initiative_are_404_pages(app) {
-        let (status, html) = page(&app, "/bestaat/niet").await;
-        assert_eq!(status, 404);
-        assert_eq!(between(&html, "<h1>", "</h1>"), "Pagina niet gevonden");
-        assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
-        let mut hidden = BTreeSet::new();
-        for status in [
-            Status::Draft,
-            Status::Submitted,
-            Status::Rejected,
-            Status::Archived,
-        ] {
-            hidden.extend(slugs(&app, status).await);
-        }
-        assert_eq!(hidden.len(), 13, "the demo data's unpublished initiatives");
-        for slug in &hidden {
-            let (status, html) = page(&app, &format!("/initiatieven/{slug}")).await;
-            assert_eq!(status, 404, "{slug}");
-            assert_eq!(
-                between(&html, "<h1>", "</h1>"),
-                "Pagina niet gevonden",
-                "{slug}"
-            );
-        }
-        let (status, html) = page(&app, "/themas/geen-thema?lang=en").await;
+    assert_eq!(hidden.len(), 13, "the demo data's unpublished initiatives");
+    for slug in &hidden {
+        let (status, html) = page(&app, &format!("/initiatieven/{slug}")).await;
+        assert_eq!(status, 404, "{slug}");
         assert_eq!(
-            (status, between(&html, "<h1>", "</h1>")),
-            (404, "Page not found")
-        );
-        for path in [
-            "/onderwerpen/geen",
-            "/organisaties/geen",
-            "/evenementen/geen",
-            "/analyse?initiatief=concept-welzijnsapp-esdorpen",
-        ] {
-            assert_eq!(page(&app, path).await.0, 404, "{path}");
-        }
-    }
-);
-
-on_both!(
-    async fn the_sitemap_lists_exactly_the_published_initiatives_and_robots_points_to_it(app) {
-        let origin = app.url("");
-        let (status, headers, xml) = get(&app, "/sitemap.xml", Default::default()).await;
-        assert_eq!(status, 200);
-        assert_eq!(headers["content-type"], "application/xml; charset=utf-8");
-        let prefix = format!("<loc>{origin}/initiatieven/");
-        let listed: BTreeSet<String> = xml
-            .split(&prefix)
-            .skip(1)
-            .filter_map(|rest| rest.split_once("</loc>").map(|(slug, _)| slug.to_owned()))
-            .collect();
-        let published = slugs(&app, Status::Published).await;
-        assert_eq!(published.len(), 64);
-        assert_eq!(listed, published);
-        assert_eq!(xml.matches(&prefix).count(), 64, "each once");
-        assert!(xml.contains(&format!("<loc>{origin}/themas/support</loc>")));
-        let (_, robots) = page(&app, "/robots.txt").await;
-        assert!(
-            robots.contains(&format!("Sitemap: {origin}/sitemap.xml")),
-            "{robots}"
+            between(&html, "<h1>", "</h1>"),
+            "Pagina niet gevonden",
+            "{slug}"
         );
     }
-);
+    let (status, html) = page(&app, "/themas/geen-thema?lang=en").await;
+    assert_eq!(
+        (status, between(&html, "<h1>", "</h1>")),
+        (404, "Page not found")
+    );
+    for path in [
+        "/onderwerpen/geen",
+        "/organisaties/geen",
+        "/evenementen/geen",
+        "/analyse?initiatief=concept-welzijnsapp-esdorpen",
+    ] {
+        assert_eq!(page(&app, path).await.0, 404, "{path}");
+    }
+}
 
-on_both!(
-    async fn search_facets_and_paging_show_what_the_api_counts(app) {
-        let api = app
-            .data(
-                "{ all: search(query: \"stress\") { totalCount }
+on_both!(the_sitemap_lists_exactly_the_published_initiatives_and_robots_points_to_it);
+async fn the_sitemap_lists_exactly_the_published_initiatives_and_robots_points_to_it(app: TestApp) {
+    let origin = app.url("");
+    let (status, headers, xml) = get(&app, "/sitemap.xml", Default::default()).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/xml; charset=utf-8");
+    let prefix = format!("<loc>{origin}/initiatieven/");
+    let listed: BTreeSet<String> = xml
+        .split(&prefix)
+        .skip(1)
+        .filter_map(|rest| rest.split_once("</loc>").map(|(slug, _)| slug.to_owned()))
+        .collect();
+    let published = slugs(&app, Status::Published).await;
+    assert_eq!(published.len(), 64);
+    assert_eq!(listed, published);
+    assert_eq!(xml.matches(&prefix).count(), 64, "each once");
+    assert!(xml.contains(&format!("<loc>{origin}/themas/support</loc>")));
+    let (_, robots) = page(&app, "/robots.txt").await;
+    assert!(
+        robots.contains(&format!("Sitemap: {origin}/sitemap.xml")),
+        "{robots}"
+    );
+}
+
+on_both!(search_facets_and_paging_show_what_the_api_counts);
+async fn search_facets_and_paging_show_what_the_api_counts(app: TestApp) {
+    let api = app
+        .data(
+            "{ all: search(query: \"stress\") { totalCount }
                    training: search(query: \"stress\", filter: { kinds: [TRAINING] }) { totalCount }
                    list: initiatives(first: 21) { totalCount nodes { title } } }",
-                json!({}),
-            )
-            .await;
-        let (_, html) = page(&app, "/zoeken?q=stress").await;
-        assert!(
-            html.contains(&format!(
-                "<strong>{} initiatieven gevonden</strong>",
-                api["all"]["totalCount"]
-            )),
-            "{html}"
-        );
-        let (_, html) = page(&app, "/zoeken?q=stress&soort=training").await;
-        assert!(html.contains(&format!(
+            json!({}),
+        )
+        .await;
+    let (_, html) = page(&app, "/zoeken?q=stress").await;
+    assert!(
+        html.contains(&format!(
             "<strong>{} initiatieven gevonden</strong>",
-            api["training"]["totalCount"]
-        )));
-        assert!(
-            html.contains("name=\"soort\" value=\"training\" checked"),
-            "the chosen facet stays checked"
-        );
+            api["all"]["totalCount"]
+        )),
+        "{html}"
+    );
+    let (_, html) = page(&app, "/zoeken?q=stress&soort=training").await;
+    assert!(html.contains(&format!(
+        "<strong>{} initiatieven gevonden</strong>",
+        api["training"]["totalCount"]
+    )));
+    assert!(
+        html.contains("name=\"soort\" value=\"training\" checked"),
+        "the chosen facet stays checked"
+    );
 
-        let total = api["list"]["totalCount"].as_u64().expect("total");
-        let pages = total.div_ceil(20);
-        let (_, html) = page(&app, "/zoeken?pagina=2").await;
-        assert!(
-            html.contains(&format!("<span>Pagina 2 van {pages}</span>")),
-            "{html}"
-        );
-        let first = between(
-            &html,
-            "<ol class=\"results\" start=\"21\"><li><h2><a href=\"",
-            "</a>",
-        );
-        let title = api["list"]["nodes"][20]["title"].as_str().expect("title");
-        assert!(
-            first.ends_with(&format!("\">{}", html_escape(title))),
-            "{first} / {title}"
-        );
-        assert!(
-            html.contains("<a href=\"/zoeken\" rel=\"prev\">"),
-            "page 1 has no page number"
-        );
+    let total = api["list"]["totalCount"].as_u64().expect("total");
+    let pages = total.div_ceil(20);
+    let (_, html) = page(&app, "/zoeken?pagina=2").await;
+    assert!(
+        html.contains(&format!("<span>Pagina 2 van {pages}</span>")),
+        "{html}"
+    );
+    let first = between(
+        &html,
+        "<ol class=\"results\" start=\"21\"><li><h2><a href=\"",
+        "</a>",
+    );
+    let title = api["list"]["nodes"][20]["title"].as_str().expect("title");
+    assert!(
+        first.ends_with(&format!("\">{}", html_escape(title))),
+        "{first} / {title}"
+    );
+    assert!(
+        html.contains("<a href=\"/zoeken\" rel=\"prev\">"),
+        "page 1 has no page number"
+    );
 
-        // Input the API refuses is a 400 page, not an error of the server.
-        let long = "a".repeat(600);
-        assert_eq!(page(&app, &format!("/zoeken?q={long}")).await.0, 400);
-    }
-);
+    // Input the API refuses is a 400 page, not an error of the server.
+    let long = "a".repeat(600);
+    assert_eq!(page(&app, &format!("/zoeken?q={long}")).await.0, 400);
+}
 
 fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -302,7 +298,7 @@ fn html_escape(s: &str) -> String {
 
 #[tokio::test]
 async fn graphiql_and_every_asset_come_from_the_binary_and_the_home_page_is_light() {
-    let app = TestApp::spawn(Db::Sqlite).await.expect("sqlite");
+    let app = TestApp::spawn(Db::Sqlite).await;
     for path in ["/graphql", "/graphiql"] {
         let (status, _, html) = get(&app, path, header("accept", "text/html")).await;
         assert_eq!(status, 200);
@@ -364,75 +360,21 @@ async fn graphiql_and_every_asset_come_from_the_binary_and_the_home_page_is_ligh
     assert_eq!(page(&app, "/feeds/events.ics").await.0, 200);
 }
 
-/// `tests/browser`, with its npm packages (`npm ci` when missing).
-fn browser_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/browser");
-    static READY: OnceLock<()> = OnceLock::new();
-    READY.get_or_init(|| {
-        if dir
-            .join("node_modules/playwright-core/package.json")
-            .exists()
-            && dir.join("node_modules/axe-core/axe.min.js").exists()
-        {
-            return;
-        }
-        let out = std::process::Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&dir)
-            .output()
-            .unwrap_or_else(|e| {
-                panic!("the browser tests need Node and npm (`npm ci` in tests/browser): {e}")
-            });
-        assert!(
-            out.status.success(),
-            "`npm ci` in tests/browser failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    });
-    dir
-}
-
-/// Debian's Chromium: installed with apt-get as `.ci/run` does when missing and running
-/// as root; otherwise the test fails and says how to install it.
-fn chromium() -> &'static str {
-    const PATH: &str = "/usr/bin/chromium";
-    static READY: OnceLock<()> = OnceLock::new();
-    READY.get_or_init(|| {
-        if Path::new(PATH).exists() {
-            return;
-        }
-        #[allow(unsafe_code)]
-        let root = unsafe { libc::geteuid() } == 0;
-        assert!(
-            root,
-            "the browser tests need Debian's Chromium at {PATH}: `sudo apt-get install chromium` (or run .ci/run as root)"
-        );
-        let status = std::process::Command::new("sh")
-            .args(["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null"])
-            .status()
-            .expect("apt-get");
-        assert!(status.success() && Path::new(PATH).exists(), "apt-get could not install chromium");
-    });
-    PATH
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_chromium_a_visitor_searches_filters_follows_related_switches_language_and_pages() {
-    let browser = chromium();
-    let dir = browser_dir();
-    let app = TestApp::spawn(Db::Sqlite).await.expect("sqlite");
+    let browser = tools::chromium();
+    let dir = tools::node_packages("tests/browser");
+    let app = TestApp::spawn(Db::Sqlite).await;
     // What the visitor must see, as the API counts it.
-    let api = app
-        .data(
-            "{ all: search(query: \"stress\") { totalCount }
-               training: search(query: \"stress\", filter: { kinds: [TRAINING] }, first: 1) {
-                 totalCount nodes { initiative { title related(first: 1) { initiative { title } } } } }
-               list: initiatives(first: 21) { totalCount nodes { title } }
-               vocabularies { initiativeKinds { value label } }
-               suggest(prefix: \"eenza\") { text } }",
-            json!({}),
-        )
-        .await;
+    let query = "{
+      all: search(query: \"stress\") { totalCount }
+      training: search(query: \"stress\", filter: { kinds: [TRAINING] }, first: 1) {
+        totalCount nodes { initiative { title related(first: 1) { initiative { title } } } }
+      }
+      list: initiatives(first: 21) { totalCount nodes { title } }
+      vocabularies { initiativeKinds { value label } } suggest(prefix: \"eenza\") { text }
+    }";
+    let api = app.data(query, json!({})).await;
     let found = |n: &Value| match n.as_u64() {
         Some(1) => "1 initiatief gevonden".to_owned(),
         Some(n) => format!("{n} initiatieven gevonden"),
@@ -449,35 +391,31 @@ async fn in_chromium_a_visitor_searches_filters_follows_related_switches_languag
         .as_u64()
         .expect("total")
         .div_ceil(20);
+    let suggestions: Vec<Value> = api["suggest"]
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .map(|s| s["text"].clone())
+        .collect();
     let expect = json!({
         "pages": [
-            ["home", "/"],
-            ["search", "/zoeken?q=stress&soort=training"],
+            ["home", "/"], ["search", "/zoeken?q=stress&soort=training"],
             ["initiative", "/initiatieven/poortwachterstraining-suicidepreventie"],
-            ["theme", "/themas/support"],
-            ["topic", "/onderwerpen/social_connection"],
+            ["theme", "/themas/support"], ["topic", "/onderwerpen/social_connection"],
             ["organisation", "/organisaties/universiteit-van-zilverwold"],
-            ["events", "/evenementen"],
-            ["event", "/evenementen/netwerkdag-kompas-2024"],
+            ["events", "/evenementen"], ["event", "/evenementen/netwerkdag-kompas-2024"],
             ["analysis", "/analyse?initiatief=poortwachterstraining-suicidepreventie"],
-            ["home-en", "/?lang=en"],
-            ["not-found", "/initiatieven/concept-welzijnsapp-esdorpen"],
+            ["home-en", "/?lang=en"], ["not-found", "/initiatieven/concept-welzijnsapp-esdorpen"],
         ],
-        "query": "stress",
-        "searchCount": found(&api["all"]["totalCount"]),
-        "facetLegend": "Soort",
-        "facetLabel": training["label"],
-        "facetValue": "training",
-        "filteredCount": found(&api["training"]["totalCount"]),
-        "firstTitle": hit["title"],
+        "query": "stress", "searchCount": found(&api["all"]["totalCount"]), "facetLegend": "Soort",
+        "facetLabel": training["label"], "facetValue": "training",
+        "filteredCount": found(&api["training"]["totalCount"]), "firstTitle": hit["title"],
         "relatedTitle": hit["related"][0]["initiative"]["title"],
-        "pageOne": format!("Pagina 1 van {pages}"),
-        "pageTwo": format!("Pagina 2 van {pages}"),
-        "twentyFirst": api["list"]["nodes"][20]["title"],
-        "suggestPrefix": "eenza",
-        "suggestions": api["suggest"].as_array().expect("suggestions").iter().map(|s| s["text"].clone()).collect::<Vec<_>>(),
+        "pageOne": format!("Pagina 1 van {pages}"), "pageTwo": format!("Pagina 2 van {pages}"),
+        "twentyFirst": api["list"]["nodes"][20]["title"], "suggestPrefix": "eenza",
+        "suggestions": suggestions,
     });
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    let shots = tools::root().join("target/screenshots");
     let out = tokio::process::Command::new("node")
         .arg("site.mjs")
         .current_dir(&dir)
@@ -508,16 +446,15 @@ async fn in_chromium_a_visitor_searches_filters_follows_related_switches_languag
     }
 }
 
-on_both!(
-    async fn the_events_page_costs_one_statement_per_list(app) {
-        // The first reading also reads the vocabularies' labels, kept for a minute.
-        let (status, _) = page(&app, "/evenementen").await;
-        assert_eq!(status, 200);
-        let before = app.store.statement_count();
-        let (status, again) = page(&app, "/evenementen").await;
-        assert_eq!(status, 200);
-        // The coming events and the earlier ones; no count, which the page does not show.
-        assert_eq!(app.store.statement_count() - before, 2);
-        assert!(again.contains("Komende evenementen"), "{again}");
-    }
-);
+on_both!(the_events_page_costs_one_statement_per_list);
+async fn the_events_page_costs_one_statement_per_list(app: TestApp) {
+    // The first reading also reads the vocabularies' labels, kept for a minute.
+    let (status, _) = page(&app, "/evenementen").await;
+    assert_eq!(status, 200);
+    let before = app.store.statement_count();
+    let (status, again) = page(&app, "/evenementen").await;
+    assert_eq!(status, 200);
+    // The coming events and the earlier ones; no count, which the page does not show.
+    assert_eq!(app.store.statement_count() - before, 2);
+    assert!(again.contains("Komende evenementen"), "{again}");
+}

@@ -93,26 +93,24 @@ fn sqlite_template() -> &'static Path {
 }
 
 /// The PostgreSQL template database, and the server it lives on.
-fn postgres_template() -> Option<&'static (String, String)> {
-    static TEMPLATE: OnceLock<Option<(String, String)>> = OnceLock::new();
-    TEMPLATE
-        .get_or_init(|| {
-            let server = postgres::server_url()?;
-            let name = unique("kb_template");
-            let (s, n) = (server.clone(), name.clone());
-            blocking(async move {
-                postgres::create_database(&s, &n, None).await;
-                let store = Store::connect(&format!("{s}/{n}"))
-                    .await
-                    .expect("connect template");
-                kb_server::prepare(&store, true)
-                    .await
-                    .expect("prepare template");
-                store.close().await.expect("close");
-            });
-            Some((server, name))
-        })
-        .as_ref()
+fn postgres_template() -> &'static (String, String) {
+    static TEMPLATE: OnceLock<(String, String)> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let server = postgres::server_url();
+        let name = unique("kb_template");
+        let (s, n) = (server.clone(), name.clone());
+        blocking(async move {
+            postgres::create_database(&s, &n, None).await;
+            let store = Store::connect(&format!("{s}/{n}"))
+                .await
+                .expect("connect template");
+            kb_server::prepare(&store, true)
+                .await
+                .expect("prepare template");
+            store.close().await.expect("close");
+        });
+        (server, name)
+    })
 }
 
 /// The server configuration these `serve` flags give, defaults for the rest.
@@ -143,13 +141,13 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
-    /// A server on `db` with the default configuration; `None` when PostgreSQL is not
-    /// available here (never under CI, where that fails instead).
-    pub async fn spawn(db: Db) -> Option<TestApp> {
+    /// A server on `db` with the default configuration. A test asks for PostgreSQL only
+    /// after `postgres::skipped` said no; it fails when PostgreSQL cannot start.
+    pub async fn spawn(db: Db) -> TestApp {
         Self::spawn_with(db, config(&[])).await
     }
 
-    pub async fn spawn_with(db: Db, config: ServerConfig) -> Option<TestApp> {
+    pub async fn spawn_with(db: Db, config: ServerConfig) -> TestApp {
         init_logging();
         let (url, dir) = match db {
             Db::Sqlite => {
@@ -163,7 +161,7 @@ impl TestApp {
                 (format!("sqlite://{}?mode=rwc", path.display()), Some(dir))
             }
             Db::Postgres => {
-                let (server, template) = postgres_template()?;
+                let (server, template) = postgres_template();
                 let name = unique("kb_test");
                 postgres::create_database(server, &name, Some(template)).await;
                 (format!("{server}/{name}"), None)
@@ -171,7 +169,7 @@ impl TestApp {
         };
         let mut app = Self::spawn_on(&url, config).await;
         app._dir = dir;
-        Some(app)
+        app
     }
 
     /// Another server over the database at `url` (which exists and is prepared).
@@ -313,29 +311,38 @@ pub fn header(name: &'static str, value: &'static str) -> HeaderMap {
     h
 }
 
-/// Declares a test that runs once on SQLite and once on PostgreSQL.
+/// Declares the two tests of a scenario, `NAME::sqlite` and `NAME::postgres`: each runs
+/// `async fn NAME(app: TestApp)`, declared next to it, on a fresh server over that
+/// database. The scenario is an ordinary function, so rustfmt formats it. Without
+/// PostgreSQL the second test fails, unless `KB_TEST_SKIP_POSTGRES=1` (see `postgres`).
 #[macro_export]
 macro_rules! on_both {
-    ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
+    ($name:ident) => {
         mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            async fn run($app: $crate::support::TestApp) $body
-
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::support::TestApp::spawn($crate::support::Db::Sqlite).await.expect("sqlite");
-                run(app).await;
+                let app = $crate::support::TestApp::spawn($crate::support::Db::Sqlite).await;
+                super::$name(app).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                match $crate::support::TestApp::spawn($crate::support::Db::Postgres).await {
-                    Some(app) => run(app).await,
-                    None => eprintln!("PostgreSQL is not available here: skipped"),
+                if $crate::postgres::skipped(concat!(module_path!(), "::postgres")) {
+                    return;
                 }
+                let app = $crate::support::TestApp::spawn($crate::support::Db::Postgres).await;
+                super::$name(app).await;
             }
         }
     };
+}
+
+/// The value at a dotted path in a response (`"data.initiative.themes.0.code"`, where a
+/// number indexes an array), or `Value::Null` where there is none, as indexing gives.
+pub fn at<'a>(value: &'a Value, path: &str) -> &'a Value {
+    path.split('.')
+        .fold(value, |v, key| match key.parse::<usize>() {
+            Ok(i) if v.is_array() => &v[i],
+            _ => &v[key],
+        })
 }
