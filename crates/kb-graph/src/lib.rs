@@ -15,7 +15,7 @@ mod completions;
 /// Following the change log: applying each batch of changes, and catching up.
 mod follow;
 /// Events and the organisation hierarchy: the edges beyond initiatives' bitmaps.
-mod graph_facts;
+mod graph_edges;
 /// Writing the search index: whole, or the documents changes touched.
 mod indexing;
 /// Answers of the published view kept until the next change.
