@@ -16,8 +16,6 @@ mod backup;
 mod connect;
 /// Turning rows into domain types.
 mod convert;
-/// Trusted documents of API keys: reading them.
-mod documents;
 /// A complete dump of the knowledge bank, and its restore into an empty database.
 mod dump;
 /// sea-orm entities, one file per table.
@@ -45,6 +43,8 @@ pub mod seed;
 mod statements;
 /// Themes, topics and vocabulary labels.
 mod taxonomy;
+/// Trusted documents of API keys: reading them.
+mod trusted_documents;
 /// Saved views: their rows, stored filter and the reads that find them.
 mod views;
 /// Per-parent windows of related rows in one statement.
@@ -57,7 +57,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use connect::Backend;
-pub use documents::TrustedDocument;
 pub use dump::{DUMP_FORMAT, DUMP_VERSION, Dump, DumpCounts};
 pub use facets::{FacetCount, InitiativeFacets};
 pub use facts::{
@@ -71,6 +70,7 @@ pub use keys::{ApiKey, NewKey};
 pub use revisions::{InitiativeSnapshot, Revision};
 use sea_orm::DatabaseConnection;
 pub use statements::{StatementScope, counting_statements};
+pub use trusted_documents::TrustedDocument;
 pub use views::ViewRevision;
 pub use writes::{Actor, ImportReport, ImportStep, NewTrustedDocument, Registered, TaxonomyText};
 
