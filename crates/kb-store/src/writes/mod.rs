@@ -9,10 +9,9 @@
 mod audit;
 /// Events: create, update, the workflow.
 mod event;
-/// Importing initiatives from a file: an all-or-nothing upsert by slug.
+/// Importing initiatives, organisations and events from a file: an all-or-nothing upsert
+/// by slug, a module per kind.
 mod import;
-/// Importing organisations and events the same way.
-mod import_catalogue;
 /// Initiatives: their content, create and update, restoring a revision.
 mod initiative;
 /// Initiatives through the moderation workflow: submit, withdraw, publish, …
