@@ -106,7 +106,7 @@ pub struct Projection {
     /// initiative's kind, target groups and education levels by.
     pub(crate) terms: HashMap<(String, String), kb_domain::lang::Localised>,
     /// Events and the organisation hierarchy: the rest of the graph.
-    pub(crate) graph: crate::graph_facts::GraphFacts,
+    pub(crate) graph: crate::graph_edges::GraphEdges,
     /// The completions of labels and names, built on first use after the taxonomy, the
     /// terms or the organisations change.
     pub(crate) completions: OnceLock<crate::completions::Completions>,

@@ -101,7 +101,7 @@ impl ReadModel {
             count: false,
         };
         let found = self.search(reader, text, None, &view.filter, none).await?;
-        Ok(crate::among(&found.matched, &selected))
+        Ok(crate::read_model::among(&found.matched, &selected))
     }
 
     /// The initiatives the event `id` features, as the read model holds them.

@@ -16,8 +16,6 @@ mod backup;
 mod connect;
 /// Turning rows into domain types.
 mod convert;
-/// Trusted documents of API keys: reading them.
-mod documents;
 /// A complete dump of the knowledge bank, and its restore into an empty database.
 mod dump;
 /// sea-orm entities, one file per table.
@@ -26,17 +24,15 @@ mod entity;
 pub mod events;
 /// Facet counts of filtered initiative lists.
 mod facets;
-/// What read models hold of initiatives and organisations, and the change log they
-/// follow.
-mod facts;
-/// What the read model's graph holds of events and the organisation hierarchy.
-mod graph_facts;
 /// Initiatives: lookups, filtered lists, counts and links.
 mod initiatives;
 /// API keys: creation, listing, revocation, authentication.
 mod keys;
 /// Organisations: lookups, lists and their edges.
 pub mod organisations;
+/// What in-memory read models read: facts, edges and texts in a few statements, and
+/// the change log they follow.
+mod read_model;
 /// The history of initiatives: revisions and rejection reasons.
 mod revisions;
 /// Loading the taxonomy, the demo data set and synthetic data.
@@ -45,6 +41,8 @@ pub mod seed;
 mod statements;
 /// Themes, topics and vocabulary labels.
 mod taxonomy;
+/// Trusted documents of API keys: reading them.
+mod trusted_documents;
 /// Saved views: their rows, stored filter and the reads that find them.
 mod views;
 /// Per-parent windows of related rows in one statement.
@@ -57,20 +55,20 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use connect::Backend;
-pub use documents::TrustedDocument;
 pub use dump::{DUMP_FORMAT, DUMP_VERSION, Dump, DumpCounts};
 pub use facets::{FacetCount, InitiativeFacets};
-pub use facts::{
-    Change, EventText, InitiativeFacts, InitiativeText, OrganisationFacts, OrganisationText,
-};
-pub use graph_facts::EventFacts;
 pub use kb_domain::Viewer;
 use kb_domain::sort_key::sort_key;
 use kb_migration::{Migrator, MigratorTrait};
 pub use keys::{ApiKey, NewKey};
+pub use read_model::{
+    Change, EventFacts, EventText, InitiativeFacts, InitiativeText, OrganisationFacts,
+    OrganisationText,
+};
 pub use revisions::{InitiativeSnapshot, Revision};
 use sea_orm::DatabaseConnection;
 pub use statements::{StatementScope, counting_statements};
+pub use trusted_documents::TrustedDocument;
 pub use views::ViewRevision;
 pub use writes::{Actor, ImportReport, ImportStep, NewTrustedDocument, Registered, TaxonomyText};
 
@@ -224,16 +222,6 @@ impl Store {
         }
         txn.commit().await?;
         Ok(())
-    }
-
-    /// The highest change-log sequence number, for followers of the log.
-    pub async fn change_log_head(&self) -> Result<i64> {
-        use sea_orm::{EntityTrait, QueryOrder};
-        let row = entity::change_log::Entity::find()
-            .order_by_desc(entity::change_log::Column::Seq)
-            .one(&self.db)
-            .await?;
-        Ok(row.map_or(0, |r| r.seq))
     }
 
     /// How many connections the store's pool holds open, and how many of those are idle.

@@ -9,19 +9,21 @@
 //! themes and topics are accepted as codes or as their Dutch or English labels, in any
 //! case; organisations by slug or by name.
 
-/// Reading the cells of organisation and event records into their inputs.
-mod catalogue;
+/// Reading cells the same way for every kind of record: by column, slugs, terms and names.
+mod cells;
+/// Event records: their columns, validation and content.
+mod event;
+/// Initiative records: reading one record's cells into an initiative's input.
+mod initiative;
 /// The names an import may use, and their codes.
 mod names;
-/// Reading the cells of one record into an initiative's input.
-mod record;
+/// Organisation records: their columns, validation (parents in the file too) and content.
+mod organisation;
 
-pub use catalogue::{
-    EVENT_COLUMNS, EventRecord, ORGANISATION_COLUMNS, OrganisationRecord, ParentRef, parse_events,
-    parse_organisations,
-};
+pub use event::{EVENT_COLUMNS, EventRecord, parse_events};
+pub use initiative::{ImportRecord, parse_records};
 pub use names::ImportNames;
-pub use record::{ImportRecord, parse_records};
+pub use organisation::{ORGANISATION_COLUMNS, OrganisationRecord, ParentRef, parse_organisations};
 
 use std::fmt;
 

@@ -1,13 +1,16 @@
 //! Inputs of mutations: patches of optional fields, validated field by field into the
 //! complete, clean state that is stored. On an error, nothing of a patch is applied.
 
-/// Organisations and events.
-mod catalogue;
+/// Events.
+mod event;
 /// Initiatives.
 mod initiative;
+/// Organisations.
+mod organisation;
 
-pub use catalogue::{EventFields, EventInput, OrganisationFields, OrganisationInput};
+pub use event::{EventFields, EventInput};
 pub use initiative::{InitiativeFields, InitiativeInput};
+pub use organisation::{OrganisationFields, OrganisationInput};
 
 use crate::error::DomainError;
 

@@ -5,6 +5,8 @@
 //! population a filter holds for the viewer, and an edge to a node the viewer may not
 //! see does not exist for that viewer.
 
+/// Centrality scores and co-occurrence tables kept until the change log moves on.
+mod cache;
 /// Degree, PageRank and betweenness.
 mod centrality;
 /// Co-occurrence tables and trends, from bitmap intersections.
@@ -18,6 +20,7 @@ mod snapshot;
 /// The measures of a co-occurrence cell, the hypergeometric tail among them.
 mod stats;
 
+pub use cache::Cache;
 pub use centrality::{BETWEENNESS_BUDGET, DAMPING, Measure};
 pub use cooccurrence::{
     Cell, Cooccurrence, Dimension, DimensionValue, MAX_TREND_YEARS, Margin, TrendValue, TrendYear,
@@ -25,6 +28,5 @@ pub use cooccurrence::{
 pub use graph::{
     Edge, EdgeType, EdgeTypes, MAX_DEPTH, MAX_NODES, MAX_PATH, NodeRef, NodeType, Subgraph,
 };
-pub use model::Cache;
 pub use snapshot::GraphSnapshot;
 pub use stats::{CellMeasures, hypergeometric_upper_tail, ln_factorial};

@@ -6,103 +6,17 @@
 //! (no filter, for the viewers who see the published view only, who all get the same
 //! answer) are kept the same way, with every cell: a filter's table is counted anew.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use kb_domain::{DomainError, InitiativeFilter, OrganisationId, Viewer};
+use kb_domain::{DomainError, InitiativeFilter, Viewer};
 use kb_store::StoreError;
 use kb_store::access::sees_published_only;
 
+use super::cache::{Audience, Key};
 use super::centrality::{self, Measure};
 use super::cooccurrence::{Cooccurrence, Dimension, TrendYear};
 use super::graph::{EdgeTypes, MAX_DEPTH, MAX_NODES, MAX_PATH, NodeRef, NodeType, Subgraph, View};
 use crate::ReadModel;
-
-/// Who sees the same graph: the public (anonymous readers and partners), one
-/// organisation's contributors, or editors and admins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Audience {
-    Public,
-    Organisation(OrganisationId),
-    Everyone,
-}
-
-impl Audience {
-    fn of(viewer: Viewer) -> Self {
-        match viewer {
-            Viewer::Anonymous | Viewer::Partner => Audience::Public,
-            Viewer::Contributor { organisation_id } => Audience::Organisation(organisation_id),
-            Viewer::Editor | Viewer::Admin => Audience::Everyone,
-        }
-    }
-}
-
-type Key = (Audience, EdgeTypes, Measure, Option<NodeType>);
-type Scores = Arc<Vec<(NodeRef, f64)>>;
-/// A table's rows and columns.
-type Axes = (Dimension, Dimension);
-
-/// The most score lists kept at one position.
-const CACHED: usize = 64;
-
-/// The most cells of the published view's tables kept at one position (a cell is 64
-/// bytes: 16 MiB). Topic × organisation has some 40,000; a table too large to fit is
-/// counted for each request.
-const CACHED_CELLS: usize = 1 << 18;
-
-/// Centrality scores by audience, edge types and measure, and the published view's
-/// co-occurrence tables by rows and columns, valid at one change-log position.
-#[derive(Debug, Default)]
-pub struct Cache {
-    at: Mutex<(i64, HashMap<Key, Scores>)>,
-    tables: Mutex<(i64, HashMap<Axes, Arc<Cooccurrence>>)>,
-}
-
-impl Cache {
-    /// The table kept for `key` at `position`.
-    fn table(&self, position: i64, key: Axes) -> Option<Arc<Cooccurrence>> {
-        let held = self.tables.lock().ok()?;
-        if held.0 != position {
-            return None;
-        }
-        held.1.get(&key).cloned()
-    }
-
-    /// Keeps `table` for `key` at `position`, forgetting those of other positions; not
-    /// when the tables kept would hold more than [`CACHED_CELLS`] cells.
-    fn keep_table(&self, position: i64, key: Axes, table: Arc<Cooccurrence>) {
-        let Ok(mut held) = self.tables.lock() else {
-            return;
-        };
-        if held.0 != position {
-            *held = (position, HashMap::new());
-        }
-        let cells: usize = held.1.values().map(|t| t.cells.len()).sum();
-        if cells + table.cells.len() <= CACHED_CELLS {
-            held.1.insert(key, table);
-        }
-    }
-
-    /// The scores kept for `key` at `position`.
-    fn get(&self, position: i64, key: &Key) -> Option<Scores> {
-        let held = self.at.lock().ok()?;
-        if held.0 != position {
-            return None;
-        }
-        held.1.get(key).cloned()
-    }
-
-    /// Keeps `scores` for `key` at `position`, forgetting those of other positions.
-    fn put(&self, position: i64, key: Key, scores: Scores) {
-        let Ok(mut held) = self.at.lock() else {
-            return;
-        };
-        if held.0 != position || held.1.len() >= CACHED {
-            *held = (position, HashMap::new());
-        }
-        held.1.insert(key, scores);
-    }
-}
 
 fn bad(e: DomainError) -> StoreError {
     StoreError::from(e)
@@ -278,67 +192,5 @@ impl ReadModel {
             (measure == Measure::Betweenness).then_some(node_type),
         );
         self.inner.analytics.get(position, &key).is_some()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scores_are_kept_until_the_position_moves() {
-        let c = Cache::default();
-        let key: Key = (Audience::Public, EdgeTypes::all(), Measure::PageRank, None);
-        let scores: Scores = Arc::new(vec![]);
-        c.put(7, key, scores.clone());
-        assert!(c.get(7, &key).is_some_and(|s| Arc::ptr_eq(&s, &scores)));
-        let other: Key = (
-            Audience::Everyone,
-            EdgeTypes::all(),
-            Measure::PageRank,
-            None,
-        );
-        assert!(c.get(7, &other).is_none());
-        assert!(c.get(8, &key).is_none());
-        c.put(8, other, scores);
-        assert!(c.get(7, &key).is_none() && c.get(8, &key).is_none());
-    }
-
-    fn table(cells: usize) -> Arc<Cooccurrence> {
-        let cell = super::super::Cell {
-            row: 0,
-            column: 0,
-            measures: crate::analytics::CellMeasures {
-                count: 1,
-                expected: 1.0,
-                lift: 1.0,
-                jaccard: 1.0,
-                npmi: 1.0,
-                p_value: 1.0,
-            },
-        };
-        Arc::new(Cooccurrence {
-            population: 1,
-            rows: vec![],
-            columns: vec![],
-            cells: vec![cell; cells],
-        })
-    }
-
-    #[test]
-    fn tables_are_kept_until_the_position_moves_and_within_their_bound() {
-        let c = Cache::default();
-        let key = (Dimension::Theme, Dimension::Topic);
-        let t = table(10);
-        c.keep_table(3, key, t.clone());
-        assert!(c.table(3, key).is_some_and(|k| Arc::ptr_eq(&k, &t)));
-        assert!(c.table(3, (Dimension::Topic, Dimension::Theme)).is_none());
-        assert!(c.table(4, key).is_none());
-        // Past the bound a table is not kept; the others stay.
-        let wide = (Dimension::Organisation, Dimension::Organisation);
-        c.keep_table(3, wide, table(CACHED_CELLS));
-        assert!(c.table(3, wide).is_none() && c.table(3, key).is_some());
-        c.keep_table(4, wide, table(CACHED_CELLS));
-        assert!(c.table(4, wide).is_some() && c.table(4, key).is_none());
     }
 }

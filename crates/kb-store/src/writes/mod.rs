@@ -7,14 +7,11 @@
 
 /// The audit record of every write: a revision and a change-log row.
 mod audit;
-/// Trusted documents of API keys: registering operations a key is restricted to.
-mod documents;
 /// Events: create, update, the workflow.
 mod event;
-/// Importing initiatives from a file: an all-or-nothing upsert by slug.
+/// Importing initiatives, organisations and events from a file: an all-or-nothing upsert
+/// by slug, a module per kind.
 mod import;
-/// Importing organisations and events the same way.
-mod import_catalogue;
 /// Initiatives: their content, create and update, restoring a revision.
 mod initiative;
 /// Initiatives through the moderation workflow: submit, withdraw, publish, …
@@ -30,14 +27,16 @@ mod organisation;
 mod save;
 /// Taxonomy curation: topics, labels and descriptions.
 mod taxonomy;
+/// Trusted documents of API keys: registering operations a key is restricted to.
+mod trusted_documents;
 /// Saved views: create, update, archive, by their owner or an editor.
 mod view;
 
 use kb_domain::{ApiKeyId, Viewer};
 
-pub use documents::{NewTrustedDocument, Registered};
 pub use import::{ImportReport, ImportStep};
 pub use taxonomy::TaxonomyText;
+pub use trusted_documents::{NewTrustedDocument, Registered};
 
 /// Who makes a change: the viewer it is decided for, and what the revision records.
 #[derive(Debug, Clone)]

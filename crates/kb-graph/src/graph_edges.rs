@@ -14,7 +14,7 @@ fn member(id: InitiativeId) -> Option<u32> {
 
 /// Events and the organisation hierarchy, indexed from either end of each edge.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct GraphFacts {
+pub(crate) struct GraphEdges {
     pub(crate) events: HashMap<EventId, EventFacts>,
     /// The events featuring each initiative (by bitmap member).
     pub(crate) featured_in: HashMap<u32, Vec<EventId>>,
@@ -43,7 +43,7 @@ fn pull<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<EventId>>, key: &K, id
     }
 }
 
-impl GraphFacts {
+impl GraphEdges {
     fn remove_event(&mut self, id: EventId) {
         let Some(old) = self.events.remove(&id) else {
             return;
@@ -81,7 +81,7 @@ impl GraphFacts {
     }
 }
 
-impl GraphFacts {
+impl GraphEdges {
     /// Replaces what it holds of the events `changed`: those in `facts` are put in, the
     /// others no longer exist.
     pub(crate) fn apply_events(&mut self, changed: &[EventId], facts: Vec<EventFacts>) {
@@ -133,7 +133,7 @@ mod tests {
 
     #[test]
     fn replacing_an_event_leaves_nothing_of_its_old_edges() {
-        let mut g = GraphFacts::default();
+        let mut g = GraphEdges::default();
         g.set_events(vec![event(1, 1, &[10, 11]), event(2, 1, &[10])]);
         assert_eq!(g.featured_in[&10], vec![EventId(1), EventId(2)]);
         g.apply_events(&[EventId(1)], vec![event(1, 2, &[12])]);

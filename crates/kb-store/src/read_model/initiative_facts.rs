@@ -1,20 +1,21 @@
-//! What in-memory read models hold, read in a handful of statements however many rows:
-//! every initiative's filterable values and sort keys, every organisation's kind and
-//! status, and the change log they follow to stay current.
+//! The values in-memory read models filter, count and order initiatives by, read in a
+//! handful of statements however many rows: every initiative's status, kind, years,
+//! themes, topics, organisations, terms and links, and every organisation's kind and
+//! status.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use kb_domain::{
-    EducationLevel, EventId, EvidenceLevel, InitiativeId, InitiativeKind, LinkType, OrganisationId,
+    EducationLevel, EvidenceLevel, InitiativeId, InitiativeKind, LinkType, OrganisationId,
     OrganisationKind, Region, Status, TargetGroup, ThemeId, TopicId, Vocabulary,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::convert::{code, rows};
 use crate::entity::{
-    change_log, event, initiative, initiative_link, initiative_organisation, initiative_term,
-    initiative_theme, initiative_topic, organisation,
+    initiative, initiative_link, initiative_organisation, initiative_term, initiative_theme,
+    initiative_topic, organisation,
 };
 use crate::initiatives::LANGUAGE;
 use crate::{Result, Store, StoreError};
@@ -49,47 +50,6 @@ pub struct OrganisationFacts {
     pub kind: OrganisationKind,
     pub status: Status,
     pub name: String,
-}
-
-/// The text of one initiative that full-text search indexes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InitiativeText {
-    pub id: InitiativeId,
-    pub title: String,
-    pub summary: String,
-    pub body: Option<String>,
-}
-
-/// The text of one event that full-text search indexes, with the codes of its kind and
-/// region (the index labels them).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventText {
-    pub id: EventId,
-    pub title: String,
-    pub summary: String,
-    pub location: Option<String>,
-    pub kind: String,
-    pub region: Option<String>,
-}
-
-/// The text of one organisation that full-text search indexes, with the codes of its kind
-/// and region.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrganisationText {
-    pub id: OrganisationId,
-    pub name: String,
-    pub description: kb_domain::lang::Localised,
-    pub city: Option<String>,
-    pub kind: String,
-    pub region: Option<String>,
-}
-
-/// One row of the change log: what changed, in commit order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub seq: i64,
-    pub entity_type: String,
-    pub entity_id: i64,
 }
 
 type Row = (
@@ -260,138 +220,5 @@ impl Store {
                 })
             })
             .collect()
-    }
-
-    /// The title, summary and body of the initiatives `ids`, or of every initiative with
-    /// `None`, in one statement.
-    pub async fn initiative_texts(
-        &self,
-        ids: Option<&[InitiativeId]>,
-    ) -> Result<Vec<InitiativeText>> {
-        let mut q = initiative::Entity::find()
-            .select_only()
-            .columns([
-                initiative::Column::Id,
-                initiative::Column::Title,
-                initiative::Column::Summary,
-                initiative::Column::Body,
-            ])
-            .order_by_asc(initiative::Column::Id);
-        if let Some(ids) = ids {
-            q = q.filter(initiative::Column::Id.is_in(rows(ids)));
-        }
-        let found: Vec<(i64, String, String, Option<String>)> =
-            q.into_tuple().all(&self.db).await?;
-        Ok(found
-            .into_iter()
-            .map(|(id, title, summary, body)| InitiativeText {
-                id: InitiativeId(id),
-                title,
-                summary,
-                body,
-            })
-            .collect())
-    }
-
-    /// The texts of the events `ids`, or of every event with `None`, in one statement.
-    pub async fn event_texts(&self, ids: Option<&[EventId]>) -> Result<Vec<EventText>> {
-        let mut q = event::Entity::find()
-            .select_only()
-            .columns([
-                event::Column::Id,
-                event::Column::Title,
-                event::Column::Summary,
-                event::Column::Location,
-                event::Column::Kind,
-                event::Column::Region,
-            ])
-            .order_by_asc(event::Column::Id);
-        if let Some(ids) = ids {
-            q = q.filter(event::Column::Id.is_in(rows(ids)));
-        }
-        type Row = (i64, String, String, Option<String>, String, Option<String>);
-        let found: Vec<Row> = q.into_tuple().all(&self.db).await?;
-        Ok(found
-            .into_iter()
-            .map(|(id, title, summary, location, kind, region)| EventText {
-                id: EventId(id),
-                title,
-                summary,
-                location,
-                kind,
-                region,
-            })
-            .collect())
-    }
-
-    /// The texts of the organisations `ids`, or of every organisation with `None`, in one
-    /// statement.
-    pub async fn organisation_texts(
-        &self,
-        ids: Option<&[OrganisationId]>,
-    ) -> Result<Vec<OrganisationText>> {
-        let mut q = organisation::Entity::find()
-            .select_only()
-            .columns([
-                organisation::Column::Id,
-                organisation::Column::Name,
-                organisation::Column::DescriptionNl,
-                organisation::Column::DescriptionEn,
-                organisation::Column::City,
-                organisation::Column::Kind,
-                organisation::Column::Region,
-            ])
-            .order_by_asc(organisation::Column::Id);
-        if let Some(ids) = ids {
-            q = q.filter(organisation::Column::Id.is_in(rows(ids)));
-        }
-        type Row = (
-            i64,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-            Option<String>,
-        );
-        let found: Vec<Row> = q.into_tuple().all(&self.db).await?;
-        Ok(found
-            .into_iter()
-            .map(|(id, name, nl, en, city, kind, region)| OrganisationText {
-                id: OrganisationId(id),
-                name,
-                description: kb_domain::lang::Localised { nl, en },
-                city,
-                kind,
-                region,
-            })
-            .collect())
-    }
-
-    /// Up to `limit` changes after `seq`, oldest first. Change-log rows become visible in
-    /// the order of their sequence numbers (writers are ordered on PostgreSQL, single on
-    /// SQLite), so a follower that remembers the last one it saw misses none.
-    pub async fn changes_since(&self, seq: i64, limit: u64) -> Result<Vec<Change>> {
-        let found: Vec<(i64, String, i64)> = change_log::Entity::find()
-            .select_only()
-            .columns([
-                change_log::Column::Seq,
-                change_log::Column::EntityType,
-                change_log::Column::EntityId,
-            ])
-            .filter(change_log::Column::Seq.gt(seq))
-            .order_by_asc(change_log::Column::Seq)
-            .limit(limit)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        Ok(found
-            .into_iter()
-            .map(|(seq, entity_type, entity_id)| Change {
-                seq,
-                entity_type,
-                entity_id,
-            })
-            .collect())
     }
 }

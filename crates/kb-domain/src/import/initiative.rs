@@ -1,5 +1,9 @@
+//! Initiative records: reading each record's cells into an initiative's input, and its
+//! content and status over what is stored.
+
 use std::collections::HashMap;
 
+use super::cells::{optional_term, organisations, status, taxonomy, term};
 use super::{
     COLUMNS, ImportError, ImportKind, ImportNames, LIST_COLUMNS, RawRecord, column_of,
     unknown_column,
@@ -58,32 +62,6 @@ pub fn parse_records(
     (records, errors)
 }
 
-fn codes_hint<V: Vocabulary>() -> String {
-    let codes: Vec<&str> = V::ALL.iter().map(|v| v.code()).collect();
-    codes.join(", ")
-}
-
-/// A value of `V` named by `s`, or the error that lists the codes.
-pub(super) fn term<V: Vocabulary>(names: &ImportNames, s: &str) -> Result<V, String> {
-    names.term::<V>(s).ok_or_else(|| {
-        format!(
-            "unknown value `{s}`; a code or label of {}",
-            codes_hint::<V>()
-        )
-    })
-}
-
-pub(super) fn optional_term<V: Vocabulary>(
-    names: &ImportNames,
-    s: &str,
-) -> Result<Option<V>, String> {
-    if s.is_empty() {
-        Ok(None)
-    } else {
-        term(names, s).map(Some)
-    }
-}
-
 fn terms<V: Vocabulary>(names: &ImportNames, values: &[String]) -> Result<Vec<V>, String> {
     values.iter().map(|v| term(names, v)).collect()
 }
@@ -96,47 +74,6 @@ fn year(column: &str, s: &str) -> Result<Option<i32>, String> {
         .parse()
         .map_err(|_| format!("a year is a whole number, got `{s}`"))?;
     validate::year(column, y).map(Some).map_err(|e| e.message)
-}
-
-pub(super) fn organisations(
-    names: &ImportNames,
-    values: &[String],
-) -> Result<Vec<OrganisationId>, String> {
-    values
-        .iter()
-        .map(|v| {
-            names
-                .organisation(v)
-                .ok_or_else(|| format!("unknown organisation `{v}` (a slug or a name)"))
-        })
-        .collect()
-}
-
-/// Codes of the themes or topics named, or the first unknown name.
-pub(super) fn taxonomy(
-    values: &[String],
-    what: &str,
-    find: impl Fn(&str) -> Option<String>,
-) -> Result<Vec<String>, String> {
-    values
-        .iter()
-        .map(|v| find(v).ok_or_else(|| format!("unknown {what} `{v}` (a code or a label)")))
-        .collect()
-}
-
-pub(super) fn status(s: &str) -> Result<Option<Status>, String> {
-    if s.is_empty() {
-        return Ok(None);
-    }
-    match Status::from_code(&s.to_lowercase()) {
-        Some(Status::Rejected) => {
-            Err("an import does not reject; rejecting takes a reason (rejectInitiative)".into())
-        }
-        Some(s) => Ok(Some(s)),
-        None => Err(format!(
-            "unknown status `{s}`; one of draft, submitted, published, archived"
-        )),
-    }
 }
 
 /// Reads one record, adding its problems to `errors`. `None` when it has no key.

@@ -1,51 +1,20 @@
-//! Importing initiatives: an upsert by slug of validated records, all or nothing. Every
-//! record is checked against the database first (new ones need a title, a kind and a lead;
-//! a status may need a complete content) and every problem is reported; only a file
-//! without problems is written, in one transaction, through the same inserts and saves as
-//! the API's writes, so each created or changed initiative gets its revision and
-//! change-log row and the read models follow. A record that changes nothing writes
-//! nothing, so importing a file twice changes nothing the second time.
+//! Importing initiatives: new ones need a title, a kind and a lead organisation, and a
+//! status may need a complete content.
 
 use std::collections::HashMap;
 
-use kb_domain::import::{ImportError, ImportNames, ImportRecord, column_of};
+use kb_domain::import::{ImportError, ImportRecord, column_of};
 use kb_domain::input::InitiativeFields;
-use kb_domain::{InitiativeId, OrganisationId, Status, Viewer};
+use kb_domain::{InitiativeId, Status, Viewer};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
 
-use super::Actor;
-use super::initiative::{
+use super::{IMPORT, ImportReport, ImportStep, SLUG_CHUNK};
+use crate::entity::initiative;
+use crate::writes::Actor;
+use crate::writes::initiative::{
     Edges, NewInitiative, Save, State, insert_initiative_in, save_initiative_in,
 };
-use crate::entity::{initiative, organisation};
 use crate::{Result, Store, StoreError, access};
-
-/// The action the revisions of an import record.
-const IMPORT: &str = "import";
-
-/// How many slugs one lookup asks for.
-const SLUG_CHUNK: usize = 500;
-
-/// What an import did, or would do on a dry run.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportReport {
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-    /// Every problem found; when there is one, nothing was written.
-    pub errors: Vec<ImportError>,
-    /// Whether the changes were committed (false on a dry run and on problems).
-    pub written: bool,
-}
-
-/// A step of an import, for a progress display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportStep {
-    /// A record was checked against the database.
-    Checked,
-    /// A created or changed initiative was written.
-    Written,
-}
 
 /// What one record comes to.
 enum Plan<'a> {
@@ -64,38 +33,6 @@ enum Plan<'a> {
 }
 
 impl Store {
-    /// The names an import may use: every vocabulary value, theme and topic with its
-    /// labels, and every organisation by slug and name.
-    pub async fn import_names(&self) -> Result<ImportNames> {
-        let mut names = ImportNames::default();
-        for t in self.vocabulary_terms().await? {
-            let en = t.label.en.unwrap_or_default();
-            names.add_term(&t.vocabulary, &t.code, &t.label.nl, &en);
-        }
-        for t in self.themes().await? {
-            let en = t.label.en.unwrap_or_default();
-            names.add_theme(&t.code, &t.label.nl, &en);
-        }
-        for t in self.topics(false).await? {
-            let en = t.label.en.unwrap_or_default();
-            names.add_topic(&t.code, &t.label.nl, &en);
-        }
-        let organisations: Vec<(i64, String, String)> = organisation::Entity::find()
-            .select_only()
-            .columns([
-                organisation::Column::Id,
-                organisation::Column::Slug,
-                organisation::Column::Name,
-            ])
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        for (id, slug, name) in organisations {
-            names.add_organisation(OrganisationId(id), &slug, &name);
-        }
-        Ok(names)
-    }
-
     /// Imports `records` (editors and admins): creates the initiatives whose slugs are
     /// new, changes those whose content or status differs, and reports every problem.
     /// With problems, or with `dry_run`, nothing is written.

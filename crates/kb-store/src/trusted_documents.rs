@@ -1,6 +1,6 @@
 //! Trusted documents: reading the operations an API key is restricted to (writes are in
-//! `crate::writes::documents`). The GraphQL layer computes each document's canonical text
-//! and hash; the store keeps them per key.
+//! `crate::writes::trusted_documents`). The GraphQL layer computes each document's
+//! canonical text and hash; the store keeps them per key.
 
 use chrono::{DateTime, Utc};
 use kb_domain::{ApiKeyId, DomainError, ErrorCode, Viewer};

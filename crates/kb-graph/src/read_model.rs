@@ -1,0 +1,287 @@
+//! The read model's handle, and the reads it answers from memory: lists, counts, nested
+//! pages, related initiatives, lineage, facets and the taxonomy, and full-text search and
+//! suggestions on a thread for blocking work.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use kb_domain::lang::Language;
+use kb_domain::{
+    EventId, InitiativeFilter, InitiativeId, InitiativeOrder, OrganisationId, Page, PageRequest,
+    Viewer,
+};
+use kb_search::{SearchIndex, Snippet, Subject, Suggestion};
+use kb_store::{InitiativeFacets, Store, StoreError};
+use roaring::RoaringBitmap;
+use tokio::sync::{Mutex, RwLock};
+
+use crate::analytics;
+use crate::projection::{self, Projection};
+use crate::published::Published;
+use crate::query::Parent;
+use crate::related::{Direction, LineageStep, Related};
+use crate::search::{self, HitPage, SearchPage};
+
+/// The projection of one instance and where in the change log it stands. Cheap to clone;
+/// clones share the projection.
+#[derive(Clone)]
+pub struct ReadModel {
+    pub(crate) inner: Arc<Inner>,
+}
+
+/// What the clones of a read model share.
+pub(crate) struct Inner {
+    pub(crate) store: Store,
+    pub(crate) projection: RwLock<Projection>,
+    /// The full-text index, following the change log with the projection.
+    pub(crate) index: SearchIndex,
+    /// The last change applied; held while applying, so one follower runs at a time.
+    pub(crate) applied: Mutex<i64>,
+    /// Counts the batches of changes applied: what [`crate::Memo`]s of the published view
+    /// are valid for.
+    pub(crate) generation: std::sync::atomic::AtomicU64,
+    /// Centrality scores, kept until the next change.
+    pub(crate) analytics: analytics::Cache,
+    /// What each applied batch newly published, sent to live subscribers.
+    pub(crate) published: tokio::sync::broadcast::Sender<Arc<Published>>,
+}
+
+impl std::fmt::Debug for ReadModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadModel").finish_non_exhaustive()
+    }
+}
+
+impl ReadModel {
+    /// What every batch of changes applied from now on newly published: initiatives and
+    /// events that were not published before it and are after it. Each instance sends
+    /// what its own follower applies, so a subscriber hears of another instance's writes
+    /// within the follow interval. A receiver that falls more than a few hundred batches
+    /// behind loses the oldest (`Lagged`).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<Published>> {
+        self.inner.published.subscribe()
+    }
+
+    /// Those of `ids` that `viewer` may see and that pass `filter`, in their order: the
+    /// same selection that lists them, made once for all of them.
+    pub async fn select_among(
+        &self,
+        viewer: Viewer,
+        filter: &InitiativeFilter,
+        ids: &[InitiativeId],
+    ) -> Result<Vec<InitiativeId>, StoreError> {
+        let p = self.inner.projection.read().await;
+        let selected = p.select(viewer, filter)?;
+        Ok(among(&selected, ids))
+    }
+
+    /// The generation of the published view: a new one starts with every batch of
+    /// changes applied. See [`Memo`].
+    pub fn generation(&self) -> u64 {
+        self.inner
+            .generation
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// The themes in order, as the store lists them, as of the last change applied.
+    pub async fn themes(&self) -> Vec<kb_domain::Theme> {
+        self.inner.projection.read().await.themes.clone()
+    }
+
+    /// The topics in the taxonomy's order (only those without a broader topic with
+    /// `roots_only`), as the store lists them, as of the last change applied.
+    pub async fn topics(&self, roots_only: bool) -> Vec<kb_domain::Topic> {
+        let p = self.inner.projection.read().await;
+        p.topics
+            .iter()
+            .filter(|t| !roots_only || t.broader_id.is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// The change-log position the projection stands at.
+    pub async fn position(&self) -> i64 {
+        *self.inner.applied.lock().await
+    }
+
+    /// A page of the filtered list for `viewer`, in `order`, with its total when asked.
+    pub async fn list(
+        &self,
+        viewer: Viewer,
+        filter: &InitiativeFilter,
+        order: InitiativeOrder,
+        page: PageRequest,
+    ) -> Result<Page<InitiativeId>, StoreError> {
+        let p = self.inner.projection.read().await;
+        let ids = p.select(viewer, filter)?;
+        Ok(p.page(&ids, order, page))
+    }
+
+    /// How many initiatives the filtered list holds for `viewer`.
+    pub async fn count(
+        &self,
+        viewer: Viewer,
+        filter: &InitiativeFilter,
+    ) -> Result<u64, StoreError> {
+        let p = self.inner.projection.read().await;
+        Ok(p.select(viewer, filter)?.len())
+    }
+
+    /// A page (newest first) of the initiatives under each parent that `viewer` may see,
+    /// with its total when asked.
+    pub async fn nested(
+        &self,
+        viewer: Viewer,
+        parents: &[Parent],
+        page: PageRequest,
+    ) -> Vec<(Parent, Page<InitiativeId>)> {
+        let p = self.inner.projection.read().await;
+        parents
+            .iter()
+            .map(|parent| {
+                let ids = p.under(viewer, *parent);
+                (*parent, p.page(&ids, InitiativeOrder::Newest, page))
+            })
+            .collect()
+    }
+
+    /// The `first` initiatives most related to each of `ids` that `viewer` may see.
+    pub async fn related(
+        &self,
+        viewer: Viewer,
+        ids: &[InitiativeId],
+        first: usize,
+    ) -> Vec<(InitiativeId, Vec<Related>)> {
+        let p = self.inner.projection.read().await;
+        ids.iter()
+            .map(|id| (*id, p.related(viewer, *id, first)))
+            .collect()
+    }
+
+    /// The lineage of each of `ids` in `direction`, up to `depth` links.
+    pub async fn lineage(
+        &self,
+        viewer: Viewer,
+        ids: &[InitiativeId],
+        direction: Direction,
+        depth: u32,
+    ) -> Vec<(InitiativeId, Vec<LineageStep>)> {
+        let p = self.inner.projection.read().await;
+        ids.iter()
+            .map(|id| (*id, p.lineage(viewer, *id, direction, depth)))
+            .collect()
+    }
+
+    /// A page of the hits of `text` (written in `lang`, if given) that `viewer` may see
+    /// under `filter`, best first.
+    pub async fn search(
+        &self,
+        viewer: Viewer,
+        text: &str,
+        lang: Option<Language>,
+        filter: &InitiativeFilter,
+        page: PageRequest,
+    ) -> Result<SearchPage, StoreError> {
+        let (text, filter) = (text.to_owned(), filter.clone());
+        self.blocking(move |p, index| p.search_page(index, viewer, &text, lang, &filter, page))
+            .await
+    }
+
+    /// A page of the events matching `text` that `viewer` may see, best first.
+    pub async fn search_events(
+        &self,
+        viewer: Viewer,
+        text: &str,
+        lang: Option<Language>,
+        page: PageRequest,
+    ) -> Result<HitPage<EventId>, StoreError> {
+        let text = text.to_owned();
+        self.blocking(move |p, index| p.search_events(index, viewer, &text, lang, page))
+            .await
+    }
+
+    /// A page of the organisations matching `text` that `viewer` may see, best first.
+    pub async fn search_organisations(
+        &self,
+        viewer: Viewer,
+        text: &str,
+        lang: Option<Language>,
+        page: PageRequest,
+    ) -> Result<HitPage<OrganisationId>, StoreError> {
+        let text = text.to_owned();
+        self.blocking(move |p, index| p.search_organisations(index, viewer, &text, lang, page))
+            .await
+    }
+
+    /// Runs `work` on the projection and the index on a thread for blocking work: the
+    /// index reads files and computes for milliseconds, which async workers must not.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Projection, &SearchIndex) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let model = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let p = model.inner.projection.blocking_read();
+            work(&p, &model.inner.index)
+        })
+        .await
+        .map_err(|e| StoreError::Internal(format!("a search task failed: {e}")))?
+    }
+
+    /// Disjunctive facets of what a search matched (its page's `matched`) for `viewer`
+    /// under `filter`.
+    pub async fn search_facets(
+        &self,
+        viewer: Viewer,
+        filter: &InitiativeFilter,
+        matched: &RoaringBitmap,
+    ) -> Result<InitiativeFacets, StoreError> {
+        let p = self.inner.projection.read().await;
+        p.facets_of_matches(viewer, filter, matched)
+    }
+
+    /// Highlighted snippets of the initiatives, events or organisations `ids` for `text`
+    /// (written in `lang`, if given).
+    pub async fn snippets<S: Subject>(
+        &self,
+        text: &str,
+        lang: Option<Language>,
+        ids: &[S],
+    ) -> Result<HashMap<S, Snippet>, StoreError> {
+        let (text, ids) = (text.to_owned(), ids.to_vec());
+        self.blocking(move |_, index| search::snippets(index, &text, lang, &ids))
+            .await
+    }
+
+    /// Completions of `prefix` for a search box; initiatives only where `viewer` may see
+    /// them.
+    pub async fn suggest(
+        &self,
+        viewer: Viewer,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<Suggestion>, StoreError> {
+        let prefix = prefix.to_owned();
+        self.blocking(move |p, index| p.suggestions(index, viewer, &prefix, limit))
+            .await
+    }
+
+    /// The facets of the filtered list for `viewer`.
+    pub async fn facets(
+        &self,
+        viewer: Viewer,
+        filter: &InitiativeFilter,
+    ) -> Result<InitiativeFacets, StoreError> {
+        let p = self.inner.projection.read().await;
+        let ids = p.select(viewer, filter)?;
+        Ok(p.facets(viewer, &ids))
+    }
+}
+
+/// Those of `ids` in the bitmap `selected`, in their order.
+pub(crate) fn among(selected: &RoaringBitmap, ids: &[InitiativeId]) -> Vec<InitiativeId> {
+    ids.iter()
+        .copied()
+        .filter(|id| projection::member(*id).is_some_and(|m| selected.contains(m)))
+        .collect()
+}

@@ -1,0 +1,25 @@
+//! `kennisbank dump`.
+
+use clap::Args;
+use kb_store::Store;
+
+/// The options of `dump`.
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// The file to write; stdout without one.
+    #[arg(long, short)]
+    output: Option<std::path::PathBuf>,
+}
+
+/// Writes the dump, and says on stderr how much it holds.
+pub async fn run(database_url: &str, args: DumpArgs) -> anyhow::Result<()> {
+    let DumpArgs { output } = args;
+    let store = Store::connect(database_url).await?;
+    store.migrate().await?;
+    let c = kb_server::import::dump_to(&store, output.as_deref()).await?;
+    eprintln!(
+        "Dumped {} organisations, {} initiatives, {} events, {} links and {} revisions.",
+        c.organisations, c.initiatives, c.events, c.links, c.revisions
+    );
+    Ok(())
+}

@@ -1,0 +1,20 @@
+/// Who is asking: the API key of a bearer token, and the language.
+mod auth;
+/// Running a GraphQL request once read, and answering it per GraphQL over HTTP.
+mod execution;
+/// The `/graphql` endpoint: reading POST bodies and GET queries.
+mod graphql;
+/// The health checks `/healthz` and `/readyz`.
+mod health;
+/// Rate limits per key or client address, applied to every request.
+mod rate_limit;
+/// The media type of GraphQL responses, and responses that carry only errors.
+mod response;
+/// The router of the whole service and the layers around every route.
+mod router;
+/// What the handlers of `/graphql` share.
+mod state;
+/// Upgrading a GET of `/graphql` to a WebSocket for subscriptions.
+mod websocket;
+
+pub use router::router;

@@ -1,0 +1,147 @@
+//! The router of the whole service and the layers around it: body limit, CORS, the time
+//! limit, request ids and the span of each request.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use kb_domain::ErrorCode;
+use kb_graphql::{KbSchema, RequestContext, build_schema};
+use kb_store::Store;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use super::graphql::{graphql_get, graphql_post};
+use super::health::{healthz, readyz};
+use super::response::{error_response, media_type};
+use super::state::AppState;
+use crate::ServerConfig;
+
+/// The router of the whole service.
+pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -> Router {
+    let exports = crate::export::routes(store.clone(), model.clone());
+    let feeds = crate::feeds::routes(store.clone(), model.clone());
+    let metrics = config
+        .metrics
+        .then(|| crate::metrics::routes(store.clone(), model.clone()));
+    let schema = build_schema(
+        store.clone(),
+        model.clone(),
+        config.limits(),
+        config.resolver_spans,
+    );
+    let site = kb_web::router(site_client(schema.clone(), store.clone()));
+    let state = Arc::new(AppState {
+        schema,
+        model,
+        store,
+        limits: config.limits(),
+        max_batch: config.max_batch,
+        rate: crate::rate::RateLimits::new(config.rate_limits()),
+        subscriptions: crate::live::Slots::new(config.max_subscriptions_per_key),
+        persisted: kb_graphql::PersistedQueries::new(config.persisted_query_cache),
+    });
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .with_state(state)
+        .merge(exports)
+        .merge(feeds)
+        .merge(metrics.unwrap_or_default())
+        .merge(site)
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(cors(&config.cors_origins))
+        .layer(middleware::from_fn_with_state(
+            config.request_timeout,
+            time_limit,
+        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// CORS for these origins: `*` among them allows every origin (the API is public and
+/// authenticates by header, never by cookie, so no credentials are involved); otherwise
+/// only the origins listed, and none at all for an empty list.
+fn cors(origins: &[String]) -> CorsLayer {
+    if origins.iter().any(|o| o == "*") {
+        return CorsLayer::permissive();
+    }
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter(|o| !o.is_empty())
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([
+            header::RETRY_AFTER,
+            header::ETAG,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(Duration::from_secs(3600))
+}
+
+/// How the website reads: each of its GraphQL documents runs in process through the
+/// same schema as the API, as the anonymous viewer in the visitor's language, so the site
+/// shows exactly what the API shows the public.
+fn site_client(schema: KbSchema, store: Store) -> kb_web::Execute {
+    Arc::new(move |request, lang| {
+        let (schema, store) = (schema.clone(), store.clone());
+        Box::pin(async move {
+            let ctx = RequestContext::new(None, lang);
+            kb_graphql::execute_one(&schema, &store, ctx, request).await
+        })
+    })
+}
+
+/// The span of one request: its method, path and request id (the `x-request-id` the
+/// client sent or the one made for it, also sent back in the response), so every log
+/// line of the request names it.
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id,
+    )
+}
+
+/// Abandons a request that takes longer than `limit`, body upload included, and answers
+/// it with 504 and a `TIMEOUT` error in the GraphQL response shape.
+async fn time_limit(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    let media = media_type(request.headers());
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(?limit, "request timed out");
+            error_response(
+                media,
+                StatusCode::GATEWAY_TIMEOUT,
+                ErrorCode::Timeout,
+                &format!("the request took longer than {limit:?}"),
+            )
+        }
+    }
+}
