@@ -240,7 +240,15 @@ async fn a_database_restart_is_reported_and_survived() {
         .expect("stop");
     let started = std::time::Instant::now();
     assert_eq!(ready().await, 503);
+    // The public's answers are kept until the next change: the organisation read before
+    // is still answered; one not read before needs the database.
     let r = app.gql(read, json!({})).await;
+    assert_eq!(
+        r["data"]["organisation"]["name"], "Hogeschool Waddenpoort",
+        "{r}"
+    );
+    let unread = "{ organisation(slug: \"universiteit-van-zilverwold\") { name } }";
+    let r = app.gql(unread, json!({})).await;
     assert_eq!(crate::support::error_code(&r), "UNAVAILABLE", "{r}");
     let r = client
         .post(app.url("/graphql"))

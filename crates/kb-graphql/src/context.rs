@@ -23,9 +23,7 @@ pub(crate) fn viewer(ctx: &Context<'_>) -> async_graphql::Result<Viewer> {
 
 /// Who makes a change: the request's key, as the store records it.
 pub(crate) fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
-    let r = request(ctx)?;
-    r.wrote.store(true, std::sync::atomic::Ordering::Release);
-    Ok(Actor::of_key(r.key.as_ref()))
+    Ok(Actor::of_key(request(ctx)?.key.as_ref()))
 }
 
 /// The instance's read model: ids, totals and facets of lists.

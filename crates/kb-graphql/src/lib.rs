@@ -42,7 +42,6 @@ mod types;
 
 use async_graphql::dataloader::DataLoader;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use kb_graph::ReadModel;
 
@@ -73,9 +72,6 @@ pub struct RequestContext {
     pub key: Option<kb_store::ApiKey>,
     /// From `Accept-Language`, then Dutch; a field's `lang` argument overrides it.
     pub lang: Language,
-    /// Set when a mutation of the request asked for its actor, so it may have written:
-    /// the read model then catches up before the response goes out.
-    pub(crate) wrote: Arc<AtomicBool>,
     /// Languages pinned by saved views, by the response path of the view's field: every
     /// text under it is served in that language (see `types::vocab::lang_of`).
     pub(crate) pinned: Arc<std::sync::Mutex<Vec<Pin>>>,
@@ -88,7 +84,6 @@ impl RequestContext {
             viewer: key.as_ref().map_or(Viewer::Anonymous, |k| k.viewer()),
             key,
             lang,
-            wrote: Arc::default(),
             pinned: Arc::default(),
         }
     }
@@ -122,7 +117,9 @@ pub fn build_schema(
 }
 
 /// Executes a (batch) request for one viewer: adds its context and fresh loaders bound
-/// to its viewer, whose batches are one store call per relation level.
+/// to its viewer, whose batches are one store call per relation level. When the request
+/// ran a mutation, the instance's read model catches up before the answer goes out, so
+/// the next request on this instance lists, counts and facets what this one changed.
 pub async fn execute(
     schema: &KbSchema,
     store: &Store,
@@ -133,38 +130,46 @@ pub async fn execute(
     let memos = schema.data::<Arc<Memos>>().cloned().unwrap_or_default();
     let (loader, gate) =
         batching::request_loader(Loaders::new(store.clone(), model, memos, ctx.viewer));
-    let wrote = ctx.wrote.clone();
+    let anonymous = ctx.key.is_none();
     let ctx = Arc::new(ctx);
     let loader = Arc::new(loader);
-    let with_data =
-        |r: async_graphql::Request| r.data(ctx.clone()).data(DataLoaderRef(loader.clone()));
-    let batch = match batch {
-        BatchRequest::Single(r) => BatchRequest::Single(with_data(r)),
-        BatchRequest::Batch(list) => BatchRequest::Batch(list.into_iter().map(with_data).collect()),
-    };
     let pipeline = pipeline_of(schema);
-    let anonymous = ctx.key.is_none();
-    let run = |r| pipeline.run(schema, r, anonymous);
-    let response = gate
+    let run = |r: async_graphql::Request| {
+        let r = r.data(ctx.clone()).data(DataLoaderRef(loader.clone()));
+        pipeline.run(schema, r, anonymous)
+    };
+    let (response, mutation) = gate
         .run(async {
             match batch {
-                BatchRequest::Single(r) => BatchResponse::Single(run(r).await),
+                BatchRequest::Single(r) => {
+                    let ran = run(r).await;
+                    (BatchResponse::Single(ran.response), ran.mutation)
+                }
                 BatchRequest::Batch(list) => {
-                    let each = list.into_iter().map(run);
-                    BatchResponse::Batch(FuturesOrdered::from_iter(each).collect().await)
+                    let ran: Vec<pipeline::Ran> =
+                        FuturesOrdered::from_iter(list.into_iter().map(run))
+                            .collect()
+                            .await;
+                    let mutation = ran.iter().any(|r| r.mutation);
+                    let list = ran.into_iter().map(|r| r.response).collect();
+                    (BatchResponse::Batch(list), mutation)
                 }
             }
         })
         .await;
-    // Read your writes: the next request on this instance lists, counts and facets
-    // what this one changed.
-    if wrote.load(Ordering::Acquire)
-        && let Some(model) = schema.data::<ReadModel>()
+    if mutation {
+        catch_up(schema.data::<ReadModel>()).await;
+    }
+    response
+}
+
+/// Read your writes: the read model applies what the store committed.
+async fn catch_up(model: Option<&ReadModel>) {
+    if let Some(model) = model
         && let Err(e) = model.sync().await
     {
         tracing::error!(error = %e, "the read model could not catch up after a write");
     }
-    response
 }
 
 /// Executes one request for one viewer, as [`execute`] does a batch.
@@ -181,9 +186,10 @@ pub async fn execute_one(
     }
 }
 
-/// Executes a subscription for one viewer: its context and loaders as [`execute`]
-/// gives a request, for as long as the stream runs. `session` is the connection's
-/// data (what its `connection_init` set).
+/// Executes an operation over a socket for one viewer: its context and loaders as
+/// [`execute`] gives a request, for as long as the stream runs. `session` is the
+/// connection's data (what its `connection_init` set). A mutation is read back like one
+/// over HTTP.
 pub fn execute_stream(
     schema: &KbSchema,
     store: &Store,
@@ -199,24 +205,21 @@ pub fn execute_stream(
         memos,
         ctx.viewer,
     ));
-    let wrote = ctx.wrote.clone();
     let anonymous = ctx.key.is_none();
     let request = request
         .data(Arc::new(ctx))
         .data(DataLoaderRef(Arc::new(loader)));
-    let stream =
+    let (stream, mutation) =
         pipeline_of(schema).run_stream(schema, request, session.unwrap_or_default(), anonymous);
-    // A mutation over the socket is read back like one over HTTP.
-    gate.run_stream(stream)
+    let stream = gate.run_stream(stream);
+    if !mutation {
+        return stream.boxed();
+    }
+    stream
         .then(move |response| {
-            let (wrote, model) = (wrote.clone(), model.clone());
+            let model = model.clone();
             async move {
-                if wrote.swap(false, Ordering::AcqRel)
-                    && let Some(model) = model
-                    && let Err(e) = model.sync().await
-                {
-                    tracing::error!(error = %e, "the read model could not catch up after a write");
-                }
+                catch_up(model.as_ref()).await;
                 response
             }
         })

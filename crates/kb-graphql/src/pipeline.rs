@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{
     Data, ObjectType, Request, Response, Schema, SchemaBuilder, ServerError, SubscriptionType,
 };
@@ -44,6 +44,15 @@ struct Prepared {
     request: Request,
     doc: Arc<ExecutableDocument>,
     operation: Option<String>,
+    /// Whether the operation is a mutation, which may write.
+    mutation: bool,
+}
+
+/// A request's answer, and whether it ran a mutation: the instance's read model then
+/// catches up before the answer goes out, so the client reads its own writes.
+pub(crate) struct Ran {
+    pub(crate) response: Response,
+    pub(crate) mutation: bool,
 }
 
 impl Pipeline {
@@ -61,14 +70,16 @@ impl Pipeline {
             .limits
             .prepare(request, &self.parsed)
             .map_err(|e| or_code(e, ErrorCode::BadUserInput))?;
-        let operation = match order::operation(&doc, request.operation_name.as_deref()) {
-            Some((name, _)) => name.map(str::to_owned),
+        let (operation, mutation) = match order::operation(&doc, request.operation_name.as_deref())
+        {
+            Some((name, op)) => (name.map(str::to_owned), op.ty == OperationType::Mutation),
             None => return Err(unknown_operation(request.operation_name.as_deref())),
         };
         Ok(Prepared {
             request,
             doc,
             operation,
+            mutation,
         })
     }
 
@@ -79,7 +90,7 @@ impl Pipeline {
         schema: &Schema<Q, M, S>,
         request: Request,
         anonymous: bool,
-    ) -> Response
+    ) -> Ran
     where
         Q: ObjectType + 'static,
         M: ObjectType + 'static,
@@ -87,10 +98,12 @@ impl Pipeline {
     {
         let started = Instant::now();
         let mut name = request.operation_name.clone();
+        let mut mutation = false;
         let work = async {
             match self.prepare(request) {
                 Ok(prepared) => {
                     name = prepared.operation.clone();
+                    mutation = prepared.mutation;
                     let mut response = schema.execute(prepared.request).await;
                     order::by_selection(&mut response.data, &prepared.doc, name.as_deref());
                     response
@@ -101,17 +114,19 @@ impl Pipeline {
         let (mut response, statements) = kb_store::counting_statements(work).await;
         code_response(&mut response, anonymous);
         observe::record(name.as_deref(), started, statements, &response);
-        response
+        Ran { response, mutation }
     }
 
-    /// Runs a subscription: each answer of its stream coded and ordered like a request's.
+    /// Runs an operation over a socket (a subscription, or a query or mutation sent
+    /// there): each answer of its stream coded and ordered like a request's, and whether
+    /// the operation is a mutation.
     pub(crate) fn run_stream<Q, M, S>(
         &self,
         schema: &Schema<Q, M, S>,
         request: Request,
         session: Arc<Data>,
         anonymous: bool,
-    ) -> BoxStream<'static, Response>
+    ) -> (BoxStream<'static, Response>, bool)
     where
         Q: ObjectType + 'static,
         M: ObjectType + 'static,
@@ -122,18 +137,19 @@ impl Pipeline {
             Err(e) => {
                 let mut response = Response::from_errors(vec![e]);
                 code_response(&mut response, anonymous);
-                return stream::once(async move { response }).boxed();
+                return (stream::once(async move { response }).boxed(), false);
             }
         };
         let (doc, name) = (prepared.doc, prepared.operation);
-        schema
+        let stream = schema
             .execute_stream_with_session_data(prepared.request, session)
             .map(move |mut response| {
                 order::by_selection(&mut response.data, &doc, name.as_deref());
                 code_response(&mut response, anonymous);
                 response
             })
-            .boxed()
+            .boxed();
+        (stream, prepared.mutation)
     }
 }
 
@@ -188,7 +204,10 @@ mod staged_codes {
         if let Some(name) = operation {
             request = request.operation_name(name);
         }
-        let response = Pipeline::new(limits).run(&schema, request, true).await;
+        let response = Pipeline::new(limits)
+            .run(&schema, request, true)
+            .await
+            .response;
         let err = response.errors.first().expect("an error");
         match err.extensions.as_ref().and_then(|e| e.get("code")) {
             Some(Value::String(code)) => (code.clone(), err.message.clone()),
@@ -217,7 +236,7 @@ mod staged_codes {
             let request = async_graphql::Request::new(query).variables(
                 async_graphql::Variables::from_json(serde_json::json!({ "n": n })),
             );
-            pipeline.run(&schema, request, true)
+            async { pipeline.run(&schema, request, true).await.response }
         };
         let code = |r: &async_graphql::Response| {
             r.errors
