@@ -202,21 +202,23 @@ async fn an_initiative_goes_from_draft_to_published_through_moderation(app: Test
     assert_eq!(ok(&r)["restoreInitiative"]["initiative"]["status"], "DRAFT");
     // Every step is a revision, newest first, visible to the owner and editors only.
     let revs = "query($id: ID!) {
-      node(id: $id) { ... on Initiative { revisions { action version actor before after } } }
+      node(id: $id) { ... on Initiative { revisions { kind action version actor before after } } }
     }";
     let r = app.gql_as(&k.contributor, revs, json!({ "id": id })).await;
-    let actions: Vec<&str> = ok(&r)["node"]["revisions"]
-        .as_array()
-        .expect("revisions")
-        .iter()
-        .map(|v| v["action"].as_str().expect("action"))
-        .collect();
-    assert_eq!(
-        actions,
-        [
-            "restore", "archive", "publish", "submit", "reject", "submit", "update", "create"
-        ]
-    );
+    let revisions = ok(&r)["node"]["revisions"].as_array().expect("revisions");
+    let field = |name: &str| -> Vec<String> {
+        revisions
+            .iter()
+            .map(|v| v[name].as_str().expect("a string").to_owned())
+            .collect()
+    };
+    let kinds = [
+        "RESTORE", "ARCHIVE", "PUBLISH", "SUBMIT", "REJECT", "SUBMIT", "UPDATE", "CREATE",
+    ];
+    assert_eq!(field("kind"), kinds);
+    // The deprecated word reads the same, in lower case.
+    let words: Vec<String> = kinds.iter().map(|k| k.to_lowercase()).collect();
+    assert_eq!(field("action"), words);
     let first = &r["data"]["node"]["revisions"][7];
     assert_eq!(first["before"], Value::Null);
     assert_eq!(first["after"]["title"], "Suïcidepreventie op de campus");

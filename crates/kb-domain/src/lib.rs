@@ -20,6 +20,8 @@ pub mod lang;
 pub mod model;
 /// Filters, orderings and pages of list queries.
 pub mod query;
+/// What a revision records that happened.
+pub mod revision;
 /// Cleaning of rich text (Markdown or HTML) against an allow-list, so stored text is safe to show.
 pub mod sanitise;
 /// Slugs made from titles, spelt in ASCII and sized for the `varchar(80)` slug columns.

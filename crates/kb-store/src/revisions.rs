@@ -133,7 +133,7 @@ impl InitiativeSnapshot {
 pub struct Revision {
     pub id: RevisionId,
     pub initiative: InitiativeId,
-    pub action: String,
+    pub action: kb_domain::revision::RevisionAction,
     pub actor: String,
     pub at: DateTime<Utc>,
     pub version: i32,
@@ -156,7 +156,12 @@ pub(crate) fn to_revision(r: revision::Model) -> Result<Revision> {
     Ok(Revision {
         id: RevisionId(r.id),
         initiative: InitiativeId(r.entity_id),
-        action: r.action.clone(),
+        action: kb_domain::revision::RevisionAction::parse(&r.action).ok_or_else(|| {
+            StoreError::Internal(format!(
+                "revision {} has an unknown action `{}`",
+                r.id, r.action
+            ))
+        })?,
         actor: r.actor.clone(),
         at: r.at,
         version: r.version,

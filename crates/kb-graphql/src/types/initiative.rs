@@ -22,9 +22,15 @@ impl Revision {
     async fn id(&self) -> i64 {
         self.0.id.0
     }
-    /// create, update, submit, withdraw, publish, reject, archive, restore.
+    /// What happened, as a word: create, update, submit, withdraw, publish, reject,
+    /// archive, restore or import.
+    #[graphql(deprecation = "Use `kind`, the same as an enum.")]
     async fn action(&self) -> &str {
-        &self.0.action
+        self.0.action.as_str()
+    }
+    /// What happened.
+    async fn kind(&self) -> RevisionAction {
+        self.0.action.into()
     }
     /// The key that made the change.
     async fn actor(&self) -> &str {
@@ -45,6 +51,47 @@ impl Revision {
     /// The whole initiative after the change.
     async fn after(&self) -> Option<async_graphql::Json<kb_store::InitiativeSnapshot>> {
         self.0.after.clone().map(async_graphql::Json)
+    }
+}
+
+/// What a revision records that happened.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RevisionAction {
+    /// Created (`createInitiative`).
+    Create,
+    /// Edited (`updateInitiative`, or an earlier revision restored).
+    Update,
+    /// Submitted for review.
+    Submit,
+    /// Withdrawn from review, back to a draft.
+    Withdraw,
+    /// Published by an editor.
+    Publish,
+    /// Rejected by an editor, with a reason.
+    Reject,
+    /// Archived.
+    Archive,
+    /// Restored from the archive.
+    Restore,
+    /// Written by `kennisbank import`.
+    Import,
+}
+
+impl From<domain::revision::RevisionAction> for RevisionAction {
+    fn from(action: domain::revision::RevisionAction) -> Self {
+        use domain::revision::RevisionAction as R;
+        use domain::workflow::Action as A;
+        match action {
+            R::Workflow(A::Create) => RevisionAction::Create,
+            R::Workflow(A::Update) => RevisionAction::Update,
+            R::Workflow(A::Submit) => RevisionAction::Submit,
+            R::Workflow(A::Withdraw) => RevisionAction::Withdraw,
+            R::Workflow(A::Publish) => RevisionAction::Publish,
+            R::Workflow(A::Reject) => RevisionAction::Reject,
+            R::Workflow(A::Archive) => RevisionAction::Archive,
+            R::Workflow(A::Restore) => RevisionAction::Restore,
+            R::Import => RevisionAction::Import,
+        }
     }
 }
 

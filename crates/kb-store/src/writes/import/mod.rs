@@ -21,7 +21,7 @@ use crate::entity::organisation;
 use crate::{Result, Store, StoreError};
 
 /// The action the revisions of an import record.
-const IMPORT: &str = "import";
+const IMPORT: &str = kb_domain::revision::RevisionAction::Import.as_str();
 
 /// How many slugs one lookup asks for.
 const SLUG_CHUNK: usize = 500;
