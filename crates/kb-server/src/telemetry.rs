@@ -2,15 +2,16 @@
 //! when an OTLP endpoint is configured, exporting spans to an OpenTelemetry collector.
 //!
 //! The export is off by default: a knowledge bank on one machine has its logs and
-//! `/metrics`; a deployment with a tracing back end names its collector. Spans go out in
-//! batches over OTLP/HTTP with protobuf bodies (what every collector accepts on port
-//! 4318), from a thread of the exporter's own, so a slow or absent collector never holds
-//! up a request: spans it cannot take are dropped once the batch queue is full.
+//! `/metrics`; a deployment with a tracing back end names its collector. The exporter is
+//! compiled in with the cargo feature `otlp` (release builds for deployment enable it;
+//! the tests enable it too); a build without it refuses `--otlp-endpoint` and says how to
+//! get it.
+
+/// The OTLP exporter (feature `otlp`).
+#[cfg(feature = "otlp")]
+mod otlp;
 
 use anyhow::Context;
-use opentelemetry::trace::TracerProvider as _;
-use opentelemetry_otlp::WithExportConfig;
-use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt;
@@ -28,21 +29,17 @@ pub const DEFAULT_FILTER: &str =
 /// What [`init`] set up; [`Telemetry::shutdown`] sends the spans still queued.
 #[derive(Debug, Default)]
 pub struct Telemetry {
-    provider: Option<SdkTracerProvider>,
+    #[cfg(feature = "otlp")]
+    exporter: Option<otlp::Exporter>,
 }
 
 impl Telemetry {
     /// Exports the spans still queued (waiting for the collector at most a few seconds)
     /// and stops the exporter. Without an endpoint there is nothing to do.
     pub async fn shutdown(self) {
-        let Some(provider) = self.provider else {
-            return;
-        };
-        let done = tokio::task::spawn_blocking(move || provider.shutdown()).await;
-        match done {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "could not send the last spans"),
-            Err(e) => tracing::warn!(error = %e, "the span exporter's shutdown failed"),
+        #[cfg(feature = "otlp")]
+        if let Some(exporter) = self.exporter {
+            exporter.shutdown().await;
         }
     }
 }
@@ -66,48 +63,38 @@ pub fn init(format: &str, otlp_endpoint: Option<&str>) -> anyhow::Result<Telemet
     } else {
         fmt.boxed()
     };
-    let provider = otlp_endpoint
-        .filter(|e| !e.is_empty())
-        .map(tracer_provider)
-        .transpose()?;
-    let otel = provider.as_ref().map(|p| {
-        tracing_opentelemetry::layer()
-            .with_tracer(p.tracer(SERVICE_NAME))
-            .with_threads(false)
-    });
+    let endpoint = otlp_endpoint.filter(|e| !e.is_empty());
+    #[cfg(feature = "otlp")]
+    let (exporter, otel) = match endpoint {
+        Some(endpoint) => {
+            let exporter = otlp::Exporter::start(&traces_url(endpoint)?)
+                .with_context(|| format!("--otlp-endpoint `{endpoint}`"))?;
+            let layer = exporter.layer();
+            (Some(exporter), Some(layer))
+        }
+        None => (None, None),
+    };
+    #[cfg(not(feature = "otlp"))]
+    let otel = match endpoint {
+        Some(endpoint) => anyhow::bail!(
+            "--otlp-endpoint `{}`: this build of kennisbank has no OTLP export; build it with `--features otlp`",
+            crate::config::masked_url(endpoint)
+        ),
+        None => None::<tracing_subscriber::layer::Identity>,
+    };
     tracing_subscriber::registry()
         .with(filter)
         .with(fmt)
         .with(otel)
         .try_init()
         .context("a tracing subscriber was already installed")?;
-    if let Some(endpoint) = otlp_endpoint.filter(|e| !e.is_empty()) {
+    if let Some(endpoint) = endpoint {
         tracing::info!(endpoint = %crate::config::masked_url(endpoint), "exporting traces over OTLP");
     }
-    Ok(Telemetry { provider })
-}
-
-/// A provider that batches spans to the collector at `endpoint`.
-fn tracer_provider(endpoint: &str) -> anyhow::Result<SdkTracerProvider> {
-    let url = traces_url(endpoint)?;
-    let exporter = opentelemetry_otlp::SpanExporter::builder()
-        .with_http()
-        .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
-        .with_endpoint(url)
-        .with_timeout(std::time::Duration::from_secs(5))
-        .build()
-        .with_context(|| format!("--otlp-endpoint `{endpoint}`"))?;
-    let resource = opentelemetry_sdk::Resource::builder_empty()
-        .with_service_name(SERVICE_NAME)
-        .with_attribute(opentelemetry::KeyValue::new(
-            "service.version",
-            env!("CARGO_PKG_VERSION"),
-        ))
-        .build();
-    Ok(SdkTracerProvider::builder()
-        .with_batch_exporter(exporter)
-        .with_resource(resource)
-        .build())
+    Ok(Telemetry {
+        #[cfg(feature = "otlp")]
+        exporter,
+    })
 }
 
 /// The URL spans are posted to: the endpoint as OpenTelemetry's
