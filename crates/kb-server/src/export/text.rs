@@ -1,32 +1,19 @@
-//! The lexical rules of the export formats: CSV quoting (RFC 4180), XML escaping and
+//! The lexical rules of the export formats: CSV records (RFC 4180), XML escaping and
 //! numbers as every reader parses them back.
 
-/// Appends one CSV record: fields separated by commas, a field quoted when it holds a
-/// comma, a quote, a line break or leading or trailing space, quotes inside doubled;
-/// the record ends in CRLF.
-pub(super) fn csv_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) {
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        let f = field.as_ref();
-        let quoted = f.contains([',', '"', '\r', '\n'])
-            || f.starts_with(char::is_whitespace)
-            || f.ends_with(char::is_whitespace);
-        if quoted {
-            out.push(b'"');
-            for part in f.split('"').enumerate() {
-                if part.0 > 0 {
-                    out.extend_from_slice(b"\"\"");
-                }
-                out.extend_from_slice(part.1.as_bytes());
-            }
-            out.push(b'"');
-        } else {
-            out.extend_from_slice(f.as_bytes());
-        }
-    }
-    out.extend_from_slice(b"\r\n");
+/// Appends one CSV record as RFC 4180 has it, written by the `csv` crate: fields
+/// separated by commas, a field quoted only when it holds a comma, a quote or a line
+/// break, quotes inside doubled; the record ends in CRLF.
+pub(super) fn csv_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) -> csv::Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        // One record at a time: the writer's own buffer need not be the default 8 KiB.
+        .buffer_capacity(1024)
+        .from_writer(out);
+    writer.write_record(fields.iter().map(AsRef::as_ref))?;
+    writer.flush()?;
+    Ok(())
 }
 
 /// Appends `s` as XML character data or an attribute value: markup characters as
@@ -65,7 +52,7 @@ mod tests {
 
     fn record(fields: &[&str]) -> String {
         let mut out = Vec::new();
-        csv_record(&mut out, fields);
+        csv_record(&mut out, fields).expect("a record in memory");
         String::from_utf8(out).expect("UTF-8")
     }
 
@@ -76,7 +63,7 @@ mod tests {
             record(&["x,y", "zeg \"hoi\"", "regel\nregel"]),
             "\"x,y\",\"zeg \"\"hoi\"\"\",\"regel\nregel\"\r\n"
         );
-        assert_eq!(record(&[" spatie", "ĳsbeer"]), "\" spatie\",ĳsbeer\r\n");
+        assert_eq!(record(&[" spatie", "ĳsbeer"]), " spatie,ĳsbeer\r\n");
     }
 
     #[test]
