@@ -16,24 +16,11 @@ pub(super) fn csv_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) -> csv:
     Ok(())
 }
 
-/// Appends `s` as XML character data or an attribute value: markup characters as
-/// entities, and characters XML 1.0 does not allow (most control characters) left out.
+/// Appends `s` as XML character data or an attribute value, escaped by
+/// [`kb_domain::markup::escape`]: markup characters as references, and characters XML 1.0
+/// does not allow (most control characters) left out.
 pub(super) fn xml(out: &mut Vec<u8>, s: &str) {
-    let mut utf8 = [0u8; 4];
-    for c in s.chars() {
-        match c {
-            '&' => out.extend_from_slice(b"&amp;"),
-            '<' => out.extend_from_slice(b"&lt;"),
-            '>' => out.extend_from_slice(b"&gt;"),
-            '"' => out.extend_from_slice(b"&quot;"),
-            '\'' => out.extend_from_slice(b"&apos;"),
-            // A parser would read a bare CR as a line feed.
-            '\r' => out.extend_from_slice(b"&#13;"),
-            '\t' | '\n' => out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
-        }
-    }
+    out.extend_from_slice(kb_domain::markup::escape(s).as_bytes());
 }
 
 /// A measure as text: the shortest form that reads back to the same number, with an
@@ -72,7 +59,7 @@ mod tests {
         xml(&mut out, "A & B <c> \"d\" 'e'\u{1}\tf");
         assert_eq!(
             String::from_utf8(out).expect("UTF-8"),
-            "A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos;\tf"
+            "A &amp; B &lt;c&gt; &quot;d&quot; &#39;e&#39;\tf"
         );
     }
 
