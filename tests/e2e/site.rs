@@ -289,6 +289,22 @@ async fn search_facets_and_paging_show_what_the_api_counts(app: TestApp) {
     assert_eq!(page(&app, &format!("/zoeken?q={long}")).await.0, 400);
 }
 
+/// The address in `html` that starts with `prefix` and ends with `.{extension}`, with 8
+/// lower-case hex digits of content hash between them.
+fn hashed_address(html: &str, prefix: &str, extension: &str) -> String {
+    let end = format!(".{extension}\"");
+    html.match_indices(prefix)
+        .filter_map(|(at, _)| html[at + prefix.len()..].get(..8 + end.len()))
+        .find(|rest| {
+            rest.ends_with(&end)
+                && rest.as_bytes()[..8]
+                    .iter()
+                    .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        })
+        .map(|rest| format!("{prefix}{}.{extension}", &rest[..8]))
+        .unwrap_or_else(|| panic!("no hashed address {prefix}….{extension} in {html:.2000}"))
+}
+
 fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -302,9 +318,16 @@ async fn graphiql_and_every_asset_come_from_the_binary_and_the_home_page_is_ligh
     for path in ["/graphql", "/graphiql"] {
         let (status, _, html) = get(&app, path, header("accept", "text/html")).await;
         assert_eq!(status, 200);
+        let script = hashed_address(&html, "/assets/graphiql/graphiql.min.", "js");
         assert!(
-            html.contains("<script src=\"/assets/graphiql/graphiql.min.js\"></script>"),
+            html.contains(&format!("<script src=\"{script}\"></script>")),
             "{html}"
+        );
+        let (status, headers, _) = get(&app, &script, Default::default()).await;
+        assert_eq!(
+            (status, headers["cache-control"].to_str().expect("ASCII")),
+            (200, "public, max-age=31536000, immutable"),
+            "{script}"
         );
         assert!(
             !html.contains("unpkg") && !html.contains("https://"),
@@ -338,17 +361,34 @@ async fn graphiql_and_every_asset_come_from_the_binary_and_the_home_page_is_ligh
         );
     }
     // Everything the home page loads: the page, the style sheet, the script, the icon.
+    // The style sheet and the script are at addresses with their content's hash, kept
+    // for a year.
     let (_, home) = page(&app, "/").await;
     let mut bytes = home.len();
     for path in [
-        "/assets/site.css?v=0.1.0",
-        "/assets/suggest.js?v=0.1.0",
-        "/favicon.svg",
+        hashed_address(&home, "/assets/site.", "css"),
+        hashed_address(&home, "/assets/suggest.", "js"),
+        "/favicon.svg".to_owned(),
     ] {
-        assert!(home.contains(&path.replace("&", "&amp;")), "{path}");
-        let (status, body) = page(&app, path).await;
+        assert!(home.contains(&path), "{path}");
+        let (status, headers, body) = get(&app, &path, Default::default()).await;
         assert_eq!(status, 200, "{path}");
+        if path.starts_with("/assets/") {
+            assert_eq!(
+                headers["cache-control"],
+                "public, max-age=31536000, immutable"
+            );
+        }
         bytes += body.len();
+    }
+    // The addresses of pages cached before the hashes still answer, kept only briefly.
+    for path in ["/assets/site.css?v=0.1.0", "/assets/suggest.js?v=0.1.0"] {
+        let (status, headers, _) = get(&app, path, Default::default()).await;
+        assert_eq!(
+            (status, headers["cache-control"].to_str().expect("ASCII")),
+            (200, "public, max-age=300"),
+            "{path}"
+        );
     }
     assert!(bytes < 100 * 1024, "the home page transfers {bytes} bytes");
     assert_eq!(page(&app, "/assets/nothing.js").await.0, 404);

@@ -16,6 +16,8 @@ pub mod import;
 pub mod input;
 /// Localised text and the two languages of the knowledge bank.
 pub mod lang;
+/// Text escaped for HTML and XML: one set of rules for every page, feed and export.
+pub mod markup;
 /// The nodes of the graph: initiatives, themes, topics, organisations, events.
 pub mod model;
 /// Filters, orderings and pages of list queries.

@@ -24,6 +24,8 @@ use std::sync::LazyLock;
 
 use ammonia::{Builder, UrlRelative};
 
+use crate::markup::escape;
+
 /// Elements kept as they are (without attributes, unless listed in [`TAG_ATTRIBUTES`]).
 const TAGS: &[&str] = &[
     "p",
@@ -121,8 +123,8 @@ fn autolinks_to_anchors(input: &str) -> String {
             .and_then(|inner| autolink_href(inner).map(|href| (inner, href)));
         match link {
             Some((inner, href)) => {
-                let text = escape_html(inner);
-                let href = escape_html(&href);
+                let text = escape(inner);
+                let href = escape(&href);
                 out.push_str(&format!("<a href=\"{href}\">{text}</a>"));
                 rest = &after[inner.len() + 1..];
             }
@@ -160,14 +162,6 @@ fn autolink_href(inner: &str) -> Option<String> {
         && !local.contains([':', '/'])
         && !domain.contains([':', '/']);
     email.then(|| format!("mailto:{inner}"))
-}
-
-/// Escapes text for use inside an HTML attribute value or element.
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Puts back the `>` markers of Markdown block quotes at the start of lines, which the

@@ -7,33 +7,39 @@
 //! older generation is empty. An answer read from SQL is kept only if no change was
 //! applied between the start of that read and its keeping, so a memo never holds what the
 //! database no longer says once the model has caught up with it.
+//!
+//! A full memo lets go of the answer used least recently, so the answers most asked for
+//! stay however many others pass through.
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::num::NonZeroUsize;
 use std::sync::Mutex;
+
+use lru::LruCache;
 
 /// Answers by key, of one generation of the read model, at most `capacity` of them.
 #[derive(Debug)]
-pub struct Memo<K, V> {
+pub struct Memo<K: Hash + Eq, V> {
     inner: Mutex<Kept<K, V>>,
-    capacity: usize,
 }
 
 #[derive(Debug)]
-struct Kept<K, V> {
+struct Kept<K: Hash + Eq, V> {
     generation: u64,
-    by_key: HashMap<K, V>,
+    by_key: LruCache<K, V>,
 }
 
 impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
-    /// An empty memo that keeps at most `capacity` answers; when full, it starts afresh.
+    /// An empty memo that keeps at most `capacity` answers (at least one); when full, the
+    /// one used least recently goes.
     pub fn new(capacity: usize) -> Self {
+        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
         Self {
             inner: Mutex::new(Kept {
                 generation: 0,
-                by_key: HashMap::new(),
+                by_key: LruCache::new(capacity),
             }),
-            capacity,
         }
     }
 
@@ -47,9 +53,10 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
         }
         let mut found = HashMap::with_capacity(keys.len());
         let mut missing = Vec::new();
+        // A reader of an older generation finds nothing.
+        let current = kept.generation == generation;
         for k in keys {
-            // A reader of an older generation finds nothing.
-            match kept.by_key.get(k).filter(|_| kept.generation == generation) {
+            match kept.by_key.get(k).filter(|_| current) {
                 Some(v) => {
                     found.insert(k.clone(), v.clone());
                 }
@@ -71,7 +78,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
         V: 'a,
     {
         let mut kept = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if current() != generation {
+        if current() != generation || kept.generation > generation {
             return;
         }
         if kept.generation < generation {
@@ -79,10 +86,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
             kept.generation = generation;
         }
         for (k, v) in answers {
-            if kept.by_key.len() >= self.capacity {
-                kept.by_key.clear();
-            }
-            kept.by_key.insert(k.clone(), v.clone());
+            kept.by_key.put(k.clone(), v.clone());
         }
     }
 
@@ -133,12 +137,29 @@ mod tests {
     }
 
     #[test]
-    fn a_full_memo_starts_afresh() {
+    fn past_capacity_the_least_recently_used_answer_goes_and_a_recently_used_one_stays() {
         let m: Memo<u32, u32> = Memo::new(2);
         m.keep(1, || 1, [(&1, &1), (&2, &2)]);
-        assert_eq!(m.len(), 2);
+        // 1 is asked for after 2 was kept, so 2 is the least recently used.
+        assert_eq!(m.get(1, &[1]).0.get(&1), Some(&1));
         m.keep(1, || 1, [(&3, &3)]);
-        assert_eq!(m.len(), 1);
-        assert_eq!(m.get(1, &[3]).0.get(&3), Some(&3));
+        assert_eq!(m.len(), 2);
+        let (found, missing) = m.get(1, &[1, 2, 3]);
+        assert_eq!((found.get(&1), found.get(&3)), (Some(&1), Some(&3)));
+        assert_eq!(missing, vec![2]);
+    }
+
+    #[test]
+    fn an_answer_of_an_older_generation_is_never_served() {
+        let m: Memo<u32, &str> = Memo::new(10);
+        m.keep(2, || 2, [(&1, &"new")]);
+        // A reader still at generation 1 does not get generation 2's answer.
+        assert_eq!(m.get(1, &[1]).1, vec![1]);
+        // Nor is an answer read in generation 1 kept beside generation 2's.
+        m.keep(1, || 1, [(&2, &"old")]);
+        assert_eq!(m.get(2, &[1, 2]).1, vec![2]);
+        // And once generation 3 begins, generation 2's answers are gone.
+        assert_eq!(m.get(3, &[1]).1, vec![1]);
+        assert!(m.is_empty());
     }
 }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use kb_domain::lang::Language;
+use kb_domain::markup::escape_into;
 use tantivy::TantivyDocument;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
@@ -149,20 +150,6 @@ fn render(text: &str, span: Range<usize>, marks: &[Range<usize>]) -> String {
     }
     escape_into(&mut out, &text[at..span.end]);
     out
-}
-
-/// Appends `text` with the characters that mean something in HTML escaped.
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -29,11 +29,7 @@ pub(crate) fn digest<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
         h.update(p);
         h.update([0]);
     }
-    h.finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&h.finalize()[..8])
 }
 
 /// A weak tag of content named `name` at change-log `position`.
@@ -126,6 +122,12 @@ mod tests {
         assert_eq!(a.len(), 16);
         assert_ne!(a, b);
         assert_eq!(a, digest([b"ab".as_slice(), b"c".as_slice()]));
+    }
+
+    #[test]
+    fn a_digest_is_the_first_16_lower_case_hex_digits_of_the_sha256() {
+        // sha256("abc\0") starts dc1114cd074914bd.
+        assert_eq!(digest([b"abc".as_slice()]), "dc1114cd074914bd");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 
 /// Entity tags and `304 Not Modified` for the exports, the feeds and GET queries.
 mod caching;
+/// Brotli or gzip for every text answer, as a layer of the router.
+pub mod compression;
 /// Configuration from flags and `KB_*` environment variables.
 pub mod config;
 /// Open-data exports (CSV, GraphML, node-link JSON, JSON-LD) over HTTP and the CLI.

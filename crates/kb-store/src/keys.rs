@@ -70,8 +70,7 @@ impl std::fmt::Debug for NewKey {
 }
 
 pub(crate) fn hash(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 pub(crate) fn to_key(m: api_key::Model) -> Result<ApiKey> {

@@ -4,6 +4,7 @@
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use kb_domain::markup::escape;
 use serde_json::{Value, json};
 
 use crate::Site;
@@ -43,12 +44,6 @@ async fn all(site: &Site, ctx: &Ctx, field: &str, selection: &str) -> Result<Vec
         }
         after = Some(info.str_at("endCursor").to_owned());
     }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 pub(crate) async fn sitemap(State(site): State<Site>, ctx: Ctx) -> Response {

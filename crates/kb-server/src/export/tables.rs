@@ -69,7 +69,7 @@ pub(super) async fn initiatives(
     model: &ReadModel,
     sink: &mut Sink,
 ) -> anyhow::Result<()> {
-    csv_record(sink.buf(), &INITIATIVE_COLUMNS);
+    csv_record(sink.buf(), &INITIATIVE_COLUMNS)?;
     let ids = model.visible_initiatives(VIEWER).await;
     for batch in ids.chunks(BATCH) {
         for r in records::load(store, batch).await? {
@@ -109,7 +109,7 @@ pub(super) async fn initiatives(
                 i.published_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
                 i.updated_at.to_rfc3339(),
             ];
-            csv_record(sink.buf(), &fields);
+            csv_record(sink.buf(), &fields)?;
             sink.flush_if_full().await?;
         }
     }
@@ -127,7 +127,7 @@ pub(super) async fn cooccurrence(
     let table = model
         .cooccurrence(VIEWER, rows, columns, &InitiativeFilter::default(), 0)
         .await?;
-    csv_record(sink.buf(), &COOCCURRENCE_COLUMNS);
+    csv_record(sink.buf(), &COOCCURRENCE_COLUMNS)?;
     let population = table.population.to_string();
     for cell in &table.cells {
         let (Some(r), Some(c)) = (table.rows.get(cell.row), table.columns.get(cell.column)) else {
@@ -151,7 +151,7 @@ pub(super) async fn cooccurrence(
             c.total.to_string(),
             population.clone(),
         ];
-        csv_record(sink.buf(), &fields);
+        csv_record(sink.buf(), &fields)?;
         sink.flush_if_full().await?;
     }
     Ok(())

@@ -1,52 +1,26 @@
-//! The lexical rules of the export formats: CSV quoting (RFC 4180), XML escaping and
+//! The lexical rules of the export formats: CSV records (RFC 4180), XML escaping and
 //! numbers as every reader parses them back.
 
-/// Appends one CSV record: fields separated by commas, a field quoted when it holds a
-/// comma, a quote, a line break or leading or trailing space, quotes inside doubled;
-/// the record ends in CRLF.
-pub(super) fn csv_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) {
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        let f = field.as_ref();
-        let quoted = f.contains([',', '"', '\r', '\n'])
-            || f.starts_with(char::is_whitespace)
-            || f.ends_with(char::is_whitespace);
-        if quoted {
-            out.push(b'"');
-            for part in f.split('"').enumerate() {
-                if part.0 > 0 {
-                    out.extend_from_slice(b"\"\"");
-                }
-                out.extend_from_slice(part.1.as_bytes());
-            }
-            out.push(b'"');
-        } else {
-            out.extend_from_slice(f.as_bytes());
-        }
-    }
-    out.extend_from_slice(b"\r\n");
+/// Appends one CSV record as RFC 4180 has it, written by the `csv` crate: fields
+/// separated by commas, a field quoted only when it holds a comma, a quote or a line
+/// break, quotes inside doubled; the record ends in CRLF.
+pub(super) fn csv_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) -> csv::Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        // One record at a time: the writer's own buffer need not be the default 8 KiB.
+        .buffer_capacity(1024)
+        .from_writer(out);
+    writer.write_record(fields.iter().map(AsRef::as_ref))?;
+    writer.flush()?;
+    Ok(())
 }
 
-/// Appends `s` as XML character data or an attribute value: markup characters as
-/// entities, and characters XML 1.0 does not allow (most control characters) left out.
+/// Appends `s` as XML character data or an attribute value, escaped by
+/// [`kb_domain::markup::escape`]: markup characters as references, and characters XML 1.0
+/// does not allow (most control characters) left out.
 pub(super) fn xml(out: &mut Vec<u8>, s: &str) {
-    let mut utf8 = [0u8; 4];
-    for c in s.chars() {
-        match c {
-            '&' => out.extend_from_slice(b"&amp;"),
-            '<' => out.extend_from_slice(b"&lt;"),
-            '>' => out.extend_from_slice(b"&gt;"),
-            '"' => out.extend_from_slice(b"&quot;"),
-            '\'' => out.extend_from_slice(b"&apos;"),
-            // A parser would read a bare CR as a line feed.
-            '\r' => out.extend_from_slice(b"&#13;"),
-            '\t' | '\n' => out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
-        }
-    }
+    out.extend_from_slice(kb_domain::markup::escape(s).as_bytes());
 }
 
 /// A measure as text: the shortest form that reads back to the same number, with an
@@ -65,7 +39,7 @@ mod tests {
 
     fn record(fields: &[&str]) -> String {
         let mut out = Vec::new();
-        csv_record(&mut out, fields);
+        csv_record(&mut out, fields).expect("a record in memory");
         String::from_utf8(out).expect("UTF-8")
     }
 
@@ -76,7 +50,7 @@ mod tests {
             record(&["x,y", "zeg \"hoi\"", "regel\nregel"]),
             "\"x,y\",\"zeg \"\"hoi\"\"\",\"regel\nregel\"\r\n"
         );
-        assert_eq!(record(&[" spatie", "ĳsbeer"]), "\" spatie\",ĳsbeer\r\n");
+        assert_eq!(record(&[" spatie", "ĳsbeer"]), " spatie,ĳsbeer\r\n");
     }
 
     #[test]
@@ -85,7 +59,7 @@ mod tests {
         xml(&mut out, "A & B <c> \"d\" 'e'\u{1}\tf");
         assert_eq!(
             String::from_utf8(out).expect("UTF-8"),
-            "A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos;\tf"
+            "A &amp; B &lt;c&gt; &quot;d&quot; &#39;e&#39;\tf"
         );
     }
 

@@ -4,31 +4,13 @@
 //! alternate link (or the summary as content when it has none).
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use kb_domain::markup::escape;
 use kb_domain::{Initiative, Vocabulary};
 
 use super::FEED_DOMAIN;
 
 /// The year in every tag URI; fixed, so ids never change.
 const TAG_YEAR: u32 = 2026;
-
-/// Text escaped for XML content and attribute values, control characters dropped
-/// (XML 1.0 allows none but tab and line breaks).
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The tag URI of something in the knowledge bank (`feed:initiatives`, `initiative:12`).
 pub fn tag(what: &str) -> String {
@@ -140,7 +122,7 @@ mod tests {
     fn markup_and_control_characters_are_escaped() {
         assert_eq!(
             escape("<a href=\"x\">R&D</a>\u{1}'"),
-            "&lt;a href=&quot;x&quot;&gt;R&amp;D&lt;/a&gt;&apos;"
+            "&lt;a href=&quot;x&quot;&gt;R&amp;D&lt;/a&gt;&#39;"
         );
     }
 
