@@ -536,3 +536,57 @@ async fn fields_come_back_in_the_order_of_the_selection_set(app: TestApp) {
         }
     }
 }
+
+on_both!(every_text_answer_is_compressed_for_a_client_that_accepts_it);
+async fn every_text_answer_is_compressed_for_a_client_that_accepts_it(app: TestApp) {
+    let listing = "{ initiatives(first: 50) { nodes { title summary } } }";
+    let post = |encoding: &'static str| {
+        app.client()
+            .post(app.url("/graphql"))
+            .header("accept-encoding", encoding)
+            .json(&json!({ "query": listing }))
+    };
+    let get = |path: &str, encoding: &'static str| {
+        app.client()
+            .get(app.url(path))
+            .header("accept-encoding", encoding)
+    };
+    let home = get("/", "identity").send().await.expect("home");
+    let html = home.text().await.expect("html");
+    let css = html
+        .split('"')
+        .find(|s| s.starts_with("/assets/site.") && s.ends_with(".css"))
+        .expect("the style sheet's address")
+        .to_owned();
+    for encoding in ["gzip", "br"] {
+        let requests = [
+            ("/", get("/", encoding)),
+            ("/graphql", post(encoding)),
+            ("style sheet", get(&css, encoding)),
+            ("feed", get("/feeds/initiatives.atom", encoding)),
+            ("export", get("/export/initiatives.csv", encoding)),
+        ];
+        for (what, request) in requests {
+            let r = request.send().await.expect("answer");
+            assert_eq!(r.status(), 200, "{what}");
+            assert_eq!(r.headers()["content-encoding"], encoding, "{what}");
+            let vary: Vec<String> = r
+                .headers()
+                .get_all("vary")
+                .iter()
+                .map(|v| v.to_str().expect("vary").to_ascii_lowercase())
+                .collect();
+            assert!(
+                vary.iter().any(|v| v.contains("accept-encoding")),
+                "{what}: {vary:?}"
+            );
+        }
+    }
+    // Without Accept-Encoding the answer is sent as it is.
+    let r = post("identity").send().await.expect("plain");
+    assert!(r.headers().get("content-encoding").is_none());
+    let plain = r.bytes().await.expect("body").len();
+    let r = post("gzip").send().await.expect("gzip");
+    let gzipped = r.bytes().await.expect("body").len();
+    assert!(gzipped * 2 < plain, "{gzipped} bytes gzipped of {plain}");
+}

@@ -23,10 +23,7 @@ pub struct CanonicalOperation {
 
 /// The sha256 of a text, in lower-case hex, as Apollo's persisted queries name texts.
 pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// A top-level definition of a document, by its tokens.

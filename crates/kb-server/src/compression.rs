@@ -36,7 +36,7 @@ impl Predicate for Compressible {
 
 /// The compression layer of every route: brotli or gzip, at a level that keeps the time
 /// spent compressing small next to the time spent answering.
-pub fn layer() -> CompressionLayer<Compressible> {
+pub(crate) fn layer() -> CompressionLayer<Compressible> {
     CompressionLayer::new()
         // Brotli's own default (11) takes tens of milliseconds for a large page; 4
         // compresses about as well as gzip's best, several times faster.

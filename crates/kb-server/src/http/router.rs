@@ -56,6 +56,7 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
         .merge(feeds)
         .merge(metrics.unwrap_or_default())
         .merge(site)
+        .layer(crate::compression::layer())
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(cors(&config.cors_origins))
         .layer(middleware::from_fn_with_state(
