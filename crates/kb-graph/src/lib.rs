@@ -45,5 +45,5 @@ pub use published::Published;
 pub use query::Parent;
 pub use read_model::ReadModel;
 pub use related::{Direction, LineageStep, Related};
-pub use search::{HitPage, SearchPage};
+pub use search::{Found, HitPage, SearchPage, SearchParts};
 pub use views::{VIEW_EVENT_INITIATIVES, ViewPage};

@@ -10,7 +10,7 @@ use kb_domain::{
     EventId, InitiativeFilter, InitiativeId, InitiativeOrder, OrganisationId, Page, PageRequest,
     Viewer,
 };
-use kb_search::{SearchIndex, Snippet, Subject, Suggestion};
+use kb_search::{SearchIndex, Subject, Suggestion};
 use kb_store::{InitiativeFacets, Store, StoreError};
 use roaring::RoaringBitmap;
 use tokio::sync::{Mutex, RwLock};
@@ -20,7 +20,7 @@ use crate::projection::{self, Projection};
 use crate::published::Published;
 use crate::query::Parent;
 use crate::related::{Direction, LineageStep, Related};
-use crate::search::{self, HitPage, SearchPage};
+use crate::search::{self, Found, HitPage, SearchPage, SearchParts};
 
 /// The projection of one instance and where in the change log it stands. Cheap to clone;
 /// clones share the projection.
@@ -173,7 +173,8 @@ impl ReadModel {
     }
 
     /// A page of the hits of `text` (written in `lang`, if given) that `viewer` may see
-    /// under `filter`, best first.
+    /// under `filter`, best first, with the `parts` asked for: one pass over the index
+    /// and the projection for ids, scores, snippets and facets together.
     pub async fn search(
         &self,
         viewer: Viewer,
@@ -181,36 +182,57 @@ impl ReadModel {
         lang: Option<Language>,
         filter: &InitiativeFilter,
         page: PageRequest,
+        parts: SearchParts,
     ) -> Result<SearchPage, StoreError> {
         let (text, filter) = (text.to_owned(), filter.clone());
-        self.blocking(move |p, index| p.search_page(index, viewer, &text, lang, &filter, page))
-            .await
+        self.blocking(move |p, index| {
+            let mut found = p.search_page(index, viewer, &text, lang, &filter, page)?;
+            if parts.snippets {
+                let ids: Vec<InitiativeId> = found.page.hits.iter().map(|(id, _)| *id).collect();
+                found.snippets = search::snippets(index, &text, lang, &ids)?;
+            }
+            if parts.facets {
+                found.facets = Some(p.facets_of_matches(viewer, &filter, &found.matched)?);
+            }
+            Ok(found)
+        })
+        .await
     }
 
-    /// A page of the events matching `text` that `viewer` may see, best first.
+    /// A page of the events matching `text` that `viewer` may see, best first, with their
+    /// snippets when `snippets` asks for them.
     pub async fn search_events(
         &self,
         viewer: Viewer,
         text: &str,
         lang: Option<Language>,
         page: PageRequest,
-    ) -> Result<HitPage<EventId>, StoreError> {
+        snippets: bool,
+    ) -> Result<Found<EventId>, StoreError> {
         let text = text.to_owned();
-        self.blocking(move |p, index| p.search_events(index, viewer, &text, lang, page))
-            .await
+        self.blocking(move |p, index| {
+            let page = p.search_events(index, viewer, &text, lang, page)?;
+            with_snippets(index, &text, lang, page, snippets)
+        })
+        .await
     }
 
-    /// A page of the organisations matching `text` that `viewer` may see, best first.
+    /// A page of the organisations matching `text` that `viewer` may see, best first,
+    /// with their snippets when `snippets` asks for them.
     pub async fn search_organisations(
         &self,
         viewer: Viewer,
         text: &str,
         lang: Option<Language>,
         page: PageRequest,
-    ) -> Result<HitPage<OrganisationId>, StoreError> {
+        snippets: bool,
+    ) -> Result<Found<OrganisationId>, StoreError> {
         let text = text.to_owned();
-        self.blocking(move |p, index| p.search_organisations(index, viewer, &text, lang, page))
-            .await
+        self.blocking(move |p, index| {
+            let page = p.search_organisations(index, viewer, &text, lang, page)?;
+            with_snippets(index, &text, lang, page, snippets)
+        })
+        .await
     }
 
     /// Runs `work` on the projection and the index on a thread for blocking work: the
@@ -240,19 +262,6 @@ impl ReadModel {
         p.facets_of_matches(viewer, filter, matched)
     }
 
-    /// Highlighted snippets of the initiatives, events or organisations `ids` for `text`
-    /// (written in `lang`, if given).
-    pub async fn snippets<S: Subject>(
-        &self,
-        text: &str,
-        lang: Option<Language>,
-        ids: &[S],
-    ) -> Result<HashMap<S, Snippet>, StoreError> {
-        let (text, ids) = (text.to_owned(), ids.to_vec());
-        self.blocking(move |_, index| search::snippets(index, &text, lang, &ids))
-            .await
-    }
-
     /// Completions of `prefix` for a search box; initiatives only where `viewer` may see
     /// them.
     pub async fn suggest(
@@ -276,6 +285,23 @@ impl ReadModel {
         let ids = p.select(viewer, filter)?;
         Ok(p.facets(viewer, &ids))
     }
+}
+
+/// A page of hits with the snippets of its hits, if `wanted`.
+fn with_snippets<S: Subject>(
+    index: &SearchIndex,
+    text: &str,
+    lang: Option<Language>,
+    page: HitPage<S>,
+    wanted: bool,
+) -> Result<Found<S>, StoreError> {
+    let snippets = if wanted {
+        let ids: Vec<S> = page.hits.iter().map(|(id, _)| *id).collect();
+        search::snippets(index, text, lang, &ids)?
+    } else {
+        HashMap::new()
+    };
+    Ok(Found { page, snippets })
 }
 
 /// Those of `ids` in the bitmap `selected`, in their order.

@@ -20,8 +20,17 @@ use roaring::RoaringBitmap;
 use crate::completions::{Carrier, Completions, Sources};
 use crate::projection::{Projection, member};
 
+/// What a search answers besides its page of ids and scores, when the client asks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SearchParts {
+    /// The highlighted snippets of the page's hits.
+    pub snippets: bool,
+    /// The facets of the search (initiatives only).
+    pub facets: bool,
+}
+
 /// A page of the initiatives matching a search that the viewer may see, best first, and
-/// what the search's facets count over.
+/// what the search's facets count over; with the snippets and facets asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchPage {
     /// The page of hits; its total is how many the viewer may see under the filter.
@@ -29,6 +38,18 @@ pub struct SearchPage {
     /// Every initiative matching the text, whatever the viewer and the filter: what the
     /// facets of the search count over (see [`Projection::facets_of_matches`]).
     pub matched: RoaringBitmap,
+    /// The snippets of the page's hits, when asked for.
+    pub snippets: HashMap<InitiativeId, Snippet>,
+    /// The facets, when asked for.
+    pub facets: Option<InitiativeFacets>,
+}
+
+/// A page of the events or organisations matching a search, with the snippets of its hits
+/// when asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found<S: std::hash::Hash + Eq> {
+    pub page: HitPage<S>,
+    pub snippets: HashMap<S, Snippet>,
 }
 
 /// A page of the initiatives, events or organisations matching a search that the viewer
@@ -297,6 +318,8 @@ impl Projection {
         Ok(SearchPage {
             page: page_of(kept, page),
             matched,
+            snippets: HashMap::new(),
+            facets: None,
         })
     }
 

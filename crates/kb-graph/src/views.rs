@@ -9,6 +9,7 @@ use kb_store::{EventFilter, StoreError};
 use roaring::RoaringBitmap;
 
 use crate::ReadModel;
+use crate::search::SearchParts;
 
 /// The most initiatives of a view whose events are looked up (its first ones in its
 /// order): keeps the statement's list of ids within every database's limits.
@@ -42,7 +43,16 @@ impl ReadModel {
                 reader,
             });
         };
-        let found = self.search(reader, text, None, &view.filter, page).await?;
+        let found = self
+            .search(
+                reader,
+                text,
+                None,
+                &view.filter,
+                page,
+                SearchParts::default(),
+            )
+            .await?;
         Ok(ViewPage {
             ids: Page {
                 items: found.page.hits.iter().map(|(id, _)| *id).collect(),
@@ -100,7 +110,16 @@ impl ReadModel {
             limit: 0,
             count: false,
         };
-        let found = self.search(reader, text, None, &view.filter, none).await?;
+        let found = self
+            .search(
+                reader,
+                text,
+                None,
+                &view.filter,
+                none,
+                SearchParts::default(),
+            )
+            .await?;
         Ok(crate::read_model::among(&found.matched, &selected))
     }
 

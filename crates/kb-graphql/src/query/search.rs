@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use async_graphql::{Context, Object};
-use kb_domain::{self as domain, ErrorCode};
+use kb_domain::ErrorCode;
+use kb_graph::SearchParts;
 
 use super::filters::InitiativeFilter;
 use crate::context::{domain as domain_err, loader, read_model, viewer};
@@ -17,31 +18,20 @@ use crate::types::search::{
 use crate::types::vocab::Language;
 use crate::types::{Event, Initiative, Organisation};
 
-/// The snippets of `ids` for the search `query`, if the request selects them (on
-/// `edges.node` or `nodes`); none otherwise.
-async fn snippets_if_asked<S: kb_graph::SearchSubject>(
-    ctx: &Context<'_>,
-    query: &str,
-    lang: Option<domain::Language>,
-    ids: &[S],
-) -> async_graphql::Result<HashMap<S, kb_graph::SearchSnippet>> {
+/// Whether the request selects the hits' snippets (on `edges.node` or `nodes`).
+fn asks_for_snippets(ctx: &Context<'_>) -> bool {
     let look = ctx.look_ahead();
-    let asked = look.field("edges").field("node").field("snippet").exists()
-        || look.field("nodes").field("snippet").exists();
-    if !asked {
-        return Ok(HashMap::new());
-    }
-    read_model(ctx)?.snippets(query, lang, ids).await.gql()
+    look.field("edges").field("node").field("snippet").exists()
+        || look.field("nodes").field("snippet").exists()
 }
 
 /// The hits of a page of a search as `make` builds them: their rows loaded by id (through
-/// the access rule once more; a row gone meanwhile is left out), with snippets where the
-/// request asks for them.
+/// the access rule once more; a row gone meanwhile is left out), with the snippets the
+/// search found where the request asked for them.
 async fn hit_items<S, R, H>(
     ctx: &Context<'_>,
-    query: &str,
-    lang: Option<domain::Language>,
     found: &kb_graph::HitPage<S>,
+    mut snippets: HashMap<S, kb_graph::SearchSnippet>,
     make: impl Fn(R, f64, Option<Snippet>) -> H,
 ) -> async_graphql::Result<Vec<H>>
 where
@@ -53,12 +43,10 @@ where
         >,
     R: Clone + Send + Sync + 'static,
 {
-    let ids: Vec<S> = found.hits.iter().map(|(id, _)| *id).collect();
     let mut rows = loader(ctx)?
-        .load_many(ids.iter().copied())
+        .load_many(found.hits.iter().map(|(id, _)| *id))
         .await
         .map_err(loader_error)?;
-    let mut snippets = snippets_if_asked(ctx, query, lang, &ids).await?;
     Ok(found
         .hits
         .iter()
@@ -112,10 +100,15 @@ impl SearchQuery {
         let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
         let page = page_request(first, after, None, None)?;
         let lang = lang.map(Into::into);
-        let v = viewer(ctx)?;
-        let model = read_model(ctx)?;
-        let found = model.search(v, &query, lang, &filter, page).await.gql()?;
-        let hits = hit_items(ctx, &query, lang, &found.page, |row, score, snippet| {
+        let parts = SearchParts {
+            snippets: asks_for_snippets(ctx),
+            facets: ctx.look_ahead().field("facets").exists(),
+        };
+        let found = read_model(ctx)?
+            .search(viewer(ctx)?, &query, lang, &filter, page, parts)
+            .await
+            .gql()?;
+        let hits = hit_items(ctx, &found.page, found.snippets, |row, score, snippet| {
             SearchHit {
                 initiative: Initiative(row),
                 score,
@@ -127,6 +120,7 @@ impl SearchQuery {
             filter,
             page: hit_page(&found.page, hits),
             matched: found.matched,
+            facets: found.facets,
         })
     }
 
@@ -156,16 +150,18 @@ impl SearchQuery {
         let page = page_request(first, after, None, None)?;
         let lang = lang.map(Into::into);
         let found = read_model(ctx)?
-            .search_events(viewer(ctx)?, &query, lang, page)
+            .search_events(viewer(ctx)?, &query, lang, page, asks_for_snippets(ctx))
             .await
             .gql()?;
-        let hits = hit_items(ctx, &query, lang, &found, |row, score, snippet| EventHit {
-            event: Event(row),
-            score,
-            snippet,
+        let hits = hit_items(ctx, &found.page, found.snippets, |row, score, snippet| {
+            EventHit {
+                event: Event(row),
+                score,
+                snippet,
+            }
         })
         .await?;
-        Ok(EventSearchConnection::new(&found, hits))
+        Ok(EventSearchConnection::new(&found.page, hits))
     }
 
     /// Full-text search over organisations: their name, descriptions (both languages),
@@ -194,10 +190,10 @@ impl SearchQuery {
         let page = page_request(first, after, None, None)?;
         let lang = lang.map(Into::into);
         let found = read_model(ctx)?
-            .search_organisations(viewer(ctx)?, &query, lang, page)
+            .search_organisations(viewer(ctx)?, &query, lang, page, asks_for_snippets(ctx))
             .await
             .gql()?;
-        let hits = hit_items(ctx, &query, lang, &found, |row, score, snippet| {
+        let hits = hit_items(ctx, &found.page, found.snippets, |row, score, snippet| {
             OrganisationHit {
                 organisation: Organisation(row),
                 score,
@@ -205,7 +201,7 @@ impl SearchQuery {
             }
         })
         .await?;
-        Ok(OrganisationSearchConnection::new(&found, hits))
+        Ok(OrganisationSearchConnection::new(&found.page, hits))
     }
 
     /// Completions for a search box: initiative titles, topic labels and organisation

@@ -18,6 +18,8 @@ pub struct SearchConnection {
     pub(crate) filter: InitiativeFilter,
     /// What the facets count over: every initiative the text matched.
     pub(crate) matched: RoaringBitmap,
+    /// The facets, counted with the search when the request selected them.
+    pub(crate) facets: Option<kb_store::InitiativeFacets>,
     /// The hits of the page with their rows, in score order.
     pub(crate) page: Page<SearchHit>,
 }
@@ -110,10 +112,14 @@ impl SearchConnection {
     /// field of the filter but not its own, so choosing a value keeps its alternatives
     /// countable.
     async fn facets(&self, ctx: &Context<'_>) -> async_graphql::Result<InitiativeFacets> {
-        let f = read_model(ctx)?
-            .search_facets(viewer(ctx)?, &self.filter, &self.matched)
-            .await
-            .gql()?;
+        let f = match &self.facets {
+            Some(f) => f.clone(),
+            // Selected where the search could not see it ahead (it always can today).
+            None => read_model(ctx)?
+                .search_facets(viewer(ctx)?, &self.filter, &self.matched)
+                .await
+                .gql()?,
+        };
         Ok(InitiativeFacets::from(f))
     }
 }
