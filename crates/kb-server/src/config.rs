@@ -15,6 +15,26 @@ pub struct ServerConfig {
     /// Address to listen on.
     #[arg(long, env = "KB_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
+    /// The one external address of the deployment, as `https://kennisbank.example`
+    /// (scheme, host, optional port): every absolute link the server writes starts with
+    /// it, and the website answers only its host (and `--allowed-hosts`). Without it (a
+    /// development run) links use `http://` and the bound address.
+    #[arg(long, env = "KB_PUBLIC_URL", value_parser = crate::public::PublicUrl::parse, value_name = "URL")]
+    pub public_url: Option<crate::public::PublicUrl>,
+    /// More host names the website answers besides the public URL's, comma-separated
+    /// (`name` on any port, or `name:port`); requests for other hosts get 421.
+    #[arg(
+        long,
+        env = "KB_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        value_name = "HOSTS"
+    )]
+    pub allowed_hosts: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` names the client, comma-separated addresses or
+    /// networks (`10.0.0.0/8`); from anyone else the header is ignored. Rate limits and
+    /// logs count the client so found.
+    #[arg(long, env = "KB_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy, value_name = "NETWORKS")]
+    pub trusted_proxies: Vec<String>,
     /// Largest request body, in bytes.
     #[arg(long, env = "KB_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
     pub max_body_bytes: usize,
@@ -165,6 +185,19 @@ pub struct ServerConfig {
 }
 
 impl ServerConfig {
+    /// The deployment's public address: `--public-url`, or for a development run the
+    /// address the server is bound to.
+    pub fn public_address(&self, bound: SocketAddr) -> crate::public::PublicUrl {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| crate::public::PublicUrl::of_bound(bound))
+    }
+
+    /// The proxies of `--trusted-proxies` (each entry was checked when it was read).
+    pub fn proxies(&self) -> crate::public::TrustedProxies {
+        crate::public::TrustedProxies::parse(&self.trusted_proxies).unwrap_or_default()
+    }
+
     /// The query limits of this configuration.
     pub fn limits(&self) -> Limits {
         Limits {
@@ -204,6 +237,12 @@ impl ServerConfig {
         let matches: ArgMatches = command.try_get_matches_from(flags)?;
         Self::from_arg_matches(&matches)
     }
+}
+
+/// One entry of `--trusted-proxies`, checked.
+fn parse_proxy(text: &str) -> Result<String, String> {
+    crate::public::TrustedProxies::parse(&[text.to_owned()])?;
+    Ok(text.trim().to_owned())
 }
 
 /// An origin for CORS: `*`, nothing (an empty item, ignored), or `scheme://host[:port]`

@@ -23,6 +23,9 @@ mod live;
 pub mod memory;
 /// Prometheus metrics at `/metrics`.
 pub mod metrics;
+/// The public address links are built from, the hosts the site answers, and the proxies
+/// whose forwarded addresses count.
+pub mod public;
 /// Rate limits per key and per client address.
 pub mod rate;
 /// Logs on stderr and the optional OpenTelemetry export of traces.
@@ -104,7 +107,15 @@ pub async fn serve_model(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let follower = model.follow(config.follow_interval);
-    let app = router(store, model, &config);
+    let bound = listener.local_addr()?;
+    match &config.public_url {
+        Some(url) => tracing::info!(public_url = %url, "links point to the public URL"),
+        None => tracing::warn!(
+            public_url = %config.public_address(bound),
+            "no --public-url: links point to the bound address, and the website answers only it and its loopback names"
+        ),
+    }
+    let app = router(store, model, &config, bound);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -1,6 +1,7 @@
 //! Who the page is for: the visitor's language (`?lang=` first, then `Accept-Language`,
-//! then Dutch), the address the page is served at (for canonical URLs and the sitemap)
-//! and the query string, read with repeated keys kept.
+//! then Dutch), the deployment's public address (for canonical URLs and the sitemap; it
+//! comes from the server's configuration, never from the request's `Host` or forwarded
+//! headers) and the query string, read with repeated keys kept.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -13,22 +14,26 @@ pub(crate) struct Ctx {
     pub(crate) lang: Language,
     /// Whether the language was chosen in the address (`?lang=`): links then keep it.
     pub(crate) chosen: bool,
-    /// `scheme://host`, from `Host` and `X-Forwarded-Proto`.
+    /// `scheme://host[:port]` of the deployment, from its configuration.
     pub(crate) origin: String,
     pub(crate) path: String,
     /// The query's pairs in order, `lang` left out.
     pub(crate) params: Vec<(String, String)>,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+impl FromRequestParts<crate::Site> for Ctx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        site: &crate::Site,
+    ) -> Result<Self, Self::Rejection> {
         Ok(Ctx::of(
             &parts.headers,
             parts.uri.path(),
             parts.uri.query().unwrap_or(""),
-        ))
+        )
+        .at(&site.origin))
     }
 }
 
@@ -47,28 +52,19 @@ impl Ctx {
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
             .and_then(Language::from_accept_language);
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .filter(|h| {
-                h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-            })
-            .unwrap_or("127.0.0.1:8080");
-        let scheme = match headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-        {
-            Some("https") => "https",
-            _ => "http",
-        };
         Ctx {
             lang: chosen.or(accepted).unwrap_or_default(),
             chosen: chosen.is_some(),
-            origin: format!("{scheme}://{host}"),
+            origin: String::new(),
             path: path.to_owned(),
             params,
         }
+    }
+
+    /// The page as served at the deployment's public address `origin`.
+    pub(crate) fn at(mut self, origin: &str) -> Self {
+        self.origin = origin.to_owned();
+        self
     }
 
     pub(crate) fn en(&self) -> bool {
@@ -182,14 +178,15 @@ mod tests {
 
     #[test]
     fn english_links_and_canonicals_carry_the_language() {
-        let c = Ctx::of(&headers(Some("en")), "/zoeken", "q=stress&thema=support");
+        let c = Ctx::of(&headers(Some("en")), "/zoeken", "q=stress&thema=support")
+            .at("http://kb.example:8080");
         assert_eq!(c.href("/themas/policy"), "/themas/policy?lang=en");
         assert_eq!(
             c.canonical(),
             "http://kb.example:8080/zoeken?q=stress&thema=support&lang=en"
         );
         assert_eq!(c.address_in(Language::Nl), "/zoeken?q=stress&thema=support");
-        let nl = Ctx::of(&headers(None), "/", "");
+        let nl = Ctx::of(&headers(None), "/", "").at("http://kb.example:8080");
         assert_eq!(nl.canonical(), "http://kb.example:8080/");
         assert_eq!(nl.href("/zoeken"), "/zoeken");
     }
@@ -202,9 +199,12 @@ mod tests {
     }
 
     #[test]
-    fn a_host_header_with_odd_bytes_is_not_echoed() {
+    fn no_link_is_built_from_the_requests_host_or_forwarded_headers() {
         let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_static("evil.example/<x>"));
-        assert_eq!(Ctx::of(&h, "/", "").origin, "http://127.0.0.1:8080");
+        h.insert(header::HOST, HeaderValue::from_static("evil.example"));
+        h.insert("x-forwarded-host", HeaderValue::from_static("evil.example"));
+        h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        let c = Ctx::of(&h, "/zoeken", "q=a").at("https://kennisbank.example");
+        assert_eq!(c.canonical(), "https://kennisbank.example/zoeken?q=a");
     }
 }

@@ -51,14 +51,18 @@ pub(crate) struct Site {
     pub(crate) execute: Execute,
     /// The vocabularies' labels per language, read through the API once a minute.
     pub(crate) vocab: Arc<vocab::Kept>,
+    /// `scheme://host[:port]` of the deployment: the start of every absolute link.
+    pub(crate) origin: Arc<str>,
 }
 
-/// The routes of the website. `/graphql` is not among them: the server keeps the API
-/// there and serves [`graphiql_page`] to browsers that open it.
-pub fn router(execute: Execute) -> Router {
+/// The routes of the website, whose absolute links start with `origin` (the deployment's
+/// public address, `scheme://host[:port]`). `/graphql` is not among them: the server
+/// keeps the API there and serves [`graphiql_page`] to browsers that open it.
+pub fn router(execute: Execute, origin: &str) -> Router {
     let site = Site {
         execute,
         vocab: Arc::default(),
+        origin: Arc::from(origin.trim_end_matches('/')),
     };
     Router::new()
         .route("/", get(pages::home::page))

@@ -8,7 +8,8 @@ use kb_graphql::RequestContext;
 use super::response::error_response;
 use super::state::AppState;
 
-/// The address a request came from (the peer of its connection), when the server knows it.
+/// The address a request came from: the peer of its connection, or the client a trusted
+/// proxy forwards (see `crate::public`).
 pub(super) struct ClientAddress(pub(super) std::net::IpAddr);
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress {
@@ -18,10 +19,13 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress {
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, Self::Rejection> {
-        let address = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+        let address = match parts.extensions.get::<crate::public::Client>() {
+            Some(client) => client.0,
+            None => parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip()),
+        };
         Ok(Self(address))
     }
 }

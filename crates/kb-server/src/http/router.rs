@@ -23,8 +23,21 @@ use super::response::{error_response, media_type};
 use super::state::AppState;
 use crate::ServerConfig;
 
-/// The router of the whole service.
-pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -> Router {
+/// The router of the whole service, listening at `bound`.
+pub fn router(
+    store: Store,
+    model: kb_graph::ReadModel,
+    config: &ServerConfig,
+    bound: std::net::SocketAddr,
+) -> Router {
+    let public = config.public_address(bound);
+    let hosts = Arc::new(crate::public::AllowedHosts::new(
+        &public,
+        config.public_url.is_some(),
+        &config.allowed_hosts,
+        bound,
+    ));
+    let proxies = Arc::new(config.proxies());
     let exports = crate::export::routes(store.clone(), model.clone());
     let feeds = crate::feeds::routes(store.clone(), model.clone());
     let metrics = config
@@ -36,7 +49,9 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
         config.limits(),
         config.resolver_spans,
     );
-    let site = kb_web::router(site_client(schema.clone(), store.clone()));
+    let site = kb_web::router(site_client(schema.clone(), store.clone()), public.origin()).layer(
+        middleware::from_fn_with_state(hosts, crate::public::site_host),
+    );
     let state = Arc::new(AppState {
         schema,
         model,
@@ -62,6 +77,10 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
         .layer(middleware::from_fn_with_state(
             config.request_timeout,
             time_limit,
+        ))
+        .layer(middleware::from_fn_with_state(
+            proxies,
+            crate::public::client_address,
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
