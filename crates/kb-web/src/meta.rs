@@ -33,7 +33,7 @@ async fn all(site: &Site, ctx: &Ctx, field: &str, selection: &str) -> Result<Vec
     let mut after: Option<String> = None;
     let mut out = Vec::new();
     loop {
-        let data = site
+        let data: Value = site
             .query(ctx.lang, &document, json!({ "after": after }))
             .await?;
         let list = data.get("list").unwrap_or(&Value::Null);
@@ -65,7 +65,7 @@ async fn build_sitemap(site: &Site, ctx: &Ctx) -> Result<String, Failure> {
         .iter()
         .map(|p| ((*p).to_owned(), None))
         .collect();
-    let taxonomy = site
+    let taxonomy: Value = site
         .query(ctx.lang, "{ themes { code } topics { code } }", json!({}))
         .await?;
     urls.extend(

@@ -37,7 +37,7 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
              centrality(nodeType: INITIATIVE, measure: DEGREE, first: 10) {{ score {NODE} }}
            }} }}"
     );
-    let data = site.query(ctx.lang, &document, json!({})).await?;
+    let data: Value = site.query(ctx.lang, &document, json!({})).await?;
     let analytics = data.get("analytics").unwrap_or(&Value::Null);
     let table = analytics.get("cooccurrence").unwrap_or(&Value::Null);
     let centre = neighbourhood(site, ctx).await?;
@@ -151,7 +151,7 @@ async fn neighbourhood(site: &Site, ctx: &Ctx) -> Result<Option<Markup>, Failure
         (_, Some(s)) if !s.is_empty() => ("organisation", s),
         _ => return Ok(None),
     };
-    let found = site
+    let found: Value = site
         .query(
             ctx.lang,
             &format!("query Centre($slug: String!) {{ centre: {field}(slug: $slug) {{ id }} }}"),
@@ -165,7 +165,7 @@ async fn neighbourhood(site: &Site, ctx: &Ctx) -> Result<Option<Markup>, Failure
     else {
         return Err(Failure::NotFound);
     };
-    let data = site
+    let data: Value = site
         .query(
             ctx.lang,
             &format!("query Around($id: ID!) {{ analytics {{ neighbourhood(id: $id, depth: 1, limit: 500) {{

@@ -22,7 +22,7 @@ pub(crate) async fn list(State(site): State<Site>, ctx: Ctx) -> Response {
          }}"
     );
     let page = async {
-        let data = site.query(ctx.lang, &document, json!({ "now": now() })).await?;
+        let data: Value = site.query(ctx.lang, &document, json!({ "now": now() })).await?;
         let section = |key: &str| data.get(key).map_or(&[][..], |e| e.list("nodes"));
         let body = html! {
             h1 { (ctx.t("Evenementen", "Events")) }
@@ -60,7 +60,7 @@ pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<St
              initiatives(first: 20) { nodes { slug title } }
            } }";
     let page = async {
-        let data = site.query(ctx.lang, document, json!({ "slug": slug })).await?;
+        let data: Value = site.query(ctx.lang, document, json!({ "slug": slug })).await?;
         let vocab = site.vocab(ctx.lang).await?;
         let Some(e) = data.get("event").filter(|e| !e.is_null()) else {
             return Err(Failure::NotFound);

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::response::Response;
 use maud::html;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::Site;
 use crate::client::{Failure, Read};
@@ -26,7 +26,7 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
            events(filter: {{ from: $now }}, first: 4) {{ nodes {{ {EVENT} }} }}
          }}"
     );
-    let data = site
+    let data: Value = site
         .query(ctx.lang, &document, json!({ "now": now() }))
         .await?;
     let vocab = site.vocab(ctx.lang).await?;

@@ -39,7 +39,7 @@ async fn build(site: &Site, ctx: &Ctx, slug: &str) -> Result<Page, Failure> {
              }}
            }} }}"
     );
-    let data = site
+    let data: Value = site
         .query(ctx.lang, &document, json!({ "slug": slug }))
         .await?;
     let vocab = site.vocab(ctx.lang).await?;

@@ -23,7 +23,7 @@ pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<St
            }} }}"
     );
     let page = async {
-        let data = site.query(ctx.lang, &document, json!({ "slug": slug })).await?;
+        let data: Value = site.query(ctx.lang, &document, json!({ "slug": slug })).await?;
         let vocab = site.vocab(ctx.lang).await?;
         let Some(o) = data.get("organisation").filter(|o| !o.is_null()) else {
             return Err(Failure::NotFound);

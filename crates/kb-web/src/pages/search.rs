@@ -201,7 +201,7 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
             json!({ "q": q, "filter": filter, "after": after }),
         )
     };
-    let mut data = site.query(ctx.lang, &document, variables).await?;
+    let mut data: Value = site.query(ctx.lang, &document, variables).await?;
     let vocab = site.vocab(ctx.lang).await?;
     let mut list = data.get_mut("list").map(Value::take).unwrap_or(Value::Null);
     let total = list.int("totalCount").max(0) as u64;

@@ -27,7 +27,7 @@ pub(crate) async fn theme(
            }} }}"
     );
     let page = async {
-        let data = site
+        let data: Value = site
             .query(ctx.lang, &document, json!({ "code": code }))
             .await?;
         let Some(t) = data.get("theme").filter(|t| !t.is_null()) else {
@@ -62,7 +62,7 @@ pub(crate) async fn topic(
            }} }}"
     );
     let page = async {
-        let data = site.query(ctx.lang, &document, json!({ "code": code })).await?;
+        let data: Value = site.query(ctx.lang, &document, json!({ "code": code })).await?;
         let Some(t) = data.get("topic").filter(|t| !t.is_null()) else {
             return Err(Failure::NotFound);
         };
