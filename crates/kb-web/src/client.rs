@@ -8,6 +8,7 @@
 
 use kb_domain::Language;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::Site;
@@ -64,6 +65,18 @@ impl Site {
             Failure::Internal
         })
     }
+}
+
+/// For a nullable field (`#[serde(deserialize_with = "nullable")]`): `null` reads as
+/// `None`, but the field must be in the answer. Serde's default reads a missing
+/// `Option` as `None` as well, which would show a field the document no longer asks
+/// for as an empty one.
+pub(crate) fn nullable<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d)
 }
 
 /// Small readers of JSON answers: a missing or mistyped field reads as empty, since the
