@@ -7,12 +7,14 @@ use axum::extract::State;
 use axum::response::Response;
 use base64::Engine;
 use maud::{Markup, html};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::Site;
-use crate::client::{Failure, Read};
+use crate::client::{Failure, nullable};
 use crate::context::Ctx;
 use crate::layout::{Page, respond, trusted};
+use crate::pages::{CARD, Card, Term};
 use crate::vocab::{Vocab, Vocabulary, language_name};
 
 /// Results on a page.
@@ -20,79 +22,150 @@ const PAGE_SIZE: u64 = 20;
 /// Pages beyond this are not offered (the API pages by cursor; 10,000 results).
 const MAX_PAGE: u64 = 500;
 
-/// A facet: its address key, the filter field and facet field of the API, how its
-/// values are labelled, and its heading.
+/// The answer to the listing's and the search's document alike: under `list`, with
+/// [`Card`]s or [`Hit`]s as nodes.
+#[derive(Debug, Deserialize)]
+struct Answer<N> {
+    list: Listing<N>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Listing<N> {
+    total_count: i64,
+    nodes: Vec<N>,
+    facets: Facets,
+}
+
+impl Listing<Card> {
+    /// The listing's initiatives as hits without snippets.
+    fn into_hits(self) -> Listing<Hit> {
+        Listing {
+            total_count: self.total_count,
+            nodes: self
+                .nodes
+                .into_iter()
+                .map(|initiative| Hit {
+                    snippet: None,
+                    initiative,
+                })
+                .collect(),
+            facets: self.facets,
+        }
+    }
+}
+
+/// A search result: the initiative, and its title and text with the matches marked.
+#[derive(Debug, Deserialize)]
+struct Hit {
+    #[serde(deserialize_with = "nullable")]
+    snippet: Option<Snippet>,
+    initiative: Card,
+}
+
+/// Already safe HTML from the API, with `<mark>` around the matches.
+#[derive(Debug, Deserialize)]
+struct Snippet {
+    title: String,
+    text: String,
+}
+
+/// The facets' counts, as [`FACETS_SELECTION`] asks for them.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Facets {
+    themes: Vec<Count<Term>>,
+    topics: Vec<Count<Term>>,
+    kinds: Vec<Count<String>>,
+    target_groups: Vec<Count<String>>,
+    education_levels: Vec<Count<String>>,
+    regions: Vec<Count<String>>,
+    evidence_levels: Vec<Count<String>>,
+    languages: Vec<Count<String>>,
+    years: Vec<Count<i64>>,
+}
+
+/// A facet's value with the number of initiatives that have it.
+#[derive(Debug, Deserialize)]
+struct Count<V> {
+    value: V,
+    count: i64,
+}
+
+/// A facet: its address key, the filter field of the API, where its counts are and how
+/// its values are labelled, and its heading.
 struct Facet {
     key: &'static str,
     field: &'static str,
-    labels: Labels,
+    values: Values,
     nl: &'static str,
     en: &'static str,
 }
 
-enum Labels {
+/// A facet's counts in [`Facets`], by the kind of its values.
+enum Values {
     /// Themes and topics: `{ code label }` objects; the code goes in the filter.
-    Taxonomy,
+    Taxonomy(fn(&Facets) -> &[Count<Term>]),
     /// An enum of a vocabulary; its value goes in the filter in upper case.
-    Vocabulary(Vocabulary),
+    Vocabulary(Vocabulary, fn(&Facets) -> &[Count<String>]),
     /// ISO 639-1 codes.
-    Language,
+    Language(fn(&Facets) -> &[Count<String>]),
 }
 
 const FACETS: [Facet; 8] = [
     Facet {
         key: "thema",
         field: "themes",
-        labels: Labels::Taxonomy,
+        values: Values::Taxonomy(|f| &f.themes),
         nl: "Thema",
         en: "Theme",
     },
     Facet {
         key: "onderwerp",
         field: "topics",
-        labels: Labels::Taxonomy,
+        values: Values::Taxonomy(|f| &f.topics),
         nl: "Onderwerp",
         en: "Topic",
     },
     Facet {
         key: "soort",
         field: "kinds",
-        labels: Labels::Vocabulary(Vocabulary::InitiativeKind),
+        values: Values::Vocabulary(Vocabulary::InitiativeKind, |f| &f.kinds),
         nl: "Soort",
         en: "Kind",
     },
     Facet {
         key: "doelgroep",
         field: "targetGroups",
-        labels: Labels::Vocabulary(Vocabulary::TargetGroup),
+        values: Values::Vocabulary(Vocabulary::TargetGroup, |f| &f.target_groups),
         nl: "Doelgroep",
         en: "Target group",
     },
     Facet {
         key: "niveau",
         field: "educationLevels",
-        labels: Labels::Vocabulary(Vocabulary::EducationLevel),
+        values: Values::Vocabulary(Vocabulary::EducationLevel, |f| &f.education_levels),
         nl: "Onderwijsniveau",
         en: "Education level",
     },
     Facet {
         key: "regio",
         field: "regions",
-        labels: Labels::Vocabulary(Vocabulary::Region),
+        values: Values::Vocabulary(Vocabulary::Region, |f| &f.regions),
         nl: "Regio",
         en: "Region",
     },
     Facet {
         key: "onderbouwing",
         field: "evidenceLevels",
-        labels: Labels::Vocabulary(Vocabulary::EvidenceLevel),
+        values: Values::Vocabulary(Vocabulary::EvidenceLevel, |f| &f.evidence_levels),
         nl: "Onderbouwing",
         en: "Evidence",
     },
     Facet {
         key: "taal",
         field: "languages",
-        labels: Labels::Language,
+        values: Values::Language(|f| &f.languages),
         nl: "Taal",
         en: "Language",
     },
@@ -133,8 +206,8 @@ pub(crate) fn filter(ctx: &Ctx) -> Value {
             .params(facet.key)
             .into_iter()
             .filter(|v| is_code(v))
-            .map(|v| match facet.labels {
-                Labels::Vocabulary(_) => Value::from(v.to_ascii_uppercase()),
+            .map(|v| match facet.values {
+                Values::Vocabulary(..) => Value::from(v.to_ascii_uppercase()),
                 _ => Value::from(v.to_owned()),
             })
             .collect();
@@ -180,36 +253,30 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
         .unwrap_or(&ORDERS[0]);
     let filter = filter(ctx);
     let after = cursor_before(page_no);
-    let (document, variables) = if q.is_empty() {
-        (
-            format!(
-                "query Browse($filter: InitiativeFilter, $order: InitiativeOrder, $after: String) {{
-                   list: initiatives(filter: $filter, orderBy: $order, first: {PAGE_SIZE}, after: $after) {{
-                     totalCount nodes {{ slug title summary kind }} {FACETS_SELECTION} }} }}"
-            ),
-            json!({ "filter": filter, "order": order.1, "after": after }),
-        )
+    let list = if q.is_empty() {
+        let document = format!(
+            "query Browse($filter: InitiativeFilter, $order: InitiativeOrder, $after: String) {{
+               list: initiatives(filter: $filter, orderBy: $order, first: {PAGE_SIZE}, after: $after) {{
+                 totalCount nodes {{ {CARD} }} {FACETS_SELECTION} }} }}"
+        );
+        let variables = json!({ "filter": filter, "order": order.1, "after": after });
+        let answer: Answer<Card> = site.query(ctx.lang, &document, variables).await?;
+        answer.list.into_hits()
     } else {
-        (
-            format!(
-                "query Search($q: String!, $filter: InitiativeFilter, $after: String) {{
-                   list: search(query: $q, filter: $filter, first: {PAGE_SIZE}, after: $after) {{
-                     totalCount
-                     nodes {{ snippet {{ title text }} initiative {{ slug title summary kind }} }}
-                     {FACETS_SELECTION} }} }}"
-            ),
-            json!({ "q": q, "filter": filter, "after": after }),
-        )
+        let document = format!(
+            "query Search($q: String!, $filter: InitiativeFilter, $after: String) {{
+               list: search(query: $q, filter: $filter, first: {PAGE_SIZE}, after: $after) {{
+                 totalCount
+                 nodes {{ snippet {{ title text }} initiative {{ {CARD} }} }}
+                 {FACETS_SELECTION} }} }}"
+        );
+        let variables = json!({ "q": q, "filter": filter, "after": after });
+        let answer: Answer<Hit> = site.query(ctx.lang, &document, variables).await?;
+        answer.list
     };
-    let mut data: Value = site.query(ctx.lang, &document, variables).await?;
     let vocab = site.vocab(ctx.lang).await?;
-    let mut list = data.get_mut("list").map(Value::take).unwrap_or(Value::Null);
-    let total = list.int("totalCount").max(0) as u64;
+    let total = list.total_count.max(0) as u64;
     let pages = total.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE);
-    let facets = list
-        .get_mut("facets")
-        .map(Value::take)
-        .unwrap_or(Value::Null);
     let title = if q.is_empty() {
         ctx.t("Initiatieven", "Initiatives").to_owned()
     } else {
@@ -228,24 +295,20 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
                 p id="aantal" role="status" { strong { (count_text) } }
                 p.jump { a href="#filters" { (ctx.t("Naar de filters", "To the filters")) } }
                 ol.results start=((page_no - 1) * PAGE_SIZE + 1) {
-                    @for node in list.list("nodes") {
-                        @let (i, snippet) = match node.get("initiative") {
-                            Some(i) => (i, node.get("snippet").filter(|s| !s.is_null())),
-                            None => (node, None),
-                        };
+                    @for Hit { snippet, initiative: i } in &list.nodes {
                         li {
                             h2 {
-                                a href=(ctx.href(&format!("/initiatieven/{}", i.str_at("slug")))) {
+                                a href=(ctx.href(&format!("/initiatieven/{}", i.slug))) {
                                     @match snippet {
-                                        Some(s) if !s.str_at("title").is_empty() => (trusted(s.str_at("title").to_owned())),
-                                        _ => (i.str_at("title")),
+                                        Some(s) if !s.title.is_empty() => (trusted(s.title.clone())),
+                                        _ => (i.title),
                                     }
                                 }
                             }
-                            p.meta { (vocab.label(Vocabulary::InitiativeKind, i.str_at("kind"))) }
+                            p.meta { (vocab.label(Vocabulary::InitiativeKind, &i.kind)) }
                             @match snippet {
-                                Some(s) if !s.str_at("text").is_empty() => p { (trusted(s.str_at("text").to_owned())) },
-                                _ => p { (crate::layout::describe(i.str_at("summary"))) },
+                                Some(s) if !s.text.is_empty() => p { (trusted(s.text.clone())) },
+                                _ => p { (crate::layout::describe(&i.summary)) },
                             }
                         }
                     }
@@ -271,9 +334,9 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
                 }
                 p { button type="submit" { (ctx.t("Filters toepassen", "Apply filters")) } }
                 @for facet in &FACETS {
-                    (facet_fieldset(ctx, &vocab, facet, facets.list(facet.field)))
+                    (facet_fieldset(ctx, &vocab, facet, &list.facets))
                 }
-                (years(ctx, facets.list("years")))
+                (years(ctx, &list.facets.years))
                 p { button type="submit" { (ctx.t("Filters toepassen", "Apply filters")) } }
                 p { a href=(ctx.href(&if q.is_empty() { "/zoeken".to_owned() } else { format!("/zoeken?q={}", encode(&q)) })) { (ctx.t("Alle filters wissen", "Clear all filters")) } }
             }
@@ -297,33 +360,29 @@ fn encode(v: &str) -> String {
 
 /// One facet as checkboxes with counts; values without initiatives are left out unless
 /// chosen. Long facets fold away behind their first eight values.
-fn facet_fieldset(ctx: &Ctx, vocab: &Vocab, facet: &Facet, values: &[Value]) -> Markup {
+fn facet_fieldset(ctx: &Ctx, vocab: &Vocab, facet: &Facet, facets: &Facets) -> Markup {
     let chosen = ctx.params(facet.key);
-    let options: Vec<(String, String, i64)> = values
-        .iter()
-        .map(|v| {
-            let count = v.int("count");
-            let (code, label) = match facet.labels {
-                Labels::Taxonomy => {
-                    let t = v.get("value").unwrap_or(&Value::Null);
-                    (t.str_at("code").to_owned(), t.str_at("label").to_owned())
-                }
-                Labels::Vocabulary(kind) => {
-                    let value = v.str_at("value");
-                    (
-                        value.to_ascii_lowercase(),
-                        vocab.label(kind, value).to_owned(),
-                    )
-                }
-                Labels::Language => {
-                    let code = v.str_at("value");
-                    (code.to_owned(), language_name(code, ctx.en()))
-                }
-            };
-            (code, label, count)
-        })
-        .filter(|(code, _, count)| *count > 0 || chosen.contains(&code.as_str()))
-        .collect();
+    let mut options: Vec<(String, String, i64)> = match facet.values {
+        Values::Taxonomy(counts) => counts(facets)
+            .iter()
+            .map(|c| (c.value.code.clone(), c.value.label.clone(), c.count))
+            .collect(),
+        Values::Vocabulary(kind, counts) => counts(facets)
+            .iter()
+            .map(|c| {
+                (
+                    c.value.to_ascii_lowercase(),
+                    vocab.label(kind, &c.value).to_owned(),
+                    c.count,
+                )
+            })
+            .collect(),
+        Values::Language(counts) => counts(facets)
+            .iter()
+            .map(|c| (c.value.clone(), language_name(&c.value, ctx.en()), c.count))
+            .collect(),
+    };
+    options.retain(|(code, _, count)| *count > 0 || chosen.contains(&code.as_str()));
     if options.is_empty() {
         return html! {};
     }
@@ -352,11 +411,11 @@ fn facet_fieldset(ctx: &Ctx, vocab: &Vocab, facet: &Facet, values: &[Value]) -> 
 }
 
 /// The year range: active from, active until, from the years the results hold.
-fn years(ctx: &Ctx, values: &[Value]) -> Markup {
+fn years(ctx: &Ctx, values: &[Count<i64>]) -> Markup {
     let years: Vec<i64> = values
         .iter()
-        .filter(|v| v.int("count") > 0)
-        .map(|v| v.int("value"))
+        .filter(|v| v.count > 0)
+        .map(|v| v.value)
         .collect();
     if years.is_empty() {
         return html! {};
