@@ -84,8 +84,6 @@ where
 pub(crate) trait Read {
     fn str_at(&self, key: &str) -> &str;
     fn list(&self, key: &str) -> &[Value];
-    fn int(&self, key: &str) -> i64;
-    fn float(&self, key: &str) -> f64;
 }
 
 impl Read for Value {
@@ -96,12 +94,6 @@ impl Read for Value {
         self.get(key)
             .and_then(Value::as_array)
             .map_or(&[], Vec::as_slice)
-    }
-    fn int(&self, key: &str) -> i64 {
-        self.get(key).and_then(Value::as_i64).unwrap_or(0)
-    }
-    fn float(&self, key: &str) -> f64 {
-        self.get(key).and_then(Value::as_f64).unwrap_or(0.0)
     }
 }
 
