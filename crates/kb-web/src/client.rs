@@ -79,29 +79,10 @@ where
     Option::<T>::deserialize(d)
 }
 
-/// Small readers of JSON answers: a missing or mistyped field reads as empty, since the
-/// schema, not this site, decides what is there.
-pub(crate) trait Read {
-    fn str_at(&self, key: &str) -> &str;
-    fn list(&self, key: &str) -> &[Value];
-}
-
-impl Read for Value {
-    fn str_at(&self, key: &str) -> &str {
-        self.get(key).and_then(Value::as_str).unwrap_or("")
-    }
-    fn list(&self, key: &str) -> &[Value] {
-        self.get(key)
-            .and_then(Value::as_array)
-            .map_or(&[], Vec::as_slice)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
 
-    use serde::Deserialize;
     use serde_json::json;
 
     use super::*;
