@@ -149,6 +149,15 @@ async fn every_page_type_has_a_title_a_description_and_a_canonical_url(app: Test
             "Netwerkdag Kompas 2024: samen werken aan studentenwelzijn",
         ),
         ("/analyse", "Analyse"),
+        // The neighbourhoods, each read with documents of their own.
+        (
+            "/analyse?initiatief=poortwachterstraining-suicidepreventie",
+            "Analyse",
+        ),
+        (
+            "/analyse?organisatie=universiteit-van-zilverwold",
+            "Analyse",
+        ),
     ] {
         let (status, html) = page(&app, path).await;
         assert_eq!(status, 200, "{path}");

@@ -1,8 +1,14 @@
 //! The site's GraphQL client: one document with its variables, executed in process as
-//! the anonymous viewer, and the failures a page turns into an error page.
+//! the anonymous viewer, its answer read into the types the page declares for it, and
+//! the failures a page turns into an error page.
+//!
+//! Each page declares its answer as structs (`#[serde(rename_all = "camelCase")]`), so
+//! an answer that lacks a field the page reads (a field renamed or dropped in the
+//! document) is an error of the page, not a blank in it.
 
-use async_graphql::Value as ConstValue;
 use kb_domain::Language;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::Site;
@@ -16,18 +22,20 @@ pub(crate) enum Failure {
     BadInput(String),
     /// 503: the database cannot be reached just now.
     Unavailable,
-    /// 500: anything else; logged, never shown.
+    /// 500: anything else, an answer of another shape than the page's included; logged,
+    /// never shown.
     Internal,
 }
 
 impl Site {
-    /// The `data` of `document` with `variables`, or the failure its errors stand for.
-    pub(crate) async fn query(
+    /// The `data` of `document` with `variables` as a `T`, or the failure its errors
+    /// stand for.
+    pub(crate) async fn query<T: DeserializeOwned>(
         &self,
         lang: Language,
         document: &str,
         variables: Value,
-    ) -> Result<Value, Failure> {
+    ) -> Result<T, Failure> {
         let request = async_graphql::Request::new(document)
             .variables(async_graphql::Variables::from_json(variables));
         let response = (self.execute)(request, lang).await;
@@ -48,77 +56,76 @@ impl Site {
                 }
             });
         }
-        Ok(into_json(response.data))
+        async_graphql::from_value(response.data).map_err(|e| {
+            tracing::error!(
+                error = %e,
+                answer = std::any::type_name::<T>(),
+                "a page's answer does not have the shape the page reads"
+            );
+            Failure::Internal
+        })
     }
 }
 
-/// `value` as JSON, its strings, lists and numbers moved rather than copied (unlike
-/// `ConstValue::into_json`, which serializes the whole answer again).
-fn into_json(value: ConstValue) -> Value {
-    match value {
-        ConstValue::Null => Value::Null,
-        ConstValue::Number(n) => Value::Number(n),
-        ConstValue::String(s) => Value::String(s),
-        ConstValue::Boolean(b) => Value::Bool(b),
-        ConstValue::Binary(bytes) => Value::Array(bytes.iter().map(|&b| Value::from(b)).collect()),
-        ConstValue::Enum(name) => Value::String(name.to_string()),
-        ConstValue::List(items) => Value::Array(items.into_iter().map(into_json).collect()),
-        ConstValue::Object(fields) => Value::Object(
-            fields
-                .into_iter()
-                .map(|(name, v)| (name.to_string(), into_json(v)))
-                .collect(),
-        ),
-    }
-}
-
-/// Small readers of JSON answers: a missing or mistyped field reads as empty, since the
-/// schema, not this site, decides what is there.
-pub(crate) trait Read {
-    fn str_at(&self, key: &str) -> &str;
-    fn list(&self, key: &str) -> &[Value];
-    fn int(&self, key: &str) -> i64;
-    fn float(&self, key: &str) -> f64;
-}
-
-impl Read for Value {
-    fn str_at(&self, key: &str) -> &str {
-        self.get(key).and_then(Value::as_str).unwrap_or("")
-    }
-    fn list(&self, key: &str) -> &[Value] {
-        self.get(key)
-            .and_then(Value::as_array)
-            .map_or(&[], Vec::as_slice)
-    }
-    fn int(&self, key: &str) -> i64 {
-        self.get(key).and_then(Value::as_i64).unwrap_or(0)
-    }
-    fn float(&self, key: &str) -> f64 {
-        self.get(key).and_then(Value::as_f64).unwrap_or(0.0)
-    }
+/// For a nullable field (`#[serde(deserialize_with = "nullable")]`): `null` reads as
+/// `None`, but the field must be in the answer. Serde's default reads a missing
+/// `Option` as `None` as well, which would show a field the document no longer asks
+/// for as an empty one.
+pub(crate) fn nullable<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
     use super::*;
 
-    #[test]
-    fn an_answer_reads_as_the_same_json_as_async_graphql_makes_of_it() {
-        let answer = serde_json::json!({
-            "list": {
-                "totalCount": 133,
-                "score": 1.5,
-                "nodes": [{ "slug": "a", "kind": "TRAINING", "none": null, "ok": true }],
-                "empty": [],
-            }
-        });
-        let value = ConstValue::from_json(answer.clone()).expect("a value");
-        assert_eq!(into_json(value.clone()), value.into_json().expect("json"));
+    /// A site whose API answers every request with `data`.
+    fn answering(data: Value) -> Site {
+        let data = async_graphql::Value::from_json(data).expect("a value");
+        Site {
+            execute: Arc::new(move |_, _| {
+                let data = data.clone();
+                Box::pin(async move { async_graphql::Response::new(data) })
+            }),
+            vocab: Arc::default(),
+        }
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "camelCase")]
+    struct Answer {
+        total_count: i64,
+        kind: String,
+    }
+
+    #[tokio::test]
+    async fn an_answer_is_read_into_the_type_the_page_asks_for() {
+        let site = answering(json!({ "totalCount": 3, "kind": "TRAINING" }));
+        let answer: Answer = site
+            .query(Language::Nl, "{ x }", json!({}))
+            .await
+            .expect("an answer");
         assert_eq!(
-            into_json(ConstValue::from_json(answer.clone()).expect("a value")),
-            answer
+            answer,
+            Answer {
+                total_count: 3,
+                kind: "TRAINING".into()
+            }
         );
-        let named = ConstValue::Enum(async_graphql::Name::new("TRAINING"));
-        assert_eq!(into_json(named), Value::String("TRAINING".into()));
+    }
+
+    #[tokio::test]
+    async fn an_answer_without_a_field_the_page_reads_is_an_internal_failure() {
+        let site = answering(json!({ "count": 3, "kind": "TRAINING" }));
+        let answer = site.query::<Answer>(Language::Nl, "{ x }", json!({})).await;
+        assert!(matches!(answer, Err(Failure::Internal)), "{answer:?}");
     }
 }

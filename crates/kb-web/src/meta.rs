@@ -5,10 +5,12 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kb_domain::markup::escape;
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
 
 use crate::Site;
-use crate::client::{Failure, Read};
+use crate::client::{Failure, nullable};
 use crate::context::Ctx;
 use crate::layout::{failure_page, render};
 
@@ -24,8 +26,60 @@ pub(crate) async fn not_found(ctx: Ctx) -> Response {
     render(&ctx, failure_page(&ctx, Failure::NotFound))
 }
 
+/// One page of the connection [`all`] reads.
+#[derive(Deserialize)]
+struct Paged<T> {
+    list: Connection<T>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Connection<T> {
+    nodes: Vec<T>,
+    page_info: PageInfo,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageInfo {
+    has_next_page: bool,
+    #[serde(deserialize_with = "nullable")]
+    end_cursor: Option<String>,
+}
+
+/// `{ themes { code } topics { code } }`.
+#[derive(Deserialize)]
+struct Taxonomy {
+    themes: Vec<Code>,
+    topics: Vec<Code>,
+}
+
+#[derive(Deserialize)]
+struct Code {
+    code: String,
+}
+
+/// `slug updatedAt`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Dated {
+    slug: String,
+    updated_at: String,
+}
+
+/// `slug`.
+#[derive(Deserialize)]
+struct Slug {
+    slug: String,
+}
+
 /// Every item of a connection at `field` (with `selection` per node), page by page.
-async fn all(site: &Site, ctx: &Ctx, field: &str, selection: &str) -> Result<Vec<Value>, Failure> {
+async fn all<T: DeserializeOwned>(
+    site: &Site,
+    ctx: &Ctx,
+    field: &str,
+    selection: &str,
+) -> Result<Vec<T>, Failure> {
     let document = format!(
         "query All($after: String) {{ list: {field}(first: 100, after: $after) {{
              nodes {{ {selection} }} pageInfo {{ hasNextPage endCursor }} }} }}"
@@ -33,16 +87,17 @@ async fn all(site: &Site, ctx: &Ctx, field: &str, selection: &str) -> Result<Vec
     let mut after: Option<String> = None;
     let mut out = Vec::new();
     loop {
-        let data = site
+        let data: Paged<T> = site
             .query(ctx.lang, &document, json!({ "after": after }))
             .await?;
-        let list = data.get("list").unwrap_or(&Value::Null);
-        out.extend(list.list("nodes").iter().cloned());
-        let info = list.get("pageInfo").unwrap_or(&Value::Null);
-        if info.get("hasNextPage").and_then(Value::as_bool) != Some(true) {
-            return Ok(out);
+        out.extend(data.list.nodes);
+        match data.list.page_info {
+            PageInfo {
+                has_next_page: true,
+                end_cursor: Some(cursor),
+            } => after = Some(cursor),
+            _ => return Ok(out),
         }
-        after = Some(info.str_at("endCursor").to_owned());
     }
 }
 
@@ -65,35 +120,29 @@ async fn build_sitemap(site: &Site, ctx: &Ctx) -> Result<String, Failure> {
         .iter()
         .map(|p| ((*p).to_owned(), None))
         .collect();
-    let taxonomy = site
+    let taxonomy: Taxonomy = site
         .query(ctx.lang, "{ themes { code } topics { code } }", json!({}))
         .await?;
     urls.extend(
         taxonomy
-            .list("themes")
+            .themes
             .iter()
-            .map(|t| (format!("/themas/{}", t.str_at("code")), None)),
+            .map(|t| (format!("/themas/{}", t.code), None)),
     );
     urls.extend(
         taxonomy
-            .list("topics")
+            .topics
             .iter()
-            .map(|t| (format!("/onderwerpen/{}", t.str_at("code")), None)),
+            .map(|t| (format!("/onderwerpen/{}", t.code), None)),
     );
-    for i in all(site, ctx, "initiatives", "slug updatedAt").await? {
-        urls.push((
-            format!("/initiatieven/{}", i.str_at("slug")),
-            Some(i.str_at("updatedAt").to_owned()),
-        ));
+    for i in all::<Dated>(site, ctx, "initiatives", "slug updatedAt").await? {
+        urls.push((format!("/initiatieven/{}", i.slug), Some(i.updated_at)));
     }
-    for o in all(site, ctx, "organisations", "slug updatedAt").await? {
-        urls.push((
-            format!("/organisaties/{}", o.str_at("slug")),
-            Some(o.str_at("updatedAt").to_owned()),
-        ));
+    for o in all::<Dated>(site, ctx, "organisations", "slug updatedAt").await? {
+        urls.push((format!("/organisaties/{}", o.slug), Some(o.updated_at)));
     }
-    for e in all(site, ctx, "events", "slug").await? {
-        urls.push((format!("/evenementen/{}", e.str_at("slug")), None));
+    for e in all::<Slug>(site, ctx, "events", "slug").await? {
+        urls.push((format!("/evenementen/{}", e.slug), None));
     }
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

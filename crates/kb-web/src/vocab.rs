@@ -6,20 +6,49 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kb_domain::Language;
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::json;
 
 use crate::Site;
-use crate::client::{Failure, Read};
+use crate::client::Failure;
 
-/// The selection that [`Vocab::from`] reads.
+/// The selection of [`Vocabularies`].
 const SELECTION: &str = "vocabularies { initiativeKinds { value label } \
      targetGroups { value label } educationLevels { value label } regions { value label } \
      evidenceLevels { value label } formats { value label } costs { value label } \
      preventionLevels { value label } organisationKinds { value label } \
      eventKinds { value label } }";
 
+/// The answer to [`SELECTION`].
+#[derive(Debug, Deserialize)]
+struct Answer {
+    vocabularies: Vocabularies,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Vocabularies {
+    initiative_kinds: Vec<Term>,
+    target_groups: Vec<Term>,
+    education_levels: Vec<Term>,
+    regions: Vec<Term>,
+    evidence_levels: Vec<Term>,
+    formats: Vec<Term>,
+    costs: Vec<Term>,
+    prevention_levels: Vec<Term>,
+    organisation_kinds: Vec<Term>,
+    event_kinds: Vec<Term>,
+}
+
+/// A value of a vocabulary (`EDUCATION_PRACTICE`) and its label.
+#[derive(Debug, Deserialize)]
+struct Term {
+    value: String,
+    label: String,
+}
+
 /// Which vocabulary a value belongs to.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Vocabulary {
     InitiativeKind,
     TargetGroup,
@@ -34,18 +63,19 @@ pub(crate) enum Vocabulary {
 }
 
 impl Vocabulary {
-    fn field(self) -> &'static str {
+    /// Its terms in the answer.
+    fn terms(self, v: &Vocabularies) -> &[Term] {
         match self {
-            Vocabulary::InitiativeKind => "initiativeKinds",
-            Vocabulary::TargetGroup => "targetGroups",
-            Vocabulary::EducationLevel => "educationLevels",
-            Vocabulary::Region => "regions",
-            Vocabulary::EvidenceLevel => "evidenceLevels",
-            Vocabulary::Format => "formats",
-            Vocabulary::Cost => "costs",
-            Vocabulary::PreventionLevel => "preventionLevels",
-            Vocabulary::OrganisationKind => "organisationKinds",
-            Vocabulary::EventKind => "eventKinds",
+            Vocabulary::InitiativeKind => &v.initiative_kinds,
+            Vocabulary::TargetGroup => &v.target_groups,
+            Vocabulary::EducationLevel => &v.education_levels,
+            Vocabulary::Region => &v.regions,
+            Vocabulary::EvidenceLevel => &v.evidence_levels,
+            Vocabulary::Format => &v.formats,
+            Vocabulary::Cost => &v.costs,
+            Vocabulary::PreventionLevel => &v.prevention_levels,
+            Vocabulary::OrganisationKind => &v.organisation_kinds,
+            Vocabulary::EventKind => &v.event_kinds,
         }
     }
 
@@ -66,20 +96,15 @@ impl Vocabulary {
 /// Value → label per vocabulary.
 #[derive(Debug, Default)]
 pub(crate) struct Vocab {
-    labels: HashMap<(&'static str, String), String>,
+    labels: HashMap<(Vocabulary, String), String>,
 }
 
 impl Vocab {
-    /// From a page's `data` holding [`SELECTION`].
-    pub(crate) fn from(data: &Value) -> Self {
+    fn from(vocabularies: &Vocabularies) -> Self {
         let mut labels = HashMap::new();
-        let vocabularies = data.get("vocabularies").unwrap_or(&Value::Null);
         for kind in Vocabulary::ALL {
-            for term in vocabularies.list(kind.field()) {
-                labels.insert(
-                    (kind.field(), term.str_at("value").to_owned()),
-                    term.str_at("label").to_owned(),
-                );
+            for term in kind.terms(vocabularies) {
+                labels.insert((kind, term.value.clone()), term.label.clone());
             }
         }
         Vocab { labels }
@@ -89,7 +114,7 @@ impl Vocab {
     /// itself when the vocabulary does not hold it.
     pub(crate) fn label<'a>(&'a self, kind: Vocabulary, value: &'a str) -> &'a str {
         self.labels
-            .get(&(kind.field(), value.to_owned()))
+            .get(&(kind, value.to_owned()))
             .map_or(value, String::as_str)
     }
 }
@@ -147,14 +172,14 @@ impl Site {
         if let Some((_, v)) = kept {
             return Ok(v);
         }
-        let data = self
+        let data: Answer = self
             .query(
                 lang,
                 &format!("query Vocabularies {{ {SELECTION} }}"),
                 json!({}),
             )
             .await?;
-        let v = Arc::new(Vocab::from(&data));
+        let v = Arc::new(Vocab::from(&data.vocabularies));
         if let Ok(mut e) = self.vocab.entries.lock() {
             e[slot(lang)] = Some((Instant::now(), v.clone()));
         }

@@ -8,13 +8,15 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::response::Response;
 use maud::{Markup, html};
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::json;
 
 use crate::Site;
-use crate::client::{Failure, Read};
+use crate::client::{Failure, nullable};
 use crate::context::Ctx;
 use crate::layout::{Page, respond};
 
+/// The selection of a [`Node`].
 const NODE: &str = "node {
     __typename
     ... on Initiative { slug title }
@@ -22,6 +24,131 @@ const NODE: &str = "node {
     ... on Topic { code label }
     ... on Organisation { slug name }
     ... on Event { slug title } }";
+
+/// A node of the graph, by its `__typename`, with what names and links it.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "__typename")]
+enum Node {
+    Initiative { slug: String, title: String },
+    Theme { code: String, label: String },
+    Topic { code: String, label: String },
+    Organisation { slug: String, name: String },
+    Event { slug: String, title: String },
+}
+
+impl Node {
+    /// Its title, label or name.
+    fn name(&self) -> &str {
+        match self {
+            Node::Initiative { title, .. } | Node::Event { title, .. } => title,
+            Node::Theme { label, .. } | Node::Topic { label, .. } => label,
+            Node::Organisation { name, .. } => name,
+        }
+    }
+
+    /// Its slug or code: the last part of its page's address.
+    fn key(&self) -> &str {
+        match self {
+            Node::Initiative { slug, .. }
+            | Node::Event { slug, .. }
+            | Node::Organisation { slug, .. } => slug,
+            Node::Theme { code, .. } | Node::Topic { code, .. } => code,
+        }
+    }
+}
+
+/// The answer to the page's own document.
+#[derive(Debug, Deserialize)]
+struct Answer {
+    analytics: Analytics,
+}
+
+#[derive(Debug, Deserialize)]
+struct Analytics {
+    cooccurrence: Cooccurrence,
+    centrality: Vec<Central>,
+}
+
+/// The themes × topics table.
+#[derive(Debug, Deserialize)]
+struct Cooccurrence {
+    population: i64,
+    rows: Vec<Total>,
+    columns: Vec<Total>,
+    cells: Vec<Cell>,
+}
+
+/// A row or column of the table: a theme or topic with its number of initiatives.
+#[derive(Debug, Deserialize)]
+struct Total {
+    value: String,
+    label: String,
+    total: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct Cell {
+    row: String,
+    column: String,
+    count: i64,
+    lift: f64,
+}
+
+/// One of the most connected initiatives.
+#[derive(Debug, Deserialize)]
+struct Central {
+    score: f64,
+    #[serde(deserialize_with = "nullable")]
+    node: Option<Node>,
+}
+
+/// The answer to the document that finds the centre of a neighbourhood by its slug.
+#[derive(Debug, Deserialize)]
+struct Centre {
+    #[serde(deserialize_with = "nullable")]
+    centre: Option<Id>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Id {
+    id: String,
+}
+
+/// The answer to the document that reads a neighbourhood.
+#[derive(Debug, Deserialize)]
+struct Around {
+    analytics: AroundAnalytics,
+}
+
+#[derive(Debug, Deserialize)]
+struct AroundAnalytics {
+    #[serde(deserialize_with = "nullable")]
+    neighbourhood: Option<Neighbourhood>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Neighbourhood {
+    nodes: Vec<GraphNode>,
+    edges: Vec<GraphEdge>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GraphNode {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    depth: i64,
+    #[serde(deserialize_with = "nullable")]
+    node: Option<Node>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GraphEdge {
+    #[serde(rename = "type")]
+    kind: String,
+    from: String,
+    to: String,
+}
 
 pub(crate) async fn page(State(site): State<Site>, ctx: Ctx) -> Response {
     let page = build(&site, &ctx).await;
@@ -37,24 +164,23 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
              centrality(nodeType: INITIATIVE, measure: DEGREE, first: 10) {{ score {NODE} }}
            }} }}"
     );
-    let data = site.query(ctx.lang, &document, json!({})).await?;
-    let analytics = data.get("analytics").unwrap_or(&Value::Null);
-    let table = analytics.get("cooccurrence").unwrap_or(&Value::Null);
+    let data: Answer = site.query(ctx.lang, &document, json!({})).await?;
+    let analytics = data.analytics;
     let centre = neighbourhood(site, ctx).await?;
     let body = html! {
         h1 { (ctx.t("Analyse", "Analysis")) }
         p.lead { (ctx.t(
             "Hoe thema's en onderwerpen samen voorkomen in de gepubliceerde initiatieven, en wat er in de graaf rond een initiatief ligt.",
             "How themes and topics occur together in the published initiatives, and what lies around an initiative in the graph.")) }
-        (heat_map(ctx, table))
+        (heat_map(ctx, &analytics.cooccurrence))
         @if let Some(c) = centre { (c) }
         h2 { (ctx.t("Meest verbonden initiatieven", "Most connected initiatives")) }
         ol {
-            @for c in analytics.list("centrality") {
-                @let n = c.get("node").unwrap_or(&Value::Null);
+            @for c in &analytics.centrality {
+                @let (slug, title) = c.node.as_ref().map_or(("", ""), |n| (n.key(), n.name()));
                 li {
-                    a href=(ctx.href(&format!("/analyse?initiatief={}#omgeving", n.str_at("slug")))) { (n.str_at("title")) }
-                    " (" (c.float("score")) " " (ctx.t("verbindingen", "connections")) ")"
+                    a href=(ctx.href(&format!("/analyse?initiatief={slug}#omgeving"))) { (title) }
+                    " (" (c.score) " " (ctx.t("verbindingen", "connections")) ")"
                 }
             }
         }
@@ -83,16 +209,11 @@ fn heat(count: i64, lift: f64) -> &'static str {
     }
 }
 
-fn heat_map(ctx: &Ctx, table: &Value) -> Markup {
+fn heat_map(ctx: &Ctx, table: &Cooccurrence) -> Markup {
     let cells: HashMap<(&str, &str), (i64, f64)> = table
-        .list("cells")
+        .cells
         .iter()
-        .map(|c| {
-            (
-                (c.str_at("row"), c.str_at("column")),
-                (c.int("count"), c.float("lift")),
-            )
-        })
+        .map(|c| ((c.row.as_str(), c.column.as_str()), (c.count, c.lift)))
         .collect();
     let lift_text = |l: f64| {
         let s = format!("{l:.1}");
@@ -102,7 +223,7 @@ fn heat_map(ctx: &Ctx, table: &Value) -> Markup {
         h2 id="thema-onderwerp" { (ctx.t("Thema's × onderwerpen", "Themes × topics")) }
         p {
             (ctx.t("Elke cel telt de initiatieven met dat thema en dat onderwerp (van ", "Each cell counts the initiatives with that theme and that topic (of "))
-            (table.int("population"))
+            (table.population)
             (ctx.t(
                 "); daaronder de lift: hoeveel vaker dan bij toeval (1,0 = zoals verwacht). Een cel opent de zoekresultaten.",
                 "); below it the lift: how many times more often than chance (1.0 = as expected). A cell opens the search results."))
@@ -119,18 +240,18 @@ fn heat_map(ctx: &Ctx, table: &Value) -> Markup {
                 thead {
                     tr {
                         th scope="col" { (ctx.t("Thema", "Theme")) }
-                        @for c in table.list("columns") { th scope="col" { (c.str_at("label")) } }
+                        @for c in &table.columns { th scope="col" { (c.label) } }
                     }
                 }
                 tbody {
-                    @for r in table.list("rows") {
+                    @for r in &table.rows {
                         tr {
-                            th scope="row" { (r.str_at("label")) " " span.meta { "(" (r.int("total")) ")" } }
-                            @for c in table.list("columns") {
-                                @let (count, lift) = cells.get(&(r.str_at("value"), c.str_at("value"))).copied().unwrap_or((0, 0.0));
+                            th scope="row" { (r.label) " " span.meta { "(" (r.total) ")" } }
+                            @for c in &table.columns {
+                                @let (count, lift) = cells.get(&(r.value.as_str(), c.value.as_str())).copied().unwrap_or((0, 0.0));
                                 td class=(heat(count, lift)) {
                                     @if count > 0 {
-                                        a href=(ctx.href(&format!("/zoeken?thema={}&onderwerp={}", r.str_at("value"), c.str_at("value")))) {
+                                        a href=(ctx.href(&format!("/zoeken?thema={}&onderwerp={}", r.value, c.value))) {
                                             (count) small { "× " (lift_text(lift)) }
                                         }
                                     } @else { "0" }
@@ -151,21 +272,17 @@ async fn neighbourhood(site: &Site, ctx: &Ctx) -> Result<Option<Markup>, Failure
         (_, Some(s)) if !s.is_empty() => ("organisation", s),
         _ => return Ok(None),
     };
-    let found = site
+    let found: Centre = site
         .query(
             ctx.lang,
             &format!("query Centre($slug: String!) {{ centre: {field}(slug: $slug) {{ id }} }}"),
             json!({ "slug": slug }),
         )
         .await?;
-    let Some(id) = found
-        .get("centre")
-        .and_then(|c| c.get("id"))
-        .and_then(Value::as_str)
-    else {
+    let Some(Id { id }) = found.centre else {
         return Err(Failure::NotFound);
     };
-    let data = site
+    let data: Around = site
         .query(
             ctx.lang,
             &format!("query Around($id: ID!) {{ analytics {{ neighbourhood(id: $id, depth: 1, limit: 500) {{
@@ -173,41 +290,29 @@ async fn neighbourhood(site: &Site, ctx: &Ctx) -> Result<Option<Markup>, Failure
             json!({ "id": id }),
         )
         .await?;
-    let around = data
-        .get("analytics")
-        .and_then(|a| a.get("neighbourhood"))
-        .unwrap_or(&Value::Null);
-    let nodes = around.list("nodes");
-    let centre = nodes.iter().find(|n| n.int("depth") == 0);
-    let name = |n: &Value| {
-        let node = n.get("node").unwrap_or(&Value::Null);
-        let text = [
-            node.str_at("title"),
-            node.str_at("label"),
-            node.str_at("name"),
-        ]
-        .into_iter()
-        .find(|s| !s.is_empty())
-        .unwrap_or("")
-        .to_owned();
-        let href = match n.str_at("type") {
-            "INITIATIVE" => format!("/initiatieven/{}", node.str_at("slug")),
-            "THEME" => format!("/themas/{}", node.str_at("code")),
-            "TOPIC" => format!("/onderwerpen/{}", node.str_at("code")),
-            "ORGANISATION" => format!("/organisaties/{}", node.str_at("slug")),
-            _ => format!("/evenementen/{}", node.str_at("slug")),
+    let around = data.analytics.neighbourhood.unwrap_or_default();
+    let nodes = &around.nodes;
+    let centre = nodes.iter().find(|n| n.depth == 0);
+    let name = |n: &GraphNode| {
+        let (text, key) = n
+            .node
+            .as_ref()
+            .map_or(("", ""), |node| (node.name(), node.key()));
+        let href = match n.kind.as_str() {
+            "INITIATIVE" => format!("/initiatieven/{key}"),
+            "THEME" => format!("/themas/{key}"),
+            "TOPIC" => format!("/onderwerpen/{key}"),
+            "ORGANISATION" => format!("/organisaties/{key}"),
+            _ => format!("/evenementen/{key}"),
         };
-        (text, ctx.href(&href))
+        (text.to_owned(), ctx.href(&href))
     };
     let edge_of = |other: &str| -> Vec<&str> {
         around
-            .list("edges")
+            .edges
             .iter()
-            .filter(|e| {
-                (e.str_at("from") == id && e.str_at("to") == other)
-                    || (e.str_at("to") == id && e.str_at("from") == other)
-            })
-            .map(|e| edge_label(ctx, e.str_at("type"), e.str_at("from") == id))
+            .filter(|e| (e.from == id && e.to == other) || (e.to == id && e.from == other))
+            .map(|e| edge_label(ctx, &e.kind, e.from == id))
             .collect()
     };
     let groups = [
@@ -221,15 +326,15 @@ async fn neighbourhood(site: &Site, ctx: &Ctx) -> Result<Option<Markup>, Failure
     Ok(Some(html! {
         h2 id="omgeving" { (ctx.t("Omgeving van", "Neighbourhood of")) " " a href=(centre_href) { (centre_name) } }
         p { (nodes.len().saturating_sub(1)) " " (ctx.t("directe buren in de kennisgraaf.", "direct neighbours in the knowledge graph.")) }
-        (drawing(&centre_name, &nodes.iter().filter(|n| n.int("depth") == 1).map(|n| (n.str_at("type"), name(n).0)).collect::<Vec<_>>()))
+        (drawing(&centre_name, &nodes.iter().filter(|n| n.depth == 1).map(|n| (n.kind.as_str(), name(n).0)).collect::<Vec<_>>()))
         @for (ty, heading) in groups {
-            @let members: Vec<&Value> = nodes.iter().filter(|n| n.int("depth") == 1 && n.str_at("type") == ty).collect();
+            @let members: Vec<&GraphNode> = nodes.iter().filter(|n| n.depth == 1 && n.kind == ty).collect();
             @if !members.is_empty() {
                 h3 { span.dot style=(format!("background:{}", colour(ty))) {} (heading) " (" (members.len()) ")" }
                 ul {
                     @for m in members {
                         @let (text, href) = name(m);
-                        li { a href=(href) { (text) } " — " span.meta { (edge_of(m.str_at("id")).join(", ")) } }
+                        li { a href=(href) { (text) } " — " span.meta { (edge_of(&m.id).join(", ")) } }
                     }
                 }
             }
@@ -308,5 +413,32 @@ fn edge_label<'a>(ctx: &'a Ctx, ty: &str, outgoing: bool) -> &'a str {
         ("PART_OF", false) => ctx.t("omvat", "includes"),
         ("BROADER", _) => ctx.t("breder", "broader"),
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(answer: serde_json::Value) -> Result<GraphNode, String> {
+        let value = async_graphql::Value::from_json(answer).map_err(|e| e.to_string())?;
+        async_graphql::from_value(value).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_node_is_read_by_its_typename() {
+        let n = read(json!({ "id": "T", "type": "THEME", "depth": 1,
+            "node": { "__typename": "Theme", "code": "support", "label": "Begeleiding" } }))
+        .expect("a theme");
+        let node = n.node.expect("its node");
+        assert_eq!((node.key(), node.name()), ("support", "Begeleiding"));
+    }
+
+    #[test]
+    fn a_node_without_the_fields_of_its_type_is_refused() {
+        let error = read(json!({ "id": "T", "type": "THEME", "depth": 1,
+            "node": { "__typename": "Theme", "slug": "support", "title": "Begeleiding" } }))
+        .expect_err("a theme has a code and a label");
+        assert!(error.contains("missing field `code`"), "{error}");
     }
 }

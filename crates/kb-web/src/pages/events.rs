@@ -4,15 +4,50 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::html;
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::json;
 
 use crate::Site;
-use crate::client::{Failure, Read};
+use crate::client::{Failure, nullable};
 use crate::context::Ctx;
 use crate::dates;
 use crate::layout::{Page, describe, respond};
-use crate::pages::{EVENT, event_list, now};
+use crate::pages::{EVENT, EventCard, Named, Nodes, Term, Titled, event_list, now};
 use crate::vocab::Vocabulary;
+
+/// The answer to the events list's document.
+#[derive(Debug, Deserialize)]
+struct Events {
+    coming: Nodes<EventCard>,
+    earlier: Nodes<EventCard>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Answer {
+    #[serde(deserialize_with = "nullable")]
+    event: Option<Event>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Event {
+    title: String,
+    summary: String,
+    kind: String,
+    starts_at: String,
+    ends_at: String,
+    #[serde(deserialize_with = "nullable")]
+    location: Option<String>,
+    online: bool,
+    #[serde(deserialize_with = "nullable")]
+    website: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    region: Option<String>,
+    organisers: Vec<Named>,
+    themes: Vec<Term>,
+    topics: Vec<Term>,
+    initiatives: Nodes<Titled>,
+}
 
 pub(crate) async fn list(State(site): State<Site>, ctx: Ctx) -> Response {
     let document = format!(
@@ -22,8 +57,7 @@ pub(crate) async fn list(State(site): State<Site>, ctx: Ctx) -> Response {
          }}"
     );
     let page = async {
-        let data = site.query(ctx.lang, &document, json!({ "now": now() })).await?;
-        let section = |key: &str| data.get(key).map_or(&[][..], |e| e.list("nodes"));
+        let data: Events = site.query(ctx.lang, &document, json!({ "now": now() })).await?;
         let body = html! {
             h1 { (ctx.t("Evenementen", "Events")) }
             p.lead { (ctx.t(
@@ -32,12 +66,12 @@ pub(crate) async fn list(State(site): State<Site>, ctx: Ctx) -> Response {
             p { a href="/feeds/events.ics" type="text/calendar" {
                 (ctx.t("Abonneer op de agenda (iCalendar)", "Subscribe to the calendar (iCalendar)")) } }
             h2 { (ctx.t("Komende evenementen", "Coming events")) }
-            @if section("coming").is_empty() {
+            @if data.coming.nodes.is_empty() {
                 p { (ctx.t("Er staan nog geen evenementen gepland.", "No events are planned yet.")) }
             }
-            (event_list(&ctx, section("coming")))
+            (event_list(&ctx, &data.coming.nodes))
             h2 { (ctx.t("Eerdere evenementen", "Earlier events")) }
-            (event_list(&ctx, section("earlier")))
+            (event_list(&ctx, &data.earlier.nodes))
         };
         Ok(Page::new(
             ctx.t("Evenementen", "Events"),
@@ -60,59 +94,60 @@ pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<St
              initiatives(first: 20) { nodes { slug title } }
            } }";
     let page = async {
-        let data = site.query(ctx.lang, document, json!({ "slug": slug })).await?;
+        let data: Answer = site.query(ctx.lang, document, json!({ "slug": slug })).await?;
         let vocab = site.vocab(ctx.lang).await?;
-        let Some(e) = data.get("event").filter(|e| !e.is_null()) else {
+        let Some(e) = data.event else {
             return Err(Failure::NotFound);
         };
-        let online = e.get("online").and_then(Value::as_bool) == Some(true);
+        let location = e.location.as_deref().unwrap_or_default();
+        let region = e.region.as_deref().unwrap_or_default();
+        let website = e.website.as_deref().unwrap_or_default();
         let body = html! {
-            p.meta { (vocab.label(Vocabulary::EventKind, e.str_at("kind"))) }
-            h1 { (e.str_at("title")) }
-            p.lead { (e.str_at("summary")) }
+            p.meta { (vocab.label(Vocabulary::EventKind, &e.kind)) }
+            h1 { (e.title) }
+            p.lead { (e.summary) }
             dl.facts {
                 dt { (ctx.t("Begint", "Starts")) }
-                dd { time datetime=(e.str_at("startsAt")) { (dates::date_time(e.str_at("startsAt"), ctx.lang)) } }
+                dd { time datetime=(e.starts_at) { (dates::date_time(&e.starts_at, ctx.lang)) } }
                 dt { (ctx.t("Eindigt", "Ends")) }
-                dd { time datetime=(e.str_at("endsAt")) { (dates::date_time(e.str_at("endsAt"), ctx.lang)) } }
+                dd { time datetime=(e.ends_at) { (dates::date_time(&e.ends_at, ctx.lang)) } }
                 dt { (ctx.t("Waar", "Where")) }
                 dd {
-                    @if online { (ctx.t("Online", "Online")) }
-                    @if online && !e.str_at("location").is_empty() { ", " }
-                    (e.str_at("location"))
+                    @if e.online { (ctx.t("Online", "Online")) }
+                    @if e.online && !location.is_empty() { ", " }
+                    (location)
                 }
-                @if !e.str_at("region").is_empty() {
-                    dt { (ctx.t("Regio", "Region")) } dd { (vocab.label(Vocabulary::Region, e.str_at("region"))) }
+                @if !region.is_empty() {
+                    dt { (ctx.t("Regio", "Region")) } dd { (vocab.label(Vocabulary::Region, region)) }
                 }
-                @if !e.str_at("website").is_empty() {
+                @if !website.is_empty() {
                     dt { (ctx.t("Website", "Website")) }
-                    dd { a href=(e.str_at("website")) rel="noopener" { (e.str_at("website")) } }
+                    dd { a href=(website) rel="noopener" { (website) } }
                 }
-                @if !e.list("organisers").is_empty() {
+                @if !e.organisers.is_empty() {
                     dt { (ctx.t("Organisatie", "Organised by")) }
-                    dd { @for (n, o) in e.list("organisers").iter().enumerate() {
+                    dd { @for (n, o) in e.organisers.iter().enumerate() {
                         @if n > 0 { ", " }
-                        a href=(ctx.href(&format!("/organisaties/{}", o.str_at("slug")))) { (o.str_at("name")) }
+                        a href=(ctx.href(&format!("/organisaties/{}", o.slug))) { (o.name) }
                     } }
                 }
             }
             ul.tags aria-label=(ctx.t("Thema's en onderwerpen", "Themes and topics")) {
-                @for t in e.list("themes") {
-                    li { a href=(ctx.href(&format!("/themas/{}", t.str_at("code")))) { (t.str_at("label")) } }
+                @for t in &e.themes {
+                    li { a href=(ctx.href(&format!("/themas/{}", t.code))) { (t.label) } }
                 }
-                @for t in e.list("topics") {
-                    li { a href=(ctx.href(&format!("/onderwerpen/{}", t.str_at("code")))) { (t.str_at("label")) } }
+                @for t in &e.topics {
+                    li { a href=(ctx.href(&format!("/onderwerpen/{}", t.code))) { (t.label) } }
                 }
             }
-            @let shown = e.get("initiatives").map_or(&[][..], |i| i.list("nodes"));
-            @if !shown.is_empty() {
+            @if !e.initiatives.nodes.is_empty() {
                 h2 { (ctx.t("Initiatieven die hier aan bod komen", "Initiatives featured")) }
-                ul { @for i in shown {
-                    li { a href=(ctx.href(&format!("/initiatieven/{}", i.str_at("slug")))) { (i.str_at("title")) } }
+                ul { @for i in &e.initiatives.nodes {
+                    li { a href=(ctx.href(&format!("/initiatieven/{}", i.slug))) { (i.title) } }
                 } }
             }
         };
-        Ok(Page::new(e.str_at("title"), describe(e.str_at("summary")), body))
+        Ok(Page::new(e.title, describe(&e.summary), body))
     }
     .await;
     respond(&ctx, page)

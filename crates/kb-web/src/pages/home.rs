@@ -4,13 +4,31 @@
 use axum::extract::State;
 use axum::response::Response;
 use maud::html;
+use serde::Deserialize;
 use serde_json::json;
 
 use crate::Site;
-use crate::client::{Failure, Read};
+use crate::client::Failure;
 use crate::context::Ctx;
 use crate::layout::{Page, respond, search_form};
-use crate::pages::{CARD, EVENT, cards, event_list, now};
+use crate::pages::{CARD, Card, Counted, EVENT, EventCard, Nodes, Term, cards, event_list, now};
+
+/// The answer to the home page's document.
+#[derive(Debug, Deserialize)]
+struct Home {
+    themes: Vec<Term>,
+    topics: Vec<Branch>,
+    initiatives: Counted<Card>,
+    events: Nodes<EventCard>,
+}
+
+/// A topic at the root of the tree, with the topics under it.
+#[derive(Debug, Deserialize)]
+struct Branch {
+    code: String,
+    label: String,
+    narrower: Vec<Term>,
+}
 
 pub(crate) async fn page(State(site): State<Site>, ctx: Ctx) -> Response {
     let page = build(&site, &ctx).await;
@@ -26,11 +44,11 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
            events(filter: {{ from: $now }}, first: 4) {{ nodes {{ {EVENT} }} }}
          }}"
     );
-    let data = site
+    let data: Home = site
         .query(ctx.lang, &document, json!({ "now": now() }))
         .await?;
     let vocab = site.vocab(ctx.lang).await?;
-    let total = data.get("initiatives").map_or(0, |i| i.int("totalCount"));
+    let total = data.initiatives.total_count;
     let body = html! {
         h1 { (ctx.t("Kennisbank Studentenwelzijn", "Knowledge Bank Student Wellbeing")) }
         p.lead {
@@ -44,19 +62,19 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
         (search_form(ctx, "", "start"))
         h2 { (ctx.t("Thema's", "Themes")) }
         ul.tags {
-            @for t in data.list("themes") {
-                li { a href=(ctx.href(&format!("/themas/{}", t.str_at("code")))) { (t.str_at("label")) } }
+            @for t in &data.themes {
+                li { a href=(ctx.href(&format!("/themas/{}", t.code))) { (t.label) } }
             }
         }
         h2 { (ctx.t("Onderwerpen", "Topics")) }
         ul.tree {
-            @for t in data.list("topics") {
+            @for t in &data.topics {
                 li {
-                    a href=(ctx.href(&format!("/onderwerpen/{}", t.str_at("code")))) { (t.str_at("label")) }
-                    @if !t.list("narrower").is_empty() {
+                    a href=(ctx.href(&format!("/onderwerpen/{}", t.code))) { (t.label) }
+                    @if !t.narrower.is_empty() {
                         ul {
-                            @for n in t.list("narrower") {
-                                li { a href=(ctx.href(&format!("/onderwerpen/{}", n.str_at("code")))) { (n.str_at("label")) } }
+                            @for n in &t.narrower {
+                                li { a href=(ctx.href(&format!("/onderwerpen/{}", n.code))) { (n.label) } }
                             }
                         }
                     }
@@ -64,10 +82,10 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
             }
         }
         h2 { (ctx.t("Nieuwste initiatieven", "Newest initiatives")) }
-        (cards(ctx, &vocab, data.get("initiatives").map_or(&[], |i| i.list("nodes"))))
+        (cards(ctx, &vocab, &data.initiatives.nodes))
         p { a href=(ctx.href("/zoeken")) { (ctx.t("Alle initiatieven", "All initiatives")) } }
         h2 { (ctx.t("Komende evenementen", "Coming events")) }
-        (event_list(ctx, data.get("events").map_or(&[], |e| e.list("nodes"))))
+        (event_list(ctx, &data.events.nodes))
         p { a href=(ctx.href("/evenementen")) { (ctx.t("Alle evenementen", "All events")) } }
     };
     Ok(Page::new(

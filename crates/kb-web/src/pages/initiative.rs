@@ -5,16 +5,100 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::{Markup, html};
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::json;
 
 use crate::Site;
-use crate::client::{Failure, Read};
+use crate::client::{Failure, nullable};
 use crate::context::Ctx;
 use crate::dates;
 use crate::layout::{Page, describe, respond, trusted};
-use crate::pages::{EVENT, event_list};
+use crate::pages::{EVENT, EventCard, Named, Nodes, Term, Titled, event_list};
 use crate::rich_text;
 use crate::vocab::{Vocabulary, language_name};
+
+#[derive(Debug, Deserialize)]
+struct Answer {
+    #[serde(deserialize_with = "nullable")]
+    initiative: Option<Initiative>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Initiative {
+    title: String,
+    summary: String,
+    #[serde(deserialize_with = "nullable")]
+    body: Option<String>,
+    kind: String,
+    languages: Vec<String>,
+    target_groups: Vec<String>,
+    education_levels: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
+    format: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    cost: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    prevention_level: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    evidence_level: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    region: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    start_year: Option<i64>,
+    #[serde(deserialize_with = "nullable")]
+    end_year: Option<i64>,
+    #[serde(deserialize_with = "nullable")]
+    website: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    contact_email: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    published_at: Option<String>,
+    updated_at: String,
+    is_demo: bool,
+    themes: Vec<Term>,
+    topics: Vec<Term>,
+    organisations: Vec<Involved>,
+    events: Nodes<EventCard>,
+    builds_on: Vec<Titled>,
+    built_on_by: Vec<Titled>,
+    inspired_by: Vec<Titled>,
+    inspired: Vec<Titled>,
+    related_to: Vec<Titled>,
+    related: Vec<Related>,
+}
+
+/// An organisation with its role in the initiative.
+#[derive(Debug, Deserialize)]
+struct Involved {
+    role: String,
+    organisation: Named,
+}
+
+/// A related initiative and why it is related.
+#[derive(Debug, Deserialize)]
+struct Related {
+    initiative: Titled,
+    reasons: Reasons,
+}
+
+#[derive(Debug, Deserialize)]
+struct Reasons {
+    links: Vec<String>,
+    themes: Vec<Label>,
+    topics: Vec<Label>,
+    organisations: Vec<Name>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Label {
+    label: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Name {
+    name: String,
+}
 
 pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<String>) -> Response {
     let page = build(&site, &ctx, &slug).await;
@@ -25,7 +109,7 @@ async fn build(site: &Site, ctx: &Ctx, slug: &str) -> Result<Page, Failure> {
     let document = format!(
         "query Initiative($slug: String!) {{
            initiative(slug: $slug) {{
-             id title summary body kind languages targetGroups educationLevels format cost
+             title summary body kind languages targetGroups educationLevels format cost
              preventionLevel evidenceLevel region startYear endYear website contactEmail
              publishedAt updatedAt isDemo
              themes {{ code label }} topics {{ code label }}
@@ -34,69 +118,69 @@ async fn build(site: &Site, ctx: &Ctx, slug: &str) -> Result<Page, Failure> {
              buildsOn {{ slug title }} builtOnBy {{ slug title }}
              inspiredBy {{ slug title }} inspired {{ slug title }} relatedTo {{ slug title }}
              related(first: 5) {{
-               score initiative {{ slug title }}
+               initiative {{ slug title }}
                reasons {{ links themes {{ label }} topics {{ label }} organisations {{ name }} }}
              }}
            }} }}"
     );
-    let data = site
+    let data: Answer = site
         .query(ctx.lang, &document, json!({ "slug": slug }))
         .await?;
     let vocab = site.vocab(ctx.lang).await?;
-    let Some(i) = data.get("initiative").filter(|i| !i.is_null()) else {
+    let Some(i) = data.initiative else {
         return Err(Failure::NotFound);
     };
-    let label = |kind: Vocabulary, key: &str| -> Option<String> {
-        let v = i.str_at(key);
-        (!v.is_empty()).then(|| vocab.label(kind, v).to_owned())
+    let label = |kind: Vocabulary, v: Option<&str>| -> Option<String> {
+        v.filter(|v| !v.is_empty())
+            .map(|v| vocab.label(kind, v).to_owned())
     };
-    let labels = |kind: Vocabulary, key: &str| -> Option<String> {
-        let v: Vec<&str> = i
-            .list(key)
-            .iter()
-            .filter_map(Value::as_str)
-            .map(|v| vocab.label(kind, v))
-            .collect();
+    let labels = |kind: Vocabulary, values: &[String]| -> Option<String> {
+        let v: Vec<&str> = values.iter().map(|v| vocab.label(kind, v)).collect();
         (!v.is_empty()).then(|| v.join(", "))
     };
-    let years = match (i.int("startYear"), i.int("endYear")) {
-        (0, _) => None,
-        (s, 0) => Some(format!("{s} –")),
-        (s, e) if s == e => Some(s.to_string()),
-        (s, e) => Some(format!("{s} – {e}")),
+    let years = match (i.start_year, i.end_year) {
+        (None, _) => None,
+        (Some(s), None) => Some(format!("{s} –")),
+        (Some(s), Some(e)) if s == e => Some(s.to_string()),
+        (Some(s), Some(e)) => Some(format!("{s} – {e}")),
     };
     let languages: Vec<String> = i
-        .list("languages")
+        .languages
         .iter()
-        .filter_map(Value::as_str)
         .map(|c| language_name(c, ctx.en()))
         .collect();
     let facts: Vec<(&str, Option<String>)> = vec![
         (
             ctx.t("Soort", "Kind"),
-            label(Vocabulary::InitiativeKind, "kind"),
+            label(Vocabulary::InitiativeKind, Some(&i.kind)),
         ),
         (
             ctx.t("Doelgroepen", "Target groups"),
-            labels(Vocabulary::TargetGroup, "targetGroups"),
+            labels(Vocabulary::TargetGroup, &i.target_groups),
         ),
         (
             ctx.t("Onderwijsniveaus", "Education levels"),
-            labels(Vocabulary::EducationLevel, "educationLevels"),
+            labels(Vocabulary::EducationLevel, &i.education_levels),
         ),
-        (ctx.t("Vorm", "Format"), label(Vocabulary::Format, "format")),
-        (ctx.t("Kosten", "Cost"), label(Vocabulary::Cost, "cost")),
+        (
+            ctx.t("Vorm", "Format"),
+            label(Vocabulary::Format, i.format.as_deref()),
+        ),
+        (
+            ctx.t("Kosten", "Cost"),
+            label(Vocabulary::Cost, i.cost.as_deref()),
+        ),
         (
             ctx.t("Preventieniveau", "Prevention level"),
-            label(Vocabulary::PreventionLevel, "preventionLevel"),
+            label(Vocabulary::PreventionLevel, i.prevention_level.as_deref()),
         ),
         (
             ctx.t("Onderbouwing", "Evidence"),
-            label(Vocabulary::EvidenceLevel, "evidenceLevel"),
+            label(Vocabulary::EvidenceLevel, i.evidence_level.as_deref()),
         ),
         (
             ctx.t("Regio", "Region"),
-            label(Vocabulary::Region, "region"),
+            label(Vocabulary::Region, i.region.as_deref()),
         ),
         (ctx.t("Looptijd", "Years"), years),
         (
@@ -104,74 +188,74 @@ async fn build(site: &Site, ctx: &Ctx, slug: &str) -> Result<Page, Failure> {
             (!languages.is_empty()).then(|| languages.join(", ")),
         ),
     ];
-    let published = i.str_at("publishedAt");
+    let text = i.body.as_deref().unwrap_or_default();
+    let website = i.website.as_deref().unwrap_or_default();
+    let email = i.contact_email.as_deref().unwrap_or_default();
+    let published = i.published_at.as_deref().unwrap_or_default();
     let body = html! {
         article {
-            p.meta { (vocab.label(Vocabulary::InitiativeKind, i.str_at("kind"))) }
-            h1 { (i.str_at("title")) }
-            p.lead { (i.str_at("summary")) }
+            p.meta { (vocab.label(Vocabulary::InitiativeKind, &i.kind)) }
+            h1 { (i.title) }
+            p.lead { (i.summary) }
             ul.tags aria-label=(ctx.t("Thema's en onderwerpen", "Themes and topics")) {
-                @for t in i.list("themes") {
-                    li { a href=(ctx.href(&format!("/themas/{}", t.str_at("code")))) { (t.str_at("label")) } }
+                @for t in &i.themes {
+                    li { a href=(ctx.href(&format!("/themas/{}", t.code))) { (t.label) } }
                 }
-                @for t in i.list("topics") {
-                    li { a href=(ctx.href(&format!("/onderwerpen/{}", t.str_at("code")))) { (t.str_at("label")) } }
+                @for t in &i.topics {
+                    li { a href=(ctx.href(&format!("/onderwerpen/{}", t.code))) { (t.label) } }
                 }
             }
-            @if !i.str_at("body").is_empty() {
-                div.body { (trusted(rich_text::to_html(i.str_at("body")))) }
+            @if !text.is_empty() {
+                div.body { (trusted(rich_text::to_html(text))) }
             }
             h2 { (ctx.t("Gegevens", "Details")) }
             dl.facts {
                 @for (name, value) in &facts {
                     @if let Some(v) = value { dt { (name) } dd { (v) } }
                 }
-                @if !i.str_at("website").is_empty() {
+                @if !website.is_empty() {
                     dt { (ctx.t("Website", "Website")) }
-                    dd { a href=(i.str_at("website")) rel="noopener" { (i.str_at("website")) } }
+                    dd { a href=(website) rel="noopener" { (website) } }
                 }
-                @if !i.str_at("contactEmail").is_empty() {
+                @if !email.is_empty() {
                     dt { (ctx.t("Contact", "Contact")) }
-                    dd { a href=(format!("mailto:{}", i.str_at("contactEmail"))) { (i.str_at("contactEmail")) } }
+                    dd { a href=(format!("mailto:{email}")) { (email) } }
                 }
                 @if !published.is_empty() {
                     dt { (ctx.t("Gepubliceerd", "Published")) }
                     dd { time datetime=(published) { (dates::date(published, ctx.lang)) } }
                 }
                 dt { (ctx.t("Bijgewerkt", "Updated")) }
-                dd { time datetime=(i.str_at("updatedAt")) { (dates::date(i.str_at("updatedAt"), ctx.lang)) } }
+                dd { time datetime=(i.updated_at) { (dates::date(&i.updated_at, ctx.lang)) } }
             }
-            @if i.get("isDemo").and_then(Value::as_bool) == Some(true) {
+            @if i.is_demo {
                 p.meta { (ctx.t("Dit is een verzonnen voorbeeld uit de demogegevens.", "This is a fictional example from the demo data.")) }
             }
             h2 { (ctx.t("Organisaties", "Organisations")) }
             ul {
-                @for o in i.list("organisations") {
-                    @let org = o.get("organisation").unwrap_or(&Value::Null);
+                @for o in &i.organisations {
                     li {
-                        a href=(ctx.href(&format!("/organisaties/{}", org.str_at("slug")))) { (org.str_at("name")) }
-                        " (" (role(ctx, o.str_at("role"))) ")"
+                        a href=(ctx.href(&format!("/organisaties/{}", o.organisation.slug))) { (o.organisation.name) }
+                        " (" (role(ctx, &o.role)) ")"
                     }
                 }
             }
-            (links(ctx, ctx.t("Bouwt voort op", "Builds on"), i.list("buildsOn")))
-            (links(ctx, ctx.t("Hierop wordt voortgebouwd door", "Built on by"), i.list("builtOnBy")))
-            (links(ctx, ctx.t("Geïnspireerd door", "Inspired by"), i.list("inspiredBy")))
-            (links(ctx, ctx.t("Inspireerde", "Inspired"), i.list("inspired")))
-            (links(ctx, ctx.t("Verwant aan", "Related to"), i.list("relatedTo")))
-            @let events = i.get("events").map_or(&[][..], |e| e.list("nodes"));
-            @if !events.is_empty() {
+            (links(ctx, ctx.t("Bouwt voort op", "Builds on"), &i.builds_on))
+            (links(ctx, ctx.t("Hierop wordt voortgebouwd door", "Built on by"), &i.built_on_by))
+            (links(ctx, ctx.t("Geïnspireerd door", "Inspired by"), &i.inspired_by))
+            (links(ctx, ctx.t("Inspireerde", "Inspired"), &i.inspired))
+            (links(ctx, ctx.t("Verwant aan", "Related to"), &i.related_to))
+            @if !i.events.nodes.is_empty() {
                 h2 { (ctx.t("Evenementen", "Events")) }
-                (event_list(ctx, events))
+                (event_list(ctx, &i.events.nodes))
             }
-            @if !i.list("related").is_empty() {
+            @if !i.related.is_empty() {
                 h2 id="verwant" { (ctx.t("Verwante initiatieven", "Related initiatives")) }
                 ul.cards.related {
-                    @for r in i.list("related") {
-                        @let other = r.get("initiative").unwrap_or(&Value::Null);
+                    @for r in &i.related {
                         li {
-                            h3 { a href=(ctx.href(&format!("/initiatieven/{}", other.str_at("slug")))) { (other.str_at("title")) } }
-                            p { (reasons(ctx, r.get("reasons").unwrap_or(&Value::Null))) }
+                            h3 { a href=(ctx.href(&format!("/initiatieven/{}", r.initiative.slug))) { (r.initiative.title) } }
+                            p { (reasons(ctx, &r.reasons)) }
                         }
                     }
                 }
@@ -181,11 +265,7 @@ async fn build(site: &Site, ctx: &Ctx, slug: &str) -> Result<Page, Failure> {
             }
         }
     };
-    Ok(Page::new(
-        i.str_at("title"),
-        describe(i.str_at("summary")),
-        body,
-    ))
+    Ok(Page::new(i.title, describe(&i.summary), body))
 }
 
 fn role(ctx: &Ctx, role: &str) -> &'static str {
@@ -197,13 +277,13 @@ fn role(ctx: &Ctx, role: &str) -> &'static str {
     }
 }
 
-fn links(ctx: &Ctx, heading: &str, list: &[Value]) -> Markup {
+fn links(ctx: &Ctx, heading: &str, list: &[Titled]) -> Markup {
     html! {
         @if !list.is_empty() {
             h2 { (heading) }
             ul {
                 @for l in list {
-                    li { a href=(ctx.href(&format!("/initiatieven/{}", l.str_at("slug")))) { (l.str_at("title")) } }
+                    li { a href=(ctx.href(&format!("/initiatieven/{}", l.slug))) { (l.title) } }
                 }
             }
         }
@@ -211,19 +291,12 @@ fn links(ctx: &Ctx, heading: &str, list: &[Value]) -> Markup {
 }
 
 /// Why two initiatives are related, in a sentence of parts.
-fn reasons(ctx: &Ctx, r: &Value) -> String {
-    let names = |key: &str, field: &str| -> Vec<String> {
-        r.list(key)
-            .iter()
-            .map(|v| v.str_at(field).to_owned())
-            .collect()
-    };
+fn reasons(ctx: &Ctx, r: &Reasons) -> String {
     let mut parts = Vec::new();
     let link_names: Vec<&str> = r
-        .list("links")
+        .links
         .iter()
-        .filter_map(Value::as_str)
-        .map(|l| match l {
+        .map(|l| match l.as_str() {
             "BUILDS_ON" => ctx.t("voortbouwen", "builds on"),
             "INSPIRED_BY" => ctx.t("inspiratie", "inspired by"),
             _ => ctx.t("verwant", "related"),
@@ -236,20 +309,107 @@ fn reasons(ctx: &Ctx, r: &Value) -> String {
             link_names.join(", ")
         ));
     }
-    for (key, field, nl, en) in [
-        ("topics", "label", "zelfde onderwerpen", "shared topics"),
-        ("themes", "label", "zelfde thema's", "shared themes"),
+    for (names, nl, en) in [
         (
-            "organisations",
-            "name",
+            r.topics
+                .iter()
+                .map(|t| t.label.as_str())
+                .collect::<Vec<_>>(),
+            "zelfde onderwerpen",
+            "shared topics",
+        ),
+        (
+            r.themes.iter().map(|t| t.label.as_str()).collect(),
+            "zelfde thema's",
+            "shared themes",
+        ),
+        (
+            r.organisations.iter().map(|o| o.name.as_str()).collect(),
             "zelfde organisaties",
             "shared organisations",
         ),
     ] {
-        let n = names(key, field);
-        if !n.is_empty() {
-            parts.push(format!("{}: {}", ctx.t(nl, en), n.join(", ")));
+        if !names.is_empty() {
+            parts.push(format!("{}: {}", ctx.t(nl, en), names.join(", ")));
         }
     }
     parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+
+    /// An answer to the page's document, as the API gives it.
+    fn answer() -> Value {
+        let titled = json!([{ "slug": "b", "title": "B" }]);
+        json!({ "initiative": {
+            "title": "A", "summary": "S", "body": null, "kind": "TRAINING",
+            "languages": ["nl"], "targetGroups": ["STUDENTS"], "educationLevels": [],
+            "format": null, "cost": "FREE", "preventionLevel": null, "evidenceLevel": null,
+            "region": null, "startYear": 2021, "endYear": null, "website": null,
+            "contactEmail": null, "publishedAt": "2024-03-14T12:00:00Z",
+            "updatedAt": "2024-03-14T12:00:00Z", "isDemo": true,
+            "themes": [{ "code": "support", "label": "Begeleiding" }], "topics": [],
+            "organisations": [{ "role": "LEAD", "organisation": { "slug": "o", "name": "O" } }],
+            "events": { "nodes": [] },
+            "buildsOn": titled, "builtOnBy": [], "inspiredBy": [], "inspired": [], "relatedTo": [],
+            "related": [{ "initiative": { "slug": "c", "title": "C" },
+                "reasons": { "links": [], "themes": [{ "label": "Begeleiding" }], "topics": [], "organisations": [] } }]
+        } })
+    }
+
+    /// The answer without the field `field` of the object at `pointer`.
+    fn without(pointer: &str, field: &str) -> Value {
+        let mut a = answer();
+        if let Some(object) = a.pointer_mut(pointer).and_then(Value::as_object_mut) {
+            object.remove(field);
+        }
+        a
+    }
+
+    fn read(answer: Value) -> Result<Answer, String> {
+        let value = async_graphql::Value::from_json(answer).map_err(|e| e.to_string())?;
+        async_graphql::from_value(value).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_answer_to_the_document_is_read_field_by_field() {
+        let i = read(answer())
+            .expect("an answer")
+            .initiative
+            .expect("the initiative");
+        assert_eq!(
+            (i.title.as_str(), i.start_year, i.end_year),
+            ("A", Some(2021), None)
+        );
+        assert_eq!((i.cost.as_deref(), i.website), (Some("FREE"), None));
+        assert_eq!(i.organisations[0].organisation.slug, "o");
+        assert_eq!(i.related[0].reasons.themes[0].label, "Begeleiding");
+    }
+
+    #[test]
+    fn an_answer_without_a_required_field_is_refused() {
+        let error = read(without("/initiative", "title")).expect_err("no title");
+        assert!(error.contains("missing field `title`"), "{error}");
+        let error = read(without("/initiative/related/0/reasons", "topics"))
+            .expect_err("no topics in the reasons");
+        assert!(error.contains("missing field `topics`"), "{error}");
+    }
+
+    #[test]
+    fn a_nullable_field_may_be_null_but_not_missing() {
+        let error = read(without("/initiative", "website")).expect_err("no website");
+        assert!(error.contains("missing field `website`"), "{error}");
+        let error = read(without("", "initiative")).expect_err("no initiative");
+        assert!(error.contains("missing field `initiative`"), "{error}");
+    }
+
+    #[test]
+    fn an_initiative_the_public_may_not_see_reads_as_none() {
+        let a = read(json!({ "initiative": null })).expect("an answer");
+        assert!(a.initiative.is_none());
+    }
 }

@@ -16,47 +16,103 @@ pub(crate) mod search;
 pub(crate) mod taxonomy;
 
 use maud::{Markup, html};
-use serde_json::Value;
+use serde::Deserialize;
 
-use crate::client::Read;
+use crate::client::nullable;
 use crate::context::Ctx;
 use crate::dates;
 use crate::vocab::{Vocab, Vocabulary};
 
-/// The selection [`cards`] reads from each initiative.
+/// A connection's `nodes`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Nodes<T> {
+    pub(crate) nodes: Vec<T>,
+}
+
+/// A connection's `totalCount` and `nodes`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Counted<T> {
+    pub(crate) total_count: i64,
+    pub(crate) nodes: Vec<T>,
+}
+
+/// A theme or topic as a link: `{ code label }`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Term {
+    pub(crate) code: String,
+    pub(crate) label: String,
+}
+
+/// An initiative or event as a link: `{ slug title }`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Titled {
+    pub(crate) slug: String,
+    pub(crate) title: String,
+}
+
+/// An organisation as a link: `{ slug name }`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Named {
+    pub(crate) slug: String,
+    pub(crate) name: String,
+}
+
+/// The selection of a [`Card`].
 pub(crate) const CARD: &str = "slug title summary kind";
 
+/// An initiative as [`cards`] shows it.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Card {
+    pub(crate) slug: String,
+    pub(crate) title: String,
+    pub(crate) summary: String,
+    pub(crate) kind: String,
+}
+
 /// Initiatives as a list of cards: title (a link), kind and summary.
-pub(crate) fn cards(ctx: &Ctx, vocab: &Vocab, initiatives: &[Value]) -> Markup {
+pub(crate) fn cards(ctx: &Ctx, vocab: &Vocab, initiatives: &[Card]) -> Markup {
     html! {
         ul.cards {
             @for i in initiatives {
                 li {
-                    h3 { a href=(ctx.href(&format!("/initiatieven/{}", i.str_at("slug")))) { (i.str_at("title")) } }
-                    p.meta { (vocab.label(Vocabulary::InitiativeKind, i.str_at("kind"))) }
-                    p { (crate::layout::describe(i.str_at("summary"))) }
+                    h3 { a href=(ctx.href(&format!("/initiatieven/{}", i.slug))) { (i.title) } }
+                    p.meta { (vocab.label(Vocabulary::InitiativeKind, &i.kind)) }
+                    p { (crate::layout::describe(&i.summary)) }
                 }
             }
         }
     }
 }
 
-/// The selection [`event_list`] reads from each event.
+/// The selection of an [`EventCard`].
 pub(crate) const EVENT: &str = "slug title startsAt location online";
 
+/// An event as [`event_list`] shows it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct EventCard {
+    pub(crate) slug: String,
+    pub(crate) title: String,
+    pub(crate) starts_at: String,
+    #[serde(deserialize_with = "nullable")]
+    pub(crate) location: Option<String>,
+    pub(crate) online: bool,
+}
+
 /// Events with their date and place.
-pub(crate) fn event_list(ctx: &Ctx, events: &[Value]) -> Markup {
+pub(crate) fn event_list(ctx: &Ctx, events: &[EventCard]) -> Markup {
     html! {
         ul.cards {
             @for e in events {
                 li {
-                    h3 { a href=(ctx.href(&format!("/evenementen/{}", e.str_at("slug")))) { (e.str_at("title")) } }
+                    h3 { a href=(ctx.href(&format!("/evenementen/{}", e.slug))) { (e.title) } }
                     p.meta {
-                        time datetime=(e.str_at("startsAt")) { (dates::date_time(e.str_at("startsAt"), ctx.lang)) }
-                        @if e.get("online").and_then(Value::as_bool) == Some(true) {
+                        time datetime=(e.starts_at) { (dates::date_time(&e.starts_at, ctx.lang)) }
+                        @if e.online {
                             " · " (ctx.t("online", "online"))
-                        } @else if !e.str_at("location").is_empty() {
-                            " · " (e.str_at("location"))
+                        } @else if let Some(l) = e.location.as_deref().filter(|l| !l.is_empty()) {
+                            " · " (l)
                         }
                     }
                 }

@@ -3,72 +3,100 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::html;
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::json;
 
 use crate::Site;
-use crate::client::{Failure, Read};
+use crate::client::{Failure, nullable};
 use crate::context::Ctx;
 use crate::layout::{Page, describe, respond};
-use crate::pages::{CARD, EVENT, cards, event_list};
+use crate::pages::{CARD, Card, Counted, EVENT, EventCard, Named, Nodes, cards, event_list};
 use crate::vocab::Vocabulary;
+
+#[derive(Debug, Deserialize)]
+struct Answer {
+    #[serde(deserialize_with = "nullable")]
+    organisation: Option<Organisation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Organisation {
+    name: String,
+    kind: String,
+    #[serde(deserialize_with = "nullable")]
+    region: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    city: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    website: Option<String>,
+    description: String,
+    #[serde(deserialize_with = "nullable")]
+    part_of: Option<Named>,
+    parts: Vec<Named>,
+    initiatives: Counted<Card>,
+    events: Nodes<EventCard>,
+}
 
 pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<String>) -> Response {
     let document = format!(
         "query Organisation($slug: String!) {{
            organisation(slug: $slug) {{
-             id name kind region city website description
+             name kind region city website description
              partOf {{ slug name }} parts {{ slug name }}
              initiatives(first: 50) {{ totalCount nodes {{ {CARD} }} }}
              events(first: 10) {{ nodes {{ {EVENT} }} }}
            }} }}"
     );
     let page = async {
-        let data = site.query(ctx.lang, &document, json!({ "slug": slug })).await?;
+        let data: Answer = site.query(ctx.lang, &document, json!({ "slug": slug })).await?;
         let vocab = site.vocab(ctx.lang).await?;
-        let Some(o) = data.get("organisation").filter(|o| !o.is_null()) else {
+        let Some(o) = data.organisation else {
             return Err(Failure::NotFound);
         };
-        let initiatives = o.get("initiatives").unwrap_or(&Value::Null);
-        let events = o.get("events").map_or(&[][..], |e| e.list("nodes"));
-        let place: Vec<&str> = [o.str_at("city"), vocab.label(Vocabulary::Region, o.str_at("region"))]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect();
+        let website = o.website.as_deref().unwrap_or_default();
+        let place: Vec<&str> = [
+            o.city.as_deref().unwrap_or_default(),
+            vocab.label(Vocabulary::Region, o.region.as_deref().unwrap_or_default()),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
         let body = html! {
-            p.meta { (vocab.label(Vocabulary::OrganisationKind, o.str_at("kind"))) }
-            h1 { (o.str_at("name")) }
-            @if !o.str_at("description").is_empty() { p.lead { (o.str_at("description")) } }
+            p.meta { (vocab.label(Vocabulary::OrganisationKind, &o.kind)) }
+            h1 { (o.name) }
+            @if !o.description.is_empty() { p.lead { (o.description) } }
             dl.facts {
                 @if !place.is_empty() { dt { (ctx.t("Plaats", "Place")) } dd { (place.join(", ")) } }
-                @if !o.str_at("website").is_empty() {
+                @if !website.is_empty() {
                     dt { (ctx.t("Website", "Website")) }
-                    dd { a href=(o.str_at("website")) rel="noopener" { (o.str_at("website")) } }
+                    dd { a href=(website) rel="noopener" { (website) } }
                 }
-                @if let Some(p) = o.get("partOf").filter(|p| !p.is_null()) {
+                @if let Some(p) = &o.part_of {
                     dt { (ctx.t("Onderdeel van", "Part of")) }
-                    dd { a href=(ctx.href(&format!("/organisaties/{}", p.str_at("slug")))) { (p.str_at("name")) } }
+                    dd { a href=(ctx.href(&format!("/organisaties/{}", p.slug))) { (p.name) } }
                 }
             }
-            @if !o.list("parts").is_empty() {
+            @if !o.parts.is_empty() {
                 h2 { (ctx.t("Onderdelen", "Parts")) }
-                ul { @for p in o.list("parts") {
-                    li { a href=(ctx.href(&format!("/organisaties/{}", p.str_at("slug")))) { (p.str_at("name")) } }
+                ul { @for p in &o.parts {
+                    li { a href=(ctx.href(&format!("/organisaties/{}", p.slug))) { (p.name) } }
                 } }
             }
-            h2 { (ctx.t("Initiatieven", "Initiatives")) " (" (initiatives.int("totalCount")) ")" }
-            (cards(&ctx, &vocab, initiatives.list("nodes")))
-            @if !events.is_empty() {
+            h2 { (ctx.t("Initiatieven", "Initiatives")) " (" (o.initiatives.total_count) ")" }
+            (cards(&ctx, &vocab, &o.initiatives.nodes))
+            @if !o.events.nodes.is_empty() {
                 h2 { (ctx.t("Evenementen", "Events")) }
-                (event_list(&ctx, events))
+                (event_list(&ctx, &o.events.nodes))
             }
             p.meta { a href=(ctx.href(&format!("/analyse?organisatie={slug}"))) { (ctx.t("Bekijk de omgeving in de graaf", "See its neighbourhood in the graph")) } }
         };
-        let description = if o.str_at("description").is_empty() {
-            o.str_at("name").to_owned()
+        let description = if o.description.is_empty() {
+            o.name.clone()
         } else {
-            describe(o.str_at("description"))
+            describe(&o.description)
         };
-        Ok(Page::new(o.str_at("name"), description, body))
+        Ok(Page::new(o.name, description, body))
     }
     .await;
     respond(&ctx, page)

@@ -3,106 +3,78 @@
 //! address, so a result page can be shared and bookmarked:
 //! `/zoeken?q=stress&thema=support&soort=training&sorteer=titel&pagina=2`.
 
+/// The facets: the filter the address holds, the counts the API gives for it, and the
+/// form's checkboxes.
+mod facets;
+
 use axum::extract::State;
 use axum::response::Response;
 use base64::Engine;
 use maud::{Markup, html};
-use serde_json::{Map, Value, json};
+use serde::Deserialize;
+use serde_json::json;
 
 use crate::Site;
-use crate::client::{Failure, Read};
+use crate::client::{Failure, nullable};
 use crate::context::Ctx;
 use crate::layout::{Page, respond, trusted};
-use crate::vocab::{Vocab, Vocabulary, language_name};
+use crate::pages::{CARD, Card};
+use crate::vocab::Vocabulary;
+
+use facets::{FACETS_SELECTION, Facets, filter};
 
 /// Results on a page.
 const PAGE_SIZE: u64 = 20;
 /// Pages beyond this are not offered (the API pages by cursor; 10,000 results).
 const MAX_PAGE: u64 = 500;
 
-/// A facet: its address key, the filter field and facet field of the API, how its
-/// values are labelled, and its heading.
-struct Facet {
-    key: &'static str,
-    field: &'static str,
-    labels: Labels,
-    nl: &'static str,
-    en: &'static str,
+/// The answer to the listing's and the search's document alike: under `list`, with
+/// [`Card`]s or [`Hit`]s as nodes.
+#[derive(Debug, Deserialize)]
+struct Answer<N> {
+    list: Listing<N>,
 }
 
-enum Labels {
-    /// Themes and topics: `{ code label }` objects; the code goes in the filter.
-    Taxonomy,
-    /// An enum of a vocabulary; its value goes in the filter in upper case.
-    Vocabulary(Vocabulary),
-    /// ISO 639-1 codes.
-    Language,
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Listing<N> {
+    total_count: i64,
+    nodes: Vec<N>,
+    facets: Facets,
 }
 
-const FACETS: [Facet; 8] = [
-    Facet {
-        key: "thema",
-        field: "themes",
-        labels: Labels::Taxonomy,
-        nl: "Thema",
-        en: "Theme",
-    },
-    Facet {
-        key: "onderwerp",
-        field: "topics",
-        labels: Labels::Taxonomy,
-        nl: "Onderwerp",
-        en: "Topic",
-    },
-    Facet {
-        key: "soort",
-        field: "kinds",
-        labels: Labels::Vocabulary(Vocabulary::InitiativeKind),
-        nl: "Soort",
-        en: "Kind",
-    },
-    Facet {
-        key: "doelgroep",
-        field: "targetGroups",
-        labels: Labels::Vocabulary(Vocabulary::TargetGroup),
-        nl: "Doelgroep",
-        en: "Target group",
-    },
-    Facet {
-        key: "niveau",
-        field: "educationLevels",
-        labels: Labels::Vocabulary(Vocabulary::EducationLevel),
-        nl: "Onderwijsniveau",
-        en: "Education level",
-    },
-    Facet {
-        key: "regio",
-        field: "regions",
-        labels: Labels::Vocabulary(Vocabulary::Region),
-        nl: "Regio",
-        en: "Region",
-    },
-    Facet {
-        key: "onderbouwing",
-        field: "evidenceLevels",
-        labels: Labels::Vocabulary(Vocabulary::EvidenceLevel),
-        nl: "Onderbouwing",
-        en: "Evidence",
-    },
-    Facet {
-        key: "taal",
-        field: "languages",
-        labels: Labels::Language,
-        nl: "Taal",
-        en: "Language",
-    },
-];
+impl Listing<Card> {
+    /// The listing's initiatives as hits without snippets.
+    fn into_hits(self) -> Listing<Hit> {
+        Listing {
+            total_count: self.total_count,
+            nodes: self
+                .nodes
+                .into_iter()
+                .map(|initiative| Hit {
+                    snippet: None,
+                    initiative,
+                })
+                .collect(),
+            facets: self.facets,
+        }
+    }
+}
 
-const FACETS_SELECTION: &str = "facets {
-    themes { value { code label } count } topics { value { code label } count }
-    kinds { value count } targetGroups { value count } educationLevels { value count }
-    regions { value count } evidenceLevels { value count } languages { value count }
-    years { value count } }";
+/// A search result: the initiative, and its title and text with the matches marked.
+#[derive(Debug, Deserialize)]
+struct Hit {
+    #[serde(deserialize_with = "nullable")]
+    snippet: Option<Snippet>,
+    initiative: Card,
+}
+
+/// Already safe HTML from the API, with `<mark>` around the matches.
+#[derive(Debug, Deserialize)]
+struct Snippet {
+    title: String,
+    text: String,
+}
 
 /// The orders a listing offers, by their address value.
 const ORDERS: [(&str, &str, &str, &str); 3] = [
@@ -115,42 +87,6 @@ const ORDERS: [(&str, &str, &str, &str); 3] = [
         "Recently updated",
     ),
 ];
-
-/// A value from the address is used only when it looks like a code, so that an odd
-/// value is ignored rather than an error.
-fn is_code(v: &str) -> bool {
-    !v.is_empty()
-        && v.len() <= 64
-        && v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
-/// The `InitiativeFilter` the address holds.
-pub(crate) fn filter(ctx: &Ctx) -> Value {
-    let mut f = Map::new();
-    for facet in &FACETS {
-        let values: Vec<Value> = ctx
-            .params(facet.key)
-            .into_iter()
-            .filter(|v| is_code(v))
-            .map(|v| match facet.labels {
-                Labels::Vocabulary(_) => Value::from(v.to_ascii_uppercase()),
-                _ => Value::from(v.to_owned()),
-            })
-            .collect();
-        if !values.is_empty() {
-            f.insert(facet.field.to_owned(), Value::Array(values));
-        }
-    }
-    for (key, field) in [("vanaf", "yearFrom"), ("tot", "yearTo")] {
-        if let Some(y) = ctx.param(key).and_then(|v| v.parse::<i64>().ok())
-            && (1900..=2100).contains(&y)
-        {
-            f.insert(field.to_owned(), Value::from(y));
-        }
-    }
-    Value::Object(f)
-}
 
 /// The cursor after which page `page` (from 1) starts. The API's cursors stand for
 /// positions in the list (`kb-graphql`'s connection module); a change there shows in
@@ -180,36 +116,30 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
         .unwrap_or(&ORDERS[0]);
     let filter = filter(ctx);
     let after = cursor_before(page_no);
-    let (document, variables) = if q.is_empty() {
-        (
-            format!(
-                "query Browse($filter: InitiativeFilter, $order: InitiativeOrder, $after: String) {{
-                   list: initiatives(filter: $filter, orderBy: $order, first: {PAGE_SIZE}, after: $after) {{
-                     totalCount nodes {{ slug title summary kind }} {FACETS_SELECTION} }} }}"
-            ),
-            json!({ "filter": filter, "order": order.1, "after": after }),
-        )
+    let list = if q.is_empty() {
+        let document = format!(
+            "query Browse($filter: InitiativeFilter, $order: InitiativeOrder, $after: String) {{
+               list: initiatives(filter: $filter, orderBy: $order, first: {PAGE_SIZE}, after: $after) {{
+                 totalCount nodes {{ {CARD} }} {FACETS_SELECTION} }} }}"
+        );
+        let variables = json!({ "filter": filter, "order": order.1, "after": after });
+        let answer: Answer<Card> = site.query(ctx.lang, &document, variables).await?;
+        answer.list.into_hits()
     } else {
-        (
-            format!(
-                "query Search($q: String!, $filter: InitiativeFilter, $after: String) {{
-                   list: search(query: $q, filter: $filter, first: {PAGE_SIZE}, after: $after) {{
-                     totalCount
-                     nodes {{ snippet {{ title text }} initiative {{ slug title summary kind }} }}
-                     {FACETS_SELECTION} }} }}"
-            ),
-            json!({ "q": q, "filter": filter, "after": after }),
-        )
+        let document = format!(
+            "query Search($q: String!, $filter: InitiativeFilter, $after: String) {{
+               list: search(query: $q, filter: $filter, first: {PAGE_SIZE}, after: $after) {{
+                 totalCount
+                 nodes {{ snippet {{ title text }} initiative {{ {CARD} }} }}
+                 {FACETS_SELECTION} }} }}"
+        );
+        let variables = json!({ "q": q, "filter": filter, "after": after });
+        let answer: Answer<Hit> = site.query(ctx.lang, &document, variables).await?;
+        answer.list
     };
-    let mut data = site.query(ctx.lang, &document, variables).await?;
     let vocab = site.vocab(ctx.lang).await?;
-    let mut list = data.get_mut("list").map(Value::take).unwrap_or(Value::Null);
-    let total = list.int("totalCount").max(0) as u64;
+    let total = list.total_count.max(0) as u64;
     let pages = total.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE);
-    let facets = list
-        .get_mut("facets")
-        .map(Value::take)
-        .unwrap_or(Value::Null);
     let title = if q.is_empty() {
         ctx.t("Initiatieven", "Initiatives").to_owned()
     } else {
@@ -228,24 +158,20 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
                 p id="aantal" role="status" { strong { (count_text) } }
                 p.jump { a href="#filters" { (ctx.t("Naar de filters", "To the filters")) } }
                 ol.results start=((page_no - 1) * PAGE_SIZE + 1) {
-                    @for node in list.list("nodes") {
-                        @let (i, snippet) = match node.get("initiative") {
-                            Some(i) => (i, node.get("snippet").filter(|s| !s.is_null())),
-                            None => (node, None),
-                        };
+                    @for Hit { snippet, initiative: i } in &list.nodes {
                         li {
                             h2 {
-                                a href=(ctx.href(&format!("/initiatieven/{}", i.str_at("slug")))) {
+                                a href=(ctx.href(&format!("/initiatieven/{}", i.slug))) {
                                     @match snippet {
-                                        Some(s) if !s.str_at("title").is_empty() => (trusted(s.str_at("title").to_owned())),
-                                        _ => (i.str_at("title")),
+                                        Some(s) if !s.title.is_empty() => (trusted(s.title.clone())),
+                                        _ => (i.title),
                                     }
                                 }
                             }
-                            p.meta { (vocab.label(Vocabulary::InitiativeKind, i.str_at("kind"))) }
+                            p.meta { (vocab.label(Vocabulary::InitiativeKind, &i.kind)) }
                             @match snippet {
-                                Some(s) if !s.str_at("text").is_empty() => p { (trusted(s.str_at("text").to_owned())) },
-                                _ => p { (crate::layout::describe(i.str_at("summary"))) },
+                                Some(s) if !s.text.is_empty() => p { (trusted(s.text.clone())) },
+                                _ => p { (crate::layout::describe(&i.summary)) },
                             }
                         }
                     }
@@ -270,10 +196,7 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
                     }
                 }
                 p { button type="submit" { (ctx.t("Filters toepassen", "Apply filters")) } }
-                @for facet in &FACETS {
-                    (facet_fieldset(ctx, &vocab, facet, facets.list(facet.field)))
-                }
-                (years(ctx, facets.list("years")))
+                (facets::fieldsets(ctx, &vocab, &list.facets))
                 p { button type="submit" { (ctx.t("Filters toepassen", "Apply filters")) } }
                 p { a href=(ctx.href(&if q.is_empty() { "/zoeken".to_owned() } else { format!("/zoeken?q={}", encode(&q)) })) { (ctx.t("Alle filters wissen", "Clear all filters")) } }
             }
@@ -293,95 +216,6 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
 
 fn encode(v: &str) -> String {
     url::form_urlencoded::byte_serialize(v.as_bytes()).collect()
-}
-
-/// One facet as checkboxes with counts; values without initiatives are left out unless
-/// chosen. Long facets fold away behind their first eight values.
-fn facet_fieldset(ctx: &Ctx, vocab: &Vocab, facet: &Facet, values: &[Value]) -> Markup {
-    let chosen = ctx.params(facet.key);
-    let options: Vec<(String, String, i64)> = values
-        .iter()
-        .map(|v| {
-            let count = v.int("count");
-            let (code, label) = match facet.labels {
-                Labels::Taxonomy => {
-                    let t = v.get("value").unwrap_or(&Value::Null);
-                    (t.str_at("code").to_owned(), t.str_at("label").to_owned())
-                }
-                Labels::Vocabulary(kind) => {
-                    let value = v.str_at("value");
-                    (
-                        value.to_ascii_lowercase(),
-                        vocab.label(kind, value).to_owned(),
-                    )
-                }
-                Labels::Language => {
-                    let code = v.str_at("value");
-                    (code.to_owned(), language_name(code, ctx.en()))
-                }
-            };
-            (code, label, count)
-        })
-        .filter(|(code, _, count)| *count > 0 || chosen.contains(&code.as_str()))
-        .collect();
-    if options.is_empty() {
-        return html! {};
-    }
-    let item = |(i, (code, label, count)): (usize, &(String, String, i64))| {
-        let id = format!("f-{}-{i}", facet.key);
-        html! {
-            label for=(id) {
-                input type="checkbox" id=(id) name=(facet.key) value=(code) checked[chosen.contains(&code.as_str())];
-                span { (label) }
-                span.count { (count) }
-            }
-        }
-    };
-    html! {
-        fieldset {
-            legend { (ctx.t(facet.nl, facet.en)) }
-            @for entry in options.iter().enumerate().take(8) { (item(entry)) }
-            @if options.len() > 8 {
-                details open[options.iter().skip(8).any(|o| chosen.contains(&o.0.as_str()))] {
-                    summary { (ctx.t("Meer", "More")) " (" (options.len() - 8) ")" }
-                    @for entry in options.iter().enumerate().skip(8) { (item(entry)) }
-                }
-            }
-        }
-    }
-}
-
-/// The year range: active from, active until, from the years the results hold.
-fn years(ctx: &Ctx, values: &[Value]) -> Markup {
-    let years: Vec<i64> = values
-        .iter()
-        .filter(|v| v.int("count") > 0)
-        .map(|v| v.int("value"))
-        .collect();
-    if years.is_empty() {
-        return html! {};
-    }
-    let select = |key: &str, id: &str, label: &str| {
-        let chosen = ctx.param(key).unwrap_or("");
-        html! {
-            p {
-                label for=(id) { (label) " " }
-                select id=(id) name=(key) {
-                    option value="" { (ctx.t("alle jaren", "any year")) }
-                    @for y in &years {
-                        option value=(y) selected[chosen == y.to_string()] { (y) }
-                    }
-                }
-            }
-        }
-    };
-    html! {
-        fieldset {
-            legend { (ctx.t("Actief in", "Active in")) }
-            (select("vanaf", "f-vanaf", ctx.t("Vanaf", "From")))
-            (select("tot", "f-tot", ctx.t("Tot en met", "Until")))
-        }
-    }
 }
 
 /// Previous and next page links, keeping every other part of the address.
@@ -415,20 +249,6 @@ fn pager(ctx: &Ctx, page: u64, pages: u64) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderMap;
-
-    #[test]
-    fn the_address_becomes_the_api_filter() {
-        let ctx = Ctx::of(
-            &HeaderMap::new(),
-            "/zoeken",
-            "thema=support&soort=training&soort=guide&taal=en&vanaf=2020&tot=x&regio=%3Cscript%3E",
-        );
-        assert_eq!(
-            filter(&ctx),
-            json!({ "themes": ["support"], "kinds": ["TRAINING", "GUIDE"], "languages": ["en"], "yearFrom": 2020 })
-        );
-    }
 
     #[test]
     fn page_three_starts_after_the_fortieth_result() {

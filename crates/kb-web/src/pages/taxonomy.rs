@@ -4,14 +4,55 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::html;
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::json;
 
 use crate::Site;
-use crate::client::{Failure, Read};
+use crate::client::{Failure, nullable};
 use crate::context::Ctx;
 use crate::layout::{Page, describe, respond};
-use crate::pages::{CARD, EVENT, cards, event_list};
+use crate::pages::{CARD, Card, Counted, EVENT, EventCard, Nodes, Term, cards, event_list};
 use crate::vocab::Vocab;
+
+/// What a theme's and a topic's page show alike.
+#[derive(Debug, Deserialize)]
+struct Listing {
+    code: String,
+    label: String,
+    initiatives: Counted<Card>,
+    events: Nodes<EventCard>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ThemeAnswer {
+    #[serde(deserialize_with = "nullable")]
+    theme: Option<Theme>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Theme {
+    #[serde(flatten)]
+    listing: Listing,
+    definition: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct TopicAnswer {
+    #[serde(deserialize_with = "nullable")]
+    topic: Option<Topic>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Topic {
+    #[serde(flatten)]
+    listing: Listing,
+    description: String,
+    alt_labels: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
+    broader: Option<Term>,
+    narrower: Vec<Term>,
+}
 
 pub(crate) async fn theme(
     State(site): State<Site>,
@@ -27,19 +68,19 @@ pub(crate) async fn theme(
            }} }}"
     );
     let page = async {
-        let data = site
+        let data: ThemeAnswer = site
             .query(ctx.lang, &document, json!({ "code": code }))
             .await?;
-        let Some(t) = data.get("theme").filter(|t| !t.is_null()) else {
+        let Some(t) = data.theme else {
             return Err(Failure::NotFound);
         };
         Ok(listing(
             &ctx,
             &*site.vocab(ctx.lang).await?,
-            t,
+            &t.listing,
             "thema",
             ctx.t("Thema", "Theme"),
-            "definition",
+            &t.definition,
             None,
         ))
     }
@@ -62,65 +103,62 @@ pub(crate) async fn topic(
            }} }}"
     );
     let page = async {
-        let data = site.query(ctx.lang, &document, json!({ "code": code })).await?;
-        let Some(t) = data.get("topic").filter(|t| !t.is_null()) else {
+        let data: TopicAnswer = site.query(ctx.lang, &document, json!({ "code": code })).await?;
+        let Some(t) = data.topic else {
             return Err(Failure::NotFound);
         };
         let tree = html! {
-            @if let Some(b) = t.get("broader").filter(|b| !b.is_null()) {
+            @if let Some(b) = &t.broader {
                 p { (ctx.t("Valt onder", "Part of")) ": "
-                    a href=(ctx.href(&format!("/onderwerpen/{}", b.str_at("code")))) { (b.str_at("label")) } }
+                    a href=(ctx.href(&format!("/onderwerpen/{}", b.code))) { (b.label) } }
             }
-            @if !t.list("narrower").is_empty() {
+            @if !t.narrower.is_empty() {
                 h2 { (ctx.t("Nauwere onderwerpen", "Narrower topics")) }
                 ul.tags {
-                    @for n in t.list("narrower") {
-                        li { a href=(ctx.href(&format!("/onderwerpen/{}", n.str_at("code")))) { (n.str_at("label")) } }
+                    @for n in &t.narrower {
+                        li { a href=(ctx.href(&format!("/onderwerpen/{}", n.code))) { (n.label) } }
                     }
                 }
             }
-            @if !t.list("altLabels").is_empty() {
-                p.meta { (ctx.t("Ook gezocht als", "Also searched as")) ": "
-                    (t.list("altLabels").iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")) }
+            @if !t.alt_labels.is_empty() {
+                p.meta { (ctx.t("Ook gezocht als", "Also searched as")) ": " (t.alt_labels.join(", ")) }
             }
         };
-        Ok(listing(&ctx, &*site.vocab(ctx.lang).await?, t, "onderwerp", ctx.t("Onderwerp", "Topic"), "description", Some(tree)))
+        Ok(listing(&ctx, &*site.vocab(ctx.lang).await?, &t.listing, "onderwerp", ctx.t("Onderwerp", "Topic"), &t.description, Some(tree)))
     }
     .await;
     respond(&ctx, page)
 }
 
-/// The page of a theme or topic `t`; `key` is its search filter's address key.
+/// The page of a theme or topic `t`, whose definition or description is `text`; `key`
+/// is its search filter's address key.
 fn listing(
     ctx: &Ctx,
     vocab: &Vocab,
-    t: &Value,
+    t: &Listing,
     key: &str,
     kind: &str,
     text: &str,
     extra: Option<maud::Markup>,
 ) -> Page {
-    let initiatives = t.get("initiatives").unwrap_or(&Value::Null);
-    let total = initiatives.int("totalCount");
-    let events = t.get("events").map_or(&[][..], |e| e.list("nodes"));
     let body = html! {
         p.meta { (kind) }
-        h1 { (t.str_at("label")) }
-        @if !t.str_at(text).is_empty() { p.lead { (t.str_at(text)) } }
+        h1 { (t.label) }
+        @if !text.is_empty() { p.lead { (text) } }
         @if let Some(e) = extra { (e) }
-        h2 { (ctx.t("Initiatieven", "Initiatives")) " (" (total) ")" }
-        (cards(ctx, vocab, initiatives.list("nodes")))
-        p { a.button href=(ctx.href(&format!("/zoeken?{key}={}", t.str_at("code")))) {
+        h2 { (ctx.t("Initiatieven", "Initiatives")) " (" (t.initiatives.total_count) ")" }
+        (cards(ctx, vocab, &t.initiatives.nodes))
+        p { a.button href=(ctx.href(&format!("/zoeken?{key}={}", t.code))) {
             (ctx.t("Alle initiatieven zoeken en filteren", "Search and filter all initiatives")) } }
-        @if !events.is_empty() {
+        @if !t.events.nodes.is_empty() {
             h2 { (ctx.t("Evenementen", "Events")) }
-            (event_list(ctx, events))
+            (event_list(ctx, &t.events.nodes))
         }
     };
-    let description = if t.str_at(text).is_empty() {
-        format!("{kind}: {}", t.str_at("label"))
+    let description = if text.is_empty() {
+        format!("{kind}: {}", t.label)
     } else {
-        describe(t.str_at(text))
+        describe(text)
     };
-    Page::new(t.str_at("label"), description, body)
+    Page::new(t.label.clone(), description, body)
 }
