@@ -96,6 +96,7 @@ mod tests {
                 Box::pin(async move { async_graphql::Response::new(data) })
             }),
             vocab: Arc::default(),
+            origin: Arc::from("http://127.0.0.1:8080"),
         }
     }
 
