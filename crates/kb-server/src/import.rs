@@ -10,7 +10,7 @@ use kb_domain::import::{
     Cell, EventRecord, ImportError, ImportKind, ImportRecord, OrganisationRecord, RawRecord,
     check_columns, parse_events, parse_organisations, parse_records,
 };
-use kb_store::{Actor, DUMP_FORMAT, Dump, DumpCounts, ImportReport, ImportStep, Store};
+use kb_store::{Actor, DUMP_FORMAT, Dump, DumpCounts, ImportReport, ImportStep, Store, Viewer};
 
 /// What an import file holds.
 #[derive(Debug)]
@@ -307,7 +307,7 @@ pub async fn import_records(
                 anyhow::bail!("{}: {why}", path.display());
             }
             if !dry_run {
-                store.restore(*dump).await?;
+                store.restore(actor, *dump).await?;
             }
             return Ok(ImportOutcome::Restored {
                 counts,
@@ -317,7 +317,7 @@ pub async fn import_records(
         Err(errors) => return Ok(ImportOutcome::Invalid(errors)),
     };
     store.seed_taxonomy().await?;
-    let names = store.import_names().await?;
+    let names = store.import_names(actor.viewer).await?;
     let (records, mut errors) = match kind {
         ImportKind::Initiatives => {
             let (r, e) = parse_records(&raw, &names);
@@ -363,9 +363,14 @@ pub async fn import_records(
     })
 }
 
-/// Writes a complete dump of `store` as JSON to `output`, or to stdout.
-pub async fn dump_to(store: &Store, output: Option<&Path>) -> anyhow::Result<DumpCounts> {
-    let dump = store.dump().await?;
+/// Writes a complete dump of `store`, as `viewer` may read it (the whole knowledge bank, for
+/// editors and admins only), as JSON to `output`, or to stdout.
+pub async fn dump_to(
+    store: &Store,
+    viewer: Viewer,
+    output: Option<&Path>,
+) -> anyhow::Result<DumpCounts> {
+    let dump = store.dump(viewer).await?;
     let counts = dump.counts();
     let mut out: Box<dyn Write> = match output {
         Some(path) => Box::new(std::io::BufWriter::new(

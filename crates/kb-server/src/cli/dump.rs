@@ -1,7 +1,7 @@
 //! `kennisbank dump`.
 
 use clap::Args;
-use kb_store::Store;
+use kb_store::{Actor, Store};
 
 /// The options of `dump`.
 #[derive(Debug, Args)]
@@ -16,7 +16,7 @@ pub async fn run(database_url: &str, args: DumpArgs) -> anyhow::Result<()> {
     let DumpArgs { output } = args;
     let store = Store::connect(database_url).await?;
     store.migrate().await?;
-    let c = kb_server::import::dump_to(&store, output.as_deref()).await?;
+    let c = kb_server::import::dump_to(&store, Actor::cli().viewer, output.as_deref()).await?;
     eprintln!(
         "Dumped {} organisations, {} initiatives, {} events, {} links and {} revisions.",
         c.organisations, c.initiatives, c.events, c.links, c.revisions
