@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use kb_domain::import::ImportKind;
 use kb_domain::input::InitiativeInput;
 use kb_domain::{InitiativeKind, OrganisationId, OrganisationRole, Viewer};
-use kb_server::import::{ImportOutcome, import_file, import_records};
+use kb_exchange::import::{ImportOutcome, import_file, import_records};
 use kb_store::{Actor, Dump, Store};
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use serde_json::json;

@@ -25,8 +25,8 @@ use crate::ServerConfig;
 
 /// The router of the whole service.
 pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -> Router {
-    let exports = crate::export::routes(store.clone(), model.clone());
-    let feeds = crate::feeds::routes(store.clone(), model.clone());
+    let exports = super::exports::routes(store.clone(), model.clone());
+    let feeds = super::feeds::routes(store.clone(), model.clone());
     let metrics = config
         .metrics
         .then(|| crate::metrics::routes(store.clone(), model.clone()));
