@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use kb_domain::import::ImportKind;
 use kb_domain::input::InitiativeInput;
-use kb_domain::{InitiativeKind, OrganisationId, OrganisationRole, Viewer};
+use kb_domain::{ErrorCode, InitiativeKind, OrganisationId, OrganisationRole, Viewer};
 use kb_exchange::import::{ImportOutcome, import_file, import_records};
 use kb_store::{Actor, Dump, Store};
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
@@ -363,6 +363,18 @@ on_both!(a_dump_restores_into_an_empty_database_and_dumps_again_the_same);
 async fn a_dump_restores_into_an_empty_database_and_dumps_again_the_same(app: TestApp) {
     with_history(&app).await;
     let dump = app.store.dump(Viewer::Admin).await.expect("dump");
+    let code = |e: kb_store::StoreError| match e {
+        kb_store::StoreError::Domain(d) => Some(d.code),
+        _ => None,
+    };
+    // The whole knowledge bank, drafts and revisions included, is for editors and admins.
+    let partner = app.store.dump(Viewer::Partner).await.map(|d| d.counts());
+    assert_eq!(partner.map_err(code), Err(Some(ErrorCode::Forbidden)));
+    let anonymous = app.store.dump(Viewer::Anonymous).await.map(|d| d.counts());
+    assert_eq!(
+        anonymous.map_err(code),
+        Err(Some(ErrorCode::Unauthenticated))
+    );
     let c = dump.counts();
     assert_eq!(
         (
@@ -390,6 +402,14 @@ async fn a_dump_restores_into_an_empty_database_and_dumps_again_the_same(app: Te
         .seed_taxonomy()
         .await
         .expect("a taxonomy is replaced by the dump's");
+    let contributor = Actor {
+        viewer: Viewer::Contributor {
+            organisation_id: OrganisationId(1),
+        },
+        ..Actor::cli()
+    };
+    let refused = target.restore(&contributor, dump.clone()).await;
+    assert_eq!(refused.map_err(code), Err(Some(ErrorCode::Forbidden)));
     target
         .restore(&Actor::cli(), dump.clone())
         .await
