@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use kb_domain::import::ImportKind;
 use kb_domain::input::InitiativeInput;
-use kb_domain::{InitiativeKind, OrganisationId, OrganisationRole, Viewer};
-use kb_server::import::{ImportOutcome, import_file, import_records};
+use kb_domain::{ErrorCode, InitiativeKind, OrganisationId, OrganisationRole, Viewer};
+use kb_exchange::import::{ImportOutcome, import_file, import_records};
 use kb_store::{Actor, Dump, Store};
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use serde_json::json;
@@ -21,7 +21,7 @@ use crate::support::{Db, TestApp};
 /// What a database holds, in numbers: organisations, initiatives, events, links,
 /// revisions, and the head of the change log.
 async fn census(store: &Store) -> (usize, usize, usize, usize, usize, i64) {
-    let c = store.dump().await.expect("dump").counts();
+    let c = store.dump(Viewer::Admin).await.expect("dump").counts();
     let head = store.change_log_head().await.expect("head");
     (
         c.organisations,
@@ -362,7 +362,19 @@ async fn with_history(app: &TestApp) {
 on_both!(a_dump_restores_into_an_empty_database_and_dumps_again_the_same);
 async fn a_dump_restores_into_an_empty_database_and_dumps_again_the_same(app: TestApp) {
     with_history(&app).await;
-    let dump = app.store.dump().await.expect("dump");
+    let dump = app.store.dump(Viewer::Admin).await.expect("dump");
+    let code = |e: kb_store::StoreError| match e {
+        kb_store::StoreError::Domain(d) => Some(d.code),
+        _ => None,
+    };
+    // The whole knowledge bank, drafts and revisions included, is for editors and admins.
+    let partner = app.store.dump(Viewer::Partner).await.map(|d| d.counts());
+    assert_eq!(partner.map_err(code), Err(Some(ErrorCode::Forbidden)));
+    let anonymous = app.store.dump(Viewer::Anonymous).await.map(|d| d.counts());
+    assert_eq!(
+        anonymous.map_err(code),
+        Err(Some(ErrorCode::Unauthenticated))
+    );
     let c = dump.counts();
     assert_eq!(
         (
@@ -390,8 +402,19 @@ async fn a_dump_restores_into_an_empty_database_and_dumps_again_the_same(app: Te
         .seed_taxonomy()
         .await
         .expect("a taxonomy is replaced by the dump's");
-    target.restore(dump.clone()).await.expect("restore");
-    let again = target.dump().await.expect("dump again");
+    let contributor = Actor {
+        viewer: Viewer::Contributor {
+            organisation_id: OrganisationId(1),
+        },
+        ..Actor::cli()
+    };
+    let refused = target.restore(&contributor, dump.clone()).await;
+    assert_eq!(refused.map_err(code), Err(Some(ErrorCode::Forbidden)));
+    target
+        .restore(&Actor::cli(), dump.clone())
+        .await
+        .expect("restore");
+    let again = target.dump(Viewer::Admin).await.expect("dump again");
     assert_eq!(json_of(&again), json_of(&dump));
     // New rows continue after the restored ids.
     let input = InitiativeInput {
@@ -458,7 +481,7 @@ async fn a_dump_of_sqlite_restores_into_postgresql_through_the_cli() {
         String::from_utf8_lossy(&out.stderr)
     );
     let restored = Store::connect(&url).await.expect("connect");
-    let from_pg = json_of(&restored.dump().await.expect("dump"));
+    let from_pg = json_of(&restored.dump(Viewer::Admin).await.expect("dump"));
     let from_sqlite = std::fs::read_to_string(&file).expect("read dump");
     assert_eq!(format!("{from_pg}\n"), from_sqlite);
 

@@ -1,6 +1,8 @@
-//! The Kennisbank server: configuration, the axum router that serves the GraphQL API,
-//! health checks and graceful shutdown, and the files of the import and dump commands. It only wires the other crates together: no
-//! SQL, no GraphQL types, no domain rules live here.
+//! The Kennisbank server: configuration, the axum router that serves the GraphQL API, the
+//! website, the exports and the feeds, health checks and graceful shutdown. It only wires
+//! the other crates together: no SQL, no GraphQL types, no domain rules live here, and
+//! what goes in and out as files (exports, feeds, import and dump files) is `kb-exchange`'s,
+//! which the routes and the commands only adapt to HTTP and to the command line.
 
 /// Entity tags and `304 Not Modified` for the exports, the feeds and GET queries.
 mod caching;
@@ -8,15 +10,9 @@ mod caching;
 pub mod compression;
 /// Configuration from flags and `KB_*` environment variables.
 pub mod config;
-/// Open-data exports (CSV, GraphML, node-link JSON, JSON-LD) over HTTP and the CLI.
-pub mod export;
-/// Atom and iCalendar feeds of initiatives, events and saved views.
-pub mod feeds;
-/// The HTTP surface: `/graphql` (POST, GET, GraphiQL), `/healthz`, `/readyz`, and the
-/// `/export/…` routes of [`export`].
+/// The HTTP surface: `/graphql` (POST, GET, GraphiQL), `/healthz`, `/readyz`, the
+/// `/export/…` downloads and the `/feeds/…`.
 mod http;
-/// The files of `import` and `dump`: CSV and JSON records, dumps.
-pub mod import;
 /// Subscriptions over WebSocket.
 mod live;
 /// Keeping resident memory near the memory in use.

@@ -272,6 +272,28 @@ pub(crate) fn restore_revision(viewer: Viewer) -> Result<()> {
     require_editor(viewer, "restore revisions")
 }
 
+/// Reading the whole knowledge bank at once, as a dump does (every status, every
+/// revision): only viewers who see everything, editors and admins.
+pub(crate) fn read_everything(viewer: Viewer) -> Result<()> {
+    match viewer {
+        _ if viewer.sees_everything() => Ok(()),
+        Viewer::Anonymous => Err(DomainError::new(
+            ErrorCode::Unauthenticated,
+            "sign in with an API key to dump the knowledge bank",
+        )
+        .into()),
+        _ => Err(
+            DomainError::new(ErrorCode::Forbidden, "only editors dump the knowledge bank").into(),
+        ),
+    }
+}
+
+/// Restoring a dump writes the whole knowledge bank, taxonomy included: an editor's
+/// decision, as imports are.
+pub(crate) fn restore_dump(viewer: Viewer) -> Result<()> {
+    require_editor(viewer, "restore a dump")
+}
+
 /// Of `ids`, the initiatives whose history (revisions, rejection reasons) the viewer may
 /// read: all for editors; for a contributor those its organisation takes part in (one
 /// statement); none for anyone else.
@@ -347,6 +369,29 @@ mod tests {
             Some(ErrorCode::Forbidden)
         );
         assert_eq!(code(require_admin(Viewer::Admin)), None);
+    }
+
+    #[test]
+    fn only_editors_and_admins_dump_and_restore_the_whole_knowledge_bank() {
+        let code = |r: Result<()>| match r {
+            Err(crate::StoreError::Domain(e)) => Some(e.code),
+            _ => None,
+        };
+        let c = Viewer::Contributor {
+            organisation_id: OWN,
+        };
+        assert_eq!(
+            code(read_everything(Viewer::Anonymous)),
+            Some(ErrorCode::Unauthenticated)
+        );
+        for v in [Viewer::Partner, c] {
+            assert_eq!(code(read_everything(v)), Some(ErrorCode::Forbidden));
+            assert_eq!(code(restore_dump(v)), Some(ErrorCode::Forbidden));
+        }
+        for v in [Viewer::Editor, Viewer::Admin] {
+            assert_eq!(code(read_everything(v)), None);
+            assert_eq!(code(restore_dump(v)), None);
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! restored into either database dumps again to the same document.
 
 use chrono::{DateTime, Timelike, Utc};
+use kb_domain::Viewer;
 use kb_migration::{Migrator, MigratorTrait};
 use sea_orm::{
     AccessMode, ActiveModelTrait, EntityTrait, IntoActiveModel, IsolationLevel, PaginatorTrait,
@@ -21,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::entity::*;
 use crate::seed::batch::{insert, sync_sequences};
-use crate::{Result, Store, StoreError};
+use crate::{Actor, Result, Store, StoreError, access};
 
 /// What a dump document says it is.
 pub const DUMP_FORMAT: &str = "kennisbank-dump";
@@ -141,8 +142,10 @@ fn active<M: IntoActiveModel<A>, A: ActiveModelTrait>(rows: Vec<M>) -> Vec<A> {
 }
 
 impl Store {
-    /// Reads the whole knowledge bank in one read transaction (a consistent snapshot).
-    pub async fn dump(&self) -> Result<Dump> {
+    /// Reads the whole knowledge bank in one read transaction (a consistent snapshot), for
+    /// a viewer who sees everything (the access module decides).
+    pub async fn dump(&self, viewer: Viewer) -> Result<Dump> {
+        access::read_everything(viewer)?;
         // One snapshot for every table: SQLite's read transaction is one already;
         // PostgreSQL's default (read committed) takes one per statement.
         let txn = match self.backend {
@@ -262,8 +265,10 @@ impl Store {
     }
 
     /// Loads `dump` into an empty database in one transaction, every row with its id;
-    /// a taxonomy already there is replaced by the dump's.
-    pub async fn restore(&self, dump: Dump) -> Result<()> {
+    /// a taxonomy already there is replaced by the dump's. `actor` must be allowed to
+    /// (the access module decides); the dump's revisions keep their own actors.
+    pub async fn restore(&self, actor: &Actor, dump: Dump) -> Result<()> {
+        access::restore_dump(actor.viewer)?;
         if let Some(why) = self.restore_refusal(&dump).await? {
             return Err(kb_domain::DomainError::bad_input("dump", why).into());
         }

@@ -1,7 +1,7 @@
 //! `kennisbank dump`.
 
 use clap::Args;
-use kb_store::Store;
+use kb_store::{Actor, Store};
 
 /// The options of `dump`.
 #[derive(Debug, Args)]
@@ -11,15 +11,12 @@ pub struct DumpArgs {
     output: Option<std::path::PathBuf>,
 }
 
-/// Writes the dump, and says on stderr how much it holds.
+/// Writes the dump as the operator (an admin), and says on stderr how much it holds.
 pub async fn run(database_url: &str, args: DumpArgs) -> anyhow::Result<()> {
     let DumpArgs { output } = args;
     let store = Store::connect(database_url).await?;
     store.migrate().await?;
-    let c = kb_server::import::dump_to(&store, output.as_deref()).await?;
-    eprintln!(
-        "Dumped {} organisations, {} initiatives, {} events, {} links and {} revisions.",
-        c.organisations, c.initiatives, c.events, c.links, c.revisions
-    );
+    let counts = kb_exchange::dump::dump_to(&store, Actor::cli().viewer, output.as_deref()).await?;
+    eprintln!("{}", kb_exchange::dump::summary(&counts));
     Ok(())
 }

@@ -2,6 +2,10 @@
 mod auth;
 /// Running a GraphQL request once read, and answering it per GraphQL over HTTP.
 mod execution;
+/// The `/export/…` downloads: streamed bodies, file names, ETags and `304`.
+mod exports;
+/// The `/feeds/…`: Atom and iCalendar answers, ETags and `304`.
+mod feeds;
 /// The `/graphql` endpoint: reading POST bodies and GET queries.
 mod graphql;
 /// The health checks `/healthz` and `/readyz`.

@@ -38,8 +38,8 @@ pub fn router(
         bound,
     ));
     let proxies = Arc::new(config.proxies());
-    let exports = crate::export::routes(store.clone(), model.clone());
-    let feeds = crate::feeds::routes(store.clone(), model.clone());
+    let exports = super::exports::routes(store.clone(), model.clone());
+    let feeds = super::feeds::routes(store.clone(), model.clone(), public.origin());
     let metrics = config
         .metrics
         .then(|| crate::metrics::routes(store.clone(), model.clone()));

@@ -13,12 +13,12 @@ mod initiatives;
 /// Importing organisations, part of one another.
 mod organisations;
 
-use kb_domain::OrganisationId;
 use kb_domain::import::{ImportError, ImportNames, column_of};
+use kb_domain::{OrganisationId, Viewer};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::entity::organisation;
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, StoreError, access};
 
 /// The action the revisions of an import record.
 const IMPORT: &str = kb_domain::revision::RevisionAction::Import.as_str();
@@ -48,9 +48,9 @@ pub enum ImportStep {
 }
 
 impl Store {
-    /// The names an import may use: every vocabulary value, theme and topic with its
-    /// labels, and every organisation by slug and name.
-    pub async fn import_names(&self) -> Result<ImportNames> {
+    /// The names an import by `viewer` may use: every vocabulary value, theme and topic
+    /// with its labels, and every organisation the viewer sees by slug and name.
+    pub async fn import_names(&self, viewer: Viewer) -> Result<ImportNames> {
         let mut names = ImportNames::default();
         for t in self.vocabulary_terms().await? {
             let en = t.label.en.unwrap_or_default();
@@ -71,6 +71,7 @@ impl Store {
                 organisation::Column::Slug,
                 organisation::Column::Name,
             ])
+            .filter(access::organisations(viewer))
             .into_tuple()
             .all(&self.db)
             .await?;

@@ -1,16 +1,12 @@
-//! The files of `kennisbank import` and `kennisbank dump`: reading CSV and JSON import
-//! files into records (the domain validates them, the store writes them), recognising a
-//! dump and restoring it, and writing a dump as JSON.
+//! Reading import files: CSV with a header of column names, JSON arrays of records, and
+//! dumps recognised by their `format`. Every problem is reported with its line and column;
+//! the domain validates the records' values afterwards.
 
-use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::Context;
-use kb_domain::import::{
-    Cell, EventRecord, ImportError, ImportKind, ImportRecord, OrganisationRecord, RawRecord,
-    check_columns, parse_events, parse_organisations, parse_records,
-};
-use kb_store::{Actor, DUMP_FORMAT, Dump, DumpCounts, ImportReport, ImportStep, Store};
+use kb_domain::import::{Cell, ImportError, ImportKind, RawRecord, check_columns};
+use kb_store::{DUMP_FORMAT, Dump};
 
 /// What an import file holds.
 #[derive(Debug)]
@@ -19,17 +15,6 @@ pub enum ImportFile {
     Records(Vec<RawRecord>),
     /// A dump made by `kennisbank dump`.
     Dump(Box<Dump>),
-}
-
-/// What `kennisbank import` did.
-#[derive(Debug)]
-pub enum ImportOutcome {
-    /// Records were imported (or checked, on a dry run).
-    Imported(ImportReport),
-    /// The file has problems: nothing was written.
-    Invalid(Vec<ImportError>),
-    /// A dump was restored (or found restorable, on a dry run).
-    Restored { counts: DumpCounts, written: bool },
 }
 
 /// Reads an import file of records of `kind`: CSV by the extension `.csv`, JSON by
@@ -221,163 +206,6 @@ fn element_lines(text: &str) -> Vec<usize> {
         }
     }
     lines
-}
-
-/// A progress bar on stderr when it is a terminal, hidden otherwise.
-fn progress_bar(len: usize, message: &'static str) -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len as u64);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{msg:10} [{bar:40}] {pos}/{len} ({eta})")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message(message);
-    bar
-}
-
-/// Imports the initiatives of the file at `path`: [`import_records`] of
-/// [`ImportKind::Initiatives`].
-pub async fn import_file(
-    store: &Store,
-    actor: &Actor,
-    path: &Path,
-    dry_run: bool,
-) -> anyhow::Result<ImportOutcome> {
-    import_records(store, actor, path, ImportKind::Initiatives, dry_run).await
-}
-
-/// The valid records of a file, of one kind.
-enum Records {
-    Initiatives(Vec<ImportRecord>),
-    Organisations(Vec<OrganisationRecord>),
-    Events(Vec<EventRecord>),
-}
-
-impl Records {
-    fn len(&self) -> usize {
-        match self {
-            Self::Initiatives(r) => r.len(),
-            Self::Organisations(r) => r.len(),
-            Self::Events(r) => r.len(),
-        }
-    }
-
-    async fn import(
-        &self,
-        store: &Store,
-        actor: &Actor,
-        dry_run: bool,
-        progress: &mut (dyn FnMut(ImportStep) + Send),
-    ) -> anyhow::Result<ImportReport> {
-        Ok(match self {
-            Self::Initiatives(r) => {
-                store
-                    .import_initiatives(actor, r, dry_run, progress)
-                    .await?
-            }
-            Self::Organisations(r) => {
-                store
-                    .import_organisations(actor, r, dry_run, progress)
-                    .await?
-            }
-            Self::Events(r) => store.import_events(actor, r, dry_run, progress).await?,
-        })
-    }
-}
-
-/// Imports the file at `path`, records of `kind`, into `store` as `actor`: records are
-/// validated (all of them, against the store's vocabularies, themes, topics,
-/// organisations and initiatives) and upserted in one transaction; a dump is restored
-/// into the empty database. With `dry_run` nothing is written.
-pub async fn import_records(
-    store: &Store,
-    actor: &Actor,
-    path: &Path,
-    kind: ImportKind,
-    dry_run: bool,
-) -> anyhow::Result<ImportOutcome> {
-    let raw = match read_file(path, kind)? {
-        Ok(ImportFile::Records(raw)) => raw,
-        Ok(ImportFile::Dump(dump)) => {
-            let counts = dump.counts();
-            if let Some(why) = store.restore_refusal(&dump).await? {
-                anyhow::bail!("{}: {why}", path.display());
-            }
-            if !dry_run {
-                store.restore(*dump).await?;
-            }
-            return Ok(ImportOutcome::Restored {
-                counts,
-                written: !dry_run,
-            });
-        }
-        Err(errors) => return Ok(ImportOutcome::Invalid(errors)),
-    };
-    store.seed_taxonomy().await?;
-    let names = store.import_names().await?;
-    let (records, mut errors) = match kind {
-        ImportKind::Initiatives => {
-            let (r, e) = parse_records(&raw, &names);
-            (Records::Initiatives(r), e)
-        }
-        ImportKind::Organisations => {
-            let (r, e) = parse_organisations(&raw, &names);
-            (Records::Organisations(r), e)
-        }
-        ImportKind::Events => {
-            let (r, e) = parse_events(&raw, &names);
-            (Records::Events(r), e)
-        }
-    };
-    if !errors.is_empty() {
-        // The valid records are checked against the database too, so the report is
-        // whole; nothing is written.
-        let report = records.import(store, actor, true, &mut |_| {}).await?;
-        errors.extend(report.errors);
-        errors.sort_by_key(|e| e.line);
-        return Ok(ImportOutcome::Invalid(errors));
-    }
-    let checking = progress_bar(records.len(), "checking");
-    let mut writing: Option<indicatif::ProgressBar> = None;
-    let mut step = |s: ImportStep| match s {
-        ImportStep::Checked => checking.inc(1),
-        ImportStep::Written => writing
-            .get_or_insert_with(|| {
-                checking.finish_and_clear();
-                progress_bar(records.len(), "writing")
-            })
-            .inc(1),
-    };
-    let report = records.import(store, actor, dry_run, &mut step).await?;
-    checking.finish_and_clear();
-    if let Some(w) = writing {
-        w.finish_and_clear();
-    }
-    Ok(if report.errors.is_empty() {
-        ImportOutcome::Imported(report)
-    } else {
-        ImportOutcome::Invalid(report.errors)
-    })
-}
-
-/// Writes a complete dump of `store` as JSON to `output`, or to stdout.
-pub async fn dump_to(store: &Store, output: Option<&Path>) -> anyhow::Result<DumpCounts> {
-    let dump = store.dump().await?;
-    let counts = dump.counts();
-    let mut out: Box<dyn Write> = match output {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
-    serde_json::to_writer_pretty(&mut out, &dump)?;
-    out.write_all(b"\n")?;
-    out.flush()?;
-    Ok(counts)
 }
 
 #[cfg(test)]

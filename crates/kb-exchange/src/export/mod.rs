@@ -1,7 +1,8 @@
 //! Open-data exports of the published knowledge bank, for analysts' own tools: the
 //! initiatives and a co-occurrence table as CSV, the graph as GraphML and as node-link
 //! JSON, and everything as JSON-LD (schema.org and SKOS). The same writers serve
-//! `/export/…` over HTTP and `kennisbank export` on the command line.
+//! `/export/…` over HTTP (as a [`stream`] of chunks) and `kennisbank export` on the
+//! command line (into a file, [`export_to`]).
 //!
 //! Exports are of what the public sees: every read goes through the store's access rule
 //! or the read model's visibility for an anonymous viewer, never around them. Each is
@@ -17,8 +18,8 @@ mod linked_data;
 mod nodes;
 /// Initiatives with their themes, topics, organisations and terms, read in batches.
 mod records;
-/// The `/export/…` routes: media types, file names, ETags and `304 Not Modified`.
-mod routes;
+/// Where an export's text goes: chunks of a stream, or a file.
+mod sink;
 /// `initiatives.csv` and `cooccurrence.csv`.
 mod tables;
 /// CSV quoting, XML escaping and number formatting.
@@ -27,23 +28,20 @@ mod text;
 use std::io::Write;
 use std::path::Path;
 
-use axum::body::{Body, Bytes};
 use kb_domain::Viewer;
 use kb_graph::ReadModel;
 use kb_graph::analytics::Dimension;
 use kb_store::Store;
 use tokio::sync::mpsc;
 
-pub use routes::routes;
+pub use sink::Chunks;
+use sink::{Out, Sink};
 
 /// Exports are open data: what an anonymous reader sees.
 const VIEWER: Viewer = Viewer::Anonymous;
 
 /// Rows read per statement.
 const BATCH: usize = 500;
-
-/// Bytes gathered before they are sent on as one chunk.
-const CHUNK: usize = 64 * 1024;
 
 /// The dimensions of a co-occurrence table by their names in the GraphQL API.
 const DIMENSIONS: [(&str, Dimension); 11] = [
@@ -128,72 +126,6 @@ impl Export {
             Export::JsonLd => "kennisbank.jsonld".to_owned(),
         }
     }
-
-    /// The (weak) entity tag of this export with the read model at change-log
-    /// `position`: every change moves the position, so a tag names one content.
-    pub fn etag(self, position: i64) -> String {
-        crate::caching::etag(position, &self.file_name().replace('.', "-"))
-    }
-}
-
-/// Where an export's text goes: chunks of an HTTP body, or a writer (a file, stdout).
-struct Sink {
-    buf: Vec<u8>,
-    out: Out,
-}
-
-enum Out {
-    Channel(mpsc::Sender<Result<Bytes, std::io::Error>>),
-    Writer(Box<dyn Write + Send>),
-}
-
-impl Sink {
-    fn new(out: Out) -> Self {
-        Self {
-            buf: Vec::with_capacity(CHUNK),
-            out,
-        }
-    }
-
-    fn text(&mut self, s: &str) {
-        self.buf.extend_from_slice(s.as_bytes());
-    }
-
-    /// The text gathered so far, to write into.
-    fn buf(&mut self) -> &mut Vec<u8> {
-        &mut self.buf
-    }
-
-    /// Sends what was gathered once it makes a chunk.
-    async fn flush_if_full(&mut self) -> anyhow::Result<()> {
-        if self.buf.len() >= CHUNK {
-            self.flush().await?;
-        }
-        Ok(())
-    }
-
-    async fn flush(&mut self) -> anyhow::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
-        match &mut self.out {
-            Out::Channel(tx) => tx
-                .send(Ok(Bytes::from(chunk)))
-                .await
-                .map_err(|_| anyhow::anyhow!("the client stopped reading"))?,
-            Out::Writer(w) => w.write_all(&chunk)?,
-        }
-        Ok(())
-    }
-
-    async fn finish(mut self) -> anyhow::Result<()> {
-        self.flush().await?;
-        if let Out::Writer(w) = &mut self.out {
-            w.flush()?;
-        }
-        Ok(())
-    }
 }
 
 /// Writes `export` into `sink`.
@@ -214,10 +146,11 @@ async fn write(
     }
 }
 
-/// `export` as an HTTP body, written by a task of its own as fast as the client reads
-/// it (at most a few chunks ahead).
-fn body(store: Store, model: ReadModel, export: Export) -> Body {
-    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+/// `export` as a stream of chunks, written by a task of its own as fast as the reader
+/// takes them (at most a few chunks ahead). A failure ends the stream in an error, so
+/// the reader sees a broken transfer rather than a document that looks whole.
+pub fn stream(store: Store, model: ReadModel, export: Export) -> Chunks {
+    let (tx, rx) = mpsc::channel::<std::io::Result<Vec<u8>>>(4);
     let failed = tx.clone();
     tokio::spawn(async move {
         let mut sink = Sink::new(Out::Channel(tx));
@@ -230,60 +163,13 @@ fn body(store: Store, model: ReadModel, export: Export) -> Body {
                 tracing::debug!(?export, "the client left before the export ended");
             } else {
                 tracing::error!(error = %e, ?export, "an export failed");
-                // The body ends in an error, so the client sees a broken transfer
-                // rather than a document that looks whole.
                 let _ = failed
                     .send(Err(std::io::Error::other("the export failed")))
                     .await;
             }
         }
     });
-    channel_body(rx)
-}
-
-/// The chunks sent into `rx`, as a body. Once ended, the stream answers that it has ended
-/// however often it is asked again, as a compressing layer does (an `unfold` stream
-/// would panic there).
-fn channel_body(mut rx: mpsc::Receiver<Result<Bytes, std::io::Error>>) -> Body {
-    Body::from_stream(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)))
-}
-
-/// The formats of `kennisbank export --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CliFormat {
-    /// `initiatives.csv`.
-    Csv,
-    /// `cooccurrence.csv`, of `--rows` and `--columns`.
-    CooccurrenceCsv,
-    /// `graph.graphml`.
-    Graphml,
-    /// `graph.json` (node-link).
-    Json,
-    /// `kennisbank.jsonld`.
-    Jsonld,
-}
-
-/// The export a command line asks for.
-pub fn cli_export(
-    format: CliFormat,
-    rows: Option<&str>,
-    columns: Option<&str>,
-) -> anyhow::Result<Export> {
-    let dimension = |field: &str, given: Option<&str>| {
-        given
-            .and_then(parse_dimension)
-            .ok_or_else(|| anyhow::anyhow!("{}", dimension_error(field, given)))
-    };
-    Ok(match format {
-        CliFormat::Csv => Export::Initiatives,
-        CliFormat::CooccurrenceCsv => Export::Cooccurrence {
-            rows: dimension("--rows", rows)?,
-            columns: dimension("--columns", columns)?,
-        },
-        CliFormat::Graphml => Export::GraphMl,
-        CliFormat::Json => Export::GraphJson,
-        CliFormat::Jsonld => Export::JsonLd,
-    })
+    Chunks::from(rx)
 }
 
 /// Writes `export` of the database of `store` to `output`, or to stdout without one.
@@ -304,43 +190,6 @@ pub async fn export_to(store: &Store, export: Export, output: Option<&Path>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::{Request, Response, header};
-    use tower::{Layer, ServiceExt};
-
-    #[tokio::test]
-    async fn a_streamed_export_can_be_compressed_and_read_to_its_end() {
-        let (tx, rx) = mpsc::channel(4);
-        tokio::spawn(async move {
-            for _ in 0..100 {
-                let row = Bytes::from_static(b"SW5pdGlhdGl2ZTox,buddyprogramma,Buddyprogramma\r\n");
-                if tx.send(Ok(row)).await.is_err() {
-                    return;
-                }
-            }
-        });
-        let mut rx = Some(rx);
-        let service =
-            crate::compression::layer().layer(tower::service_fn(move |_: Request<Body>| {
-                let body = rx.take().map(channel_body).unwrap_or_default();
-                async move {
-                    Response::builder()
-                        .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
-                        .body(body)
-                }
-            }));
-        let request = Request::get("/export/initiatives.csv")
-            .header(header::ACCEPT_ENCODING, "gzip")
-            .body(Body::empty())
-            .expect("a request");
-        let response = service.oneshot(request).await.expect("an answer");
-        assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
-        let body = axum::body::to_bytes(Body::new(response.into_body()), usize::MAX)
-            .await
-            .expect("the whole body");
-        // The gzip magic number, and far fewer bytes than the 4,900 sent.
-        assert_eq!(body[..2], [0x1f, 0x8b]);
-        assert!(body.len() < 1_000, "{} bytes", body.len());
-    }
 
     #[test]
     fn dimensions_are_read_by_their_graphql_names_in_any_case() {
@@ -356,14 +205,23 @@ mod tests {
     }
 
     #[test]
-    fn each_export_names_its_file_and_tags_its_position() {
+    fn each_export_names_its_file_and_its_media_type() {
         let t = Export::Cooccurrence {
             rows: Dimension::Theme,
             columns: Dimension::Topic,
         };
         assert_eq!(t.file_name(), "cooccurrence-theme-topic.csv");
-        assert_eq!(t.etag(42), "W/\"kb-42-cooccurrence-theme-topic-csv\"");
+        assert_eq!(t.content_type(), "text/csv; charset=utf-8");
         assert_eq!(Export::GraphMl.content_type(), "application/graphml+xml");
-        assert_eq!(Export::JsonLd.etag(7), "W/\"kb-7-kennisbank-jsonld\"");
+        assert_eq!(Export::JsonLd.file_name(), "kennisbank.jsonld");
+    }
+
+    #[test]
+    fn a_missing_or_unknown_dimension_is_refused_with_the_names_it_may_take() {
+        assert!(dimension_error("rows", None).starts_with("`rows` is required: one of THEME, "));
+        assert!(
+            dimension_error("--columns", Some("colour"))
+                .starts_with("`colour` is not a dimension; `--columns` is one of THEME, ")
+        );
     }
 }
