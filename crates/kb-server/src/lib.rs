@@ -101,8 +101,9 @@ pub async fn read_model(
 /// Serves with a read model built by the caller (tests keep a handle on it, to let it
 /// catch up with what they wrote straight into the store).
 ///
-/// When `shutdown` completes the server stops accepting and lets the requests in flight
-/// finish, for at most `config.shutdown_grace`: connections still open then are cut.
+/// When `shutdown` completes the server stops accepting, closes every subscriber's
+/// WebSocket with 1001 (Going Away) and lets the requests in flight finish, for at most
+/// `config.shutdown_grace`: connections still open then are cut.
 pub async fn serve_model(
     listener: TcpListener,
     store: Store,
@@ -112,7 +113,7 @@ pub async fn serve_model(
 ) -> anyhow::Result<()> {
     let follower = model.follow(config.follow_interval);
     let going_away = Shutdown::default();
-    let app = router(store, model, &config);
+    let app = router(store, model, &config, going_away.clone());
     let connections = Connections::default();
     // axum gives handlers the client's address (`ConnectInfo<SocketAddr>`) from its own
     // listener and from any listener behind `tap_io`; there is nothing else to tap here.
@@ -127,7 +128,7 @@ pub async fn serve_model(
         begin.begin();
     });
     // The HTTP connections end when axum has finished with them; the WebSockets, which
-    // have left axum, when they close.
+    // have left axum, once their subscribers have been told to go.
     let drained = async {
         server.await?;
         connections.closed().await;

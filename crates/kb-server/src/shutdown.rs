@@ -1,10 +1,10 @@
-//! Graceful shutdown: the signals that start it, and the connections the drain waits for
-//! until its deadline.
+//! Graceful shutdown: the signals that start it, the word every subscriber is given when
+//! it begins, and the connections the drain waits for until its deadline.
 //!
 //! axum's graceful shutdown stops accepting and waits for the HTTP connections it serves,
 //! however long they take, and knows nothing of WebSockets (an upgraded connection has
-//! left it). So the server counts every connection it accepted, WebSockets included, and
-//! stops waiting at `--shutdown-grace-secs`.
+//! left it). So the server counts every connection it accepted, WebSockets included,
+//! tells subscribers to leave, and stops waiting at `--shutdown-grace-secs`.
 
 use std::net::SocketAddr;
 use std::pin::Pin;

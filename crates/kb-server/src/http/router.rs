@@ -22,9 +22,15 @@ use super::health::{healthz, readyz};
 use super::response::{error_response, media_type};
 use super::state::AppState;
 use crate::ServerConfig;
+use crate::shutdown::Shutdown;
 
-/// The router of the whole service.
-pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -> Router {
+/// The router of the whole service; its subscribers are told to go when `shutdown` begins.
+pub fn router(
+    store: Store,
+    model: kb_graph::ReadModel,
+    config: &ServerConfig,
+    shutdown: Shutdown,
+) -> Router {
     let exports = crate::export::routes(store.clone(), model.clone());
     let feeds = crate::feeds::routes(store.clone(), model.clone());
     let metrics = config
@@ -44,7 +50,7 @@ pub fn router(store: Store, model: kb_graph::ReadModel, config: &ServerConfig) -
         limits: config.limits(),
         max_batch: config.max_batch,
         rate: crate::rate::RateLimits::new(config.rate_limits()),
-        subscriptions: crate::live::Slots::new(config.max_subscriptions_per_key),
+        subscriptions: crate::live::Subscriptions::new(config.max_subscriptions_per_key, shutdown),
         persisted: kb_graphql::PersistedQueries::new(config.persisted_query_cache),
     });
     Router::new()
