@@ -590,3 +590,82 @@ async fn every_text_answer_is_compressed_for_a_client_that_accepts_it(app: TestA
     let gzipped = r.bytes().await.expect("body").len();
     assert!(gzipped * 2 < plain, "{gzipped} bytes gzipped of {plain}");
 }
+
+/// A POST of `body` to `/graphql` over a connection of its own, sent up to its headers
+/// with `Expect: 100-continue`: once the server answers `100 Continue` the request is in
+/// flight, its handler waiting for the body, which the caller sends (or never does).
+async fn in_flight(addr: std::net::SocketAddr, body: &[u8]) -> tokio::net::TcpStream {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\nexpect: 100-continue\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("write");
+    let mut answer = Vec::new();
+    while !answer.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8; 1];
+        let n = stream.read(&mut byte).await.expect("read");
+        assert_eq!(n, 1, "the server closed before 100 Continue");
+        answer.push(byte[0]);
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 100 Continue"), "{answer}");
+    stream
+}
+
+/// At SIGTERM a request in flight may still finish, but one whose body never comes does
+/// not keep the process: it exits with 0 once `--shutdown-grace-secs` is over (not before,
+/// not at the request time limit of 30 s), cutting that connection and saying so.
+/// Shutdown does not depend on the database; SQLite it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_shutdown_requests_in_flight_may_finish_until_the_drain_deadline() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let grace = std::time::Duration::from_secs(2);
+    let served = crate::support::Served::start(&["--shutdown-grace-secs", "2"], &[]).await;
+    let body = br#"{"query":"{ themes { code } }"}"#;
+    let mut finishing = in_flight(served.addr, body).await;
+    let mut stuck = in_flight(served.addr, body).await;
+    let signalled = std::time::Instant::now();
+    served.terminate();
+    finishing.write_all(body).await.expect("write");
+    let mut answer = String::new();
+    finishing
+        .read_to_string(&mut answer)
+        .await
+        .expect("the answer");
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(answer.contains(r#"{"code":"support"}"#), "{answer}");
+    // New connections are refused while the drain goes on (the stuck request keeps the
+    // process until the deadline).
+    while tokio::net::TcpStream::connect(served.addr).await.is_ok() {
+        assert!(
+            signalled.elapsed() < grace,
+            "connections are still accepted after SIGTERM"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+
+    let (status, log) = served.exit(std::time::Duration::from_secs(30)).await;
+    let took = signalled.elapsed();
+    assert_eq!(status.code(), Some(0), "{status}");
+    assert!(
+        took >= grace,
+        "the drain ended after {took:?}, before its deadline"
+    );
+    assert!(
+        took < grace + std::time::Duration::from_secs(4),
+        "the process exited {took:?} after SIGTERM, with a grace of {grace:?}"
+    );
+    let cut = log
+        .iter()
+        .find(|l| l["fields"]["cut"].is_u64())
+        .unwrap_or_else(|| panic!("no line on the connections cut in {log:#?}"));
+    assert_eq!(cut["level"], "WARN");
+    assert_eq!(cut["fields"]["cut"], 1, "{cut}");
+    // The request cut got no answer: its connection just ended.
+    let mut rest = Vec::new();
+    let _ = stuck.read_to_end(&mut rest).await;
+    assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+}

@@ -2,6 +2,7 @@
 //! reaches the subscribers that asked for it and may see it, across instances, within
 //! the bounds per key.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -11,7 +12,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::on_both;
-use crate::support::{TestApp, config, error_code};
+use crate::support::{Served, TestApp, config, error_code};
 
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -25,7 +26,18 @@ impl Client {
     /// Connects and completes the handshake, with `payload` in `connection_init` (a key
     /// as `{"Authorization": "Bearer …"}`) and `header` as the upgrade's Authorization.
     pub(crate) async fn connect(app: &TestApp, payload: Value, header: Option<&str>) -> Client {
-        let mut client = Self::open(app, header).await;
+        Self::connect_to(app.addr, "graphql-transport-ws", payload, header).await
+    }
+
+    /// The same with the server at `addr`, over `protocol` (`graphql-transport-ws`, or
+    /// `graphql-ws` for the older protocol, which has the same handshake).
+    async fn connect_to(
+        addr: SocketAddr,
+        protocol: &str,
+        payload: Value,
+        header: Option<&str>,
+    ) -> Client {
+        let mut client = Self::open_to(addr, protocol, header).await;
         client
             .send(json!({ "type": "connection_init", "payload": payload }))
             .await;
@@ -35,14 +47,15 @@ impl Client {
     }
 
     async fn open(app: &TestApp, header: Option<&str>) -> Client {
-        let mut request = format!("ws://{}/graphql", app.addr)
+        Self::open_to(app.addr, "graphql-transport-ws", header).await
+    }
+
+    async fn open_to(addr: SocketAddr, protocol: &str, header: Option<&str>) -> Client {
+        let mut request = format!("ws://{addr}/graphql")
             .into_client_request()
             .expect("request");
         let h = request.headers_mut();
-        h.insert(
-            "sec-websocket-protocol",
-            "graphql-transport-ws".parse().expect("header"),
-        );
+        h.insert("sec-websocket-protocol", protocol.parse().expect("header"));
         if let Some(key) = header {
             h.insert(
                 "authorization",
@@ -52,10 +65,7 @@ impl Client {
         let (socket, response) = tokio_tungstenite::connect_async(request)
             .await
             .expect("connect");
-        assert_eq!(
-            response.headers()["sec-websocket-protocol"],
-            "graphql-transport-ws"
-        );
+        assert_eq!(response.headers()["sec-websocket-protocol"], protocol);
         Client { socket }
     }
 
@@ -96,6 +106,24 @@ impl Client {
                     return json!({ "type": "close", "code": code });
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// The code and reason of the close frame that must come next (after messages of
+    /// subscriptions), once the close is answered as a client does and the socket ended.
+    async fn closed(&mut self) -> (u16, String) {
+        loop {
+            let m = tokio::time::timeout(Duration::from_secs(15), self.socket.next())
+                .await
+                .expect("a close frame within 15 s")
+                .expect("the socket is open")
+                .expect("a message");
+            if let Message::Close(frame) = m {
+                let frame = frame.expect("a close frame with a code");
+                // Reading on sends the answer; the server then ends the connection.
+                while let Some(Ok(_)) = self.socket.next().await {}
+                return (u16::from(frame.code), frame.reason.to_string());
             }
         }
     }
@@ -577,4 +605,27 @@ async fn a_subscription_to_a_view_sends_its_initiatives_and_coming_events_only(a
         payload,
         json!({ "data": { "eventPublished": { "title": "Webinar weerbaarheid" } } })
     );
+}
+
+/// SIGTERM closes the socket of every subscriber, on either protocol, with 1001 (Going
+/// Away), and subscribers do not hold the drain open: the process exits with 0 long before
+/// its grace is over. Shutdown does not depend on the database; SQLite it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_shutdown_every_subscriber_is_told_the_server_is_going_away() {
+    let served = Served::start(&["--shutdown-grace-secs", "60"], &[]).await;
+    let mut current =
+        Client::connect_to(served.addr, "graphql-transport-ws", json!({}), None).await;
+    current.subscribe("c", INITIATIVES, json!({})).await;
+    let mut older = Client::connect_to(served.addr, "graphql-ws", json!({}), None).await;
+    older
+        .send(json!({ "id": "o", "type": "start", "payload": { "query": INITIATIVES } }))
+        .await;
+    served.terminate();
+    for client in [&mut current, &mut older] {
+        let (code, reason) = client.closed().await;
+        assert_eq!((code, reason.as_str()), (1001, "server shutting down"));
+    }
+    // Within a third of the grace, so the subscribers did not hold the drain open.
+    let (status, _) = served.exit(Duration::from_secs(20)).await;
+    assert_eq!(status.code(), Some(0), "{status}");
 }

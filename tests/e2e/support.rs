@@ -297,6 +297,101 @@ pub fn kennisbank() -> std::process::Command {
     c
 }
 
+/// `kennisbank serve` as a process of its own, on an empty SQLite database (taxonomy, no
+/// demo data) in a folder of its own, on a free port: for what only a real process shows,
+/// such as how it answers a signal and how it exits. What it logs is kept, not printed.
+pub struct Served {
+    pub addr: SocketAddr,
+    child: tokio::process::Child,
+    log: tokio::task::JoinHandle<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl Served {
+    /// Starts `kennisbank serve` with `args` and `env` (logs as JSON) and waits until
+    /// `/readyz` answers.
+    pub async fn start(args: &[&str], env: &[(&str, &str)]) -> Served {
+        use tokio::io::AsyncReadExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
+        let mut child = tokio::process::Command::from(kennisbank())
+            .current_dir(dir.path())
+            .args(["--database-url", "sqlite://kb.db?mode=rwc", "--log-format"])
+            .args(["json", "serve", "--no-demo", "--bind", &addr.to_string()])
+            .args(args)
+            .envs(env.iter().copied())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("serve");
+        // Read all along, so that the server never waits for a full pipe.
+        let mut stderr = child.stderr.take().expect("stderr");
+        let log = tokio::spawn(async move {
+            let mut log = String::new();
+            let _ = stderr.read_to_string(&mut log).await;
+            log
+        });
+        let client = reqwest::Client::new();
+        for _ in 0..600 {
+            let ready = client
+                .get(format!("http://{addr}/readyz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if ready {
+                return Served {
+                    addr,
+                    child,
+                    log,
+                    _dir: dir,
+                };
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                let log = log.await.unwrap_or_default();
+                panic!("the server exited ({status}) before it was ready:\n{log}");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the server was not ready within 30 s");
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Sends the server SIGTERM.
+    #[allow(unsafe_code)]
+    pub fn terminate(&self) {
+        let pid = self.child.id().expect("a running server has an id");
+        let pid = libc::pid_t::try_from(pid).expect("a process id");
+        // SAFETY: kill(2) only sends a signal, here to the child this value owns (kept from
+        // being reaped, so its id is not reused, until `exit` waits for it).
+        let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
+        assert_eq!(sent, 0, "SIGTERM: {}", std::io::Error::last_os_error());
+    }
+
+    /// Waits at most `limit` for the server to exit: its status and the log lines it wrote
+    /// (JSON), which `TEST_LOG` also prints.
+    pub async fn exit(
+        mut self,
+        limit: std::time::Duration,
+    ) -> (std::process::ExitStatus, Vec<Value>) {
+        let status = tokio::time::timeout(limit, self.child.wait())
+            .await
+            .unwrap_or_else(|_| panic!("the server did not exit within {limit:?}"))
+            .expect("exit status");
+        let log = self.log.await.expect("log");
+        if std::env::var_os("TEST_LOG").is_some() {
+            eprintln!("{log}");
+        }
+        let lines = log
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect();
+        (status, lines)
+    }
+}
+
 /// The first error's `extensions.code`.
 pub fn error_code(response: &Value) -> &str {
     response["errors"][0]["extensions"]["code"]

@@ -45,41 +45,9 @@ async fn collector() -> (String, Received) {
 /// `{ themes { code } }` with the request id `request_id`, then stops it with SIGTERM and
 /// waits for it to exit (a graceful stop sends the spans still queued).
 async fn one_request(args: &[&str], env: &[(&str, &str)], request_id: &str) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let port = crate::support::free_port();
-    let mut child = tokio::process::Command::from(crate::support::kennisbank())
-        .current_dir(dir.path())
-        .args([
-            "--database-url",
-            "sqlite://kb.db?mode=rwc",
-            "serve",
-            "--no-demo",
-        ])
-        .arg("--bind")
-        .arg(format!("127.0.0.1:{port}"))
-        .args(args)
-        .envs(env.iter().copied())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("serve");
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let mut ready = false;
-    for _ in 0..600 {
-        if client
-            .get(format!("{base}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(ready, "the server did not get ready");
-    let r = client
-        .post(format!("{base}/graphql"))
+    let served = crate::support::Served::start(args, env).await;
+    let r = reqwest::Client::new()
+        .post(served.url("/graphql"))
         .header("x-request-id", request_id)
         .json(&serde_json::json!({ "query": "{ themes { code } }" }))
         .send()
@@ -88,16 +56,8 @@ async fn one_request(args: &[&str], env: &[(&str, &str)], request_id: &str) {
     assert_eq!(r.headers()["x-request-id"], request_id);
     let body: serde_json::Value = r.json().await.expect("JSON");
     assert_eq!(body["data"]["themes"].as_array().map(Vec::len), Some(8));
-    let pid = child.id().expect("pid");
-    let signalled = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(signalled.success(), "SIGTERM");
-    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
-        .await
-        .expect("the server stops within 30 s after SIGTERM")
-        .expect("exit status");
+    served.terminate();
+    let (status, _) = served.exit(Duration::from_secs(30)).await;
     assert!(status.success(), "the server exits cleanly: {status}");
 }
 

@@ -47,6 +47,17 @@ pub struct ServerConfig {
         value_parser = parse_seconds
     )]
     pub request_timeout: Duration,
+    /// At shutdown (SIGTERM or Ctrl-C), how long the requests in flight may take to
+    /// finish, in seconds; fractions such as `0.5` are allowed. Connections still open
+    /// then are cut.
+    #[arg(
+        long = "shutdown-grace-secs",
+        env = "KB_SHUTDOWN_GRACE_SECS",
+        value_name = "SECONDS",
+        default_value = "10",
+        value_parser = parse_seconds
+    )]
+    pub shutdown_grace: Duration,
     /// Deepest nesting of fields in a query.
     #[arg(long, env = "KB_MAX_DEPTH", default_value_t = Limits::default().depth)]
     pub max_depth: usize,
@@ -284,6 +295,7 @@ mod tests {
         let c = ServerConfig::from_flags(Vec::<String>::new()).expect("defaults");
         assert_eq!(c.bind, SocketAddr::from(([127, 0, 0, 1], 8080)));
         assert_eq!(c.request_timeout, Duration::from_secs(30));
+        assert_eq!(c.shutdown_grace, Duration::from_secs(10));
         assert_eq!(c.max_body_bytes, 256 * 1024);
         assert_eq!(c.max_batch, 10);
         assert_eq!(c.limits().aliases, Limits::default().aliases);

@@ -24,16 +24,20 @@ pub mod metrics;
 pub mod public;
 /// Rate limits per key and per client address.
 pub mod rate;
+/// Graceful shutdown: the signals, the word to subscribers, the drain deadline.
+pub mod shutdown;
 /// Logs on stderr and the optional OpenTelemetry export of traces.
 pub mod telemetry;
 
 use std::net::SocketAddr;
 
+use axum::serve::ListenerExt;
 use kb_store::Store;
 use tokio::net::TcpListener;
 
 pub use config::ServerConfig;
 pub use http::router;
+use shutdown::{Connections, CountedListener, Shutdown};
 
 /// Migrates the database and, when it is empty, loads the taxonomy and (unless
 /// `demo` is false) the demo data set.
@@ -57,7 +61,7 @@ pub async fn prepare(store: &Store, demo: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Serves on `listener` until `shutdown` completes, then finishes open requests.
+/// Serves on `listener` until `shutdown` completes, then drains as [`serve_model`] says.
 pub async fn serve(
     listener: TcpListener,
     store: Store,
@@ -95,6 +99,10 @@ pub async fn read_model(
 
 /// Serves with a read model built by the caller (tests keep a handle on it, to let it
 /// catch up with what they wrote straight into the store).
+///
+/// When `shutdown` completes the server stops accepting, closes every subscriber's
+/// WebSocket with 1001 (Going Away) and lets the requests in flight finish, for at most
+/// `config.shutdown_grace`: connections still open then are cut.
 pub async fn serve_model(
     listener: TcpListener,
     store: Store,
@@ -111,42 +119,40 @@ pub async fn serve_model(
             "no --public-url: links point to the bound address, and the website answers only it and its loopback names"
         ),
     }
-    let app = router(store, model, &config, bound);
-    axum::serve(
+    let going_away = Shutdown::default();
+    let app = router(store, model, &config, bound, going_away.clone());
+    let connections = Connections::default();
+    // axum gives handlers the client's address (`ConnectInfo<SocketAddr>`) from its own
+    // listener and from any listener behind `tap_io`; there is nothing else to tap here.
+    let listener = CountedListener::new(listener, connections.clone()).tap_io(|_| {});
+    let begin = going_away.clone();
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
-    .await?;
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        begin.begin();
+    });
+    // The HTTP connections end when axum has finished with them; the WebSockets, which
+    // have left axum, once their subscribers have been told to go.
+    let drained = async {
+        server.await?;
+        connections.closed().await;
+        anyhow::Ok(())
+    };
+    let deadline = async {
+        going_away.begun().await;
+        tokio::time::sleep(config.shutdown_grace).await;
+    };
+    tokio::select! {
+        drained = drained => drained?,
+        () = deadline => tracing::warn!(
+            cut = connections.open(),
+            grace = ?config.shutdown_grace,
+            "connections still open at the drain deadline are cut"
+        ),
+    }
     follower.abort();
     Ok(())
-}
-
-/// Completes on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
-    tracing::info!("shutting down");
 }

@@ -1,6 +1,8 @@
 //! Subscriptions over WebSocket at `/graphql`: the graphql-transport-ws protocol (and
 //! the older graphql-ws one), authenticated like any request, at most
 //! `--max-subscriptions-per-key` open at once per key or, without one, per client address.
+//! When the server shuts down every socket is closed with 1001 (Going Away), so that
+//! subscribers reconnect elsewhere instead of holding the drain open.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -10,12 +12,20 @@ use async_graphql::futures_util::stream::{self, BoxStream};
 use async_graphql::futures_util::{SinkExt, StreamExt};
 use async_graphql::http::{WebSocket as GraphQLWebSocket, WebSocketProtocols, WsMessage};
 use async_graphql::{Data, ErrorExtensionValues, Executor, Request, Response, ServerError};
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::http::HeaderMap;
 use axum::response::Response as HttpResponse;
 use kb_domain::ErrorCode;
 use kb_graphql::RequestContext;
 use kb_store::{Store, StoreError};
+
+use crate::shutdown::Shutdown;
+
+/// The reason of the close frame subscribers get at shutdown.
+const GOING_AWAY: &str = "server shutting down";
+
+/// How long a socket closed at shutdown waits for the client's close frame in answer.
+const CLOSE_ANSWER: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Who a bound on open subscriptions counts for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,9 +34,26 @@ enum Holder {
     Address(IpAddr),
 }
 
+/// What the subscriptions of every connection share: the slots per holder, and the
+/// shutdown at which their sockets are closed.
+#[derive(Debug, Clone)]
+pub(crate) struct Subscriptions {
+    slots: Arc<Slots>,
+    shutdown: Shutdown,
+}
+
+impl Subscriptions {
+    pub(crate) fn new(per_holder: usize, shutdown: Shutdown) -> Self {
+        Self {
+            slots: Slots::new(per_holder),
+            shutdown,
+        }
+    }
+}
+
 /// The subscriptions open per holder, at most `per_holder` each.
 #[derive(Debug)]
-pub(crate) struct Slots {
+struct Slots {
     per_holder: usize,
     open: Mutex<HashMap<Holder, usize>>,
 }
@@ -50,7 +77,7 @@ impl Drop for Slot {
 }
 
 impl Slots {
-    pub(crate) fn new(per_holder: usize) -> Arc<Self> {
+    fn new(per_holder: usize) -> Arc<Self> {
         Arc::new(Self {
             per_holder,
             open: Mutex::default(),
@@ -198,20 +225,21 @@ pub(crate) fn upgrade(
     protocol: WebSocketProtocols,
     schema: kb_graphql::KbSchema,
     store: Store,
-    slots: Arc<Slots>,
+    subscriptions: &Subscriptions,
     address: IpAddr,
     context: RequestContext,
 ) -> HttpResponse {
     let live = Live {
         schema,
         store,
-        slots,
+        slots: subscriptions.slots.clone(),
         address,
         context: Arc::new(context),
     };
+    let shutdown = subscriptions.shutdown.clone();
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve(socket, live, protocol))
+        .on_upgrade(move |socket| serve(socket, live, protocol, shutdown))
 }
 
 /// The key in a `connection_init` payload: `{"Authorization": "Bearer …"}` (any case of
@@ -231,7 +259,9 @@ fn payload_secret(payload: &serde_json::Value) -> Option<Result<String, String>>
     )
 }
 
-async fn serve(socket: WebSocket, live: Live, protocol: WebSocketProtocols) {
+/// Serves GraphQL on `socket` until either side closes it, or until `shutdown` begins:
+/// then the socket is closed with 1001 (Going Away).
+async fn serve(socket: WebSocket, live: Live, protocol: WebSocketProtocols, shutdown: Shutdown) {
     let (mut sink, source) = socket.split();
     let input = source
         .take_while(|m| std::future::ready(m.is_ok()))
@@ -273,7 +303,28 @@ async fn serve(socket: WebSocket, live: Live, protocol: WebSocketProtocols) {
             Ok(data)
         },
     );
-    while let Some(message) = messages.next().await {
+    let going_away = shutdown.begun();
+    tokio::pin!(going_away);
+    loop {
+        let message = tokio::select! {
+            message = messages.next() => message,
+            () = &mut going_away => {
+                let frame = CloseFrame {
+                    code: close_code::AWAY,
+                    reason: GOING_AWAY.into(),
+                };
+                if sink.send(Message::Close(Some(frame))).await.is_ok() {
+                    // The client answers with a close frame, after which the stream of
+                    // messages ends; one that does not answer is not waited for long.
+                    let answered = async { while messages.next().await.is_some() {} };
+                    let _ = tokio::time::timeout(CLOSE_ANSWER, answered).await;
+                }
+                break;
+            }
+        };
+        let Some(message) = message else {
+            break;
+        };
         let sent = match message {
             WsMessage::Text(text) => sink.send(Message::Text(text.into())).await,
             WsMessage::Close(code, reason) => {

@@ -24,6 +24,6 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     kb_server::prepare(&store, !no_demo).await?;
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     tracing::info!(address = %listener.local_addr()?, "serving GraphQL on /graphql");
-    kb_server::serve(listener, store, config, kb_server::shutdown_signal()).await?;
+    kb_server::serve(listener, store, config, kb_server::shutdown::signal()).await?;
     Ok(())
 }

@@ -22,13 +22,16 @@ use super::health::{healthz, readyz};
 use super::response::{error_response, media_type};
 use super::state::AppState;
 use crate::ServerConfig;
+use crate::shutdown::Shutdown;
 
-/// The router of the whole service, listening at `bound`.
+/// The router of the whole service, listening at `bound`; its subscribers are told to go
+/// when `shutdown` begins.
 pub fn router(
     store: Store,
     model: kb_graph::ReadModel,
     config: &ServerConfig,
     bound: std::net::SocketAddr,
+    shutdown: Shutdown,
 ) -> Router {
     let public = config.public_address(bound);
     let hosts = Arc::new(crate::public::AllowedHosts::new(
@@ -59,7 +62,7 @@ pub fn router(
         limits: config.limits(),
         max_batch: config.max_batch,
         rate: crate::rate::RateLimits::new(config.rate_limits()),
-        subscriptions: crate::live::Slots::new(config.max_subscriptions_per_key),
+        subscriptions: crate::live::Subscriptions::new(config.max_subscriptions_per_key, shutdown),
         persisted: kb_graphql::PersistedQueries::new(config.persisted_query_cache),
     });
     Router::new()

@@ -1,8 +1,6 @@
 //! What every handler of the GraphQL endpoint shares: the schema, the store, the limits
 //! and the counters of requests and subscriptions.
 
-use std::sync::Arc;
-
 use kb_graphql::KbSchema;
 use kb_store::Store;
 
@@ -13,8 +11,8 @@ pub(super) struct AppState {
     pub(super) limits: kb_graphql::Limits,
     pub(super) max_batch: usize,
     pub(super) rate: crate::rate::RateLimits,
-    /// Open subscriptions per key or address.
-    pub(super) subscriptions: Arc<crate::live::Slots>,
+    /// Open subscriptions per key or address, and the shutdown that ends them.
+    pub(super) subscriptions: crate::live::Subscriptions,
     /// For the change-log position in the entity tags of GET queries.
     pub(super) model: kb_graph::ReadModel,
     pub(super) persisted: kb_graphql::PersistedQueries,

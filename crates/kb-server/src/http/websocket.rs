@@ -68,7 +68,7 @@ pub(super) async fn websocket(
         protocol,
         state.schema.clone(),
         state.store.clone(),
-        state.subscriptions.clone(),
+        &state.subscriptions,
         address,
         ctx,
     )
