@@ -26,6 +26,7 @@ mod live;
 mod matrix;
 mod metrics;
 mod persisted;
+mod public_address;
 mod read_model;
 mod resilience;
 mod schema;
