@@ -179,3 +179,56 @@ pub(super) fn on_column(line: usize, e: crate::DomainError) -> ImportError {
         .map_or_else(|| "record".to_owned(), column_of);
     ImportError::new(line, field, e.message)
 }
+
+/// Refuses a record that would create a new `kind` without what it needs: the first
+/// missing column of `required` (missing, column, what it holds), named.
+pub(super) fn required_for_new(
+    line: usize,
+    kind: &str,
+    required: &[(bool, &str, &str)],
+) -> Result<(), ImportError> {
+    match required.iter().find(|(missing, _, _)| *missing) {
+        Some((_, column, what)) => Err(ImportError::new(
+            line,
+            *column,
+            format!("a new {kind} needs {what}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The names and records the tests of organisation and event records read.
+#[cfg(test)]
+pub(super) mod fixtures {
+    use crate::id::OrganisationId;
+    use crate::import::{Cell, ImportNames, RawRecord};
+
+    pub(in crate::import) fn names() -> ImportNames {
+        let mut n = ImportNames::default();
+        n.add_term(
+            "organisation_kind",
+            "university_of_applied_sciences",
+            "Hogeschool",
+            "University of applied sciences",
+        );
+        n.add_term("event_kind", "webinar", "Webinar", "Webinar");
+        n.add_term("region", "utrecht", "Utrecht", "Utrecht");
+        n.add_theme("support", "Ondersteuning", "Support");
+        n.add_organisation(
+            OrganisationId(1),
+            "hogeschool-lagewaard",
+            "Hogeschool Lagewaard",
+        );
+        n
+    }
+
+    pub(in crate::import) fn record(line: usize, cells: &[(&str, &str)]) -> RawRecord {
+        RawRecord {
+            line,
+            cells: cells
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), Cell::Text((*v).to_owned())))
+                .collect(),
+        }
+    }
+}

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::cells::{
-    first_of_slug, key, on_column, optional_term, organisations, slug_cell, status, taxonomy, term,
-    walk,
+    first_of_slug, key, on_column, optional_term, organisations, required_for_new, slug_cell,
+    status, taxonomy, term, walk,
 };
 use super::{ImportError, ImportKind, ImportNames, RawRecord};
 use crate::id::InitiativeId;
@@ -164,21 +164,17 @@ impl EventRecord {
         input.initiatives = initiatives;
         let mut f = match existing {
             None => {
-                for (missing, column, what) in [
-                    (input.title.is_none(), "title", "a title"),
-                    (input.kind.is_none(), "kind", "a kind"),
-                    (input.starts_at.is_none(), "starts_at", "its start time"),
-                    (input.ends_at.is_none(), "ends_at", "its end time"),
-                    (input.organisers.is_none(), "organisers", "an organiser"),
-                ] {
-                    if missing {
-                        return Err(ImportError::new(
-                            self.line,
-                            column,
-                            format!("a new event needs {what}"),
-                        ));
-                    }
-                }
+                required_for_new(
+                    self.line,
+                    "event",
+                    &[
+                        (input.title.is_none(), "title", "a title"),
+                        (input.kind.is_none(), "kind", "a kind"),
+                        (input.starts_at.is_none(), "starts_at", "its start time"),
+                        (input.ends_at.is_none(), "ends_at", "its end time"),
+                        (input.organisers.is_none(), "organisers", "an organiser"),
+                    ],
+                )?;
                 EventFields::default()
             }
             Some(e) => e.clone(),
@@ -195,36 +191,7 @@ impl EventRecord {
 mod tests {
     use super::*;
     use crate::id::OrganisationId;
-    use crate::import::Cell;
-    fn names() -> ImportNames {
-        let mut n = ImportNames::default();
-        n.add_term(
-            "organisation_kind",
-            "university_of_applied_sciences",
-            "Hogeschool",
-            "University of applied sciences",
-        );
-        n.add_term("event_kind", "webinar", "Webinar", "Webinar");
-        n.add_term("region", "utrecht", "Utrecht", "Utrecht");
-        n.add_theme("support", "Ondersteuning", "Support");
-        n.add_organisation(
-            OrganisationId(1),
-            "hogeschool-lagewaard",
-            "Hogeschool Lagewaard",
-        );
-        n
-    }
-
-    fn record(line: usize, cells: &[(&str, &str)]) -> RawRecord {
-        RawRecord {
-            line,
-            cells: cells
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), Cell::Text((*v).to_owned())))
-                .collect(),
-        }
-    }
-
+    use crate::import::cells::fixtures::{names, record};
     #[test]
     fn an_event_record_reads_times_flags_and_organisers_and_reports_every_bad_cell() {
         let raw = [

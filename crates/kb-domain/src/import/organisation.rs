@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use super::cells::{first_of_slug, key, on_column, optional_term, slug_cell, term, walk};
+use super::cells::{
+    first_of_slug, key, on_column, optional_term, required_for_new, slug_cell, term, walk,
+};
 use super::{ImportError, ImportKind, ImportNames, RawRecord};
 use crate::id::OrganisationId;
 use crate::input::{OrganisationFields, OrganisationInput};
@@ -163,18 +165,14 @@ impl OrganisationRecord {
         }
         let mut f = match existing {
             None => {
-                for (missing, column, what) in [
-                    (input.name.is_none(), "name", "a name"),
-                    (input.kind.is_none(), "kind", "a kind"),
-                ] {
-                    if missing {
-                        return Err(ImportError::new(
-                            self.line,
-                            column,
-                            format!("a new organisation needs {what}"),
-                        ));
-                    }
-                }
+                required_for_new(
+                    self.line,
+                    "organisation",
+                    &[
+                        (input.name.is_none(), "name", "a name"),
+                        (input.kind.is_none(), "kind", "a kind"),
+                    ],
+                )?;
                 OrganisationFields::default()
             }
             Some(e) => e.clone(),
@@ -190,37 +188,8 @@ impl OrganisationRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::Cell;
+    use crate::import::cells::fixtures::{names, record};
     use crate::vocab::{OrganisationKind, Region};
-    fn names() -> ImportNames {
-        let mut n = ImportNames::default();
-        n.add_term(
-            "organisation_kind",
-            "university_of_applied_sciences",
-            "Hogeschool",
-            "University of applied sciences",
-        );
-        n.add_term("event_kind", "webinar", "Webinar", "Webinar");
-        n.add_term("region", "utrecht", "Utrecht", "Utrecht");
-        n.add_theme("support", "Ondersteuning", "Support");
-        n.add_organisation(
-            OrganisationId(1),
-            "hogeschool-lagewaard",
-            "Hogeschool Lagewaard",
-        );
-        n
-    }
-
-    fn record(line: usize, cells: &[(&str, &str)]) -> RawRecord {
-        RawRecord {
-            line,
-            cells: cells
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), Cell::Text((*v).to_owned())))
-                .collect(),
-        }
-    }
-
     #[test]
     fn an_organisation_is_part_of_one_in_the_database_or_earlier_in_the_file() {
         let raw = [
