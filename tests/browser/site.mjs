@@ -138,6 +138,14 @@ try {
   await page.locator('.graphiql-execute-button').click();
   await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent || '').includes('totalCount'), null, { timeout: 15000 });
   check('GraphiQL runs its query offline', true, '');
+  // Its dialogs add a style sheet of their own, which the policy allows by its hash.
+  for (const name of ['Open settings dialog', 'Open short keys dialog']) {
+    await page.getByRole('button', { name }).first().click();
+    await page.getByRole('dialog').waitFor({ timeout: 5000 });
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached', timeout: 5000 });
+  }
+  check('GraphiQL opens and closes its dialogs', true, '');
   await page.screenshot({ path: `${shots}/graphiql-1280.png` });
   await context.close();
   check('no request left the server', foreign.size === 0, [...foreign].join(', '));

@@ -14,8 +14,10 @@ use crate::support::TestApp;
 const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-/// GraphiQL's style sheet carries its fonts as `data:` URLs.
-const GRAPHIQL_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+/// GraphiQL's style sheet carries its fonts as `data:` URLs, and its dialogs add one
+/// style sheet of their own.
+const GRAPHIQL_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self' 'sha256-Y/huXlwoYkVyQlxwSVcCi1RCDGDCSVBzDt0hYP9qlTc='; \
     img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; \
     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const FILE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";

@@ -38,11 +38,17 @@ pub const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 
     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// GraphiQL: the pages' policy, with `data:` fonts, since GraphiQL's style sheet carries
-/// its fonts inline as `data:` URLs. It talks to `/graphql` on the same origin with
-/// `fetch` (`connect-src 'self'`) and opens no WebSocket, as it is given no
-/// subscription URL.
-pub const GRAPHIQL_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+/// GraphiQL: the pages' policy with two additions. `data:` fonts, since GraphiQL's style
+/// sheet carries its fonts inline as `data:` URLs. And the hash of the one `<style>`
+/// element GraphiQL adds itself: its settings and shortcut dialogs lock the page's
+/// scrolling with a style sheet that `react-remove-scroll-bar` writes at run time. On
+/// GraphiQL's page, which never scrolls, that text is always the same (the scroll bar's
+/// width is 0), so its hash allows it and nothing else; a GraphiQL that writes another
+/// text is refused and fails the browser test, which opens both dialogs. GraphiQL talks
+/// to `/graphql` on the same origin with `fetch` (`connect-src 'self'`) and opens no
+/// WebSocket, as it is given no subscription URL.
+pub const GRAPHIQL_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self' 'sha256-Y/huXlwoYkVyQlxwSVcCi1RCDGDCSVBzDt0hYP9qlTc='; \
     img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; \
     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
