@@ -6,7 +6,7 @@
 use sha2::{Digest, Sha256};
 
 /// The variable of each asset, and its file.
-const ASSETS: [(&str, &str); 9] = [
+const ASSETS: [(&str, &str); 11] = [
     ("KB_ASSET_SITE_CSS", "assets/site.css"),
     ("KB_ASSET_SUGGEST_JS", "assets/suggest.js"),
     (
@@ -25,6 +25,8 @@ const ASSETS: [(&str, &str); 9] = [
         "KB_ASSET_REACT_DOM_JS",
         "assets/vendor/graphiql/react-dom.production.min.js",
     ),
+    ("KB_ASSET_GRAPHIQL_START_JS", "assets/graphiql/start.js"),
+    ("KB_ASSET_GRAPHIQL_PAGE_CSS", "assets/graphiql/page.css"),
     (
         "KB_ASSET_LICENSE_GRAPHIQL",
         "assets/vendor/graphiql/LICENSE.graphiql",

@@ -15,6 +15,7 @@ mod exports;
 mod federation;
 mod feeds;
 mod graph;
+mod headers;
 mod hostile;
 mod http;
 mod import;

@@ -1,6 +1,8 @@
 //! Static files compiled into the binary, so the site and GraphiQL need no other host:
 //! the style sheet, the favicon, the suggestion script, and GraphiQL with React
-//! (`assets/vendor/graphiql`, licences beside them).
+//! (`assets/vendor/graphiql`, licences beside them) and the script and style sheet that
+//! start it (`assets/graphiql`). No page carries an inline script or style, so the
+//! server's Content-Security-Policy refuses them all.
 //!
 //! Pages link each file at an address that holds the hash of its content
 //! (`/assets/site.3f2a9c1b.css`, computed by `build.rs`), which browsers may keep for a
@@ -43,7 +45,7 @@ struct Asset {
     media: &'static str,
 }
 
-const ASSETS: [Asset; 9] = [
+const ASSETS: [Asset; 11] = [
     Asset {
         name: "site.css",
         hash: env!("KB_ASSET_SITE_CSS"),
@@ -79,6 +81,18 @@ const ASSETS: [Asset; 9] = [
         hash: env!("KB_ASSET_REACT_DOM_JS"),
         body: include_bytes!("../assets/vendor/graphiql/react-dom.production.min.js"),
         media: JS,
+    },
+    Asset {
+        name: "graphiql/start.js",
+        hash: env!("KB_ASSET_GRAPHIQL_START_JS"),
+        body: include_bytes!("../assets/graphiql/start.js"),
+        media: JS,
+    },
+    Asset {
+        name: "graphiql/page.css",
+        hash: env!("KB_ASSET_GRAPHIQL_PAGE_CSS"),
+        body: include_bytes!("../assets/graphiql/page.css"),
+        media: CSS,
     },
     Asset {
         name: "graphiql/LICENSE.graphiql",
@@ -150,7 +164,7 @@ pub(crate) async fn graphiql() -> Html<&'static str> {
     Html(graphiql_page())
 }
 
-/// GraphiQL over `/graphql`, every script and style from this server.
+/// GraphiQL over `/graphql`, every script and style from this server and none inline.
 pub fn graphiql_page() -> &'static str {
     GRAPHIQL_PAGE
 }
@@ -167,7 +181,9 @@ const GRAPHIQL_PAGE: &str = concat!(
 <link rel="stylesheet" href="/assets/graphiql/graphiql.min."#,
     env!("KB_ASSET_GRAPHIQL_CSS"),
     r#".css">
-<style>body{margin:0;height:100vh}#graphiql{height:100vh}</style>
+<link rel="stylesheet" href="/assets/graphiql/page."#,
+    env!("KB_ASSET_GRAPHIQL_PAGE_CSS"),
+    r#".css">
 </head>
 <body>
 <div id="graphiql">Loading GraphiQL…</div>
@@ -180,15 +196,9 @@ const GRAPHIQL_PAGE: &str = concat!(
 <script src="/assets/graphiql/graphiql.min."#,
     env!("KB_ASSET_GRAPHIQL_JS"),
     r#".js"></script>
-<script>
-  const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
-  ReactDOM.createRoot(document.getElementById('graphiql')).render(
-    React.createElement(GraphiQL, {
-      fetcher,
-      defaultQuery: '{\n  themes { code label }\n  initiatives(first: 5) { totalCount nodes { slug title } }\n}\n',
-    }),
-  );
-</script>
+<script src="/assets/graphiql/start."#,
+    env!("KB_ASSET_GRAPHIQL_START_JS"),
+    r#".js"></script>
 </body>
 </html>
 "#

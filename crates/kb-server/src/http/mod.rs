@@ -16,6 +16,8 @@ mod rate_limit;
 mod response;
 /// The router of the whole service and the layers around every route.
 mod router;
+/// Security headers on every answer, and HTTPS for an `https://` public URL.
+mod security;
 /// What the handlers of `/graphql` share.
 mod state;
 /// Upgrading a GET of `/graphql` to a WebSocket for subscriptions.

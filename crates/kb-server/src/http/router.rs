@@ -1,5 +1,6 @@
-//! The router of the whole service and the layers around it: body limit, CORS, the time
-//! limit, request ids and the span of each request.
+//! The router of the whole service and the layers around it: body limit, CORS (for the
+//! public API, feeds and exports only), the time limit, security headers, HTTPS, request
+//! ids and the span of each request.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -65,25 +66,37 @@ pub fn router(
         subscriptions: crate::live::Subscriptions::new(config.max_subscriptions_per_key, shutdown),
         persisted: kb_graphql::PersistedQueries::new(config.persisted_query_cache),
     });
-    Router::new()
+    // The public API, the feeds and the exports: other sites may call and embed them.
+    // CORS is theirs alone; the website's pages never carry it.
+    let public_answers = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
+        .with_state(state.clone())
+        .merge(exports)
+        .merge(feeds)
+        .layer(cors(&config.cors_origins))
+        .layer(middleware::from_fn(super::security::embeddable));
+    let transport = Arc::new(super::security::Transport::new(&public, proxies.clone()));
+    Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .with_state(state)
-        .merge(exports)
-        .merge(feeds)
+        .merge(public_answers)
         .merge(metrics.unwrap_or_default())
         .merge(site)
         .layer(crate::compression::layer())
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(cors(&config.cors_origins))
         .layer(middleware::from_fn_with_state(
             config.request_timeout,
             time_limit,
         ))
+        .layer(middleware::from_fn(super::security::headers))
         .layer(middleware::from_fn_with_state(
             proxies,
             crate::public::client_address,
+        ))
+        .layer(middleware::from_fn_with_state(
+            transport,
+            super::security::transport,
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))

@@ -229,10 +229,10 @@ fn heat_map(ctx: &Ctx, table: &Cooccurrence) -> Markup {
                 "); below it the lift: how many times more often than chance (1.0 = as expected). A cell opens the search results."))
         }
         ul.legend aria-label=(ctx.t("Legenda", "Legend")) {
-            li.h1 style="background:#e3f0f2" { (ctx.t("lift onder 0,8", "lift under 0.8")) }
-            li.h2 style="background:#b9dbe0" { (ctx.t("0,8 tot 1,25", "0.8 to 1.25")) }
-            li.h3 style="background:#2c6b76;color:#fff" { (ctx.t("1,25 tot 2", "1.25 to 2")) }
-            li.h4 style="background:#0b4853;color:#fff" { (ctx.t("2 of meer", "2 or more")) }
+            li.h1 { (ctx.t("lift onder 0,8", "lift under 0.8")) }
+            li.h2 { (ctx.t("0,8 tot 1,25", "0.8 to 1.25")) }
+            li.h3 { (ctx.t("1,25 tot 2", "1.25 to 2")) }
+            li.h4 { (ctx.t("2 of meer", "2 or more")) }
         }
         div.scroll role="region" aria-labelledby="thema-onderwerp" tabindex="0" {
             table.heat {
@@ -330,7 +330,7 @@ async fn neighbourhood(site: &Site, ctx: &Ctx) -> Result<Option<Markup>, Failure
         @for (ty, heading) in groups {
             @let members: Vec<&GraphNode> = nodes.iter().filter(|n| n.depth == 1 && n.kind == ty).collect();
             @if !members.is_empty() {
-                h3 { span.dot style=(format!("background:{}", colour(ty))) {} (heading) " (" (members.len()) ")" }
+                h3 { span class=(format!("dot {}", dot(ty))) {} (heading) " (" (members.len()) ")" }
                 ul {
                     @for m in members {
                         @let (text, href) = name(m);
@@ -342,7 +342,20 @@ async fn neighbourhood(site: &Site, ctx: &Ctx) -> Result<Option<Markup>, Failure
     }))
 }
 
-/// The colour of a node type in the drawing (each at least 3:1 against white).
+/// The class of a node type's dot before its heading, which the style sheet colours as
+/// [`colour`] does.
+fn dot(ty: &str) -> &'static str {
+    match ty {
+        "INITIATIVE" => "dot-initiative",
+        "ORGANISATION" => "dot-organisation",
+        "THEME" => "dot-theme",
+        "TOPIC" => "dot-topic",
+        _ => "dot-event",
+    }
+}
+
+/// The colour of a node type in the drawing (each at least 3:1 against white); the
+/// style sheet gives the dots of [`dot`] the same.
 fn colour(ty: &str) -> &'static str {
     match ty {
         "INITIATIVE" => "#0b5563",
