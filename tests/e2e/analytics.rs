@@ -22,7 +22,7 @@ use kb_domain::{
     EventKind, InitiativeId, InitiativeKind, LinkType, NodeId, OrganisationId, OrganisationKind,
     OrganisationRole, Role, Viewer,
 };
-use kb_graph::analytics::{EdgeTypes, Measure, NodeType};
+use kb_readmodel::analytics::{EdgeTypes, Measure, NodeType};
 use kb_store::{Actor, Store};
 use serde_json::{Value, json};
 
@@ -618,9 +618,9 @@ async fn centrality(app: &TestApp, w: &World) {
     }
     // Kept until the graph changes.
     let links = EdgeTypes::of(&[
-        kb_graph::analytics::EdgeType::BuildsOn,
-        kb_graph::analytics::EdgeType::InspiredBy,
-        kb_graph::analytics::EdgeType::RelatedTo,
+        kb_readmodel::analytics::EdgeType::BuildsOn,
+        kb_readmodel::analytics::EdgeType::InspiredBy,
+        kb_readmodel::analytics::EdgeType::RelatedTo,
     ]);
     assert!(
         app.model
@@ -716,7 +716,7 @@ async fn kept_table(app: &TestApp, w: &World) {
             cell("support", "tool", 2),
         ]
     );
-    use kb_graph::analytics::Dimension;
+    use kb_readmodel::analytics::Dimension;
     // A request made while the follower reads the change log counts without keeping,
     // so the table is kept by the first request after it at the latest.
     let mut asked = 1;

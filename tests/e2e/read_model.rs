@@ -12,7 +12,7 @@ use kb_domain::{
     OrganisationId, OrganisationKind, OrganisationRole, PageRequest, Region, Status, TargetGroup,
     Viewer, Vocabulary,
 };
-use kb_graph::ReadModel;
+use kb_readmodel::ReadModel;
 use kb_store::{Actor, Store};
 use serde_json::json;
 
@@ -250,9 +250,12 @@ async fn nested_pages_under_themes_topics_organisations_and_events_answer_as_sql
                 .initiatives_of_themes(v, &themes, page)
                 .await
                 .expect("sql");
-            let parents: Vec<_> = themes.iter().map(|t| kb_graph::Parent::Theme(*t)).collect();
+            let parents: Vec<_> = themes
+                .iter()
+                .map(|t| kb_readmodel::Parent::Theme(*t))
+                .collect();
             for (parent, got) in app.model.nested(v, &parents, page).await {
-                let kb_graph::Parent::Theme(t) = parent else {
+                let kb_readmodel::Parent::Theme(t) = parent else {
                     unreachable!("themes asked")
                 };
                 let want = sql
@@ -275,9 +278,12 @@ async fn nested_pages_under_themes_topics_organisations_and_events_answer_as_sql
                 .initiatives_of_topics(v, &topics, page)
                 .await
                 .expect("sql");
-            let parents: Vec<_> = topics.iter().map(|t| kb_graph::Parent::Topic(*t)).collect();
+            let parents: Vec<_> = topics
+                .iter()
+                .map(|t| kb_readmodel::Parent::Topic(*t))
+                .collect();
             for (parent, got) in app.model.nested(v, &parents, page).await {
-                let kb_graph::Parent::Topic(t) = parent else {
+                let kb_readmodel::Parent::Topic(t) = parent else {
                     unreachable!("topics asked")
                 };
                 let want = sql
@@ -303,10 +309,10 @@ async fn nested_pages_under_themes_topics_organisations_and_events_answer_as_sql
             let parents: Vec<_> = u
                 .organisations
                 .iter()
-                .map(|o| kb_graph::Parent::Organisation(*o))
+                .map(|o| kb_readmodel::Parent::Organisation(*o))
                 .collect();
             for (parent, got) in app.model.nested(v, &parents, page).await {
-                let kb_graph::Parent::Organisation(o) = parent else {
+                let kb_readmodel::Parent::Organisation(o) = parent else {
                     unreachable!("organisations asked")
                 };
                 let want = sql
@@ -329,10 +335,13 @@ async fn nested_pages_under_themes_topics_organisations_and_events_answer_as_sql
                 .initiatives_of_events(v, &events, page)
                 .await
                 .expect("sql");
-            let parents: Vec<_> = events.iter().map(|e| kb_graph::Parent::Event(*e)).collect();
+            let parents: Vec<_> = events
+                .iter()
+                .map(|e| kb_readmodel::Parent::Event(*e))
+                .collect();
             let mut featured = 0;
             for (parent, got) in app.model.nested(v, &parents, page).await {
-                let kb_graph::Parent::Event(e) = parent else {
+                let kb_readmodel::Parent::Event(e) = parent else {
                     unreachable!("events asked")
                 };
                 let want = sql

@@ -126,7 +126,7 @@ pub struct TestApp {
     pub store: Store,
     pub db: Db,
     /// The server's read model.
-    pub model: kb_graph::ReadModel,
+    pub model: kb_readmodel::ReadModel,
     client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     _dir: Option<tempfile::TempDir>,
@@ -188,7 +188,7 @@ impl TestApp {
         let addr = listener.local_addr().expect("address");
         let (stop, stopped) = oneshot::channel::<()>();
         let server_store = store.clone();
-        let model = kb_graph::ReadModel::build(&store)
+        let model = kb_readmodel::ReadModel::build(&store)
             .await
             .expect("read model");
         let server_model = model.clone();

@@ -2,7 +2,7 @@
 //! GraphML, node-link JSON, JSON-LD), the Atom and iCalendar feeds, and the files of
 //! `kennisbank import` and `kennisbank dump`.
 //!
-//! It reads through the same paths as the API: the read model (`kb-graph`, whose
+//! It reads through the same paths as the API: the read model (`kb-readmodel`, whose
 //! visibility is a bitmap of the store's access rule) for ids, numbers and the graph, and
 //! the store's public functions, which take a viewer and apply `kb_store::access`, for
 //! rows; imports and restores write through the store's audited saves as an actor. It

@@ -27,8 +27,10 @@ pub(crate) fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
 }
 
 /// The instance's read model: ids, totals and facets of lists.
-pub(crate) fn read_model<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a kb_graph::ReadModel> {
-    ctx.data::<kb_graph::ReadModel>()
+pub(crate) fn read_model<'a>(
+    ctx: &Context<'a>,
+) -> async_graphql::Result<&'a kb_readmodel::ReadModel> {
+    ctx.data::<kb_readmodel::ReadModel>()
         .map_err(|_| coded(ErrorCode::Internal, "internal error", None))
 }
 

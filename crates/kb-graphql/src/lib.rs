@@ -43,7 +43,7 @@ mod types;
 use async_graphql::dataloader::DataLoader;
 use std::sync::Arc;
 
-use kb_graph::ReadModel;
+use kb_readmodel::ReadModel;
 
 use async_graphql::futures_util::StreamExt;
 use async_graphql::futures_util::stream::FuturesOrdered;

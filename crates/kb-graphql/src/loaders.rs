@@ -15,7 +15,7 @@ use kb_domain::{
     Event, EventId, Initiative, InitiativeId, InitiativeTerms, LinkType, Organisation,
     OrganisationId, OrganisationRole, Page, PageRequest, Theme, ThemeId, Topic, TopicId, Viewer,
 };
-use kb_graph::{Direction, LineageStep, Memo, Parent, ReadModel, Related};
+use kb_readmodel::{Direction, LineageStep, Memo, Parent, ReadModel, Related};
 use kb_store::Store;
 
 use crate::error::store_error;

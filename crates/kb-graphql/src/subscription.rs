@@ -8,7 +8,7 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::futures_util::Stream;
 use async_graphql::{Context, Subscription};
 use kb_domain::{EventId, InitiativeId};
-use kb_graph::{Published, ReadModel};
+use kb_readmodel::{Published, ReadModel};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::DataLoaderRef;

@@ -5,7 +5,7 @@
 //! are documents of the same index, each type searched on its own (see [`DocType`]).
 //!
 //! It answers with ids and scores only. Who may see an initiative, filters and facets are
-//! the read model's (`kb-graph`), the rows are the store's: a caller intersects the hits
+//! the read model's (`kb-readmodel`), the rows are the store's: a caller intersects the hits
 //! with what the viewer may see and loads the page by id. The index follows the change
 //! log like the read model, and keeps the position it reached in its own commits.
 //!

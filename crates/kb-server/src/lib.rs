@@ -87,10 +87,10 @@ pub fn index_dir(store: &Store, index_dir: Option<&std::path::Path>) -> Option<s
 pub async fn read_model(
     store: &Store,
     index_dir: Option<&std::path::Path>,
-) -> anyhow::Result<kb_graph::ReadModel> {
+) -> anyhow::Result<kb_readmodel::ReadModel> {
     let model = match self::index_dir(store, index_dir) {
-        Some(dir) => kb_graph::ReadModel::build_on_disk(store, &dir).await?,
-        None => kb_graph::ReadModel::build(store).await?,
+        Some(dir) => kb_readmodel::ReadModel::build_on_disk(store, &dir).await?,
+        None => kb_readmodel::ReadModel::build(store).await?,
     };
     // Building read every initiative; what it needed only meanwhile goes back.
     memory::release_free();
@@ -106,7 +106,7 @@ pub async fn read_model(
 pub async fn serve_model(
     listener: TcpListener,
     store: Store,
-    model: kb_graph::ReadModel,
+    model: kb_readmodel::ReadModel,
     config: ServerConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {

@@ -12,8 +12,8 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use kb_graph::ReadModel;
 use kb_graphql::observe;
+use kb_readmodel::ReadModel;
 use kb_store::Store;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 

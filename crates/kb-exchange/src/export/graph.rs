@@ -7,8 +7,8 @@
 
 use std::collections::HashSet;
 
-use kb_graph::ReadModel;
-use kb_graph::analytics::{Edge, EdgeType, NodeRef};
+use kb_readmodel::ReadModel;
+use kb_readmodel::analytics::{Edge, EdgeType, NodeRef};
 use kb_store::Store;
 use serde_json::json;
 

@@ -8,8 +8,8 @@
 //! id the GraphQL API knows it by.
 
 use kb_domain::{OrganisationRole, Vocabulary};
-use kb_graph::ReadModel;
-use kb_graph::analytics::{Edge, EdgeType, NodeRef};
+use kb_readmodel::ReadModel;
+use kb_readmodel::analytics::{Edge, EdgeType, NodeRef};
 use kb_store::Store;
 use serde_json::{Map, Value, json};
 

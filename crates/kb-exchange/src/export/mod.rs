@@ -29,8 +29,8 @@ use std::io::Write;
 use std::path::Path;
 
 use kb_domain::Viewer;
-use kb_graph::ReadModel;
-use kb_graph::analytics::Dimension;
+use kb_readmodel::ReadModel;
+use kb_readmodel::analytics::Dimension;
 use kb_store::Store;
 use tokio::sync::mpsc;
 

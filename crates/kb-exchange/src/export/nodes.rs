@@ -8,8 +8,8 @@ use kb_domain::{
     Event, EventId, GlobalId, Initiative, InitiativeId, NodeKind, Organisation, OrganisationId,
     Theme, ThemeId, Topic, TopicId, Vocabulary,
 };
-use kb_graph::ReadModel;
-use kb_graph::analytics::NodeRef;
+use kb_readmodel::ReadModel;
+use kb_readmodel::analytics::NodeRef;
 use kb_store::{Store, StoreError};
 
 use super::VIEWER;

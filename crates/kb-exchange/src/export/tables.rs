@@ -4,8 +4,8 @@
 //! docs/exports.md; lists inside a cell are codes joined by `;`.
 
 use kb_domain::{InitiativeFilter, Vocabulary};
-use kb_graph::ReadModel;
-use kb_graph::analytics::Dimension;
+use kb_readmodel::ReadModel;
+use kb_readmodel::analytics::Dimension;
 use kb_store::Store;
 
 use super::text::{csv_record, number};

@@ -13,7 +13,7 @@ use kb_domain::{
     Event, Initiative, InitiativeFilter, InitiativeId, InitiativeOrder, OrganisationRole, Page,
     PageRequest, Viewer,
 };
-use kb_graph::ReadModel;
+use kb_readmodel::ReadModel;
 use kb_store::{EventFilter, Store, StoreError};
 
 /// The domain of every tag URI and UID in the feeds: fixed, so they never change.

@@ -10,7 +10,7 @@ mod table;
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use kb_domain::{ErrorCode, GlobalId, NodeKind};
-use kb_graph::analytics as a;
+use kb_readmodel::analytics as a;
 
 use super::InitiativeFilter;
 use crate::context::{domain as domain_err, read_model, viewer};

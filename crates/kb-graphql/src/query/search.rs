@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use async_graphql::{Context, Object};
 use kb_domain::ErrorCode;
-use kb_graph::SearchParts;
+use kb_readmodel::SearchParts;
 
 use super::filters::InitiativeFilter;
 use crate::context::{domain as domain_err, loader, read_model, viewer};
@@ -30,12 +30,12 @@ fn asks_for_snippets(ctx: &Context<'_>) -> bool {
 /// search found where the request asked for them.
 async fn hit_items<S, R, H>(
     ctx: &Context<'_>,
-    found: &kb_graph::HitPage<S>,
-    mut snippets: HashMap<S, kb_graph::SearchSnippet>,
+    found: &kb_readmodel::HitPage<S>,
+    mut snippets: HashMap<S, kb_readmodel::SearchSnippet>,
     make: impl Fn(R, f64, Option<Snippet>) -> H,
 ) -> async_graphql::Result<Vec<H>>
 where
-    S: kb_graph::SearchSubject,
+    S: kb_readmodel::SearchSubject,
     crate::loaders::Loaders: async_graphql::dataloader::Loader<
             S,
             Value = R,

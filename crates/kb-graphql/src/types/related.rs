@@ -2,7 +2,7 @@
 //! frontend shows beside an initiative ("who else works on this, what did it build on").
 
 use async_graphql::{Context, Enum, Object, SimpleObject};
-use kb_graph::{LineageStep, Related};
+use kb_readmodel::{LineageStep, Related};
 
 use super::nodes::{Initiative, Organisation, Theme, Topic};
 use super::vocab::LinkType;

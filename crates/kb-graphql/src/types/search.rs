@@ -4,7 +4,7 @@
 
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use kb_domain::{InitiativeFilter, Page};
-use kb_graph::{HitPage, SearchSnippet, SearchSuggestion, SuggestionKind as Kind};
+use kb_readmodel::{HitPage, SearchSnippet, SearchSuggestion, SuggestionKind as Kind};
 use roaring::RoaringBitmap;
 
 use super::connection::{PageInfo, encode_cursor};

@@ -20,7 +20,7 @@ pub async fn run(database_url: &str, args: ReindexArgs) -> anyhow::Result<()> {
         anyhow::bail!("an index on PostgreSQL lives in memory unless --index-dir names a folder");
     };
     let started = std::time::Instant::now();
-    let model = kb_graph::ReadModel::build_on_disk(&store, &dir).await?;
+    let model = kb_readmodel::ReadModel::build_on_disk(&store, &dir).await?;
     let n = model.reindex().await?;
     eprintln!(
         "Indexed {n} initiatives into {} in {:.1} s.",

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use kb_domain::ErrorCode;
 use kb_exchange::export::{self, Chunks, Export, dimension_error, parse_dimension};
-use kb_graph::ReadModel;
+use kb_readmodel::ReadModel;
 use kb_store::Store;
 use serde_json::json;
 
@@ -118,7 +118,7 @@ async fn jsonld(State(state): State<Arc<Exports>>, headers: HeaderMap) -> Respon
 mod tests {
     use super::*;
     use axum::http::{Request, Response};
-    use kb_graph::analytics::Dimension;
+    use kb_readmodel::analytics::Dimension;
     use tokio::sync::mpsc;
     use tower::{Layer, ServiceExt};
 

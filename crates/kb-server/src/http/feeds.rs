@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use kb_exchange::feeds::{EVENTS_ICS, Feed, Feeds, INITIATIVES_ATOM, VIEWS, view_file};
-use kb_graph::ReadModel;
+use kb_readmodel::ReadModel;
 use kb_store::{Store, StoreError};
 
 use crate::caching;

@@ -29,7 +29,7 @@ use crate::shutdown::Shutdown;
 /// when `shutdown` begins.
 pub fn router(
     store: Store,
-    model: kb_graph::ReadModel,
+    model: kb_readmodel::ReadModel,
     config: &ServerConfig,
     bound: std::net::SocketAddr,
     shutdown: Shutdown,

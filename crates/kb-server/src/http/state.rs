@@ -14,6 +14,6 @@ pub(super) struct AppState {
     /// Open subscriptions per key or address, and the shutdown that ends them.
     pub(super) subscriptions: crate::live::Subscriptions,
     /// For the change-log position in the entity tags of GET queries.
-    pub(super) model: kb_graph::ReadModel,
+    pub(super) model: kb_readmodel::ReadModel,
     pub(super) persisted: kb_graphql::PersistedQueries,
 }

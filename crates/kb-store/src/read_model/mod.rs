@@ -1,4 +1,4 @@
-//! What in-memory read models (the bitmaps and search index of `kb-graph`) read from the
+//! What in-memory read models (the bitmaps and search index of `kb-readmodel`) read from the
 //! store to build themselves and to stay current: facts, edges and texts in a handful of
 //! statements however many rows, and the change log they follow. Only ids and values,
 //! never a row of an entity.

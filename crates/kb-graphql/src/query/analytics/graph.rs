@@ -4,7 +4,7 @@
 
 use async_graphql::{Context, ID, Object};
 use kb_domain::{GlobalId, NodeId};
-use kb_graph::analytics as a;
+use kb_readmodel::analytics as a;
 
 use super::{EdgeType, NodeType};
 use crate::query::node::load_node;

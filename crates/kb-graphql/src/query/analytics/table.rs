@@ -20,7 +20,7 @@ use async_graphql::{
     ServerResult, SimpleObject, Value,
 };
 use kb_domain::lang::Language as Lang;
-use kb_graph::analytics as a;
+use kb_readmodel::analytics as a;
 
 use crate::types::vocab::{Language, lang_of};
 

@@ -403,7 +403,7 @@ mod tests {
         );
     }
 
-    /// A timing, not a check: `cargo test -p kb-graph --release -- --ignored --nocapture`.
+    /// A timing, not a check: `cargo test -p kb-readmodel --release -- --ignored --nocapture`.
     #[test]
     #[ignore]
     fn pagerank_over_a_hundred_thousand_initiatives() {
