@@ -16,6 +16,8 @@ mod m20261130_000003_sort_keys;
 mod m20261130_000004_views;
 /// Trusted documents per API key.
 mod m20261130_000005_trusted_documents;
+/// The row the readiness probe writes.
+mod m20261206_000006_storage_probe;
 
 /// The list of migrations, in order.
 #[derive(Debug)]
@@ -30,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_sort_keys::Migration),
             Box::new(m20261130_000004_views::Migration),
             Box::new(m20261130_000005_trusted_documents::Migration),
+            Box::new(m20261206_000006_storage_probe::Migration),
         ]
     }
 }

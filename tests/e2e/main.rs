@@ -12,6 +12,7 @@ mod configuration;
 mod contributions;
 mod curation;
 mod exports;
+mod faults;
 mod federation;
 mod feeds;
 mod graph;

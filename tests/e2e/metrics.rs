@@ -146,6 +146,9 @@ async fn metrics_count_operations_statements_batches_and_the_read_model(app: Tes
     assert!(get("kb_db_pool_connections", &[("state", "in_use")]).is_some());
     assert!(get("kb_read_model_position", &[]).is_some_and(|p| p >= 0.0));
     assert!(get("kb_read_model_lag_changes", &[]).is_some_and(|l| l >= 0.0));
+    assert_eq!(get("kb_search_index_behind", &[]), Some(0.0));
+    // Counted for the whole process, which other tests share.
+    assert!(get("kb_db_connections_discarded_total", &[]).is_some_and(|n| n >= 0.0));
     // Buckets are cumulative and end in +Inf with the count.
     assert_eq!(
         get(

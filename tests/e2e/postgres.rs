@@ -345,6 +345,44 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// Sends `signal` to the server and every process it started (its sessions and
+    /// background workers): SIGSTOP pauses the whole server as a hung machine would,
+    /// SIGCONT resumes it. Only this cluster's processes, never another test's.
+    pub fn signal_all(&self, signal: libc::c_int) {
+        let pid_file = std::fs::read_to_string(self.data.join("postmaster.pid"))
+            .expect("postmaster.pid of a running cluster");
+        let postmaster: i32 = pid_file
+            .lines()
+            .next()
+            .and_then(|l| l.trim().parse().ok())
+            .expect("the postmaster's process id");
+        let mut pids = vec![postmaster];
+        for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            // The parent's id is the fourth field of /proc/<pid>/stat, after the name in
+            // parentheses (which may hold spaces).
+            let parent = std::fs::read_to_string(entry.path().join("stat"))
+                .ok()
+                .and_then(|stat| {
+                    let after = stat.rsplit_once(')')?.1.to_owned();
+                    after.split_whitespace().nth(1)?.parse::<i32>().ok()
+                });
+            if parent == Some(postmaster) {
+                pids.push(pid);
+            }
+        }
+        for pid in pids {
+            // SAFETY: kill(2) only sends a signal, to processes of this test's own cluster.
+            unsafe {
+                libc::kill(pid, signal);
+            }
+        }
+    }
+}
+
 impl Drop for Cluster {
     fn drop(&mut self) {
         self.stop();

@@ -39,10 +39,24 @@ pub(crate) fn store_error(e: StoreError) -> async_graphql::Error {
         StoreError::Domain(d) => DomainErr(d).into(),
         StoreError::Unavailable(e) => {
             tracing::warn!(error = %e, "database unavailable");
-            coded(
-                ErrorCode::Unavailable,
-                "the database cannot be reached just now; nothing was written, try again shortly",
-                None,
+            with_reason(
+                coded(
+                    ErrorCode::Unavailable,
+                    "the database cannot be reached just now; nothing was written, try again shortly",
+                    None,
+                ),
+                "DATABASE_UNREACHABLE",
+            )
+        }
+        StoreError::StorageFull(e) => {
+            tracing::error!(error = %e, "the database's disk is full: a write was refused");
+            with_reason(
+                coded(
+                    ErrorCode::Unavailable,
+                    "the database's disk is full; nothing was written, try again once the operators have made room",
+                    None,
+                ),
+                "STORAGE_FULL",
             )
         }
         other => {
@@ -50,6 +64,15 @@ pub(crate) fn store_error(e: StoreError) -> async_graphql::Error {
             coded(ErrorCode::Internal, "internal error", None)
         }
     }
+}
+
+/// `err` with `extensions.reason`: why a service is unavailable, for clients and
+/// operators to tell a full disk from a database that is down.
+fn with_reason(mut err: async_graphql::Error, reason: &str) -> async_graphql::Error {
+    if let Some(ext) = err.extensions.as_mut() {
+        ext.set("reason", reason);
+    }
+    err
 }
 
 /// Maps a shared loader error (loaders share one error between many fields).

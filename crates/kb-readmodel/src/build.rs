@@ -53,6 +53,7 @@ impl ReadModel {
                 generation: std::sync::atomic::AtomicU64::new(1),
                 analytics: analytics::Cache::default(),
                 published: tokio::sync::broadcast::channel(published::CAPACITY).0,
+                index_behind: std::sync::Mutex::new(None),
             }),
         };
         match model.inner.index.watermark() {
@@ -60,8 +61,12 @@ impl ReadModel {
                 tracing::info!(documents = model.inner.index.len(), "search index reused");
             }
             Some(w) if w < head && head - w <= CATCH_UP_LIMIT => {
-                model.catch_up_index(w, head).await?;
-                tracing::info!(from = w, to = head, "search index caught up");
+                // An index that cannot be written now (a full disk) is caught up by the
+                // follower later; the store's data is served meanwhile.
+                match model.catch_up_index(w, head).await {
+                    Ok(()) => tracing::info!(from = w, to = head, "search index caught up"),
+                    Err(e) => model.index_failed(w, &e),
+                }
             }
             _ => {
                 model.reindex_at(head).await?;

@@ -14,6 +14,29 @@ use crate::{ReadModel, search};
 /// How many change-log rows one read takes.
 const BATCH: u64 = 1_000;
 
+/// When the follower next tries to catch a lagging index up: at once, then after 1 s,
+/// 2 s, 4 s … up to 30 s while it keeps failing (a disk still full).
+#[derive(Default)]
+struct Backoff {
+    next: Option<std::time::Instant>,
+    wait: Duration,
+}
+
+impl Backoff {
+    fn due(&self) -> bool {
+        self.next.is_none_or(|t| std::time::Instant::now() >= t)
+    }
+
+    fn after(&mut self, succeeded: bool) {
+        if succeeded {
+            *self = Backoff::default();
+        } else {
+            self.wait = (self.wait * 2).clamp(Duration::from_secs(1), Duration::from_secs(30));
+            self.next = Some(std::time::Instant::now() + self.wait);
+        }
+    }
+}
+
 impl ReadModel {
     /// Applies every change committed since the last one applied, and returns the
     /// position it stands at. Mutations call this before they answer, so the next read
@@ -25,6 +48,7 @@ impl ReadModel {
             let Some(last) = changes.last().map(|c| c.seq) else {
                 return Ok(*applied);
             };
+            let before = *applied;
             // What the published view answered before these changes is forgotten; what
             // is read from now on already includes them.
             self.inner
@@ -111,17 +135,76 @@ impl ReadModel {
                 touched.add(&p, &c.entity_type, c.entity_id);
             }
             drop(p);
-            // The index is committed only when a change touches it; a lagging
-            // watermark is caught up from the change log at the next start.
-            if !touched.is_empty() {
-                self.index_changes(touched, last).await?;
-            }
             *applied = last;
+            // The index is committed only when a change touches it; a lagging
+            // watermark is caught up from the change log at the next start. An index
+            // that could not be written is caught up at a later sync: what the store
+            // committed stands, and the projection already shows it.
+            if !touched.is_empty()
+                && self.index_lag().is_none()
+                && let Err(e) = self.index_changes(touched, last).await
+            {
+                self.index_failed(before, &e);
+            }
             // Sent once the batch can be read: a subscriber that loads what it is told
             // of finds it. Nobody listening is not an error.
             if !news.is_empty() {
                 let _ = self.inner.published.send(Arc::new(news));
             }
+        }
+    }
+
+    /// Where the search index stands when it could not follow (it holds every change up
+    /// to that position and is caught up at the next sync); `None` while it follows.
+    pub fn index_lag(&self) -> Option<i64> {
+        *self
+            .inner
+            .index_behind
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Notes that the index could not take the changes after `at`: what was written of
+    /// them is dropped, and the next sync catches the index up from `at`.
+    pub(crate) fn index_failed(&self, at: i64, e: &StoreError) {
+        tracing::error!(error = %e, at, "the search index could not be updated; it will be caught up from the change log");
+        self.inner.index.rollback();
+        let mut behind = self
+            .inner
+            .index_behind
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        behind.get_or_insert(at);
+    }
+
+    /// Catches the index up with the projection if it fell behind; whether it follows
+    /// again. The indexing runs without the follower's lock, so writers' reads of their
+    /// own writes never wait for it: the batches applied meanwhile skip the index (it is
+    /// behind), and the next round takes them, until a round ends where the projection
+    /// stands; that last check is made under the lock, so no batch passes the index by.
+    async fn retry_index(&self) -> bool {
+        loop {
+            let Some(from) = self.index_lag() else {
+                return true;
+            };
+            let to = *self.inner.applied.lock().await;
+            if let Err(e) = self.catch_up_index(from, to).await {
+                tracing::warn!(error = %e, from, "the search index is still behind");
+                self.inner.index.rollback();
+                return false;
+            }
+            let applied = self.inner.applied.lock().await;
+            let mut behind = self
+                .inner
+                .index_behind
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if *applied == to {
+                *behind = None;
+                tracing::info!(from, to, "the search index caught up");
+                return true;
+            }
+            *behind = Some(to);
         }
     }
 
@@ -132,10 +215,17 @@ impl ReadModel {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            // An index that fell behind is caught up here, not in a writer's request,
+            // first at the next tick and then at growing intervals while it fails.
+            let mut retry = Backoff::default();
             loop {
                 tick.tick().await;
                 if let Err(e) = model.sync().await {
                     tracing::warn!(error = %e, "the read model could not follow the change log");
+                }
+                if model.index_lag().is_some() && retry.due() {
+                    let caught_up = model.retry_index().await;
+                    retry.after(caught_up);
                 }
             }
         })

@@ -44,6 +44,10 @@ pub(crate) struct Inner {
     pub(crate) analytics: analytics::Cache,
     /// What each applied batch newly published, sent to live subscribers.
     pub(crate) published: tokio::sync::broadcast::Sender<Arc<Published>>,
+    /// Where the search index stands when an update of it failed (a full disk, say): it
+    /// holds every change up to this position, and is caught up from the change log at
+    /// the next sync. `None` while it follows.
+    pub(crate) index_behind: std::sync::Mutex<Option<i64>>,
 }
 
 impl std::fmt::Debug for ReadModel {

@@ -40,7 +40,10 @@ pub struct SearchIndex {
 
 pub(crate) struct Inner {
     pub(crate) reader: IndexReader,
-    writer: Mutex<IndexWriter<TantivyDocument>>,
+    index: Index,
+    /// The writer; `None` after a failure dropped it (its threads may have died with a
+    /// full disk), until the next change opens a new one on the last commit.
+    writer: Mutex<Option<IndexWriter<TantivyDocument>>>,
     pub(crate) fields: Fields,
     pub(crate) analyzers: Analyzers,
     pub(crate) automata: Automata,
@@ -112,7 +115,8 @@ impl SearchIndex {
         Ok(Self {
             inner: Arc::new(Inner {
                 reader,
-                writer: Mutex::new(writer),
+                index,
+                writer: Mutex::new(Some(writer)),
                 fields,
                 analyzers: Analyzers::new(),
                 automata: Automata::default(),
@@ -133,7 +137,8 @@ impl SearchIndex {
     pub fn upsert(&self, docs: Vec<SearchDoc>) -> Result<(), SearchError> {
         let mut analyzers = self.inner.analyzers.clone();
         let fields = &self.inner.fields;
-        let writer = lock(&self.inner.writer);
+        let mut guard = lock(&self.inner.writer);
+        let writer = self.writer(&mut guard)?;
         for doc in &docs {
             writer.delete_term(fields.key_term(doc.id));
             writer.add_document(schema::document(fields, &mut analyzers, doc))?;
@@ -143,7 +148,8 @@ impl SearchIndex {
 
     /// Removes the documents of `ids`; unknown ids are ignored. Visible after [`commit`](Self::commit).
     pub fn delete<S: Subject>(&self, ids: &[S]) -> Result<(), SearchError> {
-        let writer = lock(&self.inner.writer);
+        let mut guard = lock(&self.inner.writer);
+        let writer = self.writer(&mut guard)?;
         for &id in ids {
             writer.delete_term(self.inner.fields.key_term(id.doc_id()));
         }
@@ -154,7 +160,8 @@ impl SearchIndex {
     /// after this call stay. So a rebuild (`clear`, `upsert` everything, `commit`) swaps
     /// the old content for the new at once, and searches never see an empty index.
     pub fn clear(&self) -> Result<(), SearchError> {
-        lock(&self.inner.writer).delete_all_documents()?;
+        let mut guard = lock(&self.inner.writer);
+        self.writer(&mut guard)?.delete_all_documents()?;
         Ok(())
     }
 
@@ -162,7 +169,8 @@ impl SearchIndex {
     /// change-log position they bring the index to, and reloads the searcher so the next
     /// search sees them.
     pub fn commit(&self, watermark: i64) -> Result<(), SearchError> {
-        let mut writer = lock(&self.inner.writer);
+        let mut guard = lock(&self.inner.writer);
+        let writer = self.writer(&mut guard)?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&watermark.to_string());
         prepared.commit()?;
@@ -170,6 +178,29 @@ impl SearchIndex {
         *lock(&self.inner.watermark) = Some(watermark);
         tracing::debug!(watermark, documents = self.len(), "search index committed");
         Ok(())
+    }
+
+    /// Drops every change since the last commit with the writer that holds them: after a
+    /// failed write or commit (a full disk, which may also have ended the writer's
+    /// threads), the next change opens a new writer on the index's last commit, and the
+    /// caller writes the dropped changes again.
+    pub fn rollback(&self) {
+        let writer = lock(&self.inner.writer).take();
+        drop(writer);
+    }
+
+    /// The writer in `guard`, opened on the last commit if a failure dropped it.
+    fn writer<'g>(
+        &self,
+        guard: &'g mut Option<IndexWriter<TantivyDocument>>,
+    ) -> Result<&'g mut IndexWriter<TantivyDocument>, SearchError> {
+        if guard.is_none() {
+            *guard = Some(self.inner.index.writer_with_num_threads(1, WRITER_MEMORY)?);
+            tracing::info!("search index writer opened again");
+        }
+        guard
+            .as_mut()
+            .ok_or_else(|| SearchError::from(TantivyError::InternalError("no index writer".into())))
     }
 
     /// How many documents the committed index holds.

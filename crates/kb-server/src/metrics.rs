@@ -23,6 +23,11 @@ pub const POOL: &str = "kb_db_pool_connections";
 pub const POSITION: &str = "kb_read_model_position";
 /// How many changes of the log this instance's read model has not applied yet.
 pub const LAG: &str = "kb_read_model_lag_changes";
+/// 1 while the search index could not follow the change log (a full disk), else 0.
+pub const INDEX_BEHIND: &str = "kb_search_index_behind";
+/// Connections the pool closed because they came back inside a transaction they could
+/// not end (a failed commit or rollback), since the process started.
+pub const DISCARDED: &str = "kb_db_connections_discarded_total";
 
 /// The media type of Prometheus' text format.
 const TEXT_FORMAT: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -96,6 +101,12 @@ async fn scrape(State(s): State<Sources>) -> Response {
     metrics::gauge!(POOL, "state" => "in_use").set(in_use as f64);
     let position = s.model.position().await;
     metrics::gauge!(POSITION).set(position as f64);
+    metrics::gauge!(INDEX_BEHIND).set(if s.model.index_lag().is_some() {
+        1.0
+    } else {
+        0.0
+    });
+    metrics::gauge!(DISCARDED).set(kb_store::discarded_connections() as f64);
     match s.store.change_log_head().await {
         Ok(head) => metrics::gauge!(LAG).set((head - position).max(0) as f64),
         Err(e) => tracing::warn!(error = %e, "cannot read the change-log head for /metrics"),

@@ -51,9 +51,15 @@ impl Store {
                         .foreign_keys(true)
                         .busy_timeout(Duration::from_secs(5))
                 });
+                options.map_sqlx_sqlite_pool_opts(|p| {
+                    p.after_release(crate::durability::guard_release::<sea_orm::sqlx::Sqlite>)
+                });
             }
             Backend::Postgres => {
                 options.max_connections(16).min_connections(1);
+                options.map_sqlx_postgres_pool_opts(|p| {
+                    p.after_release(crate::durability::guard_release::<sea_orm::sqlx::Postgres>)
+                });
             }
         }
         // Validate the URL early so a typo is a clear error, not a pool timeout.
@@ -78,6 +84,7 @@ impl Store {
             backend,
             statements,
             url: url.into(),
+            probe: Arc::default(),
         })
     }
 

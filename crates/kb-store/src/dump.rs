@@ -229,7 +229,7 @@ impl Store {
             .await?,
             revisions,
         };
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         Ok(dump)
     }
 
@@ -302,7 +302,7 @@ impl Store {
         insert(&txn, active(dump.event_organisations)).await?;
         insert(&txn, active(dump.event_initiatives)).await?;
         insert(&txn, active(dump.revisions)).await?;
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         sync_sequences(
             &self.db,
             &[

@@ -123,12 +123,16 @@ impl Store {
         if row.revoked_at.is_some() || row.expires_at.is_some_and(|e| e <= now) {
             return Err(refused().into());
         }
-        if row.last_used_at.is_none_or(|t| now - t > TOUCH_EVERY) {
-            api_key::Entity::update_many()
+        // When the key was last used is bookkeeping: a disk too full to note it does not
+        // refuse the key (reads go on while writes are refused).
+        if row.last_used_at.is_none_or(|t| now - t > TOUCH_EVERY)
+            && let Err(e) = api_key::Entity::update_many()
                 .col_expr(api_key::Column::LastUsedAt, Expr::value(now))
                 .filter(api_key::Column::Id.eq(row.id))
                 .exec(&self.db)
-                .await?;
+                .await
+        {
+            tracing::warn!(error = %e, key = row.id, "could not note when an API key was used");
         }
         to_key(row)
     }

@@ -18,6 +18,8 @@ mod connect;
 mod convert;
 /// A complete dump of the knowledge bank, and its restore into an empty database.
 mod dump;
+// The pool's guard on connections, the storage-full condition and its probe.
+mod durability;
 /// sea-orm entities, one file per table.
 mod entity;
 /// Events: lookups, lists and their edges.
@@ -56,6 +58,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use connect::Backend;
 pub use dump::{DUMP_FORMAT, DUMP_VERSION, Dump, DumpCounts};
+pub use durability::Writable;
 pub use facets::{FacetCount, InitiativeFacets};
 pub use kb_domain::Viewer;
 use kb_domain::sort_key::sort_key;
@@ -67,7 +70,7 @@ pub use read_model::{
 };
 pub use revisions::{InitiativeSnapshot, Revision};
 use sea_orm::DatabaseConnection;
-pub use statements::{StatementScope, counting_statements};
+pub use statements::{StatementScope, counting_statements, discarded_connections};
 pub use trusted_documents::TrustedDocument;
 pub use views::ViewRevision;
 pub use writes::{Actor, ImportReport, ImportStep, NewTrustedDocument, Registered, TaxonomyText};
@@ -85,6 +88,10 @@ pub enum StoreError {
     /// shown to clients as `UNAVAILABLE`.
     #[error("database unavailable: {0}")]
     Unavailable(sea_orm::DbErr),
+    /// The database's disk is full (SQLite's `SQLITE_FULL`, PostgreSQL's `53100`): nothing
+    /// was written; shown to clients as `UNAVAILABLE` with the reason `STORAGE_FULL`.
+    #[error("storage full: {0}")]
+    StorageFull(sea_orm::DbErr),
     /// A seed file could not be read.
     #[error("seed data: {0}")]
     Seed(String),
@@ -115,6 +122,7 @@ pub(crate) fn on_unique(e: sea_orm::DbErr, conflict: kb_domain::DomainError) -> 
     match e.sql_err() {
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => StoreError::Domain(conflict),
         _ if unreachable_database(&e) => StoreError::Unavailable(e),
+        _ if durability::storage_full(&e) => StoreError::StorageFull(e),
         _ => StoreError::Db(e),
     }
 }
@@ -160,6 +168,8 @@ pub struct Store {
     statements: Arc<AtomicU64>,
     /// Where it connected, for [`Store::with_own_pool`].
     url: Arc<str>,
+    /// The readiness probe's last answer.
+    probe: Arc<durability::Probe>,
 }
 
 impl std::fmt::Debug for Store {
@@ -220,7 +230,7 @@ impl Store {
                 .exec(&txn)
                 .await?;
         }
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         Ok(())
     }
 

@@ -34,6 +34,19 @@ impl StatementScope {
     }
 }
 
+/// Connections the pool closed because they came back inside a transaction they could
+/// not end (see `durability`), since the process started.
+static DISCARDED: AtomicU64 = AtomicU64::new(0);
+
+/// How many connections the pool closed for coming back inside a transaction.
+pub fn discarded_connections() -> u64 {
+    DISCARDED.load(Ordering::Relaxed)
+}
+
+pub(crate) fn count_discarded() {
+    DISCARDED.fetch_add(1, Ordering::Relaxed);
+}
+
 /// Counts one statement in the current scope, if there is one.
 pub(crate) fn count_one() {
     let _outside_any_scope = COUNT.try_with(|c| c.fetch_add(1, Ordering::Relaxed));

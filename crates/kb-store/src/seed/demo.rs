@@ -304,7 +304,7 @@ pub(super) async fn load(store: &Store) -> Result<DemoSummary> {
         );
     }
     batch.flush(&txn).await?;
-    txn.commit().await?;
+    crate::durability::commit(txn).await?;
     sync_sequences(
         db,
         &["organisation", "initiative", "event", "initiative_link"],

@@ -336,7 +336,7 @@ pub(super) async fn load(store: &Store, n: usize, seed: u64) -> Result<Synthetic
         );
     }
     batch.flush(&txn).await?;
-    txn.commit().await?;
+    crate::durability::commit(txn).await?;
     sync_sequences(
         db,
         &["organisation", "initiative", "event", "initiative_link"],

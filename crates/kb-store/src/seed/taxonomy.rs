@@ -140,7 +140,7 @@ pub(super) async fn load(db: &DatabaseConnection) -> Result<()> {
     vocabulary_term::Entity::insert_many(terms)
         .exec(&txn)
         .await?;
-    txn.commit().await?;
+    crate::durability::commit(txn).await?;
     super::batch::sync_sequences(db, &["theme", "topic"]).await?;
     Ok(())
 }

@@ -153,7 +153,7 @@ impl Store {
         let txn = self.db.begin().await?;
         let row =
             insert_event_in(&txn, actor, slug, f, status, edges, Action::Create.as_str()).await?;
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         Event::try_from(row)
     }
 
@@ -232,7 +232,7 @@ impl Store {
             edges: edges.as_ref(),
         };
         let after = save_event_in(&txn, actor, f, save).await?;
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         Event::try_from(after)
     }
 }

@@ -188,7 +188,7 @@ impl Store {
             action: Action::Create.as_str(),
         };
         let row = insert_initiative_in(&txn, actor, new).await?;
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         Initiative::try_from(row)
     }
 
@@ -280,7 +280,7 @@ impl Store {
             edges: edges.as_ref(),
         };
         let row = save_initiative_in(&txn, actor, save).await?;
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         Initiative::try_from(row)
     }
 }

@@ -81,7 +81,7 @@ impl Store {
             version: 1,
         };
         record(&txn, actor, change, None, Some(&link)).await?;
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         Ok(())
     }
 
@@ -121,7 +121,7 @@ impl Store {
             version: 1,
         };
         record(&txn, actor, change, Some(&before), None).await?;
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         Ok(())
     }
 }

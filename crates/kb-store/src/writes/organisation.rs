@@ -119,7 +119,7 @@ impl Store {
         .await?;
         let txn = self.db.begin().await?;
         let row = insert_organisation_in(&txn, actor, slug, f, "create").await?;
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         Organisation::try_from(row)
     }
 
@@ -181,7 +181,7 @@ impl Store {
     ) -> Result<Organisation> {
         let txn = self.db.begin().await?;
         let after = save_organisation_in(&txn, actor, before, old, f, status, action).await?;
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         Organisation::try_from(after)
     }
 }

@@ -175,7 +175,7 @@ impl Store {
             version: 1,
         };
         record(&txn, actor, change, None, Some(&topic_json(&row))).await?;
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         Topic::try_from(row)
     }
 
@@ -218,7 +218,7 @@ impl Store {
         };
         let (was, is) = (topic_json(&before), topic_json(&after));
         record(&txn, actor, change, Some(&was), Some(&is)).await?;
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         Topic::try_from(after)
     }
 
@@ -265,7 +265,7 @@ impl Store {
         };
         let (was, is) = (theme_json(&before), theme_json(&after));
         record(&txn, actor, change, Some(&was), Some(&is)).await?;
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         Ok(Theme::from(after))
     }
 }

@@ -104,7 +104,7 @@ impl Store {
             };
             record(&txn, actor, change, Some(&before), Some(&after)).await?;
         }
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         Ok(Registered {
             added,
             unchanged: documents.len() - added,

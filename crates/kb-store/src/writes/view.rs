@@ -131,7 +131,7 @@ impl Store {
         };
         let after = snapshot(f, ViewState::Active, 1);
         record(&txn, actor, change, None, Some(&after)).await?;
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         View::try_from(row)
     }
 
@@ -220,7 +220,7 @@ impl Store {
             snapshot(f, state, after.version),
         );
         record(&txn, actor, change, Some(&was), Some(&is)).await?;
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         View::try_from(after)
     }
 }

@@ -112,7 +112,7 @@ impl Store {
             }
             progress(ImportStep::Written);
         }
-        txn.commit().await?;
+        crate::durability::commit(txn).await?;
         report.written = true;
         Ok(report)
     }
