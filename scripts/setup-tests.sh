@@ -5,8 +5,8 @@
 #    with, and the nl_NL.UTF-8 locale that cluster sorts by (Debian packages);
 #  - .venv-tests, a Python virtual environment with the export and feed readers pinned
 #    in tests/e2e/requirements.txt (made again when the pins change);
-#  - the npm packages pinned by tests/federation, tests/browser and tests/schema-lint
-#    (npm ci; installed again when package-lock.json changes);
+#  - the npm packages pinned by tests/federation, tests/browser, tests/observatory and
+#    tests/schema-lint (npm ci; installed again when package-lock.json changes);
 #  - Debian's Chromium and the DejaVu fonts, for the browser tests.
 # Node and npm are expected on the machine (the script says so when they are not).
 # The Debian packages need root: the script uses sudo when not run as root.
@@ -39,11 +39,13 @@ apt_install() {
     apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# Runs `npm ci` in a folder unless its node_modules was installed from the current lock.
+# Runs `npm ci` (with any further arguments) in a folder unless its node_modules was
+# installed from the current lock.
 npm_install() {
   local dir=$1
+  shift
   if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.installed"; then
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error "$@")
     cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.installed"
   fi
 }
@@ -80,7 +82,7 @@ fi
 
 step "npm packages for the federation test"
 command -v node >/dev/null && command -v npm >/dev/null || {
-  echo "the federation, browser and schema tests need Node and npm: install them first" >&2
+  echo "the federation, browser, observatory and schema tests need Node and npm: install them first" >&2
   exit 1
 }
 # @apollo/composition, @apollo/gateway, @apollo/server and @apollo/subgraph, pinned by
@@ -97,6 +99,18 @@ fi
 /usr/bin/chromium --version
 npm_install tests/browser
 node -e 'console.log("playwright-core", require("./tests/browser/node_modules/playwright-core/package.json").version, "axe-core", require("./tests/browser/node_modules/axe-core/package.json").version)'
+
+step "Mozilla's HTTP Observatory scanner for the security headers test"
+# @mdn/mdn-http-observatory, pinned by tests/observatory/package-lock.json. Its install
+# scripts fetch lists from the internet (Mozilla's intermediate certificates, Chromium's
+# HSTS preload list, IANA's top-level domains) and build libpq for its API server; the
+# scanner needs none of it, so they are not run. It does read the HSTS preload list: an
+# empty one stands in, which changes nothing for the host the test scans (localhost is
+# on no preload list).
+npm_install tests/observatory --ignore-scripts
+preload=tests/observatory/node_modules/@mdn/mdn-http-observatory/conf/hsts-preload.json
+[ -f "$preload" ] || echo '{}' >"$preload"
+node -e 'console.log("@mdn/mdn-http-observatory", require("./tests/observatory/node_modules/@mdn/mdn-http-observatory/package.json").version)'
 
 step "npm packages for the schema checks"
 # graphql-schema-linter and @graphql-inspector/core, pinned by tests/schema-lint's lock,

@@ -3,6 +3,7 @@
 
 mod oracle;
 mod postgres;
+mod proxy;
 mod support;
 mod tools;
 
@@ -27,6 +28,7 @@ mod listing;
 mod live;
 mod matrix;
 mod metrics;
+mod observatory;
 mod persisted;
 mod public_address;
 mod read_model;

@@ -1,6 +1,6 @@
 //! What the tests need from the machine besides Rust: PostgreSQL's server binaries (see
 //! `postgres`), a Python with the export readers, Node with the npm packages of
-//! `tests/federation` and `tests/browser`, and Debian's Chromium. Tests never install
+//! `tests/federation`, `tests/browser` and `tests/observatory`, and Debian's Chromium. Tests never install
 //! any of it: one that finds its tool missing fails and names the command that installs
 //! everything, `scripts/setup-tests.sh`.
 
@@ -62,6 +62,21 @@ pub fn node_packages(folder: &str) -> PathBuf {
         if !dir.join(&installed).exists() {
             missing(&what, &format!("there is no {folder}/{installed}"));
         }
+    }
+    dir
+}
+
+/// `tests/observatory` with Mozilla's HTTP Observatory scanner installed, and the HSTS
+/// preload list the scanner reads, which the setup script writes in place of the one the
+/// package's install script would fetch from the internet.
+pub fn observatory() -> PathBuf {
+    let dir = node_packages("tests/observatory");
+    let list = "node_modules/@mdn/mdn-http-observatory/conf/hsts-preload.json";
+    if !dir.join(list).exists() {
+        missing(
+            "the HTTP Observatory's HSTS preload list",
+            &format!("there is no tests/observatory/{list}"),
+        );
     }
     dir
 }
