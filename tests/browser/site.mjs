@@ -151,6 +151,24 @@ try {
   check('no request left the server', foreign.size === 0, [...foreign].join(', '));
   check('no page violated its Content-Security-Policy', violations.length === 0,
     violations.map((v) => JSON.stringify(v)).join('; '));
+
+  // An injected inline script does not run, and the browser reports it to the server
+  // (the test counts one report there: this one, and no other).
+  const injected = await browser.newContext();
+  const victim = await injected.newPage();
+  await victim.goto(base + '/');
+  const ran = await victim.evaluate(async () => {
+    const reported = new Promise((resolve) => document.addEventListener('securitypolicyviolation', resolve));
+    const s = document.createElement('script');
+    s.textContent = 'window.injectedRan = true;';
+    document.body.appendChild(s);
+    await reported;
+    return window.injectedRan === true;
+  });
+  check('an injected inline script is refused', ran === false, 'it ran');
+  // report-uri reports go out at once; give the request a moment to land.
+  await victim.waitForTimeout(500);
+  await injected.close();
 } catch (e) {
   check('the browser run', false, e.stack || String(e));
 } finally {

@@ -484,6 +484,21 @@ async fn in_chromium_a_visitor_searches_filters_follows_related_switches_languag
     );
     assert!(stdout.contains("browser: all passed"), "{stdout}");
     assert!(!stdout.contains("FAIL"), "{stdout}");
+    // The browser reported the one refusal the run provokes (an injected inline script)
+    // to the server, and nothing else.
+    let metrics = app
+        .client()
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.lines().any(|l| l == "kb_csp_violation_reports 1"),
+        "{metrics}"
+    );
     // Every page type at both widths.
     for name in ["home", "search", "initiative", "analysis"] {
         for width in [390, 1280] {

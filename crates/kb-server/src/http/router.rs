@@ -44,9 +44,10 @@ pub fn router(
     let proxies = Arc::new(config.proxies());
     let exports = super::exports::routes(store.clone(), model.clone());
     let feeds = super::feeds::routes(store.clone(), model.clone(), public.origin());
+    let csp = Arc::new(super::csp_report::CspReports::default());
     let metrics = config
         .metrics
-        .then(|| crate::metrics::routes(store.clone(), model.clone()));
+        .then(|| crate::metrics::routes(store.clone(), model.clone(), csp.clone()));
     let schema = build_schema(
         store.clone(),
         model.clone(),
@@ -80,6 +81,10 @@ pub fn router(
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .with_state(state)
+        .route(
+            "/csp-report",
+            axum::routing::post(super::csp_report::receive).with_state(csp),
+        )
         .merge(public_answers)
         .merge(metrics.unwrap_or_default())
         .merge(site)
