@@ -149,6 +149,7 @@ async fn every_page_type_has_a_title_a_description_and_a_canonical_url(app: Test
             "Netwerkdag Kompas 2024: samen werken aan studentenwelzijn",
         ),
         ("/analyse", "Analyse"),
+        ("/privacy", "Privacy"),
         // The neighbourhoods, each read with documents of their own.
         (
             "/analyse?initiatief=poortwachterstraining-suicidepreventie",

@@ -53,9 +53,15 @@ pub fn router(
         config.limits(),
         config.resolver_spans,
     );
-    let site = kb_web::router(site_client(schema.clone(), store.clone()), public.origin()).layer(
-        middleware::from_fn_with_state(hosts, crate::public::site_host),
-    );
+    let site = kb_web::router(
+        site_client(schema.clone(), store.clone()),
+        public.origin(),
+        config.privacy(),
+    )
+    .layer(middleware::from_fn_with_state(
+        hosts,
+        crate::public::site_host,
+    ));
     let state = Arc::new(AppState {
         schema,
         model,
