@@ -1,8 +1,11 @@
 //! Personal data under the AVG (GDPR) as a visitor meets it: the privacy page states the
-//! retention periods the server is configured with.
+//! retention periods the server is configured with, and the logs hold no client address,
+//! key, cookie, e-mail address or token.
+
+use serde_json::json;
 
 use crate::on_both;
-use crate::support::{Db, TestApp, config};
+use crate::support::{Db, Served, TestApp, config, kennisbank};
 
 /// GETs `path`: status, `Set-Cookie` headers and body.
 async fn get(
@@ -123,4 +126,105 @@ async fn every_page_links_to_the_privacy_page_and_the_sitemap_lists_it(app: Test
             .count(),
         1
     );
+}
+
+/// Logs of the real binary at its most verbose, scanned for what must never be in them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_hold_no_address_key_cookie_e_mail_or_token() {
+    let served = Served::start(
+        &["--trusted-proxies", "127.0.0.1", "--resolver-spans"],
+        &[("KB_LOG", "trace")],
+    )
+    .await;
+    let key = {
+        let out = tokio::process::Command::from(kennisbank())
+            .current_dir(served.dir())
+            .args([
+                "--database-url",
+                "sqlite://kb.db?mode=rwc",
+                "keys",
+                "create",
+            ])
+            .args(["--role", "partner", "--name", "logboek"])
+            .env("KB_LOG", "warn")
+            .output()
+            .await
+            .expect("keys create");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout)
+            .expect("UTF-8")
+            .trim()
+            .to_owned()
+    };
+    assert!(key.len() > 20, "{key}");
+    let (v4, v6) = ("203.0.113.77", "2001:db8:abcd:12::1");
+    let (cookie, email, token) = (
+        "kb_sessie=Koekje-7f3a9c2e",
+        "jan.jansen@example.nl",
+        "Token-5d1e8b47c0",
+    );
+    let search = format!("{{ search(query: \"{email}\") {{ totalCount }} }}");
+    let encoded: String = url::form_urlencoded::byte_serialize(search.as_bytes()).collect();
+    let e_mail_encoded: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
+    let client = reqwest::Client::new();
+    for forwarded in [v4, v6] {
+        let requests = [
+            client
+                .post(served.url("/graphql"))
+                .json(&json!({ "query": search })),
+            client.get(served.url(&format!("/graphql?query={encoded}&token={token}"))),
+            client.get(served.url(&format!("/zoeken?q={e_mail_encoded}&token={token}"))),
+            client.get(served.url(&format!("/privacy?token={token}"))),
+            client.get(served.url(&format!("/nergens?token={token}"))),
+            client.get(served.url(&format!("/feeds/initiatives.atom?token={token}"))),
+        ];
+        for request in requests {
+            let r = request
+                .header("authorization", format!("Bearer {key}"))
+                .header("cookie", cookie)
+                .header("x-forwarded-for", forwarded)
+                .send()
+                .await
+                .expect("request");
+            assert!(r.status().as_u16() < 500, "{}", r.status());
+        }
+    }
+    // A key that is no key, and a search answered: the request reached the API.
+    let r = client
+        .post(served.url("/graphql"))
+        .header("authorization", format!("Bearer {key}x"))
+        .header("x-forwarded-for", v4)
+        .json(&json!({ "query": search }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 401);
+    served.terminate();
+    let (status, lines) = served.exit(std::time::Duration::from_secs(20)).await;
+    assert!(status.success(), "{status}");
+    let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    assert!(lines.len() > 50, "{} lines", lines.len());
+    let secret_part = key.rsplit('_').next().unwrap_or(&key);
+    for line in &lines {
+        for forbidden in [
+            v4,
+            v6,
+            key.as_str(),
+            secret_part,
+            "Koekje-7f3a9c2e",
+            email,
+            &e_mail_encoded,
+            "jan.jansen",
+            token,
+        ] {
+            assert!(!line.contains(forbidden), "`{forbidden}` in {line}");
+        }
+    }
+    // The logs name each client's network, so an operator still sees where load comes from.
+    for network in ["203.0.113.0/24", "2001:db8:abcd::/48"] {
+        assert!(
+            lines.iter().any(|l| l.contains(network)),
+            "no line names {network}"
+        );
+    }
 }
