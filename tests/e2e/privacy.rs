@@ -1,11 +1,13 @@
 //! Personal data under the AVG (GDPR) as a visitor meets it: the privacy page states the
-//! retention periods the server is configured with, and the logs hold no client address,
-//! key, cookie, e-mail address or token.
+//! retention periods the server is configured with, no public answer sets a cookie, and
+//! the logs hold no client address, key, cookie, e-mail address or token.
+
+use std::collections::BTreeSet;
 
 use serde_json::json;
 
 use crate::on_both;
-use crate::support::{Db, Served, TestApp, config, kennisbank};
+use crate::support::{Db, Served, TestApp, config, header, kennisbank};
 
 /// GETs `path`: status, `Set-Cookie` headers and body.
 async fn get(
@@ -126,6 +128,67 @@ async fn every_page_links_to_the_privacy_page_and_the_sitemap_lists_it(app: Test
             .count(),
         1
     );
+}
+
+on_both!(no_public_answer_sets_a_cookie);
+async fn no_public_answer_sets_a_cookie(app: TestApp) {
+    let browser = || header("accept", "text/html");
+    let mut answered = BTreeSet::new();
+    for (path, status) in [
+        ("/", 200),
+        ("/?lang=en", 200),
+        ("/zoeken", 200),
+        ("/zoeken?q=stress&soort=training", 200),
+        ("/initiatieven/poortwachterstraining-suicidepreventie", 200),
+        ("/themas/support", 200),
+        ("/onderwerpen/social_connection", 200),
+        ("/organisaties/universiteit-van-zilverwold", 200),
+        ("/evenementen", 200),
+        ("/evenementen/netwerkdag-kompas-2024", 200),
+        ("/analyse", 200),
+        (
+            "/analyse?initiatief=poortwachterstraining-suicidepreventie",
+            200,
+        ),
+        ("/privacy", 200),
+        ("/privacy?lang=en", 200),
+        ("/graphiql", 200),
+        ("/feeds/initiatives.atom", 200),
+        ("/feeds/events.ics", 200),
+        ("/export/initiatives.csv", 200),
+        ("/export/cooccurrence.csv?rows=theme&columns=topic", 200),
+        ("/export/graph.graphml", 200),
+        ("/export/graph.json", 200),
+        ("/export/kennisbank.jsonld", 200),
+        ("/graphql?query=%7B%20themes%20%7B%20code%20%7D%20%7D", 200),
+        ("/robots.txt", 200),
+        ("/sitemap.xml", 200),
+        ("/favicon.svg", 200),
+        ("/healthz", 200),
+        ("/readyz", 200),
+        ("/metrics", 200),
+        ("/initiatieven/concept-welzijnsapp-esdorpen", 404),
+        ("/bestaat/niet", 404),
+    ] {
+        let (got, cookies, _) = get(&app, path, Default::default()).await;
+        assert_eq!(got, status, "{path}");
+        assert_eq!(cookies, Vec::<String>::new(), "{path}");
+        answered.insert(path);
+    }
+    // GraphiQL at /graphql for a browser, and the API by POST.
+    let (status, cookies, html) = get(&app, "/graphql", browser()).await;
+    assert_eq!((status, cookies.len()), (200, 0));
+    assert!(html.contains("graphiql"), "{html:.300}");
+    let r = app
+        .client()
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": "{ search(query: \"stress\") { totalCount } }" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers().get_all("set-cookie").iter().count(), 0);
+    assert_eq!(answered.len(), 31);
 }
 
 /// Logs of the real binary at its most verbose, scanned for what must never be in them.
