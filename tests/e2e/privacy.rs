@@ -291,3 +291,50 @@ async fn logs_hold_no_address_key_cookie_e_mail_or_token() {
         );
     }
 }
+
+/// `--log-dir`: the log lines in a file of the day, and files past their retention gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_files_are_kept_for_the_retention_period_and_no_longer() {
+    let logs = tempfile::tempdir().expect("dir");
+    let day = |days_ago: i64| {
+        (chrono::Utc::now() - chrono::TimeDelta::days(days_ago))
+            .format("kennisbank-%Y-%m-%d.log")
+            .to_string()
+    };
+    for name in [day(3), day(2), "notes.txt".to_owned()] {
+        std::fs::write(logs.path().join(name), "earlier\n").expect("write");
+    }
+    let folder = logs.path().to_str().expect("path");
+    let served = Served::start(
+        &["--log-dir", folder, "--log-retention-days", "2"],
+        &[("KB_LOG", "info,tower_http=debug")],
+    )
+    .await;
+    let status = reqwest::get(served.url("/privacy"))
+        .await
+        .expect("request")
+        .status();
+    assert_eq!(status.as_u16(), 200);
+    served.terminate();
+    let (status, lines) = served.exit(std::time::Duration::from_secs(20)).await;
+    assert!(status.success(), "{status}");
+    let mut names: Vec<String> = std::fs::read_dir(logs.path())
+        .expect("folder")
+        .map(|e| e.expect("entry").file_name().into_string().expect("name"))
+        .collect();
+    names.sort();
+    assert_eq!(names, vec![day(2), day(0), "notes.txt".to_owned()]);
+    // Today's file holds what stderr held, line for line.
+    let today = std::fs::read_to_string(logs.path().join(day(0))).expect("today");
+    let written: Vec<serde_json::Value> = today
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(written.len(), lines.len());
+    assert!(
+        written
+            .iter()
+            .any(|l| l["span"]["path"] == "/privacy" && l["span"]["client"] == "127.0.0.0/24"),
+        "{today}"
+    );
+}

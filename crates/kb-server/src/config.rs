@@ -193,6 +193,10 @@ pub struct ServerConfig {
     /// (`kennisbank.db.search`); in memory for PostgreSQL, rebuilt at every start.
     #[arg(long, env = "KB_INDEX_DIR")]
     pub index_dir: Option<std::path::PathBuf>,
+    /// A folder for log files, one a day (`kennisbank-YYYY-MM-DD.log`, UTC), besides
+    /// stderr; those older than `--log-retention-days` are deleted.
+    #[arg(long, env = "KB_LOG_DIR", value_name = "FOLDER")]
+    pub log_dir: Option<std::path::PathBuf>,
     /// Where people send requests about their personal data (to see, export, correct or
     /// erase it), as the privacy page shows it: an e-mail address or a web address.
     /// Without it the page names the network's editors.
@@ -230,9 +234,8 @@ pub struct Retention {
         value_parser = clap::value_parser!(u32).range(1..)
     )]
     pub session_max_days: u32,
-    /// Days access logs are kept. The server writes its logs to stderr; whatever
-    /// collects them (journald, a container runtime, a log shipper) must keep them no
-    /// longer than this, which the privacy page states.
+    /// Days access logs are kept: the server deletes its log files in `--log-dir` after
+    /// this many days; whatever collects its stderr must keep those no longer.
     #[arg(
         long,
         env = "KB_LOG_RETENTION_DAYS",
