@@ -191,11 +191,19 @@ async fn no_public_answer_sets_a_cookie(app: TestApp) {
     assert_eq!(answered.len(), 31);
 }
 
-/// Logs of the real binary at its most verbose, scanned for what must never be in them.
+/// Logs of the real binary at its most verbose, and the traces it exports, scanned for
+/// what must never be in them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_hold_no_address_key_cookie_e_mail_or_token() {
+    let (collector, exported) = crate::telemetry::collector().await;
     let served = Served::start(
-        &["--trusted-proxies", "127.0.0.1", "--resolver-spans"],
+        &[
+            "--trusted-proxies",
+            "127.0.0.1",
+            "--resolver-spans",
+            "--otlp-endpoint",
+            &collector,
+        ],
         &[("KB_LOG", "trace")],
     )
     .await;
@@ -265,8 +273,24 @@ async fn logs_hold_no_address_key_cookie_e_mail_or_token() {
     served.terminate();
     let (status, lines) = served.exit(std::time::Duration::from_secs(20)).await;
     assert!(status.success(), "{status}");
-    let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let mut lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     assert!(lines.len() > 50, "{} lines", lines.len());
+    // Every span exported, with its attributes, as one more "line" each.
+    let spans: Vec<String> = exported
+        .lock()
+        .expect("lock")
+        .iter()
+        .flat_map(|r| &r.resource_spans)
+        .flat_map(|r| &r.scope_spans)
+        .flat_map(|s| &s.spans)
+        .map(|s| format!("{s:?}"))
+        .collect();
+    assert!(
+        spans.iter().any(|s| s.contains("\"parse\"")),
+        "the GraphQL phases were exported"
+    );
+    assert!(spans.len() > 20, "{} spans", spans.len());
+    lines.extend(spans);
     let secret_part = key.rsplit('_').next().unwrap_or(&key);
     for line in &lines {
         for forbidden in [
