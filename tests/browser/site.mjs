@@ -3,7 +3,8 @@
 // (WCAG 2.1 A and AA: no serious or critical violation), then what a visitor does:
 // search, filter by a facet, open an initiative, follow a related one, switch language,
 // page through results. Every page runs under the server's Content-Security-Policy, and
-// any violation of it (an inline script or style, a foreign load) fails the run.
+// any violation of it (an inline script or style, a foreign load) fails the run. After
+// every page, and after the whole way through the site, the browser must hold no cookie.
 // Run by tests/e2e/site.rs, which starts the server and passes
 //   BASE      the server's address, e.g. http://127.0.0.1:41234
 //   SHOTS     the folder for screenshots
@@ -77,6 +78,9 @@ try {
         await page.screenshot({ path: `${shots}/${name}-${width}-first-screen.png` });
       }
       await axe(page, `${name} at ${width}px`);
+      const cookies = await context.cookies();
+      check(`${name} at ${width}px leaves no cookie`, cookies.length === 0,
+        cookies.map((c) => `${c.name} for ${c.domain}`).join(', '));
     }
     await context.close();
   }
@@ -147,6 +151,9 @@ try {
   }
   check('GraphiQL opens and closes its dialogs', true, '');
   await page.screenshot({ path: `${shots}/graphiql-1280.png` });
+  const cookies = await context.cookies();
+  check('searching, filtering, switching language and GraphiQL leave no cookie', cookies.length === 0,
+    cookies.map((c) => `${c.name} for ${c.domain}`).join(', '));
   await context.close();
   check('no request left the server', foreign.size === 0, [...foreign].join(', '));
   check('no page violated its Content-Security-Policy', violations.length === 0,

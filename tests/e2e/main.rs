@@ -30,6 +30,7 @@ mod matrix;
 mod metrics;
 mod observatory;
 mod persisted;
+mod privacy;
 mod public_address;
 mod read_model;
 mod resilience;

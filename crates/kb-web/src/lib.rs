@@ -1,5 +1,6 @@
 //! The explorer website of Kennisbank: server-rendered HTML pages (home, search and
-//! browse, initiatives, themes, topics, organisations, events, an analyst page), the
+//! browse, initiatives, themes, topics, organisations, events, an analyst page, the
+//! privacy statement), the
 //! vendored GraphiQL, `robots.txt` and `sitemap.xml`.
 //!
 //! The site is a client of the public API: every page executes GraphQL documents in
@@ -36,6 +37,7 @@ use futures_util::future::BoxFuture;
 use kb_domain::Language;
 
 pub use assets::graphiql_page;
+pub use pages::privacy::{Privacy, Retention};
 
 /// Executes one GraphQL request as the anonymous viewer in `Language`. The server builds
 /// it over its schema; tests may build it over anything.
@@ -53,16 +55,20 @@ pub(crate) struct Site {
     pub(crate) vocab: Arc<vocab::Kept>,
     /// `scheme://host[:port]` of the deployment: the start of every absolute link.
     pub(crate) origin: Arc<str>,
+    /// What the privacy page states: the configured retention periods and the contact.
+    pub(crate) privacy: Arc<Privacy>,
 }
 
 /// The routes of the website, whose absolute links start with `origin` (the deployment's
 /// public address, `scheme://host[:port]`). `/graphql` is not among them: the server
-/// keeps the API there and serves [`graphiql_page`] to browsers that open it.
-pub fn router(execute: Execute, origin: &str) -> Router {
+/// keeps the API there and serves [`graphiql_page`] to browsers that open it. The privacy
+/// page states `privacy`, which the server makes from the settings it enforces.
+pub fn router(execute: Execute, origin: &str, privacy: Privacy) -> Router {
     let site = Site {
         execute,
         vocab: Arc::default(),
         origin: Arc::from(origin.trim_end_matches('/')),
+        privacy: Arc::new(privacy),
     };
     Router::new()
         .route("/", get(pages::home::page))
@@ -74,6 +80,7 @@ pub fn router(execute: Execute, origin: &str) -> Router {
         .route("/evenementen", get(pages::events::list))
         .route("/evenementen/{slug}", get(pages::events::page))
         .route("/analyse", get(pages::analysis::page))
+        .route("/privacy", get(pages::privacy::page))
         .route("/graphiql", get(assets::graphiql))
         .route("/robots.txt", get(meta::robots))
         .route("/sitemap.xml", get(meta::sitemap))

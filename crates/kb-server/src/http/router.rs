@@ -54,9 +54,15 @@ pub fn router(
         config.limits(),
         config.resolver_spans,
     );
-    let site = kb_web::router(site_client(schema.clone(), store.clone()), public.origin()).layer(
-        middleware::from_fn_with_state(hosts, crate::public::site_host),
-    );
+    let site = kb_web::router(
+        site_client(schema.clone(), store.clone()),
+        public.origin(),
+        config.privacy(),
+    )
+    .layer(middleware::from_fn_with_state(
+        hosts,
+        crate::public::site_host,
+    ));
     let state = Arc::new(AppState {
         schema,
         model,
@@ -154,7 +160,10 @@ fn site_client(schema: KbSchema, store: Store) -> kb_web::Execute {
 
 /// The span of one request: its method, path and request id (the `x-request-id` the
 /// client sent or the one made for it, also sent back in the response), so every log
-/// line of the request names it.
+/// line of the request names it, and the client's network, which
+/// `crate::public::client_address` records once it has found the client. The query
+/// string is left out (it may hold a search for a name or a sign-in token), and so are
+/// the headers (`Authorization` and `Cookie` hold secrets).
 fn request_span(request: &Request) -> tracing::Span {
     let id = request
         .headers()
@@ -166,6 +175,7 @@ fn request_span(request: &Request) -> tracing::Span {
         method = %request.method(),
         path = %request.uri().path(),
         request_id = %id,
+        client = tracing::field::Empty,
     )
 }
 

@@ -10,6 +10,8 @@ pub(crate) mod home;
 pub(crate) mod initiative;
 /// One organisation.
 pub(crate) mod organisation;
+/// The privacy statement, with the configured retention periods.
+pub(crate) mod privacy;
 /// Search and browse with facets.
 pub(crate) mod search;
 /// One theme, one topic.
