@@ -1,0 +1,693 @@
+//! How many selections merge into one field, counted on the query text before it is
+//! parsed. The count on the parsed document (`merge`) is exact, but a text that repeats
+//! one field thousands of times costs more to parse than everything else done with it:
+//! 8,000 repetitions of a field (40 KB, under the token limit) keep async-graphql's
+//! parser busy for several milliseconds, to be refused afterwards. This pass reads the
+//! tokens once and follows the grammar of selection sets just far enough to tell which
+//! names are response keys, and in which selection set.
+//!
+//! It only refuses what `merge` refuses too: it counts no more selections of a key in a
+//! set than `merge` does. Inline fragments count into the set around them, as there.
+//! A fragment spread adds nothing where it is spread; a fragment's own selections are
+//! counted where it is defined and held against the text only when an operation spreads
+//! it (`merge` then counts them in that operation's set, and more). On a token the
+//! grammar does not allow where it stands, or nesting deeper than `merge` follows
+//! fragments, the pass gives no verdict and leaves the decision to the parser and `merge`.
+//!
+//! Two differences remain, both on texts that are refused either way: when several keys
+//! are over the limit, this pass names the first in the text, which need not be the
+//! first `merge` finds; and a text refused here could have been refused later for
+//! something else (a syntax error further on, another limit), as with the other checks
+//! on the text.
+
+use std::collections::HashMap;
+use std::ops::ControlFlow::{self, Break, Continue};
+
+use async_graphql::Pos;
+
+use super::merge::MAX_SPREAD_DEPTH;
+use crate::lexer;
+
+/// Deepest nesting of brackets the pass follows. `merge` follows fragments and inline
+/// fragments `MAX_SPREAD_DEPTH` levels deep in one selection set; a spread, and an inline
+/// fragment inside the fragment it spreads, each lie less than half of that deep here, so
+/// every selection counted here is counted there.
+const MAX_NESTING: usize = MAX_SPREAD_DEPTH / 2;
+
+/// The first response key selected more than `limit` times in one selection set of
+/// `text`, with where that selection set begins (as the parser gives positions); `None`
+/// when no key is, or when the pass cannot tell.
+pub(super) fn over(text: &str, limit: usize) -> Option<(&str, Pos)> {
+    let mut pass = Pass::new(text, limit);
+    for (at, token) in lexer::spanned(text) {
+        match pass.step(at, token) {
+            Continue(()) => {}
+            Break(Some((key, set))) => return Some((key, position(text, set))),
+            Break(None) => return None,
+        }
+    }
+    let (key, set) = pass.finish()?;
+    Some((key, position(text, set)))
+}
+
+/// What the pass is in: a selection set, or a value.
+enum Frame {
+    /// A selection set, or an inline fragment's.
+    Set(Set),
+    /// Brackets in arguments, directives' arguments or variable definitions (where `{`
+    /// is an input object, not a selection set), closed by this byte.
+    Value(u8),
+}
+
+/// An open selection set.
+struct Set {
+    /// The set its selections count into: its own, or for an inline fragment the one
+    /// around it.
+    id: usize,
+    /// Where that set's `{` stands, in bytes.
+    at: usize,
+    /// Where in a selection the pass stands.
+    state: Sel,
+    /// What a `{` here would open.
+    opens: Opens,
+}
+
+/// Where in a selection the pass stands, within a selection set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sel {
+    /// Where a selection may begin, or the set close.
+    Between,
+    /// After a field's first name, its response key: `:` may follow.
+    Key,
+    /// After `:` or `@`: a field's or a directive's name, not a key.
+    Name,
+    /// After a field's, a directive's or a fragment's name, or a type condition.
+    Named,
+    /// After arguments.
+    Argued,
+    /// After `...`.
+    Spread,
+    /// After `... on`: the type's name.
+    Type,
+}
+
+/// What a `{` after a selection opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opens {
+    /// The field's selection set, a set of its own.
+    Field,
+    /// An inline fragment's selections, which count into the set around it.
+    Inline,
+    /// Nothing: a fragment spread takes no selection set.
+    Nothing,
+}
+
+/// Where the pass stands between definitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Doc {
+    /// Before a definition.
+    Start,
+    /// In an operation's header: its name, variables and directives.
+    Operation,
+    /// After `fragment`: the fragment's name.
+    FragmentName,
+    /// In a fragment's header: its type condition and directives.
+    Fragment,
+}
+
+/// A key over the limit in a fragment's definition, held until the end: it counts when
+/// an operation spreads the fragment.
+struct Held<'a> {
+    fragment: &'a str,
+    key: &'a str,
+    /// Where the selection set holding the key begins.
+    at: usize,
+    /// Whether that set is the fragment's own, whose selections count where the fragment
+    /// is spread.
+    top: bool,
+}
+
+/// The state of one pass over a text. A step breaks with a key over the limit and where
+/// its set begins, or with nothing when the pass cannot tell.
+struct Pass<'a> {
+    text: &'a str,
+    limit: usize,
+    stack: Vec<Frame>,
+    doc: Doc,
+    /// The fragment being defined; `None` in an operation.
+    fragment: Option<&'a str>,
+    /// The id of that fragment's own selection set.
+    top: usize,
+    /// Whether a key of that fragment is held already.
+    held_this: bool,
+    next_id: usize,
+    counts: HashMap<(usize, &'a str), usize>,
+    /// Fragments spread in operations, with where the first set that spreads each begins.
+    spread: HashMap<&'a str, usize>,
+    held: Vec<Held<'a>>,
+}
+
+type Step<'a> = ControlFlow<Option<(&'a str, usize)>>;
+
+impl<'a> Pass<'a> {
+    fn new(text: &'a str, limit: usize) -> Self {
+        Pass {
+            text,
+            limit,
+            stack: Vec::new(),
+            doc: Doc::Start,
+            fragment: None,
+            top: 0,
+            held_this: false,
+            next_id: 0,
+            counts: HashMap::new(),
+            spread: HashMap::new(),
+            held: Vec::new(),
+        }
+    }
+
+    fn step(&mut self, at: usize, token: &'a str) -> Step<'a> {
+        match self.stack.last() {
+            None => self.definition(at, token),
+            Some(&Frame::Value(close)) => self.value(token, close),
+            Some(Frame::Set(set)) => {
+                let (id, set_at, state, opens) = (set.id, set.at, set.state, set.opens);
+                self.selection(at, token, id, set_at, state, opens)
+            }
+        }
+    }
+
+    /// A token between definitions or in a definition's header.
+    fn definition(&mut self, at: usize, token: &'a str) -> Step<'a> {
+        match (self.doc, token) {
+            (Doc::Start | Doc::Operation, "{") => {
+                self.fragment = None;
+                self.open(at, None)
+            }
+            (Doc::Fragment, "{") => {
+                self.top = self.next_id;
+                self.held_this = false;
+                self.open(at, None)
+            }
+            (Doc::Start, "query" | "mutation" | "subscription") => {
+                self.doc = Doc::Operation;
+                Continue(())
+            }
+            (Doc::Start, "fragment") => {
+                self.doc = Doc::FragmentName;
+                Continue(())
+            }
+            (Doc::FragmentName, name) if is_name(name) => {
+                self.fragment = Some(name);
+                self.doc = Doc::Fragment;
+                Continue(())
+            }
+            (Doc::Operation | Doc::Fragment, "(") => self.push(Frame::Value(b')')),
+            (Doc::Operation | Doc::Fragment, name) if name == "@" || is_name(name) => Continue(()),
+            _ => Break(None),
+        }
+    }
+
+    /// A token inside brackets of a value: only the brackets matter.
+    fn value(&mut self, token: &'a str, close: u8) -> Step<'a> {
+        match token {
+            "(" => self.push(Frame::Value(b')')),
+            "[" => self.push(Frame::Value(b']')),
+            "{" => self.push(Frame::Value(b'}')),
+            ")" | "]" | "}" if token.as_bytes()[0] == close => {
+                self.stack.pop();
+                // Only arguments open a value inside a selection set.
+                self.set_state(Sel::Argued, None)
+            }
+            ")" | "]" | "}" => Break(None),
+            _ => Continue(()),
+        }
+    }
+
+    /// A token inside a selection set.
+    fn selection(
+        &mut self,
+        at: usize,
+        token: &'a str,
+        id: usize,
+        set_at: usize,
+        state: Sel,
+        opens: Opens,
+    ) -> Step<'a> {
+        use Sel::*;
+        // After an inline fragment's type condition or directives, only its selection set.
+        let ended = state == Between || opens != Opens::Inline;
+        match (state, token) {
+            (Name | Type, name) if is_name(name) => self.set_state(Named, None),
+            (Name | Type, _) => Break(None),
+            (Spread, "on") if type_condition_follows(self.text, at) => {
+                self.set_state(Type, Some(Opens::Inline))
+            }
+            (Spread, "on") => Break(None),
+            (Spread, name) if is_name(name) => {
+                if self.fragment.is_none() {
+                    self.spread.entry(name).or_insert(set_at);
+                }
+                self.set_state(Named, Some(Opens::Nothing))
+            }
+            (Spread, "@") => self.set_state(Name, Some(Opens::Inline)),
+            (Spread, "{") => self.open(at, Some((id, set_at))),
+            (Spread, _) => Break(None),
+            (Key, ":") => self.set_state(Name, None),
+            (Key | Named, "(") => self.push(Frame::Value(b')')),
+            (Key | Named | Argued, "@") => self.set_state(Name, None),
+            (Key | Named | Argued, "{") => match opens {
+                Opens::Field => self.open(at, None),
+                Opens::Inline => self.open(at, Some((id, set_at))),
+                Opens::Nothing => Break(None),
+            },
+            (Between | Key | Named | Argued, name) if ended && is_name(name) => {
+                self.set_state(Key, Some(Opens::Field))?;
+                self.count(id, set_at, name)
+            }
+            (Between | Key | Named | Argued, "...") if ended => self.set_state(Spread, None),
+            (Between | Key | Named | Argued, "}") if ended => self.close(),
+            _ => Break(None),
+        }
+    }
+
+    /// Opens a selection set at `at`; `within` is the set an inline fragment's
+    /// selections count into, with where it begins.
+    fn open(&mut self, at: usize, within: Option<(usize, usize)>) -> Step<'a> {
+        let (id, at) = match within {
+            Some(set) => set,
+            None => {
+                // One id per `{` of the text: no overflow.
+                let id = self.next_id;
+                self.next_id += 1;
+                (id, at)
+            }
+        };
+        self.push(Frame::Set(Set {
+            id,
+            at,
+            state: Sel::Between,
+            opens: Opens::Nothing,
+        }))
+    }
+
+    /// Closes the innermost selection set; the selection around it is complete.
+    fn close(&mut self) -> Step<'a> {
+        self.stack.pop();
+        if self.stack.is_empty() {
+            self.doc = Doc::Start;
+            return Continue(());
+        }
+        self.set_state(Sel::Between, None)
+    }
+
+    fn push(&mut self, frame: Frame) -> Step<'a> {
+        if self.stack.len() >= MAX_NESTING {
+            return Break(None);
+        }
+        self.stack.push(frame);
+        Continue(())
+    }
+
+    /// Sets the state of the innermost frame, if it is a selection set, and what a `{`
+    /// there opens when `opens` is given.
+    fn set_state(&mut self, state: Sel, opens: Option<Opens>) -> Step<'a> {
+        if let Some(Frame::Set(set)) = self.stack.last_mut() {
+            set.state = state;
+            if let Some(opens) = opens {
+                set.opens = opens;
+            }
+        }
+        Continue(())
+    }
+
+    /// Counts one selection of `key` in set `id`, which begins at `at`.
+    fn count(&mut self, id: usize, at: usize, key: &'a str) -> Step<'a> {
+        let n = self.counts.entry((id, key)).or_insert(0);
+        *n += 1;
+        if *n <= self.limit {
+            return Continue(());
+        }
+        match self.fragment {
+            None => Break(Some((key, at))),
+            Some(fragment) => {
+                if !self.held_this {
+                    self.held_this = true;
+                    self.held.push(Held {
+                        fragment,
+                        key,
+                        at,
+                        top: id == self.top,
+                    });
+                }
+                Continue(())
+            }
+        }
+    }
+
+    /// After the last token: the first key held in a fragment that an operation spreads,
+    /// if the text ended where a definition may.
+    fn finish(self) -> Option<(&'a str, usize)> {
+        if !self.stack.is_empty() || self.doc != Doc::Start {
+            return None;
+        }
+        self.held.iter().find_map(|held| {
+            let spread_at = *self.spread.get(held.fragment)?;
+            Some((held.key, if held.top { spread_at } else { held.at }))
+        })
+    }
+}
+
+fn is_name(token: &str) -> bool {
+    token
+        .as_bytes()
+        .first()
+        .is_some_and(|&b| b == b'_' || b.is_ascii_alphabetic())
+}
+
+/// Whether the `on` at `at` begins a type condition: async-graphql's grammar wants
+/// whitespace (no comment) between `on` and the type's name; otherwise `on` is the name
+/// of a fragment spread.
+fn type_condition_follows(text: &str, at: usize) -> bool {
+    let rest = text.get(at + 2..).unwrap_or_default();
+    let name = rest.trim_start_matches([' ', ',', '\t', '\r', '\n', '\u{feff}']);
+    name.len() < rest.len() && is_name(name)
+}
+
+/// The line and column of byte `at`, counted as async-graphql's parser counts them (in
+/// characters; `\r` returns to the first column, `\n` starts a line).
+fn position(text: &str, at: usize) -> Pos {
+    let (mut line, mut column) = (1, 1);
+    for c in text.get(..at).unwrap_or(text).chars() {
+        match c {
+            '\r' => column = 1,
+            '\n' => {
+                line += 1;
+                column = 1;
+            }
+            _ => column += 1,
+        }
+    }
+    Pos { line, column }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{Value, Variables};
+
+    use super::*;
+    use crate::limits::Limits;
+
+    type Found = Option<(String, (usize, usize))>;
+
+    /// What this pass finds: the key, and the line and column of its selection set.
+    fn screened(text: &str, limit: usize) -> Found {
+        over(text, limit).map(|(key, pos)| (key.to_owned(), (pos.line, pos.column)))
+    }
+
+    /// What the check on the parsed document finds, over every operation.
+    fn parsed(text: &str, limit: usize) -> Found {
+        let doc = async_graphql::parser::parse_query(text).expect("parses");
+        doc.operations
+            .iter()
+            .find_map(|(_, op)| {
+                let set = &op.node.selection_set;
+                super::super::merge::over(&set.node, set.pos, &doc, limit)
+            })
+            .map(|(key, pos)| (key.to_owned(), (pos.line, pos.column)))
+    }
+
+    fn found(key: &str, line: usize, column: usize) -> Found {
+        Some((key.to_owned(), (line, column)))
+    }
+
+    #[test]
+    fn a_field_repeated_8000_times_is_refused_before_parsing_as_after() {
+        let text = format!("{{ themes {{ {}}} }}", "code ".repeat(8_000));
+        let limits = Limits::default();
+        let before = limits.screen(&text).expect_err("refused before parsing");
+        let doc = async_graphql::parser::parse_query(&text).expect("parses");
+        let after = limits
+            .check(&doc, &Variables::default())
+            .expect_err("refused after parsing");
+        assert_eq!(
+            before.message,
+            "The query selects `code` more than 32 times in one selection set"
+        );
+        assert_eq!(
+            before.locations,
+            vec![Pos {
+                line: 1,
+                column: 10
+            }]
+        );
+        let code = before.extensions.as_ref().and_then(|e| e.get("code"));
+        assert_eq!(code, Some(&Value::String("LIMIT_EXCEEDED".to_owned())));
+        assert_eq!(before, after);
+    }
+
+    #[test]
+    fn a_key_at_the_limit_passes_and_one_more_is_refused() {
+        let at_limit = format!("{{ themes {{ {}}} }}", "code ".repeat(32));
+        assert_eq!(screened(&at_limit, 32), None);
+        assert!(Limits::default().screen(&at_limit).is_ok());
+        let over_limit = format!("{{ themes {{ {}}} }}", "code ".repeat(33));
+        assert_eq!(screened(&over_limit, 32), found("code", 1, 10));
+        assert_eq!(parsed(&over_limit, 32), found("code", 1, 10));
+    }
+
+    #[test]
+    fn the_same_key_in_different_selection_sets_is_counted_apart() {
+        assert_eq!(screened("{ a { id } b { id } c { id } }", 1), None);
+        assert_eq!(screened("{ id a { id b { id } } id2: id }", 1), None);
+        // Back in the outer set after an inner one closes.
+        assert_eq!(screened("{ id a { id } id }", 1), found("id", 1, 1));
+        assert_eq!(parsed("{ id a { id } id }", 1), found("id", 1, 1));
+    }
+
+    #[test]
+    fn names_in_arguments_and_input_objects_are_not_keys() {
+        let text = "{ x(a: {x: 1, y: {x: 2}}, b: [x, {x: x}]) { x(x: {x: x}) } y }";
+        assert_eq!(screened(text, 1), None);
+        assert_eq!(parsed(text, 1), None);
+        // After the arguments, the next name is a selection again.
+        let text = "{ a(o: {b: 1, b: 2}) b b }";
+        assert_eq!(screened(text, 1), found("b", 1, 1));
+        assert_eq!(parsed(text, 1), found("b", 1, 1));
+    }
+
+    #[test]
+    fn names_in_strings_block_strings_and_comments_are_not_keys() {
+        let text = "{ a(s: \"{ a a } a\", t: \"\"\" } { a \\\"\"\" a \"\"\") # a a }\n b }";
+        assert_eq!(screened(text, 1), None);
+        assert_eq!(parsed(text, 1), None);
+        // A brace in a comment closes nothing: both `a` are in the root set.
+        let text = "{ b { c } # }\n a a }";
+        assert_eq!(screened(text, 1), found("a", 1, 1));
+        assert_eq!(parsed(text, 1), found("a", 1, 1));
+    }
+
+    #[test]
+    fn an_alias_is_the_key_and_the_name_behind_it_is_not() {
+        assert_eq!(screened("{ x: a y: a z: a a }", 1), None);
+        assert_eq!(screened("{ a b: a }", 1), None);
+        assert_eq!(screened("{ a: x a: y }", 1), found("a", 1, 1));
+        assert_eq!(parsed("{ a: x a: y }", 1), found("a", 1, 1));
+        assert_eq!(screened("{ a a: b }", 1), found("a", 1, 1));
+    }
+
+    #[test]
+    fn directives_and_variable_definitions_are_not_keys() {
+        let text = "query Q($a: Boolean = true, $b: In = {a: 1, a: [a]}) @d(a: {a: 1}) {
+          a @include(if: $a) @d(a: {a: a}) b @skip(if: false) @a @a
+        }";
+        assert_eq!(screened(text, 1), None);
+        assert_eq!(parsed(text, 1), None);
+        // Directives do not split a key's selections: they still merge.
+        let text = "{ a @include(if: true) a @skip(if: false) }";
+        assert_eq!(screened(text, 1), found("a", 1, 1));
+        assert_eq!(parsed(text, 1), found("a", 1, 1));
+    }
+
+    #[test]
+    fn inline_fragments_count_into_the_set_around_them() {
+        let text = "{ a { x ... on T { x } ... @include(if: true) { x } ... { x } } }";
+        assert_eq!(screened(text, 3), found("x", 1, 5));
+        assert_eq!(parsed(text, 3), found("x", 1, 5));
+        assert_eq!(screened(text, 4), None);
+        // The type after `on` is not a key, nor `on`.
+        assert_eq!(screened("{ ... on T { on } T }", 1), None);
+    }
+
+    #[test]
+    fn a_fragment_counts_where_an_operation_spreads_it() {
+        let after = "{ a { ...F } }\nfragment F on T { x x x }";
+        assert_eq!(screened(after, 2), found("x", 1, 5));
+        assert_eq!(parsed(after, 2), found("x", 1, 5));
+        let before = "fragment F on T { x x x }\nquery { a { ...F } }";
+        assert_eq!(screened(before, 2), found("x", 2, 11));
+        assert_eq!(parsed(before, 2), found("x", 2, 11));
+        // A set inside the fragment is where it is written.
+        let nested = "{ a { ...F } }\nfragment F on T { b { y y y } }";
+        assert_eq!(screened(nested, 2), found("y", 2, 21));
+        assert_eq!(parsed(nested, 2), found("y", 2, 21));
+        // A spread's name is not a key.
+        assert_eq!(screened("{ ...x x } fragment x on T { y }", 1), None);
+    }
+
+    #[test]
+    fn what_only_the_parsed_document_shows_is_left_to_its_check() {
+        // A fragment no operation spreads: the text is refused for it, but not for this.
+        let unused = "{ a } fragment F on T { x x x }";
+        assert_eq!((screened(unused, 2), parsed(unused, 2)), (None, None));
+        // A fragment spread only by another fragment, and spreads that add up.
+        let chained = "{ ...G } fragment G on T { ...F } fragment F on T { x x x }";
+        assert_eq!(screened(chained, 2), None);
+        assert_eq!(parsed(chained, 2), found("x", 1, 1));
+        let spreads = "{ a { ...F ...F x } } fragment F on T { x }";
+        assert_eq!(screened(spreads, 2), None);
+        assert_eq!(parsed(spreads, 2), found("x", 1, 5));
+    }
+
+    #[test]
+    fn on_after_a_spread_is_a_type_condition_only_before_whitespace_and_a_name() {
+        assert_eq!(screened("{ ... on T { x x } }", 1), found("x", 1, 1));
+        assert_eq!(screened("{ ...on,T { x x } }", 1), found("x", 1, 1));
+        // With a comment in between, the parser reads a spread of a fragment named `on`
+        // and a field `T`: the pass does not guess.
+        let text = "{ ...on # c\n T { x x } } fragment on on Query { y }";
+        assert_eq!(parsed(text, 1), found("x", 2, 4));
+        assert_eq!(screened(text, 1), None);
+    }
+
+    #[test]
+    fn keywords_are_keys_inside_a_selection_set() {
+        let text = "{ query fragment on on }";
+        assert_eq!(screened(text, 1), found("on", 1, 1));
+        assert_eq!(parsed(text, 1), found("on", 1, 1));
+    }
+
+    #[test]
+    fn every_operation_is_counted() {
+        let text = "query A { a } query B { b b } subscription C { c }";
+        assert_eq!(screened(text, 1), found("b", 1, 23));
+        assert_eq!(parsed(text, 1), found("b", 1, 23));
+    }
+
+    #[test]
+    fn positions_are_counted_in_characters_as_the_parser_counts_them() {
+        let text = "# é\r\nquery Q($s: String = \"ü\") {\r\n  x(s: \"ö\") { y\ty } }";
+        assert_eq!(screened(text, 1), found("y", 3, 13));
+        assert_eq!(parsed(text, 1), found("y", 3, 13));
+    }
+
+    #[test]
+    fn a_token_out_of_place_or_nesting_past_what_merge_follows_gives_no_verdict() {
+        assert_eq!(screened("{ a $ a a }", 1), None);
+        assert_eq!(screened("{ a: : a a }", 1), None);
+        assert_eq!(screened("{ a(x: 1] a a }", 1), None);
+        assert_eq!(screened("{ ...F { a a } }", 1), None);
+        assert_eq!(screened("{ ... on T a a }", 1), None);
+        assert_eq!(screened("type T { a a }", 1), None);
+        let nest = |levels: usize| {
+            format!(
+                "{{ {} a a {} }}",
+                "b { ".repeat(levels - 1),
+                "}".repeat(levels - 1)
+            )
+        };
+        assert_eq!(
+            screened(&nest(MAX_NESTING), 1),
+            found("a", 1, 4 * MAX_NESTING - 3)
+        );
+        assert_eq!(screened(&nest(MAX_NESTING + 1), 1), None);
+    }
+
+    /// Documents of a few names, fields with and without aliases, arguments holding
+    /// input objects and strings, directives, comments, inline fragments and spreads,
+    /// from a fixed seed.
+    struct Documents(u64);
+
+    impl Documents {
+        fn below(&mut self, n: u64) -> u64 {
+            // xorshift64
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+
+        fn pick(&mut self, options: &[&'static str]) -> &'static str {
+            options[self.below(options.len() as u64) as usize]
+        }
+
+        fn set(&mut self, depth: usize, spreads: &[&'static str], out: &mut String) {
+            out.push('{');
+            for _ in 0..=self.below(4) {
+                if self.below(6) == 0 {
+                    out.push_str(self.pick(&[" # a b } {\n", " #\r\n"]));
+                }
+                match self.below(8) {
+                    0 if !spreads.is_empty() => {
+                        out.push_str(" ...");
+                        out.push_str(self.pick(spreads));
+                    }
+                    1 if depth > 0 => {
+                        let head = ["... on T", "...", "... @include(if: true)", "...on,T"];
+                        out.push(' ');
+                        out.push_str(self.pick(&head));
+                        out.push(' ');
+                        self.set(depth - 1, spreads, out);
+                    }
+                    _ => {
+                        out.push_str(self.pick(&["", "", " a:", " b:", " c :"]));
+                        out.push_str(self.pick(&[" a", " b", " c"]));
+                        out.push_str(self.pick(&[
+                            "",
+                            "",
+                            "(o: {a: 1, b: [a, {b: \"a\"}]})",
+                            "(s: \"\"\" a { \"\"\", t: \"} a\")",
+                        ]));
+                        out.push_str(self.pick(&["", "", " @skip(if: false)", " @d(a: {a: a})"]));
+                        if depth > 0 && self.below(3) == 0 {
+                            out.push(' ');
+                            self.set(depth - 1, spreads, out);
+                        }
+                    }
+                }
+            }
+            out.push_str(" }");
+        }
+
+        fn document(&mut self) -> String {
+            let mut out = String::from(self.pick(&["", "query Q($v: I = {a: 1}) @d(a: {a: 1}) "]));
+            self.set(3, &["F", "G"], &mut out);
+            out.push_str("\nfragment F on T ");
+            self.set(2, &["G"], &mut out);
+            out.push_str("\nfragment G on T @d(a: [a]) ");
+            self.set(2, &[], &mut out);
+            out
+        }
+    }
+
+    #[test]
+    fn no_document_the_parsed_check_admits_is_refused_before_parsing() {
+        let mut documents = Documents(0x9e37_79b9_7f4a_7c15);
+        let (mut refused, mut same) = (0, 0);
+        for _ in 0..3_000 {
+            let text = documents.document();
+            for limit in 1..=3 {
+                let (before, after) = (screened(&text, limit), parsed(&text, limit));
+                assert!(before.is_none() || after.is_some(), "{text}");
+                if before.is_some() {
+                    refused += 1;
+                    same += usize::from(before == after);
+                }
+            }
+        }
+        // The documents exercise the pass: many are refused before parsing, most of
+        // them with the key and place the parsed check names.
+        assert!(refused > 1_000, "{refused}");
+        assert!(same * 2 > refused, "{same} of {refused}");
+    }
+}
