@@ -26,7 +26,6 @@ use std::ops::ControlFlow::{self, Break, Continue};
 use async_graphql::Pos;
 
 use super::merge::MAX_SPREAD_DEPTH;
-use crate::lexer;
 
 /// Deepest nesting of brackets the pass follows. `merge` follows fragments and inline
 /// fragments `MAX_SPREAD_DEPTH` levels deep in one selection set; a spread, and an inline
@@ -36,10 +35,16 @@ const MAX_NESTING: usize = MAX_SPREAD_DEPTH / 2;
 
 /// The first response key selected more than `limit` times in one selection set of
 /// `text`, with where that selection set begins (as the parser gives positions); `None`
-/// when no key is, or when the pass cannot tell.
-pub(super) fn over(text: &str, limit: usize) -> Option<(&str, Pos)> {
+/// when no key is, or when the pass cannot tell. `tokens` are the text's, with their
+/// offsets ([`crate::lexer::spanned`]): the caller counts them as they go by, and the
+/// pass stops reading them at its verdict.
+pub(super) fn over<'a>(
+    text: &'a str,
+    tokens: impl Iterator<Item = (usize, &'a str)>,
+    limit: usize,
+) -> Option<(&'a str, Pos)> {
     let mut pass = Pass::new(text, limit);
-    for (at, token) in lexer::spanned(text) {
+    for (at, token) in tokens {
         match pass.step(at, token) {
             Continue(()) => {}
             Break(Some((key, set))) => return Some((key, position(text, set))),
@@ -141,6 +146,10 @@ struct Pass<'a> {
     /// Whether a key of that fragment is held already.
     held_this: bool,
     next_id: usize,
+    /// Selections of each key in each set. With std's hasher on purpose (SipHash, keyed
+    /// per process): the keys are the client's, and with a faster hash and no secret a
+    /// client could choose keys that collide. An entry per name at most, so a text
+    /// within the token limit costs a fraction of a millisecond here.
     counts: HashMap<(usize, &'a str), usize>,
     /// Fragments spread in operations, with where the first set that spreads each begins.
     spread: HashMap<&'a str, usize>,
@@ -160,7 +169,8 @@ impl<'a> Pass<'a> {
             top: 0,
             held_this: false,
             next_id: 0,
-            counts: HashMap::new(),
+            // About one key in 16 bytes of text: an alias flood needs no rehashing.
+            counts: HashMap::with_capacity(text.len() / 16),
             spread: HashMap::new(),
             held: Vec::new(),
         }
@@ -179,47 +189,48 @@ impl<'a> Pass<'a> {
 
     /// A token between definitions or in a definition's header.
     fn definition(&mut self, at: usize, token: &'a str) -> Step<'a> {
-        match (self.doc, token) {
-            (Doc::Start | Doc::Operation, "{") => {
+        match (self.doc, kind(token)) {
+            (Doc::Start | Doc::Operation, b'{') => {
                 self.fragment = None;
                 self.open(at, None)
             }
-            (Doc::Fragment, "{") => {
+            (Doc::Fragment, b'{') => {
                 self.top = self.next_id;
                 self.held_this = false;
                 self.open(at, None)
             }
-            (Doc::Start, "query" | "mutation" | "subscription") => {
-                self.doc = Doc::Operation;
+            (Doc::Start, NAME) => {
+                self.doc = match token {
+                    "query" | "mutation" | "subscription" => Doc::Operation,
+                    "fragment" => Doc::FragmentName,
+                    _ => return Break(None),
+                };
                 Continue(())
             }
-            (Doc::Start, "fragment") => {
-                self.doc = Doc::FragmentName;
-                Continue(())
-            }
-            (Doc::FragmentName, name) if is_name(name) => {
-                self.fragment = Some(name);
+            (Doc::FragmentName, NAME) => {
+                self.fragment = Some(token);
                 self.doc = Doc::Fragment;
                 Continue(())
             }
-            (Doc::Operation | Doc::Fragment, "(") => self.push(Frame::Value(b')')),
-            (Doc::Operation | Doc::Fragment, name) if name == "@" || is_name(name) => Continue(()),
+            (Doc::Operation | Doc::Fragment, b'(') => self.push(Frame::Value(b')')),
+            (Doc::Operation | Doc::Fragment, NAME | b'@') => Continue(()),
             _ => Break(None),
         }
     }
 
     /// A token inside brackets of a value: only the brackets matter.
     fn value(&mut self, token: &'a str, close: u8) -> Step<'a> {
-        match token {
-            "(" => self.push(Frame::Value(b')')),
-            "[" => self.push(Frame::Value(b']')),
-            "{" => self.push(Frame::Value(b'}')),
-            ")" | "]" | "}" if token.as_bytes()[0] == close => {
+        let kind = kind(token);
+        match kind {
+            b'(' => self.push(Frame::Value(b')')),
+            b'[' => self.push(Frame::Value(b']')),
+            b'{' => self.push(Frame::Value(b'}')),
+            b')' | b']' | b'}' if kind == close => {
                 self.stack.pop();
                 // Only arguments open a value inside a selection set.
                 self.set_state(Sel::Argued, None)
             }
-            ")" | "]" | "}" => Break(None),
+            b')' | b']' | b'}' => Break(None),
             _ => Continue(()),
         }
     }
@@ -237,36 +248,39 @@ impl<'a> Pass<'a> {
         use Sel::*;
         // After an inline fragment's type condition or directives, only its selection set.
         let ended = state == Between || opens != Opens::Inline;
-        match (state, token) {
-            (Name | Type, name) if is_name(name) => self.set_state(Named, None),
+        match (state, kind(token)) {
+            (Name | Type, NAME) => self.set_state(Named, None),
             (Name | Type, _) => Break(None),
-            (Spread, "on") if type_condition_follows(self.text, at) => {
-                self.set_state(Type, Some(Opens::Inline))
+            (Spread, NAME) if token == "on" => {
+                if type_condition_follows(self.text, at) {
+                    self.set_state(Type, Some(Opens::Inline))
+                } else {
+                    Break(None)
+                }
             }
-            (Spread, "on") => Break(None),
-            (Spread, name) if is_name(name) => {
+            (Spread, NAME) => {
                 if self.fragment.is_none() {
-                    self.spread.entry(name).or_insert(set_at);
+                    self.spread.entry(token).or_insert(set_at);
                 }
                 self.set_state(Named, Some(Opens::Nothing))
             }
-            (Spread, "@") => self.set_state(Name, Some(Opens::Inline)),
-            (Spread, "{") => self.open(at, Some((id, set_at))),
+            (Spread, b'@') => self.set_state(Name, Some(Opens::Inline)),
+            (Spread, b'{') => self.open(at, Some((id, set_at))),
             (Spread, _) => Break(None),
-            (Key, ":") => self.set_state(Name, None),
-            (Key | Named, "(") => self.push(Frame::Value(b')')),
-            (Key | Named | Argued, "@") => self.set_state(Name, None),
-            (Key | Named | Argued, "{") => match opens {
+            (Key, b':') => self.set_state(Name, None),
+            (Key | Named, b'(') => self.push(Frame::Value(b')')),
+            (Key | Named | Argued, b'@') => self.set_state(Name, None),
+            (Key | Named | Argued, b'{') => match opens {
                 Opens::Field => self.open(at, None),
                 Opens::Inline => self.open(at, Some((id, set_at))),
                 Opens::Nothing => Break(None),
             },
-            (Between | Key | Named | Argued, name) if ended && is_name(name) => {
+            (Between | Key | Named | Argued, NAME) if ended => {
                 self.set_state(Key, Some(Opens::Field))?;
-                self.count(id, set_at, name)
+                self.count(id, set_at, token)
             }
-            (Between | Key | Named | Argued, "...") if ended => self.set_state(Spread, None),
-            (Between | Key | Named | Argued, "}") if ended => self.close(),
+            (Between | Key | Named | Argued, SPREAD) if ended => self.set_state(Spread, None),
+            (Between | Key | Named | Argued, b'}') if ended => self.close(),
             _ => Break(None),
         }
     }
@@ -358,12 +372,22 @@ impl<'a> Pass<'a> {
     }
 }
 
-fn is_name(token: &str) -> bool {
-    token
-        .as_bytes()
-        .first()
-        .is_some_and(|&b| b == b'_' || b.is_ascii_alphabetic())
+/// What the grammar of selection sets needs to know of a token, from its first bytes:
+/// [`NAME`], [`SPREAD`], a one-byte punctuator as itself, or 0 (numbers, strings, a
+/// character the grammar does not know).
+fn kind(token: &str) -> u8 {
+    match token.as_bytes() {
+        [b'_' | b'a'..=b'z' | b'A'..=b'Z', ..] => NAME,
+        b"..." => SPREAD,
+        [b @ (b'{' | b'}' | b'(' | b')' | b'[' | b']' | b':' | b'@')] => *b,
+        _ => 0,
+    }
 }
+
+/// The kind of a name.
+const NAME: u8 = b'a';
+/// The kind of `...`.
+const SPREAD: u8 = b'.';
 
 /// Whether the `on` at `at` begins a type condition: async-graphql's grammar wants
 /// whitespace (no comment) between `on` and the type's name; otherwise `on` is the name
@@ -371,7 +395,7 @@ fn is_name(token: &str) -> bool {
 fn type_condition_follows(text: &str, at: usize) -> bool {
     let rest = text.get(at + 2..).unwrap_or_default();
     let name = rest.trim_start_matches([' ', ',', '\t', '\r', '\n', '\u{feff}']);
-    name.len() < rest.len() && is_name(name)
+    name.len() < rest.len() && kind(name) == NAME
 }
 
 /// The line and column of byte `at`, counted as async-graphql's parser counts them (in
@@ -402,7 +426,8 @@ mod tests {
 
     /// What this pass finds: the key, and the line and column of its selection set.
     fn screened(text: &str, limit: usize) -> Found {
-        over(text, limit).map(|(key, pos)| (key.to_owned(), (pos.line, pos.column)))
+        over(text, crate::lexer::spanned(text), limit)
+            .map(|(key, pos)| (key.to_owned(), (pos.line, pos.column)))
     }
 
     /// What the check on the parsed document finds, over every operation.
@@ -444,6 +469,27 @@ mod tests {
         let code = before.extensions.as_ref().and_then(|e| e.get("code"));
         assert_eq!(code, Some(&Value::String("LIMIT_EXCEEDED".to_owned())));
         assert_eq!(before, after);
+    }
+
+    #[test]
+    fn the_token_limit_is_counted_in_the_same_pass_and_comes_first() {
+        // `{ themes {`, 33 × `code`, `} }`: 38 tokens, the 33rd `code` the 36th.
+        let text = format!("{{ themes {{ {}}} }}", "code ".repeat(33));
+        let message = |query_tokens| {
+            let limits = Limits {
+                query_tokens,
+                ..Limits::default()
+            };
+            limits.screen(&text).map_err(|e| e.message)
+        };
+        assert_eq!(
+            message(37),
+            Err("The query has more than 37 tokens".to_owned())
+        );
+        assert_eq!(
+            message(38),
+            Err("The query selects `code` more than 32 times in one selection set".to_owned())
+        );
     }
 
     #[test]

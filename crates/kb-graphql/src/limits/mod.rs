@@ -147,7 +147,13 @@ impl Limits {
                 Pos::default(),
             ));
         }
-        if crate::lexer::more_tokens_than(query, self.query_tokens) {
+        // One pass over the tokens counts them and the selections of each key; it stops
+        // at a key over the limit, and the tokens after it are only counted.
+        let mut tokens = crate::lexer::spanned(query).take(self.query_tokens.saturating_add(1));
+        let mut read = 0;
+        let counted = tokens.by_ref().inspect(|_| read += 1);
+        let repeated = merge_screen::over(query, counted, self.merged_selections);
+        if read + tokens.count() > self.query_tokens {
             return Err(exceeded(
                 format!("The query has more than {} tokens", self.query_tokens),
                 Pos::default(),
@@ -163,7 +169,7 @@ impl Limits {
                 Pos::default(),
             ));
         }
-        if let Some((key, pos)) = merge_screen::over(query, self.merged_selections) {
+        if let Some((key, pos)) = repeated {
             return Err(self.repeated(key, pos));
         }
         Ok(())
