@@ -94,6 +94,7 @@ fn cases() -> Vec<Case> {
     let cycle =
         "{ ...A } fragment A on Query { ...B } fragment B on Query { themes { code } ...A }";
     let aliases: String = (0..1_000).map(|i| format!("a{i}: code ")).collect();
+    let repeated = "code ".repeat(8_000);
     let directives = "@include(if: true) ".repeat(500);
     let comment = "x".repeat(200_000);
     let string = "prestatiedruk ".repeat(10_000);
@@ -119,6 +120,11 @@ fn cases() -> Vec<Case> {
             "alias flood",
             query(format!("{{ themes {{ {aliases} }} }}")),
             "aliases",
+        ),
+        limit(
+            "one field repeated",
+            query(format!("{{ themes {{ {repeated}}} }}")),
+            "selects `code` more than 32 times in one selection set",
         ),
         limit(
             "directive flood",

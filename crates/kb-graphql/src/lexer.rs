@@ -13,6 +13,16 @@ pub fn tokens(text: &str) -> Tokens<'_> {
     Tokens { text, at: 0 }
 }
 
+/// The tokens of `text` as [`tokens`] gives them, each with its offset in bytes.
+pub fn spanned(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut tokens = tokens(text);
+    std::iter::from_fn(move || {
+        let token = tokens.next()?;
+        // A token ends where the iterator now stands.
+        Some((tokens.at - token.len(), token))
+    })
+}
+
 /// The iterator of [`tokens`].
 #[derive(Debug, Clone)]
 pub struct Tokens<'a> {
@@ -157,6 +167,32 @@ mod tests {
             vec!["{", "a", "(", "s", ":", "\"open", ")", "}"]
         );
         assert_eq!(all("\u{feff}{ é }"), vec!["{", "é", "}"]);
+    }
+
+    #[test]
+    fn each_token_comes_with_its_offset() {
+        let text = "{ a(s: \"é\") # c\n  ...F }";
+        let spans: Vec<(usize, &str)> = spanned(text).collect();
+        assert_eq!(
+            spans,
+            vec![
+                (0, "{"),
+                (2, "a"),
+                (3, "("),
+                (4, "s"),
+                (5, ":"),
+                (7, "\"é\""),
+                (11, ")"),
+                (19, "..."),
+                (22, "F"),
+                (24, "}")
+            ]
+        );
+        assert!(
+            spans
+                .iter()
+                .all(|&(at, token)| text[at..].starts_with(token))
+        );
     }
 
     #[test]

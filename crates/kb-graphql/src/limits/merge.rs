@@ -16,7 +16,7 @@ use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 
 /// How deeply fragments may spread one another before the count stops following them
 /// (the walk has refused cycles already; this keeps the pass total on any document).
-const MAX_SPREAD_DEPTH: usize = 64;
+pub(super) const MAX_SPREAD_DEPTH: usize = 64;
 
 /// The first response key selected more than `limit` times in one selection set at or
 /// below `set`, with where that selection set begins.

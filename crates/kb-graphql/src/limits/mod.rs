@@ -10,6 +10,8 @@ use crate::error::server_error;
 
 /// How many selections merge into one field.
 mod merge;
+/// The same count on the text, before it is parsed, where it is cheaper.
+mod merge_screen;
 /// The linear pass over a query text and its parsed document.
 mod walk;
 
@@ -48,7 +50,8 @@ pub struct Limits {
     pub aliases: usize,
     /// Selections of one response key in one selection set, fragments written out
     /// where they are spread: GraphQL merges them into one field, but validating them
-    /// compares every pair.
+    /// compares every pair. Counted on the text before it is parsed where the text shows
+    /// them, and on the parsed document.
     pub merged_selections: usize,
     /// Fields at the root of one operation, counted with its fragments written out.
     pub root_fields: usize,
@@ -89,13 +92,7 @@ impl Limits {
             let shape = walk.selection_set(set, 0)?;
             self.admit(&shape, set.pos)?;
             if let Some((key, pos)) = merge::over(&set.node, set.pos, doc, self.merged_selections) {
-                return Err(exceeded(
-                    format!(
-                        "The query selects `{key}` more than {} times in one selection set",
-                        self.merged_selections
-                    ),
-                    pos,
-                ));
+                return Err(self.repeated(key, pos));
             }
         }
         Ok(())
@@ -138,8 +135,9 @@ impl Limits {
 
 impl Limits {
     /// The checks that are safe on any text before it is parsed, each one pass without
-    /// building anything: its length in characters, its number of tokens, and how deeply
-    /// its brackets nest. Whoever parses a query outside the schema (the GET handler, to
+    /// building anything but counts: its length in characters, its number of tokens, how
+    /// deeply its brackets nest, and how often one selection set repeats a key (where the
+    /// text shows it without parsing; the rest is checked on the parsed document). Whoever parses a query outside the schema (the GET handler, to
     /// refuse mutations) runs this first.
     pub fn screen(&self, query: &str) -> ServerResult<()> {
         // A text of at most `query_chars` bytes has at most as many characters.
@@ -149,7 +147,13 @@ impl Limits {
                 Pos::default(),
             ));
         }
-        if crate::lexer::more_tokens_than(query, self.query_tokens) {
+        // One pass over the tokens counts them and the selections of each key; it stops
+        // at a key over the limit, and the tokens after it are only counted.
+        let mut tokens = crate::lexer::spanned(query).take(self.query_tokens.saturating_add(1));
+        let mut read = 0;
+        let counted = tokens.by_ref().inspect(|_| read += 1);
+        let repeated = merge_screen::over(query, counted, self.merged_selections);
+        if read + tokens.count() > self.query_tokens {
             return Err(exceeded(
                 format!("The query has more than {} tokens", self.query_tokens),
                 Pos::default(),
@@ -165,7 +169,21 @@ impl Limits {
                 Pos::default(),
             ));
         }
+        if let Some((key, pos)) = repeated {
+            return Err(self.repeated(key, pos));
+        }
         Ok(())
+    }
+
+    /// A selection set that selects `key` more times than the limit allows.
+    fn repeated(&self, key: &str, pos: Pos) -> ServerError {
+        exceeded(
+            format!(
+                "The query selects `{key}` more than {} times in one selection set",
+                self.merged_selections
+            ),
+            pos,
+        )
     }
 }
 
