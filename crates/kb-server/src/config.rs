@@ -189,6 +189,39 @@ pub struct ServerConfig {
     /// (`/v1/traces` is added). Off without one.
     #[arg(long, env = "KB_OTLP_ENDPOINT", value_name = "URL")]
     pub otlp_endpoint: Option<String>,
+    /// A signed-in session unused this long ends, in minutes.
+    #[arg(
+        long,
+        env = "KB_SESSION_IDLE_MINUTES",
+        default_value_t = 480,
+        value_parser = clap::value_parser!(u32).range(1..),
+        value_name = "MINUTES"
+    )]
+    pub session_idle_minutes: u32,
+    /// A signed-in session ends this many days after sign-in, however much it is used.
+    #[arg(
+        long,
+        env = "KB_SESSION_MAX_DAYS",
+        default_value_t = 14,
+        value_parser = clap::value_parser!(u32).range(1..=366),
+        value_name = "DAYS"
+    )]
+    pub session_max_days: u32,
+    /// The SMTP server that sends sign-in links: `smtp://host:port` (plain, for a local
+    /// relay or tests), `smtp://host:port?tls=required` (STARTTLS) or `smtps://host:port`
+    /// (TLS), with `user:password@` where the server wants them. Without it, signing in by
+    /// e-mail is off and the sign-in page says so.
+    #[arg(long, env = "KB_SMTP_URL", value_name = "URL", value_parser = crate::mail::SmtpUrl::parse)]
+    pub smtp_url: Option<crate::mail::SmtpUrl>,
+    /// The sender of sign-in e-mails, as `Kennisbank <kennisbank@example.nl>`.
+    #[arg(
+        long,
+        env = "KB_MAIL_FROM",
+        default_value = "Kennisbank <kennisbank@localhost>",
+        value_name = "ADDRESS",
+        value_parser = parse_mailbox
+    )]
+    pub mail_from: String,
     /// Where the search index is kept. Default: beside an SQLite database file
     /// (`kennisbank.db.search`); in memory for PostgreSQL, rebuilt at every start.
     #[arg(long, env = "KB_INDEX_DIR")]
@@ -222,6 +255,14 @@ impl ServerConfig {
             query_chars: self.max_query_chars,
             query_tokens: self.max_query_tokens,
             entities: self.max_entities,
+        }
+    }
+
+    /// How long sessions of signed-in people last.
+    pub fn session_lifetime(&self) -> kb_store::SessionLifetime {
+        kb_store::SessionLifetime {
+            idle: chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
+            absolute: chrono::Duration::days(i64::from(self.session_max_days)),
         }
     }
 
@@ -272,6 +313,14 @@ fn parse_origin(s: &str) -> Result<String, String> {
     }
     // The form browsers send in `Origin`: no trailing slash, the default port left out.
     Ok(url.origin().ascii_serialization())
+}
+
+/// A sender such as `Kennisbank <kennisbank@example.nl>`.
+fn parse_mailbox(s: &str) -> Result<String, String> {
+    s.trim()
+        .parse::<lettre::message::Mailbox>()
+        .map(|_| s.trim().to_owned())
+        .map_err(|e| format!("`{s}` is not a sender address: {e}"))
 }
 
 /// A positive number of seconds, fractions allowed.

@@ -15,6 +15,8 @@ pub mod config;
 mod http;
 /// Subscriptions over WebSocket.
 mod live;
+/// Mail over SMTP: sign-in links, in the person's language, plain text and HTML.
+pub mod mail;
 /// Keeping resident memory near the memory in use.
 pub mod memory;
 /// Prometheus metrics at `/metrics`.

@@ -196,6 +196,8 @@ pub(crate) fn render(ctx: &Ctx, page: Page) -> Response {
                         a href="/sitemap.xml" { (ctx.t("Sitemap", "Sitemap")) }
                         " · "
                         a href="/export/initiatives.csv" { (ctx.t("Open data (CSV)", "Open data (CSV)")) }
+                        " · "
+                        a href=(ctx.href("/aanmelden")) { (ctx.t("Aanmelden", "Sign in")) }
                     }
                 }
             }

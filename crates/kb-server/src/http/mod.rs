@@ -18,6 +18,10 @@ mod response;
 mod router;
 /// Security headers on every answer, and HTTPS for an `https://` public URL.
 mod security;
+/// Sessions of signed-in people on the website, and the checks on every POST of it.
+mod session;
+/// The forms that sign people in (a link by e-mail) and out.
+mod sign_in;
 /// What the handlers of `/graphql` share.
 mod state;
 /// Upgrading a GET of `/graphql` to a WebSocket for subscriptions.

@@ -10,6 +10,8 @@ pub(crate) mod home;
 pub(crate) mod initiative;
 /// One organisation.
 pub(crate) mod organisation;
+/// Signing in, confirming a mailed link, and the signed-in person's account.
+pub(crate) mod people;
 /// Search and browse with facets.
 pub(crate) mod search;
 /// One theme, one topic.
