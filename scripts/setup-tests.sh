@@ -78,7 +78,7 @@ if ! cmp -s tests/e2e/requirements.txt .venv-tests/requirements.txt; then
   .venv-tests/bin/pip install -q --disable-pip-version-check -r tests/e2e/requirements.txt
   cp tests/e2e/requirements.txt .venv-tests/requirements.txt
 fi
-.venv-tests/bin/python -c 'import pandas, networkx, rdflib, feedparser, icalendar; print("pandas", pandas.__version__, "networkx", networkx.__version__, "rdflib", rdflib.__version__, "feedparser", feedparser.__version__, "icalendar", icalendar.__version__)'
+.venv-tests/bin/python -c 'import aiosmtpd, pandas, networkx, rdflib, feedparser, icalendar; print("pandas", pandas.__version__, "networkx", networkx.__version__, "rdflib", rdflib.__version__, "feedparser", feedparser.__version__, "icalendar", icalendar.__version__)'
 
 step "npm packages for the federation test"
 command -v node >/dev/null && command -v npm >/dev/null || {

@@ -35,6 +35,7 @@ mod read_model;
 mod resilience;
 mod schema;
 mod search;
+mod sign_in;
 mod site;
 mod statements;
 mod storage;
