@@ -7,6 +7,7 @@ mod proxy;
 mod support;
 mod tools;
 
+mod accounts;
 mod analytics;
 mod catalogue;
 mod configuration;

@@ -45,6 +45,7 @@ pub mod vocab;
 /// The moderation workflow: which role may move an item from which status.
 pub mod workflow;
 
+pub use account::{AccountRole, AccountStatus};
 pub use error::{DomainError, ErrorCode};
 pub use id::{
     AccountId, ApiKeyId, EventId, GlobalId, InitiativeId, NodeId, NodeKind, OrganisationId,
