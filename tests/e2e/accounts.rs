@@ -141,3 +141,71 @@ async fn editors_set_domains_and_grant_requests_admins_appoint(app: TestApp) {
         json!({ "status": "REFUSED", "organisation": null })
     );
 }
+
+on_both!(the_accounts_commands_list_grant_refuse_and_appoint);
+async fn the_accounts_commands_list_grant_refuse_and_appoint(app: TestApp) {
+    let bin = env!("CARGO_BIN_EXE_kennisbank");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(bin)
+            .arg("--database-url")
+            .arg(&app.database_url)
+            .args(args)
+            .env("KB_LOG", "warn")
+            .output()
+            .expect("run kennisbank");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let org = app
+        .store
+        .organisation_by_slug(kb_domain::Viewer::Editor, "hogeschool-waddenpoort")
+        .await
+        .expect("read")
+        .expect("organisation")
+        .id;
+    app.store
+        .set_organisation_membership(
+            kb_domain::Viewer::Editor,
+            org,
+            &["waddenpoort.example".to_owned()],
+            false,
+        )
+        .await
+        .expect("domains");
+    let a = app
+        .store
+        .sign_in_account(&person("c1", "sam@waddenpoort.example"))
+        .await
+        .expect("account");
+    let b = app
+        .store
+        .sign_in_account(&person("c2", "lee@waddenpoort.example"))
+        .await
+        .expect("account");
+
+    let (ok, list) = run(&["accounts", "list", "--status", "pending"]);
+    assert!(ok);
+    let rows: Vec<&str> = list.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{list}");
+    assert!(rows[0].contains("sam@waddenpoort.example") && rows[0].contains("pending"));
+
+    assert!(run(&["accounts", "grant", &a.id.to_string()]).0);
+    assert!(run(&["accounts", "refuse", &b.id.to_string()]).0);
+    assert!(run(&["accounts", "set-role", &b.id.to_string(), "editor"]).0);
+    let a = app.store.account(a.id).await.expect("read").expect("a");
+    assert_eq!(
+        a.viewer(),
+        kb_domain::Viewer::Contributor {
+            organisation_id: org
+        }
+    );
+    let b = app.store.account(b.id).await.expect("read").expect("b");
+    assert_eq!(b.viewer(), kb_domain::Viewer::Editor);
+    let (ok, list) = run(&["accounts", "list", "--status", "pending"]);
+    assert!(ok);
+    assert_eq!(list.lines().count(), 1, "{list}");
+    assert!(!run(&["accounts", "set-role", &a.id.to_string(), "wizard"]).0);
+    assert!(!run(&["accounts", "list", "--status", "asleep"]).0);
+}

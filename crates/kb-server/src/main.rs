@@ -79,6 +79,7 @@ async fn run_command(
         Command::Dump(args) => cli::dump::run(database_url, args).await,
         Command::Backup(args) => cli::backup::run(database_url, args).await,
         Command::Keys { command } => cli::keys::run(database_url, command).await,
+        Command::Accounts { command } => cli::accounts::run(database_url, command).await,
         Command::Documents { command } => cli::documents::run(database_url, command).await,
         Command::Serve(args) => cli::serve::run(database_url, args).await,
     }
