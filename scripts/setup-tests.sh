@@ -112,6 +112,11 @@ preload=tests/observatory/node_modules/@mdn/mdn-http-observatory/conf/hsts-prelo
 [ -f "$preload" ] || echo '{}' >"$preload"
 node -e 'console.log("@mdn/mdn-http-observatory", require("./tests/observatory/node_modules/@mdn/mdn-http-observatory/package.json").version)'
 
+step "An OpenID provider for the sign-in tests"
+# oidc-provider, pinned by tests/oidc/package-lock.json; tests/oidc/provider.mjs runs it.
+npm_install tests/oidc
+node -e 'console.log("oidc-provider", require("./tests/oidc/node_modules/oidc-provider/package.json").version)'
+
 step "npm packages for the schema checks"
 # graphql-schema-linter and @graphql-inspector/core, pinned by tests/schema-lint's lock,
 # which scripts/schema-check.sh runs.
