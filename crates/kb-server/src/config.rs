@@ -222,6 +222,38 @@ pub struct ServerConfig {
         value_parser = parse_mailbox
     )]
     pub mail_from: String,
+    /// An OpenID Connect provider people sign in with, by its issuer
+    /// (`https://connect.surfconext.nl`); repeat the flag for several, each matched by
+    /// position with `--oidc-client-id`, `--oidc-client-secret` and `--oidc-name`. The
+    /// redirect URI to register is `{public url}/aanmelden/oidc`.
+    #[arg(
+        long,
+        env = "KB_OIDC_ISSUER",
+        value_delimiter = ',',
+        value_name = "URL"
+    )]
+    pub oidc_issuer: Vec<String>,
+    /// The client id registered with each provider, in the order of `--oidc-issuer`.
+    #[arg(
+        long,
+        env = "KB_OIDC_CLIENT_ID",
+        value_delimiter = ',',
+        value_name = "ID"
+    )]
+    pub oidc_client_id: Vec<String>,
+    /// The client secret of each provider, in the order of `--oidc-issuer`; never logged.
+    #[arg(
+        long,
+        env = "KB_OIDC_CLIENT_SECRET",
+        value_delimiter = ',',
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Vec<String>,
+    /// The label of each provider's button on the sign-in page (default: the issuer's
+    /// host), in the order of `--oidc-issuer`.
+    #[arg(long, env = "KB_OIDC_NAME", value_delimiter = ',', value_name = "NAME")]
+    pub oidc_name: Vec<String>,
     /// Where the search index is kept. Default: beside an SQLite database file
     /// (`kennisbank.db.search`); in memory for PostgreSQL, rebuilt at every start.
     #[arg(long, env = "KB_INDEX_DIR")]

@@ -21,6 +21,8 @@ pub mod mail;
 pub mod memory;
 /// Prometheus metrics at `/metrics`.
 pub mod metrics;
+/// OpenID Connect providers and the relying party's side of signing in with them.
+mod oidc;
 /// The public address links are built from, the hosts the site answers, and the proxies
 /// whose forwarded addresses count.
 pub mod public;

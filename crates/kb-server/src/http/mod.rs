@@ -10,6 +10,8 @@ mod feeds;
 mod graphql;
 /// The health checks `/healthz` and `/readyz`.
 mod health;
+/// Signing in with an OpenID provider: to it, and back.
+mod oidc;
 /// Rate limits per key or client address, applied to every request.
 mod rate_limit;
 /// The media type of GraphQL responses, and responses that carry only errors.

@@ -66,10 +66,26 @@ pub fn router(
             .inspect_err(|e| tracing::error!(error = %e, "signing in by e-mail is off"))
             .ok()
     });
+    let providers = crate::oidc::OidcProvider::from_flags(
+        &config.oidc_issuer,
+        &config.oidc_client_id,
+        &config.oidc_client_secret,
+        &config.oidc_name,
+        &format!("{}/aanmelden/oidc", public.origin()),
+    )
+    .inspect_err(|e| tracing::error!(error = %e, "signing in with OpenID is off"))
+    .unwrap_or_default();
     let options = kb_web::SignInOptions {
         email: mailer.is_some(),
-        providers: Vec::new(),
+        providers: providers
+            .iter()
+            .map(|p| (p.key.clone(), p.name.clone()))
+            .collect(),
     };
+    let oidc = Arc::new(super::oidc::Oidc {
+        sessions: sessions.clone(),
+        providers,
+    });
     let sign_in = Arc::new(super::sign_in::SignIn::new(sessions.clone(), mailer));
     let site = kb_web::router(
         site_client(schema.clone(), store.clone()),
@@ -77,6 +93,7 @@ pub fn router(
         options,
     )
     .merge(super::sign_in::routes(sign_in))
+    .merge(super::oidc::routes(oidc))
     .layer(middleware::from_fn_with_state(
         sessions,
         super::session::sessions,
