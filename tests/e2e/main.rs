@@ -30,6 +30,7 @@ mod live;
 mod matrix;
 mod metrics;
 mod observatory;
+mod oidc;
 mod persisted;
 mod public_address;
 mod read_model;

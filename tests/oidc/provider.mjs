@@ -64,12 +64,12 @@ function provider(keys) {
       },
     ],
     jwks: { keys },
-    scopes: ['openid', 'email', 'profile', 'schac'],
+    scopes: ['openid', 'email', 'profile'],
+    // SURFconext releases the institution's attributes with the standard scopes.
     claims: {
       openid: ['sub'],
       email: ['email', 'email_verified'],
-      profile: ['name'],
-      schac: ['schac_home_organization', 'eduperson_affiliation'],
+      profile: ['name', 'schac_home_organization', 'eduperson_affiliation'],
     },
     // The claims go into the ID token itself, as SURFconext's do, so a relying party
     // needs no userinfo call.
