@@ -107,6 +107,13 @@ pub async fn read_model(
 /// When `shutdown` completes the server stops accepting, closes every subscriber's
 /// WebSocket with 1001 (Going Away) and lets the requests in flight finish, for at most
 /// `config.shutdown_grace`: connections still open then are cut.
+/// Makes rustls on ring the process's TLS provider, for every HTTPS client (reqwest is
+/// built without a provider of its own, so it uses this one). Call it before making any
+/// HTTP client; later calls do nothing.
+pub fn install_crypto() {
+    let _already = rustls::crypto::ring::default_provider().install_default();
+}
+
 pub async fn serve_model(
     listener: TcpListener,
     store: Store,
@@ -114,6 +121,7 @@ pub async fn serve_model(
     config: ServerConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    install_crypto();
     let follower = model.follow(config.follow_interval);
     let bound = listener.local_addr()?;
     match &config.public_url {

@@ -19,6 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
     kb_server::memory::limit_arenas();
+    kb_server::install_crypto();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?

@@ -64,6 +64,20 @@ pub(crate) struct OidcProvider {
 
 type Fault = String;
 
+/// TLS for the providers: rustls on ring, trusting the webpki roots (Mozilla's list).
+fn tls() -> Result<rustls::ClientConfig, String> {
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    Ok(rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| format!("TLS for OpenID: {e}"))?
+    .with_root_certificates(roots)
+    .with_no_client_auth())
+}
+
 /// Whether `url` may be used: HTTPS, or plain HTTP to this machine.
 fn allowed(url: &Url) -> bool {
     url.scheme() == "https"
@@ -96,6 +110,7 @@ impl OidcProvider {
             ));
         }
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls()?)
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(10))
             .build()
