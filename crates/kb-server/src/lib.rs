@@ -123,6 +123,7 @@ pub async fn serve_model(
 ) -> anyhow::Result<()> {
     install_crypto();
     let follower = model.follow(config.follow_interval);
+    let purger = tokio::spawn(purge_sign_ins(store.clone(), config.session_lifetime()));
     let bound = listener.local_addr()?;
     match &config.public_url {
         Some(url) => tracing::info!(public_url = %url, "links point to the public URL"),
@@ -166,5 +167,30 @@ pub async fn serve_model(
         ),
     }
     follower.abort();
+    purger.abort();
     Ok(())
+}
+
+/// Deletes sessions that ended by time, and lapsed sign-in links and attempts, at start
+/// and every hour after, so nothing about a sign-in is kept longer than it can be used.
+async fn purge_sign_ins(store: Store, lifetime: kb_store::SessionLifetime) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match (
+            store.purge_sessions(lifetime).await,
+            store.purge_sign_ins().await,
+        ) {
+            (Ok(sessions), Ok(sign_ins)) => {
+                tracing::debug!(
+                    sessions,
+                    sign_ins,
+                    "ended sessions and lapsed sign-ins deleted"
+                );
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(error = %e, "ended sessions or lapsed sign-ins could not be deleted");
+            }
+        }
+    }
 }

@@ -569,3 +569,71 @@ async fn an_oidc_attempt_is_taken_once() {
         None
     );
 }
+
+#[tokio::test]
+async fn ended_sessions_and_lapsed_sign_ins_are_purged_and_live_ones_kept() {
+    let t = fresh().await;
+    let a = t
+        .store
+        .sign_in_account(&person("s1", "a@example.nl", None))
+        .await
+        .expect("account");
+    let life = SessionLifetime::default();
+    let long_ago = Utc::now() - Duration::days(30);
+    t.store
+        .start_session_at(a.id, life, long_ago)
+        .await
+        .expect("old");
+    let idle = t
+        .store
+        .start_session_at(a.id, life, Utc::now() - Duration::hours(9))
+        .await
+        .expect("idle");
+    let live = t.store.start_session(a.id, life).await.expect("live");
+    let email = EmailAddress::parse("email", "a@example.nl").expect("address");
+    let home = NextPath::or_home(None);
+    t.store
+        .create_sign_in_link_at(&email, &home, Language::Nl, long_ago)
+        .await
+        .expect("old link");
+    t.store
+        .create_sign_in_link(&email, &home, Language::Nl)
+        .await
+        .expect("new link");
+    let attempt = SignInAttempt {
+        provider: "1".to_owned(),
+        nonce: "n".to_owned(),
+        pkce_verifier: "v".to_owned(),
+        next: "/".to_owned(),
+        language: Language::Nl,
+    };
+    t.store
+        .begin_sign_in_attempt_at("old", &attempt, long_ago)
+        .await
+        .expect("old attempt");
+
+    assert_eq!(t.store.purge_sessions(life).await.expect("purge"), 2);
+    assert_eq!(t.store.purge_sign_ins().await.expect("purge"), 2);
+    assert!(
+        t.store
+            .session(&live.secret, life)
+            .await
+            .expect("read")
+            .is_some()
+    );
+    assert!(
+        t.store
+            .session(&idle.secret, life)
+            .await
+            .expect("read")
+            .is_none()
+    );
+    assert_eq!(
+        sign_in_link::Entity::find()
+            .all(&t.store.db)
+            .await
+            .expect("rows")
+            .len(),
+        1
+    );
+}
