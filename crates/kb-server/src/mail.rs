@@ -82,11 +82,15 @@ impl Mailer {
             .subject(letter.subject)
             .multipart(MultiPart::alternative_plain_html(letter.text, letter.html))
             .map_err(|e| tracing::error!(error = %e, "a message could not be built"))?;
-        self.transport
-            .send(message)
-            .await
-            .map(|_| ())
-            .map_err(|e| tracing::error!(error = %e, "a message could not be sent"))
+        // The server's answer may quote the address: only its kind and code are logged.
+        self.transport.send(message).await.map(|_| ()).map_err(|e| {
+            tracing::error!(
+                permanent = e.is_permanent(),
+                transient = e.is_transient(),
+                code = e.status().map(|c| c.to_string()).unwrap_or_default(),
+                "a message could not be sent"
+            );
+        })
     }
 }
 
