@@ -3,7 +3,8 @@
 //! databases: the code flow with PKCE, `state` and `nonce` through the provider's pages,
 //! SURFconext's claims placing the person in their institution; refused with 400 and
 //! nothing written: a wrong `state`, a missing state cookie, a replayed answer, a replayed
-//! code; accepted after the provider rotates its signing key.
+//! code, an ID token whose nonce is not the one sent; accepted after the provider rotates
+//! its signing key.
 
 use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
@@ -333,6 +334,15 @@ async fn a_person_signs_in_at_their_institution_and_every_forgery_is_refused(db_
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM session").await, 1);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM account").await, 1);
+
+    // An ID token whose nonce is not the attempt's: refused.
+    let (answer, site) = through_provider(&app, "ada@hanze.nl").await;
+    db.execute_unprepared("UPDATE sign_in_attempt SET nonce = 'not-the-nonce-sent'")
+        .await
+        .expect("nonce");
+    let r = callback(&app, &answer, &site).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM session").await, 1);
 
     // The provider rotates its signing key: the next sign-in still works.
     let rotated = client()
