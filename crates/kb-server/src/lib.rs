@@ -122,6 +122,19 @@ pub async fn serve_model(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     install_crypto();
+    // Sign-in settings that cannot work stop the start, rather than a way to sign in
+    // silently missing.
+    oidc::OidcProvider::from_flags(
+        &config.oidc_issuer,
+        &config.oidc_client_id,
+        &config.oidc_client_secret,
+        &config.oidc_name,
+        "",
+    )
+    .map_err(anyhow::Error::msg)?;
+    if let Some(url) = &config.smtp_url {
+        mail::Mailer::new(url, &config.mail_from).map_err(anyhow::Error::msg)?;
+    }
     let follower = model.follow(config.follow_interval);
     let purger = tokio::spawn(purge_sign_ins(store.clone(), config.session_lifetime()));
     let bound = listener.local_addr()?;
