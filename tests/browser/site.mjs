@@ -3,7 +3,8 @@
 // (WCAG 2.1 A and AA: no serious or critical violation), then what a visitor does:
 // search, filter by a facet, open an initiative, follow a related one, switch language,
 // page through results. Every page runs under the server's Content-Security-Policy, and
-// any violation of it (an inline script or style, a foreign load) fails the run.
+// any violation of it (an inline script or style, a foreign load) fails the run. After
+// every page, and after the whole way through the site, the browser must hold no cookie.
 // Run by tests/e2e/site.rs, which starts the server and passes
 //   BASE      the server's address, e.g. http://127.0.0.1:41234
 //   SHOTS     the folder for screenshots
@@ -77,6 +78,9 @@ try {
         await page.screenshot({ path: `${shots}/${name}-${width}-first-screen.png` });
       }
       await axe(page, `${name} at ${width}px`);
+      const cookies = await context.cookies();
+      check(`${name} at ${width}px leaves no cookie`, cookies.length === 0,
+        cookies.map((c) => `${c.name} for ${c.domain}`).join(', '));
     }
     await context.close();
   }
@@ -147,10 +151,31 @@ try {
   }
   check('GraphiQL opens and closes its dialogs', true, '');
   await page.screenshot({ path: `${shots}/graphiql-1280.png` });
+  const cookies = await context.cookies();
+  check('searching, filtering, switching language and GraphiQL leave no cookie', cookies.length === 0,
+    cookies.map((c) => `${c.name} for ${c.domain}`).join(', '));
   await context.close();
   check('no request left the server', foreign.size === 0, [...foreign].join(', '));
   check('no page violated its Content-Security-Policy', violations.length === 0,
     violations.map((v) => JSON.stringify(v)).join('; '));
+
+  // An injected inline script does not run, and the browser reports it to the server
+  // (the test counts one report there: this one, and no other).
+  const injected = await browser.newContext();
+  const victim = await injected.newPage();
+  await victim.goto(base + '/');
+  const ran = await victim.evaluate(async () => {
+    const reported = new Promise((resolve) => document.addEventListener('securitypolicyviolation', resolve));
+    const s = document.createElement('script');
+    s.textContent = 'window.injectedRan = true;';
+    document.body.appendChild(s);
+    await reported;
+    return window.injectedRan === true;
+  });
+  check('an injected inline script is refused', ran === false, 'it ran');
+  // report-uri reports go out at once; give the request a moment to land.
+  await victim.waitForTimeout(500);
+  await injected.close();
 } catch (e) {
   check('the browser run', false, e.stack || String(e));
 } finally {

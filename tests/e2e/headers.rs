@@ -13,13 +13,15 @@ use crate::support::TestApp;
 
 const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
-    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    base-uri 'none'; form-action 'self'; frame-ancestors 'none'; \
+    report-uri /csp-report";
 /// GraphiQL's style sheet carries its fonts as `data:` URLs, and its dialogs add one
 /// style sheet of their own.
 const GRAPHIQL_POLICY: &str = "default-src 'self'; script-src 'self'; \
     style-src 'self' 'sha256-Y/huXlwoYkVyQlxwSVcCi1RCDGDCSVBzDt0hYP9qlTc='; \
     img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; \
-    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    base-uri 'none'; form-action 'self'; frame-ancestors 'none'; \
+    report-uri /csp-report";
 const FILE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 const HSTS: &str = "max-age=63072000; includeSubDomains";
 
@@ -345,4 +347,75 @@ fn inline_code_is_found_in_every_form() {
         [" style=", "<script>", "onclick="]
     );
     assert!(inline_code("<script src=\"/a.js\" defer></script><p>on top</p>").is_empty());
+}
+
+/// What a browser reports the policy refused: counted in `/metrics` and answered 204, in
+/// both formats browsers send; anything else is refused with 400 (413 when too long) and
+/// not counted.
+#[tokio::test]
+async fn violation_reports_are_taken_in_both_formats_and_counted() {
+    let app = TestApp::spawn(crate::support::Db::Sqlite).await;
+    let c = client();
+    let post = |media: &'static str, body: String| {
+        c.post(app.url("/csp-report"))
+            .header("content-type", media)
+            .body(body)
+            .send()
+    };
+    let old = serde_json::json!({ "csp-report": {
+        "document-uri": "http://127.0.0.1/zoeken?q=somberheid", "effective-directive": "script-src-elem",
+        "blocked-uri": "inline",
+    }});
+    let new = serde_json::json!([{ "type": "csp-violation", "body": {
+        "documentURL": "http://127.0.0.1/", "effectiveDirective": "style-src-attr", "blockedURL": "inline",
+    }}, { "type": "deprecation", "body": {} }]);
+    let status = |r: reqwest::Response| r.status().as_u16();
+    assert_eq!(
+        status(
+            post("application/csp-report", old.to_string())
+                .await
+                .expect("post")
+        ),
+        204
+    );
+    assert_eq!(
+        status(
+            post("application/reports+json", new.to_string())
+                .await
+                .expect("post")
+        ),
+        204
+    );
+    assert_eq!(
+        status(post("application/json", "{}".into()).await.expect("post")),
+        400
+    );
+    assert_eq!(
+        status(
+            post("application/json", "not json".into())
+                .await
+                .expect("post")
+        ),
+        400
+    );
+    assert_eq!(
+        status(
+            post("application/json", "x".repeat(20_000))
+                .await
+                .expect("post")
+        ),
+        413
+    );
+    let metrics = c
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.lines().any(|l| l == "kb_csp_violation_reports 2"),
+        "{metrics}"
+    );
 }

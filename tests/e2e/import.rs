@@ -951,3 +951,43 @@ async fn events_are_upserted_by_slug_with_organisers_and_featured_initiatives(ap
     );
     assert_eq!(census(&app.store).await, after);
 }
+
+#[tokio::test]
+async fn a_backup_into_a_folder_is_named_by_its_time_and_deletes_backups_past_retention() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let recent = (chrono::Utc::now() - chrono::TimeDelta::days(9))
+        .format("kennisbank-%Y%m%dT%H%M%SZ.db")
+        .to_string();
+    let old = (chrono::Utc::now() - chrono::TimeDelta::days(11))
+        .format("kennisbank-%Y%m%dT%H%M%SZ.db")
+        .to_string();
+    for name in [recent.as_str(), old.as_str(), "notes.txt"] {
+        std::fs::write(dir.path().join(name), b"an earlier file").expect("write");
+    }
+    let folder = dir.path().to_str().expect("path");
+    let (ok, stderr) = cli(&app, &["backup", folder, "--backup-retention-days", "10"]).await;
+    assert!(ok, "{stderr}");
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("folder")
+        .map(|e| e.expect("entry").file_name().into_string().expect("name"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names[2], "notes.txt");
+    assert_eq!(names[0], recent);
+    let made = &names[1];
+    assert!(
+        made.starts_with("kennisbank-") && made.ends_with("Z.db") && made.len() == 30,
+        "{made}"
+    );
+    assert!(
+        stderr.contains(&format!("Deleted {old}, older than 10 days.")),
+        "{stderr}"
+    );
+    // The new file is the database: the same initiatives as the one it copies.
+    let copy = Store::connect(&format!("sqlite://{}", dir.path().join(made).display()))
+        .await
+        .expect("open the copy");
+    assert_eq!(census(&copy).await.1, census(&app.store).await.1);
+}

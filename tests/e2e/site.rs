@@ -149,6 +149,7 @@ async fn every_page_type_has_a_title_a_description_and_a_canonical_url(app: Test
             "Netwerkdag Kompas 2024: samen werken aan studentenwelzijn",
         ),
         ("/analyse", "Analyse"),
+        ("/privacy", "Privacy"),
         // The neighbourhoods, each read with documents of their own.
         (
             "/analyse?initiatief=poortwachterstraining-suicidepreventie",
@@ -454,6 +455,7 @@ async fn in_chromium_a_visitor_searches_filters_follows_related_switches_languag
             ["organisation", "/organisaties/universiteit-van-zilverwold"],
             ["events", "/evenementen"], ["event", "/evenementen/netwerkdag-kompas-2024"],
             ["analysis", "/analyse?initiatief=poortwachterstraining-suicidepreventie"],
+            ["privacy", "/privacy"], ["privacy-en", "/privacy?lang=en"],
             ["home-en", "/?lang=en"], ["not-found", "/initiatieven/concept-welzijnsapp-esdorpen"],
         ],
         "query": "stress", "searchCount": found(&api["all"]["totalCount"]), "facetLegend": "Soort",
@@ -484,8 +486,33 @@ async fn in_chromium_a_visitor_searches_filters_follows_related_switches_languag
     );
     assert!(stdout.contains("browser: all passed"), "{stdout}");
     assert!(!stdout.contains("FAIL"), "{stdout}");
-    // Every page type at both widths.
-    for name in ["home", "search", "initiative", "analysis"] {
+    // The browser reported the one refusal the run provokes (an injected inline script)
+    // to the server, and nothing else.
+    let metrics = app
+        .client()
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.lines().any(|l| l == "kb_csp_violation_reports 1"),
+        "{metrics}"
+    );
+    assert_eq!(
+        stdout.matches("leaves no cookie\n").count(),
+        2 * 13,
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .contains("ok   searching, filtering, switching language and GraphiQL leave no cookie"),
+        "{stdout}"
+    );
+    // Every page type at both widths, and none left a cookie.
+    for name in ["home", "search", "initiative", "analysis", "privacy"] {
         for width in [390, 1280] {
             assert!(
                 shots.join(format!("{name}-{width}.png")).exists(),

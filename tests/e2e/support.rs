@@ -364,6 +364,11 @@ impl Served {
         format!("http://{}{path}", self.addr)
     }
 
+    /// The server's working directory, which holds its database `kb.db`.
+    pub fn dir(&self) -> &Path {
+        self._dir.path()
+    }
+
     /// Sends the server SIGTERM.
     #[allow(unsafe_code)]
     pub fn terminate(&self) {

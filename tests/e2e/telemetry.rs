@@ -14,10 +14,10 @@ use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
 use prost::Message;
 
 /// What the stand-in received: every export request, decoded.
-type Received = Arc<Mutex<Vec<ExportTraceServiceRequest>>>;
+pub(crate) type Received = Arc<Mutex<Vec<ExportTraceServiceRequest>>>;
 
 /// A collector stand-in on a free port: `POST /v1/traces` with a protobuf body.
-async fn collector() -> (String, Received) {
+pub(crate) async fn collector() -> (String, Received) {
     let received: Received = Arc::default();
     let app = axum::Router::new()
         .route(

@@ -35,6 +35,8 @@ mod pipeline;
 mod query;
 /// The root types assembled from their parts.
 mod schema;
+/// Resolver spans without the query text, for `--resolver-spans`.
+mod spans;
 /// Live updates: subscriptions fed by the change log.
 mod subscription;
 /// Object types of the graph.
@@ -124,7 +126,7 @@ pub fn build_schema(
         .enable_subscription_in_federation();
     let builder = pipeline::install(builder, limits);
     let builder = if resolver_spans {
-        builder.extension(async_graphql::extensions::Tracing)
+        builder.extension(spans::ResolverSpans)
     } else {
         builder
     };

@@ -189,24 +189,6 @@ pub struct ServerConfig {
     /// (`/v1/traces` is added). Off without one.
     #[arg(long, env = "KB_OTLP_ENDPOINT", value_name = "URL")]
     pub otlp_endpoint: Option<String>,
-    /// A signed-in session unused this long ends, in minutes.
-    #[arg(
-        long,
-        env = "KB_SESSION_IDLE_MINUTES",
-        default_value_t = 480,
-        value_parser = clap::value_parser!(u32).range(1..),
-        value_name = "MINUTES"
-    )]
-    pub session_idle_minutes: u32,
-    /// A signed-in session ends this many days after sign-in, however much it is used.
-    #[arg(
-        long,
-        env = "KB_SESSION_MAX_DAYS",
-        default_value_t = 14,
-        value_parser = clap::value_parser!(u32).range(1..=366),
-        value_name = "DAYS"
-    )]
-    pub session_max_days: u32,
     /// The SMTP server that sends sign-in links: `smtp://host:port` (plain, for a local
     /// relay or tests), `smtp://host:port?tls=required` (STARTTLS) or `smtps://host:port`
     /// (TLS), with `user:password@` where the server wants them. Without it, signing in by
@@ -258,6 +240,89 @@ pub struct ServerConfig {
     /// (`kennisbank.db.search`); in memory for PostgreSQL, rebuilt at every start.
     #[arg(long, env = "KB_INDEX_DIR")]
     pub index_dir: Option<std::path::PathBuf>,
+    /// A folder for log files, one a day (`kennisbank-YYYY-MM-DD.log`, UTC), besides
+    /// stderr; those older than `--log-retention-days` are deleted.
+    #[arg(long, env = "KB_LOG_DIR", value_name = "FOLDER")]
+    pub log_dir: Option<std::path::PathBuf>,
+    /// Where people send requests about their personal data (to see, export, correct or
+    /// erase it), as the privacy page shows it: an e-mail address or a web address.
+    /// Without it the page names the network's editors.
+    #[arg(long, env = "KB_PRIVACY_CONTACT", value_name = "ADDRESS")]
+    pub privacy_contact: Option<String>,
+    /// How long personal data is kept.
+    #[command(flatten)]
+    pub retention: Retention,
+}
+
+/// How long a sign-in link stays valid, in minutes. Fixed rather than configured: a
+/// link in a mailbox is a key to an account, and a quarter of an hour is long enough for
+/// mail to arrive and short enough for a forwarded or leaked link to be worthless soon.
+pub const SIGN_IN_LINK_MINUTES: u32 = 15;
+
+/// How long personal data is kept: the one definition the software enforces and the
+/// privacy page states, so that the page cannot say otherwise than the server does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
+pub struct Retention {
+    /// Minutes a signed-in session may go unused before it ends.
+    #[arg(
+        long,
+        env = "KB_SESSION_IDLE_MINUTES",
+        default_value_t = 480,
+        value_name = "MINUTES",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub session_idle_minutes: u32,
+    /// Days a signed-in session lasts at most, however much it is used.
+    #[arg(
+        long,
+        env = "KB_SESSION_MAX_DAYS",
+        default_value_t = 14,
+        value_name = "DAYS",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub session_max_days: u32,
+    /// Days access logs are kept: the server deletes its log files in `--log-dir` after
+    /// this many days; whatever collects its stderr must keep those no longer.
+    #[arg(
+        long,
+        env = "KB_LOG_RETENTION_DAYS",
+        default_value_t = 14,
+        value_name = "DAYS",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub log_retention_days: u32,
+    /// How long backups are kept.
+    #[command(flatten)]
+    pub backups: BackupRetention,
+}
+
+/// How long backups are kept: read by `serve` (for the privacy page) and by `backup`
+/// (which deletes older backups from its folder), from the same flag and variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
+pub struct BackupRetention {
+    /// Days a backup that `kennisbank backup` wrote into a folder is kept; the next
+    /// backup into that folder deletes older ones.
+    #[arg(
+        long,
+        env = "KB_BACKUP_RETENTION_DAYS",
+        default_value_t = 30,
+        value_name = "DAYS",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub backup_retention_days: u32,
+}
+
+impl Retention {
+    /// What the website's privacy page states.
+    pub fn periods(&self) -> kb_web::Retention {
+        kb_web::Retention {
+            session_idle_minutes: self.session_idle_minutes,
+            session_max_days: self.session_max_days,
+            sign_in_link_minutes: SIGN_IN_LINK_MINUTES,
+            log_days: self.log_retention_days,
+            backup_days: self.backups.backup_retention_days,
+        }
+    }
 }
 
 impl ServerConfig {
@@ -290,11 +355,19 @@ impl ServerConfig {
         }
     }
 
-    /// How long sessions of signed-in people last.
+    /// How long sessions of signed-in people last: the retention settings.
     pub fn session_lifetime(&self) -> kb_store::SessionLifetime {
         kb_store::SessionLifetime {
-            idle: chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
-            absolute: chrono::Duration::days(i64::from(self.session_max_days)),
+            idle: chrono::Duration::minutes(i64::from(self.retention.session_idle_minutes)),
+            absolute: chrono::Duration::days(i64::from(self.retention.session_max_days)),
+        }
+    }
+
+    /// What the website's privacy page states: the retention periods and the contact.
+    pub fn privacy(&self) -> kb_web::Privacy {
+        kb_web::Privacy {
+            retention: self.retention.periods(),
+            contact: self.privacy_contact.clone(),
         }
     }
 
@@ -385,6 +458,56 @@ mod tests {
         assert_eq!(c.limits().entities, 100);
         assert_eq!(c.persisted_query_cache, 1000);
         assert_eq!(c.cors_origins, vec!["*".to_owned()]);
+        assert_eq!(
+            c.retention,
+            Retention {
+                session_idle_minutes: 480,
+                session_max_days: 14,
+                log_retention_days: 14,
+                backups: BackupRetention {
+                    backup_retention_days: 30
+                },
+            }
+        );
+        assert_eq!(SIGN_IN_LINK_MINUTES, 15);
+        // What the privacy page states is what the store enforces.
+        assert_eq!(
+            kb_store::SIGN_IN_LINK_LIFETIME.num_minutes(),
+            i64::from(SIGN_IN_LINK_MINUTES)
+        );
+    }
+
+    #[test]
+    fn retention_periods_come_from_their_flags_and_are_never_zero() {
+        let c = ServerConfig::from_flags([
+            "--session-idle-minutes",
+            "60",
+            "--session-max-days",
+            "7",
+            "--log-retention-days",
+            "3",
+            "--backup-retention-days",
+            "90",
+        ])
+        .expect("retention");
+        assert_eq!(
+            c.retention.periods(),
+            kb_web::Retention {
+                session_idle_minutes: 60,
+                session_max_days: 7,
+                sign_in_link_minutes: 15,
+                log_days: 3,
+                backup_days: 90,
+            }
+        );
+        for flag in [
+            "--session-idle-minutes",
+            "--session-max-days",
+            "--log-retention-days",
+            "--backup-retention-days",
+        ] {
+            assert!(ServerConfig::from_flags([flag, "0"]).is_err(), "{flag} 0");
+        }
     }
 
     #[test]

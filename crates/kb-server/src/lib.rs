@@ -184,10 +184,13 @@ pub async fn serve_model(
     Ok(())
 }
 
-/// Deletes sessions that ended by time, and lapsed sign-in links and attempts, at start
-/// and every hour after, so nothing about a sign-in is kept longer than it can be used.
+/// Deletes sessions that ended by time, and lapsed sign-in links and attempts, a minute
+/// after start (not amid the first requests) and every hour after, so nothing about a
+/// sign-in is kept longer than it can be used.
 async fn purge_sign_ins(store: Store, lifetime: kb_store::SessionLifetime) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    let hour = std::time::Duration::from_secs(3600);
+    let first = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut every = tokio::time::interval_at(first, hour);
     loop {
         every.tick().await;
         match (

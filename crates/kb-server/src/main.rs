@@ -45,11 +45,23 @@ async fn run() -> anyhow::Result<()> {
     }
     let cli = Cli::from_arg_matches(&matches).map_err(|e| e.exit())?;
     let command = cli.command.context("no command, not even the default")?;
-    let otlp_endpoint = match &command {
-        Command::Serve(args) => args.config.otlp_endpoint.as_deref(),
-        _ => None,
+    let (otlp_endpoint, log_files) = match &command {
+        Command::Serve(args) => {
+            let files = match &args.config.log_dir {
+                Some(dir) => Some(
+                    kb_server::telemetry::files::LogFiles::open(
+                        dir,
+                        args.config.retention.log_retention_days,
+                    )
+                    .with_context(|| format!("--log-dir {}", dir.display()))?,
+                ),
+                None => None,
+            };
+            (args.config.otlp_endpoint.as_deref(), files)
+        }
+        _ => (None, None),
     };
-    let telemetry = kb_server::telemetry::init(&cli.log_format, otlp_endpoint)?;
+    let telemetry = kb_server::telemetry::init(&cli.log_format, log_files, otlp_endpoint)?;
     let result = run_command(&cli.database_url, command, &definition, &matches, &file).await;
     telemetry.shutdown().await;
     result

@@ -5,7 +5,9 @@
 //! The recorder is the process's one `metrics` recorder, installed on first use; every
 //! server of the process (tests run several) reports into it.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+
+use crate::http::csp_report::CspReports;
 
 use axum::Router;
 use axum::extract::State;
@@ -23,6 +25,8 @@ pub const POOL: &str = "kb_db_pool_connections";
 pub const POSITION: &str = "kb_read_model_position";
 /// How many changes of the log this instance's read model has not applied yet.
 pub const LAG: &str = "kb_read_model_lag_changes";
+/// Content-Security-Policy violations browsers reported to this server since it started.
+pub const CSP_REPORTS: &str = "kb_csp_violation_reports";
 /// 1 while the search index could not follow the change log (a full disk), else 0.
 pub const INDEX_BEHIND: &str = "kb_search_index_behind";
 /// Connections the pool closed because they came back inside a transaction they could
@@ -77,14 +81,15 @@ pub fn install() {
 struct Sources {
     store: Store,
     model: ReadModel,
+    csp: Arc<CspReports>,
 }
 
 /// The `/metrics` route.
-pub(crate) fn routes(store: Store, model: ReadModel) -> Router {
+pub(crate) fn routes(store: Store, model: ReadModel, csp: Arc<CspReports>) -> Router {
     install();
     Router::new()
         .route("/metrics", get(scrape))
-        .with_state(Sources { store, model })
+        .with_state(Sources { store, model, csp })
 }
 
 async fn scrape(State(s): State<Sources>) -> Response {
@@ -106,6 +111,7 @@ async fn scrape(State(s): State<Sources>) -> Response {
     } else {
         0.0
     });
+    metrics::gauge!(CSP_REPORTS).set(s.csp.received() as f64);
     metrics::gauge!(DISCARDED).set(kb_store::discarded_connections() as f64);
     match s.store.change_log_head().await {
         Ok(head) => metrics::gauge!(LAG).set((head - position).max(0) as f64),

@@ -15,7 +15,7 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use ipnet::IpNet;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 /// The external address of the deployment: scheme, host and optional port, without a
 /// path.
@@ -185,13 +185,29 @@ pub async fn site_host(
         .into_response()
 }
 
+/// The network of `address` that logs may name: an IPv4 address cut to its /24, an IPv6
+/// address to its /48 (an IPv4 address mapped into IPv6 counts as IPv4). Enough to see
+/// that requests came from one provider or institution, not enough to name a visitor's
+/// line, so the logs hold no personal data of visitors.
+pub fn logged_network(address: IpAddr) -> IpNet {
+    let address = match address {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(address, IpAddr::V4),
+        v4 => v4,
+    };
+    match address {
+        IpAddr::V4(a) => IpNet::V4(Ipv4Net::new(a, 24).map(|n| n.trunc()).unwrap_or_default()),
+        IpAddr::V6(a) => IpNet::V6(Ipv6Net::new(a, 48).map(|n| n.trunc()).unwrap_or_default()),
+    }
+}
+
 /// The client a request came from, as [`TrustedProxies::client`] finds it; set on every
 /// request by [`client_address`].
 #[derive(Debug, Clone, Copy)]
 pub struct Client(pub IpAddr);
 
 /// Finds each request's client: the peer of its connection, or, from a trusted proxy,
-/// the address it forwards.
+/// the address it forwards. The request's span (and so every log line of the request)
+/// names only the client's network ([`logged_network`]).
 pub async fn client_address(
     State(proxies): State<std::sync::Arc<TrustedProxies>>,
     mut request: Request,
@@ -207,6 +223,7 @@ pub async fn client_address(
         .iter()
         .filter_map(|v| v.to_str().ok());
     let client = proxies.client(peer, forwarded);
+    tracing::Span::current().record("client", tracing::field::display(logged_network(client)));
     request.extensions_mut().insert(Client(client));
     next.run(request).await
 }
@@ -308,6 +325,15 @@ mod tests {
         }
         assert!(!dev.allows("localhost:9090"));
         assert!(!dev.allows("evil.example"));
+    }
+
+    #[test]
+    fn logs_name_an_ipv4_client_by_its_slash_24_and_an_ipv6_client_by_its_slash_48() {
+        let network = |a: &str| logged_network(a.parse().expect("ip")).to_string();
+        assert_eq!(network("203.0.113.77"), "203.0.113.0/24");
+        assert_eq!(network("2001:db8:abcd:12::1"), "2001:db8:abcd::/48");
+        assert_eq!(network("::ffff:198.51.100.9"), "198.51.100.0/24");
+        assert_eq!(network("127.0.0.1"), "127.0.0.0/24");
     }
 
     #[test]

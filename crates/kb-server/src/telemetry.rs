@@ -1,5 +1,6 @@
-//! Logs and traces: the `tracing` subscriber of the binary, writing logs to stderr and,
-//! when an OTLP endpoint is configured, exporting spans to an OpenTelemetry collector.
+//! Logs and traces: the `tracing` subscriber of the binary, writing logs to stderr (and,
+//! with `--log-dir`, to a file a day kept for `--log-retention-days`) and, when an OTLP
+//! endpoint is configured, exporting spans to an OpenTelemetry collector.
 //!
 //! The export is off by default: a knowledge bank on one machine has its logs and
 //! `/metrics`; a deployment with a tracing back end names its collector. The exporter is
@@ -7,6 +8,8 @@
 //! the tests enable it too); a build without it refuses `--otlp-endpoint` and says how to
 //! get it.
 
+/// Log files by day, deleted after the retention period.
+pub mod files;
 /// The OTLP exporter (feature `otlp`).
 #[cfg(feature = "otlp")]
 mod otlp;
@@ -45,8 +48,13 @@ impl Telemetry {
 }
 
 /// Installs the global subscriber: logs on stderr (`text` or `json`) filtered by `KB_LOG`
-/// (else [`DEFAULT_FILTER`]), and the same spans exported to `otlp_endpoint` when given.
-pub fn init(format: &str, otlp_endpoint: Option<&str>) -> anyhow::Result<Telemetry> {
+/// (else [`DEFAULT_FILTER`]), the same lines in `files` when given, and the same spans
+/// exported to `otlp_endpoint` when given.
+pub fn init(
+    format: &str,
+    files: Option<files::LogFiles>,
+    otlp_endpoint: Option<&str>,
+) -> anyhow::Result<Telemetry> {
     // A filter that does not parse is said, not silently replaced.
     let filter = match std::env::var("KB_LOG") {
         Ok(wanted) => EnvFilter::try_new(&wanted).unwrap_or_else(|e| {
@@ -63,6 +71,16 @@ pub fn init(format: &str, otlp_endpoint: Option<&str>) -> anyhow::Result<Telemet
     } else {
         fmt.boxed()
     };
+    let to_files = files.map(|files| {
+        let layer = tracing_subscriber::fmt::layer()
+            .with_writer(files)
+            .with_ansi(false);
+        if format == "json" {
+            layer.json().boxed()
+        } else {
+            layer.boxed()
+        }
+    });
     let endpoint = otlp_endpoint.filter(|e| !e.is_empty());
     #[cfg(feature = "otlp")]
     let (exporter, otel) = match endpoint {
@@ -85,6 +103,7 @@ pub fn init(format: &str, otlp_endpoint: Option<&str>) -> anyhow::Result<Telemet
     tracing_subscriber::registry()
         .with(filter)
         .with(fmt)
+        .with(to_files)
         .with(otel)
         .try_init()
         .context("a tracing subscriber was already installed")?;

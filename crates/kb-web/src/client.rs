@@ -98,6 +98,16 @@ mod tests {
             vocab: Arc::default(),
             origin: Arc::from("http://127.0.0.1:8080"),
             sign_in: Arc::default(),
+            privacy: Arc::new(crate::Privacy {
+                retention: crate::Retention {
+                    session_idle_minutes: 480,
+                    session_max_days: 14,
+                    sign_in_link_minutes: 15,
+                    log_days: 14,
+                    backup_days: 30,
+                },
+                contact: None,
+            }),
         }
     }
 

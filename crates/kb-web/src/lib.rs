@@ -1,5 +1,6 @@
 //! The explorer website of Kennisbank: server-rendered HTML pages (home, search and
-//! browse, initiatives, themes, topics, organisations, events, an analyst page), the
+//! browse, initiatives, themes, topics, organisations, events, an analyst page, the
+//! privacy statement), the
 //! vendored GraphiQL, `robots.txt` and `sitemap.xml`.
 //!
 //! The site is a client of the public API: every page executes GraphQL documents in
@@ -36,6 +37,7 @@ use futures_util::future::BoxFuture;
 use kb_domain::Language;
 
 pub use assets::graphiql_page;
+pub use pages::privacy::{Privacy, Retention};
 
 /// A page of the site with one message and `status` (in the language the request asks
 /// for), for answers the server gives to forms of the site it refuses.
@@ -118,17 +120,22 @@ pub(crate) struct Site {
     /// `scheme://host[:port]` of the deployment: the start of every absolute link.
     pub(crate) origin: Arc<str>,
     pub(crate) sign_in: Arc<SignInOptions>,
+    /// What the privacy page states: the configured retention periods and the contact.
+    pub(crate) privacy: Arc<Privacy>,
 }
 
 /// The routes of the website, whose absolute links start with `origin` (the deployment's
 /// public address, `scheme://host[:port]`). `/graphql` is not among them: the server
-/// keeps the API there and serves [`graphiql_page`] to browsers that open it.
-pub fn router(execute: Execute, origin: &str, sign_in: SignInOptions) -> Router {
+/// keeps the API there and serves [`graphiql_page`] to browsers that open it. The privacy
+/// page states `privacy`, which the server makes from the settings it enforces; the
+/// sign-in page offers the ways of `sign_in`.
+pub fn router(execute: Execute, origin: &str, privacy: Privacy, sign_in: SignInOptions) -> Router {
     let site = Site {
         execute,
         vocab: Arc::default(),
         origin: Arc::from(origin.trim_end_matches('/')),
         sign_in: Arc::new(sign_in),
+        privacy: Arc::new(privacy),
     };
     Router::new()
         .route("/", get(pages::home::page))
@@ -143,6 +150,7 @@ pub fn router(execute: Execute, origin: &str, sign_in: SignInOptions) -> Router 
         .route("/aanmelden", get(pages::people::sign_in))
         .route("/aanmelden/link", get(pages::people::confirm_link))
         .route("/mijn-account", get(pages::people::account))
+        .route("/privacy", get(pages::privacy::page))
         .route("/graphiql", get(assets::graphiql))
         .route("/robots.txt", get(meta::robots))
         .route("/sitemap.xml", get(meta::sitemap))

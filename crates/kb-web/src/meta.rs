@@ -116,10 +116,11 @@ pub(crate) async fn sitemap(State(site): State<Site>, ctx: Ctx) -> Response {
 }
 
 async fn build_sitemap(site: &Site, ctx: &Ctx) -> Result<String, Failure> {
-    let mut urls: Vec<(String, Option<String>)> = ["/", "/zoeken", "/evenementen", "/analyse"]
-        .iter()
-        .map(|p| ((*p).to_owned(), None))
-        .collect();
+    let mut urls: Vec<(String, Option<String>)> =
+        ["/", "/zoeken", "/evenementen", "/analyse", "/privacy"]
+            .iter()
+            .map(|p| ((*p).to_owned(), None))
+            .collect();
     let taxonomy: Taxonomy = site
         .query(ctx.lang, "{ themes { code } topics { code } }", json!({}))
         .await?;

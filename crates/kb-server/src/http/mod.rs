@@ -1,5 +1,7 @@
 /// Who is asking: the API key of a bearer token, and the language.
 mod auth;
+/// `/csp-report`: what browsers report the Content-Security-Policy refused.
+pub(crate) mod csp_report;
 /// Running a GraphQL request once read, and answering it per GraphQL over HTTP.
 mod execution;
 /// The `/export/…` downloads: streamed bodies, file names, ETags and `304`.

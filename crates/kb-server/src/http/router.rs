@@ -44,9 +44,10 @@ pub fn router(
     let proxies = Arc::new(config.proxies());
     let exports = super::exports::routes(store.clone(), model.clone());
     let feeds = super::feeds::routes(store.clone(), model.clone(), public.origin());
+    let csp = Arc::new(super::csp_report::CspReports::default());
     let metrics = config
         .metrics
-        .then(|| crate::metrics::routes(store.clone(), model.clone()));
+        .then(|| crate::metrics::routes(store.clone(), model.clone(), csp.clone()));
     let schema = build_schema(
         store.clone(),
         model.clone(),
@@ -90,6 +91,7 @@ pub fn router(
     let site = kb_web::router(
         site_client(schema.clone(), store.clone()),
         public.origin(),
+        config.privacy(),
         options,
     )
     .merge(super::sign_in::routes(sign_in))
@@ -126,6 +128,10 @@ pub fn router(
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .with_state(state)
+        .route(
+            "/csp-report",
+            axum::routing::post(super::csp_report::receive).with_state(csp),
+        )
         .merge(public_answers)
         .merge(metrics.unwrap_or_default())
         .merge(site)
@@ -200,7 +206,10 @@ fn site_client(schema: KbSchema, store: Store) -> kb_web::Execute {
 
 /// The span of one request: its method, path and request id (the `x-request-id` the
 /// client sent or the one made for it, also sent back in the response), so every log
-/// line of the request names it.
+/// line of the request names it, and the client's network, which
+/// `crate::public::client_address` records once it has found the client. The query
+/// string is left out (it may hold a search for a name or a sign-in token), and so are
+/// the headers (`Authorization` and `Cookie` hold secrets).
 fn request_span(request: &Request) -> tracing::Span {
     let id = request
         .headers()
@@ -212,6 +221,7 @@ fn request_span(request: &Request) -> tracing::Span {
         method = %request.method(),
         path = %request.uri().path(),
         request_id = %id,
+        client = tracing::field::Empty,
     )
 }
 

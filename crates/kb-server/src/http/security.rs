@@ -8,7 +8,8 @@
 //!   Content-Security-Policy without `'unsafe-inline'` or `'unsafe-eval'` (the pages
 //!   carry no inline script or style, so an injected one does not run), no framing, no
 //!   sniffing, a Referrer-Policy, `Cross-Origin-Resource-Policy: same-origin` and a
-//!   Permissions-Policy that turns off what the site never uses;
+//!   Permissions-Policy that turns off what the site never uses; what the policy refuses
+//!   is reported to `/csp-report` (see `csp_report`);
 //! - anything else (JSON, feeds, exports, style sheets, scripts, health checks): no
 //!   sniffing, the Referrer-Policy, and a policy that lets the answer load nothing
 //!   should a browser show it as a document (an SVG, a file opened in a tab).
@@ -36,7 +37,8 @@ use crate::public::{PublicUrl, TrustedProxies};
 /// nothing inline, no plug-ins, no `<base>`, forms only to the site, and no framing.
 pub const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
-    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    base-uri 'none'; form-action 'self'; frame-ancestors 'none'; \
+    report-uri /csp-report";
 
 /// GraphiQL: the pages' policy with two additions. `data:` fonts, since GraphiQL's style
 /// sheet carries its fonts inline as `data:` URLs. And the hash of the one `<style>`
@@ -50,7 +52,8 @@ pub const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 
 pub const GRAPHIQL_POLICY: &str = "default-src 'self'; script-src 'self'; \
     style-src 'self' 'sha256-Y/huXlwoYkVyQlxwSVcCi1RCDGDCSVBzDt0hYP9qlTc='; \
     img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; \
-    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    base-uri 'none'; form-action 'self'; frame-ancestors 'none'; \
+    report-uri /csp-report";
 
 /// Everything that is not a page: shown as a document, it may load nothing and may not
 /// be framed.
