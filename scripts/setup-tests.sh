@@ -78,7 +78,7 @@ if ! cmp -s tests/e2e/requirements.txt .venv-tests/requirements.txt; then
   .venv-tests/bin/pip install -q --disable-pip-version-check -r tests/e2e/requirements.txt
   cp tests/e2e/requirements.txt .venv-tests/requirements.txt
 fi
-.venv-tests/bin/python -c 'import pandas, networkx, rdflib, feedparser, icalendar; print("pandas", pandas.__version__, "networkx", networkx.__version__, "rdflib", rdflib.__version__, "feedparser", feedparser.__version__, "icalendar", icalendar.__version__)'
+.venv-tests/bin/python -c 'import aiosmtpd, pandas, networkx, rdflib, feedparser, icalendar; print("pandas", pandas.__version__, "networkx", networkx.__version__, "rdflib", rdflib.__version__, "feedparser", feedparser.__version__, "icalendar", icalendar.__version__)'
 
 step "npm packages for the federation test"
 command -v node >/dev/null && command -v npm >/dev/null || {
@@ -111,6 +111,11 @@ npm_install tests/observatory --ignore-scripts
 preload=tests/observatory/node_modules/@mdn/mdn-http-observatory/conf/hsts-preload.json
 [ -f "$preload" ] || echo '{}' >"$preload"
 node -e 'console.log("@mdn/mdn-http-observatory", require("./tests/observatory/node_modules/@mdn/mdn-http-observatory/package.json").version)'
+
+step "An OpenID provider for the sign-in tests"
+# oidc-provider, pinned by tests/oidc/package-lock.json; tests/oidc/provider.mjs runs it.
+npm_install tests/oidc
+node -e 'console.log("oidc-provider", require("./tests/oidc/node_modules/oidc-provider/package.json").version)'
 
 step "npm packages for the schema checks"
 # graphql-schema-linter and @graphql-inspector/core, pinned by tests/schema-lint's lock,

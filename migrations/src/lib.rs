@@ -18,6 +18,8 @@ mod m20261130_000004_views;
 mod m20261130_000005_trusted_documents;
 /// The row the readiness probe writes.
 mod m20261206_000006_storage_probe;
+/// Accounts of people, organisations' domains, sessions, sign-in links and attempts.
+mod m20261206_000007_accounts;
 
 /// The list of migrations, in order.
 #[derive(Debug)]
@@ -33,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_views::Migration),
             Box::new(m20261130_000005_trusted_documents::Migration),
             Box::new(m20261206_000006_storage_probe::Migration),
+            Box::new(m20261206_000007_accounts::Migration),
         ]
     }
 }

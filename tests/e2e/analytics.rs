@@ -77,6 +77,7 @@ async fn build(app: &TestApp) -> World {
     let editor = Actor {
         viewer: Viewer::Editor,
         key_id: None,
+        account_id: None,
         name: "analytics".into(),
     };
     let org = |name: &str, part_of: Option<OrganisationId>| OrganisationInput {
@@ -655,6 +656,7 @@ async fn centrality(app: &TestApp, w: &World) {
     let editor = Actor {
         viewer: Viewer::Editor,
         key_id: None,
+        account_id: None,
         name: "analytics".into(),
     };
     let from = InitiativeId(kb_domain::GlobalId::decode("id", &w.i[0]).expect("id").id);
@@ -757,6 +759,7 @@ async fn kept_table(app: &TestApp, w: &World) {
     let editor = Actor {
         viewer: Viewer::Editor,
         key_id: None,
+        account_id: None,
         name: "analytics".into(),
     };
     let draft = InitiativeId(kb_domain::GlobalId::decode("id", &w.draft).expect("id").id);

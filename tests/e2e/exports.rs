@@ -74,6 +74,7 @@ async fn world(app: &TestApp) -> World {
     let editor = Actor {
         viewer: Viewer::Editor,
         key_id: None,
+        account_id: None,
         name: "exports".into(),
     };
     let anchor = app

@@ -103,6 +103,7 @@ async fn world(app: &TestApp) -> World {
     let editor = Actor {
         viewer: Viewer::Editor,
         key_id: None,
+        account_id: None,
         name: "matrix".into(),
     };
     let anchor = app
@@ -802,6 +803,7 @@ async fn attempt(app: &TestApp, w: &World, mutation: &str, n: usize) -> (String,
     let editor = Actor {
         viewer: Viewer::Editor,
         key_id: None,
+        account_id: None,
         name: "matrix".into(),
     };
     let owner = kb_domain::OrganisationId(GlobalId::decode("o", &w.owner_org).expect("org").id);

@@ -455,6 +455,7 @@ async fn concurrent_writers_leave_no_change_unfollowed(app: TestApp) {
     let editor = Actor {
         viewer: Viewer::Editor,
         key_id: None,
+        account_id: None,
         name: "writers".into(),
     };
     // Eight writers create and publish at once while the model follows.

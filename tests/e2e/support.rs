@@ -16,9 +16,12 @@ use tokio::sync::oneshot;
 use crate::postgres;
 
 /// Tests are silent unless `TEST_LOG` holds a filter (`TEST_LOG=kb_store::sql=trace`).
-fn init_logging() {
+/// It also makes rustls on ring the TLS provider of the tests' HTTP clients, as the
+/// server's `main` does.
+pub fn init_logging() {
     static INIT: OnceLock<()> = OnceLock::new();
     INIT.get_or_init(|| {
+        kb_server::install_crypto();
         if let Ok(filter) = std::env::var("TEST_LOG") {
             let _ = tracing_subscriber::fmt()
                 .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
@@ -174,6 +177,7 @@ impl TestApp {
 
     /// Another server over the database at `url` (which exists and is prepared).
     pub async fn spawn_on(url: &str, config: ServerConfig) -> TestApp {
+        init_logging();
         let db = if url.starts_with("sqlite:") {
             Db::Sqlite
         } else {
@@ -312,6 +316,7 @@ impl Served {
     /// `/readyz` answers.
     pub async fn start(args: &[&str], env: &[(&str, &str)]) -> Served {
         use tokio::io::AsyncReadExt;
+        init_logging();
         let dir = tempfile::tempdir().expect("temp dir");
         let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
         let mut child = tokio::process::Command::from(kennisbank())

@@ -43,6 +43,7 @@ pub(crate) async fn world(app: &TestApp) -> World {
     let editor = Actor {
         viewer: Viewer::Editor,
         key_id: None,
+        account_id: None,
         name: "views".into(),
     };
     let org = app

@@ -113,6 +113,8 @@ row_id!(
     RevisionId,
     /// The row id of an API key.
     ApiKeyId,
+    /// The row id of a person's account.
+    AccountId,
 );
 
 /// A typed row id of a node, and its global (Relay) id.

@@ -4,6 +4,8 @@
 //! This crate does no I/O and depends on no database, HTTP or GraphQL crate, so that every
 //! rule here can be unit tested and reused by the store and the API alike.
 
+/// People's accounts: roles, statuses, joining an organisation, safe `?next=` paths.
+pub mod account;
 /// The ASCII spelling of text that slugs and sort keys share, so both spell a title alike.
 mod ascii;
 /// Error codes shared by every layer, and the domain's own error type.
@@ -43,10 +45,11 @@ pub mod vocab;
 /// The moderation workflow: which role may move an item from which status.
 pub mod workflow;
 
+pub use account::{AccountRole, AccountStatus};
 pub use error::{DomainError, ErrorCode};
 pub use id::{
-    ApiKeyId, EventId, GlobalId, InitiativeId, NodeId, NodeKind, OrganisationId, RevisionId,
-    ThemeId, TopicId,
+    AccountId, ApiKeyId, EventId, GlobalId, InitiativeId, NodeId, NodeKind, OrganisationId,
+    RevisionId, ThemeId, TopicId,
 };
 pub use lang::Language;
 pub use model::*;

@@ -21,9 +21,14 @@ pub(crate) fn viewer(ctx: &Context<'_>) -> async_graphql::Result<Viewer> {
     Ok(request(ctx)?.viewer)
 }
 
-/// Who makes a change: the request's key, as the store records it.
+/// Who makes a change: the signed-in person or the request's key, as the store records
+/// it.
 pub(crate) fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
-    Ok(Actor::of_key(request(ctx)?.key.as_ref()))
+    let r = request(ctx)?;
+    Ok(match &r.account {
+        Some(account) => Actor::of_account(account),
+        None => Actor::of_key(r.key.as_ref()),
+    })
 }
 
 /// The instance's read model: ids, totals and facets of lists.

@@ -72,6 +72,8 @@ pub struct RequestContext {
     pub viewer: Viewer,
     /// The API key the request came with, if any.
     pub key: Option<kb_store::ApiKey>,
+    /// The signed-in person of the website's session, if any: their writes name them.
+    pub account: Option<kb_store::Account>,
     /// From `Accept-Language`, then Dutch; a field's `lang` argument overrides it.
     pub lang: Language,
     /// Languages pinned by saved views, by the response path of the view's field: every
@@ -85,9 +87,27 @@ impl RequestContext {
         Self {
             viewer: key.as_ref().map_or(Viewer::Anonymous, |k| k.viewer()),
             key,
+            account: None,
             lang,
             pinned: Arc::default(),
         }
+    }
+
+    /// The context of a signed-in person: they read and write as their account's viewer
+    /// (a pending or refused account reads like the public), and revisions name them.
+    pub fn of_account(account: kb_store::Account, lang: Language) -> Self {
+        Self {
+            viewer: account.viewer(),
+            key: None,
+            account: Some(account),
+            lang,
+            pinned: Arc::default(),
+        }
+    }
+
+    /// Whether the request carries no credentials at all, so the public's memos serve it.
+    fn anonymous(&self) -> bool {
+        self.key.is_none() && self.account.is_none()
     }
 }
 
@@ -132,7 +152,7 @@ pub async fn execute(
     let memos = schema.data::<Arc<Memos>>().cloned().unwrap_or_default();
     let (loader, gate) =
         batching::request_loader(Loaders::new(store.clone(), model, memos, ctx.viewer));
-    let anonymous = ctx.key.is_none();
+    let anonymous = ctx.anonymous();
     let ctx = Arc::new(ctx);
     let loader = Arc::new(loader);
     let pipeline = pipeline_of(schema);
@@ -207,7 +227,7 @@ pub fn execute_stream(
         memos,
         ctx.viewer,
     ));
-    let anonymous = ctx.key.is_none();
+    let anonymous = ctx.anonymous();
     let request = request
         .data(Arc::new(ctx))
         .data(DataLoaderRef(Arc::new(loader)));

@@ -1,6 +1,7 @@
 //! The root types assembled from their parts: the mutations of every object merged into
 //! one `Mutation`.
 
+use crate::mutation::accounts::AccountMutations;
 use crate::mutation::event::EventMutations;
 use crate::mutation::initiative::InitiativeMutations;
 use crate::mutation::keys::KeyMutations;
@@ -17,4 +18,5 @@ pub struct Mutation(
     TaxonomyMutations,
     KeyMutations,
     ViewMutations,
+    AccountMutations,
 );

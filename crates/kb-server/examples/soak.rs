@@ -69,6 +69,7 @@ fn rss_mib(pid: u32) -> f64 {
 
 #[tokio::main]
 async fn main() {
+    kb_server::install_crypto();
     let args: Vec<String> = std::env::args().collect();
     let arg = |i: usize, what: &str| {
         args.get(i)

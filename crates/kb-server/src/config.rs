@@ -189,6 +189,53 @@ pub struct ServerConfig {
     /// (`/v1/traces` is added). Off without one.
     #[arg(long, env = "KB_OTLP_ENDPOINT", value_name = "URL")]
     pub otlp_endpoint: Option<String>,
+    /// The SMTP server that sends sign-in links: `smtp://host:port` (plain, for a local
+    /// relay or tests), `smtp://host:port?tls=required` (STARTTLS) or `smtps://host:port`
+    /// (TLS), with `user:password@` where the server wants them. Without it, signing in by
+    /// e-mail is off and the sign-in page says so.
+    #[arg(long, env = "KB_SMTP_URL", value_name = "URL", value_parser = crate::mail::SmtpUrl::parse)]
+    pub smtp_url: Option<crate::mail::SmtpUrl>,
+    /// The sender of sign-in e-mails, as `Kennisbank <kennisbank@example.nl>`.
+    #[arg(
+        long,
+        env = "KB_MAIL_FROM",
+        default_value = "Kennisbank <kennisbank@localhost>",
+        value_name = "ADDRESS",
+        value_parser = parse_mailbox
+    )]
+    pub mail_from: String,
+    /// An OpenID Connect provider people sign in with, by its issuer
+    /// (`https://connect.surfconext.nl`); repeat the flag for several, each matched by
+    /// position with `--oidc-client-id`, `--oidc-client-secret` and `--oidc-name`. The
+    /// redirect URI to register is `{public url}/aanmelden/oidc`.
+    #[arg(
+        long,
+        env = "KB_OIDC_ISSUER",
+        value_delimiter = ',',
+        value_name = "URL"
+    )]
+    pub oidc_issuer: Vec<String>,
+    /// The client id registered with each provider, in the order of `--oidc-issuer`.
+    #[arg(
+        long,
+        env = "KB_OIDC_CLIENT_ID",
+        value_delimiter = ',',
+        value_name = "ID"
+    )]
+    pub oidc_client_id: Vec<String>,
+    /// The client secret of each provider, in the order of `--oidc-issuer`; never logged.
+    #[arg(
+        long,
+        env = "KB_OIDC_CLIENT_SECRET",
+        value_delimiter = ',',
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Vec<String>,
+    /// The label of each provider's button on the sign-in page (default: the issuer's
+    /// host), in the order of `--oidc-issuer`.
+    #[arg(long, env = "KB_OIDC_NAME", value_delimiter = ',', value_name = "NAME")]
+    pub oidc_name: Vec<String>,
     /// Where the search index is kept. Default: beside an SQLite database file
     /// (`kennisbank.db.search`); in memory for PostgreSQL, rebuilt at every start.
     #[arg(long, env = "KB_INDEX_DIR")]
@@ -308,6 +355,14 @@ impl ServerConfig {
         }
     }
 
+    /// How long sessions of signed-in people last: the retention settings.
+    pub fn session_lifetime(&self) -> kb_store::SessionLifetime {
+        kb_store::SessionLifetime {
+            idle: chrono::Duration::minutes(i64::from(self.retention.session_idle_minutes)),
+            absolute: chrono::Duration::days(i64::from(self.retention.session_max_days)),
+        }
+    }
+
     /// What the website's privacy page states: the retention periods and the contact.
     pub fn privacy(&self) -> kb_web::Privacy {
         kb_web::Privacy {
@@ -365,6 +420,14 @@ fn parse_origin(s: &str) -> Result<String, String> {
     Ok(url.origin().ascii_serialization())
 }
 
+/// A sender such as `Kennisbank <kennisbank@example.nl>`.
+fn parse_mailbox(s: &str) -> Result<String, String> {
+    s.trim()
+        .parse::<lettre::message::Mailbox>()
+        .map(|_| s.trim().to_owned())
+        .map_err(|e| format!("`{s}` is not a sender address: {e}"))
+}
+
 /// A positive number of seconds, fractions allowed.
 fn parse_seconds(s: &str) -> Result<Duration, String> {
     let seconds: f64 = s
@@ -407,6 +470,11 @@ mod tests {
             }
         );
         assert_eq!(SIGN_IN_LINK_MINUTES, 15);
+        // What the privacy page states is what the store enforces.
+        assert_eq!(
+            kb_store::SIGN_IN_LINK_LIFETIME.num_minutes(),
+            i64::from(SIGN_IN_LINK_MINUTES)
+        );
     }
 
     #[test]

@@ -15,10 +15,14 @@ pub mod config;
 mod http;
 /// Subscriptions over WebSocket.
 mod live;
+/// Mail over SMTP: sign-in links, in the person's language, plain text and HTML.
+pub mod mail;
 /// Keeping resident memory near the memory in use.
 pub mod memory;
 /// Prometheus metrics at `/metrics`.
 pub mod metrics;
+/// OpenID Connect providers and the relying party's side of signing in with them.
+mod oidc;
 /// The public address links are built from, the hosts the site answers, and the proxies
 /// whose forwarded addresses count.
 pub mod public;
@@ -103,6 +107,13 @@ pub async fn read_model(
 /// When `shutdown` completes the server stops accepting, closes every subscriber's
 /// WebSocket with 1001 (Going Away) and lets the requests in flight finish, for at most
 /// `config.shutdown_grace`: connections still open then are cut.
+/// Makes rustls on ring the process's TLS provider, for every HTTPS client (reqwest is
+/// built without a provider of its own, so it uses this one). Call it before making any
+/// HTTP client; later calls do nothing.
+pub fn install_crypto() {
+    let _already = rustls::crypto::ring::default_provider().install_default();
+}
+
 pub async fn serve_model(
     listener: TcpListener,
     store: Store,
@@ -110,7 +121,22 @@ pub async fn serve_model(
     config: ServerConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    install_crypto();
+    // Sign-in settings that cannot work stop the start, rather than a way to sign in
+    // silently missing.
+    oidc::OidcProvider::from_flags(
+        &config.oidc_issuer,
+        &config.oidc_client_id,
+        &config.oidc_client_secret,
+        &config.oidc_name,
+        "",
+    )
+    .map_err(anyhow::Error::msg)?;
+    if let Some(url) = &config.smtp_url {
+        mail::Mailer::new(url, &config.mail_from).map_err(anyhow::Error::msg)?;
+    }
     let follower = model.follow(config.follow_interval);
+    let purger = tokio::spawn(purge_sign_ins(store.clone(), config.session_lifetime()));
     let bound = listener.local_addr()?;
     match &config.public_url {
         Some(url) => tracing::info!(public_url = %url, "links point to the public URL"),
@@ -154,5 +180,33 @@ pub async fn serve_model(
         ),
     }
     follower.abort();
+    purger.abort();
     Ok(())
+}
+
+/// Deletes sessions that ended by time, and lapsed sign-in links and attempts, a minute
+/// after start (not amid the first requests) and every hour after, so nothing about a
+/// sign-in is kept longer than it can be used.
+async fn purge_sign_ins(store: Store, lifetime: kb_store::SessionLifetime) {
+    let hour = std::time::Duration::from_secs(3600);
+    let first = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut every = tokio::time::interval_at(first, hour);
+    loop {
+        every.tick().await;
+        match (
+            store.purge_sessions(lifetime).await,
+            store.purge_sign_ins().await,
+        ) {
+            (Ok(sessions), Ok(sign_ins)) => {
+                tracing::debug!(
+                    sessions,
+                    sign_ins,
+                    "ended sessions and lapsed sign-ins deleted"
+                );
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(error = %e, "ended sessions or lapsed sign-ins could not be deleted");
+            }
+        }
+    }
 }

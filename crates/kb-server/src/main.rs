@@ -19,6 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
     kb_server::memory::limit_arenas();
+    kb_server::install_crypto();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
@@ -91,6 +92,7 @@ async fn run_command(
         Command::Dump(args) => cli::dump::run(database_url, args).await,
         Command::Backup(args) => cli::backup::run(database_url, args).await,
         Command::Keys { command } => cli::keys::run(database_url, command).await,
+        Command::Accounts { command } => cli::accounts::run(database_url, command).await,
         Command::Documents { command } => cli::documents::run(database_url, command).await,
         Command::Serve(args) => cli::serve::run(database_url, args).await,
     }

@@ -177,6 +177,22 @@ pub(crate) fn require_admin(viewer: Viewer) -> Result<()> {
     }
 }
 
+/// Refuses everyone but editors and admins: they grant and refuse people's requests to
+/// join an organisation and set the domains organisations own.
+pub(crate) fn manage_members(viewer: Viewer) -> Result<()> {
+    require_editor(viewer, "manage accounts and organisations' domains")
+}
+
+/// Refuses everyone but admins: only they appoint editors and admins.
+pub(crate) fn appoint(viewer: Viewer) -> Result<()> {
+    require_writer(viewer)?;
+    if matches!(viewer, Viewer::Admin) {
+        Ok(())
+    } else {
+        Err(DomainError::new(ErrorCode::Forbidden, "only admins appoint people's roles").into())
+    }
+}
+
 /// Whether `viewer` may take `action` on an initiative led by `lead` in status `from`
 /// (`None` for a new one), and the status it moves to. Contributors act for the LEAD
 /// organisation only; the workflow decides the rest.

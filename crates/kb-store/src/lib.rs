@@ -10,6 +10,8 @@
 /// The one access rule: who may see and who may change what. Public for read models,
 /// which apply the same rule to what they hold.
 pub mod access;
+/// People's accounts: found or created at sign-in, managed by editors and admins.
+mod accounts;
 /// Backups of an SQLite database while it serves.
 mod backup;
 /// Connecting, configuring and counting statements.
@@ -39,10 +41,16 @@ mod read_model;
 mod revisions;
 /// Loading the taxonomy, the demo data set and synthetic data.
 pub mod seed;
+/// Server-side sessions of signed-in people.
+mod sessions;
+/// Sign-in links sent by e-mail and OpenID Connect attempts, each used once.
+mod sign_in;
 /// Counting the statements of a request across its tasks.
 mod statements;
 /// Themes, topics and vocabulary labels.
 mod taxonomy;
+/// Random secrets and their hashes: session cookies, CSRF tokens, links, `state`.
+mod tokens;
 /// Trusted documents of API keys: reading them.
 mod trusted_documents;
 /// Saved views: their rows, stored filter and the reads that find them.
@@ -56,6 +64,7 @@ mod writes;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub use accounts::{Account, EMAIL_ISSUER, Identity};
 pub use connect::Backend;
 pub use dump::{DUMP_FORMAT, DUMP_VERSION, Dump, DumpCounts};
 pub use durability::Writable;
@@ -70,6 +79,8 @@ pub use read_model::{
 };
 pub use revisions::{InitiativeSnapshot, Revision};
 use sea_orm::DatabaseConnection;
+pub use sessions::{NewSession, Session, SessionLifetime};
+pub use sign_in::{SIGN_IN_LINK_LIFETIME, SignInAttempt, UsedLink};
 pub use statements::{StatementScope, counting_statements, discarded_connections};
 pub use trusted_documents::TrustedDocument;
 pub use views::ViewRevision;

@@ -38,7 +38,7 @@ impl Site {
     ) -> Result<T, Failure> {
         let request = async_graphql::Request::new(document)
             .variables(async_graphql::Variables::from_json(variables));
-        let response = (self.execute)(request, lang).await;
+        let response = (self.execute)(request, lang, None).await;
         if let Some(e) = response.errors.first() {
             let code = e
                 .extensions
@@ -91,12 +91,13 @@ mod tests {
     fn answering(data: Value) -> Site {
         let data = async_graphql::Value::from_json(data).expect("a value");
         Site {
-            execute: Arc::new(move |_, _| {
+            execute: Arc::new(move |_, _, _| {
                 let data = data.clone();
                 Box::pin(async move { async_graphql::Response::new(data) })
             }),
             vocab: Arc::default(),
             origin: Arc::from("http://127.0.0.1:8080"),
+            sign_in: Arc::default(),
             privacy: Arc::new(crate::Privacy {
                 retention: crate::Retention {
                     session_idle_minutes: 480,

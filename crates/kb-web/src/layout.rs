@@ -198,6 +198,8 @@ pub(crate) fn render(ctx: &Ctx, page: Page) -> Response {
                         a href="/export/initiatives.csv" { (ctx.t("Open data (CSV)", "Open data (CSV)")) }
                         " · "
                         a href=(ctx.href("/privacy")) { (ctx.t("Privacy", "Privacy")) }
+                        " · "
+                        a href=(ctx.href("/aanmelden")) { (ctx.t("Aanmelden", "Sign in")) }
                     }
                 }
             }

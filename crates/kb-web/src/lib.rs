@@ -39,13 +39,77 @@ use kb_domain::Language;
 pub use assets::graphiql_page;
 pub use pages::privacy::{Privacy, Retention};
 
-/// Executes one GraphQL request as the anonymous viewer in `Language`. The server builds
-/// it over its schema; tests may build it over anything.
+/// A page of the site with one message and `status` (in the language the request asks
+/// for), for answers the server gives to forms of the site it refuses.
+pub fn message_page(
+    headers: &axum::http::HeaderMap,
+    uri: &axum::http::Uri,
+    origin: &str,
+    status: axum::http::StatusCode,
+    (title_nl, text_nl): (&str, &str),
+    (title_en, text_en): (&str, &str),
+) -> axum::response::Response {
+    let ctx = context::Ctx::of(headers, uri.path(), uri.query().unwrap_or("")).at(origin);
+    let (title, text) = if ctx.en() {
+        (title_en, text_en)
+    } else {
+        (title_nl, text_nl)
+    };
+    pages::people::message(&ctx, status, title, text)
+}
+
+/// Executes one GraphQL request in `Language`, as the anonymous viewer or as the person
+/// a [`Credential`] stands for. The server builds it over its schema; tests may build it
+/// over anything.
 pub type Execute = Arc<
-    dyn Fn(async_graphql::Request, Language) -> BoxFuture<'static, async_graphql::Response>
+    dyn Fn(
+            async_graphql::Request,
+            Language,
+            Option<Credential>,
+        ) -> BoxFuture<'static, async_graphql::Response>
         + Send
         + Sync,
 >;
+
+/// What the server's [`Execute`] needs to run a document as a signed-in person. Opaque
+/// to the site, which knows no store: it only hands it back.
+pub type Credential = Arc<dyn std::any::Any + Send + Sync>;
+
+/// A signed-in person, as the server found them by their session cookie and put them in
+/// the request's extensions. Visitors who did not sign in have none (and no cookie).
+#[derive(Clone)]
+pub struct Visitor {
+    pub name: String,
+    pub email: Option<String>,
+    /// `contributor`, `editor` or `admin`.
+    pub role: String,
+    /// `active`, `pending` or `refused`.
+    pub status: String,
+    /// The global id of their organisation, and of the one a pending request names.
+    pub organisation: Option<String>,
+    pub requested_organisation: Option<String>,
+    /// The session's token, which every form of a signed-in person carries.
+    pub csrf_token: String,
+    pub credential: Credential,
+}
+
+impl std::fmt::Debug for Visitor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Visitor")
+            .field("role", &self.role)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The ways of signing in this deployment offers, for the sign-in page.
+#[derive(Debug, Clone, Default)]
+pub struct SignInOptions {
+    /// Whether links by e-mail are on (`--smtp-url`).
+    pub email: bool,
+    /// OpenID providers: the key in their address and the label of their button.
+    pub providers: Vec<(String, String)>,
+}
 
 /// What every page handler shares.
 #[derive(Clone)]
@@ -55,6 +119,7 @@ pub(crate) struct Site {
     pub(crate) vocab: Arc<vocab::Kept>,
     /// `scheme://host[:port]` of the deployment: the start of every absolute link.
     pub(crate) origin: Arc<str>,
+    pub(crate) sign_in: Arc<SignInOptions>,
     /// What the privacy page states: the configured retention periods and the contact.
     pub(crate) privacy: Arc<Privacy>,
 }
@@ -62,12 +127,14 @@ pub(crate) struct Site {
 /// The routes of the website, whose absolute links start with `origin` (the deployment's
 /// public address, `scheme://host[:port]`). `/graphql` is not among them: the server
 /// keeps the API there and serves [`graphiql_page`] to browsers that open it. The privacy
-/// page states `privacy`, which the server makes from the settings it enforces.
-pub fn router(execute: Execute, origin: &str, privacy: Privacy) -> Router {
+/// page states `privacy`, which the server makes from the settings it enforces; the
+/// sign-in page offers the ways of `sign_in`.
+pub fn router(execute: Execute, origin: &str, privacy: Privacy, sign_in: SignInOptions) -> Router {
     let site = Site {
         execute,
         vocab: Arc::default(),
         origin: Arc::from(origin.trim_end_matches('/')),
+        sign_in: Arc::new(sign_in),
         privacy: Arc::new(privacy),
     };
     Router::new()
@@ -80,6 +147,9 @@ pub fn router(execute: Execute, origin: &str, privacy: Privacy) -> Router {
         .route("/evenementen", get(pages::events::list))
         .route("/evenementen/{slug}", get(pages::events::page))
         .route("/analyse", get(pages::analysis::page))
+        .route("/aanmelden", get(pages::people::sign_in))
+        .route("/aanmelden/link", get(pages::people::confirm_link))
+        .route("/mijn-account", get(pages::people::account))
         .route("/privacy", get(pages::privacy::page))
         .route("/graphiql", get(assets::graphiql))
         .route("/robots.txt", get(meta::robots))

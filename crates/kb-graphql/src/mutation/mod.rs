@@ -2,6 +2,8 @@
 //! return a payload with the changed node. Authorisation, validation and the workflow
 //! live in the domain and the store; these modules only translate.
 
+/// People's accounts and organisations' membership (editors, admins).
+pub(crate) mod accounts;
 /// Events: create, update, the workflow.
 pub(crate) mod event;
 /// Initiatives: create, update, the workflow, links, restoring revisions.

@@ -55,6 +55,24 @@ impl ViewerQuery {
         Ok(request(ctx)?.key.clone().map(Me))
     }
 
+    /// People's accounts, oldest first, of one status when given (editors and admins):
+    /// `PENDING` lists the requests to grant or refuse.
+    async fn accounts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only accounts with this status.")] status: Option<
+            crate::types::vocab::AccountStatus,
+        >,
+    ) -> async_graphql::Result<Vec<crate::types::Account>> {
+        Ok(store(ctx)?
+            .list_accounts(viewer(ctx)?, status.map(Into::into))
+            .await
+            .gql()?
+            .into_iter()
+            .map(crate::types::Account)
+            .collect())
+    }
+
     /// Every API key, newest first (admins).
     async fn api_keys(
         &self,

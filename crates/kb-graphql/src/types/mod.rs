@@ -1,5 +1,7 @@
 //! Object types of the graph and the Relay plumbing they share.
 
+/// People's accounts, as editors see them.
+pub mod account;
 pub mod connection;
 pub mod event;
 pub mod facets;
@@ -12,6 +14,7 @@ pub mod search;
 pub mod taxonomy;
 pub mod vocab;
 
+pub use account::Account;
 use async_graphql::Interface;
 pub use keys::ApiKey;
 pub use nodes::{Event, Initiative, Organisation, Theme, Topic};

@@ -272,6 +272,28 @@ mirror!(
     }
 );
 mirror!(
+    /// What a signed-in person may do.
+    AccountRole => AccountRole {
+        /// Staff of one organisation: drafts and submits its work.
+        Contributor,
+        /// The network's editors: moderate everything.
+        Editor,
+        /// Editors who also appoint editors and admins.
+        Admin,
+    }
+);
+mirror!(
+    /// Where a person stands with their organisation.
+    AccountStatus => AccountStatus {
+        /// Signed in and acting in their role.
+        Active,
+        /// Waiting for an editor to grant or refuse membership; reads like the public.
+        Pending,
+        /// An editor refused the request; reads like the public.
+        Refused,
+    }
+);
+mirror!(
     /// The languages of labels and descriptions.
     Language => Language {
         /// Dutch (nl).

@@ -225,6 +225,7 @@ async fn beside_peer(
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    kb_server::install_crypto();
     let client = reqwest::Client::new();
     let mut report = String::new();
     if let Some(base) = &args.url {

@@ -61,8 +61,14 @@ fn effective_config(command: &clap::Command, matches: &ArgMatches, file: &FileSe
                 .map(|v| v.to_string_lossy().into_owned())
                 .collect::<Vec<_>>()
                 .join(",");
-            let value = if key == "database_url" || key == "otlp_endpoint" {
+            let value = if matches!(key.as_str(), "database_url" | "otlp_endpoint" | "smtp_url") {
                 masked_url(&value)
+            } else if key == "oidc_client_secret" {
+                value
+                    .split(',')
+                    .map(|_| "****")
+                    .collect::<Vec<_>>()
+                    .join(",")
             } else {
                 value
             };

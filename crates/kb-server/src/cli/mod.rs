@@ -4,6 +4,8 @@
 use clap::{Parser, Subcommand};
 use kb_server::config::DEFAULT_DATABASE_URL;
 
+/// `accounts`: listing people's accounts, granting or refusing requests, appointing roles.
+pub mod accounts;
 /// `backup`: a consistent copy of an SQLite database, also while it serves.
 pub mod backup;
 /// `config`: the effective configuration of `serve`, each setting with its source.
@@ -83,6 +85,11 @@ pub enum Command {
     /// Copy an SQLite database into a new file, consistently, also while a server writes
     /// to it. PostgreSQL has pg_dump for this.
     Backup(backup::BackupArgs),
+    /// Manage the accounts of people who sign in.
+    Accounts {
+        #[command(subcommand)]
+        command: accounts::AccountsCommand,
+    },
     /// Manage API keys.
     Keys {
         #[command(subcommand)]

@@ -12,6 +12,8 @@ mod feeds;
 mod graphql;
 /// The health checks `/healthz` and `/readyz`.
 mod health;
+/// Signing in with an OpenID provider: to it, and back.
+mod oidc;
 /// Rate limits per key or client address, applied to every request.
 mod rate_limit;
 /// The media type of GraphQL responses, and responses that carry only errors.
@@ -20,6 +22,10 @@ mod response;
 mod router;
 /// Security headers on every answer, and HTTPS for an `https://` public URL.
 mod security;
+/// Sessions of signed-in people on the website, and the checks on every POST of it.
+mod session;
+/// The forms that sign people in (a link by e-mail) and out.
+mod sign_in;
 /// What the handlers of `/graphql` share.
 mod state;
 /// Upgrading a GET of `/graphql` to a WebSocket for subscriptions.

@@ -54,11 +54,52 @@ pub fn router(
         config.limits(),
         config.resolver_spans,
     );
+    let sessions = Arc::new(super::session::Sessions {
+        store: store.clone(),
+        cookies: super::session::Cookies {
+            lifetime: config.session_lifetime(),
+            public: public.clone(),
+        },
+        max_body: config.max_body_bytes,
+    });
+    let mailer = config.smtp_url.as_ref().and_then(|url| {
+        crate::mail::Mailer::new(url, &config.mail_from)
+            .inspect_err(|e| tracing::error!(error = %e, "signing in by e-mail is off"))
+            .ok()
+    });
+    let providers = crate::oidc::OidcProvider::from_flags(
+        &config.oidc_issuer,
+        &config.oidc_client_id,
+        &config.oidc_client_secret,
+        &config.oidc_name,
+        &format!("{}/aanmelden/oidc", public.origin()),
+    )
+    .inspect_err(|e| tracing::error!(error = %e, "signing in with OpenID is off"))
+    .unwrap_or_default();
+    let options = kb_web::SignInOptions {
+        email: mailer.is_some(),
+        providers: providers
+            .iter()
+            .map(|p| (p.key.clone(), p.name.clone()))
+            .collect(),
+    };
+    let oidc = Arc::new(super::oidc::Oidc {
+        sessions: sessions.clone(),
+        providers,
+    });
+    let sign_in = Arc::new(super::sign_in::SignIn::new(sessions.clone(), mailer));
     let site = kb_web::router(
         site_client(schema.clone(), store.clone()),
         public.origin(),
         config.privacy(),
+        options,
     )
+    .merge(super::sign_in::routes(sign_in))
+    .merge(super::oidc::routes(oidc))
+    .layer(middleware::from_fn_with_state(
+        sessions,
+        super::session::sessions,
+    ))
     .layer(middleware::from_fn_with_state(
         hosts,
         crate::public::site_host,
@@ -146,13 +187,18 @@ fn cors(origins: &[String]) -> CorsLayer {
 }
 
 /// How the website reads: each of its GraphQL documents runs in process through the
-/// same schema as the API, as the anonymous viewer in the visitor's language, so the site
-/// shows exactly what the API shows the public.
+/// same schema as the API, in the visitor's language, as the anonymous viewer or as the
+/// signed-in person's account (whose writes then name them), so the site shows and does
+/// exactly what the API would.
 fn site_client(schema: KbSchema, store: Store) -> kb_web::Execute {
-    Arc::new(move |request, lang| {
+    Arc::new(move |request, lang, credential| {
         let (schema, store) = (schema.clone(), store.clone());
         Box::pin(async move {
-            let ctx = RequestContext::new(None, lang);
+            let account = credential.and_then(|c| c.downcast_ref::<kb_store::Account>().cloned());
+            let ctx = match account {
+                Some(a) => RequestContext::of_account(a, lang),
+                None => RequestContext::new(None, lang),
+            };
             kb_graphql::execute_one(&schema, &store, ctx, request).await
         })
     })

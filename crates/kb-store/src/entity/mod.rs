@@ -2,6 +2,7 @@
 //! repositories turn them into domain types. Their rows (de)serialise for the dump, whose
 //! document is the database's rows.
 
+pub mod account;
 pub mod api_key;
 pub mod change_log;
 pub mod event;
@@ -16,8 +17,12 @@ pub mod initiative_term;
 pub mod initiative_theme;
 pub mod initiative_topic;
 pub mod organisation;
+pub mod organisation_domain;
 pub mod revision;
 pub mod saved_view;
+pub mod session;
+pub mod sign_in_attempt;
+pub mod sign_in_link;
 pub mod theme;
 pub mod topic;
 pub mod trusted_document;

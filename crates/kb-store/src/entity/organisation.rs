@@ -19,6 +19,10 @@ pub struct Model {
     pub description_en: Option<String>,
     pub part_of_id: Option<i64>,
     pub is_demo: bool,
+    /// Whether people of the organisation's domains join it at their first sign-in
+    /// without an editor's grant. Absent from dumps made before accounts existed.
+    #[serde(default)]
+    pub accepts_members: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

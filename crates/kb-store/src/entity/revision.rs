@@ -11,6 +11,10 @@ pub struct Model {
     pub action: String,
     pub actor_key_id: Option<i64>,
     pub actor: String,
+    /// The account of the person who made the change; none for keys and the command
+    /// line, and in dumps made before accounts existed.
+    #[serde(default)]
+    pub actor_account_id: Option<i64>,
     pub at: DateTimeUtc,
     pub before: Option<String>,
     pub after: Option<String>,

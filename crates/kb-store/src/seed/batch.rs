@@ -141,6 +141,7 @@ impl Batch {
             description_en: Set(o.description_en),
             part_of_id: Set(o.part_of_id),
             is_demo: Set(is_demo),
+            accepts_members: Set(false),
             version: Set(1),
             created_at: Set(o.created_at),
             updated_at: Set(o.created_at),

@@ -53,6 +53,7 @@ pub(crate) async fn record<T: Serialize>(
         action: Set(change.action.to_owned()),
         actor_key_id: Set(actor.key_id.map(|k| k.0)),
         actor: Set(actor.name.clone()),
+        actor_account_id: Set(actor.account_id.map(|a| a.0)),
         at: Set(now),
         before: Set(json(before)?),
         after: Set(json(after)?),

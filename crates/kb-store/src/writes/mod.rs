@@ -32,7 +32,7 @@ mod trusted_documents;
 /// Saved views: create, update, archive, by their owner or an editor.
 mod view;
 
-use kb_domain::{ApiKeyId, Viewer};
+use kb_domain::{AccountId, ApiKeyId, Viewer};
 
 pub use import::{ImportReport, ImportStep};
 pub use taxonomy::TaxonomyText;
@@ -43,7 +43,9 @@ pub use trusted_documents::{NewTrustedDocument, Registered};
 pub struct Actor {
     pub viewer: Viewer,
     pub key_id: Option<ApiKeyId>,
-    /// A readable name: the key's name and prefix, or `cli`.
+    /// The signed-in person, whom the revision names.
+    pub account_id: Option<AccountId>,
+    /// A readable name: the key's name and prefix, the person's name, or `cli`.
     pub name: String,
 }
 
@@ -53,6 +55,7 @@ impl Actor {
         Self {
             viewer: Viewer::Admin,
             key_id: None,
+            account_id: None,
             name: "cli".to_owned(),
         }
     }
@@ -63,13 +66,40 @@ impl Actor {
             Some(k) => Self {
                 viewer: k.viewer(),
                 key_id: Some(k.id),
+                account_id: None,
                 name: format!("{} ({})", k.name, k.prefix),
             },
             None => Self {
                 viewer: Viewer::Anonymous,
                 key_id: None,
+                account_id: None,
                 name: "anonymous".to_owned(),
             },
         }
     }
+
+    /// A signed-in person, acting as their account's viewer.
+    pub fn of_account(account: &crate::Account) -> Self {
+        Self {
+            viewer: account.viewer(),
+            key_id: None,
+            account_id: Some(account.id),
+            name: account.name.clone(),
+        }
+    }
+}
+
+/// Writes one audit record for `actor`, for tests of what revisions record.
+#[cfg(test)]
+pub(crate) async fn record_for_tests(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+) -> crate::Result<()> {
+    let change = audit::Change {
+        entity: "organisation",
+        id: 1,
+        action: "update",
+        version: 1,
+    };
+    audit::record(txn, actor, change, None::<&()>, Some(&())).await
 }

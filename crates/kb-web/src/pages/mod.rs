@@ -10,6 +10,8 @@ pub(crate) mod home;
 pub(crate) mod initiative;
 /// One organisation.
 pub(crate) mod organisation;
+/// Signing in, confirming a mailed link, and the signed-in person's account.
+pub(crate) mod people;
 /// The privacy statement, with the configured retention periods.
 pub(crate) mod privacy;
 /// Search and browse with facets.
