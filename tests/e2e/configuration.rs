@@ -102,6 +102,8 @@ fn a_bad_configuration_file_is_refused_with_what_is_wrong() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_listens_where_the_file_says() {
+    // The process's TLS provider, which every HTTP client of the tests needs.
+    crate::support::init_logging();
     let dir = tempfile::tempdir().expect("temp dir");
     let port = free_port();
     std::fs::write(

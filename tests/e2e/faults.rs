@@ -97,6 +97,8 @@ struct Server {
 
 impl Server {
     async fn start(url: &str, index: &Path, log: &Path) -> Server {
+        // The process's TLS provider, which every HTTP client of the tests needs.
+        crate::support::init_logging();
         let port = crate::support::free_port();
         let file = std::fs::OpenOptions::new()
             .create(true)
@@ -159,6 +161,22 @@ impl Server {
     /// Whether the server still runs.
     fn running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// A GraphQL request, with the key if one is given: the JSON answer.
+    async fn gql(&self, key: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = reqwest::Client::new().post(self.url("/graphql"));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        request
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("JSON")
     }
 
     /// `/readyz`: its status and text.
@@ -262,19 +280,13 @@ async fn create(
 /// After a restart: every acknowledged initiative is there with its title.
 async fn all_there(server: &Server, key: &str, written: &[(String, String)]) {
     let ids: Vec<&String> = written.iter().map(|(id, _)| id).collect();
-    let r: Value = reqwest::Client::new()
-        .post(server.url("/graphql"))
-        .bearer_auth(key)
-        .json(&json!({
-            "query": "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Initiative { id title } } }",
-            "variables": { "ids": ids },
-        }))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("JSON");
+    let r = server
+        .gql(
+            Some(key),
+            "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Initiative { id title } } }",
+            json!({ "ids": ids }),
+        )
+        .await;
     let nodes = r["data"]["nodes"]
         .as_array()
         .unwrap_or_else(|| panic!("{r}"));
@@ -295,19 +307,13 @@ async fn all_there(server: &Server, key: &str, written: &[(String, String)]) {
 
 /// How many of the drafts the editor's search finds for `word`.
 async fn found(server: &Server, key: &str, word: &str) -> u64 {
-    let r: Value = reqwest::Client::new()
-        .post(server.url("/graphql"))
-        .bearer_auth(key)
-        .json(&json!({
-            "query": "query($q: String!) { search(query: $q, filter: { statuses: [DRAFT] }) { totalCount } }",
-            "variables": { "q": word },
-        }))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("JSON");
+    let r = server
+        .gql(
+            Some(key),
+            "query($q: String!) { search(query: $q, filter: { statuses: [DRAFT] }) { totalCount } }",
+            json!({ "q": word }),
+        )
+        .await;
     r["data"]["search"]["totalCount"]
         .as_u64()
         .unwrap_or_else(|| panic!("{r}"))
@@ -315,15 +321,13 @@ async fn found(server: &Server, key: &str, word: &str) -> u64 {
 
 /// A read that needs the database and the read model: the published initiatives.
 async fn reads(server: &Server) -> u64 {
-    let r: Value = reqwest::Client::new()
-        .post(server.url("/graphql"))
-        .json(&json!({ "query": "{ initiatives(first: 3) { totalCount nodes { title } } }" }))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("JSON");
+    let r = server
+        .gql(
+            None,
+            "{ initiatives(first: 3) { totalCount nodes { title } } }",
+            json!({}),
+        )
+        .await;
     r["data"]["initiatives"]["totalCount"]
         .as_u64()
         .unwrap_or_else(|| panic!("a read failed: {r}"))
@@ -465,16 +469,13 @@ async fn a_full_index_disk_never_fails_a_write_and_the_index_catches_up() {
     }
     // The lists show them (the read model follows the store); the index lags, and
     // readiness says so.
-    let r: Value = client
-        .post(server.url("/graphql"))
-        .bearer_auth(&key)
-        .json(&json!({ "query": "{ initiatives(filter: { statuses: [DRAFT] }) { totalCount } }" }))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("JSON");
+    let r = server
+        .gql(
+            Some(&key),
+            "{ initiatives(filter: { statuses: [DRAFT] }) { totalCount } }",
+            json!({}),
+        )
+        .await;
     let drafts = r["data"]["initiatives"]["totalCount"]
         .as_u64()
         .expect("count");

@@ -200,6 +200,8 @@ fn start_kennisbank(env: &[(&str, &str)], log: &std::path::Path) -> tokio::proce
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kennisbank_without_a_subcommand_serves_with_its_configuration() {
+    // The process's TLS provider, which every HTTP client of the tests needs.
+    crate::support::init_logging();
     let dir = tempfile::tempdir().expect("temp dir");
     let bind = format!("127.0.0.1:{}", crate::support::free_port());
     let database = format!("sqlite://{}?mode=rwc", dir.path().join("kb.db").display());
