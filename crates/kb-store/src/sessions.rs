@@ -202,3 +202,6 @@ impl Store {
         Ok(done.rows_affected)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -222,3 +222,6 @@ impl Store {
         Ok(links.rows_affected + attempts.rows_affected)
     }
 }
+
+#[cfg(test)]
+mod tests;
