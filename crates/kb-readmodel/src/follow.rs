@@ -157,8 +157,12 @@ impl ReadModel {
     /// Where the search index stands when it could not follow (it holds every change up
     /// to that position and is caught up at the next sync); `None` while it follows.
     pub fn index_lag(&self) -> Option<i64> {
-        *self
-            .inner
+        *self.index_behind()
+    }
+
+    /// The index's lag, locked.
+    fn index_behind(&self) -> std::sync::MutexGuard<'_, Option<i64>> {
+        self.inner
             .index_behind
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -169,11 +173,7 @@ impl ReadModel {
     pub(crate) fn index_failed(&self, at: i64, e: &StoreError) {
         tracing::error!(error = %e, at, "the search index could not be updated; it will be caught up from the change log");
         self.inner.index.rollback();
-        let mut behind = self
-            .inner
-            .index_behind
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut behind = self.index_behind();
         behind.get_or_insert(at);
     }
 
@@ -194,11 +194,7 @@ impl ReadModel {
                 return false;
             }
             let applied = self.inner.applied.lock().await;
-            let mut behind = self
-                .inner
-                .index_behind
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut behind = self.index_behind();
             if *applied == to {
                 *behind = None;
                 tracing::info!(from, to, "the search index caught up");
