@@ -45,3 +45,5 @@ mod storage;
 mod telemetry;
 mod views;
 mod visibility;
+mod web_people;
+mod workspace;
