@@ -47,3 +47,4 @@ mod views;
 mod visibility;
 mod web_people;
 mod workspace;
+mod workspace_escaping;
