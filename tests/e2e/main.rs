@@ -47,4 +47,5 @@ mod views;
 mod visibility;
 mod web_people;
 mod workspace;
+mod workspace_browser;
 mod workspace_escaping;

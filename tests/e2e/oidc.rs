@@ -18,9 +18,9 @@ use crate::support::{Db, TestApp, config, free_port};
 use crate::tools;
 
 /// The provider of one test.
-struct Provider {
+pub(crate) struct Provider {
     child: Child,
-    issuer: String,
+    pub(crate) issuer: String,
 }
 
 impl Drop for Provider {
@@ -31,7 +31,7 @@ impl Drop for Provider {
 }
 
 impl Provider {
-    fn start(port: u16, redirect_uri: &str) -> Provider {
+    pub(crate) fn start(port: u16, redirect_uri: &str) -> Provider {
         use std::io::BufRead;
         let dir = tools::node_packages("tests/oidc");
         let mut child = Command::new("node")
