@@ -644,3 +644,126 @@ async fn refusals_write_nothing(app: TestApp) {
     );
     assert!(r.headers().get("set-cookie").is_none());
 }
+
+on_both!(events_are_listed_for_their_organisation_and_published_from_the_queue);
+async fn events_are_listed_for_their_organisation_and_published_from_the_queue(app: TestApp) {
+    let w = world(&app).await;
+    let ann = Person::new(
+        &app,
+        "Ann",
+        "ann@hwp.example",
+        AccountRole::Contributor,
+        Some(w.own),
+    )
+    .await;
+    let oscar = Person::new(
+        &app,
+        "Oscar",
+        "oscar@other.example",
+        AccountRole::Contributor,
+        Some(w.other),
+    )
+    .await;
+    let eva = Person::new(&app, "Eva", "eva@kb.example", AccountRole::Editor, None).await;
+    let key = app
+        .store
+        .create_api_key(
+            &kb_store::Actor::cli(),
+            "events",
+            kb_domain::Role::Contributor,
+            Some(w.own),
+            None,
+        )
+        .await
+        .expect("key")
+        .secret;
+    let r = app
+        .gql_as(
+            &key,
+            "mutation($i: EventInput!) { createEvent(input: $i) { event { id } } }",
+            json!({ "i": {
+                "title": "Webinar zwaluwstaart", "kind": "WEBINAR",
+                "startsAt": "2027-02-10T15:00:00Z", "endsAt": "2027-02-10T16:00:00Z",
+                "online": true, "themes": [w.theme], "topics": [w.topic],
+                "organisers": [w.own_gid],
+            } }),
+        )
+        .await;
+    let id = at(&r, "data.createEvent.event.id")
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let list = ann.get(&app, "/mijn-initiatieven").await;
+    assert!(
+        list.body.contains("<h2>Evenementen (1)</h2>"),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body
+            .contains("<td>Webinar zwaluwstaart</td><td>Concept</td>"),
+        "{}",
+        list.body
+    );
+    assert!(
+        !oscar
+            .get(&app, "/mijn-initiatieven")
+            .await
+            .body
+            .contains("zwaluwstaart")
+    );
+    let r = app
+        .gql_as(
+            &key,
+            "mutation($id: ID!) { submitEvent(id: $id) { event { status } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(at(&r, "data.submitEvent.event.status"), "SUBMITTED");
+    let queue = eva.get(&app, "/redactie").await;
+    assert!(
+        queue.body.contains("<td>Webinar zwaluwstaart</td>"),
+        "{}",
+        queue.body
+    );
+    let version = scalar(
+        &app,
+        "SELECT version FROM event WHERE title = 'Webinar zwaluwstaart'",
+    )
+    .await;
+    // A contributor may not publish it; an editor may, from the queue.
+    assert_eq!(
+        ann.post(
+            &app,
+            &format!("/redactie/{id}"),
+            &[("actie", "publiceren"), ("version", &version)]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let published = eva
+        .post(
+            &app,
+            &format!("/redactie/{id}"),
+            &[("actie", "publiceren"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    assert_eq!(published.location, "/redactie?melding=gepubliceerd");
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT status FROM event WHERE title = 'Webinar zwaluwstaart'"
+        )
+        .await,
+        "published"
+    );
+    let list = ann.get(&app, "/mijn-initiatieven").await;
+    assert!(
+        list.body
+            .contains("Webinar zwaluwstaart</a></td><td>Gepubliceerd</td>"),
+        "{}",
+        list.body
+    );
+}

@@ -20,7 +20,13 @@ use crate::{Site, Visitor};
 #[derive(Debug, Deserialize)]
 struct Count {
     initiatives: Total,
+    events: EventIds,
     accounts: Vec<serde::de::IgnoredAny>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EventIds {
+    nodes: Vec<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -29,7 +35,8 @@ struct Total {
     total_count: i64,
 }
 
-/// How many submissions and account requests wait for an editor, for the header.
+/// How many submissions (initiatives, events) and account requests wait for an editor,
+/// for the header.
 pub(crate) async fn queue_count(site: &Site, ctx: &Ctx, v: &Visitor) -> Option<i64> {
     let count: Count = site
         .query_as(
@@ -37,10 +44,15 @@ pub(crate) async fn queue_count(site: &Site, ctx: &Ctx, v: &Visitor) -> Option<i
             ctx.lang,
             "query QueueCount {
                initiatives(first: 0, filter: { statuses: [SUBMITTED] }) { totalCount }
+               events(first: 100, filter: { statuses: [SUBMITTED] }) { nodes { id } }
                accounts(status: PENDING) { id } }",
             json!({}),
         )
         .await
         .ok()?;
-    Some(count.initiatives.total_count + count.accounts.len() as i64)
+    Some(
+        count.initiatives.total_count
+            + count.events.nodes.len() as i64
+            + count.accounts.len() as i64,
+    )
 }

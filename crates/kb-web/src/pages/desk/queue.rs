@@ -1,5 +1,5 @@
 //! `/redactie`: what waits for an editor, oldest first with its age: submitted
-//! initiatives and people asking to join an organisation, whom the editor grants or
+//! initiatives, submitted events (published or archived right here) and people asking to join an organisation, whom the editor grants or
 //! refuses here (`POST /redactie/aanvragen`).
 
 use axum::Extension;
@@ -20,7 +20,23 @@ use crate::{Site, Visitor};
 #[derive(Debug, Deserialize)]
 struct Answer {
     initiatives: Submitted,
+    events: SubmittedEvents,
     accounts: Vec<Request>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SubmittedEvents {
+    nodes: Vec<WaitingEvent>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WaitingEvent {
+    id: String,
+    title: String,
+    starts_at: String,
+    version: i64,
+    organisers: Vec<Name>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,6 +83,9 @@ const DOCUMENT: &str = "query Queue {
     totalCount
     nodes { id title updatedAt organisations { role organisation { name } } }
   }
+  events(first: 100, filter: { statuses: [SUBMITTED] }) {
+    nodes { id title startsAt version organisers { name } }
+  }
   accounts(status: PENDING) { id name email createdAt requestedOrganisation { name } } }";
 
 /// The editor, or the answer for anyone else: sign in first, or 403.
@@ -97,7 +116,8 @@ pub(crate) async fn page(
         Ok(d) => d,
         Err(f) => return private(render(&ctx, failure_page(&ctx, f))),
     };
-    let waiting = data.initiatives.total_count + data.accounts.len() as i64;
+    let waiting =
+        data.initiatives.total_count + data.events.nodes.len() as i64 + data.accounts.len() as i64;
     let title = ctx.t("Redactie", "Editors' desk");
     let body = html! {
         h1 { (title) }
@@ -121,6 +141,39 @@ pub(crate) async fn page(
                                 td { a href=(ctx.href(&format!("/redactie/{}", i.id))) { (i.title) } }
                                 td { (i.organisations.iter().find(|o| o.role == "LEAD").map_or("", |o| o.organisation.name.as_str())) }
                                 td { (age(&ctx, &i.updated_at)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section.queue {
+            h2 { (ctx.t("Ingediende evenementen", "Submitted events")) " (" (data.events.nodes.len()) ")" }
+            @if data.events.nodes.is_empty() {
+                p { (ctx.t("Niets te beoordelen.", "Nothing to review.")) }
+            } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { (ctx.t("Titel", "Title")) }
+                        th scope="col" { (ctx.t("Organisator", "Organiser")) }
+                        th scope="col" { (ctx.t("Begint", "Starts")) }
+                        th scope="col" { (ctx.t("Besluit", "Decision")) }
+                    } }
+                    tbody {
+                        @for e in data.events.nodes.iter().rev() {
+                            tr {
+                                td { (e.title) }
+                                td { (e.organisers.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(", ")) }
+                                td { (crate::dates::date_time(&e.starts_at, ctx.lang)) }
+                                td {
+                                    form.inline method="post" action=(ctx.href(&format!("/redactie/{}", e.id))) {
+                                        input type="hidden" name="csrf" value=(v.csrf_token);
+                                        input type="hidden" name="version" value=(e.version);
+                                        button type="submit" name="actie" value="publiceren" { (ctx.t("Publiceren", "Publish")) }
+                                        " "
+                                        button.secondary type="submit" name="actie" value="archiveren" { (ctx.t("Archiveren", "Archive")) }
+                                    }
+                                }
                             }
                         }
                     }

@@ -434,6 +434,10 @@ pub(crate) async fn decide(
     };
     let which = get("actie").to_owned();
     let version: Option<i64> = get("version").parse().ok();
+    // An event is published or archived from the queue, which it goes back to.
+    if GlobalId::decode("id", &id).is_ok_and(|g| g.kind == kb_domain::NodeKind::Event) {
+        return decide_event(&site, &ctx, &v, &id, &which, version).await;
+    }
     let reason = get("reden").to_owned();
     let (document, done) = match which.as_str() {
         "publiceren" => (
@@ -527,6 +531,50 @@ pub(crate) async fn decide(
                 _ => Failure::Internal,
             };
             private(render(&ctx, failure_page(&ctx, failure)))
+        }
+    }
+}
+
+/// `POST /redactie/{id}` for an event: publish or archive, back to the queue.
+async fn decide_event(
+    site: &Site,
+    ctx: &Ctx,
+    v: &Visitor,
+    id: &str,
+    which: &str,
+    version: Option<i64>,
+) -> Response {
+    let (document, done) = match which {
+        "publiceren" => (
+            "mutation E($id: ID!, $v: Int) { publishEvent(id: $id, expectedVersion: $v) { event { id } } }",
+            "gepubliceerd",
+        ),
+        "archiveren" => (
+            "mutation E($id: ID!, $v: Int) { archiveEvent(id: $id, expectedVersion: $v) { event { id } } }",
+            "gearchiveerd",
+        ),
+        _ => {
+            return private(render(
+                ctx,
+                failure_page(ctx, Failure::BadInput(String::new())),
+            ));
+        }
+    };
+    let r: Result<Value, Refusal> = site
+        .run_as(v, ctx.lang, document, json!({ "id": id, "v": version }))
+        .await;
+    match r {
+        Ok(_) => {
+            private(Redirect::to(&ctx.href(&format!("/redactie?melding={done}"))).into_response())
+        }
+        Err(r) => {
+            let failure = match r.code.as_str() {
+                "NOT_FOUND" => Failure::NotFound,
+                "BAD_USER_INPUT" | "CONFLICT" => Failure::BadInput(r.message),
+                "UNAVAILABLE" => Failure::Unavailable,
+                _ => Failure::Internal,
+            };
+            private(render(ctx, failure_page(ctx, failure)))
         }
     }
 }

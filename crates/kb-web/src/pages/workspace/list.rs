@@ -1,6 +1,7 @@
 //! `/mijn-initiatieven`: the initiatives of the person's organisation, by status (draft,
 //! submitted, rejected with the editors' reason, published, archived), each with who
-//! changed it last and when. The API decides what the person may see.
+//! changed it last and when, and its events by status. The API decides what the person
+//! may see.
 
 use axum::Extension;
 use axum::extract::State;
@@ -19,6 +20,21 @@ use crate::{Site, Visitor};
 #[derive(Debug, Deserialize)]
 struct Answer {
     initiatives: Listed,
+    events: Events,
+}
+
+#[derive(Debug, Deserialize)]
+struct Events {
+    nodes: Vec<OurEvent>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OurEvent {
+    slug: String,
+    title: String,
+    status: String,
+    starts_at: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +71,10 @@ const DOCUMENT: &str = "query Mine($organisations: [ID!]) {
                         statuses: [DRAFT, SUBMITTED, REJECTED, PUBLISHED, ARCHIVED] }) {
     totalCount
     nodes { id title status updatedAt rejectionReason revisions { actor } }
+  }
+  events(first: 100, filter: { organisations: $organisations,
+                               statuses: [DRAFT, SUBMITTED, REJECTED, PUBLISHED, ARCHIVED] }) {
+    nodes { slug title status startsAt }
   } }";
 
 pub(crate) async fn page(
@@ -135,6 +155,31 @@ async fn build(site: &Site, ctx: &Ctx, v: &Visitor) -> Result<Page, Failure> {
                                     td { (i.revisions.as_ref().and_then(|r| r.first()).map_or("", |c| c.actor.as_str())) }
                                     td { (dates::date_time(&i.updated_at, ctx.lang)) }
                                 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !data.events.nodes.is_empty() {
+            section.mine {
+                h2 { (ctx.t("Evenementen", "Events")) " (" (data.events.nodes.len()) ")" }
+                table {
+                    thead { tr {
+                        th scope="col" { (ctx.t("Titel", "Title")) }
+                        th scope="col" { (ctx.t("Status", "Status")) }
+                        th scope="col" { (ctx.t("Begint", "Starts")) }
+                    } }
+                    tbody {
+                        @for e in &data.events.nodes {
+                            tr {
+                                td {
+                                    @if e.status == "PUBLISHED" {
+                                        a href=(ctx.href(&format!("/evenementen/{}", e.slug))) { (e.title) }
+                                    } @else { (e.title) }
+                                }
+                                td { (status_label(ctx, &e.status)) }
+                                td { (dates::date_time(&e.starts_at, ctx.lang)) }
                             }
                         }
                     }
