@@ -211,7 +211,10 @@ impl Store {
         notification::Entity::update_many()
             .col_expr(notification::Column::Attempts, Expr::value(failures))
             .col_expr(notification::Column::NextAttemptAt, Expr::value(next))
-            .col_expr(notification::Column::LastErrorKind, Expr::value(Some(stored)))
+            .col_expr(
+                notification::Column::LastErrorKind,
+                Expr::value(Some(stored)),
+            )
             .filter(notification::Column::Id.eq(notice.id))
             .exec(&self.db)
             .await?;

@@ -13,8 +13,8 @@ use kb_domain::{
     InitiativeId, InitiativeKind, Language, NodeId, OrganisationId, OrganisationRole, Viewer,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, EntityTrait,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 
 use super::{Backoff, Failure, NotificationKind};
@@ -359,7 +359,10 @@ async fn two_followers_and_two_senders_never_double_a_notification() {
             .expect("again")
             .is_empty()
     );
-    assert_eq!(w.store().pending_notifications().await.expect("pending"), 10);
+    assert_eq!(
+        w.store().pending_notifications().await.expect("pending"),
+        10
+    );
     for n in x.iter().chain(&y) {
         w.store().notification_sent(n).await.expect("sent");
     }
