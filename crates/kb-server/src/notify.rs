@@ -22,6 +22,10 @@ pub const PENDING: &str = "kb_notifications_pending";
 const LEASE: Duration = Duration::from_secs(300);
 /// Notifications claimed at a time.
 const CLAIM: u64 = 20;
+/// How long sent and given-up notifications are kept.
+const KEPT: chrono::Duration = chrono::Duration::days(7);
+/// How often they are purged.
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
 /// What the notifier needs.
 pub(crate) struct Notifier {
@@ -46,9 +50,17 @@ impl Notifier {
     async fn run(self) {
         let mut every = tokio::time::interval(self.interval);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut purged = tokio::time::Instant::now();
         loop {
             every.tick().await;
             self.round().await;
+            if purged.elapsed() >= PURGE_EVERY {
+                purged = tokio::time::Instant::now();
+                match self.store.purge_notifications(KEPT).await {
+                    Ok(n) => tracing::debug!(deleted = n, "old notifications deleted"),
+                    Err(e) => tracing::warn!(error = %e, "old notifications could not be deleted"),
+                }
+            }
         }
     }
 

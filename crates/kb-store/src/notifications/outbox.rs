@@ -9,7 +9,9 @@ use kb_domain::account::{AccountRole, AccountStatus};
 use kb_domain::id::GlobalId;
 use kb_domain::{EventId, InitiativeId, Language, NodeId};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::NotificationKind;
 use crate::accounts::to_account;
@@ -75,8 +77,10 @@ pub enum Failure {
     GaveUp,
 }
 
-fn duration(d: Duration) -> chrono::Duration {
-    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+/// `d` from `now`, at most a year (a wait configured beyond it is a year).
+fn later(now: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    let year = chrono::Duration::days(365);
+    now + chrono::Duration::from_std(d).map_or(year, |d| d.min(year))
 }
 
 impl Store {
@@ -100,7 +104,7 @@ impl Store {
             let claimed = notification::Entity::update_many()
                 .col_expr(
                     notification::Column::NextAttemptAt,
-                    Expr::value(now + duration(lease)),
+                    Expr::value(later(now, lease)),
                 )
                 .filter(notification::Column::Id.eq(row.id))
                 .filter(notification::Column::SentAt.is_null())
@@ -206,7 +210,7 @@ impl Store {
             notice.attempts.saturating_add(1)
         };
         let wait = backoff.after(failures);
-        let next = Utc::now() + wait.map_or(chrono::Duration::zero(), duration);
+        let next = later(Utc::now(), wait.unwrap_or_default());
         let stored: String = kind.chars().take(32).collect();
         notification::Entity::update_many()
             .col_expr(notification::Column::Attempts, Expr::value(failures))
@@ -222,6 +226,22 @@ impl Store {
             Some(_) => Failure::Retry(next),
             None => Failure::GaveUp,
         })
+    }
+
+    /// Deletes notifications created more than `age` ago that were sent or given up;
+    /// returns how many. Rows are kept a while after sending so that an instance that
+    /// reads the same changes late finds them and adds nothing again.
+    pub async fn purge_notifications(&self, age: chrono::Duration) -> Result<u64> {
+        let deleted = notification::Entity::delete_many()
+            .filter(notification::Column::CreatedAt.lt(Utc::now() - age))
+            .filter(
+                Condition::any()
+                    .add(notification::Column::SentAt.is_not_null())
+                    .add(notification::Column::Attempts.gte(MAX_ATTEMPTS)),
+            )
+            .exec(&self.db)
+            .await?;
+        Ok(deleted.rows_affected)
     }
 
     /// Notifications not sent yet and not given up.

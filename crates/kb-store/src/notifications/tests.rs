@@ -515,3 +515,45 @@ async fn people_gone_or_no_longer_active_get_nothing() {
     assert_eq!(w.store().enqueue_notifications().await.expect("enqueue"), 0);
     assert!(w.rows().await.is_empty());
 }
+
+#[tokio::test]
+async fn sent_and_given_up_notifications_are_purged_when_old_and_the_rest_kept() {
+    let w = world().await;
+    w.store().enqueue_notifications().await.expect("start");
+    let c = Actor::of_account(&w.contributor);
+    let id = w.draft(&c, "Opruimen").await;
+    w.act(&c, id, Action::Submit, None).await;
+    w.store().enqueue_notifications().await.expect("enqueue");
+    let mut notices = w
+        .store()
+        .claim_notifications(10, LEASE)
+        .await
+        .expect("claim");
+    notices.sort_by_key(|n| n.email.clone());
+    // The admin's was sent, the editor's given up.
+    w.store()
+        .notification_sent(&notices[0])
+        .await
+        .expect("sent");
+    w.store()
+        .notification_failed(&notices[1], "address", true, &Backoff::default())
+        .await
+        .expect("given up");
+    let week = chrono::Duration::days(7);
+    assert_eq!(w.store().purge_notifications(week).await.expect("purge"), 0);
+    // A third, still pending, is kept however old.
+    let other = w.draft(&c, "Nog niet weg").await;
+    w.act(&c, other, Action::Submit, None).await;
+    w.store().enqueue_notifications().await.expect("enqueue");
+    notification::Entity::update_many()
+        .col_expr(
+            notification::Column::CreatedAt,
+            sea_orm::sea_query::Expr::value(Utc::now() - chrono::Duration::days(8)),
+        )
+        .exec(&w.store().db)
+        .await
+        .expect("age");
+    assert_eq!(w.store().purge_notifications(week).await.expect("purge"), 2);
+    assert_eq!(w.rows().await.len(), 2);
+    assert_eq!(w.store().pending_notifications().await.expect("pending"), 2);
+}
