@@ -21,25 +21,27 @@ use crate::with_mail;
 
 const PUBLIC: &str = "https://kennisbank.example";
 
-/// A server on `db` that mails through `smtp` and links to [`PUBLIC`], answering once the
-/// notifier has noted where the outbox starts.
+/// The flags of a server that mails through `smtp`, links to [`PUBLIC`], looks for news
+/// every 0.2 s and retries after a second.
+fn flags(smtp: &str) -> kb_server::ServerConfig {
+    config(&[
+        "--smtp-url",
+        smtp,
+        "--mail-from",
+        "Kennisbank <kb@example.org>",
+        "--public-url",
+        PUBLIC,
+        "--notify-interval-secs",
+        "0.2",
+        "--notify-retry-secs",
+        "1",
+    ])
+}
+
+/// A server on `db` with [`flags`], answering once the notifier has noted where the
+/// outbox starts.
 async fn spawn(db: Db, smtp: &str) -> TestApp {
-    let app = TestApp::spawn_with(
-        db,
-        config(&[
-            "--smtp-url",
-            smtp,
-            "--mail-from",
-            "Kennisbank <kb@example.org>",
-            "--public-url",
-            PUBLIC,
-            "--notify-interval-secs",
-            "0.2",
-            "--notify-retry-secs",
-            "1",
-        ]),
-    )
-    .await;
+    let app = TestApp::spawn_with(db, flags(smtp)).await;
     let db = connect(&app).await;
     let started = Instant::now();
     while count(&db, "SELECT COUNT(*) FROM notification_cursor").await == 0 {
@@ -410,4 +412,52 @@ async fn a_mail_server_down_at_first_gets_the_message_once_it_is_up(db_kind: Db)
     }
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(sink.messages().len(), 2);
+}
+
+with_mail!(two_instances_send_each_message_once);
+async fn two_instances_send_each_message_once(db_kind: Db) {
+    let sink = Sink::start();
+    let first = spawn(db_kind, &sink.url()).await;
+    let second = TestApp::spawn_on(&first.database_url, flags(&sink.url())).await;
+    let p = people(&first).await;
+    let contributor = Actor::of_account(&p.contributor);
+    for n in 1..=5 {
+        let id = draft(&first, &p.contributor, p.org, &format!("Gedeeld werk {n}")).await;
+        // Through either instance's store: both notifiers follow the one change log.
+        let store = if n % 2 == 0 {
+            &first.store
+        } else {
+            &second.store
+        };
+        store
+            .transition_initiative(&contributor, id, Action::Submit, None, None)
+            .await
+            .expect("submit");
+    }
+    sink.message(10).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let mut got: Vec<(String, String)> = sink
+        .messages()
+        .iter()
+        .map(|m| {
+            (
+                m["to"][0].as_str().expect("to").to_owned(),
+                m["subject"].as_str().expect("subject").to_owned(),
+            )
+        })
+        .collect();
+    got.sort();
+    let mut expected = Vec::new();
+    for n in 1..=5 {
+        expected.push((
+            "anne@netwerk.example".to_owned(),
+            format!("Ter beoordeling ingediend: Gedeeld werk {n}"),
+        ));
+        expected.push((
+            "ed@netwerk.example".to_owned(),
+            format!("Submitted for review: Gedeeld werk {n}"),
+        ));
+    }
+    expected.sort();
+    assert_eq!(got, expected);
 }
