@@ -557,3 +557,61 @@ async fn sent_and_given_up_notifications_are_purged_when_old_and_the_rest_kept()
     assert_eq!(w.rows().await.len(), 2);
     assert_eq!(w.store().pending_notifications().await.expect("pending"), 2);
 }
+
+#[tokio::test]
+async fn events_notify_like_initiatives() {
+    let w = world().await;
+    w.store().enqueue_notifications().await.expect("start");
+    let c = Actor::of_account(&w.contributor);
+    let at = |d| {
+        chrono::DateTime::parse_from_rfc3339(d)
+            .map(|t| t.with_timezone(&Utc))
+            .ok()
+    };
+    let e = w
+        .store()
+        .create_event(
+            &c,
+            kb_domain::input::EventInput {
+                title: Some("Netwerkdag welzijn".into()),
+                summary: Some("Een dag voor het netwerk.".into()),
+                kind: Some(kb_domain::EventKind::NetworkMeeting),
+                starts_at: at("2027-03-01T10:00:00Z"),
+                ends_at: at("2027-03-01T12:00:00Z"),
+                organisers: Some(vec![w.org]),
+                themes: Some(vec!["policy".into()]),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("event");
+    w.store()
+        .transition_event(&c, e.id, Action::Submit, None)
+        .await
+        .expect("submit");
+    w.store()
+        .transition_event(&Actor::of_account(&w.admin), e.id, Action::Publish, None)
+        .await
+        .expect("publish");
+    w.store().enqueue_notifications().await.expect("enqueue");
+    assert_eq!(
+        w.rows().await,
+        vec![
+            (w.editor.id.0, "submitted".to_owned()),
+            (w.admin.id.0, "submitted".to_owned()),
+            (w.contributor.id.0, "published".to_owned()),
+        ]
+    );
+    let notices = w
+        .store()
+        .claim_notifications(10, LEASE)
+        .await
+        .expect("claim");
+    let published = notices
+        .iter()
+        .find(|n| n.kind == NotificationKind::Published)
+        .expect("published");
+    assert_eq!(published.title, "Netwerkdag welzijn");
+    assert_eq!(published.node, e.id.global());
+    assert_eq!(published.email, "c1@hanze.nl");
+}
