@@ -3,19 +3,25 @@
 //! control characters are kept out of the subject.
 
 use kb_domain::Language;
+use kb_domain::id::NodeKind;
 use kb_store::{Notice, NotificationKind};
 
 use crate::mail::{Letter, html_escape};
 
-/// The page a notice links to: the editors' review page for editors and admins, the
-/// contributor's own workspace for everyone else. `origin` is the public URL's.
+/// The page a notice links to: the editors' review page of the initiative for editors and
+/// admins, its page in the contributor's workspace for everyone else. The website has no
+/// such pages for events: their notices lead to the desk or the workspace as a whole.
+/// `origin` is the public URL's.
 pub(crate) fn link(origin: &str, notice: &Notice) -> String {
     let page = if notice.editor {
         "redactie"
     } else {
         "mijn-initiatieven"
     };
-    format!("{origin}/{page}/{}", notice.node.encode())
+    match notice.node.kind {
+        NodeKind::Initiative => format!("{origin}/{page}/{}", notice.node.encode()),
+        _ => format!("{origin}/{page}"),
+    }
 }
 
 /// The words of one kind of message in one language.
@@ -216,6 +222,14 @@ mod tests {
         assert_eq!(
             link("https://kb.example", &n),
             format!("https://kb.example/mijn-initiatieven/{id}")
+        );
+        let event = Notice {
+            node: kb_domain::EventId(7).global(),
+            ..n
+        };
+        assert_eq!(
+            link("https://kb.example", &event),
+            "https://kb.example/mijn-initiatieven"
         );
     }
 

@@ -15,8 +15,8 @@ use sea_orm::{
 
 use super::NotificationKind;
 use crate::accounts::to_account;
-use crate::entity::{account, notification};
-use crate::{Result, Store, StoreError};
+use crate::entity::{account, change_log, notification, revision};
+use crate::{InitiativeSnapshot, Result, Store, StoreError, access};
 
 /// Attempts after which a notification is given up.
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -151,10 +151,14 @@ impl Store {
                     return Ok(None);
                 };
                 let reason = match kind {
-                    NotificationKind::Rejected | NotificationKind::SentBack => {
-                        self.rejection_reasons(viewer, &[id]).await?.remove(&id)
+                    NotificationKind::Rejected | NotificationKind::SentBack
+                        if access::initiatives_with_history(&self.db, viewer, &[id])
+                            .await?
+                            .contains(&id) =>
+                    {
+                        self.reason_of_change(row.change_seq).await?
                     }
-                    NotificationKind::Submitted | NotificationKind::Published => None,
+                    _ => None,
                 };
                 (id.global(), i.title, reason)
             }
@@ -179,6 +183,29 @@ impl Store {
             title,
             reason,
         }))
+    }
+
+    /// The reason or note a change gave, as its revision recorded it: still the one meant
+    /// when the initiative has moved on (and lost it) before the message goes.
+    async fn reason_of_change(&self, seq: i64) -> Result<Option<String>> {
+        let Some(revision_id) = change_log::Entity::find_by_id(seq)
+            .one(&self.db)
+            .await?
+            .and_then(|c| c.revision_id)
+        else {
+            return Ok(None);
+        };
+        let after = revision::Entity::find_by_id(revision_id)
+            .one(&self.db)
+            .await?
+            .and_then(|r| r.after);
+        let Some(after) = after else {
+            return Ok(None);
+        };
+        let snapshot: InitiativeSnapshot = serde_json::from_str(&after).map_err(|e| {
+            StoreError::Internal(format!("revision {revision_id} cannot be read: {e}"))
+        })?;
+        Ok(snapshot.rejection_reason)
     }
 
     /// Records that `notice` was sent.

@@ -13,13 +13,12 @@ use kb_domain::{
     InitiativeId, InitiativeKind, Language, NodeId, OrganisationId, OrganisationRole, Viewer,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use super::{Backoff, Failure, NotificationKind};
 use crate::accounts::tests::{TestStore, fresh, organisation, person};
-use crate::entity::{account, change_log, initiative, notification, revision};
+use crate::entity::{account, notification};
 use crate::{Account, Actor, Store};
 
 const LEASE: Duration = Duration::from_secs(300);
@@ -269,50 +268,17 @@ async fn a_returned_submission_notifies_the_submitter_with_the_note() {
     let c = Actor::of_account(&w.contributor);
     let id = w.draft(&c, "Terug naar concept").await;
     w.act(&c, id, Action::Submit, None).await;
-    // A return to draft as the workflow records it: the note kept as the reason, a
-    // revision and a change-log row with the action `send_back`.
-    let db = &w.store().db;
-    let mut row: initiative::ActiveModel = initiative::Entity::find_by_id(id.0)
-        .one(db)
-        .await
-        .expect("read")
-        .expect("initiative")
-        .into();
-    row.status = Set("draft".to_owned());
-    row.rejection_reason = Set(Some("Maak de samenvatting korter.".to_owned()));
-    row.update(db).await.expect("draft");
-    let rev = revision::ActiveModel {
-        id: NotSet,
-        entity_type: Set("initiative".to_owned()),
-        entity_id: Set(id.0),
-        action: Set("send_back".to_owned()),
-        actor_key_id: Set(None),
-        actor: Set(w.editor.name.clone()),
-        actor_account_id: Set(Some(w.editor.id.0)),
-        at: Set(Utc::now()),
-        before: Set(None),
-        after: Set(None),
-        version: Set(4),
-    }
-    .insert(db)
-    .await
-    .expect("revision");
-    change_log::ActiveModel {
-        seq: NotSet,
-        entity_type: Set("initiative".to_owned()),
-        entity_id: Set(id.0),
-        action: Set("send_back".to_owned()),
-        revision_id: Set(Some(rev.id)),
-        at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await
-    .expect("change");
+    w.act(
+        &Actor::of_account(&w.editor),
+        id,
+        Action::SendBack,
+        Some("Maak de samenvatting korter."),
+    )
+    .await;
+    // The contributor submits again before the message goes: the note it quotes is still
+    // the one the return gave.
+    w.act(&c, id, Action::Submit, None).await;
     w.store().enqueue_notifications().await.expect("enqueue");
-    assert_eq!(
-        w.rows().await.last(),
-        Some(&(w.contributor.id.0, "sent_back".to_owned()))
-    );
     let notices = w
         .store()
         .claim_notifications(10, LEASE)
@@ -324,6 +290,15 @@ async fn a_returned_submission_notifies_the_submitter_with_the_note() {
         .expect("returned");
     assert_eq!(back.email, "c1@hanze.nl");
     assert_eq!(back.reason.as_deref(), Some("Maak de samenvatting korter."));
+    let rows = w.rows().await;
+    assert_eq!(
+        rows[rows.len() - 3..],
+        [
+            (w.contributor.id.0, "sent_back".to_owned()),
+            (w.editor.id.0, "submitted".to_owned()),
+            (w.admin.id.0, "submitted".to_owned()),
+        ]
+    );
 }
 
 #[tokio::test]
