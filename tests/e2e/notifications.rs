@@ -1,8 +1,9 @@
 //! E-mail notifications of the moderation workflow, through the real server's notifier
 //! and a real SMTP server (aiosmtpd), on both databases: people signed in through the
-//! store, writes made as them, and the messages that arrive — their recipients, subjects,
-//! language, link and quoted reason — exactly once each; and a mail server that is down
-//! at first, whose message arrives once it is up while the write succeeded at once.
+//! store, writes made as them (submit, reject, publish, send back), and the messages that
+//! arrive — their recipients, subjects, language, link and quoted reason — exactly once
+//! each, also with two instances sending; and a mail server that is down at first, whose
+//! messages arrive once it is up while the write succeeded at once.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -314,8 +315,32 @@ async fn the_workflow_mails_editors_and_the_submitter_in_their_language(db_kind:
         only_editor.keys().collect::<Vec<_>>(),
         ["ed@netwerk.example"]
     );
+    // Sent back with a note: the admin who submitted it is told, in Dutch, on the desk.
+    app.store
+        .transition_initiative(
+            &as_editor,
+            other,
+            Action::SendBack,
+            None,
+            Some("Kort de titel in.".into()),
+        )
+        .await
+        .expect("send back");
+    let back = arrived(&sink, 7, 8).await;
+    let anne = &back["anne@netwerk.example"];
+    assert_eq!(anne["subject"], "Teruggestuurd: Tweede werk");
+    let desk = format!("{PUBLIC}/redactie/{}", other.global().encode());
+    assert_eq!(
+        text(anne, "text"),
+        format!(
+            "Hallo Anne Admin,\n\nUw inzending ‘Tweede werk’ is teruggestuurd naar concept.\n\n\
+             De opmerking van de redactie:\n\n> Kort de titel in.\n\n\
+             Pas het aan en dien het opnieuw in:\n{desk}\n\n-- \n\
+             U krijgt dit bericht omdat u een account heeft bij Kennisbank.\n"
+        )
+    );
     tokio::time::sleep(Duration::from_millis(600)).await;
-    assert_eq!(sink.messages().len(), 7);
+    assert_eq!(sink.messages().len(), 8);
 }
 
 with_mail!(a_mail_server_down_at_first_gets_the_message_once_it_is_up);
