@@ -1,6 +1,7 @@
 //! End-to-end tests of Kennisbank: the real server over HTTP, on SQLite and on
 //! PostgreSQL. One binary, shared templates, a fresh database per test.
 
+mod mail_sink;
 mod oracle;
 mod postgres;
 mod proxy;
@@ -29,6 +30,7 @@ mod listing;
 mod live;
 mod matrix;
 mod metrics;
+mod notifications;
 mod observatory;
 mod oidc;
 mod persisted;
