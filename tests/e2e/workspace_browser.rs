@@ -2,13 +2,16 @@
 //! (`tests/browser/workspace.mjs`), with a real OpenID provider (`tests/oidc`) whose own
 //! login page people sign in at: shared by keyboard, corrected, submitted, rejected with a
 //! reason, submitted again, published; then on its public page, in search, in the Atom
-//! feed and on a live subscription. axe-core checks every page of signed-in people.
+//! feed and on a live subscription; the mails of each step arrive at a real SMTP server
+//! (aiosmtpd) with the reason and the link. axe-core checks every page of signed-in
+//! people.
 
 use kb_domain::{NodeId, OrganisationId, Role, Viewer};
 use kb_store::Actor;
 use serde_json::{Value, json};
 
 use crate::live::Client;
+use crate::mail_sink::Sink;
 use crate::oidc::Provider;
 use crate::support::{Db, TestApp, at, config, free_port};
 use crate::tools;
@@ -19,9 +22,15 @@ async fn in_chromium_an_initiative_goes_from_a_contributor_through_an_editor_to_
     let dir = tools::node_packages("tests/browser");
     let port = free_port();
     let issuer = format!("http://127.0.0.1:{port}");
+    let sink = Sink::start();
+    let smtp = sink.url();
     let app = TestApp::spawn_with(
         Db::Sqlite,
         config(&[
+            "--smtp-url",
+            &smtp,
+            "--notify-interval-secs",
+            "0.2",
             "--oidc-issuer",
             &issuer,
             "--oidc-client-id",
@@ -115,6 +124,68 @@ async fn in_chromium_an_initiative_goes_from_a_contributor_through_an_editor_to_
     );
     assert!(stdout.contains("browser: all passed"), "{stdout}");
     assert!(!stdout.contains("FAIL"), "{stdout}");
+    // The mails of each step, in order: the rejection with its reason to the contributor,
+    // the second submission to the editor (appointed after the first), the publication.
+    let mails: Vec<(String, String, String)> = {
+        sink.message(3).await;
+        sink.messages()
+            .iter()
+            .map(|m| {
+                (
+                    m["to"][0].as_str().expect("to").to_owned(),
+                    m["subject"].as_str().expect("subject").to_owned(),
+                    m["text"].as_str().expect("text").replace("\r\n", "\n"),
+                )
+            })
+            .collect()
+    };
+    let to_and_subject: Vec<(&str, &str)> = mails
+        .iter()
+        .map(|(to, subject, _)| (to.as_str(), subject.as_str()))
+        .collect();
+    assert_eq!(
+        to_and_subject,
+        [
+            (
+                "ann@waddenpoort.example",
+                format!("Afgewezen: {title}").as_str()
+            ),
+            (
+                "eva@kennisbank.example",
+                format!("Ter beoordeling ingediend: {title}").as_str()
+            ),
+            (
+                "ann@waddenpoort.example",
+                format!("Gepubliceerd: {title}").as_str()
+            ),
+        ],
+        "{mails:#?}"
+    );
+    let rejection = &mails[0].2;
+    assert!(
+        rejection.contains(expect["reason"].as_str().expect("reason")),
+        "{rejection}"
+    );
+    // Its link leads to the initiative's form, after signing in for one who has not.
+    let link = rejection
+        .lines()
+        .find(|l| l.starts_with(&app.url("/mijn-initiatieven/")))
+        .expect("a link to the workspace")
+        .to_owned();
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(&link)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    let path = link.trim_start_matches(&app.url(""));
+    assert_eq!(
+        r.headers()["location"],
+        format!("/aanmelden?next={}", path.replace('/', "%2F"))
+    );
     // The subscriber got the publication, and only it.
     let m: Value = live.receive().await;
     assert_eq!(m["type"], "next", "{m}");
