@@ -29,6 +29,7 @@ mod limits;
 mod listing;
 mod live;
 mod matrix;
+mod matrix_site;
 mod metrics;
 mod notifications;
 mod observatory;
