@@ -22,6 +22,8 @@ mod m20261206_000006_storage_probe;
 mod m20261206_000007_accounts;
 /// The outbox of e-mail notifications and the change-log position it has read.
 mod m20261207_000009_notifications;
+/// Organisations proposed by contributors, for the editors.
+mod m20261207_000011_organisation_proposals;
 
 /// The list of migrations, in order.
 #[derive(Debug)]
@@ -39,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000006_storage_probe::Migration),
             Box::new(m20261206_000007_accounts::Migration),
             Box::new(m20261207_000009_notifications::Migration),
+            Box::new(m20261207_000011_organisation_proposals::Migration),
         ]
     }
 }

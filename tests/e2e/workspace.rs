@@ -767,3 +767,130 @@ async fn events_are_listed_for_their_organisation_and_published_from_the_queue(a
         list.body
     );
 }
+
+on_both!(an_organisation_not_found_is_proposed_and_an_editor_creates_it);
+async fn an_organisation_not_found_is_proposed_and_an_editor_creates_it(app: TestApp) {
+    let w = world(&app).await;
+    let ann = Person::new(
+        &app,
+        "Ann",
+        "ann@hwp.example",
+        AccountRole::Contributor,
+        Some(w.own),
+    )
+    .await;
+    let eva = Person::new(&app, "Eva", "eva@kb.example", AccountRole::Editor, None).await;
+    let kinds = app
+        .data(
+            "{ vocabularies { organisationKinds { value } } }",
+            json!({}),
+        )
+        .await;
+    let kind = at(&kinds, "vocabularies.organisationKinds")[0]["value"]
+        .as_str()
+        .expect("kind")
+        .to_owned();
+    // Without a name: refused beside the proposal, nothing kept.
+    let empty = ann
+        .post(
+            &app,
+            "/mijn-initiatieven/nieuw",
+            &[
+                ("actie", "stel-voor"),
+                ("voorstelNaam", ""),
+                ("voorstelSoort", &kind),
+            ],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("id=\"voorstel-error\""));
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM organisation_proposal").await,
+        "0"
+    );
+    // Proposed, with the form's text kept.
+    let proposed = ann
+        .post(
+            &app,
+            "/mijn-initiatieven/nieuw",
+            &[
+                ("actie", "stel-voor"),
+                ("title", "Mijn halve concept"),
+                ("voorstelNaam", "Stichting Zwaluwnest"),
+                ("voorstelSoort", &kind),
+                ("voorstelWebsite", "https://zwaluwnest.example"),
+            ],
+        )
+        .await;
+    assert_eq!(proposed.status, StatusCode::OK);
+    assert!(
+        proposed
+            .body
+            .contains("Voorgesteld: <strong>Stichting Zwaluwnest</strong>")
+    );
+    assert!(proposed.body.contains("value=\"Mijn halve concept\""));
+    // Only editors see and decide proposals.
+    assert_eq!(
+        ann.get(&app, "/redactie").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let id = scalar(&app, "SELECT id FROM organisation_proposal").await;
+    assert_eq!(
+        ann.post(
+            &app,
+            "/redactie/voorstellen",
+            &[("voorstel", &id), ("actie", "aanmaken")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let queue = eva.get(&app, "/redactie").await;
+    assert!(
+        queue.body.contains("Stichting Zwaluwnest"),
+        "{}",
+        queue.body
+    );
+    let created = eva
+        .post(
+            &app,
+            "/redactie/voorstellen",
+            &[("voorstel", &id), ("actie", "aanmaken")],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    assert_eq!(created.location, "/redactie?melding=aangemaakt");
+    assert_eq!(
+        scalar(&app, "SELECT outcome FROM organisation_proposal").await,
+        "created"
+    );
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM organisation WHERE name = 'Stichting Zwaluwnest' AND website LIKE 'https://zwaluwnest.example%'").await,
+        "1"
+    );
+    // Deciding again is refused; the contributor now finds it in the picker.
+    let again = eva
+        .post(
+            &app,
+            "/redactie/voorstellen",
+            &[("voorstel", &id), ("actie", "weigeren")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    app.caught_up().await;
+    let found = ann
+        .post(
+            &app,
+            "/mijn-initiatieven/nieuw",
+            &[
+                ("actie", "zoek-organisatie"),
+                ("zoekOrganisatie", "Zwaluwnest"),
+            ],
+        )
+        .await;
+    assert!(
+        found.body.contains("|PARTNER|Stichting Zwaluwnest\""),
+        "{}",
+        found.body
+    );
+}

@@ -45,6 +45,7 @@ pub struct Query(
     analytics::AnalyticsQuery,
     viewer::ViewerQuery,
     federation::FederationQuery,
+    crate::mutation::proposals::ProposalQuery,
 );
 
 /// Exactly one of two lookup arguments.

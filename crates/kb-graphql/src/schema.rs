@@ -6,6 +6,7 @@ use crate::mutation::event::EventMutations;
 use crate::mutation::initiative::InitiativeMutations;
 use crate::mutation::keys::KeyMutations;
 use crate::mutation::organisation::OrganisationMutations;
+use crate::mutation::proposals::ProposalMutations;
 use crate::mutation::taxonomy::TaxonomyMutations;
 use crate::mutation::view::ViewMutations;
 
@@ -19,4 +20,5 @@ pub struct Mutation(
     KeyMutations,
     ViewMutations,
     AccountMutations,
+    ProposalMutations,
 );

@@ -35,6 +35,8 @@ mod keys;
 /// E-mail notifications of the moderation workflow: the outbox that follows the change
 /// log, and the rows a sender claims.
 mod notifications;
+/// Organisations contributors propose for the editors.
+mod organisation_proposals;
 /// Organisations: lookups, lists and their edges.
 pub mod organisations;
 /// What in-memory read models read: facts, edges and texts in a few statements, and
@@ -77,6 +79,7 @@ use kb_domain::sort_key::sort_key;
 use kb_migration::{Migrator, MigratorTrait};
 pub use keys::{ApiKey, NewKey};
 pub use notifications::{Backoff, Failure, Notice, NotificationKind};
+pub use organisation_proposals::OrganisationProposal;
 pub use read_model::{
     Change, EventFacts, EventText, InitiativeFacts, InitiativeText, OrganisationFacts,
     OrganisationText,

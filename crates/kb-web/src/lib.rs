@@ -169,6 +169,10 @@ pub fn router(execute: Execute, origin: &str, privacy: Privacy, sign_in: SignInO
             axum::routing::post(pages::desk::post_account),
         )
         .route(
+            "/redactie/voorstellen",
+            axum::routing::post(pages::desk::post_proposal),
+        )
+        .route(
             "/redactie/{id}",
             get(pages::desk::review).post(pages::desk::decide),
         )

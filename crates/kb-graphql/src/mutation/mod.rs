@@ -12,6 +12,8 @@ pub(crate) mod initiative;
 pub(crate) mod keys;
 /// Organisations (editors).
 pub(crate) mod organisation;
+/// Organisations proposed by contributors, decided on by editors.
+pub(crate) mod proposals;
 /// The taxonomy (editors).
 pub(crate) mod taxonomy;
 /// Saved views (editors and partners).

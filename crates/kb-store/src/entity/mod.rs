@@ -20,6 +20,7 @@ pub mod notification;
 pub mod notification_cursor;
 pub mod organisation;
 pub mod organisation_domain;
+pub mod organisation_proposal;
 pub mod revision;
 pub mod saved_view;
 pub mod session;

@@ -8,7 +8,7 @@ mod queue;
 /// One submission under review, and the decisions on it.
 mod review;
 
-pub(crate) use queue::{page as queue, post_account};
+pub(crate) use queue::{page as queue, post_account, post_proposal};
 pub(crate) use review::{decide, page as review};
 
 use serde::Deserialize;
@@ -18,10 +18,12 @@ use crate::context::Ctx;
 use crate::{Site, Visitor};
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Count {
     initiatives: Total,
     events: EventIds,
     accounts: Vec<serde::de::IgnoredAny>,
+    organisation_proposals: Vec<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -35,8 +37,8 @@ struct Total {
     total_count: i64,
 }
 
-/// How many submissions (initiatives, events) and account requests wait for an editor,
-/// for the header.
+/// How many submissions (initiatives, events), account requests and proposed
+/// organisations wait for an editor, for the header.
 pub(crate) async fn queue_count(site: &Site, ctx: &Ctx, v: &Visitor) -> Option<i64> {
     let count: Count = site
         .query_as(
@@ -45,7 +47,8 @@ pub(crate) async fn queue_count(site: &Site, ctx: &Ctx, v: &Visitor) -> Option<i
             "query QueueCount {
                initiatives(first: 0, filter: { statuses: [SUBMITTED] }) { totalCount }
                events(first: 100, filter: { statuses: [SUBMITTED] }) { nodes { id } }
-               accounts(status: PENDING) { id } }",
+               accounts(status: PENDING) { id }
+               organisationProposals { id } }",
             json!({}),
         )
         .await
@@ -53,6 +56,7 @@ pub(crate) async fn queue_count(site: &Site, ctx: &Ctx, v: &Visitor) -> Option<i
     Some(
         count.initiatives.total_count
             + count.events.nodes.len() as i64
-            + count.accounts.len() as i64,
+            + count.accounts.len() as i64
+            + count.organisation_proposals.len() as i64,
     )
 }

@@ -18,10 +18,30 @@ use crate::pages::workspace::{age, is_editor, menu, notice_box, private, signed_
 use crate::{Site, Visitor};
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Answer {
     initiatives: Submitted,
     events: SubmittedEvents,
     accounts: Vec<Request>,
+    organisation_proposals: Vec<Proposal>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Proposal {
+    id: i64,
+    name: String,
+    kind: String,
+    #[serde(deserialize_with = "nullable")]
+    website: Option<String>,
+    created_at: String,
+    #[serde(deserialize_with = "nullable")]
+    initiative: Option<Titled>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Titled {
+    title: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,7 +106,8 @@ const DOCUMENT: &str = "query Queue {
   events(first: 100, filter: { statuses: [SUBMITTED] }) {
     nodes { id title startsAt version organisers { name } }
   }
-  accounts(status: PENDING) { id name email createdAt requestedOrganisation { name } } }";
+  accounts(status: PENDING) { id name email createdAt requestedOrganisation { name } }
+  organisationProposals { id name kind website createdAt initiative { title } } }";
 
 /// The editor, or the answer for anyone else: sign in first, or 403.
 pub(crate) fn editor(
@@ -116,8 +137,11 @@ pub(crate) async fn page(
         Ok(d) => d,
         Err(f) => return private(render(&ctx, failure_page(&ctx, f))),
     };
-    let waiting =
-        data.initiatives.total_count + data.events.nodes.len() as i64 + data.accounts.len() as i64;
+    let waiting = data.initiatives.total_count
+        + data.events.nodes.len() as i64
+        + data.accounts.len() as i64
+        + data.organisation_proposals.len() as i64;
+    let vocab = site.vocab(ctx.lang).await.ok();
     let title = ctx.t("Redactie", "Editors' desk");
     let body = html! {
         h1 { (title) }
@@ -213,6 +237,41 @@ pub(crate) async fn page(
                 }
             }
         }
+        section.queue {
+            h2 { (ctx.t("Voorgestelde organisaties", "Proposed organisations")) " (" (data.organisation_proposals.len()) ")" }
+            @if data.organisation_proposals.is_empty() {
+                p { (ctx.t("Geen voorstellen.", "No proposals.")) }
+            } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { (ctx.t("Naam", "Name")) }
+                        th scope="col" { (ctx.t("Soort", "Kind")) }
+                        th scope="col" { (ctx.t("Voor", "For")) }
+                        th scope="col" { (ctx.t("Wacht sinds", "Waiting for")) }
+                        th scope="col" { (ctx.t("Besluit", "Decision")) }
+                    } }
+                    tbody {
+                        @for p in &data.organisation_proposals {
+                            tr {
+                                td { (p.name) @if let Some(w) = &p.website { br; small { (w) } } }
+                                td { (vocab.as_ref().map_or(p.kind.as_str(), |l| l.label(crate::vocab::Vocabulary::OrganisationKind, &p.kind))) }
+                                td { (p.initiative.as_ref().map_or("—", |i| i.title.as_str())) }
+                                td { (age(&ctx, &p.created_at)) }
+                                td {
+                                    form.inline method="post" action=(ctx.href("/redactie/voorstellen")) {
+                                        input type="hidden" name="csrf" value=(v.csrf_token);
+                                        input type="hidden" name="voorstel" value=(p.id);
+                                        button type="submit" name="actie" value="aanmaken" { (ctx.t("Aanmaken", "Create")) }
+                                        " "
+                                        button.secondary type="submit" name="actie" value="weigeren" { (ctx.t("Weigeren", "Refuse")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     };
     let mut page = Page::new(title, "", body);
     page.personal = Some(menu(&ctx, &v, Some(waiting)));
@@ -263,6 +322,63 @@ pub(crate) async fn post_account(
     };
     let r: Result<Value, Refusal> = site
         .run_as(&v, ctx.lang, document, json!({ "a": account }))
+        .await;
+    match r {
+        Ok(_) => {
+            private(Redirect::to(&ctx.href(&format!("/redactie?melding={done}"))).into_response())
+        }
+        Err(r) => {
+            let failure = match r.code.as_str() {
+                "NOT_FOUND" => Failure::NotFound,
+                "BAD_USER_INPUT" | "CONFLICT" => Failure::BadInput(r.message),
+                "UNAVAILABLE" => Failure::Unavailable,
+                _ => Failure::Internal,
+            };
+            private(render(&ctx, failure_page(&ctx, failure)))
+        }
+    }
+}
+
+/// `POST /redactie/voorstellen`: creates or refuses one proposed organisation.
+pub(crate) async fn post_proposal(
+    State(site): State<Site>,
+    ctx: Ctx,
+    visitor: Option<Extension<Visitor>>,
+    body: Bytes,
+) -> Response {
+    let v = match editor(&ctx, visitor) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let (Ok(id), Some((create, done))) = (
+        get("voorstel").parse::<i64>(),
+        match get("actie") {
+            "aanmaken" => Some((true, "aangemaakt")),
+            "weigeren" => Some((false, "afgewezen-voorstel")),
+            _ => None,
+        },
+    ) else {
+        return private(render(
+            &ctx,
+            failure_page(&ctx, Failure::BadInput(String::new())),
+        ));
+    };
+    let r: Result<Value, Refusal> = site
+        .run_as(
+            &v,
+            ctx.lang,
+            "mutation Decide($id: Int!, $create: Boolean!) { decideOrganisationProposal(id: $id, create: $create) { outcome } }",
+            json!({ "id": id, "create": create }),
+        )
         .await;
     match r {
         Ok(_) => {

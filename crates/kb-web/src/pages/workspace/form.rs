@@ -33,6 +33,7 @@ pub(crate) struct Vocabularies {
     prevention_levels: Vec<Term>,
     evidence_levels: Vec<Term>,
     regions: Vec<Term>,
+    organisation_kinds: Vec<Term>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,7 +74,7 @@ impl Options {
                  initiativeKinds { value label } targetGroups { value label }
                  educationLevels { value label } formats { value label } costs { value label }
                  preventionLevels { value label } evidenceLevels { value label }
-                 regions { value label }
+                 regions { value label } organisationKinds { value label }
                }
                themes { code label }
                topics { code label altLabels broader { code } }
@@ -107,6 +108,8 @@ pub(crate) struct Extras {
     pub(crate) found_initiatives: Vec<(String, String)>,
     /// The kind of link new picks get.
     pub(crate) link_type: String,
+    /// What the person proposed for the editors just now, or why it was refused.
+    pub(crate) proposed: Option<Result<String, String>>,
 }
 
 /// The form field's id for an API field name (`input.startYear` → `f-startYear`).
@@ -570,6 +573,41 @@ pub(crate) fn render(
                     } @else if !draft.find_organisation.is_empty() {
                         p.hint { (ctx.t("Geen organisatie gevonden.", "No organisation found.")) }
                     }
+                }
+                details.propose open[extras.proposed.is_some()] {
+                    summary { (ctx.t("Organisatie niet gevonden? Stel haar voor aan de redactie", "Organisation not found? Propose it to the editors")) }
+                    @match &extras.proposed {
+                        Some(Ok(name)) => {
+                            p.notice.info role="status" {
+                                (ctx.t("Voorgesteld: ", "Proposed: ")) strong { (name) } ". "
+                                (ctx.t(
+                                    "Een redacteur maakt de organisatie aan; daarna vindt u haar hierboven.",
+                                    "An editor creates the organisation; then you find it above.",
+                                ))
+                            }
+                        }
+                        Some(Err(message)) => {
+                            p.field-error id="voorstel-error" role="alert" { (message) }
+                        }
+                        None => {}
+                    }
+                    div.field {
+                        label for="voorstelNaam" { (ctx.t("Naam", "Name")) }
+                        input id="voorstelNaam" name="voorstelNaam" type="text";
+                    }
+                    div.field {
+                        label for="voorstelSoort" { (ctx.t("Soort organisatie", "Kind of organisation")) }
+                        select id="voorstelSoort" name="voorstelSoort" {
+                            @for t in &v.organisation_kinds {
+                                option value=(t.value) { (t.label) }
+                            }
+                        }
+                    }
+                    div.field {
+                        label for="voorstelWebsite" { (ctx.t("Website", "Website")) " " span.optional { (ctx.t("(niet verplicht)", "(optional)")) } }
+                        input id="voorstelWebsite" name="voorstelWebsite" type="url";
+                    }
+                    button.secondary type="submit" name="actie" value="stel-voor" formnovalidate { (ctx.t("Stel voor", "Propose")) }
                 }
                 @if editor && draft.lead.is_empty() {
                     p.hint { (ctx.t("Redacteuren: kies hieronder ook de trekker.", "Editors: choose the lead below as well.")) }

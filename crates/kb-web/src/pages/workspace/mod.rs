@@ -121,6 +121,8 @@ pub(crate) fn notice(ctx: &Ctx) -> Option<&'static str> {
         ),
         "toegekend" => ctx.t("Aanvraag toegekend.", "Request granted."),
         "geweigerd" => ctx.t("Aanvraag geweigerd.", "Request refused."),
+        "aangemaakt" => ctx.t("Organisatie aangemaakt.", "Organisation created."),
+        "afgewezen-voorstel" => ctx.t("Voorstel afgewezen.", "Proposal refused."),
         _ => return None,
     })
 }

@@ -5,7 +5,8 @@
 //!   shows the form again with everything typed and the errors (422), or with what
 //!   someone else changed meanwhile when the version is stale (409);
 //! - `terugtrekken`: withdraw a submission;
-//! - `zoek-organisatie`, `zoek-initiatief`: the pickers' searches, which save nothing.
+//! - `zoek-organisatie`, `zoek-initiatief`: the pickers' searches, which save nothing;
+//! - `stel-voor`: proposes an organisation that was not found to the editors.
 //!
 //! The initiative is the one the address names, whatever the form's hidden fields say,
 //! and the API decides whether the person may change it.
@@ -289,6 +290,32 @@ async fn answer(
             extras.found_organisations =
                 find_organisations(site, ctx, &draft.find_organisation).await;
             show(site, ctx, v, &draft, extras, StatusCode::OK).await
+        }
+        "stel-voor" => {
+            let r: Result<Value, Refusal> = site
+                .run_as(
+                    v,
+                    ctx.lang,
+                    "mutation Propose($input: ProposeOrganisationInput!) { proposeOrganisation(input: $input) { name } }",
+                    json!({ "input": {
+                        "name": one(&pairs, "voorstelNaam"),
+                        "kind": one(&pairs, "voorstelSoort"),
+                        "website": Some(one(&pairs, "voorstelWebsite")).filter(|w| !w.is_empty()),
+                        "initiative": draft.id,
+                    } }),
+                )
+                .await;
+            extras.proposed = Some(match r {
+                Ok(_) => Ok(one(&pairs, "voorstelNaam").trim().to_owned()),
+                Err(r) if ctx.en() => Err(r.message),
+                Err(_) => Err("Geef de naam van de organisatie en, als u wilt, een webadres dat begint met https://.".to_owned()),
+            });
+            let status = if matches!(extras.proposed, Some(Ok(_))) {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            show(site, ctx, v, &draft, extras, status).await
         }
         "zoek-initiatief" => {
             extras.found_initiatives = find_initiatives(site, ctx, v, &draft.find_initiative).await;
