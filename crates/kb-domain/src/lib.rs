@@ -6,6 +6,8 @@
 
 /// People's accounts: roles, statuses, joining an organisation, safe `?next=` paths.
 pub mod account;
+/// Contact addresses of initiatives: telling a person's address from a team's.
+pub mod contact;
 /// The ASCII spelling of text that slugs and sort keys share, so both spell a title alike.
 mod ascii;
 /// Error codes shared by every layer, and the domain's own error type.
