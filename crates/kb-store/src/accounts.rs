@@ -362,5 +362,16 @@ impl Store {
     }
 }
 
+/// Erasing a person's account: sessions and links go, a pseudonym stays.
+mod erasure;
+/// Everything held about one person, as a JSON document.
+mod export;
+/// Taking a person's name and address out of revision snapshots.
+pub(crate) mod scrub;
+
+pub use erasure::{ERASED_ISSUER, Erasure, pseudonym};
+pub use export::EXPORT_FORMAT;
+pub(crate) use erasure::scrub_revisions;
+
 #[cfg(test)]
 pub(crate) mod tests;
