@@ -121,7 +121,10 @@ mod tests {
             "studentpsychologen@vu.nl",
             "info+events@hanze.nl",
         ] {
-            assert!(!looks_personal(address), "{address} should be a role address");
+            assert!(
+                !looks_personal(address),
+                "{address} should be a role address"
+            );
         }
     }
 

@@ -6,10 +6,10 @@
 
 /// People's accounts: roles, statuses, joining an organisation, safe `?next=` paths.
 pub mod account;
-/// Contact addresses of initiatives: telling a person's address from a team's.
-pub mod contact;
 /// The ASCII spelling of text that slugs and sort keys share, so both spell a title alike.
 mod ascii;
+/// Contact addresses of initiatives: telling a person's address from a team's.
+pub mod contact;
 /// Error codes shared by every layer, and the domain's own error type.
 pub mod error;
 /// Typed row ids, and the opaque global ids of graph nodes (Relay `Node.id`).

@@ -8,7 +8,7 @@ use kb_domain::account::{
     AccountRole, AccountStatus, Domain, DomainOwner, account_viewer, joining, sign_in_domain,
 };
 use kb_domain::{AccountId, DomainError, Language, OrganisationId, Viewer};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
     QueryOrder, TransactionTrait,
@@ -183,6 +183,21 @@ impl Store {
     /// One account, by its id (for its own sessions and pages).
     pub async fn account(&self, id: AccountId) -> Result<Option<Account>> {
         account::Entity::find_by_id(id.0)
+            .one(&self.db)
+            .await?
+            .map(to_account)
+            .transpose()
+    }
+
+    /// The account whose address is `email`, in any case (for the operator naming a
+    /// person by address).
+    pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>> {
+        account::Entity::find()
+            .filter(
+                Expr::expr(Func::lower(Expr::col(account::Column::Email)))
+                    .eq(email.trim().to_lowercase()),
+            )
+            .order_by_asc(account::Column::Id)
             .one(&self.db)
             .await?
             .map(to_account)
@@ -369,9 +384,9 @@ mod export;
 /// Taking a person's name and address out of revision snapshots.
 pub(crate) mod scrub;
 
+pub(crate) use erasure::scrub_revisions;
 pub use erasure::{ERASED_ISSUER, Erasure, pseudonym};
 pub use export::EXPORT_FORMAT;
-pub(crate) use erasure::scrub_revisions;
 
 #[cfg(test)]
 pub(crate) mod tests;

@@ -87,7 +87,9 @@ pub use statements::{StatementScope, counting_statements, discarded_connections}
 pub use trusted_documents::TrustedDocument;
 pub use views::ViewRevision;
 pub use writes::{
-    Actor, ContactResolution, ContactReview, ImportReport, ImportStep, NewTrustedDocument, Registered, TaxonomyText};
+    Actor, ContactResolution, ContactReview, ImportReport, ImportStep, NewTrustedDocument,
+    Registered, TaxonomyText,
+};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

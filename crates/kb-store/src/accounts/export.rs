@@ -169,7 +169,6 @@ impl Store {
             "contactOf": { "initiatives": initiatives },
         })))
     }
-
 }
 
 /// The initiatives whose contact address is `address`, in any case, oldest first.

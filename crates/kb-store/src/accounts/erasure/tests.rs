@@ -131,12 +131,18 @@ async fn erasure_leaves_a_pseudonym_scrubbed_history_and_a_contact_review() {
         .await
         .expect("read");
     assert!(sessions.is_empty());
-    let revisions = revision::Entity::find().all(&t.store.db).await.expect("read");
+    let revisions = revision::Entity::find()
+        .all(&t.store.db)
+        .await
+        .expect("read");
     assert_eq!(revisions.len(), 1);
     assert_eq!(revisions[0].actor, pseudonym);
     let after = revisions[0].after.clone().unwrap_or_default();
     assert!(after.contains("\"contact_email\":null"), "{after}");
-    assert!(after.contains("Vragen? Mail verwijderde gebruiker"), "{after}");
+    assert!(
+        after.contains("Vragen? Mail verwijderde gebruiker"),
+        "{after}"
+    );
     assert!(!after.to_lowercase().contains("jansen"), "{after}");
 
     // The same person signing in again gets a new account.
@@ -157,7 +163,10 @@ async fn erasure_leaves_a_pseudonym_scrubbed_history_and_a_contact_review() {
         .await
         .expect("resolve");
     assert_eq!(done.contact_email, None);
-    let revisions = revision::Entity::find().all(&t.store.db).await.expect("read");
+    let revisions = revision::Entity::find()
+        .all(&t.store.db)
+        .await
+        .expect("read");
     assert_eq!(revisions.len(), 2);
     for r in &revisions {
         let text = format!("{:?}{:?}", r.before, r.after).to_lowercase();
@@ -180,7 +189,11 @@ async fn only_admins_erase_someone_else_and_only_editors_review_contacts() {
         organisation_id: kb_domain::OrganisationId(1),
     };
     for viewer in [contributor, Viewer::Editor] {
-        let e = t.store.erase_account(viewer, acc.id).await.expect_err("refused");
+        let e = t
+            .store
+            .erase_account(viewer, acc.id)
+            .await
+            .expect_err("refused");
         assert_eq!(code(e), ErrorCode::Forbidden);
     }
     let e = t
@@ -189,7 +202,11 @@ async fn only_admins_erase_someone_else_and_only_editors_review_contacts() {
         .await
         .expect_err("refused");
     assert_eq!(code(e), ErrorCode::Unauthenticated);
-    let e = t.store.contact_reviews(contributor).await.expect_err("refused");
+    let e = t
+        .store
+        .contact_reviews(contributor)
+        .await
+        .expect_err("refused");
     assert_eq!(code(e), ErrorCode::Forbidden);
     let kept = t.store.account(acc.id).await.expect("read").expect("kept");
     assert_eq!(kept, acc);
