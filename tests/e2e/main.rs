@@ -32,6 +32,7 @@ mod metrics;
 mod observatory;
 mod oidc;
 mod persisted;
+mod personal_data;
 mod privacy;
 mod public_address;
 mod read_model;

@@ -18,7 +18,7 @@ use crate::support::{Db, TestApp, config, free_port};
 use crate::tools;
 
 /// The SMTP server of one test, and the folder its messages land in.
-struct Sink {
+pub(crate) struct Sink {
     child: Child,
     port: u16,
     dir: tempfile::TempDir,
@@ -32,7 +32,7 @@ impl Drop for Sink {
 }
 
 impl Sink {
-    fn start() -> Sink {
+    pub(crate) fn start() -> Sink {
         use std::io::BufRead;
         let dir = tempfile::tempdir().expect("mail folder");
         let port = free_port();
@@ -53,7 +53,7 @@ impl Sink {
         Sink { child, port, dir }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
@@ -76,7 +76,7 @@ impl Sink {
     }
 
     /// Waits for the `n`th message (1-based) to arrive.
-    async fn message(&self, n: usize) -> Value {
+    pub(crate) async fn message(&self, n: usize) -> Value {
         for _ in 0..200 {
             if let Some(m) = self.messages().get(n - 1) {
                 return m.clone();
@@ -89,7 +89,7 @@ impl Sink {
 
 /// A server on `db` that mails through `sink`, and a client that follows no redirect and
 /// keeps no cookie (the tests send the cookies they mean to).
-async fn spawn(db: Db, sink: &Sink) -> (TestApp, reqwest::Client) {
+pub(crate) async fn spawn(db: Db, sink: &Sink) -> (TestApp, reqwest::Client) {
     let url = sink.url();
     let app = TestApp::spawn_with(
         db,
@@ -108,7 +108,7 @@ async fn spawn(db: Db, sink: &Sink) -> (TestApp, reqwest::Client) {
     (app, client)
 }
 
-fn form(pairs: &[(&str, &str)]) -> String {
+pub(crate) fn form(pairs: &[(&str, &str)]) -> String {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
         s.append_pair(k, v);
@@ -117,7 +117,7 @@ fn form(pairs: &[(&str, &str)]) -> String {
 }
 
 /// Headers of a form POST from this site's page, with `cookie` if given.
-fn from_site(app: &TestApp, cookie: Option<&str>) -> HeaderMap {
+pub(crate) fn from_site(app: &TestApp, cookie: Option<&str>) -> HeaderMap {
     let mut h = HeaderMap::new();
     h.insert(
         "content-type",
@@ -134,7 +134,7 @@ fn from_site(app: &TestApp, cookie: Option<&str>) -> HeaderMap {
     h
 }
 
-async fn post(
+pub(crate) async fn post(
     client: &reqwest::Client,
     app: &TestApp,
     path: &str,
@@ -150,14 +150,14 @@ async fn post(
         .expect("POST")
 }
 
-fn location(r: &reqwest::Response) -> &str {
+pub(crate) fn location(r: &reqwest::Response) -> &str {
     r.headers()
         .get("location")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
 }
 
-fn set_cookies(r: &reqwest::Response) -> Vec<String> {
+pub(crate) fn set_cookies(r: &reqwest::Response) -> Vec<String> {
     r.headers()
         .get_all("set-cookie")
         .iter()
@@ -165,11 +165,11 @@ fn set_cookies(r: &reqwest::Response) -> Vec<String> {
         .collect()
 }
 
-async fn db(app: &TestApp) -> DatabaseConnection {
+pub(crate) async fn db(app: &TestApp) -> DatabaseConnection {
     Database::connect(&app.database_url).await.expect("open")
 }
 
-async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
+pub(crate) async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
     let row = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),
@@ -194,7 +194,7 @@ fn token_of(app: &TestApp, message: &Value) -> String {
 }
 
 /// Asks for a link for `email` going to `next`, and returns its token from the mail.
-async fn link_for(
+pub(crate) async fn link_for(
     app: &TestApp,
     client: &reqwest::Client,
     sink: &Sink,

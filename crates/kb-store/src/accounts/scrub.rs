@@ -77,12 +77,23 @@ impl Scrub<'_> {
                     true
                 }
             }
-            Value::Array(items) => items
-                .iter_mut()
-                .fold(false, |changed, v| self.value(v) || changed),
-            Value::Object(fields) => fields
-                .values_mut()
-                .fold(false, |changed, v| self.value(v) || changed),
+            // Every item is scrubbed: no short-circuit after the first change.
+            Value::Array(items) => {
+                items
+                    .iter_mut()
+                    .map(|v| self.value(v))
+                    .filter(|c| *c)
+                    .count()
+                    > 0
+            }
+            Value::Object(fields) => {
+                fields
+                    .values_mut()
+                    .map(|v| self.value(v))
+                    .filter(|c| *c)
+                    .count()
+                    > 0
+            }
             _ => false,
         }
     }
