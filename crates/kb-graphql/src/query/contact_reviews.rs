@@ -16,8 +16,9 @@ pub struct ContactReview {
     pub id: i64,
     /// The initiative's global id.
     pub initiative: ID,
-    /// The initiative's title and slug, to find it.
+    /// The initiative's title, to find it.
     pub title: String,
+    /// The initiative's slug, its address on the website.
     pub slug: String,
     /// When the erasure asked for the review.
     pub requested_at: DateTime<Utc>,
