@@ -627,3 +627,110 @@ async fn admins_erase_through_the_api_and_the_command_line(app: TestApp) {
         .expect("kept");
     assert_eq!(erased.status, kb_domain::AccountStatus::Erased);
 }
+
+/// The real binary with `--log-dir`: a person signs in by mailed link, downloads their
+/// data and erases their account; the log file of the run holds neither their name nor
+/// their address, nor the link's token or the session's cookie.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_file_of_an_erasure_names_no_one() {
+    let sink = Sink::start();
+    let logs = tempfile::tempdir().expect("dir");
+    let smtp = sink.url();
+    let served = crate::support::Served::start(
+        &[
+            "--smtp-url",
+            &smtp,
+            "--log-dir",
+            logs.path().to_str().expect("path"),
+        ],
+        &[("KB_LOG", "debug")],
+    )
+    .await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let origin = served.url("");
+    let send = |path: &str, cookie: Option<&str>, body: String| {
+        let mut r = client
+            .post(served.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", &origin)
+            .header("sec-fetch-site", "same-origin")
+            .body(body);
+        if let Some(c) = cookie {
+            r = r.header("cookie", c);
+        }
+        r.send()
+    };
+    let asked = send(
+        "/aanmelden/email",
+        None,
+        form(&[("email", "Jan.Jansen@Example.org"), ("next", "/")]),
+    )
+    .await
+    .expect("POST");
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    let message = sink.message(1).await;
+    let mail = message["text"].as_str().expect("plain text");
+    let start = mail.find("token=").expect("a link") + "token=".len();
+    let token: String = mail[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let signed_in = send("/aanmelden/link", None, form(&[("token", &token)]))
+        .await
+        .expect("POST");
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let cookie = set_cookies(&signed_in)[0]
+        .split(';')
+        .next()
+        .expect("cookie")
+        .to_owned();
+    let page = client
+        .get(served.url("/mijn-account"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("page");
+    let marker = "name=\"csrf\" value=\"";
+    let at_csrf = page.find(marker).expect("a csrf field") + marker.len();
+    let csrf: String = page[at_csrf..].chars().take_while(|c| *c != '"').collect();
+    let download = client
+        .get(served.url("/mijn-account/gegevens"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(download.status(), StatusCode::OK);
+    let erased = send(
+        "/mijn-account/verwijderen",
+        Some(&cookie),
+        form(&[("csrf", &csrf), ("bevestig", "ja")]),
+    )
+    .await
+    .expect("POST");
+    assert_eq!(erased.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&erased), "/?melding=verwijderd");
+    served.terminate();
+    let (status, lines) = served.exit(std::time::Duration::from_secs(20)).await;
+    assert!(status.success(), "{status}");
+    let file = logs.path().join(
+        chrono::Utc::now()
+            .format("kennisbank-%Y-%m-%d.log")
+            .to_string(),
+    );
+    let written = std::fs::read_to_string(file).expect("today's log file");
+    assert_eq!(written.lines().count(), lines.len());
+    assert!(written.contains("account erased"), "{written}");
+    let secret = cookie.split_once('=').map(|(_, v)| v).expect("value");
+    for forbidden in ["jansen", "Jansen", token.as_str(), secret, csrf.as_str()] {
+        assert!(
+            !written.contains(forbidden),
+            "`{forbidden}` in the log file"
+        );
+    }
+}
