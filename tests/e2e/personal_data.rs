@@ -734,3 +734,145 @@ async fn the_log_file_of_an_erasure_names_no_one() {
         );
     }
 }
+
+/// Signs `email` in by mailed link (the `n`th message) and returns the session cookie.
+async fn signed_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    sink: &Sink,
+    n: usize,
+    email: &str,
+) -> String {
+    let token = link_for(app, client, sink, n, email, "/").await;
+    let r = post(
+        client,
+        app,
+        "/aanmelden/link",
+        from_site(app, None),
+        form(&[("token", &token)]),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    set_cookies(&r)[0]
+        .split(';')
+        .next()
+        .expect("cookie")
+        .to_owned()
+}
+
+with_mail!(editors_settle_contact_reviews_on_their_page);
+async fn editors_settle_contact_reviews_on_their_page(db_kind: Db) {
+    let sink = Sink::start();
+    let (app, client) = spawn(db_kind, &sink).await;
+    let db = db(&app).await;
+    let org = waddenpoort(&app).await;
+    signed_in(&app, &client, &sink, 1, "jan.jansen@example.org").await;
+    let jan = app
+        .store
+        .account_by_email("jan.jansen@example.org")
+        .await
+        .expect("read")
+        .expect("account");
+    let initiative = published_by(&app, &jan, org, "jan.jansen@example.org").await;
+    app.store.erase_own_account(jan.id).await.expect("erase");
+    let editor_cookie = signed_in(&app, &client, &sink, 2, "redactie@example.org").await;
+    let editor = app
+        .store
+        .account_by_email("redactie@example.org")
+        .await
+        .expect("read")
+        .expect("account");
+    app.store
+        .set_account_role(Viewer::Admin, editor.id, kb_domain::AccountRole::Editor)
+        .await
+        .expect("appoint");
+    let other_cookie = signed_in(&app, &client, &sink, 3, "iemand@example.org").await;
+
+    let get = |cookie: Option<String>| {
+        let mut r = client.get(app.url("/redactie/contacten"));
+        if let Some(c) = cookie {
+            r = r.header("cookie", c);
+        }
+        r.send()
+    };
+    let anonymous = get(None).await.expect("GET");
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&anonymous),
+        "/aanmelden?next=%2Fredactie%2Fcontacten"
+    );
+    let refused = get(Some(other_cookie.clone())).await.expect("GET");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let page = get(Some(editor_cookie.clone())).await.expect("GET");
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let html = page.text().await.expect("page");
+    assert!(
+        html.contains("Maatjes voor eerstejaars in Leeuwarden"),
+        "{html}"
+    );
+    let field = |name: &str| {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = html.find(&marker).expect("field") + marker.len();
+        html[start..]
+            .chars()
+            .take_while(|c| *c != '"')
+            .collect::<String>()
+    };
+    let (csrf, review) = (field("csrf"), field("review"));
+
+    // A POST without the CSRF token is refused; the address stays.
+    let r = post(
+        &client,
+        &app,
+        "/redactie/contacten",
+        from_site(&app, Some(&editor_cookie)),
+        form(&[("review", &review), ("actie", "REMOVE")]),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        mentions(&db, "jan.jansen").await,
+        ["initiative.contact_email"]
+    );
+
+    let r = post(
+        &client,
+        &app,
+        "/redactie/contacten",
+        from_site(&app, Some(&editor_cookie)),
+        form(&[("csrf", &csrf), ("review", &review), ("actie", "REMOVE")]),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/redactie/contacten?melding=afgehandeld");
+    assert_eq!(mentions(&db, "jan.jansen").await, Vec::<String>::new());
+    let current = app
+        .store
+        .revisions_of_initiatives(Viewer::Editor, &[initiative])
+        .await
+        .expect("history");
+    let newest = &current[&initiative][0];
+    assert_eq!(newest.actor, "redactie");
+    assert_eq!(
+        newest.after.as_ref().map(|a| a.contact_email.clone()),
+        Some(None)
+    );
+    let again = post(
+        &client,
+        &app,
+        "/redactie/contacten",
+        from_site(&app, Some(&editor_cookie)),
+        form(&[("csrf", &csrf), ("review", &review), ("actie", "REMOVE")]),
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    let empty = get(Some(editor_cookie)).await.expect("GET");
+    assert!(
+        empty
+            .text()
+            .await
+            .expect("page")
+            .contains("Er wacht niets.")
+    );
+}

@@ -150,6 +150,10 @@ pub fn router(execute: Execute, origin: &str, privacy: Privacy, sign_in: SignInO
         .route("/aanmelden", get(pages::people::sign_in))
         .route("/aanmelden/link", get(pages::people::confirm_link))
         .route("/mijn-account", get(pages::people::account))
+        .route(
+            "/redactie/contacten",
+            get(pages::contact_reviews::list).post(pages::contact_reviews::resolve),
+        )
         .route("/privacy", get(pages::privacy::page))
         .route("/graphiql", get(assets::graphiql))
         .route("/robots.txt", get(meta::robots))

@@ -2,6 +2,8 @@
 
 /// The analyst page: co-occurrence heat map and neighbourhoods.
 pub(crate) mod analysis;
+/// The editors' review of contact addresses of erased people.
+pub(crate) mod contact_reviews;
 /// The events list and one event.
 pub(crate) mod events;
 /// The home page.
