@@ -283,9 +283,12 @@ impl Store {
         id: AccountId,
         change: impl FnOnce(&mut account::ActiveModel),
     ) -> Result<Account> {
+        // An erased account is gone for those who manage accounts: it keeps only the
+        // number its revisions point at, and no role or membership can bring it back.
         let row = account::Entity::find_by_id(id.0)
             .one(&self.db)
             .await?
+            .filter(|a| a.status != AccountStatus::Erased.as_str())
             .ok_or_else(not_found)?;
         let mut update: account::ActiveModel = row.into();
         change(&mut update);

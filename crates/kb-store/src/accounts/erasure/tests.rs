@@ -145,6 +145,20 @@ async fn erasure_leaves_a_pseudonym_scrubbed_history_and_a_contact_review() {
     );
     assert!(!after.to_lowercase().contains("jansen"), "{after}");
 
+    // No role or grant brings an erased account back.
+    let e = t
+        .store
+        .set_account_role(Viewer::Admin, acc.id, kb_domain::AccountRole::Editor)
+        .await
+        .expect_err("gone");
+    assert_eq!(code(e), ErrorCode::NotFound);
+    let e = t
+        .store
+        .refuse_account(Viewer::Editor, acc.id)
+        .await
+        .expect_err("gone");
+    assert_eq!(code(e), ErrorCode::NotFound);
+
     // The same person signing in again gets a new account.
     let again = t
         .store
