@@ -20,6 +20,8 @@ mod m20261130_000005_trusted_documents;
 mod m20261206_000006_storage_probe;
 /// Accounts of people, organisations' domains, sessions, sign-in links and attempts.
 mod m20261206_000007_accounts;
+/// Contact addresses an editor is to review after an account's erasure.
+mod m20261207_000008_erasure;
 /// The outbox of e-mail notifications and the change-log position it has read.
 mod m20261207_000009_notifications;
 /// Organisations proposed by contributors, for the editors.
@@ -40,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_trusted_documents::Migration),
             Box::new(m20261206_000006_storage_probe::Migration),
             Box::new(m20261206_000007_accounts::Migration),
+            Box::new(m20261207_000008_erasure::Migration),
             Box::new(m20261207_000009_notifications::Migration),
             Box::new(m20261207_000011_organisation_proposals::Migration),
         ]

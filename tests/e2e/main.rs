@@ -35,6 +35,7 @@ mod notifications;
 mod observatory;
 mod oidc;
 mod persisted;
+mod personal_data;
 mod privacy;
 mod public_address;
 mod read_model;

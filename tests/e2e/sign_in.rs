@@ -18,7 +18,7 @@ use crate::with_mail;
 
 /// A server on `db` that mails through `sink`, and a client that follows no redirect and
 /// keeps no cookie (the tests send the cookies they mean to).
-async fn spawn(db: Db, sink: &Sink) -> (TestApp, reqwest::Client) {
+pub(crate) async fn spawn(db: Db, sink: &Sink) -> (TestApp, reqwest::Client) {
     let url = sink.url();
     let app = TestApp::spawn_with(
         db,
@@ -37,7 +37,7 @@ async fn spawn(db: Db, sink: &Sink) -> (TestApp, reqwest::Client) {
     (app, client)
 }
 
-fn form(pairs: &[(&str, &str)]) -> String {
+pub(crate) fn form(pairs: &[(&str, &str)]) -> String {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
         s.append_pair(k, v);
@@ -46,7 +46,7 @@ fn form(pairs: &[(&str, &str)]) -> String {
 }
 
 /// Headers of a form POST from this site's page, with `cookie` if given.
-fn from_site(app: &TestApp, cookie: Option<&str>) -> HeaderMap {
+pub(crate) fn from_site(app: &TestApp, cookie: Option<&str>) -> HeaderMap {
     let mut h = HeaderMap::new();
     h.insert(
         "content-type",
@@ -63,7 +63,7 @@ fn from_site(app: &TestApp, cookie: Option<&str>) -> HeaderMap {
     h
 }
 
-async fn post(
+pub(crate) async fn post(
     client: &reqwest::Client,
     app: &TestApp,
     path: &str,
@@ -79,14 +79,14 @@ async fn post(
         .expect("POST")
 }
 
-fn location(r: &reqwest::Response) -> &str {
+pub(crate) fn location(r: &reqwest::Response) -> &str {
     r.headers()
         .get("location")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
 }
 
-fn set_cookies(r: &reqwest::Response) -> Vec<String> {
+pub(crate) fn set_cookies(r: &reqwest::Response) -> Vec<String> {
     r.headers()
         .get_all("set-cookie")
         .iter()
@@ -94,11 +94,11 @@ fn set_cookies(r: &reqwest::Response) -> Vec<String> {
         .collect()
 }
 
-async fn db(app: &TestApp) -> DatabaseConnection {
+pub(crate) async fn db(app: &TestApp) -> DatabaseConnection {
     Database::connect(&app.database_url).await.expect("open")
 }
 
-async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
+pub(crate) async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
     let row = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),
@@ -123,7 +123,7 @@ fn token_of(app: &TestApp, message: &Value) -> String {
 }
 
 /// Asks for a link for `email` going to `next`, and returns its token from the mail.
-async fn link_for(
+pub(crate) async fn link_for(
     app: &TestApp,
     client: &reqwest::Client,
     sink: &Sink,

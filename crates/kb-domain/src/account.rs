@@ -49,21 +49,26 @@ pub enum AccountStatus {
     Pending,
     /// An editor refused the request; reads like the public.
     Refused,
+    /// The person had their account erased: it keeps its number and a pseudonym so the
+    /// history reads on, and never signs in again.
+    Erased,
 }
 
 impl AccountStatus {
-    pub const ALL: [AccountStatus; 3] = [
+    pub const ALL: [AccountStatus; 4] = [
         AccountStatus::Active,
         AccountStatus::Pending,
         AccountStatus::Refused,
+        AccountStatus::Erased,
     ];
 
-    /// The code stored and shown: `active`, `pending`, `refused`.
+    /// The code stored and shown: `active`, `pending`, `refused`, `erased`.
     pub const fn as_str(self) -> &'static str {
         match self {
             AccountStatus::Active => "active",
             AccountStatus::Pending => "pending",
             AccountStatus::Refused => "refused",
+            AccountStatus::Erased => "erased",
         }
     }
 

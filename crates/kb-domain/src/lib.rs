@@ -8,7 +8,7 @@
 pub mod account;
 /// The ASCII spelling of text that slugs and sort keys share, so both spell a title alike.
 mod ascii;
-/// Whether a contact address looks like a person's.
+/// Contact addresses of initiatives: telling a person's address from a team's.
 pub mod contact;
 /// Error codes shared by every layer, and the domain's own error type.
 pub mod error;

@@ -4,6 +4,8 @@
 
 /// `Query.analytics`: co-occurrence, trends, neighbourhoods, paths, centrality.
 mod analytics;
+/// `contactReviews`: contact addresses of erased people, for editors.
+mod contact_reviews;
 /// `event` and `events`.
 mod event;
 /// Apollo Federation's entity resolvers.
@@ -44,6 +46,7 @@ pub struct Query(
     views::ViewQuery,
     analytics::AnalyticsQuery,
     viewer::ViewerQuery,
+    contact_reviews::ContactReviewQuery,
     federation::FederationQuery,
     crate::mutation::proposals::ProposalQuery,
 );

@@ -2,6 +2,7 @@
 //! one `Mutation`.
 
 use crate::mutation::accounts::AccountMutations;
+use crate::mutation::erasure::ErasureMutations;
 use crate::mutation::event::EventMutations;
 use crate::mutation::initiative::InitiativeMutations;
 use crate::mutation::keys::KeyMutations;
@@ -21,4 +22,5 @@ pub struct Mutation(
     ViewMutations,
     AccountMutations,
     ProposalMutations,
+    ErasureMutations,
 );

@@ -193,6 +193,22 @@ pub(crate) fn appoint(viewer: Viewer) -> Result<()> {
     }
 }
 
+/// Refuses everyone but admins: erasing someone else's account is theirs alone (a
+/// person erases their own from their signed-in session).
+pub(crate) fn erase_account(viewer: Viewer) -> Result<()> {
+    require_writer(viewer)?;
+    if matches!(viewer, Viewer::Admin) {
+        Ok(())
+    } else {
+        Err(DomainError::new(ErrorCode::Forbidden, "only admins erase people's accounts").into())
+    }
+}
+
+/// Reviewing the contact addresses of erased people is an editor's decision.
+pub(crate) fn review_contacts(viewer: Viewer) -> Result<()> {
+    require_editor(viewer, "review contact addresses")
+}
+
 /// Whether `viewer` may take `action` on an initiative led by `lead` in status `from`
 /// (`None` for a new one), and the status it moves to. Contributors act for the LEAD
 /// organisation only; the workflow decides the rest.

@@ -8,7 +8,7 @@ use kb_domain::account::{
     AccountRole, AccountStatus, Domain, DomainOwner, account_viewer, joining, sign_in_domain,
 };
 use kb_domain::{AccountId, DomainError, Language, OrganisationId, Viewer};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
     QueryOrder, TransactionTrait,
@@ -189,6 +189,21 @@ impl Store {
             .transpose()
     }
 
+    /// The account whose address is `email`, in any case (for the operator naming a
+    /// person by address).
+    pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>> {
+        account::Entity::find()
+            .filter(
+                Expr::expr(Func::lower(Expr::col(account::Column::Email)))
+                    .eq(email.trim().to_lowercase()),
+            )
+            .order_by_asc(account::Column::Id)
+            .one(&self.db)
+            .await?
+            .map(to_account)
+            .transpose()
+    }
+
     /// Accounts, oldest first, optionally of one status (editors and admins).
     pub async fn list_accounts(
         &self,
@@ -268,9 +283,12 @@ impl Store {
         id: AccountId,
         change: impl FnOnce(&mut account::ActiveModel),
     ) -> Result<Account> {
+        // An erased account is gone for those who manage accounts: it keeps only the
+        // number its revisions point at, and no role or membership can bring it back.
         let row = account::Entity::find_by_id(id.0)
             .one(&self.db)
             .await?
+            .filter(|a| a.status != AccountStatus::Erased.as_str())
             .ok_or_else(not_found)?;
         let mut update: account::ActiveModel = row.into();
         change(&mut update);
@@ -361,6 +379,17 @@ impl Store {
         ))
     }
 }
+
+/// Erasing a person's account: sessions and links go, a pseudonym stays.
+mod erasure;
+/// Everything held about one person, as a JSON document.
+mod export;
+/// Taking a person's name and address out of revision snapshots.
+pub(crate) mod scrub;
+
+pub(crate) use erasure::scrub_revisions;
+pub use erasure::{ERASED_ISSUER, Erasure, pseudonym};
+pub use export::EXPORT_FORMAT;
 
 #[cfg(test)]
 pub(crate) mod tests;

@@ -69,7 +69,9 @@ mod writes;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-pub use accounts::{Account, EMAIL_ISSUER, Identity};
+pub use accounts::{
+    Account, EMAIL_ISSUER, ERASED_ISSUER, EXPORT_FORMAT, Erasure, Identity, pseudonym,
+};
 pub use connect::Backend;
 pub use dump::{DUMP_FORMAT, DUMP_VERSION, Dump, DumpCounts};
 pub use durability::Writable;
@@ -91,7 +93,10 @@ pub use sign_in::{SIGN_IN_LINK_LIFETIME, SignInAttempt, UsedLink};
 pub use statements::{StatementScope, counting_statements, discarded_connections};
 pub use trusted_documents::TrustedDocument;
 pub use views::ViewRevision;
-pub use writes::{Actor, ImportReport, ImportStep, NewTrustedDocument, Registered, TaxonomyText};
+pub use writes::{
+    Actor, ContactResolution, ContactReview, ImportReport, ImportStep, NewTrustedDocument,
+    Registered, TaxonomyText,
+};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

@@ -176,6 +176,10 @@ pub fn router(execute: Execute, origin: &str, privacy: Privacy, sign_in: SignInO
             "/redactie/{id}",
             get(pages::desk::review).post(pages::desk::decide),
         )
+        .route(
+            "/redactie/contacten",
+            get(pages::contact_reviews::list).post(pages::contact_reviews::resolve),
+        )
         .route("/privacy", get(pages::privacy::page))
         .route("/graphiql", get(assets::graphiql))
         .route("/robots.txt", get(meta::robots))

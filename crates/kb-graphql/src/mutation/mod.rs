@@ -4,6 +4,8 @@
 
 /// People's accounts and organisations' membership (editors, admins).
 pub(crate) mod accounts;
+/// Erasing accounts (admins) and settling contact reviews (editors).
+pub(crate) mod erasure;
 /// Events: create, update, the workflow.
 pub(crate) mod event;
 /// Initiatives: create, update, the workflow, links, restoring revisions.

@@ -291,6 +291,9 @@ mirror!(
         Pending,
         /// An editor refused the request; reads like the public.
         Refused,
+        /// Erased at the person's request: a pseudonym that keeps the history readable,
+        /// and no way to sign in.
+        Erased,
     }
 );
 mirror!(

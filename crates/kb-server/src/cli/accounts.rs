@@ -1,5 +1,6 @@
 //! `kennisbank accounts`: the people who sign in, for the operator (who acts as an
-//! admin): list them, grant or refuse a pending request, appoint a role.
+//! admin): list them, grant or refuse a pending request, appoint a role, print a
+//! person's data (their right of access) and erase their account on request.
 
 use clap::Subcommand;
 use kb_domain::{AccountId, AccountRole, AccountStatus, Viewer};
@@ -10,7 +11,7 @@ use kb_store::Store;
 pub enum AccountsCommand {
     /// List accounts, oldest first.
     List {
-        /// Only accounts with this status: active, pending or refused.
+        /// Only accounts with this status: active, pending, refused or erased.
         #[arg(long)]
         status: Option<String>,
     },
@@ -25,6 +26,21 @@ pub enum AccountsCommand {
     },
     /// Refuse a pending request.
     Refuse { id: i64 },
+    /// Print everything held about a person as JSON (account number or e-mail address).
+    Export { person: String },
+    /// Erase a person's account (account number or e-mail address): sessions and
+    /// sign-in links go, revisions name "verwijderde gebruiker N", and initiatives whose
+    /// contact address was theirs wait for an editor's review.
+    Erase { person: String },
+}
+
+/// The account a number or an e-mail address names.
+async fn find(store: &Store, person: &str) -> anyhow::Result<kb_store::Account> {
+    let found = match person.trim().parse::<i64>() {
+        Ok(id) => store.account(AccountId(id)).await?,
+        Err(_) => store.account_by_email(person).await?,
+    };
+    found.ok_or_else(|| anyhow::anyhow!("no account `{person}`"))
 }
 
 /// Migrates, then runs the subcommand.
@@ -57,7 +73,7 @@ async fn accounts(store: &Store, command: AccountsCommand) -> anyhow::Result<()>
             let status = status
                 .map(|s| {
                     AccountStatus::parse(&s).ok_or_else(|| {
-                        anyhow::anyhow!("--status must be active, pending or refused")
+                        anyhow::anyhow!("--status must be active, pending, refused or erased")
                     })
                 })
                 .transpose()?;
@@ -100,6 +116,22 @@ async fn accounts(store: &Store, command: AccountsCommand) -> anyhow::Result<()>
         AccountsCommand::Refuse { id } => {
             let a = store.refuse_account(Viewer::Admin, AccountId(id)).await?;
             eprintln!("Account {}'s request is refused.", a.id);
+        }
+        AccountsCommand::Export { person } => {
+            let a = find(store, &person).await?;
+            let doc = store
+                .export_account(a.id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no account `{person}`"))?;
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        AccountsCommand::Erase { person } => {
+            let a = find(store, &person).await?;
+            let e = store.erase_account(Viewer::Admin, a.id).await?;
+            eprintln!(
+                "Account {} is erased and now named \"{}\": {} sessions and {} sign-in links ended, {} revisions renamed, {} initiatives wait for a contact review.",
+                e.account, e.pseudonym, e.sessions, e.sign_in_links, e.revisions, e.contact_reviews
+            );
         }
     }
     Ok(())

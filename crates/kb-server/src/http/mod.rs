@@ -14,6 +14,8 @@ mod graphql;
 mod health;
 /// Signing in with an OpenID provider: to it, and back.
 mod oidc;
+/// A signed-in person's own data: downloading it, erasing the account.
+mod personal_data;
 /// Rate limits per key or client address, applied to every request.
 mod rate_limit;
 /// The media type of GraphQL responses, and responses that carry only errors.

@@ -95,6 +95,7 @@ pub fn router(
         options,
     )
     .merge(super::sign_in::routes(sign_in))
+    .merge(super::personal_data::routes(sessions.clone()))
     .merge(super::oidc::routes(oidc))
     .layer(middleware::from_fn_with_state(
         sessions,

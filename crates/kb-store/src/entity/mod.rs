@@ -5,6 +5,7 @@
 pub mod account;
 pub mod api_key;
 pub mod change_log;
+pub mod contact_review;
 pub mod event;
 pub mod event_initiative;
 pub mod event_organisation;

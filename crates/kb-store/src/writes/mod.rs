@@ -7,6 +7,8 @@
 
 /// The audit record of every write: a revision and a change-log row.
 mod audit;
+/// Contact addresses of erased people: an editor replaces or removes them.
+mod contact_review;
 /// Events: create, update, the workflow.
 mod event;
 /// Importing initiatives, organisations and events from a file: an all-or-nothing upsert
@@ -34,6 +36,7 @@ mod view;
 
 use kb_domain::{AccountId, ApiKeyId, Viewer};
 
+pub use contact_review::{ContactResolution, ContactReview};
 pub use import::{ImportReport, ImportStep};
 pub use taxonomy::TaxonomyText;
 pub use trusted_documents::{NewTrustedDocument, Registered};

@@ -50,6 +50,9 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
     let vocab = site.vocab(ctx.lang).await?;
     let total = data.initiatives.total_count;
     let body = html! {
+        @if let Some((kind, text)) = crate::pages::people::notice(ctx) {
+            div class=(format!("notice {kind}")) role="status" { (text) }
+        }
         h1 { (ctx.t("Kennisbank Studentenwelzijn", "Knowledge Bank Student Wellbeing")) }
         p.lead {
             (ctx.t(

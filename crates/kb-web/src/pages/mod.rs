@@ -2,6 +2,8 @@
 
 /// The analyst page: co-occurrence heat map and neighbourhoods.
 pub(crate) mod analysis;
+/// The editors' review of contact addresses of erased people.
+pub(crate) mod contact_reviews;
 /// The editors' desk: the queue and the review of submissions.
 pub(crate) mod desk;
 /// The events list and one event.

@@ -35,7 +35,7 @@ fn lang_field(ctx: &Ctx) -> Markup {
 }
 
 /// What a notice in the address (`?melding=`) says, as the server's redirects set it.
-fn notice(ctx: &Ctx) -> Option<(&'static str, String)> {
+pub(crate) fn notice(ctx: &Ctx) -> Option<(&'static str, String)> {
     let (kind, text) = match ctx.param("melding")? {
         "verstuurd" => (
             "info",
@@ -68,6 +68,13 @@ fn notice(ctx: &Ctx) -> Option<(&'static str, String)> {
         "afgemeld" => (
             "info",
             ctx.t("U bent afgemeld.", "You are signed out."),
+        ),
+        "verwijderd" => (
+            "info",
+            ctx.t(
+                "Uw account is verwijderd. Wijzigingen die u maakte staan nu op naam van een pseudoniem; u bent afgemeld.",
+                "Your account has been deleted. Changes you made are now credited to a pseudonym; you are signed out.",
+            ),
         ),
         _ => return None,
     };
@@ -264,6 +271,32 @@ pub(crate) async fn account(
             (lang_field(&ctx))
             input type="hidden" name="csrf" value=(v.csrf_token);
             button type="submit" { (ctx.t("Overal afmelden", "Sign out everywhere")) }
+        }
+        h2 { (ctx.t("Mijn gegevens", "My data")) }
+        p {
+            (ctx.t(
+                "Download alles wat de kennisbank over u bewaart, als JSON-bestand: uw account, sessies, aanmeldlinks, de wijzigingen die u maakte en de initiatieven met uw adres als contact.",
+                "Download everything the knowledge bank holds about you, as a JSON file: your account, sessions, sign-in links, the changes you made and the initiatives with your address as contact.",
+            ))
+        }
+        p { a href=(ctx.href("/mijn-account/gegevens")) download="kennisbank-gegevens.json" { (ctx.t("Mijn gegevens downloaden", "Download my data")) } }
+        h2 { (ctx.t("Account verwijderen", "Delete account")) }
+        p {
+            (ctx.t(
+                "Uw sessies en aanmeldlinks verdwijnen meteen. Wijzigingen die u maakte blijven bestaan, maar staan dan op naam van een pseudoniem (\"verwijderde gebruiker\" met het nummer van uw account); uw naam en adres verdwijnen ook uit de eerdere versies. Staat uw adres als contact bij een initiatief, dan vervangt of verwijdert een redacteur het. Dit kan niet ongedaan worden gemaakt.",
+                "Your sessions and sign-in links go at once. Changes you made remain, credited to a pseudonym (\"verwijderde gebruiker\" with your account's number); your name and address also leave earlier versions. Where your address is the contact of an initiative, an editor replaces or removes it. This cannot be undone.",
+            ))
+        }
+        form method="post" action="/mijn-account/verwijderen" {
+            (lang_field(&ctx))
+            input type="hidden" name="csrf" value=(v.csrf_token);
+            label {
+                input type="checkbox" name="bevestig" value="ja" required;
+                " "
+                (ctx.t("Ja, verwijder mijn account", "Yes, delete my account"))
+            }
+            " "
+            button type="submit" { (ctx.t("Account verwijderen", "Delete account")) }
         }
     };
     private(render(
