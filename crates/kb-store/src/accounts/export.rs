@@ -1,7 +1,8 @@
 //! Everything Kennisbank holds about one person, as one JSON document (the AVG's right of
 //! access): the account row, their organisation, their sessions and the sign-in links
 //! sent to their address (times only: never a cookie, token or hash), the revisions they
-//! made, and the initiatives whose contact address is theirs. The person downloads it
+//! made, the mails waiting for them or sent to them in the last week, the organisations
+//! they proposed, and the initiatives whose contact address is theirs. The person downloads it
 //! from their account page; an admin makes it on their behalf at the command line.
 
 use chrono::{DateTime, Utc};
@@ -10,7 +11,10 @@ use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Value, json};
 
-use crate::entity::{account, initiative, organisation, revision, session, sign_in_link};
+use crate::entity::{
+    account, initiative, notification, organisation, organisation_proposal, revision, session,
+    sign_in_link,
+};
 use crate::{Result, Store, access};
 
 /// What the document says it is.
@@ -157,6 +161,39 @@ impl Store {
             }
             None => Vec::new(),
         };
+        let notifications: Vec<Value> = notification::Entity::find()
+            .filter(notification::Column::AccountId.eq(acc.id))
+            .order_by_asc(notification::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|n| {
+                json!({
+                    "kind": n.kind,
+                    "entityType": n.entity_type,
+                    "globalId": global_id(&n.entity_type, n.entity_id),
+                    "createdAt": time(n.created_at),
+                    "sentAt": n.sent_at.map(time),
+                    "attempts": n.attempts,
+                })
+            })
+            .collect();
+        let proposals: Vec<Value> = organisation_proposal::Entity::find()
+            .filter(organisation_proposal::Column::AccountId.eq(acc.id))
+            .order_by_asc(organisation_proposal::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|p| {
+                json!({
+                    "name": p.name,
+                    "kind": p.kind,
+                    "website": p.website,
+                    "createdAt": time(p.created_at),
+                    "outcome": p.outcome,
+                })
+            })
+            .collect();
         Ok(Some(json!({
             "format": EXPORT_FORMAT,
             "exportedAt": time(Utc::now()),
@@ -166,6 +203,8 @@ impl Store {
             "sessions": sessions,
             "signInLinks": links,
             "revisions": revisions,
+            "notifications": notifications,
+            "organisationProposals": proposals,
             "contactOf": { "initiatives": initiatives },
         })))
     }

@@ -160,7 +160,9 @@ fn build(ctx: &Ctx, privacy: &Privacy) -> Page {
                 li { (ctx.t("het account: naam, e-mailadres, instelling en rol;", "the account: name, e-mail address, institution and role;")) }
                 li { (ctx.t("sessies: wanneer ze begonnen en het laatst gebruikt zijn;", "sessions: when they began and were last used;")) }
                 li { (ctx.t("inloglinks die per e-mail verstuurd zijn, en wanneer;", "sign-in links sent by e-mail, and when;")) }
-                li { (ctx.t("de wijzigingen die iemand maakte, met naam en tijdstip, zodat de geschiedenis van elk initiatief te volgen is.", "the changes someone made, with their name and the time, so that the history of every initiative can be followed.")) }
+                li { (ctx.t("de wijzigingen die iemand maakte, met naam en tijdstip, zodat de geschiedenis van elk initiatief te volgen is;", "the changes someone made, with their name and the time, so that the history of every initiative can be followed;")) }
+                li { (ctx.t("berichten over de beoordeling die de kennisbank per e-mail stuurt: aan wie, over welk initiatief en wanneer (het adres en de tekst niet), een week na verzending verwijderd;", "messages about reviews the knowledge bank sends by e-mail: to whom, about which initiative and when (not the address or the text), deleted a week after sending;")) }
+                li { (ctx.t("organisaties die iemand aan de redactie voorstelde, en wie.", "organisations someone proposed to the editors, and who.")) }
             }
             h2 { (ctx.t("Contactgegevens bij initiatieven", "Contact details on initiatives")) }
             p {
