@@ -82,6 +82,17 @@ pub(crate) struct Refusal {
 }
 
 impl Refusal {
+    /// The error page for a refusal a form cannot show beside a field: the object gone
+    /// (or never the person's to see), the input refused, the database away, or else.
+    pub(crate) fn failure(self) -> Failure {
+        match self.code.as_str() {
+            "NOT_FOUND" => Failure::NotFound,
+            "BAD_USER_INPUT" | "CONFLICT" => Failure::BadInput(self.message),
+            "UNAVAILABLE" => Failure::Unavailable,
+            _ => Failure::Internal,
+        }
+    }
+
     /// Every field at fault with its message (one when the API named one).
     pub(crate) fn fields(&self) -> Vec<(String, String)> {
         if !self.problems.is_empty() {

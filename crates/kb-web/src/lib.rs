@@ -24,6 +24,8 @@ mod layout;
 mod meta;
 /// One module per kind of page.
 mod pages;
+/// A posted form's fields.
+mod posted;
 /// Rich text (sanitised Markdown) as HTML.
 mod rich_text;
 /// Labels of the controlled vocabularies, as the API gives them.

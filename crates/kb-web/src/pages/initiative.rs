@@ -375,7 +375,7 @@ mod tests {
     fn answer() -> Value {
         let titled = json!([{ "slug": "b", "title": "B" }]);
         json!({ "initiative": {
-            "title": "A", "summary": "S", "body": null, "kind": "TRAINING",
+            "slug": "a", "title": "A", "summary": "S", "body": null, "kind": "TRAINING",
             "languages": ["nl"], "targetGroups": ["STUDENTS"], "educationLevels": [],
             "format": null, "cost": "FREE", "preventionLevel": null, "evidenceLevel": null,
             "region": null, "startYear": 2021, "endYear": null, "website": null,

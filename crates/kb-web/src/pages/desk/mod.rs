@@ -11,11 +11,20 @@ mod review;
 pub(crate) use queue::{page as queue, post_account, post_proposal};
 pub(crate) use review::{decide, page as review};
 
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::client::Refusal;
 use crate::context::Ctx;
+use crate::layout::{failure_page, render};
+use crate::pages::workspace::private;
 use crate::{Site, Visitor};
+
+/// The page of a decision the API refused.
+fn refused(ctx: &Ctx, r: Refusal) -> Response {
+    private(render(ctx, failure_page(ctx, r.failure())))
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

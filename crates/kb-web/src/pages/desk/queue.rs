@@ -289,15 +289,8 @@ pub(crate) async fn post_account(
         Ok(v) => v,
         Err(r) => return *r,
     };
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let get = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let posted = crate::posted::Posted::parse(&body);
+    let get = |key: &str| posted.one(key);
     let Ok(account) = get("account").parse::<i64>() else {
         return private(render(
             &ctx,
@@ -327,15 +320,7 @@ pub(crate) async fn post_account(
         Ok(_) => {
             private(Redirect::to(&ctx.href(&format!("/redactie?melding={done}"))).into_response())
         }
-        Err(r) => {
-            let failure = match r.code.as_str() {
-                "NOT_FOUND" => Failure::NotFound,
-                "BAD_USER_INPUT" | "CONFLICT" => Failure::BadInput(r.message),
-                "UNAVAILABLE" => Failure::Unavailable,
-                _ => Failure::Internal,
-            };
-            private(render(&ctx, failure_page(&ctx, failure)))
-        }
+        Err(r) => super::refused(&ctx, r),
     }
 }
 
@@ -350,15 +335,8 @@ pub(crate) async fn post_proposal(
         Ok(v) => v,
         Err(r) => return *r,
     };
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let get = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let posted = crate::posted::Posted::parse(&body);
+    let get = |key: &str| posted.one(key);
     let (Ok(id), Some((create, done))) = (
         get("voorstel").parse::<i64>(),
         match get("actie") {
@@ -384,14 +362,6 @@ pub(crate) async fn post_proposal(
         Ok(_) => {
             private(Redirect::to(&ctx.href(&format!("/redactie?melding={done}"))).into_response())
         }
-        Err(r) => {
-            let failure = match r.code.as_str() {
-                "NOT_FOUND" => Failure::NotFound,
-                "BAD_USER_INPUT" | "CONFLICT" => Failure::BadInput(r.message),
-                "UNAVAILABLE" => Failure::Unavailable,
-                _ => Failure::Internal,
-            };
-            private(render(&ctx, failure_page(&ctx, failure)))
-        }
+        Err(r) => super::refused(&ctx, r),
     }
 }

@@ -423,15 +423,8 @@ pub(crate) async fn decide(
         Ok(v) => v,
         Err(r) => return *r,
     };
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let get = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let posted = crate::posted::Posted::parse(&body);
+    let get = |key: &str| posted.one(key);
     let which = get("actie").to_owned();
     let version: Option<i64> = get("version").parse().ok();
     // An event is published or archived from the queue, which it goes back to.
@@ -524,14 +517,7 @@ pub(crate) async fn decide(
             )
             .await
         }
-        Err(r) => {
-            let failure = match r.code.as_str() {
-                "NOT_FOUND" => Failure::NotFound,
-                "UNAVAILABLE" => Failure::Unavailable,
-                _ => Failure::Internal,
-            };
-            private(render(&ctx, failure_page(&ctx, failure)))
-        }
+        Err(r) => super::refused(&ctx, r),
     }
 }
 
@@ -567,14 +553,6 @@ async fn decide_event(
         Ok(_) => {
             private(Redirect::to(&ctx.href(&format!("/redactie?melding={done}"))).into_response())
         }
-        Err(r) => {
-            let failure = match r.code.as_str() {
-                "NOT_FOUND" => Failure::NotFound,
-                "BAD_USER_INPUT" | "CONFLICT" => Failure::BadInput(r.message),
-                "UNAVAILABLE" => Failure::Unavailable,
-                _ => Failure::Internal,
-            };
-            private(render(ctx, failure_page(ctx, failure)))
-        }
+        Err(r) => super::refused(ctx, r),
     }
 }

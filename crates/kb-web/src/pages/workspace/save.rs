@@ -220,19 +220,6 @@ pub(crate) async fn post_edit(
     answer(&site, &ctx, &v, Some(id), &body).await
 }
 
-fn pairs(body: &[u8]) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-fn one<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map_or("", |(_, v)| v.as_str())
-}
-
 /// The page for a refusal that concerns no field: the object is not there or not the
 /// person's (nothing was written).
 fn refused(ctx: &Ctx, r: &Refusal) -> Response {
@@ -255,23 +242,24 @@ async fn answer(
     path_id: Option<String>,
     body: &[u8],
 ) -> Response {
-    let pairs = pairs(body);
-    let action = match one(&pairs, "actie") {
+    let posted = crate::posted::Posted::parse(body);
+    let one = |key: &str| posted.one(key);
+    let action = match one("actie") {
         "" => "opslaan",
         a => a,
     }
     .to_owned();
-    let mut draft = Draft::from_form(&pairs);
+    let mut draft = Draft::from_form(posted.pairs());
     // The address decides which initiative this is; a changed hidden field does not.
     draft.id = path_id;
     if draft.id.is_none() && !is_editor(v) {
         draft.lead = v.organisation.clone().unwrap_or_default();
     }
-    let new_lead = one(&pairs, "nieuweTrekker");
+    let new_lead = one("nieuweTrekker");
     if is_editor(v) && !new_lead.is_empty() {
         draft.lead = new_lead.to_owned();
     }
-    let link_type = match one(&pairs, "zoekType") {
+    let link_type = match one("zoekType") {
         t if LINK_TYPES.contains(&t) => t.to_owned(),
         _ => "BUILDS_ON".to_owned(),
     };
@@ -298,15 +286,15 @@ async fn answer(
                     ctx.lang,
                     "mutation Propose($input: ProposeOrganisationInput!) { proposeOrganisation(input: $input) { name } }",
                     json!({ "input": {
-                        "name": one(&pairs, "voorstelNaam"),
-                        "kind": one(&pairs, "voorstelSoort"),
-                        "website": Some(one(&pairs, "voorstelWebsite")).filter(|w| !w.is_empty()),
+                        "name": one("voorstelNaam"),
+                        "kind": one("voorstelSoort"),
+                        "website": Some(one("voorstelWebsite")).filter(|w| !w.is_empty()),
                         "initiative": draft.id,
                     } }),
                 )
                 .await;
             extras.proposed = Some(match r {
-                Ok(_) => Ok(one(&pairs, "voorstelNaam").trim().to_owned()),
+                Ok(_) => Ok(one("voorstelNaam").trim().to_owned()),
                 Err(r) if ctx.en() => Err(r.message),
                 Err(_) => Err("Geef de naam van de organisatie en, als u wilt, een webadres dat begint met https://.".to_owned()),
             });
