@@ -188,6 +188,8 @@ pub(crate) fn documents(p: &Projection, texts: Vec<InitiativeText>) -> Vec<Searc
             }
             let organisations = p.published_names(&f.organisations);
             Some(SearchDoc {
+                title_en: t.title_en,
+                summary_en: t.summary_en,
                 id: t.id.into(),
                 languages: f.languages.clone(),
                 title: t.title,
@@ -215,6 +217,8 @@ pub(crate) fn event_documents(p: &Projection, texts: Vec<EventText>) -> Vec<Sear
                 p.push_term_labels(&mut labels, Region::NAME, region);
             }
             Some(SearchDoc {
+                title_en: None,
+                summary_en: None,
                 id: t.id.into(),
                 languages: Vec::new(),
                 title: t.title,
@@ -244,6 +248,8 @@ pub(crate) fn organisation_documents(
             }
             labels.extend(t.city);
             SearchDoc {
+                title_en: None,
+                summary_en: None,
                 id: t.id.into(),
                 languages: Vec::new(),
                 title: t.name,
