@@ -27,6 +27,9 @@ pub struct SearchParts {
     pub snippets: bool,
     /// The facets of the search (initiatives only).
     pub facets: bool,
+    /// The language of the texts the snippets show: with English, initiatives' English
+    /// titles and summaries where they have them.
+    pub shown: Language,
 }
 
 /// A page of the initiatives matching a search that the viewer may see, best first, and
@@ -456,4 +459,17 @@ pub(crate) fn snippets<S: Subject>(
     ids: &[S],
 ) -> Result<HashMap<S, Snippet>, StoreError> {
     index.snippets(text, lang, ids).map_err(store_error)
+}
+
+/// Snippets of a page of initiatives' hits, of their texts in `shown`.
+pub(crate) fn snippets_in(
+    index: &SearchIndex,
+    text: &str,
+    lang: Option<Language>,
+    shown: Language,
+    ids: &[InitiativeId],
+) -> Result<HashMap<InitiativeId, Snippet>, StoreError> {
+    index
+        .snippets_in(text, lang, shown, ids)
+        .map_err(store_error)
 }

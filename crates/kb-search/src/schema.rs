@@ -285,6 +285,11 @@ mod tests {
         let dutch = snippet(Some(Language::Nl), 1);
         assert_eq!(dutch.title, "<mark>Steunpunt</mark> voor eerstejaars");
         assert_eq!(dutch.text, "Ouderejaars helpen nieuwe studenten op weg.");
+        // Words read in both languages, texts shown in English.
+        let shown = index
+            .snippets_in("helpdesk", None, Language::En, &[InitiativeId(1)])
+            .expect("snippets");
+        assert_eq!(shown[&InitiativeId(1)].title, "<mark>Helpdesk</mark> for freshers");
         // Without an English title, an English search shows the Dutch one.
         let fallback = snippet(Some(Language::En), 2);
         assert_eq!(fallback.title, "<mark>Steunpunt</mark> voor eerstejaars");

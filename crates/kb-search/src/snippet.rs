@@ -38,12 +38,25 @@ impl SearchIndex {
         lang: Option<Language>,
         ids: &[S],
     ) -> Result<HashMap<S, Snippet>, SearchError> {
+        self.snippets_in(text, lang, lang.unwrap_or_default(), ids)
+    }
+
+    /// The snippets of [`snippets`](Self::snippets), of the texts in `shown`: with
+    /// English, an initiative's English title and summary where it has them, whatever
+    /// language the search's words are read in.
+    pub fn snippets_in<S: Subject>(
+        &self,
+        text: &str,
+        lang: Option<Language>,
+        shown: Language,
+        ids: &[S],
+    ) -> Result<HashMap<S, Snippet>, SearchError> {
         let query = UserQuery::parse_in(text, "query", lang)?;
         let mut analyzers = self.inner.analyzers.clone();
         let mut marker = Marker::new(&query, &mut analyzers);
         let fields = &self.inner.fields;
         let searcher = self.inner.reader.searcher();
-        let english = lang == Some(Language::En);
+        let english = shown == Language::En;
         let mut out = HashMap::new();
         for &id in ids {
             let found = searcher.search(
