@@ -43,5 +43,6 @@ mod site;
 mod statements;
 mod storage;
 mod telemetry;
+mod translations;
 mod views;
 mod visibility;

@@ -192,7 +192,10 @@ pub(crate) fn document(
     }
     // The English texts come second in their folded field (snippets of English searches
     // read them there) and are stemmed as English only, whatever the languages.
-    for (part, text) in [(Part::Title, &doc.title_en), (Part::Summary, &doc.summary_en)] {
+    for (part, text) in [
+        (Part::Title, &doc.title_en),
+        (Part::Summary, &doc.summary_en),
+    ] {
         if let Some(text) = text {
             let f = fields.part(part);
             out.add_text(f.english, text);
@@ -281,7 +284,10 @@ mod tests {
         };
         let english = snippet(Some(Language::En), 1);
         assert_eq!(english.title, "<mark>Helpdesk</mark> for freshers");
-        assert_eq!(english.text, "Senior students help freshers find their way.");
+        assert_eq!(
+            english.text,
+            "Senior students help freshers find their way."
+        );
         let dutch = snippet(Some(Language::Nl), 1);
         assert_eq!(dutch.title, "<mark>Steunpunt</mark> voor eerstejaars");
         assert_eq!(dutch.text, "Ouderejaars helpen nieuwe studenten op weg.");
@@ -289,7 +295,10 @@ mod tests {
         let shown = index
             .snippets_in("helpdesk", None, Language::En, &[InitiativeId(1)])
             .expect("snippets");
-        assert_eq!(shown[&InitiativeId(1)].title, "<mark>Helpdesk</mark> for freshers");
+        assert_eq!(
+            shown[&InitiativeId(1)].title,
+            "<mark>Helpdesk</mark> for freshers"
+        );
         // Without an English title, an English search shows the Dutch one.
         let fallback = snippet(Some(Language::En), 2);
         assert_eq!(fallback.title, "<mark>Steunpunt</mark> voor eerstejaars");

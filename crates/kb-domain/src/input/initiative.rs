@@ -410,7 +410,10 @@ mod tests {
         })
         .expect("valid");
         assert_eq!(f.title_en.as_deref(), Some("Buddy programme"));
-        assert_eq!(f.summary_en.as_deref(), Some("Students help students.\nWeekly."));
+        assert_eq!(
+            f.summary_en.as_deref(),
+            Some("Students help students.\nWeekly.")
+        );
         f.apply(InitiativeInput {
             title_en: Some("".into()),
             summary_en: Some(" \n ".into()),

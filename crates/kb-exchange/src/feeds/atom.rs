@@ -94,8 +94,7 @@ pub fn feed(head: &FeedHead<'_>, entries: &[Entry<'_>]) -> String {
             escape(&tag(&format!("initiative:{}", i.id.0)))
         ));
         let (title, title_lang) = in_language(head.lang, &i.title, i.title_en.as_deref());
-        let (summary, summary_lang) =
-            in_language(head.lang, &i.summary, i.summary_en.as_deref());
+        let (summary, summary_lang) = in_language(head.lang, &i.summary, i.summary_en.as_deref());
         x.push_str(&format!(
             "    <title{title_lang}>{}</title>\n",
             escape(title)

@@ -36,10 +36,22 @@ enum Node {
         #[serde(rename = "titleEn", default, deserialize_with = "nullable")]
         title_en: Option<String>,
     },
-    Theme { code: String, label: String },
-    Topic { code: String, label: String },
-    Organisation { slug: String, name: String },
-    Event { slug: String, title: String },
+    Theme {
+        code: String,
+        label: String,
+    },
+    Topic {
+        code: String,
+        label: String,
+    },
+    Organisation {
+        slug: String,
+        name: String,
+    },
+    Event {
+        slug: String,
+        title: String,
+    },
 }
 
 impl Node {
@@ -456,7 +468,10 @@ mod tests {
             "node": { "__typename": "Theme", "code": "support", "label": "Begeleiding" } }))
         .expect("a theme");
         let node = n.node.expect("its node");
-        assert_eq!((node.key(), node.name(true).text), ("support", "Begeleiding"));
+        assert_eq!(
+            (node.key(), node.name(true).text),
+            ("support", "Begeleiding")
+        );
     }
 
     #[test]

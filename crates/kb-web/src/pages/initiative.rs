@@ -9,11 +9,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::Site;
+use crate::bilingual::shown;
 use crate::client::{Failure, nullable};
 use crate::context::Ctx;
 use crate::dates;
 use crate::layout::{Page, describe, respond, trusted};
-use crate::bilingual::shown;
 use crate::pages::{EVENT, EventCard, Named, Nodes, TITLED, Term, Titled, event_list};
 use crate::rich_text;
 use crate::vocab::{Vocabulary, language_name};
@@ -403,7 +403,10 @@ mod tests {
             (Some("A in English"), None)
         );
         assert_eq!(
-            (i.builds_on[0].title_en.as_deref(), i.related[0].initiative.title_en.as_deref()),
+            (
+                i.builds_on[0].title_en.as_deref(),
+                i.related[0].initiative.title_en.as_deref()
+            ),
             (None, Some("See"))
         );
     }
