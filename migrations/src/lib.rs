@@ -20,6 +20,8 @@ mod m20261130_000005_trusted_documents;
 mod m20261206_000006_storage_probe;
 /// Accounts of people, organisations' domains, sessions, sign-in links and attempts.
 mod m20261206_000007_accounts;
+/// The outbox of e-mail notifications and the change-log position it has read.
+mod m20261207_000009_notifications;
 /// An initiative's title and summary in English.
 mod m20261207_000010_translations;
 
@@ -38,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_trusted_documents::Migration),
             Box::new(m20261206_000006_storage_probe::Migration),
             Box::new(m20261206_000007_accounts::Migration),
+            Box::new(m20261207_000009_notifications::Migration),
             Box::new(m20261207_000010_translations::Migration),
         ]
     }

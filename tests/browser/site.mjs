@@ -11,56 +11,17 @@
 //   EXPECT    JSON of what the API says a visitor must see (see site.rs)
 //   CHROMIUM  the browser (default /usr/bin/chromium)
 // Prints one line per check; exits 1 on the first failed expectation or any violation.
-import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { axe, check, finish, foreign, launch, violations, watch as watchOn } from './common.mjs';
+
 const base = process.env.BASE;
 const shots = process.env.SHOTS;
 const expect = JSON.parse(process.env.EXPECT);
 mkdirSync(shots, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const failures = [];
-// Every request any page makes; none may leave this server.
-const foreign = new Set();
-// Every Content-Security-Policy violation any page reports.
-const violations = [];
-async function watch(context) {
-  context.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(base) && !url.startsWith('data:')) foreign.add(url);
-  });
-  await context.exposeBinding('reportViolation', ({ page }, v) => violations.push({ page: page.url(), ...v }));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => window.reportViolation({
-      directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber,
-      sample: e.sample,
-    }));
-  });
-}
-function check(what, ok, detail) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${ok ? '' : ': ' + detail}`);
-  if (!ok) failures.push(what);
-}
-
-async function axe(page, name) {
-  // Evaluated rather than added as an inline <script>, which the page's policy refuses.
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  check(`axe ${name}: no serious or critical violation`, bad.length === 0,
-    bad.map((v) => `${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`).join('; '));
-}
+const browser = await launch();
+const watch = (context) => watchOn(context, [base]);
 
 try {
   // Every page type, at phone and desktop width.
@@ -181,5 +142,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`browser: ${failures.length === 0 ? 'all passed' : failures.length + ' failed'}`);
-process.exit(failures.length === 0 ? 0 : 1);
+finish();

@@ -1,6 +1,7 @@
 //! End-to-end tests of Kennisbank: the real server over HTTP, on SQLite and on
 //! PostgreSQL. One binary, shared templates, a fresh database per test.
 
+mod mail_sink;
 mod oracle;
 mod postgres;
 mod proxy;
@@ -28,7 +29,9 @@ mod limits;
 mod listing;
 mod live;
 mod matrix;
+mod matrix_site;
 mod metrics;
+mod notifications;
 mod observatory;
 mod oidc;
 mod persisted;
@@ -46,3 +49,7 @@ mod telemetry;
 mod translations;
 mod views;
 mod visibility;
+mod web_people;
+mod workspace;
+mod workspace_browser;
+mod workspace_escaping;

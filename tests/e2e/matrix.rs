@@ -23,7 +23,7 @@ const ROLES: [&str; 6] = [
     "editor",
     "admin",
 ];
-const STATUSES: [Status; 5] = [
+pub(crate) const STATUSES: [Status; 5] = [
     Status::Draft,
     Status::Submitted,
     Status::Published,
@@ -31,12 +31,12 @@ const STATUSES: [Status; 5] = [
     Status::Archived,
 ];
 
-struct World {
+pub(crate) struct World {
     keys: Vec<(&'static str, Option<String>)>,
     /// Initiative global ids per status.
-    initiatives: Vec<(Status, String)>,
+    pub(crate) initiatives: Vec<(Status, String)>,
     /// Event global ids per status.
-    events: Vec<(Status, String)>,
+    pub(crate) events: Vec<(Status, String)>,
     owner_org: String,
     hub_event: String,
     anchor: String,
@@ -46,11 +46,11 @@ fn organisation_marker(s: Status) -> String {
     format!("Matrixorg {}", s.code())
 }
 
-fn marker(s: Status) -> String {
+pub(crate) fn marker(s: Status) -> String {
     format!("Matrix {}", s.code())
 }
 
-fn event_marker(s: Status) -> String {
+pub(crate) fn event_marker(s: Status) -> String {
     format!("Matrixevent {}", s.code())
 }
 
@@ -70,7 +70,7 @@ fn path(s: Status) -> Vec<Action> {
     }
 }
 
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     let owner = app
         .store
         .organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort")

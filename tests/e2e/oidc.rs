@@ -3,8 +3,9 @@
 //! databases: the code flow with PKCE, `state` and `nonce` through the provider's pages,
 //! SURFconext's claims placing the person in their institution; refused with 400 and
 //! nothing written: a wrong `state`, a missing state cookie, a replayed answer, a replayed
-//! code, an ID token whose nonce is not the one sent; accepted after the provider rotates
-//! its signing key.
+//! code, an ID token whose nonce is not the one sent, an expired ID token, one issued to
+//! another client and one signed by a key the provider does not publish; accepted after
+//! the provider rotates its signing key.
 
 use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
@@ -18,9 +19,9 @@ use crate::support::{Db, TestApp, config, free_port};
 use crate::tools;
 
 /// The provider of one test.
-struct Provider {
+pub(crate) struct Provider {
     child: Child,
-    issuer: String,
+    pub(crate) issuer: String,
 }
 
 impl Drop for Provider {
@@ -31,7 +32,7 @@ impl Drop for Provider {
 }
 
 impl Provider {
-    fn start(port: u16, redirect_uri: &str) -> Provider {
+    pub(crate) fn start(port: u16, redirect_uri: &str) -> Provider {
         use std::io::BufRead;
         let dir = tools::node_packages("tests/oidc");
         let mut child = Command::new("node")
@@ -343,6 +344,37 @@ async fn a_person_signs_in_at_their_institution_and_every_forgery_is_refused(db_
     let r = callback(&app, &answer, &site).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM session").await, 1);
+
+    // An ID token that has expired, one issued to another client, and one signed by a key
+    // the provider's JWKS does not publish (looked for again once, in vain): each
+    // refused, nothing written.
+    for mode in ["expired", "foreign-aud", "unknown-key"] {
+        let set = client()
+            .post(format!("{issuer}/_misbehave/{mode}"))
+            .send()
+            .await
+            .expect("mode");
+        assert_eq!(set.status(), StatusCode::OK);
+        let (answer, site) = through_provider(&app, "ada@hanze.nl").await;
+        let r = callback(&app, &answer, &site).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{mode}");
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM session").await,
+            1,
+            "{mode}"
+        );
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM account").await,
+            1,
+            "{mode}"
+        );
+    }
+    let set = client()
+        .post(format!("{issuer}/_misbehave/off"))
+        .send()
+        .await
+        .expect("mode");
+    assert_eq!(set.status(), StatusCode::OK);
 
     // The provider rotates its signing key: the next sign-in still works.
     let rotated = client()

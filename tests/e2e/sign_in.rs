@@ -5,8 +5,6 @@
 //! CSRF token, a cross-site POST, a `?next=` to another host, and a session id that must
 //! change at sign-in (fixation).
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -14,78 +12,9 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::Value;
 
-use crate::support::{Db, TestApp, config, free_port};
-use crate::tools;
-
-/// The SMTP server of one test, and the folder its messages land in.
-struct Sink {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Sink {
-    fn start() -> Sink {
-        use std::io::BufRead;
-        let dir = tempfile::tempdir().expect("mail folder");
-        let port = free_port();
-        let mut child = Command::new(tools::python())
-            .arg(tools::root().join("tests/e2e/smtp_sink.py"))
-            .arg(port.to_string())
-            .arg(dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the SMTP sink");
-        let out = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        std::io::BufReader::new(out)
-            .read_line(&mut line)
-            .expect("the sink's first line");
-        assert_eq!(line.trim(), "ready", "the SMTP sink did not start");
-        Sink { child, port, dir }
-    }
-
-    fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    fn messages(&self) -> Vec<Value> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
-            .expect("mail folder")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.extension().is_some_and(|x| x == "json")
-                    && !p
-                        .file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-            })
-            .collect();
-        files.sort();
-        files
-            .iter()
-            .map(|p| serde_json::from_slice(&std::fs::read(p).expect("message")).expect("JSON"))
-            .collect()
-    }
-
-    /// Waits for the `n`th message (1-based) to arrive.
-    async fn message(&self, n: usize) -> Value {
-        for _ in 0..200 {
-            if let Some(m) = self.messages().get(n - 1) {
-                return m.clone();
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("message {n} did not arrive");
-    }
-}
+use crate::mail_sink::Sink;
+use crate::support::{Db, TestApp, config};
+use crate::with_mail;
 
 /// A server on `db` that mails through `sink`, and a client that follows no redirect and
 /// keeps no cookie (the tests send the cookies they mean to).
@@ -213,25 +142,6 @@ async fn link_for(
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), "/aanmelden?melding=verstuurd");
     token_of(app, &sink.message(n).await)
-}
-
-macro_rules! with_mail {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name($crate::support::Db::Sqlite).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if $crate::postgres::skipped(concat!(module_path!(), "::postgres")) {
-                    return;
-                }
-                super::$name($crate::support::Db::Postgres).await;
-            }
-        }
-    };
 }
 
 with_mail!(a_mailed_link_signs_in_once_with_a_new_session);

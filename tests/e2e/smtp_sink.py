@@ -1,4 +1,4 @@
-"""An SMTP server for the sign-in tests (sign_in.rs): aiosmtpd on 127.0.0.1 at the given
+"""An SMTP server for the tests that mail (mail_sink.rs): aiosmtpd on 127.0.0.1 at the given
 port, keeping each message it receives as NNNN.json in the given folder (envelope
 recipients, sender, subject, and the plain-text and HTML parts decoded). It prints
 "ready" once it listens and runs until its standard input closes.

@@ -11,9 +11,13 @@
 // `employee` as `eduperson_affiliation`. It prints `ready <issuer>` once it listens.
 // `POST /_rotate` (from loopback) replaces the signing key with a new one under a new
 // key id, as a provider rotating its keys does; sessions and codes survive it.
+// `POST /_misbehave/MODE` (from loopback) makes the ID tokens it issues from then on
+// faulty, as a broken or hostile provider's would be, for the relying party's refusals:
+// `expired` (its `exp` ten minutes past), `foreign-aud` (issued to another client),
+// `unknown-key` (signed by a key its JWKS does not publish); `off` issues good ones again.
 
 import { createServer } from 'node:http';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
 import Provider from 'oidc-provider';
@@ -83,13 +87,61 @@ function provider(keys) {
     cookies: { keys: cookieKeys },
   });
   p.proxy = false;
+  // Faulty ID tokens on request: the token as issued, changed and signed again.
+  const issue = p.IdToken.prototype.issue;
+  p.IdToken.prototype.issue = async function issueFaulty(options) {
+    const token = await issue.call(this, options);
+    if (misbehave === 'off' || options?.use !== 'idtoken') return token;
+    return faulty(token, keys[0]);
+  };
   return p;
+}
+
+// How issued ID tokens are made faulty: `off`, `expired`, `foreign-aud`, `unknown-key`.
+let misbehave = 'off';
+// A key no JWKS of this provider ever publishes.
+const strangerKey = signingKey();
+
+const base64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+function faulty(token, key) {
+  const [head, body] = token.split('.');
+  const header = JSON.parse(Buffer.from(head, 'base64url').toString());
+  const claims = JSON.parse(Buffer.from(body, 'base64url').toString());
+  let signer = key;
+  const now = Math.floor(Date.now() / 1000);
+  if (misbehave === 'expired') {
+    claims.iat = now - 1200;
+    claims.exp = now - 600;
+  } else if (misbehave === 'foreign-aud') {
+    claims.aud = 'another-client';
+  } else if (misbehave === 'unknown-key') {
+    signer = strangerKey;
+    header.kid = strangerKey.kid;
+  }
+  const input = `${base64url(header)}.${base64url(claims)}`;
+  const signature = sign('sha256', Buffer.from(input), createPrivateKey({ key: signer, format: 'jwk' }));
+  return `${input}.${signature.toString('base64url')}`;
 }
 
 let keys = [signingKey()];
 let current = provider(keys);
 
+const MODES = ['off', 'expired', 'foreign-aud', 'unknown-key'];
+
 const server = createServer((req, res) => {
+  if (req.method === 'POST' && req.url.startsWith('/_misbehave/')) {
+    const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress);
+    const mode = req.url.slice('/_misbehave/'.length);
+    if (!loopback || !MODES.includes(mode)) {
+      res.writeHead(loopback ? 404 : 403).end();
+      return;
+    }
+    misbehave = mode;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ mode }));
+    return;
+  }
   if (req.method === 'POST' && req.url === '/_rotate') {
     const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress);
     if (!loopback) {

@@ -107,6 +107,61 @@ pub struct DomainError {
     pub field: Option<String>,
     /// The version the object has now, for `CONFLICT`.
     pub current_version: Option<i32>,
+    /// For `BAD_USER_INPUT` found in several fields at once: every field at fault with
+    /// its message, in the order of the input (the first is also `field` and `message`),
+    /// so a form can show them all together. Empty when one field is at fault.
+    pub problems: Vec<Problem>,
+}
+
+/// One input field at fault and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+}
+
+/// Collects the faults of several input fields, so that a client learns of all of them
+/// in one answer rather than one per try.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<DomainError>);
+
+impl Problems {
+    /// The value of `result`, or `None` after noting its error.
+    pub fn check<T>(&mut self, result: Result<T, DomainError>) -> Option<T> {
+        result.map_err(|e| self.0.push(e)).ok()
+    }
+
+    /// Notes an error.
+    pub fn push(&mut self, error: DomainError) {
+        self.0.push(error);
+    }
+
+    /// Whether a fault was noted.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok` when nothing was noted; otherwise the first error, listing every bad field in
+    /// its `problems` when there are several.
+    pub fn finish(self) -> Result<(), DomainError> {
+        let mut errors = self.0.into_iter();
+        let Some(mut first) = errors.next() else {
+            return Ok(());
+        };
+        let rest: Vec<DomainError> = errors.collect();
+        if !rest.is_empty() {
+            first.problems = std::iter::once(&first)
+                .chain(rest.iter())
+                .filter_map(|e| {
+                    e.field.as_ref().map(|f| Problem {
+                        field: f.clone(),
+                        message: e.message.clone(),
+                    })
+                })
+                .collect();
+        }
+        Err(first)
+    }
 }
 
 impl DomainError {
@@ -116,6 +171,7 @@ impl DomainError {
             message: message.into(),
             field: None,
             current_version: None,
+            problems: Vec::new(),
         }
     }
 
@@ -126,6 +182,7 @@ impl DomainError {
             message: message.into(),
             field: Some(field.into()),
             current_version: None,
+            problems: Vec::new(),
         }
     }
 
@@ -148,6 +205,7 @@ impl DomainError {
             ),
             field: Some("expectedVersion".into()),
             current_version: Some(current_version),
+            problems: Vec::new(),
         }
     }
 
@@ -186,6 +244,35 @@ mod tests {
                 "docs/api.md gives {code} another status: {line}"
             );
         }
+    }
+
+    #[test]
+    fn problems_list_every_bad_field_in_order() {
+        let mut p = Problems::default();
+        assert_eq!(p.check::<i32>(Ok(3)), Some(3));
+        assert!(p.is_empty());
+        assert_eq!(Problems::default().finish(), Ok(()));
+        p.check::<()>(Err(DomainError::bad_input("input.title", "too short")));
+        let one = {
+            let mut q = Problems::default();
+            q.push(DomainError::bad_input("input.title", "too short"));
+            q.finish().expect_err("bad")
+        };
+        assert_eq!(one.field.as_deref(), Some("input.title"));
+        assert!(one.problems.is_empty());
+        p.push(DomainError::bad_input("input.website", "not a URL"));
+        let e = p.finish().expect_err("bad");
+        assert_eq!(e.field.as_deref(), Some("input.title"));
+        assert_eq!(e.message, "too short");
+        let fields: Vec<(&str, &str)> = e
+            .problems
+            .iter()
+            .map(|p| (p.field.as_str(), p.message.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [("input.title", "too short"), ("input.website", "not a URL")]
+        );
     }
 
     #[test]

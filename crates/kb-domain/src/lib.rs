@@ -8,6 +8,8 @@
 pub mod account;
 /// The ASCII spelling of text that slugs and sort keys share, so both spell a title alike.
 mod ascii;
+/// Whether a contact address looks like a person's.
+pub mod contact;
 /// Error codes shared by every layer, and the domain's own error type.
 pub mod error;
 /// Typed row ids, and the opaque global ids of graph nodes (Relay `Node.id`).
@@ -46,7 +48,7 @@ pub mod vocab;
 pub mod workflow;
 
 pub use account::{AccountRole, AccountStatus};
-pub use error::{DomainError, ErrorCode};
+pub use error::{DomainError, ErrorCode, Problem, Problems};
 pub use id::{
     AccountId, ApiKeyId, EventId, GlobalId, InitiativeId, NodeId, NodeKind, OrganisationId,
     RevisionId, ThemeId, TopicId,

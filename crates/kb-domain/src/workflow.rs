@@ -10,6 +10,9 @@
 //!     │   submit ◀── REJECTED                 ARCHIVED
 //!     └──────────────── restore ─────────────────┘
 //! ```
+//!
+//! An editor may also send a submission back (SUBMITTED → DRAFT) with a note saying what
+//! to change, where a rejection would say it cannot be published at all.
 
 use crate::error::{DomainError, ErrorCode};
 use crate::id::OrganisationId;
@@ -25,18 +28,20 @@ pub enum Action {
     Withdraw,
     Publish,
     Reject,
+    SendBack,
     Archive,
     Restore,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::Create,
         Action::Update,
         Action::Submit,
         Action::Withdraw,
         Action::Publish,
         Action::Reject,
+        Action::SendBack,
         Action::Archive,
         Action::Restore,
     ];
@@ -50,6 +55,7 @@ impl Action {
             Action::Withdraw => "withdraw",
             Action::Publish => "publish",
             Action::Reject => "reject",
+            Action::SendBack => "send_back",
             Action::Archive => "archive",
             Action::Restore => "restore",
         }
@@ -59,7 +65,7 @@ impl Action {
     const fn editors_only(self) -> bool {
         matches!(
             self,
-            Action::Publish | Action::Reject | Action::Archive | Action::Restore
+            Action::Publish | Action::Reject | Action::SendBack | Action::Archive | Action::Restore
         )
     }
 }
@@ -75,6 +81,7 @@ fn next(action: Action, from: Option<Status>, editor: bool) -> Option<Status> {
         (Action::Withdraw, Some(Submitted)) => Some(Draft),
         (Action::Publish, Some(Draft | Submitted)) => Some(Published),
         (Action::Reject, Some(Submitted)) => Some(Rejected),
+        (Action::SendBack, Some(Submitted)) => Some(Draft),
         (Action::Archive, Some(Draft | Submitted | Published | Rejected)) => Some(Archived),
         (Action::Restore, Some(Archived)) => Some(Draft),
         _ => None,
@@ -175,6 +182,7 @@ mod tests {
         (Action::Publish, Some(Draft), Published),
         (Action::Publish, Some(Submitted), Published),
         (Action::Reject, Some(Submitted), Rejected),
+        (Action::SendBack, Some(Submitted), Draft),
         (Action::Archive, Some(Draft), Archived),
         (Action::Archive, Some(Submitted), Archived),
         (Action::Archive, Some(Published), Archived),

@@ -25,6 +25,25 @@ impl From<DomainErr> for async_graphql::Error {
         if let (Some(v), Some(ext)) = (e.current_version, err.extensions.as_mut()) {
             ext.set("currentVersion", v);
         }
+        if let (false, Some(ext)) = (e.problems.is_empty(), err.extensions.as_mut()) {
+            let problems = e
+                .problems
+                .iter()
+                .map(|p| {
+                    let mut o = async_graphql::indexmap::IndexMap::new();
+                    o.insert(
+                        async_graphql::Name::new("field"),
+                        Value::from(p.field.as_str()),
+                    );
+                    o.insert(
+                        async_graphql::Name::new("message"),
+                        Value::from(p.message.as_str()),
+                    );
+                    Value::Object(o)
+                })
+                .collect();
+            ext.set("problems", Value::List(problems));
+        }
         err
     }
 }

@@ -204,6 +204,27 @@ pub struct ServerConfig {
         value_parser = parse_mailbox
     )]
     pub mail_from: String,
+    /// How often notifications of the moderation workflow are enqueued from the change
+    /// log and sent, in seconds (they go out only with `--smtp-url`).
+    #[arg(
+        long = "notify-interval-secs",
+        env = "KB_NOTIFY_INTERVAL_SECS",
+        value_name = "SECONDS",
+        default_value = "10",
+        value_parser = parse_seconds
+    )]
+    pub notify_interval: Duration,
+    /// How long a notification that could not be sent waits before its first retry, in
+    /// seconds; the following waits are 5, 30, 120, 360, 720 and 1440 times as long, and
+    /// the eighth failure gives it up.
+    #[arg(
+        long = "notify-retry-secs",
+        env = "KB_NOTIFY_RETRY_SECS",
+        value_name = "SECONDS",
+        default_value = "60",
+        value_parser = parse_seconds
+    )]
+    pub notify_retry: Duration,
     /// An OpenID Connect provider people sign in with, by its issuer
     /// (`https://connect.surfconext.nl`); repeat the flag for several, each matched by
     /// position with `--oidc-client-id`, `--oidc-client-secret` and `--oidc-name`. The
@@ -458,6 +479,8 @@ mod tests {
         assert_eq!(c.limits().entities, 100);
         assert_eq!(c.persisted_query_cache, 1000);
         assert_eq!(c.cors_origins, vec!["*".to_owned()]);
+        assert_eq!(c.notify_interval, Duration::from_secs(10));
+        assert_eq!(c.notify_retry, Duration::from_secs(60));
         assert_eq!(
             c.retention,
             Retention {

@@ -21,6 +21,9 @@ pub mod mail;
 pub mod memory;
 /// Prometheus metrics at `/metrics`.
 pub mod metrics;
+/// E-mail notifications of the moderation workflow: following the change log into the
+/// outbox and sending what is due.
+pub mod notify;
 /// OpenID Connect providers and the relying party's side of signing in with them.
 mod oidc;
 /// The public address links are built from, the hosts the site answers, and the proxies
@@ -132,12 +135,31 @@ pub async fn serve_model(
         "",
     )
     .map_err(anyhow::Error::msg)?;
-    if let Some(url) = &config.smtp_url {
-        mail::Mailer::new(url, &config.mail_from).map_err(anyhow::Error::msg)?;
-    }
+    let mailer = match &config.smtp_url {
+        Some(url) => Some(mail::Mailer::new(url, &config.mail_from).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
     let follower = model.follow(config.follow_interval);
     let purger = tokio::spawn(purge_sign_ins(store.clone(), config.session_lifetime()));
     let bound = listener.local_addr()?;
+    // Notifications go out only where mail can; the outbox's start is noted before the
+    // first request is served.
+    let notifier = match mailer {
+        Some(mailer) => Some(
+            notify::Notifier {
+                store: store.clone(),
+                mailer,
+                origin: config.public_address(bound).origin().to_owned(),
+                interval: config.notify_interval,
+                backoff: kb_store::Backoff {
+                    first: config.notify_retry,
+                },
+            }
+            .start()
+            .await,
+        ),
+        None => None,
+    };
     match &config.public_url {
         Some(url) => tracing::info!(public_url = %url, "links point to the public URL"),
         None => tracing::warn!(
@@ -181,6 +203,9 @@ pub async fn serve_model(
     }
     follower.abort();
     purger.abort();
+    if let Some(notifier) = notifier {
+        notifier.abort();
+    }
     Ok(())
 }
 

@@ -71,26 +71,72 @@ impl Mailer {
         Ok(Self { transport, from })
     }
 
-    /// Sends `letter` to `to`; a failure is logged (without the address) and reported.
-    pub(crate) async fn send(&self, to: &str, letter: Letter) -> Result<(), ()> {
+    /// Sends `letter` to `to`; a failure is logged (without the address) and reported
+    /// by its kind.
+    pub(crate) async fn send(&self, to: &str, letter: Letter) -> Result<(), SendFailure> {
         let to: Mailbox = to.parse().map_err(|_| {
-            tracing::warn!("a sign-in address could not be used as a mailbox");
+            tracing::warn!("an address could not be used as a mailbox");
+            SendFailure {
+                kind: "address",
+                permanent: true,
+            }
         })?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(letter.subject)
             .multipart(MultiPart::alternative_plain_html(letter.text, letter.html))
-            .map_err(|e| tracing::error!(error = %e, "a message could not be built"))?;
+            .map_err(|e| {
+                tracing::error!(error = %e, "a message could not be built");
+                SendFailure {
+                    kind: "message",
+                    permanent: true,
+                }
+            })?;
         // The server's answer may quote the address: only its kind and code are logged.
         self.transport.send(message).await.map(|_| ()).map_err(|e| {
+            let failure = SendFailure::of(&e);
             tracing::error!(
+                kind = failure.kind,
                 permanent = e.is_permanent(),
                 transient = e.is_transient(),
                 code = e.status().map(|c| c.to_string()).unwrap_or_default(),
                 "a message could not be sent"
             );
+            failure
         })
+    }
+}
+
+/// Why a message was not sent, by kind only: the SMTP server's words may quote the
+/// address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SendFailure {
+    /// `address`, `message`, `permanent` (a 5xx answer), `transient` (a 4xx answer),
+    /// `timeout`, `tls` or `connection`.
+    pub(crate) kind: &'static str,
+    /// Whether trying again cannot help (an unusable address or message).
+    pub(crate) permanent: bool,
+}
+
+impl SendFailure {
+    fn of(e: &lettre::transport::smtp::Error) -> Self {
+        let kind = if e.is_permanent() {
+            "permanent"
+        } else if e.is_transient() {
+            "transient"
+        } else if e.is_timeout() {
+            "timeout"
+        } else if e.is_tls() {
+            "tls"
+        } else {
+            "connection"
+        };
+        // A refusal by the server is retried too: it may be a policy that changes.
+        Self {
+            kind,
+            permanent: false,
+        }
     }
 }
 
@@ -132,11 +178,13 @@ pub(crate) fn sign_in_letter(link: &str, english: bool, minutes: i64) -> Letter 
     }
 }
 
-fn html_escape(s: &str) -> String {
+/// `s` safe inside HTML text and double-quoted attributes.
+pub(crate) fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 #[cfg(test)]

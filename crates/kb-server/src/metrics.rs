@@ -1,6 +1,8 @@
 //! Prometheus metrics at `/metrics`: what the GraphQL layer records per operation (see
 //! `kb_graphql::observe`), and gauges read at each scrape: the database pool's
-//! connections and how far this instance's read model trails the change log.
+//! connections, how far this instance's read model trails the change log, and the
+//! notifications waiting in the outbox (`kb_notifications_pending`; failed sendings are
+//! counted as they happen, `kb_notifications_failed_total`).
 //!
 //! The recorder is the process's one `metrics` recorder, installed on first use; every
 //! server of the process (tests run several) reports into it.
@@ -113,6 +115,10 @@ async fn scrape(State(s): State<Sources>) -> Response {
     });
     metrics::gauge!(CSP_REPORTS).set(s.csp.received() as f64);
     metrics::gauge!(DISCARDED).set(kb_store::discarded_connections() as f64);
+    match s.store.pending_notifications().await {
+        Ok(n) => metrics::gauge!(crate::notify::PENDING).set(n as f64),
+        Err(e) => tracing::warn!(error = %e, "cannot count pending notifications for /metrics"),
+    }
     match s.store.change_log_head().await {
         Ok(head) => metrics::gauge!(LAG).set((head - position).max(0) as f64),
         Err(e) => tracing::warn!(error = %e, "cannot read the change-log head for /metrics"),

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use crate::convert::{all, rows, typed_map};
-use crate::entity::{event, event_initiative, event_theme};
+use crate::entity::{event, event_initiative, event_organisation, event_theme};
 use crate::window::{self, Edge, Sort};
 use crate::{Result, Store, access};
 
@@ -27,6 +27,10 @@ pub struct EventFilter {
     pub to: Option<DateTime<Utc>>,
     /// Only events featuring one of these initiatives (a view's); `None` does not filter.
     pub initiatives: Option<Vec<kb_domain::InitiativeId>>,
+    /// Only events in one of these statuses (of those the viewer may see at all).
+    pub statuses: Vec<kb_domain::Status>,
+    /// Only events one of these organisations organises.
+    pub organisations: Vec<kb_domain::OrganisationId>,
 }
 
 fn edge(table: &'static str, parent_col: &'static str, child_col: &'static str) -> Edge {
@@ -73,6 +77,23 @@ impl Store {
                         .column(event_initiative::Column::EventId)
                         .from(event_initiative::Entity)
                         .and_where(event_initiative::Column::InitiativeId.is_in(rows(ids)))
+                        .take(),
+                ),
+            );
+        }
+        if !f.statuses.is_empty() {
+            c = c.add(event::Column::Status.is_in(f.statuses.iter().map(|s| s.code())));
+        }
+        if !f.organisations.is_empty() {
+            c = c.add(
+                event::Column::Id.in_subquery(
+                    Query::select()
+                        .column(event_organisation::Column::EventId)
+                        .from(event_organisation::Entity)
+                        .and_where(
+                            event_organisation::Column::OrganisationId
+                                .is_in(rows(&f.organisations)),
+                        )
                         .take(),
                 ),
             );

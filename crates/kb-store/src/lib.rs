@@ -32,6 +32,9 @@ mod facets;
 mod initiatives;
 /// API keys: creation, listing, revocation, authentication.
 mod keys;
+/// E-mail notifications of the moderation workflow: the outbox that follows the change
+/// log, and the rows a sender claims.
+mod notifications;
 /// Organisations: lookups, lists and their edges.
 pub mod organisations;
 /// What in-memory read models read: facts, edges and texts in a few statements, and
@@ -73,6 +76,7 @@ pub use kb_domain::Viewer;
 use kb_domain::sort_key::sort_key;
 use kb_migration::{Migrator, MigratorTrait};
 pub use keys::{ApiKey, NewKey};
+pub use notifications::{Backoff, Failure, Notice, NotificationKind};
 pub use read_model::{
     Change, EventFacts, EventText, InitiativeFacts, InitiativeText, OrganisationFacts,
     OrganisationText,

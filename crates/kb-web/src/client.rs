@@ -67,6 +67,124 @@ impl Site {
     }
 }
 
+/// The API's refusal of a signed-in person's request, with what a form needs to show it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Refusal {
+    /// `extensions.code`, such as `BAD_USER_INPUT` or `CONFLICT`.
+    pub(crate) code: String,
+    pub(crate) message: String,
+    /// The input field at fault (`input.title`), for bad input.
+    pub(crate) field: Option<String>,
+    /// Every field at fault with its message, when several are.
+    pub(crate) problems: Vec<(String, String)>,
+    /// The object's version now, for a conflict.
+    pub(crate) current_version: Option<i64>,
+}
+
+impl Refusal {
+    /// Every field at fault with its message (one when the API named one).
+    pub(crate) fn fields(&self) -> Vec<(String, String)> {
+        if !self.problems.is_empty() {
+            return self.problems.clone();
+        }
+        self.field
+            .iter()
+            .map(|f| (f.clone(), self.message.clone()))
+            .collect()
+    }
+
+    fn of(e: &async_graphql::ServerError) -> Self {
+        let ext = e.extensions.as_ref();
+        let text = |key: &str| {
+            ext.and_then(|x| x.get(key)).and_then(|v| match v {
+                async_graphql::Value::String(s) => Some(s.clone()),
+                _ => None,
+            })
+        };
+        let problems = ext
+            .and_then(|x| x.get("problems"))
+            .and_then(|v| v.clone().into_json().ok())
+            .and_then(|v| serde_json::from_value::<Vec<Problem>>(v).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| (p.field, p.message))
+            .collect();
+        Refusal {
+            code: text("code").unwrap_or_default(),
+            message: e.message.clone(),
+            field: text("field"),
+            problems,
+            current_version: ext
+                .and_then(|x| x.get("currentVersion"))
+                .and_then(|v| v.clone().into_json().ok())
+                .and_then(|v| v.as_i64()),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Problem {
+    field: String,
+    message: String,
+}
+
+impl Site {
+    /// Runs `document` as the signed-in `visitor` (whose account the server's executor
+    /// acts as), returning its `data` as a `T` or the API's refusal. Used for the forms of
+    /// signed-in people, whose answers they must see field by field.
+    pub(crate) async fn run_as<T: DeserializeOwned>(
+        &self,
+        visitor: &crate::Visitor,
+        lang: Language,
+        document: &str,
+        variables: Value,
+    ) -> Result<T, Refusal> {
+        let request = async_graphql::Request::new(document)
+            .variables(async_graphql::Variables::from_json(variables));
+        let response = (self.execute)(request, lang, Some(visitor.credential.clone())).await;
+        if let Some(e) = response.errors.first() {
+            let refusal = Refusal::of(e);
+            if !matches!(
+                refusal.code.as_str(),
+                "BAD_USER_INPUT" | "CONFLICT" | "FORBIDDEN" | "NOT_FOUND" | "UNAUTHENTICATED"
+            ) {
+                tracing::error!(message = %e.message, code = %refusal.code, "a signed-in request failed");
+            }
+            return Err(refusal);
+        }
+        async_graphql::from_value(response.data).map_err(|e| {
+            tracing::error!(
+                error = %e,
+                answer = std::any::type_name::<T>(),
+                "an answer does not have the shape the page reads"
+            );
+            Refusal {
+                code: "INTERNAL".to_owned(),
+                message: "internal error".to_owned(),
+                ..Refusal::default()
+            }
+        })
+    }
+
+    /// Like [`Site::query`], as the signed-in `visitor`.
+    pub(crate) async fn query_as<T: DeserializeOwned>(
+        &self,
+        visitor: &crate::Visitor,
+        lang: Language,
+        document: &str,
+        variables: Value,
+    ) -> Result<T, Failure> {
+        self.run_as(visitor, lang, document, variables)
+            .await
+            .map_err(|r| match r.code.as_str() {
+                "NOT_FOUND" | "FORBIDDEN" | "UNAUTHENTICATED" => Failure::NotFound,
+                "BAD_USER_INPUT" => Failure::BadInput(r.message),
+                "UNAVAILABLE" => Failure::Unavailable,
+                _ => Failure::Internal,
+            })
+    }
+}
+
 /// For a nullable field (`#[serde(deserialize_with = "nullable")]`): `null` reads as
 /// `None`, but the field must be in the answer. Serde's default reads a missing
 /// `Option` as `None` as well, which would show a field the document no longer asks

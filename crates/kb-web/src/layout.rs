@@ -17,6 +17,9 @@ pub(crate) struct Page {
     pub(crate) description: String,
     pub(crate) body: Markup,
     pub(crate) status: StatusCode,
+    /// The signed-in person's menu, on their own pages only: public pages may be kept by
+    /// shared caches and are the same for everyone.
+    pub(crate) personal: Option<Markup>,
 }
 
 impl Page {
@@ -30,6 +33,7 @@ impl Page {
             description: description.into(),
             body,
             status: StatusCode::OK,
+            personal: None,
         }
     }
 }
@@ -92,6 +96,7 @@ pub(crate) fn failure_page(ctx: &Ctx, failure: Failure) -> Page {
         description: text,
         body,
         status,
+        personal: None,
     }
 }
 
@@ -175,6 +180,9 @@ pub(crate) fn render(ctx: &Ctx, page: Page) -> Response {
                             li { a href=(ctx.href("/analyse")) { (ctx.t("Analyse", "Analysis")) } }
                             li { a href="/graphiql" { "API" } }
                         }
+                    }
+                    @if let Some(menu) = &page.personal {
+                        (menu)
                     }
                     @if ctx.path != "/" {
                         (search_form(ctx, q, "kop"))

@@ -152,6 +152,28 @@ pub fn router(execute: Execute, origin: &str, privacy: Privacy, sign_in: SignInO
         .route("/aanmelden", get(pages::people::sign_in))
         .route("/aanmelden/link", get(pages::people::confirm_link))
         .route("/mijn-account", get(pages::people::account))
+        .route("/mijn-initiatieven", get(pages::workspace::list))
+        .route(
+            "/mijn-initiatieven/nieuw",
+            get(pages::workspace::new).post(pages::workspace::post_new),
+        )
+        .route(
+            "/mijn-initiatieven/{id}",
+            get(pages::workspace::edit).post(pages::workspace::post_edit),
+        )
+        .route(
+            "/mijn-initiatieven/{id}/voorbeeld",
+            get(pages::workspace::preview),
+        )
+        .route("/redactie", get(pages::desk::queue))
+        .route(
+            "/redactie/aanvragen",
+            axum::routing::post(pages::desk::post_account),
+        )
+        .route(
+            "/redactie/{id}",
+            get(pages::desk::review).post(pages::desk::decide),
+        )
         .route("/privacy", get(pages::privacy::page))
         .route("/graphiql", get(assets::graphiql))
         .route("/robots.txt", get(meta::robots))

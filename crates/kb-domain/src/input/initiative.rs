@@ -1,5 +1,5 @@
 use super::{dedup, optional_text};
-use crate::error::DomainError;
+use crate::error::{DomainError, Problems};
 use crate::id::OrganisationId;
 use crate::validate;
 use crate::vocab::*;
@@ -67,50 +67,69 @@ impl InitiativeFields {
     /// The fields of a new initiative: a title, a kind and a lead organisation are
     /// required from the start.
     pub fn create(input: InitiativeInput) -> Result<Self, DomainError> {
+        let mut p = Problems::default();
         if input.title.is_none() {
-            return Err(DomainError::bad_input(
+            p.push(DomainError::bad_input(
                 "input.title",
                 "a new initiative needs a title",
             ));
         }
         if input.kind.is_none() {
-            return Err(DomainError::bad_input(
+            p.push(DomainError::bad_input(
                 "input.kind",
                 "a new initiative needs a kind",
             ));
         }
         if input.organisations.as_ref().is_none_or(|o| o.is_empty()) {
-            return Err(DomainError::bad_input(
+            p.push(DomainError::bad_input(
                 "input.organisations",
                 "a new initiative needs its lead organisation",
             ));
         }
         let mut f = InitiativeFields::default();
-        f.apply(input)?;
+        if let Err(e) = f.apply(input) {
+            if e.problems.is_empty() {
+                p.push(e);
+            } else {
+                for problem in e.problems {
+                    p.push(DomainError::bad_input(problem.field, problem.message));
+                }
+            }
+        }
+        p.finish()?;
         Ok(f)
     }
 
-    /// Applies a patch, validating every field it sets; on error nothing is applied.
+    /// Applies a patch, validating every field it sets; on error nothing is applied, and
+    /// the error lists every field at fault (see [`DomainError::problems`]).
     pub fn apply(&mut self, input: InitiativeInput) -> Result<(), DomainError> {
         let mut next = self.clone();
+        let mut p = Problems::default();
         if let Some(t) = input.title {
-            next.title = validate::title("input.title", &t)?;
+            next.title = p
+                .check(validate::title("input.title", &t))
+                .unwrap_or(next.title);
         }
         if let Some(s) = input.summary {
-            next.summary = if s.trim().is_empty() {
-                String::new()
-            } else {
-                validate::summary("input.summary", &s)?
-            };
+            if s.trim().is_empty() {
+                next.summary = String::new();
+            } else if let Some(s) = p.check(validate::summary("input.summary", &s)) {
+                next.summary = s;
+            }
         }
-        if let Some(t) = input.title_en {
-            next.title_en = optional_text("input.titleEn", t, validate::title)?;
+        if let Some(t) = input.title_en
+            && let Some(t) = p.check(optional_text("input.titleEn", t, validate::title))
+        {
+            next.title_en = t;
         }
-        if let Some(s) = input.summary_en {
-            next.summary_en = optional_text("input.summaryEn", s, validate::summary)?;
+        if let Some(s) = input.summary_en
+            && let Some(s) = p.check(optional_text("input.summaryEn", s, validate::summary))
+        {
+            next.summary_en = s;
         }
-        if let Some(b) = input.body {
-            let b = validate::body("input.body", &b)?;
+        if let Some(b) = input.body
+            && let Some(b) = p.check(validate::body("input.body", &b))
+        {
             next.body = (!b.is_empty()).then_some(b);
         }
         if let Some(k) = input.kind {
@@ -127,20 +146,26 @@ impl InitiativeFields {
         if let Some(y) = input.end_year {
             next.end_year = Some(y);
         }
-        validate::year_range(
+        p.check(validate::year_range(
             "input.startYear",
             next.start_year,
             "input.endYear",
             next.end_year,
-        )?;
-        if let Some(w) = input.website {
-            next.website = optional_text("input.website", w, validate::url)?;
+        ));
+        if let Some(w) = input.website
+            && let Some(w) = p.check(optional_text("input.website", w, validate::url))
+        {
+            next.website = w;
         }
-        if let Some(e) = input.contact_email {
-            next.contact_email = optional_text("input.contactEmail", e, validate::email)?;
+        if let Some(e) = input.contact_email
+            && let Some(e) = p.check(optional_text("input.contactEmail", e, validate::email))
+        {
+            next.contact_email = e;
         }
-        if let Some(l) = input.languages {
-            next.languages = validate::languages("input.languages", &l)?;
+        if let Some(l) = input.languages
+            && let Some(l) = p.check(validate::languages("input.languages", &l))
+        {
+            next.languages = l;
         }
         if let Some(t) = input.target_groups {
             next.target_groups = dedup(t);
@@ -154,30 +179,9 @@ impl InitiativeFields {
         if let Some(t) = input.topics {
             next.topics = dedup(t);
         }
-        if let Some(o) = input.organisations {
-            let mut seen = std::collections::HashSet::new();
-            if o.iter().any(|(id, _)| !seen.insert(*id)) {
-                return Err(DomainError::bad_input(
-                    "input.organisations",
-                    "an organisation is listed twice",
-                ));
-            }
-            let leads = o
-                .iter()
-                .filter(|(_, r)| *r == OrganisationRole::Lead)
-                .count();
-            if leads != 1 {
-                return Err(DomainError::bad_input(
-                    "input.organisations",
-                    format!("exactly one organisation must be LEAD, got {leads}"),
-                ));
-            }
-            if o.len() > 20 {
-                return Err(DomainError::bad_input(
-                    "input.organisations",
-                    "at most 20 organisations",
-                ));
-            }
+        if let Some(o) = input.organisations
+            && let Some(o) = p.check(organisations(o))
+        {
             next.organisations = o;
         }
         for (field, n, max) in [
@@ -187,12 +191,13 @@ impl InitiativeFields {
             ("input.educationLevels", next.education_levels.len(), 7),
         ] {
             if n > max {
-                return Err(DomainError::bad_input(
+                p.push(DomainError::bad_input(
                     field,
                     format!("at most {max} values, got {n}"),
                 ));
             }
         }
+        p.finish()?;
         *self = next;
         Ok(())
     }
@@ -235,34 +240,68 @@ impl InitiativeFields {
     }
 
     /// What an initiative needs before it can be submitted: a summary, at least one
-    /// theme, topic and organisation, and a kind.
+    /// theme, topic and organisation, and a kind. The error lists every missing part.
     pub fn check_complete(&self) -> Result<(), DomainError> {
-        if self.summary.trim().is_empty() {
-            return Err(DomainError::bad_input(
+        let mut p = Problems::default();
+        for (missing, field, message) in [
+            (
+                self.summary.trim().is_empty(),
                 "input.summary",
                 "a summary is required to submit",
-            ));
-        }
-        if self.themes.is_empty() {
-            return Err(DomainError::bad_input(
+            ),
+            (
+                self.themes.is_empty(),
                 "input.themes",
                 "at least one theme is required to submit",
-            ));
-        }
-        if self.topics.is_empty() {
-            return Err(DomainError::bad_input(
+            ),
+            (
+                self.topics.is_empty(),
                 "input.topics",
                 "at least one topic is required to submit",
-            ));
-        }
-        if self.organisations.is_empty() {
-            return Err(DomainError::bad_input(
+            ),
+            (
+                self.organisations.is_empty(),
                 "input.organisations",
                 "at least one organisation is required to submit",
-            ));
+            ),
+        ] {
+            if missing {
+                p.push(DomainError::bad_input(field, message));
+            }
         }
-        Ok(())
+        p.finish()
     }
+}
+
+/// The organisations of an initiative with their roles: none twice, exactly one LEAD,
+/// at most 20.
+fn organisations(
+    o: Vec<(OrganisationId, OrganisationRole)>,
+) -> Result<Vec<(OrganisationId, OrganisationRole)>, DomainError> {
+    let mut seen = std::collections::HashSet::new();
+    if o.iter().any(|(id, _)| !seen.insert(*id)) {
+        return Err(DomainError::bad_input(
+            "input.organisations",
+            "an organisation is listed twice",
+        ));
+    }
+    let leads = o
+        .iter()
+        .filter(|(_, r)| *r == OrganisationRole::Lead)
+        .count();
+    if leads != 1 {
+        return Err(DomainError::bad_input(
+            "input.organisations",
+            format!("exactly one organisation must be LEAD, got {leads}"),
+        ));
+    }
+    if o.len() > 20 {
+        return Err(DomainError::bad_input(
+            "input.organisations",
+            "at most 20 organisations",
+        ));
+    }
+    Ok(o)
 }
 
 #[cfg(test)]

@@ -289,6 +289,22 @@ impl InitiativeMutations {
         transition(ctx, id, Action::Reject, expected_version, Some(reason)).await
     }
 
+    /// SUBMITTED → DRAFT with a note saying what to change (editors). The note is kept
+    /// as the initiative's `rejectionReason` until it is submitted again.
+    async fn send_back_initiative(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The global id of the initiative.")] id: ID,
+        #[graphql(desc = "What to change before submitting again, 10 to 2,000 characters.")]
+        note: String,
+        #[graphql(
+            desc = "The version the client read; when given and the item changed since, the answer is CONFLICT and nothing is written."
+        )]
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<InitiativePayload> {
+        transition(ctx, id, Action::SendBack, expected_version, Some(note)).await
+    }
+
     /// Any status → ARCHIVED: the delete of the knowledge bank (editors).
     async fn archive_initiative(
         &self,

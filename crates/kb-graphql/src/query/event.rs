@@ -59,6 +59,13 @@ impl EventQuery {
         after: Option<String>,
     ) -> async_graphql::Result<EventConnection> {
         let f = filter.unwrap_or_default();
+        let organisations = f
+            .organisations
+            .iter()
+            .flatten()
+            .map(|id| kb_domain::OrganisationId::decode("filter.organisations", id))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(domain_err)?;
         let filter = kb_store::EventFilter {
             kinds: list(&f.kinds),
             regions: list(&f.regions),
@@ -66,6 +73,8 @@ impl EventQuery {
             from: f.from,
             to: f.to,
             initiatives: None,
+            statuses: list(&f.statuses),
+            organisations,
         };
         let page = store(ctx)?
             .list_events(viewer(ctx)?, &filter, forward(first, after)?)

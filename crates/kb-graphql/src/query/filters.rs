@@ -102,4 +102,9 @@ pub struct EventFilter {
     pub from: Option<DateTime<Utc>>,
     /// Only events starting before this moment.
     pub to: Option<DateTime<Utc>>,
+    /// Only events in these statuses; anonymous readers and partners see PUBLISHED ones
+    /// only, whatever is asked.
+    pub statuses: Option<Vec<InitiativeStatus>>,
+    /// Global ids of organisations: only events one of them organises.
+    pub organisations: Option<Vec<ID>>,
 }

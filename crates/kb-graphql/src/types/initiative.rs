@@ -69,6 +69,8 @@ pub enum RevisionAction {
     Publish,
     /// Rejected by an editor, with a reason.
     Reject,
+    /// Sent back to its authors as a draft by an editor, with a note.
+    SendBack,
     /// Archived.
     Archive,
     /// Restored from the archive.
@@ -88,6 +90,7 @@ impl From<domain::revision::RevisionAction> for RevisionAction {
             R::Workflow(A::Withdraw) => RevisionAction::Withdraw,
             R::Workflow(A::Publish) => RevisionAction::Publish,
             R::Workflow(A::Reject) => RevisionAction::Reject,
+            R::Workflow(A::SendBack) => RevisionAction::SendBack,
             R::Workflow(A::Archive) => RevisionAction::Archive,
             R::Workflow(A::Restore) => RevisionAction::Restore,
             R::Import => RevisionAction::Import,
@@ -187,8 +190,9 @@ impl Initiative {
     async fn status(&self) -> InitiativeStatus {
         self.0.status.into()
     }
-    /// Why editors rejected it; visible to editors and the organisations taking part
-    /// only (the store decides), null for everyone else.
+    /// Why editors rejected it, or the note they sent it back to DRAFT with, until its
+    /// status changes again; visible to editors and the organisations taking part only
+    /// (the store decides), null for everyone else.
     async fn rejection_reason(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
         loader(ctx)?
             .load_one(RejectionReasonOf(self.0.id))

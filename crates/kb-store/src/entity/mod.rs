@@ -16,6 +16,8 @@ pub mod initiative_organisation;
 pub mod initiative_term;
 pub mod initiative_theme;
 pub mod initiative_topic;
+pub mod notification;
+pub mod notification_cursor;
 pub mod organisation;
 pub mod organisation_domain;
 pub mod revision;

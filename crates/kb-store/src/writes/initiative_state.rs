@@ -1,5 +1,5 @@
 //! Initiatives through the moderation workflow: submit, withdraw, publish, reject (with a
-//! reason), archive and restore. The workflow decides the next status; the access module
+//! reason), send back (with a note), archive and restore. The workflow decides the next status; the access module
 //! decides who may ask for it.
 
 use kb_domain::workflow::Action;
@@ -11,7 +11,8 @@ use crate::{Result, Store, access};
 
 impl Store {
     /// Moves an initiative through the workflow. `expected_version`, when given, must
-    /// match; a rejection needs a reason.
+    /// match; a rejection needs a reason and sending back a note, which the initiative
+    /// keeps (as `rejection_reason`) until its status changes again.
     #[tracing::instrument(skip(self), fields(actor = %actor.name))]
     pub async fn transition_initiative(
         &self,
@@ -40,6 +41,10 @@ impl Store {
         let reason = match action {
             Action::Reject => Some(validate::reason(
                 "reason",
+                reason.as_deref().unwrap_or_default(),
+            )?),
+            Action::SendBack => Some(validate::reason(
+                "note",
                 reason.as_deref().unwrap_or_default(),
             )?),
             _ => None,

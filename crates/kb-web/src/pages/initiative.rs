@@ -27,6 +27,7 @@ struct Answer {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Initiative {
+    slug: String,
     title: String,
     summary: String,
     #[serde(deserialize_with = "nullable")]
@@ -110,27 +111,56 @@ pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<St
     respond(&ctx, page)
 }
 
+/// The selection of an initiative's page, for `initiative(slug:)` or `initiative(id:)`.
+fn selection() -> String {
+    format!(
+        "slug title summary titleEn summaryEn body kind languages targetGroups
+         educationLevels format cost
+         preventionLevel evidenceLevel region startYear endYear website contactEmail
+         publishedAt updatedAt isDemo
+         themes {{ code label }} topics {{ code label }}
+         organisations {{ role organisation {{ slug name }} }}
+         events(first: 10) {{ nodes {{ {EVENT} }} }}
+         buildsOn {{ {TITLED} }} builtOnBy {{ {TITLED} }}
+         inspiredBy {{ {TITLED} }} inspired {{ {TITLED} }} relatedTo {{ {TITLED} }}
+         related(first: 5) {{
+           initiative {{ {TITLED} }}
+           reasons {{ links themes {{ label }} topics {{ label }} organisations {{ name }} }}
+         }}"
+    )
+}
+
 async fn build(site: &Site, ctx: &Ctx, slug: &str) -> Result<Page, Failure> {
     let document = format!(
-        "query Initiative($slug: String!) {{
-           initiative(slug: $slug) {{
-             title summary titleEn summaryEn body kind languages targetGroups educationLevels format cost
-             preventionLevel evidenceLevel region startYear endYear website contactEmail
-             publishedAt updatedAt isDemo
-             themes {{ code label }} topics {{ code label }}
-             organisations {{ role organisation {{ slug name }} }}
-             events(first: 10) {{ nodes {{ {EVENT} }} }}
-             buildsOn {{ {TITLED} }} builtOnBy {{ {TITLED} }}
-             inspiredBy {{ {TITLED} }} inspired {{ {TITLED} }} relatedTo {{ {TITLED} }}
-             related(first: 5) {{
-               initiative {{ {TITLED} }}
-               reasons {{ links themes {{ label }} topics {{ label }} organisations {{ name }} }}
-             }}
-           }} }}"
+        "query Initiative($slug: String!) {{ initiative(slug: $slug) {{ {} }} }}",
+        selection()
     );
     let data: Answer = site
         .query(ctx.lang, &document, json!({ "slug": slug }))
         .await?;
+    show(site, ctx, data).await
+}
+
+/// An initiative the signed-in `visitor` may see (a draft of their organisation, for
+/// one), read with the public page's own document and shown by the same code, so the
+/// preview is exactly what the public will see once it is published.
+pub(crate) async fn preview(
+    site: &Site,
+    ctx: &Ctx,
+    visitor: &crate::Visitor,
+    id: &str,
+) -> Result<Page, Failure> {
+    let document = format!(
+        "query Preview($id: ID!) {{ initiative(id: $id) {{ {} }} }}",
+        selection()
+    );
+    let data: Answer = site
+        .query_as(visitor, ctx.lang, &document, json!({ "id": id }))
+        .await?;
+    show(site, ctx, data).await
+}
+
+async fn show(site: &Site, ctx: &Ctx, data: Answer) -> Result<Page, Failure> {
     let vocab = site.vocab(ctx.lang).await?;
     let Some(i) = data.initiative else {
         return Err(Failure::NotFound);
@@ -269,7 +299,7 @@ async fn build(site: &Site, ctx: &Ctx, slug: &str) -> Result<Page, Failure> {
                 }
             }
             p.meta {
-                a href=(ctx.href(&format!("/analyse?initiatief={slug}"))) { (ctx.t("Bekijk de omgeving in de graaf", "See its neighbourhood in the graph")) }
+                a href=(ctx.href(&format!("/analyse?initiatief={}", i.slug))) { (ctx.t("Bekijk de omgeving in de graaf", "See its neighbourhood in the graph")) }
             }
         }
     };

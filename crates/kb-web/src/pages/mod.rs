@@ -2,6 +2,8 @@
 
 /// The analyst page: co-occurrence heat map and neighbourhoods.
 pub(crate) mod analysis;
+/// The editors' desk: the queue and the review of submissions.
+pub(crate) mod desk;
 /// The events list and one event.
 pub(crate) mod events;
 /// The home page.
@@ -18,6 +20,8 @@ pub(crate) mod privacy;
 pub(crate) mod search;
 /// One theme, one topic.
 pub(crate) mod taxonomy;
+/// The contributor's workspace: their initiatives, the form, the preview.
+pub(crate) mod workspace;
 
 use maud::{Markup, html};
 use serde::Deserialize;

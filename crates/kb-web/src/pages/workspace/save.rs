@@ -1,0 +1,723 @@
+//! The initiative form's pages and answers. `GET` shows it (empty, or filled from the
+//! API); `POST` carries the person's choice in `actie`:
+//! - `opslaan`, `voorbeeld`, `indienen`: create or update through the API (then submit,
+//!   for `indienen`), add and remove links to other initiatives, and redirect; a refusal
+//!   shows the form again with everything typed and the errors (422), or with what
+//!   someone else changed meanwhile when the version is stale (409);
+//! - `terugtrekken`: withdraw a submission;
+//! - `zoek-organisatie`, `zoek-initiatief`: the pickers' searches, which save nothing.
+//!
+//! The initiative is the one the address names, whatever the form's hidden fields say,
+//! and the API decides whether the person may change it.
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::draft::{Draft, INITIATIVE_FIELDS, LINK_TYPES, Snapshot, Stored};
+use super::form::{self, Extras, Options};
+use super::{is_editor, menu, private, signed_in};
+use crate::client::{Failure, Refusal, nullable};
+use crate::context::Ctx;
+use crate::layout::{Page, failure_page, render};
+use crate::{Site, Visitor};
+
+#[derive(Debug, Deserialize)]
+struct Loaded {
+    #[serde(deserialize_with = "nullable")]
+    initiative: Option<Stored>,
+}
+
+#[derive(Debug, Deserialize)]
+struct OrganisationName {
+    #[serde(deserialize_with = "nullable")]
+    node: Option<NameOnly>,
+}
+
+#[derive(Debug, Deserialize)]
+struct NameOnly {
+    name: String,
+}
+
+async fn read(site: &Site, ctx: &Ctx, v: &Visitor, id: &str) -> Result<Stored, Failure> {
+    let loaded: Loaded = site
+        .query_as(
+            v,
+            ctx.lang,
+            &format!("query Edit($id: ID!) {{ initiative(id: $id) {{ {INITIATIVE_FIELDS} }} }}"),
+            json!({ "id": id }),
+        )
+        .await?;
+    loaded.initiative.ok_or(Failure::NotFound)
+}
+
+async fn organisation_name(site: &Site, ctx: &Ctx, id: &str) -> Option<String> {
+    if id.is_empty() {
+        return None;
+    }
+    let answer: Result<OrganisationName, Failure> = site
+        .query(
+            ctx.lang,
+            "query Lead($id: ID!) { node(id: $id) { ... on Organisation { name } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    answer.ok().and_then(|a| a.node).map(|n| n.name)
+}
+
+/// Shows the form with `status`.
+async fn show(
+    site: &Site,
+    ctx: &Ctx,
+    v: &Visitor,
+    draft: &Draft,
+    mut extras: Extras,
+    status: StatusCode,
+) -> Response {
+    let options = match Options::read(site, ctx).await {
+        Ok(o) => o,
+        Err(f) => return private(render(ctx, failure_page(ctx, f))),
+    };
+    if extras.lead_name.is_none() {
+        extras.lead_name = organisation_name(site, ctx, &draft.lead).await;
+    }
+    let (title, action) = match &draft.id {
+        Some(id) => (
+            ctx.t("Initiatief bewerken", "Edit initiative"),
+            ctx.href(&format!("/mijn-initiatieven/{id}")),
+        ),
+        None => (
+            ctx.t("Nieuw initiatief", "New initiative"),
+            ctx.href("/mijn-initiatieven/nieuw"),
+        ),
+    };
+    let body = html! {
+        p.crumbs { a href=(ctx.href("/mijn-initiatieven")) { (ctx.t("Mijn initiatieven", "My initiatives")) } }
+        h1 { (title) }
+        (super::notice_box(ctx))
+        @if let Some(s) = &extras.status {
+            p.status {
+                (ctx.t("Status: ", "Status: ")) strong { (super::status_label(ctx, s)) }
+                @if let Some(id) = &draft.id {
+                    " · " a href=(ctx.href(&format!("/mijn-initiatieven/{id}/voorbeeld"))) { (ctx.t("Voorbeeld", "Preview")) }
+                }
+            }
+            @if s == "SUBMITTED" && !is_editor(v) {
+                p.notice.info {
+                    (ctx.t(
+                        "Dit initiatief wacht op de redactie. Trek het terug om het weer te bewerken.",
+                        "This initiative awaits the editors. Withdraw it to edit it again.",
+                    ))
+                }
+            }
+        }
+        (form::render(ctx, v, &options, draft, &extras, &action))
+    };
+    let mut page = Page::new(title, "", body);
+    page.status = status;
+    page.personal = Some(menu(ctx, v, None));
+    private(render(ctx, page))
+}
+
+/// `GET /mijn-initiatieven/nieuw`.
+pub(crate) async fn new(
+    State(site): State<Site>,
+    ctx: Ctx,
+    visitor: Option<Extension<Visitor>>,
+) -> Response {
+    let v = match signed_in(&ctx, visitor) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let draft = Draft {
+        lead: v.organisation.clone().unwrap_or_default(),
+        ..Draft::default()
+    };
+    show(
+        &site,
+        &ctx,
+        &v,
+        &draft,
+        Extras {
+            link_type: "BUILDS_ON".to_owned(),
+            ..Extras::default()
+        },
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// What the form says about a stored initiative besides its fields.
+fn extras_of(stored: &Stored) -> Extras {
+    Extras {
+        status: Some(stored.status.clone()),
+        note: stored
+            .rejection_reason
+            .clone()
+            .filter(|_| matches!(stored.status.as_str(), "REJECTED" | "DRAFT")),
+        lead_name: stored
+            .organisations
+            .iter()
+            .find(|o| o.role == "LEAD")
+            .map(|o| o.organisation.name.clone()),
+        link_type: "BUILDS_ON".to_owned(),
+        ..Extras::default()
+    }
+}
+
+/// `GET /mijn-initiatieven/{id}`.
+pub(crate) async fn edit(
+    State(site): State<Site>,
+    ctx: Ctx,
+    visitor: Option<Extension<Visitor>>,
+    Path(id): Path<String>,
+) -> Response {
+    let v = match signed_in(&ctx, visitor) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    match read(&site, &ctx, &v, &id).await {
+        Ok(stored) => {
+            let draft = Draft::of(&stored);
+            show(&site, &ctx, &v, &draft, extras_of(&stored), StatusCode::OK).await
+        }
+        Err(f) => private(render(&ctx, failure_page(&ctx, f))),
+    }
+}
+
+/// `POST /mijn-initiatieven/nieuw`.
+pub(crate) async fn post_new(
+    State(site): State<Site>,
+    ctx: Ctx,
+    visitor: Option<Extension<Visitor>>,
+    body: Bytes,
+) -> Response {
+    let v = match signed_in(&ctx, visitor) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    answer(&site, &ctx, &v, None, &body).await
+}
+
+/// `POST /mijn-initiatieven/{id}`.
+pub(crate) async fn post_edit(
+    State(site): State<Site>,
+    ctx: Ctx,
+    visitor: Option<Extension<Visitor>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let v = match signed_in(&ctx, visitor) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    answer(&site, &ctx, &v, Some(id), &body).await
+}
+
+fn pairs(body: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+fn one<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// The page for a refusal that concerns no field: the object is not there or not the
+/// person's (nothing was written).
+fn refused(ctx: &Ctx, r: &Refusal) -> Response {
+    let failure = match r.code.as_str() {
+        "NOT_FOUND" | "FORBIDDEN" => Failure::NotFound,
+        "UNAVAILABLE" => Failure::Unavailable,
+        _ => Failure::Internal,
+    };
+    let mut page = failure_page(ctx, failure);
+    if r.code == "FORBIDDEN" {
+        page.status = StatusCode::FORBIDDEN;
+    }
+    private(render(ctx, page))
+}
+
+async fn answer(
+    site: &Site,
+    ctx: &Ctx,
+    v: &Visitor,
+    path_id: Option<String>,
+    body: &[u8],
+) -> Response {
+    let pairs = pairs(body);
+    let action = match one(&pairs, "actie") {
+        "" => "opslaan",
+        a => a,
+    }
+    .to_owned();
+    let mut draft = Draft::from_form(&pairs);
+    // The address decides which initiative this is; a changed hidden field does not.
+    draft.id = path_id;
+    if draft.id.is_none() && !is_editor(v) {
+        draft.lead = v.organisation.clone().unwrap_or_default();
+    }
+    let new_lead = one(&pairs, "nieuweTrekker");
+    if is_editor(v) && !new_lead.is_empty() {
+        draft.lead = new_lead.to_owned();
+    }
+    let link_type = match one(&pairs, "zoekType") {
+        t if LINK_TYPES.contains(&t) => t.to_owned(),
+        _ => "BUILDS_ON".to_owned(),
+    };
+    // What the form showed besides the fields: read again, never trusted from the form.
+    let stored = match &draft.id {
+        Some(id) => match read(site, ctx, v, id).await {
+            Ok(s) => Some(s),
+            Err(f) => return private(render(ctx, failure_page(ctx, f))),
+        },
+        None => None,
+    };
+    let mut extras = stored.as_ref().map(extras_of).unwrap_or_default();
+    extras.link_type = link_type;
+    match action.as_str() {
+        "zoek-organisatie" => {
+            extras.found_organisations =
+                find_organisations(site, ctx, &draft.find_organisation).await;
+            show(site, ctx, v, &draft, extras, StatusCode::OK).await
+        }
+        "zoek-initiatief" => {
+            extras.found_initiatives = find_initiatives(site, ctx, v, &draft.find_initiative).await;
+            show(site, ctx, v, &draft, extras, StatusCode::OK).await
+        }
+        "terugtrekken" => {
+            let Some(id) = draft.id.clone() else {
+                return show(
+                    site,
+                    ctx,
+                    v,
+                    &draft,
+                    extras,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            };
+            let r: Result<Value, Refusal> = site
+                .run_as(
+                    v,
+                    ctx.lang,
+                    "mutation Withdraw($id: ID!, $v: Int) { withdrawInitiative(id: $id, expectedVersion: $v) { initiative { id } } }",
+                    json!({ "id": id, "v": draft.version }),
+                )
+                .await;
+            match r {
+                Ok(_) => see_other(
+                    ctx,
+                    &format!("/mijn-initiatieven/{id}?melding=teruggetrokken"),
+                ),
+                Err(r) if r.code == "CONFLICT" => {
+                    extras.general = Some(
+                        ctx.t(
+                            "Het initiatief is intussen veranderd. Bekijk het opnieuw.",
+                            "The initiative changed meanwhile. Look at it again.",
+                        )
+                        .to_owned(),
+                    );
+                    show(site, ctx, v, &draft, extras, StatusCode::CONFLICT).await
+                }
+                Err(r) => refused(ctx, &r),
+            }
+        }
+        "opslaan" | "voorbeeld" | "indienen" => {
+            save(site, ctx, v, draft, extras, &action, stored).await
+        }
+        _ => show(site, ctx, v, &draft, extras, StatusCode::BAD_REQUEST).await,
+    }
+}
+
+fn see_other(ctx: &Ctx, to: &str) -> Response {
+    private(Redirect::to(&ctx.href(to)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct Saved {
+    initiative: Stored,
+}
+
+async fn save(
+    site: &Site,
+    ctx: &Ctx,
+    v: &Visitor,
+    mut draft: Draft,
+    mut extras: Extras,
+    action: &str,
+    stored: Option<Stored>,
+) -> Response {
+    let input = match draft.input() {
+        Ok(i) => i,
+        Err(bad) => {
+            extras.errors = bad;
+            return show(
+                site,
+                ctx,
+                v,
+                &draft,
+                extras,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let saved: Result<Value, Refusal> = match &draft.id {
+        None => {
+            site.run_as(
+                v,
+                ctx.lang,
+                &format!("mutation Create($input: InitiativeInput!) {{ createInitiative(input: $input) {{ initiative {{ {INITIATIVE_FIELDS} }} }} }}"),
+                json!({ "input": input }),
+            )
+            .await
+        }
+        Some(id) => {
+            site.run_as(
+                v,
+                ctx.lang,
+                &format!("mutation Update($id: ID!, $v: Int!, $input: InitiativeInput!) {{ updateInitiative(id: $id, expectedVersion: $v, input: $input) {{ initiative {{ {INITIATIVE_FIELDS} }} }} }}"),
+                json!({ "id": id, "v": draft.version.unwrap_or(0), "input": input }),
+            )
+            .await
+        }
+    };
+    let saved = match saved {
+        Ok(value) => value
+            .as_object()
+            .and_then(|o| o.values().next().cloned())
+            .and_then(|p| serde_json::from_value::<Saved>(p).ok()),
+        Err(r) => return refusal(site, ctx, v, draft, extras, r, stored).await,
+    };
+    let Some(Saved { initiative: now }) = saved else {
+        return refused(
+            ctx,
+            &Refusal {
+                code: "INTERNAL".to_owned(),
+                ..Refusal::default()
+            },
+        );
+    };
+    let id = now.id.clone();
+    draft.id = Some(id.clone());
+    draft.version = Some(now.version);
+    if let Err(r) = sync_links(site, ctx, v, &id, &draft, &now).await {
+        extras = extras_of(&now);
+        extras.general = Some(format!(
+            "{} {}",
+            ctx.t(
+                "Opgeslagen, maar een koppeling met een ander initiatief lukte niet:",
+                "Saved, but a link to another initiative could not be made:",
+            ),
+            r.message
+        ));
+        return show(
+            site,
+            ctx,
+            v,
+            &draft,
+            extras,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match action {
+        "voorbeeld" => see_other(ctx, &format!("/mijn-initiatieven/{id}/voorbeeld")),
+        "indienen" => {
+            let r: Result<Value, Refusal> = site
+                .run_as(
+                    v,
+                    ctx.lang,
+                    "mutation Submit($id: ID!) { submitInitiative(id: $id) { initiative { id } } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            match r {
+                Ok(_) => see_other(ctx, "/mijn-initiatieven?melding=ingediend"),
+                Err(r) if r.code == "BAD_USER_INPUT" => {
+                    let mut extras = extras_of(&now);
+                    extras.errors = r.fields();
+                    extras.general = Some(
+                        ctx.t(
+                            "Opgeslagen als concept. Om in te dienen is nog nodig:",
+                            "Saved as a draft. To submit, it still needs:",
+                        )
+                        .to_owned(),
+                    );
+                    let draft = Draft {
+                        find_organisation: String::new(),
+                        find_initiative: String::new(),
+                        ..draft
+                    };
+                    show(
+                        site,
+                        ctx,
+                        v,
+                        &draft,
+                        extras,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                    .await
+                }
+                Err(r) => refused(ctx, &r),
+            }
+        }
+        _ => see_other(ctx, &format!("/mijn-initiatieven/{id}?melding=opgeslagen")),
+    }
+}
+
+/// Shows a refused save: field errors beside their fields, or what changed meanwhile.
+async fn refusal(
+    site: &Site,
+    ctx: &Ctx,
+    v: &Visitor,
+    mut draft: Draft,
+    mut extras: Extras,
+    r: Refusal,
+    stored: Option<Stored>,
+) -> Response {
+    match r.code.as_str() {
+        "BAD_USER_INPUT" => {
+            extras.errors = r.fields();
+            if extras.errors.is_empty() {
+                extras.general = Some(r.message.clone());
+            }
+            show(
+                site,
+                ctx,
+                v,
+                &draft,
+                extras,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        "CONFLICT" => {
+            let base = draft.version;
+            if let Some(now) = &stored {
+                extras.conflict = changes_since(site, ctx, v, &now.id, base).await;
+                draft.version = r.current_version.or(Some(now.version));
+            }
+            show(site, ctx, v, &draft, extras, StatusCode::CONFLICT).await
+        }
+        "FORBIDDEN" if stored.is_some() => {
+            extras.general = Some(
+                ctx.t(
+                    "U kunt dit initiatief nu niet wijzigen: het wacht op de redactie of is gepubliceerd. Trek het terug of vraag een redacteur.",
+                    "You cannot change this initiative now: it awaits the editors or is published. Withdraw it or ask an editor.",
+                )
+                .to_owned(),
+            );
+            show(site, ctx, v, &draft, extras, StatusCode::FORBIDDEN).await
+        }
+        _ => refused(ctx, &r),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct History {
+    #[serde(deserialize_with = "nullable")]
+    initiative: Option<WithRevisions>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WithRevisions {
+    #[serde(deserialize_with = "nullable")]
+    revisions: Option<Vec<Rev>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Rev {
+    version: i64,
+    #[serde(deserialize_with = "nullable")]
+    after: Option<Snapshot>,
+}
+
+/// What changed in an initiative since version `base`: each changed field's label and
+/// its value now.
+async fn changes_since(
+    site: &Site,
+    ctx: &Ctx,
+    v: &Visitor,
+    id: &str,
+    base: Option<i64>,
+) -> Vec<(String, String)> {
+    let history: Result<History, Failure> = site
+        .query_as(
+            v,
+            ctx.lang,
+            "query History($id: ID!) { initiative(id: $id) { revisions { version after } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let revisions = history
+        .ok()
+        .and_then(|h| h.initiative)
+        .and_then(|i| i.revisions)
+        .unwrap_or_default();
+    // Newest first: the first revision at or of a version is its latest state.
+    let at = |version: Option<i64>| {
+        revisions
+            .iter()
+            .filter(|r| version.is_none_or(|v| r.version == v))
+            .find_map(|r| r.after.clone())
+    };
+    let (Some(then), Some(now)) = (at(base), at(None)) else {
+        return vec![(
+            ctx.t("Versie", "Version").to_owned(),
+            ctx.t("nieuwer dan de uwe", "newer than yours").to_owned(),
+        )];
+    };
+    then.changed(&now)
+        .into_iter()
+        .filter_map(|field| {
+            Snapshot::FIELDS
+                .iter()
+                .find(|(k, _, _)| *k == field)
+                .map(|(_, nl, en)| (ctx.t(nl, en).to_owned(), now.text(field)))
+        })
+        .collect()
+}
+
+/// Adds the links the form lists and the initiative lacks, and removes those it no
+/// longer lists.
+async fn sync_links(
+    site: &Site,
+    ctx: &Ctx,
+    v: &Visitor,
+    id: &str,
+    draft: &Draft,
+    now: &Stored,
+) -> Result<(), Refusal> {
+    let existing: Vec<(String, String)> = [
+        ("BUILDS_ON", &now.builds_on),
+        ("INSPIRED_BY", &now.inspired_by),
+        ("RELATED_TO", &now.related_to),
+    ]
+    .into_iter()
+    .flat_map(|(k, list)| list.iter().map(move |l| (k.to_owned(), l.id.clone())))
+    .collect();
+    let wanted: Vec<(String, String)> = draft
+        .links
+        .iter()
+        .filter(|(k, _, _)| LINK_TYPES.contains(&k.as_str()))
+        .map(|(k, to, _)| (k.clone(), to.clone()))
+        .collect();
+    for (kind, to) in wanted.iter().filter(|w| !existing.contains(w)) {
+        site.run_as::<Value>(
+            v,
+            ctx.lang,
+            "mutation Link($input: LinkInitiativesInput!) { linkInitiatives(input: $input) { from { id } } }",
+            json!({ "input": { "from": id, "to": to, "type": kind } }),
+        )
+        .await?;
+    }
+    for (kind, to) in existing.iter().filter(|e| !wanted.contains(e)) {
+        site.run_as::<Value>(
+            v,
+            ctx.lang,
+            "mutation Unlink($input: UnlinkInitiativesInput!) { unlinkInitiatives(input: $input) { from { id } } }",
+            json!({ "input": { "from": id, "to": to, "type": kind } }),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct FoundOrganisations {
+    #[serde(rename = "searchOrganisations")]
+    found: Hits<OrganisationHit>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Hits<T> {
+    nodes: Vec<T>,
+}
+
+#[derive(Debug, Deserialize)]
+struct OrganisationHit {
+    organisation: NamedNode,
+}
+
+#[derive(Debug, Deserialize)]
+struct NamedNode {
+    id: String,
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct FoundInitiatives {
+    search: Hits<InitiativeHit>,
+}
+
+#[derive(Debug, Deserialize)]
+struct InitiativeHit {
+    initiative: TitledNode,
+}
+
+#[derive(Debug, Deserialize)]
+struct TitledNode {
+    id: String,
+    title: String,
+}
+
+async fn find_organisations(site: &Site, ctx: &Ctx, text: &str) -> Vec<(String, String)> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    let found: Result<FoundOrganisations, Failure> = site
+        .query(
+            ctx.lang,
+            "query FindOrganisation($q: String!) { searchOrganisations(query: $q, first: 10) { nodes { organisation { id name } } } }",
+            json!({ "q": text }),
+        )
+        .await;
+    found
+        .map(|f| {
+            f.found
+                .nodes
+                .into_iter()
+                .map(|n| (n.organisation.id, n.organisation.name))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn find_initiatives(
+    site: &Site,
+    ctx: &Ctx,
+    v: &Visitor,
+    text: &str,
+) -> Vec<(String, String)> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    let found: Result<FoundInitiatives, Failure> = site
+        .query_as(
+            v,
+            ctx.lang,
+            "query FindInitiative($q: String!) { search(query: $q, first: 10) { nodes { initiative { id title } } } }",
+            json!({ "q": text }),
+        )
+        .await;
+    found
+        .map(|f| {
+            f.search
+                .nodes
+                .into_iter()
+                .map(|n| (n.initiative.id, n.initiative.title))
+                .collect()
+        })
+        .unwrap_or_default()
+}
