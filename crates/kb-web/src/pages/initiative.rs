@@ -384,8 +384,10 @@ mod tests {
     /// An answer to the page's document, as the API gives it.
     fn answer() -> Value {
         let titled = json!([{ "slug": "b", "title": "B", "titleEn": null }]);
+        let related = json!([{ "initiative": { "slug": "c", "title": "C", "titleEn": "See" },
+            "reasons": { "links": [], "themes": [{ "label": "Begeleiding" }], "topics": [], "organisations": [] } }]);
         json!({ "initiative": {
-            "title": "A", "summary": "S", "titleEn": "A in English", "summaryEn": null,
+            "slug": "a", "title": "A", "summary": "S", "titleEn": "A in English", "summaryEn": null,
             "body": null, "kind": "TRAINING",
             "languages": ["nl"], "targetGroups": ["STUDENTS"], "educationLevels": [],
             "format": null, "cost": "FREE", "preventionLevel": null, "evidenceLevel": null,
@@ -396,8 +398,7 @@ mod tests {
             "organisations": [{ "role": "LEAD", "organisation": { "slug": "o", "name": "O" } }],
             "events": { "nodes": [] },
             "buildsOn": titled, "builtOnBy": [], "inspiredBy": [], "inspired": [], "relatedTo": [],
-            "related": [{ "initiative": { "slug": "c", "title": "C", "titleEn": "See" },
-                "reasons": { "links": [], "themes": [{ "label": "Begeleiding" }], "topics": [], "organisations": [] } }]
+            "related": related
         } })
     }
 
