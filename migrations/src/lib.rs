@@ -24,6 +24,8 @@ mod m20261206_000007_accounts;
 mod m20261207_000008_erasure;
 /// The outbox of e-mail notifications and the change-log position it has read.
 mod m20261207_000009_notifications;
+/// An initiative's title and summary in English.
+mod m20261207_000010_translations;
 /// Organisations proposed by contributors, for the editors.
 mod m20261207_000011_organisation_proposals;
 
@@ -44,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000007_accounts::Migration),
             Box::new(m20261207_000008_erasure::Migration),
             Box::new(m20261207_000009_notifications::Migration),
+            Box::new(m20261207_000010_translations::Migration),
             Box::new(m20261207_000011_organisation_proposals::Migration),
         ]
     }

@@ -154,6 +154,8 @@ async fn the_csv_exports_read_back_as_the_api_counts(app: TestApp) {
             "slug",
             "title",
             "summary",
+            "title_en",
+            "summary_en",
             "kind",
             "themes",
             "topics",

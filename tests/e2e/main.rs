@@ -47,6 +47,7 @@ mod site;
 mod statements;
 mod storage;
 mod telemetry;
+mod translations;
 mod views;
 mod visibility;
 mod web_people;

@@ -11,6 +11,10 @@ pub struct Initiative {
     pub slug: String,
     pub title: String,
     pub summary: String,
+    /// The title in English, when given.
+    pub title_en: Option<String>,
+    /// The summary in English, when given.
+    pub summary_en: Option<String>,
     pub body: Option<String>,
     pub kind: InitiativeKind,
     pub status: Status,

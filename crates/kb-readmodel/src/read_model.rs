@@ -193,7 +193,7 @@ impl ReadModel {
             let mut found = p.search_page(index, viewer, &text, lang, &filter, page)?;
             if parts.snippets {
                 let ids: Vec<InitiativeId> = found.page.hits.iter().map(|(id, _)| *id).collect();
-                found.snippets = search::snippets(index, &text, lang, &ids)?;
+                found.snippets = search::snippets_in(index, &text, lang, parts.shown, &ids)?;
             }
             if parts.facets {
                 found.facets = Some(p.facets_of_matches(viewer, &filter, &found.matched)?);

@@ -27,6 +27,9 @@ pub struct SearchParts {
     pub snippets: bool,
     /// The facets of the search (initiatives only).
     pub facets: bool,
+    /// The language of the texts the snippets show: with English, initiatives' English
+    /// titles and summaries where they have them.
+    pub shown: Language,
 }
 
 /// A page of the initiatives matching a search that the viewer may see, best first, and
@@ -188,6 +191,8 @@ pub(crate) fn documents(p: &Projection, texts: Vec<InitiativeText>) -> Vec<Searc
             }
             let organisations = p.published_names(&f.organisations);
             Some(SearchDoc {
+                title_en: t.title_en,
+                summary_en: t.summary_en,
                 id: t.id.into(),
                 languages: f.languages.clone(),
                 title: t.title,
@@ -215,6 +220,8 @@ pub(crate) fn event_documents(p: &Projection, texts: Vec<EventText>) -> Vec<Sear
                 p.push_term_labels(&mut labels, Region::NAME, region);
             }
             Some(SearchDoc {
+                title_en: None,
+                summary_en: None,
                 id: t.id.into(),
                 languages: Vec::new(),
                 title: t.title,
@@ -244,6 +251,8 @@ pub(crate) fn organisation_documents(
             }
             labels.extend(t.city);
             SearchDoc {
+                title_en: None,
+                summary_en: None,
                 id: t.id.into(),
                 languages: Vec::new(),
                 title: t.name,
@@ -450,4 +459,17 @@ pub(crate) fn snippets<S: Subject>(
     ids: &[S],
 ) -> Result<HashMap<S, Snippet>, StoreError> {
     index.snippets(text, lang, ids).map_err(store_error)
+}
+
+/// Snippets of a page of initiatives' hits, of their texts in `shown`.
+pub(crate) fn snippets_in(
+    index: &SearchIndex,
+    text: &str,
+    lang: Option<Language>,
+    shown: Language,
+    ids: &[InitiativeId],
+) -> Result<HashMap<InitiativeId, Snippet>, StoreError> {
+    index
+        .snippets_in(text, lang, shown, ids)
+        .map_err(store_error)
 }

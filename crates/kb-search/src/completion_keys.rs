@@ -138,6 +138,8 @@ mod tests {
     fn keys_start_at_the_first_word_and_at_every_later_word_of_three_letters_or_more() {
         let mut analyzers = Analyzers::new();
         let doc = SearchDoc {
+            title_en: None,
+            summary_en: None,
             id: InitiativeId(1).into(),
             languages: vec![],
             title: "Stress en  Prestatiedruk".into(),

@@ -17,6 +17,8 @@ fn doc(
 ) -> SearchDoc {
     let strings = |s: &[&str]| s.iter().map(|x| x.to_string()).collect();
     SearchDoc {
+        title_en: None,
+        summary_en: None,
         id: InitiativeId(id).into(),
         languages: strings(languages),
         title: title.to_owned(),

@@ -78,6 +78,11 @@ pub struct SearchDoc {
     pub title: String,
     /// The summary, as plain text.
     pub summary: String,
+    /// The title in English, when the initiative has one: indexed as English text, and
+    /// the title of the snippets of English searches.
+    pub title_en: Option<String>,
+    /// The summary in English, when the initiative has one; as `title_en`.
+    pub summary_en: Option<String>,
     /// The body as stored: sanitised Markdown (with some HTML). Indexed as plain text.
     pub body: Option<String>,
     /// The names of the organisations behind the initiative.
@@ -98,7 +103,8 @@ pub struct Hit<S = InitiativeId> {
 }
 
 /// What to show of a hit on a result page: both strings are HTML, the user's text escaped
-/// and the matched words wrapped in `<mark>…</mark>`.
+/// and the matched words wrapped in `<mark>…</mark>`. An English search shows an
+/// initiative's English title and summary where it has them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snippet {
     /// The whole title.

@@ -4,7 +4,9 @@
 //! indexed three times: stemmed as Dutch, stemmed as English (each only when the
 //! document's languages call for it, see [`Stemming`]) and unstemmed but folded. The
 //! stemmed fields find other forms of a word; the folded field finds exact words,
-//! phrases, typos and prefixes. Title, summary and body are stored (in their folded
+//! phrases, typos and prefixes. An initiative's English title and summary, when it has
+//! them, are a second value of the title and summary parts, stemmed as English only.
+//! Title, summary and body are stored (in their folded
 //! field) for snippets; the key (type and id) is a fast field for hits and an indexed one
 //! for updates, and the type an indexed one that restricts a search to one type.
 
@@ -188,6 +190,18 @@ pub(crate) fn document(
     for organisation in &doc.organisations {
         add(Part::Organisations, organisation);
     }
+    // The English texts come second in their folded field (snippets of English searches
+    // read them there) and are stemmed as English only, whatever the languages.
+    for (part, text) in [
+        (Part::Title, &doc.title_en),
+        (Part::Summary, &doc.summary_en),
+    ] {
+        if let Some(text) = text {
+            let f = fields.part(part);
+            out.add_text(f.english, text);
+            out.add_text(f.folded, text);
+        }
+    }
     // Completions are of initiatives' titles only.
     if doc.id.doc_type == DocType::Initiative {
         for key in suggestion_keys(analyzers, doc) {
@@ -226,5 +240,67 @@ mod tests {
     #[test]
     fn a_schema_built_twice_is_equal_so_a_reopened_index_is_recognised() {
         assert_eq!(schema().0, schema().0);
+    }
+
+    #[test]
+    fn english_texts_are_found_and_shown_to_english_searches() {
+        use crate::{SearchIndex, Snippet};
+        use kb_domain::{InitiativeId, lang::Language};
+        let index = SearchIndex::in_memory().expect("index");
+        let doc = |id: i64, title_en: Option<&str>| SearchDoc {
+            id: InitiativeId(id).into(),
+            languages: vec!["nl".into()],
+            title: "Steunpunt voor eerstejaars".into(),
+            summary: "Ouderejaars helpen nieuwe studenten op weg.".into(),
+            title_en: title_en.map(str::to_owned),
+            summary_en: title_en.map(|_| "Senior students help freshers find their way.".into()),
+            body: Some("Elke dinsdag open.".into()),
+            organisations: vec![],
+            labels: vec![],
+        };
+        index
+            .upsert(vec![doc(1, Some("Helpdesk for freshers")), doc(2, None)])
+            .expect("upsert");
+        index.commit(1).expect("commit");
+        let found = |text: &str, lang| {
+            let mut ids: Vec<i64> = index
+                .hits::<InitiativeId>(text, lang)
+                .expect("hits")
+                .into_iter()
+                .map(|h| h.id.0)
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(found("helpdesk", Some(Language::En)), vec![1]);
+        // English stemming: "finding" is "find".
+        assert_eq!(found("finding", Some(Language::En)), vec![1]);
+        assert_eq!(found("steunpunt", Some(Language::En)), vec![1, 2]);
+        let snippet = |lang, id: i64| -> Snippet {
+            let mut all = index
+                .snippets("helpdesk steunpunt", lang, &[InitiativeId(id)])
+                .expect("snippets");
+            all.remove(&InitiativeId(id)).expect("a snippet")
+        };
+        let english = snippet(Some(Language::En), 1);
+        assert_eq!(english.title, "<mark>Helpdesk</mark> for freshers");
+        assert_eq!(
+            english.text,
+            "Senior students help freshers find their way."
+        );
+        let dutch = snippet(Some(Language::Nl), 1);
+        assert_eq!(dutch.title, "<mark>Steunpunt</mark> voor eerstejaars");
+        assert_eq!(dutch.text, "Ouderejaars helpen nieuwe studenten op weg.");
+        // Words read in both languages, texts shown in English.
+        let shown = index
+            .snippets_in("helpdesk", None, Language::En, &[InitiativeId(1)])
+            .expect("snippets");
+        assert_eq!(
+            shown[&InitiativeId(1)].title,
+            "<mark>Helpdesk</mark> for freshers"
+        );
+        // Without an English title, an English search shows the Dutch one.
+        let fallback = snippet(Some(Language::En), 2);
+        assert_eq!(fallback.title, "<mark>Steunpunt</mark> voor eerstejaars");
     }
 }

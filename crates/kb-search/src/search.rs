@@ -376,6 +376,8 @@ mod tests {
         use kb_domain::{EventId, OrganisationId};
         let index = index();
         let event = SearchDoc {
+            title_en: None,
+            summary_en: None,
             id: EventId(1).into(),
             languages: vec![],
             title: "Netwerkdag buddy-projecten".into(),
@@ -385,6 +387,8 @@ mod tests {
             labels: vec!["Sociale verbondenheid".into()],
         };
         let organisation = SearchDoc {
+            title_en: None,
+            summary_en: None,
             id: OrganisationId(2).into(),
             languages: vec![],
             title: "Studentenvereniging Voorbeeldhaven".into(),

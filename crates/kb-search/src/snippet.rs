@@ -30,11 +30,25 @@ impl SearchIndex {
     /// The snippets of `ids` for the search `text`: each one's title and a fragment of
     /// its summary (or body, if only the body matches) with the matched words in
     /// `<mark>…</mark>`, HTML-escaped. Ids not in the index are left out. `lang` is the
-    /// search's (see [`hits`](Self::hits)).
+    /// search's (see [`hits`](Self::hits)); an English search shows an initiative's
+    /// English title and summary where it has them.
     pub fn snippets<S: Subject>(
         &self,
         text: &str,
         lang: Option<Language>,
+        ids: &[S],
+    ) -> Result<HashMap<S, Snippet>, SearchError> {
+        self.snippets_in(text, lang, lang.unwrap_or_default(), ids)
+    }
+
+    /// The snippets of [`snippets`](Self::snippets), of the texts in `shown`: with
+    /// English, an initiative's English title and summary where it has them, whatever
+    /// language the search's words are read in.
+    pub fn snippets_in<S: Subject>(
+        &self,
+        text: &str,
+        lang: Option<Language>,
+        shown: Language,
         ids: &[S],
     ) -> Result<HashMap<S, Snippet>, SearchError> {
         let query = UserQuery::parse_in(text, "query", lang)?;
@@ -42,6 +56,7 @@ impl SearchIndex {
         let mut marker = Marker::new(&query, &mut analyzers);
         let fields = &self.inner.fields;
         let searcher = self.inner.reader.searcher();
+        let english = shown == Language::En;
         let mut out = HashMap::new();
         for &id in ids {
             let found = searcher.search(
@@ -52,13 +67,15 @@ impl SearchIndex {
                 continue;
             };
             let doc: TantivyDocument = searcher.doc(address)?;
-            let stored = |part: Part| stored_text(&doc, fields.part(part).folded);
+            let stored = |part: Part| stored_text(&doc, fields.part(part).folded, english);
             let title = stored(Part::Title);
             let title_marks = marker.marks(&mut analyzers, title);
             let summary = stored(Part::Summary);
             let body = stored(Part::Body);
             let summary_marks = marker.marks(&mut analyzers, summary);
-            let text = if !summary_marks.is_empty() || body.is_empty() {
+            // An English summary stands for the text: the body is Dutch.
+            let english_summary = english && has_second(&doc, fields.part(Part::Summary).folded);
+            let text = if !summary_marks.is_empty() || body.is_empty() || english_summary {
                 fragment(summary, &summary_marks)
             } else {
                 let body_marks = marker.marks(&mut analyzers, body);
@@ -80,9 +97,19 @@ impl SearchIndex {
     }
 }
 
-/// The text stored in `field`, or "" if it holds none.
-fn stored_text(doc: &TantivyDocument, field: Field) -> &str {
-    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("")
+/// The text stored in `field`, or "" if it holds none: with `english`, its second value
+/// (an initiative's English title or summary) where it has one, else its first.
+fn stored_text(doc: &TantivyDocument, field: Field, english: bool) -> &str {
+    let second = english.then(|| doc.get_all(field).nth(1)).flatten();
+    second
+        .or_else(|| doc.get_first(field))
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+}
+
+/// Whether `field` holds a second value: an English title or summary.
+fn has_second(doc: &TantivyDocument, field: Field) -> bool {
+    doc.get_all(field).nth(1).is_some()
 }
 
 /// A fragment of `text` around its best run of marks, cut at spaces, `…` where cut.

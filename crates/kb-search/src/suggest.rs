@@ -353,6 +353,8 @@ mod tests {
     fn texts_differing_in_case_or_diacritics_are_one_suggestion_in_the_most_used_spelling() {
         let index = SearchIndex::in_memory().expect("index");
         let doc = |id: i64, label: &str| SearchDoc {
+            title_en: None,
+            summary_en: None,
             id: InitiativeId(id).into(),
             languages: vec!["nl".into()],
             title: format!("Initiatief {id}"),

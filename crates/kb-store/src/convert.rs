@@ -37,6 +37,8 @@ impl TryFrom<initiative::Model> for Initiative {
             slug: m.slug,
             title: m.title,
             summary: m.summary,
+            title_en: m.title_en,
+            summary_en: m.summary_en,
             body: m.body,
             start_year: m.start_year,
             end_year: m.end_year,

@@ -25,6 +25,12 @@ pub struct InitiativeSnapshot {
     pub version: i32,
     pub title: String,
     pub summary: String,
+    /// The title in English; absent from revisions written before there was one.
+    #[serde(default)]
+    pub title_en: Option<String>,
+    /// The summary in English; absent as `title_en`.
+    #[serde(default)]
+    pub summary_en: Option<String>,
     pub body: Option<String>,
     pub kind: Option<String>,
     pub rejection_reason: Option<String>,
@@ -64,6 +70,8 @@ impl InitiativeSnapshot {
             version: row.version,
             title: f.title.clone(),
             summary: f.summary.clone(),
+            title_en: f.title_en.clone(),
+            summary_en: f.summary_en.clone(),
             body: f.body.clone(),
             kind: f.kind.map(|k| k.code().to_owned()),
             rejection_reason: row.rejection_reason.clone(),
@@ -95,6 +103,8 @@ impl InitiativeSnapshot {
         Ok(InitiativeFields {
             title: self.title.clone(),
             summary: self.summary.clone(),
+            title_en: self.title_en.clone(),
+            summary_en: self.summary_en.clone(),
             body: self.body.clone(),
             kind: opt(&self.kind)?,
             format: opt(&self.format)?,

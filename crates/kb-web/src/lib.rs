@@ -12,6 +12,8 @@
 
 /// Static files compiled into the binary: style sheet, favicon, scripts, GraphiQL.
 mod assets;
+/// An initiative's title and summary in the page's language, Dutch fallbacks marked.
+mod bilingual;
 /// The in-process GraphQL client and the failures a page can meet.
 mod client;
 /// The request's language, origin and links that keep the language.

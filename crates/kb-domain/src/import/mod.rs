@@ -70,10 +70,12 @@ impl ImportKind {
 
 /// The columns of the import format of initiatives, in the order docs/data.md documents
 /// them.
-pub const COLUMNS: [&str; 23] = [
+pub const COLUMNS: [&str; 25] = [
     "slug",
     "title",
     "summary",
+    "title_en",
+    "summary_en",
     "body",
     "kind",
     "status",

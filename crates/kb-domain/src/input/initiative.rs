@@ -5,11 +5,16 @@ use crate::validate;
 use crate::vocab::*;
 
 /// What a client sends to create or change an initiative. `None` leaves a field as it
-/// is; an empty string clears an optional text (website, contact, body).
+/// is; an empty string clears an optional text (website, contact, body, the English
+/// title and summary).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InitiativeInput {
     pub title: Option<String>,
     pub summary: Option<String>,
+    /// The title in English; the Dutch one stays the primary title.
+    pub title_en: Option<String>,
+    /// The summary in English.
+    pub summary_en: Option<String>,
     pub body: Option<String>,
     pub kind: Option<InitiativeKind>,
     pub format: Option<Format>,
@@ -37,6 +42,8 @@ pub struct InitiativeInput {
 pub struct InitiativeFields {
     pub title: String,
     pub summary: String,
+    pub title_en: Option<String>,
+    pub summary_en: Option<String>,
     pub body: Option<String>,
     pub kind: Option<InitiativeKind>,
     pub format: Option<Format>,
@@ -109,6 +116,16 @@ impl InitiativeFields {
             } else if let Some(s) = p.check(validate::summary("input.summary", &s)) {
                 next.summary = s;
             }
+        }
+        if let Some(t) = input.title_en
+            && let Some(t) = p.check(optional_text("input.titleEn", t, validate::title))
+        {
+            next.title_en = t;
+        }
+        if let Some(s) = input.summary_en
+            && let Some(s) = p.check(optional_text("input.summaryEn", s, validate::summary))
+        {
+            next.summary_en = s;
         }
         if let Some(b) = input.body
             && let Some(b) = p.check(validate::body("input.body", &b))
@@ -421,5 +438,57 @@ mod tests {
         })
         .expect("ok");
         assert_eq!(f.website, None);
+    }
+
+    #[test]
+    fn english_texts_are_cleaned_like_the_dutch_ones_and_an_empty_string_clears_them() {
+        let mut f = InitiativeFields::create(InitiativeInput {
+            title_en: Some("  Buddy   programme ".into()),
+            summary_en: Some(" Students help students.\r\nWeekly. ".into()),
+            ..new_input()
+        })
+        .expect("valid");
+        assert_eq!(f.title_en.as_deref(), Some("Buddy programme"));
+        assert_eq!(
+            f.summary_en.as_deref(),
+            Some("Students help students.\nWeekly.")
+        );
+        f.apply(InitiativeInput {
+            title_en: Some("".into()),
+            summary_en: Some(" \n ".into()),
+            ..Default::default()
+        })
+        .expect("ok");
+        assert_eq!((f.title_en, f.summary_en), (None, None));
+    }
+
+    #[test]
+    fn a_too_long_english_title_or_summary_is_refused_on_its_own_field() {
+        let mut f = InitiativeFields::create(new_input()).expect("valid");
+        let before = f.clone();
+        let e = f
+            .apply(InitiativeInput {
+                title_en: Some("x".repeat(validate::TITLE_MAX + 1)),
+                summary_en: Some("Fine".into()),
+                ..Default::default()
+            })
+            .expect_err("long title");
+        assert_eq!(e.field.as_deref(), Some("input.titleEn"));
+        assert_eq!(e.message, "title may be at most 200 characters, got 201");
+        let e = f
+            .apply(InitiativeInput {
+                summary_en: Some("y".repeat(validate::SUMMARY_MAX + 1)),
+                ..Default::default()
+            })
+            .expect_err("long summary");
+        assert_eq!(e.field.as_deref(), Some("input.summaryEn"));
+        let e = f
+            .apply(InitiativeInput {
+                title_en: Some("Tab\u{7}bell".into()),
+                ..Default::default()
+            })
+            .expect_err("control character");
+        assert_eq!(e.field.as_deref(), Some("input.titleEn"));
+        assert_eq!(f, before);
     }
 }

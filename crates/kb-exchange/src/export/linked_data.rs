@@ -161,8 +161,17 @@ fn initiative(r: &records::Record, out_edges: &[Edge]) -> Value {
     o.insert("@id".into(), Value::String(iri(node)));
     o.insert("@type".into(), json!("CreativeWork"));
     o.insert("identifier".into(), json!(global_id(node)));
-    o.insert("name".into(), json!(i.title));
-    put(&mut o, "description", json!(i.summary));
+    // A plain string in Dutch, or language-tagged values when there is English too.
+    match i.title_en.as_deref() {
+        Some(en) => o.insert("name".into(), json!(both(&i.title, Some(en)))),
+        None => o.insert("name".into(), json!(i.title)),
+    };
+    match i.summary_en.as_deref() {
+        Some(en) if !i.summary.is_empty() => {
+            o.insert("description".into(), json!(both(&i.summary, Some(en))));
+        }
+        _ => put(&mut o, "description", json!(i.summary)),
+    }
     o.insert("genre".into(), json!(i.kind.code()));
     put(
         &mut o,

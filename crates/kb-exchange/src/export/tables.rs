@@ -12,11 +12,13 @@ use super::text::{csv_record, number};
 use super::{BATCH, Sink, VIEWER, records};
 
 /// The columns of `initiatives.csv`, in order.
-pub(super) const INITIATIVE_COLUMNS: [&str; 21] = [
+pub(super) const INITIATIVE_COLUMNS: [&str; 23] = [
     "id",
     "slug",
     "title",
     "summary",
+    "title_en",
+    "summary_en",
     "kind",
     "themes",
     "topics",
@@ -81,11 +83,13 @@ pub(super) async fn initiatives(
                 .find(|(role, _)| *role == kb_domain::OrganisationRole::Lead)
                 .map(|(_, o)| o.slug.clone())
                 .unwrap_or_default();
-            let fields: [String; 21] = [
+            let fields: [String; 23] = [
                 kb_domain::NodeId::global(i.id).encode(),
                 i.slug.clone(),
                 i.title.clone(),
                 i.summary.clone(),
+                i.title_en.clone().unwrap_or_default(),
+                i.summary_en.clone().unwrap_or_default(),
                 i.kind.code().to_owned(),
                 r.themes.join(";"),
                 r.topics.join(";"),

@@ -1,7 +1,9 @@
 //! Atom (RFC 4287) for initiatives: tag URIs as ids (stable across runs, hosts and
 //! edits), RFC 3339 times, a self link, an author per entry (the lead organisation, else
 //! the knowledge bank), the summary as text, and the initiative's website as its
-//! alternate link (or the summary as content when it has none).
+//! alternate link (or the summary as content when it has none). A feed in English gives
+//! an initiative's English title and summary where it has them; a Dutch text in it is
+//! marked `xml:lang="nl"`.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use kb_domain::markup::escape;
@@ -37,6 +39,16 @@ pub struct FeedHead<'a> {
 pub struct Entry<'a> {
     pub initiative: &'a Initiative,
     pub author: Option<&'a str>,
+}
+
+/// The text of `nl` and its English version `en` in a feed in `lang`, with the
+/// `xml:lang` attribute (leading space included) of a text not in the feed's language.
+fn in_language<'a>(lang: &str, nl: &'a str, en: Option<&'a str>) -> (&'a str, &'static str) {
+    match en.filter(|t| !t.is_empty()) {
+        Some(en) if lang == "en" => (en, ""),
+        _ if lang == "en" => (nl, " xml:lang=\"nl\""),
+        _ => (nl, ""),
+    }
 }
 
 /// When an entry last changed for its readers: its publication or a later edit.
@@ -81,7 +93,12 @@ pub fn feed(head: &FeedHead<'_>, entries: &[Entry<'_>]) -> String {
             "    <id>{}</id>\n",
             escape(&tag(&format!("initiative:{}", i.id.0)))
         ));
-        x.push_str(&format!("    <title>{}</title>\n", escape(&i.title)));
+        let (title, title_lang) = in_language(head.lang, &i.title, i.title_en.as_deref());
+        let (summary, summary_lang) = in_language(head.lang, &i.summary, i.summary_en.as_deref());
+        x.push_str(&format!(
+            "    <title{title_lang}>{}</title>\n",
+            escape(title)
+        ));
         x.push_str(&format!("    <updated>{}</updated>\n", time(updated(i))));
         if let Some(p) = i.published_at {
             x.push_str(&format!("    <published>{}</published>\n", time(p)));
@@ -91,8 +108,8 @@ pub fn feed(head: &FeedHead<'_>, entries: &[Entry<'_>]) -> String {
             escape(e.author.unwrap_or("Kennisbank"))
         ));
         x.push_str(&format!(
-            "    <summary type=\"text\">{}</summary>\n",
-            escape(&i.summary)
+            "    <summary type=\"text\"{summary_lang}>{}</summary>\n",
+            escape(summary)
         ));
         match &i.website {
             Some(w) => x.push_str(&format!(
@@ -100,8 +117,8 @@ pub fn feed(head: &FeedHead<'_>, entries: &[Entry<'_>]) -> String {
                 escape(w)
             )),
             None => x.push_str(&format!(
-                "    <content type=\"text\">{}</content>\n",
-                escape(&i.summary)
+                "    <content type=\"text\"{summary_lang}>{}</content>\n",
+                escape(summary)
             )),
         }
         x.push_str(&format!(
@@ -123,6 +140,22 @@ mod tests {
         assert_eq!(
             escape("<a href=\"x\">R&D</a>\u{1}'"),
             "&lt;a href=&quot;x&quot;&gt;R&amp;D&lt;/a&gt;&#39;"
+        );
+    }
+
+    #[test]
+    fn an_english_feed_gives_english_texts_and_marks_dutch_ones() {
+        assert_eq!(
+            in_language("en", "Buddyprogramma", Some("Buddy programme")),
+            ("Buddy programme", "")
+        );
+        assert_eq!(
+            in_language("en", "Buddyprogramma", None),
+            ("Buddyprogramma", " xml:lang=\"nl\"")
+        );
+        assert_eq!(
+            in_language("nl", "Buddyprogramma", Some("Buddy programme")),
+            ("Buddyprogramma", "")
         );
     }
 

@@ -29,6 +29,11 @@ pub struct InitiativeInput {
     pub title: Option<String>,
     /// At most 1,000 characters; required to submit.
     pub summary: Option<String>,
+    /// The title in English, at most 200 characters; optional, "" removes it. The English
+    /// site shows it and search finds it; `title` stays the primary (Dutch) title.
+    pub title_en: Option<String>,
+    /// The summary in English, at most 1,000 characters; optional, "" removes it.
+    pub summary_en: Option<String>,
     /// Markdown or HTML, at most 100,000 characters; sanitised.
     pub body: Option<String>,
     /// What the initiative is; required to create.
@@ -86,6 +91,8 @@ impl InitiativeInput {
         Ok(DomainInput {
             title: self.title,
             summary: self.summary,
+            title_en: self.title_en,
+            summary_en: self.summary_en,
             body: self.body,
             kind: self.kind.map(Into::into),
             format: self.format.map(Into::into),

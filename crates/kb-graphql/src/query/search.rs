@@ -8,7 +8,7 @@ use kb_domain::ErrorCode;
 use kb_readmodel::SearchParts;
 
 use super::filters::InitiativeFilter;
-use crate::context::{domain as domain_err, loader, read_model, viewer};
+use crate::context::{domain as domain_err, loader, read_model, request, viewer};
 use crate::error::{StoreResultExt, coded, loader_error};
 use crate::types::connection::page_request;
 use crate::types::search::{
@@ -100,9 +100,11 @@ impl SearchQuery {
         let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
         let page = page_request(first, after, None, None)?;
         let lang = lang.map(Into::into);
+        // Snippets show initiatives' texts in the search's language, else the request's.
         let parts = SearchParts {
             snippets: asks_for_snippets(ctx),
             facets: ctx.look_ahead().field("facets").exists(),
+            shown: lang.unwrap_or(request(ctx)?.lang),
         };
         let found = read_model(ctx)?
             .search(viewer(ctx)?, &query, lang, &filter, page, parts)

@@ -170,6 +170,14 @@ impl Initiative {
     async fn summary(&self) -> &str {
         &self.0.summary
     }
+    /// The title in English, as stored; null when none was given (show `title` then).
+    async fn title_en(&self) -> Option<&str> {
+        self.0.title_en.as_deref()
+    }
+    /// The summary in English, as stored; null when none was given (show `summary` then).
+    async fn summary_en(&self) -> Option<&str> {
+        self.0.summary_en.as_deref()
+    }
     /// Sanitised Markdown.
     async fn body(&self) -> Option<&str> {
         self.0.body.as_deref()

@@ -10,6 +10,8 @@ pub struct Model {
     pub title: String,
     pub sort_key: String,
     pub summary: String,
+    pub title_en: Option<String>,
+    pub summary_en: Option<String>,
     pub body: Option<String>,
     pub kind: String,
     pub status: String,

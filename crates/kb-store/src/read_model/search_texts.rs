@@ -14,6 +14,10 @@ pub struct InitiativeText {
     pub id: InitiativeId,
     pub title: String,
     pub summary: String,
+    /// The title in English, when given.
+    pub title_en: Option<String>,
+    /// The summary in English, when given.
+    pub summary_en: Option<String>,
     pub body: Option<String>,
 }
 
@@ -42,8 +46,8 @@ pub struct OrganisationText {
 }
 
 impl Store {
-    /// The title, summary and body of the initiatives `ids`, or of every initiative with
-    /// `None`, in one statement.
+    /// The title, summary (in Dutch and, when given, English) and body of the initiatives
+    /// `ids`, or of every initiative with `None`, in one statement.
     pub async fn initiative_texts(
         &self,
         ids: Option<&[InitiativeId]>,
@@ -54,22 +58,35 @@ impl Store {
                 initiative::Column::Id,
                 initiative::Column::Title,
                 initiative::Column::Summary,
+                initiative::Column::TitleEn,
+                initiative::Column::SummaryEn,
                 initiative::Column::Body,
             ])
             .order_by_asc(initiative::Column::Id);
         if let Some(ids) = ids {
             q = q.filter(initiative::Column::Id.is_in(rows(ids)));
         }
-        let found: Vec<(i64, String, String, Option<String>)> =
-            q.into_tuple().all(&self.db).await?;
+        type Row = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let found: Vec<Row> = q.into_tuple().all(&self.db).await?;
         Ok(found
             .into_iter()
-            .map(|(id, title, summary, body)| InitiativeText {
-                id: InitiativeId(id),
-                title,
-                summary,
-                body,
-            })
+            .map(
+                |(id, title, summary, title_en, summary_en, body)| InitiativeText {
+                    id: InitiativeId(id),
+                    title,
+                    summary,
+                    title_en,
+                    summary_en,
+                    body,
+                },
+            )
             .collect())
     }
 

@@ -47,6 +47,10 @@ struct Init {
     slug: String,
     title: String,
     summary: String,
+    #[serde(default)]
+    title_en: Option<String>,
+    #[serde(default)]
+    summary_en: Option<String>,
     body: Option<String>,
     kind: String,
     status: String,
@@ -217,6 +221,8 @@ pub(super) async fn load(store: &Store) -> Result<DemoSummary> {
             slug: i.slug.clone(),
             title: i.title.clone(),
             summary: i.summary.clone(),
+            title_en: i.title_en.clone(),
+            summary_en: i.summary_en.clone(),
             body: i.body.clone(),
             kind: i.kind.clone(),
             status: i.status.clone(),

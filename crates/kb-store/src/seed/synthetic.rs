@@ -231,6 +231,8 @@ pub(super) async fn load(store: &Store, n: usize, seed: u64) -> Result<Synthetic
                 slug: format!("synthetic-{tag}-{}", i + 1),
                 summary: format!("{title}: een synthetisch initiatief voor benchmarks."),
                 title,
+                title_en: None,
+                summary_en: None,
                 body: Some(
                     "Synthetische tekst.\n\nDit initiatief bestaat alleen in de benchmarkdata."
                         .into(),

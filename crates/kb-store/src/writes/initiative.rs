@@ -95,6 +95,8 @@ impl Store {
         let fields = InitiativeFields {
             title: row.title.clone(),
             summary: row.summary.clone(),
+            title_en: row.title_en.clone(),
+            summary_en: row.summary_en.clone(),
             body: row.body.clone(),
             kind: Some(code(&row.kind)?),
             format: opt(&row.format)?,
@@ -403,6 +405,8 @@ fn content(f: &InitiativeFields) -> initiative::ActiveModel {
         title: Set(f.title.clone()),
         sort_key: Set(sort_key(&f.title)),
         summary: Set(f.summary.clone()),
+        title_en: Set(f.title_en.clone()),
+        summary_en: Set(f.summary_en.clone()),
         body: Set(f.body.clone()),
         kind: Set(f.kind.map_or("guide", |k| k.code()).to_owned()),
         format: Set(f.format.map(|v| v.code().to_owned())),

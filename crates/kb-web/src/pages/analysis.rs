@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::Site;
+use crate::bilingual::{Shown, shown};
 use crate::client::{Failure, nullable};
 use crate::context::Ctx;
 use crate::layout::{Page, respond};
@@ -19,7 +20,7 @@ use crate::layout::{Page, respond};
 /// The selection of a [`Node`].
 const NODE: &str = "node {
     __typename
-    ... on Initiative { slug title }
+    ... on Initiative { slug title titleEn }
     ... on Theme { code label }
     ... on Topic { code label }
     ... on Organisation { slug name }
@@ -29,20 +30,43 @@ const NODE: &str = "node {
 #[derive(Debug, Deserialize)]
 #[serde(tag = "__typename")]
 enum Node {
-    Initiative { slug: String, title: String },
-    Theme { code: String, label: String },
-    Topic { code: String, label: String },
-    Organisation { slug: String, name: String },
-    Event { slug: String, title: String },
+    Initiative {
+        slug: String,
+        title: String,
+        #[serde(rename = "titleEn", default, deserialize_with = "nullable")]
+        title_en: Option<String>,
+    },
+    Theme {
+        code: String,
+        label: String,
+    },
+    Topic {
+        code: String,
+        label: String,
+    },
+    Organisation {
+        slug: String,
+        name: String,
+    },
+    Event {
+        slug: String,
+        title: String,
+    },
 }
 
 impl Node {
-    /// Its title, label or name.
-    fn name(&self) -> &str {
+    /// Its title, label or name, in the page's language (`english` or Dutch): an
+    /// initiative's English title where it has one, with the language to mark on a Dutch
+    /// fallback.
+    fn name(&self, english: bool) -> Shown<'_> {
+        let plain = |text| Shown { text, lang: None };
         match self {
-            Node::Initiative { title, .. } | Node::Event { title, .. } => title,
-            Node::Theme { label, .. } | Node::Topic { label, .. } => label,
-            Node::Organisation { name, .. } => name,
+            Node::Initiative {
+                title, title_en, ..
+            } => shown(english, title, title_en.as_deref()),
+            Node::Event { title, .. } => plain(title),
+            Node::Theme { label, .. } | Node::Topic { label, .. } => plain(label),
+            Node::Organisation { name, .. } => plain(name),
         }
     }
 
@@ -177,9 +201,9 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
         h2 { (ctx.t("Meest verbonden initiatieven", "Most connected initiatives")) }
         ol {
             @for c in &analytics.centrality {
-                @let (slug, title) = c.node.as_ref().map_or(("", ""), |n| (n.key(), n.name()));
+                @let (slug, title) = c.node.as_ref().map_or(("", shown(false, "", None)), |n| (n.key(), n.name(ctx.en())));
                 li {
-                    a href=(ctx.href(&format!("/analyse?initiatief={slug}#omgeving"))) { (title) }
+                    a href=(ctx.href(&format!("/analyse?initiatief={slug}#omgeving"))) lang=[title.lang] { (title.text) }
                     " (" (c.score) " " (ctx.t("verbindingen", "connections")) ")"
                 }
             }
@@ -297,7 +321,7 @@ async fn neighbourhood(site: &Site, ctx: &Ctx) -> Result<Option<Markup>, Failure
         let (text, key) = n
             .node
             .as_ref()
-            .map_or(("", ""), |node| (node.name(), node.key()));
+            .map_or(("", ""), |node| (node.name(ctx.en()).text, node.key()));
         let href = match n.kind.as_str() {
             "INITIATIVE" => format!("/initiatieven/{key}"),
             "THEME" => format!("/themas/{key}"),
@@ -444,7 +468,10 @@ mod tests {
             "node": { "__typename": "Theme", "code": "support", "label": "Begeleiding" } }))
         .expect("a theme");
         let node = n.node.expect("its node");
-        assert_eq!((node.key(), node.name()), ("support", "Begeleiding"));
+        assert_eq!(
+            (node.key(), node.name(true).text),
+            ("support", "Begeleiding")
+        );
     }
 
     #[test]

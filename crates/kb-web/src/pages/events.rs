@@ -12,7 +12,7 @@ use crate::client::{Failure, nullable};
 use crate::context::Ctx;
 use crate::dates;
 use crate::layout::{Page, describe, respond};
-use crate::pages::{EVENT, EventCard, Named, Nodes, Term, Titled, event_list, now};
+use crate::pages::{EVENT, EventCard, Named, Nodes, TITLED, Term, Titled, event_list, now};
 use crate::vocab::Vocabulary;
 
 /// The answer to the events list's document.
@@ -87,14 +87,16 @@ pub(crate) async fn list(State(site): State<Site>, ctx: Ctx) -> Response {
 }
 
 pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<String>) -> Response {
-    let document = "query Event($slug: String!) {
-           event(slug: $slug) {
+    let document = format!(
+        "query Event($slug: String!) {{
+           event(slug: $slug) {{
              title summary kind startsAt endsAt location online website region
-             organisers { slug name } themes { code label } topics { code label }
-             initiatives(first: 20) { nodes { slug title } }
-           } }";
+             organisers {{ slug name }} themes {{ code label }} topics {{ code label }}
+             initiatives(first: 20) {{ nodes {{ {TITLED} }} }}
+           }} }}"
+    );
     let page = async {
-        let data: Answer = site.query(ctx.lang, document, json!({ "slug": slug })).await?;
+        let data: Answer = site.query(ctx.lang, &document, json!({ "slug": slug })).await?;
         let vocab = site.vocab(ctx.lang).await?;
         let Some(e) = data.event else {
             return Err(Failure::NotFound);
@@ -143,7 +145,8 @@ pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<St
             @if !e.initiatives.nodes.is_empty() {
                 h2 { (ctx.t("Initiatieven die hier aan bod komen", "Initiatives featured")) }
                 ul { @for i in &e.initiatives.nodes {
-                    li { a href=(ctx.href(&format!("/initiatieven/{}", i.slug))) { (i.title) } }
+                    @let title = i.title(&ctx);
+                    li lang=[title.lang] { a href=(ctx.href(&format!("/initiatieven/{}", i.slug))) { (title.text) } }
                 } }
             }
         };

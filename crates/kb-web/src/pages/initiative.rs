@@ -9,11 +9,12 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::Site;
+use crate::bilingual::shown;
 use crate::client::{Failure, nullable};
 use crate::context::Ctx;
 use crate::dates;
 use crate::layout::{Page, describe, respond, trusted};
-use crate::pages::{EVENT, EventCard, Named, Nodes, Term, Titled, event_list};
+use crate::pages::{EVENT, EventCard, Named, Nodes, TITLED, Term, Titled, event_list};
 use crate::rich_text;
 use crate::vocab::{Vocabulary, language_name};
 
@@ -29,6 +30,10 @@ struct Initiative {
     slug: String,
     title: String,
     summary: String,
+    #[serde(deserialize_with = "nullable")]
+    title_en: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    summary_en: Option<String>,
     #[serde(deserialize_with = "nullable")]
     body: Option<String>,
     kind: String,
@@ -109,16 +114,17 @@ pub(crate) async fn page(State(site): State<Site>, ctx: Ctx, Path(slug): Path<St
 /// The selection of an initiative's page, for `initiative(slug:)` or `initiative(id:)`.
 fn selection() -> String {
     format!(
-        "slug title summary body kind languages targetGroups educationLevels format cost
+        "slug title summary titleEn summaryEn body kind languages targetGroups
+         educationLevels format cost
          preventionLevel evidenceLevel region startYear endYear website contactEmail
          publishedAt updatedAt isDemo
          themes {{ code label }} topics {{ code label }}
          organisations {{ role organisation {{ slug name }} }}
          events(first: 10) {{ nodes {{ {EVENT} }} }}
-         buildsOn {{ slug title }} builtOnBy {{ slug title }}
-         inspiredBy {{ slug title }} inspired {{ slug title }} relatedTo {{ slug title }}
+         buildsOn {{ {TITLED} }} builtOnBy {{ {TITLED} }}
+         inspiredBy {{ {TITLED} }} inspired {{ {TITLED} }} relatedTo {{ {TITLED} }}
          related(first: 5) {{
-           initiative {{ slug title }}
+           initiative {{ {TITLED} }}
            reasons {{ links themes {{ label }} topics {{ label }} organisations {{ name }} }}
          }}"
     )
@@ -221,11 +227,13 @@ async fn show(site: &Site, ctx: &Ctx, data: Answer) -> Result<Page, Failure> {
     let website = i.website.as_deref().unwrap_or_default();
     let email = i.contact_email.as_deref().unwrap_or_default();
     let published = i.published_at.as_deref().unwrap_or_default();
+    let title = shown(ctx.en(), &i.title, i.title_en.as_deref());
+    let summary = shown(ctx.en(), &i.summary, i.summary_en.as_deref());
     let body = html! {
         article {
             p.meta { (vocab.label(Vocabulary::InitiativeKind, &i.kind)) }
-            h1 { (i.title) }
-            p.lead { (i.summary) }
+            h1 lang=[title.lang] { (title.text) }
+            p.lead lang=[summary.lang] { (summary.text) }
             ul.tags aria-label=(ctx.t("Thema's en onderwerpen", "Themes and topics")) {
                 @for t in &i.themes {
                     li { a href=(ctx.href(&format!("/themas/{}", t.code))) { (t.label) } }
@@ -282,8 +290,9 @@ async fn show(site: &Site, ctx: &Ctx, data: Answer) -> Result<Page, Failure> {
                 h2 id="verwant" { (ctx.t("Verwante initiatieven", "Related initiatives")) }
                 ul.cards.related {
                     @for r in &i.related {
+                        @let title = r.initiative.title(ctx);
                         li {
-                            h3 { a href=(ctx.href(&format!("/initiatieven/{}", r.initiative.slug))) { (r.initiative.title) } }
+                            h3 lang=[title.lang] { a href=(ctx.href(&format!("/initiatieven/{}", r.initiative.slug))) { (title.text) } }
                             p { (reasons(ctx, &r.reasons)) }
                         }
                     }
@@ -294,7 +303,7 @@ async fn show(site: &Site, ctx: &Ctx, data: Answer) -> Result<Page, Failure> {
             }
         }
     };
-    Ok(Page::new(i.title, describe(&i.summary), body))
+    Ok(Page::new(title.text, describe(summary.text), body))
 }
 
 fn role(ctx: &Ctx, role: &str) -> &'static str {
@@ -312,7 +321,8 @@ fn links(ctx: &Ctx, heading: &str, list: &[Titled]) -> Markup {
             h2 { (heading) }
             ul {
                 @for l in list {
-                    li { a href=(ctx.href(&format!("/initiatieven/{}", l.slug))) { (l.title) } }
+                    @let title = l.title(ctx);
+                    li lang=[title.lang] { a href=(ctx.href(&format!("/initiatieven/{}", l.slug))) { (title.text) } }
                 }
             }
         }
@@ -373,9 +383,12 @@ mod tests {
 
     /// An answer to the page's document, as the API gives it.
     fn answer() -> Value {
-        let titled = json!([{ "slug": "b", "title": "B" }]);
+        let titled = json!([{ "slug": "b", "title": "B", "titleEn": null }]);
+        let related = json!([{ "initiative": { "slug": "c", "title": "C", "titleEn": "See" },
+            "reasons": { "links": [], "themes": [{ "label": "Begeleiding" }], "topics": [], "organisations": [] } }]);
         json!({ "initiative": {
-            "slug": "a", "title": "A", "summary": "S", "body": null, "kind": "TRAINING",
+            "slug": "a", "title": "A", "summary": "S", "titleEn": "A in English", "summaryEn": null,
+            "body": null, "kind": "TRAINING",
             "languages": ["nl"], "targetGroups": ["STUDENTS"], "educationLevels": [],
             "format": null, "cost": "FREE", "preventionLevel": null, "evidenceLevel": null,
             "region": null, "startYear": 2021, "endYear": null, "website": null,
@@ -385,8 +398,7 @@ mod tests {
             "organisations": [{ "role": "LEAD", "organisation": { "slug": "o", "name": "O" } }],
             "events": { "nodes": [] },
             "buildsOn": titled, "builtOnBy": [], "inspiredBy": [], "inspired": [], "relatedTo": [],
-            "related": [{ "initiative": { "slug": "c", "title": "C" },
-                "reasons": { "links": [], "themes": [{ "label": "Begeleiding" }], "topics": [], "organisations": [] } }]
+            "related": related
         } })
     }
 
@@ -417,6 +429,17 @@ mod tests {
         assert_eq!((i.cost.as_deref(), i.website), (Some("FREE"), None));
         assert_eq!(i.organisations[0].organisation.slug, "o");
         assert_eq!(i.related[0].reasons.themes[0].label, "Begeleiding");
+        assert_eq!(
+            (i.title_en.as_deref(), i.summary_en.as_deref()),
+            (Some("A in English"), None)
+        );
+        assert_eq!(
+            (
+                i.builds_on[0].title_en.as_deref(),
+                i.related[0].initiative.title_en.as_deref()
+            ),
+            (None, Some("See"))
+        );
     }
 
     #[test]
@@ -432,6 +455,8 @@ mod tests {
     fn a_nullable_field_may_be_null_but_not_missing() {
         let error = read(without("/initiative", "website")).expect_err("no website");
         assert!(error.contains("missing field `website`"), "{error}");
+        let error = read(without("/initiative", "titleEn")).expect_err("no English title");
+        assert!(error.contains("missing field `titleEn`"), "{error}");
         let error = read(without("", "initiative")).expect_err("no initiative");
         assert!(error.contains("missing field `initiative`"), "{error}");
     }

@@ -28,6 +28,7 @@ pub(crate) mod workspace;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use crate::bilingual::{Shown, shown};
 use crate::client::nullable;
 use crate::context::Ctx;
 use crate::dates;
@@ -54,11 +55,25 @@ pub(crate) struct Term {
     pub(crate) label: String,
 }
 
-/// An initiative or event as a link: `{ slug title }`.
+/// The selection of an initiative as a [`Titled`] link.
+pub(crate) const TITLED: &str = "slug title titleEn";
+
+/// An initiative or event as a link: `{ slug title }`, and an initiative's `titleEn`
+/// (see [`TITLED`]).
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct Titled {
     pub(crate) slug: String,
     pub(crate) title: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) title_en: Option<String>,
+}
+
+impl Titled {
+    /// The title in the page's language.
+    pub(crate) fn title(&self, ctx: &Ctx) -> Shown<'_> {
+        shown(ctx.en(), &self.title, self.title_en.as_deref())
+    }
 }
 
 /// An organisation as a link: `{ slug name }`.
@@ -69,26 +84,45 @@ pub(crate) struct Named {
 }
 
 /// The selection of a [`Card`].
-pub(crate) const CARD: &str = "slug title summary kind";
+pub(crate) const CARD: &str = "slug title summary titleEn summaryEn kind";
 
 /// An initiative as [`cards`] shows it.
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct Card {
     pub(crate) slug: String,
     pub(crate) title: String,
     pub(crate) summary: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) title_en: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) summary_en: Option<String>,
     pub(crate) kind: String,
 }
 
-/// Initiatives as a list of cards: title (a link), kind and summary.
+impl Card {
+    /// The title in the page's language.
+    pub(crate) fn title(&self, ctx: &Ctx) -> Shown<'_> {
+        shown(ctx.en(), &self.title, self.title_en.as_deref())
+    }
+
+    /// The summary in the page's language.
+    pub(crate) fn summary(&self, ctx: &Ctx) -> Shown<'_> {
+        shown(ctx.en(), &self.summary, self.summary_en.as_deref())
+    }
+}
+
+/// Initiatives as a list of cards: title (a link), kind and summary, each in the page's
+/// language where the initiative has it.
 pub(crate) fn cards(ctx: &Ctx, vocab: &Vocab, initiatives: &[Card]) -> Markup {
     html! {
         ul.cards {
             @for i in initiatives {
+                @let (title, summary) = (i.title(ctx), i.summary(ctx));
                 li {
-                    h3 { a href=(ctx.href(&format!("/initiatieven/{}", i.slug))) { (i.title) } }
+                    h3 lang=[title.lang] { a href=(ctx.href(&format!("/initiatieven/{}", i.slug))) { (title.text) } }
                     p.meta { (vocab.label(Vocabulary::InitiativeKind, &i.kind)) }
-                    p { (crate::layout::describe(&i.summary)) }
+                    p lang=[summary.lang] { (crate::layout::describe(summary.text)) }
                 }
             }
         }

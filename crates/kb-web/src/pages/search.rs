@@ -159,19 +159,22 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
                 p.jump { a href="#filters" { (ctx.t("Naar de filters", "To the filters")) } }
                 ol.results start=((page_no - 1) * PAGE_SIZE + 1) {
                     @for Hit { snippet, initiative: i } in &list.nodes {
+                        // A snippet is of the same text the page shows: the English one
+                        // of an English search, where the initiative has it.
+                        @let (title, summary) = (i.title(ctx), i.summary(ctx));
                         li {
-                            h2 {
+                            h2 lang=[title.lang] {
                                 a href=(ctx.href(&format!("/initiatieven/{}", i.slug))) {
                                     @match snippet {
                                         Some(s) if !s.title.is_empty() => (trusted(s.title.clone())),
-                                        _ => (i.title),
+                                        _ => (title.text),
                                     }
                                 }
                             }
                             p.meta { (vocab.label(Vocabulary::InitiativeKind, &i.kind)) }
                             @match snippet {
-                                Some(s) if !s.text.is_empty() => p { (trusted(s.text.clone())) },
-                                _ => p { (crate::layout::describe(&i.summary)) },
+                                Some(s) if !s.text.is_empty() => p lang=[summary.lang] { (trusted(s.text.clone())) },
+                                _ => p lang=[summary.lang] { (crate::layout::describe(summary.text)) },
                             }
                         }
                     }
