@@ -894,3 +894,94 @@ async fn an_organisation_not_found_is_proposed_and_an_editor_creates_it(app: Tes
         found.body
     );
 }
+
+on_both!(an_english_title_from_the_form_shows_on_the_english_site);
+async fn an_english_title_from_the_form_shows_on_the_english_site(app: TestApp) {
+    let w = world(&app).await;
+    let ann = Person::new(
+        &app,
+        "Ann",
+        "ann@hwp.example",
+        AccountRole::Contributor,
+        Some(w.own),
+    )
+    .await;
+    let eva = Person::new(&app, "Eva", "eva@kb.example", AccountRole::Editor, None).await;
+    let long = "x".repeat(201);
+    let mut pairs = vec![("actie", "indienen"), ("titleEn", long.as_str())];
+    pairs.extend(complete(&w, "Zwaluwstaart in twee talen"));
+    let refused = ann.post(&app, "/mijn-initiatieven/nieuw", &pairs).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("href=\"#f-titleEn\""),
+        "{}",
+        refused.body
+    );
+    let mut pairs = vec![
+        ("actie", "indienen"),
+        ("titleEn", "Swallowtail in two languages"),
+        (
+            "summaryEn",
+            "Older students guide first-years in small groups.",
+        ),
+    ];
+    pairs.extend(complete(&w, "Zwaluwstaart in twee talen"));
+    let submitted = ann.post(&app, "/mijn-initiatieven/nieuw", &pairs).await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+    let id = scalar(
+        &app,
+        "SELECT id FROM initiative WHERE title = 'Zwaluwstaart in twee talen'",
+    )
+    .await;
+    let gid = kb_domain::InitiativeId(id.parse().expect("id"))
+        .global()
+        .encode();
+    let review = eva.get(&app, &format!("/redactie/{gid}")).await;
+    assert!(
+        review
+            .body
+            .contains("<dt>Titel in het Engels</dt><dd>Swallowtail in two languages</dd>"),
+        "{}",
+        review.body
+    );
+    let version = field(&review.body, "version");
+    let published = eva
+        .post(
+            &app,
+            &format!("/redactie/{gid}"),
+            &[("actie", "publiceren"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    let slug = scalar(
+        &app,
+        "SELECT slug FROM initiative WHERE title = 'Zwaluwstaart in twee talen'",
+    )
+    .await;
+    let page = |lang: &'static str| {
+        let url = app.url(&format!("/initiatieven/{slug}?lang={lang}"));
+        async move {
+            reqwest::get(url)
+                .await
+                .expect("GET")
+                .text()
+                .await
+                .expect("page")
+        }
+    };
+    assert!(
+        page("en")
+            .await
+            .contains("<h1>Swallowtail in two languages</h1>")
+    );
+    assert!(
+        page("nl")
+            .await
+            .contains("<h1>Zwaluwstaart in twee talen</h1>")
+    );
+}

@@ -10,7 +10,7 @@ use crate::client::nullable;
 /// The selection of an initiative the form edits (`initiative(id:)`), also read for the
 /// list of changes when someone else saved first.
 pub(crate) const INITIATIVE_FIELDS: &str = "id version status rejectionReason
-  title summary body kind format cost preventionLevel evidenceLevel region startYear endYear
+  title summary titleEn summaryEn body kind format cost preventionLevel evidenceLevel region startYear endYear
   website contactEmail languages targetGroups educationLevels
   themes { code } topics { code }
   organisations { role organisation { id name } }
@@ -27,6 +27,10 @@ pub(crate) struct Stored {
     pub(crate) rejection_reason: Option<String>,
     pub(crate) title: String,
     pub(crate) summary: String,
+    #[serde(deserialize_with = "nullable")]
+    pub(crate) title_en: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    pub(crate) summary_en: Option<String>,
     #[serde(deserialize_with = "nullable")]
     pub(crate) body: Option<String>,
     pub(crate) kind: String,
@@ -94,6 +98,9 @@ pub(crate) struct Draft {
     pub(crate) version: Option<i64>,
     pub(crate) title: String,
     pub(crate) summary: String,
+    /// The title and summary in English, optional.
+    pub(crate) title_en: String,
+    pub(crate) summary_en: String,
     pub(crate) body: String,
     pub(crate) kind: String,
     pub(crate) format: String,
@@ -154,6 +161,8 @@ impl Draft {
             version: Some(i.version),
             title: i.title.clone(),
             summary: i.summary.clone(),
+            title_en: i.title_en.clone().unwrap_or_default(),
+            summary_en: i.summary_en.clone().unwrap_or_default(),
             body: i.body.clone().unwrap_or_default(),
             kind: i.kind.clone(),
             format: i.format.clone().unwrap_or_default(),
@@ -235,6 +244,8 @@ impl Draft {
             version: one("version").parse().ok(),
             title: one("title"),
             summary: one("summary"),
+            title_en: one("titleEn"),
+            summary_en: one("summaryEn"),
             body: one("body"),
             kind: one("kind"),
             format: one("format"),
@@ -280,6 +291,8 @@ impl Draft {
         for (key, value) in [
             ("title", &self.title),
             ("summary", &self.summary),
+            ("titleEn", &self.title_en),
+            ("summaryEn", &self.summary_en),
             ("body", &self.body),
             ("website", &self.website),
             ("contactEmail", &self.contact_email),
@@ -333,9 +346,15 @@ pub(crate) struct Snapshot(pub(crate) Map<String, Value>);
 
 impl Snapshot {
     /// The fields a person edits, in the form's order, with their labels.
-    pub(crate) const FIELDS: [(&'static str, &'static str, &'static str); 20] = [
+    pub(crate) const FIELDS: [(&'static str, &'static str, &'static str); 22] = [
         ("title", "Titel", "Title"),
         ("summary", "Samenvatting", "Summary"),
+        ("title_en", "Titel in het Engels", "Title in English"),
+        (
+            "summary_en",
+            "Samenvatting in het Engels",
+            "Summary in English",
+        ),
         ("body", "Beschrijving", "Description"),
         ("kind", "Soort", "Kind"),
         ("themes", "Thema's", "Themes"),

@@ -129,6 +129,10 @@ fn explain(ctx: &Ctx, field: &str, api: &str) -> String {
     match field.trim_start_matches("input.") {
         "title" => "Geef een titel van ten hoogste 200 tekens.",
         "summary" => "Geef een samenvatting van ten hoogste 1.000 tekens.",
+        "titleEn" => "Geef een Engelse titel van ten hoogste 200 tekens, of laat het veld leeg.",
+        "summaryEn" => {
+            "Geef een Engelse samenvatting van ten hoogste 1.000 tekens, of laat het veld leeg."
+        }
         "body" => "De beschrijving is te lang of bevat tekens die niet kunnen.",
         "kind" => "Kies de soort initiatief.",
         "startYear" | "endYear" => "Vul een jaartal in; het eindjaar ligt niet voor het startjaar.",
@@ -150,6 +154,8 @@ fn field_label(ctx: &Ctx, field: &str) -> &'static str {
     match field.trim_start_matches("input.") {
         "title" => ctx.t("Titel", "Title"),
         "summary" => ctx.t("Samenvatting", "Summary"),
+        "titleEn" => ctx.t("Titel in het Engels", "Title in English"),
+        "summaryEn" => ctx.t("Samenvatting in het Engels", "Summary in English"),
         "body" => ctx.t("Beschrijving", "Description"),
         "kind" => ctx.t("Soort", "Kind"),
         "startYear" => ctx.t("Startjaar", "Start year"),
@@ -476,6 +482,13 @@ pub(crate) fn render(
                     ctx.t("Twee of drie zinnen: wat het is en voor wie (ten hoogste 1.000 tekens). Nodig om in te dienen.",
                           "Two or three sentences: what it is and for whom (at most 1,000 characters). Needed to submit."),
                     &draft.summary, 3))
+                (text(&e, "input.titleEn", ctx.t("Titel in het Engels", "Title in English"),
+                    Some(ctx.t("De Engelse site toont deze titel; leeg laten mag.", "The English site shows this title; it may stay empty.")),
+                    &draft.title_en, "text", false))
+                (area(&e, "input.summaryEn", ctx.t("Samenvatting in het Engels", "Summary in English"),
+                    ctx.t("Niet verplicht. De Engelse site toont haar, en Engelse zoekopdrachten vinden haar.",
+                          "Optional. The English site shows it, and English searches find it."),
+                    &draft.summary_en, 3))
                 (area(&e, "input.body", ctx.t("Beschrijving", "Description"),
                     ctx.t("Markdown: **vet**, *schuin*, lijstjes met -, koppen met ##. Bekijk het voorbeeld om te zien hoe het wordt.",
                           "Markdown: **bold**, *italic*, lists with -, headings with ##. Open the preview to see how it looks."),
