@@ -28,6 +28,8 @@ mod m20261207_000009_notifications;
 mod m20261207_000010_translations;
 /// Organisations proposed by contributors, for the editors.
 mod m20261207_000011_organisation_proposals;
+/// Whether an initiative's contact address is a person's.
+mod m20261207_000012_personal_contacts;
 
 /// The list of migrations, in order.
 #[derive(Debug)]
@@ -48,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000009_notifications::Migration),
             Box::new(m20261207_000010_translations::Migration),
             Box::new(m20261207_000011_organisation_proposals::Migration),
+            Box::new(m20261207_000012_personal_contacts::Migration),
         ]
     }
 }

@@ -985,3 +985,143 @@ async fn an_english_title_from_the_form_shows_on_the_english_site(app: TestApp) 
             .contains("<h1>Zwaluwstaart in twee talen</h1>")
     );
 }
+
+on_both!(a_personal_contact_address_is_confirmed_and_shown_to_signed_in_people_only);
+async fn a_personal_contact_address_is_confirmed_and_shown_to_signed_in_people_only(app: TestApp) {
+    let w = world(&app).await;
+    let ann = Person::new(
+        &app,
+        "Ann",
+        "ann@hwp.example",
+        AccountRole::Contributor,
+        Some(w.own),
+    )
+    .await;
+    let eva = Person::new(&app, "Eva", "eva@kb.example", AccountRole::Editor, None).await;
+    let title = "Zwaluwstaart met een persoon als contact";
+    let with_contact = |contact: &'static str| {
+        let mut pairs: Vec<(&str, &str)> = complete(&w, title)
+            .into_iter()
+            .filter(|(k, _)| *k != "contactEmail")
+            .collect();
+        pairs.push(("contactEmail", contact));
+        pairs
+    };
+    // A personal-looking address is not saved before the form has warned about it.
+    let mut pairs = vec![("actie", "indienen")];
+    pairs.extend(with_contact("j.jansen@hwp.example"));
+    let warned = ann.post(&app, "/mijn-initiatieven/nieuw", &pairs).await;
+    assert_eq!(warned.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(warned.body.contains("id=\"contact-warning\""));
+    assert!(warned.body.contains("href=\"#f-contactEmail\""));
+    assert_eq!(
+        field(&warned.body, "contactChecked"),
+        "j.jansen@hwp.example"
+    );
+    assert_eq!(count_initiatives_titled(&app, title).await, 0);
+    // Ticked as a person's (with their consent): saved and submitted.
+    pairs.push(("contactPersonal", "ja"));
+    let submitted = ann.post(&app, "/mijn-initiatieven/nieuw", &pairs).await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+    let id = scalar(
+        &app,
+        &format!("SELECT id FROM initiative WHERE title = '{title}'"),
+    )
+    .await;
+    let gid = kb_domain::InitiativeId(id.parse().expect("id"))
+        .global()
+        .encode();
+    let review = eva.get(&app, &format!("/redactie/{gid}")).await;
+    let version = field(&review.body, "version");
+    eva.post(
+        &app,
+        &format!("/redactie/{gid}"),
+        &[("actie", "publiceren"), ("version", &version)],
+    )
+    .await;
+    // The public and partners never read it; signed-in people do.
+    let q = "query($id: ID!) { initiative(id: $id) { contactEmail contactPersonal } }";
+    let public = app.data(q, json!({ "id": gid })).await;
+    assert_eq!(
+        at(&public, "initiative"),
+        &json!({ "contactEmail": null, "contactPersonal": true })
+    );
+    let partner = app
+        .store
+        .create_api_key(
+            &kb_store::Actor::cli(),
+            "partner",
+            kb_domain::Role::Partner,
+            None,
+            None,
+        )
+        .await
+        .expect("key")
+        .secret;
+    let r = app.gql_as(&partner, q, json!({ "id": gid })).await;
+    assert_eq!(
+        at(&r, "data.initiative.contactEmail"),
+        &serde_json::Value::Null
+    );
+    let editor = app
+        .store
+        .create_api_key(
+            &kb_store::Actor::cli(),
+            "editor",
+            kb_domain::Role::Editor,
+            None,
+            None,
+        )
+        .await
+        .expect("key")
+        .secret;
+    let r = app.gql_as(&editor, q, json!({ "id": gid })).await;
+    assert_eq!(
+        at(&r, "data.initiative.contactEmail"),
+        "j.jansen@hwp.example"
+    );
+    let slug = scalar(
+        &app,
+        &format!("SELECT slug FROM initiative WHERE title = '{title}'"),
+    )
+    .await;
+    let page = reqwest::get(app.url(&format!("/initiatieven/{slug}")))
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains(title));
+    assert!(
+        !page.contains("j.jansen"),
+        "the public page shows no personal address"
+    );
+    // A team's address that happens to look personal is saved once confirmed.
+    let mut pairs = vec![
+        ("actie", "opslaan"),
+        ("contactChecked", "k.groep@hwp.example"),
+    ];
+    pairs.extend(with_contact("k.groep@hwp.example"));
+    let confirmed = ann.post(&app, "/mijn-initiatieven/nieuw", &pairs).await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
+}
+
+async fn count_initiatives_titled(app: &TestApp, title: &str) -> i64 {
+    scalar(
+        app,
+        &format!("SELECT COUNT(*) FROM initiative WHERE title = '{title}'"),
+    )
+    .await
+    .parse()
+    .expect("count")
+}

@@ -27,6 +27,8 @@ pub struct Initiative {
     pub end_year: Option<i32>,
     pub website: Option<String>,
     pub contact_email: Option<String>,
+    /// Whether the contact address is a person's (shown to signed-in people only).
+    pub contact_personal: bool,
     pub is_demo: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,

@@ -143,6 +143,12 @@ pub fn statuses(viewer: Viewer, requested: &[Status]) -> Vec<Status> {
 }
 
 /// Refuses viewers who may not write at all, before anything is looked up.
+/// Whether the viewer may read a contact address that is a person's: people and
+/// machines who signed in (contributors, editors, admins), not the public or partners.
+pub fn sees_personal_contacts(viewer: Viewer) -> bool {
+    !matches!(viewer, Viewer::Anonymous | Viewer::Partner)
+}
+
 pub(crate) fn require_writer(viewer: Viewer) -> Result<()> {
     match viewer {
         Viewer::Anonymous => Err(DomainError::new(

@@ -44,6 +44,7 @@ impl TryFrom<initiative::Model> for Initiative {
             end_year: m.end_year,
             website: m.website,
             contact_email: m.contact_email,
+            contact_personal: m.contact_personal,
             is_demo: m.is_demo,
             version: m.version,
             created_at: m.created_at,

@@ -43,6 +43,9 @@ pub struct InitiativeSnapshot {
     pub end_year: Option<i32>,
     pub website: Option<String>,
     pub contact_email: Option<String>,
+    /// Whether the contact address is a person's; false in revisions older than it.
+    #[serde(default)]
+    pub contact_personal: bool,
     pub published_at: Option<DateTime<Utc>>,
     pub languages: Vec<String>,
     pub target_groups: Vec<String>,
@@ -84,6 +87,7 @@ impl InitiativeSnapshot {
             end_year: f.end_year,
             website: f.website.clone(),
             contact_email: f.contact_email.clone(),
+            contact_personal: f.contact_personal,
             published_at: row.published_at,
             languages: f.languages.clone(),
             target_groups: codes(&f.target_groups),
@@ -116,6 +120,7 @@ impl InitiativeSnapshot {
             end_year: self.end_year,
             website: self.website.clone(),
             contact_email: self.contact_email.clone(),
+            contact_personal: self.contact_personal,
             languages: self.languages.clone(),
             target_groups: self
                 .target_groups

@@ -26,6 +26,9 @@ pub struct InitiativeInput {
     pub end_year: Option<i32>,
     pub website: Option<String>,
     pub contact_email: Option<String>,
+    /// Whether the contact address is a person's, published with their consent and
+    /// shown to signed-in people only.
+    pub contact_personal: Option<bool>,
     pub languages: Option<Vec<String>>,
     pub target_groups: Option<Vec<TargetGroup>>,
     pub education_levels: Option<Vec<EducationLevel>>,
@@ -55,6 +58,7 @@ pub struct InitiativeFields {
     pub end_year: Option<i32>,
     pub website: Option<String>,
     pub contact_email: Option<String>,
+    pub contact_personal: bool,
     pub languages: Vec<String>,
     pub target_groups: Vec<TargetGroup>,
     pub education_levels: Vec<EducationLevel>,
@@ -161,6 +165,13 @@ impl InitiativeFields {
             && let Some(e) = p.check(optional_text("input.contactEmail", e, validate::email))
         {
             next.contact_email = e;
+        }
+        if let Some(personal) = input.contact_personal {
+            next.contact_personal = personal;
+        }
+        // Without an address there is nothing personal to hide.
+        if next.contact_email.is_none() {
+            next.contact_personal = false;
         }
         if let Some(l) = input.languages
             && let Some(l) = p.check(validate::languages("input.languages", &l))

@@ -54,8 +54,11 @@ pub struct InitiativeInput {
     pub end_year: Option<i32>,
     /// An http or https URL.
     pub website: Option<String>,
-    /// An organisation's address, never a private person's.
+    /// A team's or an organisation's address, or a person's with `contactPersonal`.
     pub contact_email: Option<String>,
+    /// Whether `contactEmail` is a person's address, published with their consent: it
+    /// is then shown to signed-in people only. False when omitted on create.
+    pub contact_personal: Option<bool>,
     /// ISO 639-1 codes, at most 10 (replaces the list).
     pub languages: Option<Vec<String>>,
     /// Who it is for, at most 8 (replaces the list).
@@ -104,6 +107,7 @@ impl InitiativeInput {
             end_year: self.end_year,
             website: self.website,
             contact_email: self.contact_email,
+            contact_personal: self.contact_personal,
             languages: self.languages,
             target_groups: list(self.target_groups),
             education_levels: list(self.education_levels),

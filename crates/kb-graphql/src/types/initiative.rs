@@ -245,9 +245,18 @@ impl Initiative {
     async fn website(&self) -> Option<&str> {
         self.0.website.as_deref()
     }
-    /// An organisational address, never a private person's.
-    async fn contact_email(&self) -> Option<&str> {
-        self.0.contact_email.as_deref()
+    /// The contact address: a team's or an organisation's, or a person's who agreed to
+    /// publish it (`contactPersonal`), which only signed-in viewers read (null for the
+    /// public and partners).
+    async fn contact_email(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        if self.0.contact_personal && !kb_store::access::sees_personal_contacts(viewer(ctx)?) {
+            return Ok(None);
+        }
+        Ok(self.0.contact_email.as_deref())
+    }
+    /// Whether the contact address is a person's (shown to signed-in viewers only).
+    async fn contact_personal(&self) -> bool {
+        self.0.contact_personal
     }
     /// Whether this is part of the demo data set (fictional).
     async fn is_demo(&self) -> bool {

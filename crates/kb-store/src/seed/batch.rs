@@ -209,6 +209,7 @@ impl Batch {
             end_year: Set(i.end_year),
             website: Set(i.website),
             contact_email: Set(i.contact_email),
+            contact_personal: Set(false),
             is_demo: Set(is_demo),
             version: Set(1),
             created_at: Set(i.created_at),

@@ -110,6 +110,7 @@ impl Store {
             Some(_) => {
                 let input = InitiativeInput {
                     contact_email: Some(replacement.unwrap_or_default()),
+                    contact_personal: Some(false),
                     ..InitiativeInput::default()
                 };
                 self.update_initiative(actor, initiative_id, state.row.version, input)

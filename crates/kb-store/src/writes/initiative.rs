@@ -108,6 +108,7 @@ impl Store {
             end_year: row.end_year,
             website: row.website.clone(),
             contact_email: row.contact_email.clone(),
+            contact_personal: row.contact_personal,
             languages: pick(LANGUAGE),
             target_groups: pick(TargetGroup::NAME)
                 .iter()
@@ -418,6 +419,7 @@ fn content(f: &InitiativeFields) -> initiative::ActiveModel {
         end_year: Set(f.end_year),
         website: Set(f.website.clone()),
         contact_email: Set(f.contact_email.clone()),
+        contact_personal: Set(f.contact_personal),
         ..Default::default()
     }
 }

@@ -11,7 +11,7 @@ use crate::client::nullable;
 /// list of changes when someone else saved first.
 pub(crate) const INITIATIVE_FIELDS: &str = "id version status rejectionReason
   title summary titleEn summaryEn body kind format cost preventionLevel evidenceLevel region startYear endYear
-  website contactEmail languages targetGroups educationLevels
+  website contactEmail contactPersonal languages targetGroups educationLevels
   themes { code } topics { code }
   organisations { role organisation { id name } }
   buildsOn { id title } inspiredBy { id title } relatedTo { id title }";
@@ -52,6 +52,7 @@ pub(crate) struct Stored {
     pub(crate) website: Option<String>,
     #[serde(deserialize_with = "nullable")]
     pub(crate) contact_email: Option<String>,
+    pub(crate) contact_personal: bool,
     pub(crate) languages: Vec<String>,
     pub(crate) target_groups: Vec<String>,
     pub(crate) education_levels: Vec<String>,
@@ -112,6 +113,11 @@ pub(crate) struct Draft {
     pub(crate) end_year: String,
     pub(crate) website: String,
     pub(crate) contact_email: String,
+    /// Whether the contact address is a person's, published with their consent.
+    pub(crate) contact_personal: bool,
+    /// The address the form warned about as looking like a person's: saving it again
+    /// unticked confirms it is a team's.
+    pub(crate) contact_checked: String,
     pub(crate) languages: Vec<String>,
     pub(crate) target_groups: Vec<String>,
     pub(crate) education_levels: Vec<String>,
@@ -174,6 +180,9 @@ impl Draft {
             end_year: i.end_year.map(|y| y.to_string()).unwrap_or_default(),
             website: i.website.clone().unwrap_or_default(),
             contact_email: i.contact_email.clone().unwrap_or_default(),
+            contact_personal: i.contact_personal,
+            // An address saved before was looked at then: no second warning.
+            contact_checked: i.contact_email.clone().unwrap_or_default(),
             languages: i.languages.clone(),
             target_groups: i.target_groups.clone(),
             education_levels: i.education_levels.clone(),
@@ -257,6 +266,8 @@ impl Draft {
             end_year: one("endYear"),
             website: one("website"),
             contact_email: one("contactEmail"),
+            contact_personal: one("contactPersonal") == "ja",
+            contact_checked: one("contactChecked"),
             languages: many("languages"),
             target_groups: many("targetGroups"),
             education_levels: many("educationLevels"),
@@ -311,6 +322,7 @@ impl Draft {
                 input.insert(key.to_owned(), json!(value));
             }
         }
+        input.insert("contactPersonal".to_owned(), json!(self.contact_personal));
         for (key, value) in [("startYear", years[0]), ("endYear", years[1])] {
             if let Some(y) = value {
                 input.insert(key.to_owned(), json!(y));
@@ -346,7 +358,7 @@ pub(crate) struct Snapshot(pub(crate) Map<String, Value>);
 
 impl Snapshot {
     /// The fields a person edits, in the form's order, with their labels.
-    pub(crate) const FIELDS: [(&'static str, &'static str, &'static str); 22] = [
+    pub(crate) const FIELDS: [(&'static str, &'static str, &'static str); 23] = [
         ("title", "Titel", "Title"),
         ("summary", "Samenvatting", "Summary"),
         ("title_en", "Titel in het Engels", "Title in English"),
@@ -371,6 +383,7 @@ impl Snapshot {
         ("languages", "Talen", "Languages"),
         ("website", "Website", "Website"),
         ("contact_email", "Contactadres", "Contact address"),
+        ("contact_personal", "Persoonlijk adres", "Personal address"),
         ("organisations", "Organisaties", "Organisations"),
         ("status", "Status", "Status"),
     ];

@@ -437,6 +437,7 @@ pub(crate) fn render(
         }
     }
     let personal_contact = !draft.contact_email.is_empty()
+        && !draft.contact_personal
         && (visitor
             .email
             .as_deref()
@@ -532,10 +533,25 @@ pub(crate) fn render(
                     )),
                     &draft.contact_email, "email", false))
                 @if personal_contact {
+                    // Saving again with this address confirms it is not a person's.
+                    input type="hidden" name="contactChecked" value=(draft.contact_email);
                     p.warning id="contact-warning" role="status" {
                         (ctx.t(
-                            "Dit lijkt een persoonlijk adres. Het wordt voor iedereen zichtbaar; gebruik liever een adres van uw team of organisatie.",
-                            "This looks like a personal address. Everyone will see it; prefer an address of your team or organisation.",
+                            "Dit lijkt een persoonlijk adres. Gebruik liever een adres van uw team of organisatie; is het toch een persoonlijk adres, vink dat dan hieronder aan.",
+                            "This looks like a personal address. Prefer an address of your team or organisation; if it is a personal one after all, tick that below.",
+                        ))
+                    }
+                }
+                div.field {
+                    input type="checkbox" id="f-contactPersonal" name="contactPersonal" value="ja"
+                        checked[draft.contact_personal] aria-describedby="f-contactPersonal-hint";
+                    label for="f-contactPersonal" {
+                        (ctx.t("Dit is het adres van een persoon, die instemt met publicatie", "This is a person's address, who agrees to its publication"))
+                    }
+                    p.hint id="f-contactPersonal-hint" {
+                        (ctx.t(
+                            "Een persoonlijk adres ziet alleen wie is aangemeld, nooit het publiek. De persoon kan de toestemming altijd intrekken.",
+                            "Only people who signed in see a personal address, never the public. The person can withdraw their consent at any time.",
                         ))
                     }
                 }

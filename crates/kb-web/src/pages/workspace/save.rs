@@ -372,6 +372,28 @@ async fn save(
     action: &str,
     stored: Option<Stored>,
 ) -> Response {
+    // A contact address that looks like a person's is saved only once the form has
+    // shown the warning: the person ticks that it is a person's, or saves again.
+    let contact = draft.contact_email.trim().to_owned();
+    if !contact.is_empty()
+        && !draft.contact_personal
+        && kb_domain::contact::looks_personal(&contact)
+        && draft.contact_checked.trim() != contact
+    {
+        extras.errors = vec![(
+            "input.contactEmail".to_owned(),
+            "this looks like a person's address: tick that it is one (only signed-in people will see it), or save again if it is a team's".to_owned(),
+        )];
+        return show(
+            site,
+            ctx,
+            v,
+            &draft,
+            extras,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
     let input = match draft.input() {
         Ok(i) => i,
         Err(bad) => {
