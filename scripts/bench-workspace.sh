@@ -117,14 +117,21 @@ editor=$(sign_in "eddie@redactie.example")
 editor_id=$(kb accounts list | awk '$0 ~ /eddie@redactie\.example/ { print $1 }')
 kb accounts set-role "$editor_id" editor >/dev/null
 
-# Two of the organisation's drafts: the form pages show the first; the second is
-# submitted for the desk.
-drafts=$(gql "$contributor_key" 'query($o: ID!) { initiatives(first: 2, filter: {organisations: [$o], statuses: [DRAFT]}) { nodes { id } } }' \
-  "{\"o\": \"$org_id\"}")
-draft=$(echo "$drafts" | field initiatives.nodes.0.id)
-submitted=$(echo "$drafts" | field initiatives.nodes.1.id)
-gql "$contributor_key" 'mutation($id: ID!) { submitInitiative(id: $id) { initiative { status } } }' \
-  "{\"id\": \"$submitted\"}" >/dev/null
+# The organisation's drafts (it takes part in them, maybe not as their lead): the first
+# that its contributor key may submit goes to the desk; the form pages show the first
+# other one the contributor may edit.
+drafts=$(gql "$contributor_key" 'query($o: ID!) { initiatives(first: 50, filter: {organisations: [$o], statuses: [DRAFT]}) { nodes { id } } }' \
+  "{\"o\": \"$org_id\"}" | python3 -c 'import json, sys; print("\n".join(n["id"] for n in json.load(sys.stdin)["initiatives"]["nodes"]))')
+submitted="" draft=""
+for id in $drafts; do
+  if [ -z "$submitted" ] && gql "$contributor_key" 'mutation($id: ID!) { submitInitiative(id: $id) { initiative { status } } }' \
+       "{\"id\": \"$id\"}" >/dev/null 2>&1; then
+    submitted=$id
+  elif [ -z "$draft" ] && [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $contributor" "$base/mijn-initiatieven/$id")" = 200 ]; then
+    draft=$id
+  fi
+done
+[ -n "$submitted" ] && [ -n "$draft" ] || { echo "the organisation has too few drafts of its own"; exit 1; }
 
 echo "## Signed-in pages at $size initiatives (SQLite), $connections connections, $threads wrk threads, $duration each"
 echo
