@@ -232,6 +232,8 @@ relation_key!(
     RevisionsOfInitiative(InitiativeId),
     /// The rejection reason of an initiative, for those who may read its history.
     RejectionReasonOf(InitiativeId),
+    /// Who changed an initiative last and when, for those who may read its history.
+    LastChangeOf(InitiativeId),
     /// The themes of an event.
     ThemesOfEvent(EventId),
     /// The topics of an event.

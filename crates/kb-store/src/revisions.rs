@@ -215,6 +215,42 @@ impl Store {
         Ok(out)
     }
 
+    /// Who made the latest change to each initiative whose history the viewer may read,
+    /// and when; one statement for the access decision and one for the changes, which
+    /// reads the newest revision of each and none of their snapshots.
+    pub async fn last_changes(
+        &self,
+        viewer: Viewer,
+        ids: &[InitiativeId],
+    ) -> Result<HashMap<InitiativeId, (String, DateTime<Utc>)>> {
+        let allowed = access::initiatives_with_history(&self.db, viewer, ids).await?;
+        if allowed.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let newest = sea_orm::sea_query::Query::select()
+            .expr(sea_orm::sea_query::Func::max(
+                sea_orm::sea_query::Expr::col(revision::Column::Id),
+            ))
+            .from(revision::Entity)
+            .and_where(revision::Column::EntityType.eq(INITIATIVE))
+            .and_where(revision::Column::EntityId.is_in(allowed.iter().map(|i| i.0)))
+            .group_by_col(revision::Column::EntityId)
+            .take();
+        let rows: Vec<(i64, String, DateTime<Utc>)> = revision::Entity::find()
+            .select_only()
+            .column(revision::Column::EntityId)
+            .column(revision::Column::Actor)
+            .column(revision::Column::At)
+            .filter(revision::Column::Id.in_subquery(newest))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, actor, at)| (InitiativeId(id), (actor, at)))
+            .collect())
+    }
+
     /// The rejection reason of each initiative whose history the viewer may read (editors,
     /// and the organisations taking part); absent for the rest and where there is none.
     pub async fn rejection_reasons(

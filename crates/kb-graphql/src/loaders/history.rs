@@ -41,3 +41,24 @@ impl Loader<RejectionReasonOf> for Loaders {
             .collect())
     }
 }
+
+impl Loader<LastChangeOf> for Loaders {
+    type Value = (String, chrono::DateTime<chrono::Utc>);
+    type Error = Arc<async_graphql::Error>;
+    async fn load(
+        &self,
+        keys: &[LastChangeOf],
+    ) -> LoadResult<LastChangeOf, (String, chrono::DateTime<chrono::Utc>)> {
+        crate::observe::batch(keys);
+        let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
+        let found = self
+            .store
+            .last_changes(self.viewer, &ids)
+            .await
+            .map_err(fail)?;
+        Ok(found
+            .into_iter()
+            .map(|(id, change)| (LastChangeOf(id), change))
+            .collect())
+    }
+}

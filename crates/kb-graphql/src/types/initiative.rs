@@ -54,6 +54,14 @@ impl Revision {
     }
 }
 
+/// Who made an initiative's latest change, and when.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct LastChange {
+    /// The person's name, or the key's or `cli`; a pseudonym once the person was erased.
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}
+
 /// What a revision records that happened.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum RevisionAction {
@@ -207,6 +215,15 @@ impl Initiative {
             .await
             .map_err(loader_error)?
             .map(|list| list.into_iter().map(Revision).collect()))
+    }
+    /// Who made the latest change and when: the same as the newest of `revisions`, for
+    /// the same viewers (null for everyone else), without reading the history.
+    async fn last_change(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<LastChange>> {
+        Ok(loader(ctx)?
+            .load_one(LastChangeOf(self.0.id))
+            .await
+            .map_err(loader_error)?
+            .map(|(actor, at)| LastChange { actor, at }))
     }
     /// Increases with every change; updates must name the version they change.
     async fn version(&self) -> i32 {

@@ -54,12 +54,13 @@ struct Mine {
     #[serde(deserialize_with = "nullable")]
     rejection_reason: Option<String>,
     #[serde(deserialize_with = "nullable")]
-    revisions: Option<Vec<Change>>,
+    last_change: Option<Change>,
 }
 
 #[derive(Debug, Deserialize)]
 struct Change {
     actor: String,
+    at: String,
 }
 
 /// The statuses in the order the page lists them.
@@ -70,7 +71,7 @@ const DOCUMENT: &str = "query Mine($organisations: [ID!]) {
               filter: { organisations: $organisations,
                         statuses: [DRAFT, SUBMITTED, REJECTED, PUBLISHED, ARCHIVED] }) {
     totalCount
-    nodes { id title status updatedAt rejectionReason revisions { actor } }
+    nodes { id title status updatedAt rejectionReason lastChange { actor at } }
   }
   events(first: 100, filter: { organisations: $organisations,
                                statuses: [DRAFT, SUBMITTED, REJECTED, PUBLISHED, ARCHIVED] }) {
@@ -152,8 +153,8 @@ async fn build(site: &Site, ctx: &Ctx, v: &Visitor) -> Result<Page, Failure> {
                                             }
                                         }
                                     }
-                                    td { (i.revisions.as_ref().and_then(|r| r.first()).map_or("", |c| c.actor.as_str())) }
-                                    td { (dates::date_time(&i.updated_at, ctx.lang)) }
+                                    td { (i.last_change.as_ref().map_or("", |c| c.actor.as_str())) }
+                                    td { (dates::date_time(i.last_change.as_ref().map_or(&i.updated_at, |c| &c.at), ctx.lang)) }
                                 }
                             }
                         }
