@@ -687,7 +687,7 @@ async fn every_read_path_shows_each_role_exactly_what_it_may_see(app: TestApp) {
         let r = ask(
             &app,
             key,
-            "query($id: ID!) { node(id: $id) { ... on Initiative { revisions { action } } } }",
+            "query($id: ID!) { node(id: $id) { ... on Initiative { revisions { action } lastChange { actor } } } }",
             json!({ "id": published }),
         )
         .await;
@@ -696,6 +696,12 @@ async fn every_read_path_shows_each_role_exactly_what_it_may_see(app: TestApp) {
             r["data"]["node"]["revisions"].is_array(),
             owner_or_editor,
             "{role}: revisions of a published initiative"
+        );
+        // Who changed it last follows the history's rule.
+        assert_eq!(
+            r["data"]["node"]["lastChange"]["actor"].as_str(),
+            owner_or_editor.then_some("matrix"),
+            "{role}: lastChange of a published initiative"
         );
     }
     // The feeds read as the public: published initiatives and events only.
