@@ -1125,3 +1125,80 @@ async fn count_initiatives_titled(app: &TestApp, title: &str) -> i64 {
     .parse()
     .expect("count")
 }
+
+on_both!(the_queue_shows_those_that_waited_longest_first);
+async fn the_queue_shows_those_that_waited_longest_first(app: TestApp) {
+    let w = world(&app).await;
+    let eva = Person::new(&app, "Eva", "eva@kb.example", AccountRole::Editor, None).await;
+    let actor = kb_store::Actor::cli();
+    for n in 0..101 {
+        let i = app
+            .store
+            .create_initiative(
+                &actor,
+                kb_domain::input::InitiativeInput {
+                    title: Some(format!("Wachtrij {n:03}")),
+                    summary: Some("Een initiatief dat op de redactie wacht.".into()),
+                    kind: Some(kb_domain::InitiativeKind::Training),
+                    themes: Some(vec![w.theme.clone()]),
+                    topics: Some(vec![w.topic.clone()]),
+                    organisations: Some(vec![(w.own, kb_domain::OrganisationRole::Lead)]),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("create");
+        app.store
+            .transition_initiative(
+                &actor,
+                i.id,
+                kb_domain::workflow::Action::Submit,
+                None,
+                None,
+            )
+            .await
+            .expect("submit");
+    }
+    let waiting: i64 = scalar(
+        &app,
+        "SELECT COUNT(*) FROM initiative WHERE status = 'submitted'",
+    )
+    .await
+    .parse()
+    .expect("count");
+    // Written straight into the store: the read model follows within its interval.
+    app.caught_up().await;
+    let mut queue = eva.get(&app, "/redactie").await;
+    for _ in 0..100 {
+        if queue.body.contains(&format!("({waiting})")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        queue = eva.get(&app, "/redactie").await;
+    }
+    assert!(
+        queue.body.contains(&format!("({waiting})")),
+        "the count of all ({waiting}): {}",
+        &queue.body[queue.body.find("<main").unwrap_or(0)..]
+    );
+    let rows: Vec<&str> = queue.body.split("href=\"/redactie/").skip(1).collect();
+    let titles: Vec<String> = rows
+        .iter()
+        .filter_map(|r| {
+            r.split('>')
+                .nth(1)
+                .map(|t| t.trim_end_matches("</a").to_owned())
+        })
+        .filter(|t| t.starts_with("Wachtrij"))
+        .collect();
+    // The 100 that waited longest, oldest first: the demo set's submissions come before
+    // these, and the newest of these is left for the next page.
+    assert_eq!(titles.first().map(String::as_str), Some("Wachtrij 000"));
+    assert!(!titles.iter().any(|t| t == "Wachtrij 100"), "{titles:?}");
+    let ordered: Vec<String> = {
+        let mut t = titles.clone();
+        t.sort();
+        t
+    };
+    assert_eq!(titles, ordered, "oldest first");
+}

@@ -64,7 +64,52 @@ struct WaitingEvent {
 struct Submitted {
     total_count: i64,
     nodes: Vec<Waiting>,
+    page_info: PageInfo,
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageInfo {
+    has_next_page: bool,
+    #[serde(deserialize_with = "nullable")]
+    end_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MoreAnswer {
+    initiatives: Submitted,
+}
+
+/// How many submissions the queue shows: those that waited longest.
+const SHOWN: usize = 100;
+
+/// The pages of submissions after the first, most recently changed first, keeping the
+/// [`SHOWN`] that waited longest (the queue is short; this reads at most 50 pages).
+async fn longest_waiting(site: &Site, ctx: &Ctx, v: &Visitor, first: Submitted) -> Vec<Waiting> {
+    let mut nodes = first.nodes;
+    let mut page = first.page_info;
+    for _ in 0..50 {
+        let (true, Some(after)) = (page.has_next_page, page.end_cursor.clone()) else {
+            break;
+        };
+        let more: Result<MoreAnswer, Failure> = site
+            .query_as(v, ctx.lang, MORE, json!({ "after": after }))
+            .await;
+        let Ok(more) = more else { break };
+        nodes.extend(more.initiatives.nodes);
+        let drop = nodes.len().saturating_sub(SHOWN);
+        nodes.drain(..drop);
+        page = more.initiatives.page_info;
+    }
+    nodes
+}
+
+const MORE: &str = "query QueueMore($after: String) {
+  initiatives(first: 100, after: $after, orderBy: RECENTLY_UPDATED, filter: { statuses: [SUBMITTED] }) {
+    totalCount
+    nodes { id title updatedAt organisations { role organisation { name } } }
+    pageInfo { hasNextPage endCursor }
+  } }";
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -102,6 +147,7 @@ const DOCUMENT: &str = "query Queue {
   initiatives(first: 100, orderBy: RECENTLY_UPDATED, filter: { statuses: [SUBMITTED] }) {
     totalCount
     nodes { id title updatedAt organisations { role organisation { name } } }
+    pageInfo { hasNextPage endCursor }
   }
   events(first: 100, filter: { statuses: [SUBMITTED] }) {
     nodes { id title startsAt version organisers { name } }
@@ -133,10 +179,23 @@ pub(crate) async fn page(
         Ok(v) => v,
         Err(r) => return *r,
     };
-    let data: Answer = match site.query_as(&v, ctx.lang, DOCUMENT, json!({})).await {
+    let mut data: Answer = match site.query_as(&v, ctx.lang, DOCUMENT, json!({})).await {
         Ok(d) => d,
         Err(f) => return private(render(&ctx, failure_page(&ctx, f))),
     };
+    let total = data.initiatives.total_count;
+    let first = std::mem::replace(
+        &mut data.initiatives,
+        Submitted {
+            total_count: total,
+            nodes: Vec::new(),
+            page_info: PageInfo {
+                has_next_page: false,
+                end_cursor: None,
+            },
+        },
+    );
+    data.initiatives.nodes = longest_waiting(&site, &ctx, &v, first).await;
     let waiting = data.initiatives.total_count
         + data.events.nodes.len() as i64
         + data.accounts.len() as i64
@@ -149,6 +208,9 @@ pub(crate) async fn page(
         p { (waiting) " " (ctx.t("wachten op een redacteur.", "waiting for an editor.")) }
         section.queue {
             h2 { (ctx.t("Ingediende initiatieven", "Submitted initiatives")) " (" (data.initiatives.total_count) ")" }
+            @if data.initiatives.total_count > SHOWN as i64 {
+                p { (ctx.t("Hieronder de 100 die het langst wachten.", "Below, the 100 that have waited longest.")) }
+            }
             @if data.initiatives.nodes.is_empty() {
                 p { (ctx.t("Niets te beoordelen.", "Nothing to review.")) }
             } @else {
