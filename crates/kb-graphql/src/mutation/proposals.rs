@@ -30,9 +30,13 @@ pub struct ProposeOrganisationInput {
 pub struct OrganisationProposal {
     /// Its number, for `decideOrganisationProposal`.
     pub id: i64,
+    /// The organisation's name, as proposed.
     pub name: String,
+    /// Its kind, as proposed.
     pub kind: OrganisationKind,
+    /// Its website, when given.
     pub website: Option<String>,
+    /// When it was proposed.
     pub created_at: DateTime<Utc>,
     /// `created` or `refused` once an editor decided; null before.
     pub outcome: Option<String>,

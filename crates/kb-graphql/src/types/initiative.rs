@@ -59,6 +59,7 @@ impl Revision {
 pub struct LastChange {
     /// The person's name, or the key's or `cli`; a pseudonym once the person was erased.
     pub actor: String,
+    /// When the change was made.
     pub at: DateTime<Utc>,
 }
 
