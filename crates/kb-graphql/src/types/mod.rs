@@ -10,6 +10,8 @@ pub mod keys;
 pub mod nodes;
 pub mod organisation;
 pub mod related;
+/// An initiative's history.
+pub mod revision;
 pub mod search;
 pub mod taxonomy;
 pub mod vocab;

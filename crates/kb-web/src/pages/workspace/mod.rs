@@ -4,12 +4,24 @@
 //! documents in process as the signed-in person, so the API's rules decide what they may
 //! see and do; the pages only show its answers.
 
+/// What someone else changed since a person's version.
+mod conflict;
 /// The form's fields as typed, and as the API's input.
 mod draft;
+/// The form's fields, each with its label, hint and error, and the error summary.
+mod fields;
 /// The form's markup, with errors beside their fields and summarised at the top.
 mod form;
+/// The form's links to other initiatives, made to match.
+mod links;
 /// The list of the organisation's initiatives by status.
 mod list;
+/// The choices the form offers.
+mod options;
+/// The form's page: the initiative as read, the form as shown.
+mod page;
+/// The form's organisation and initiative pickers.
+mod pickers;
 /// A draft as the public will see it.
 mod preview;
 /// The form's answers: save, submit, withdraw, preview, and the searches of its pickers.

@@ -16,114 +16,17 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::html;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::draft::{Draft, INITIATIVE_FIELDS, LINK_TYPES, Snapshot, Stored};
-use super::form::{self, Extras, Options};
-use super::{is_editor, menu, private, signed_in};
-use crate::client::{Failure, Refusal, nullable};
+use super::draft::{Draft, INITIATIVE_FIELDS, LINK_TYPES, Stored};
+use super::form::Extras;
+use super::page::{extras_of, read, show};
+use super::{is_editor, private, signed_in};
+use crate::client::{Failure, Refusal};
 use crate::context::Ctx;
-use crate::layout::{Page, failure_page, render};
+use crate::layout::{failure_page, render};
 use crate::{Site, Visitor};
-
-#[derive(Debug, Deserialize)]
-struct Loaded {
-    #[serde(deserialize_with = "nullable")]
-    initiative: Option<Stored>,
-}
-
-#[derive(Debug, Deserialize)]
-struct OrganisationName {
-    #[serde(deserialize_with = "nullable")]
-    node: Option<NameOnly>,
-}
-
-#[derive(Debug, Deserialize)]
-struct NameOnly {
-    name: String,
-}
-
-async fn read(site: &Site, ctx: &Ctx, v: &Visitor, id: &str) -> Result<Stored, Failure> {
-    let loaded: Loaded = site
-        .query_as(
-            v,
-            ctx.lang,
-            &format!("query Edit($id: ID!) {{ initiative(id: $id) {{ {INITIATIVE_FIELDS} }} }}"),
-            json!({ "id": id }),
-        )
-        .await?;
-    loaded.initiative.ok_or(Failure::NotFound)
-}
-
-async fn organisation_name(site: &Site, ctx: &Ctx, id: &str) -> Option<String> {
-    if id.is_empty() {
-        return None;
-    }
-    let answer: Result<OrganisationName, Failure> = site
-        .query(
-            ctx.lang,
-            "query Lead($id: ID!) { node(id: $id) { ... on Organisation { name } } }",
-            json!({ "id": id }),
-        )
-        .await;
-    answer.ok().and_then(|a| a.node).map(|n| n.name)
-}
-
-/// Shows the form with `status`.
-async fn show(
-    site: &Site,
-    ctx: &Ctx,
-    v: &Visitor,
-    draft: &Draft,
-    mut extras: Extras,
-    status: StatusCode,
-) -> Response {
-    let options = match Options::read(site, ctx).await {
-        Ok(o) => o,
-        Err(f) => return private(render(ctx, failure_page(ctx, f))),
-    };
-    if extras.lead_name.is_none() {
-        extras.lead_name = organisation_name(site, ctx, &draft.lead).await;
-    }
-    let (title, action) = match &draft.id {
-        Some(id) => (
-            ctx.t("Initiatief bewerken", "Edit initiative"),
-            ctx.href(&format!("/mijn-initiatieven/{id}")),
-        ),
-        None => (
-            ctx.t("Nieuw initiatief", "New initiative"),
-            ctx.href("/mijn-initiatieven/nieuw"),
-        ),
-    };
-    let body = html! {
-        p.crumbs { a href=(ctx.href("/mijn-initiatieven")) { (ctx.t("Mijn initiatieven", "My initiatives")) } }
-        h1 { (title) }
-        (super::notice_box(ctx))
-        @if let Some(s) = &extras.status {
-            p.status {
-                (ctx.t("Status: ", "Status: ")) strong { (super::status_label(ctx, s)) }
-                @if let Some(id) = &draft.id {
-                    " · " a href=(ctx.href(&format!("/mijn-initiatieven/{id}/voorbeeld"))) { (ctx.t("Voorbeeld", "Preview")) }
-                }
-            }
-            @if s == "SUBMITTED" && !is_editor(v) {
-                p.notice.info {
-                    (ctx.t(
-                        "Dit initiatief wacht op de redactie. Trek het terug om het weer te bewerken.",
-                        "This initiative awaits the editors. Withdraw it to edit it again.",
-                    ))
-                }
-            }
-        }
-        (form::render(ctx, v, &options, draft, &extras, &action))
-    };
-    let mut page = Page::new(title, "", body);
-    page.status = status;
-    page.personal = Some(menu(ctx, v, None));
-    private(render(ctx, page))
-}
 
 /// `GET /mijn-initiatieven/nieuw`.
 pub(crate) async fn new(
@@ -151,24 +54,6 @@ pub(crate) async fn new(
         StatusCode::OK,
     )
     .await
-}
-
-/// What the form says about a stored initiative besides its fields.
-fn extras_of(stored: &Stored) -> Extras {
-    Extras {
-        status: Some(stored.status.clone()),
-        note: stored
-            .rejection_reason
-            .clone()
-            .filter(|_| matches!(stored.status.as_str(), "REJECTED" | "DRAFT")),
-        lead_name: stored
-            .organisations
-            .iter()
-            .find(|o| o.role == "LEAD")
-            .map(|o| o.organisation.name.clone()),
-        link_type: "BUILDS_ON".to_owned(),
-        ..Extras::default()
-    }
 }
 
 /// `GET /mijn-initiatieven/{id}`.
@@ -276,7 +161,7 @@ async fn answer(
     match action.as_str() {
         "zoek-organisatie" => {
             extras.found_organisations =
-                find_organisations(site, ctx, &draft.find_organisation).await;
+                super::pickers::find_organisations(site, ctx, &draft.find_organisation).await;
             show(site, ctx, v, &draft, extras, StatusCode::OK).await
         }
         "stel-voor" => {
@@ -306,7 +191,8 @@ async fn answer(
             show(site, ctx, v, &draft, extras, status).await
         }
         "zoek-initiatief" => {
-            extras.found_initiatives = find_initiatives(site, ctx, v, &draft.find_initiative).await;
+            extras.found_initiatives =
+                super::pickers::find_initiatives(site, ctx, v, &draft.find_initiative).await;
             show(site, ctx, v, &draft, extras, StatusCode::OK).await
         }
         "terugtrekken" => {
@@ -448,7 +334,7 @@ async fn save(
     let id = now.id.clone();
     draft.id = Some(id.clone());
     draft.version = Some(now.version);
-    if let Err(r) = sync_links(site, ctx, v, &id, &draft, &now).await {
+    if let Err(r) = super::links::sync_links(site, ctx, v, &id, &draft, &now).await {
         extras = extras_of(&now);
         extras.general = Some(format!(
             "{} {}",
@@ -542,7 +428,7 @@ async fn refusal(
         "CONFLICT" => {
             let base = draft.version;
             if let Some(now) = &stored {
-                extras.conflict = changes_since(site, ctx, v, &now.id, base).await;
+                extras.conflict = super::conflict::changes_since(site, ctx, v, &now.id, base).await;
                 draft.version = r.current_version.or(Some(now.version));
             }
             show(site, ctx, v, &draft, extras, StatusCode::CONFLICT).await
@@ -559,202 +445,4 @@ async fn refusal(
         }
         _ => refused(ctx, &r),
     }
-}
-
-#[derive(Debug, Deserialize)]
-struct History {
-    #[serde(deserialize_with = "nullable")]
-    initiative: Option<WithRevisions>,
-}
-
-#[derive(Debug, Deserialize)]
-struct WithRevisions {
-    #[serde(deserialize_with = "nullable")]
-    revisions: Option<Vec<Rev>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Rev {
-    version: i64,
-    #[serde(deserialize_with = "nullable")]
-    after: Option<Snapshot>,
-}
-
-/// What changed in an initiative since version `base`: each changed field's label and
-/// its value now.
-async fn changes_since(
-    site: &Site,
-    ctx: &Ctx,
-    v: &Visitor,
-    id: &str,
-    base: Option<i64>,
-) -> Vec<(String, String)> {
-    let history: Result<History, Failure> = site
-        .query_as(
-            v,
-            ctx.lang,
-            "query History($id: ID!) { initiative(id: $id) { revisions { version after } } }",
-            json!({ "id": id }),
-        )
-        .await;
-    let revisions = history
-        .ok()
-        .and_then(|h| h.initiative)
-        .and_then(|i| i.revisions)
-        .unwrap_or_default();
-    // Newest first: the first revision at or of a version is its latest state.
-    let at = |version: Option<i64>| {
-        revisions
-            .iter()
-            .filter(|r| version.is_none_or(|v| r.version == v))
-            .find_map(|r| r.after.clone())
-    };
-    let (Some(then), Some(now)) = (at(base), at(None)) else {
-        return vec![(
-            ctx.t("Versie", "Version").to_owned(),
-            ctx.t("nieuwer dan de uwe", "newer than yours").to_owned(),
-        )];
-    };
-    then.changed(&now)
-        .into_iter()
-        .filter_map(|field| {
-            Snapshot::FIELDS
-                .iter()
-                .find(|(k, _, _)| *k == field)
-                .map(|(_, nl, en)| (ctx.t(nl, en).to_owned(), now.text(field)))
-        })
-        .collect()
-}
-
-/// Adds the links the form lists and the initiative lacks, and removes those it no
-/// longer lists.
-async fn sync_links(
-    site: &Site,
-    ctx: &Ctx,
-    v: &Visitor,
-    id: &str,
-    draft: &Draft,
-    now: &Stored,
-) -> Result<(), Refusal> {
-    let existing: Vec<(String, String)> = [
-        ("BUILDS_ON", &now.builds_on),
-        ("INSPIRED_BY", &now.inspired_by),
-        ("RELATED_TO", &now.related_to),
-    ]
-    .into_iter()
-    .flat_map(|(k, list)| list.iter().map(move |l| (k.to_owned(), l.id.clone())))
-    .collect();
-    let wanted: Vec<(String, String)> = draft
-        .links
-        .iter()
-        .filter(|(k, _, _)| LINK_TYPES.contains(&k.as_str()))
-        .map(|(k, to, _)| (k.clone(), to.clone()))
-        .collect();
-    for (kind, to) in wanted.iter().filter(|w| !existing.contains(w)) {
-        site.run_as::<Value>(
-            v,
-            ctx.lang,
-            "mutation Link($input: LinkInitiativesInput!) { linkInitiatives(input: $input) { from { id } } }",
-            json!({ "input": { "from": id, "to": to, "type": kind } }),
-        )
-        .await?;
-    }
-    for (kind, to) in existing.iter().filter(|e| !wanted.contains(e)) {
-        site.run_as::<Value>(
-            v,
-            ctx.lang,
-            "mutation Unlink($input: UnlinkInitiativesInput!) { unlinkInitiatives(input: $input) { from { id } } }",
-            json!({ "input": { "from": id, "to": to, "type": kind } }),
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-#[derive(Debug, Deserialize)]
-struct FoundOrganisations {
-    #[serde(rename = "searchOrganisations")]
-    found: Hits<OrganisationHit>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Hits<T> {
-    nodes: Vec<T>,
-}
-
-#[derive(Debug, Deserialize)]
-struct OrganisationHit {
-    organisation: NamedNode,
-}
-
-#[derive(Debug, Deserialize)]
-struct NamedNode {
-    id: String,
-    name: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct FoundInitiatives {
-    search: Hits<InitiativeHit>,
-}
-
-#[derive(Debug, Deserialize)]
-struct InitiativeHit {
-    initiative: TitledNode,
-}
-
-#[derive(Debug, Deserialize)]
-struct TitledNode {
-    id: String,
-    title: String,
-}
-
-async fn find_organisations(site: &Site, ctx: &Ctx, text: &str) -> Vec<(String, String)> {
-    if text.trim().is_empty() {
-        return Vec::new();
-    }
-    let found: Result<FoundOrganisations, Failure> = site
-        .query(
-            ctx.lang,
-            "query FindOrganisation($q: String!) { searchOrganisations(query: $q, first: 10) { nodes { organisation { id name } } } }",
-            json!({ "q": text }),
-        )
-        .await;
-    found
-        .map(|f| {
-            f.found
-                .nodes
-                .into_iter()
-                .map(|n| (n.organisation.id, n.organisation.name))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-async fn find_initiatives(
-    site: &Site,
-    ctx: &Ctx,
-    v: &Visitor,
-    text: &str,
-) -> Vec<(String, String)> {
-    if text.trim().is_empty() {
-        return Vec::new();
-    }
-    let found: Result<FoundInitiatives, Failure> = site
-        .query_as(
-            v,
-            ctx.lang,
-            "query FindInitiative($q: String!) { search(query: $q, first: 10) { nodes { initiative { id title } } } }",
-            json!({ "q": text }),
-        )
-        .await;
-    found
-        .map(|f| {
-            f.search
-                .nodes
-                .into_iter()
-                .map(|n| (n.initiative.id, n.initiative.title))
-                .collect()
-        })
-        .unwrap_or_default()
 }
