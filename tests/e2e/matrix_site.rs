@@ -47,24 +47,10 @@ async fn the_signed_in_pages_show_each_person_exactly_what_they_may_see(app: Tes
     };
     let owner_org = org("hogeschool-waddenpoort").await;
     let outsider_org = org("universiteit-van-zilverwold").await;
-    let owner = Person::new(
-        &app,
-        "Owner",
-        "o@hwp.example",
-        AccountRole::Contributor,
-        Some(owner_org),
-    )
-    .await;
-    let outsider = Person::new(
-        &app,
-        "Outsider",
-        "x@uvz.example",
-        AccountRole::Contributor,
-        Some(outsider_org),
-    )
-    .await;
-    let editor = Person::new(&app, "Editor", "e@kb.example", AccountRole::Editor, None).await;
-    let admin = Person::new(&app, "Admin", "a@kb.example", AccountRole::Admin, None).await;
+    let owner = Person::contributor(&app, "Owner", owner_org).await;
+    let outsider = Person::contributor(&app, "Outsider", outsider_org).await;
+    let editor = Person::appointed(&app, "Editor", AccountRole::Editor).await;
+    let admin = Person::appointed(&app, "Admin", AccountRole::Admin).await;
     app.caught_up().await;
 
     // The workspace lists the organisation's own work only.

@@ -75,6 +75,25 @@ impl Person {
         }
     }
 
+    /// `name` as an active contributor of `organisation`, with an address made of the name.
+    pub async fn contributor(app: &TestApp, name: &str, organisation: OrganisationId) -> Person {
+        let email = format!("{}@people.example", name.to_lowercase());
+        Self::new(
+            app,
+            name,
+            &email,
+            AccountRole::Contributor,
+            Some(organisation),
+        )
+        .await
+    }
+
+    /// `name` appointed to `role` (editor or admin), of no organisation.
+    pub async fn appointed(app: &TestApp, name: &str, role: AccountRole) -> Person {
+        let email = format!("{}@kb.example", name.to_lowercase());
+        Self::new(app, name, &email, role, None).await
+    }
+
     async fn read(r: reqwest::Response) -> Got {
         let status = r.status();
         let headers = r.headers().clone();

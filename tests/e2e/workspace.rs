@@ -133,22 +133,8 @@ async fn count_initiatives(app: &TestApp) -> i64 {
 on_both!(a_contributor_shares_and_an_editor_moderates);
 async fn a_contributor_shares_and_an_editor_moderates(app: TestApp) {
     let w = world(&app).await;
-    let ann = Person::new(
-        &app,
-        "Ann de Bijdrager",
-        "ann@hwp.example",
-        AccountRole::Contributor,
-        Some(w.own),
-    )
-    .await;
-    let eva = Person::new(
-        &app,
-        "Eva Redacteur",
-        "eva@kb.example",
-        AccountRole::Editor,
-        None,
-    )
-    .await;
+    let ann = Person::contributor(&app, "Ann de Bijdrager", w.own).await;
+    let eva = Person::appointed(&app, "Eva Redacteur", AccountRole::Editor).await;
     let before = count_initiatives(&app).await;
 
     // The workspace and the empty form.
@@ -412,22 +398,8 @@ async fn a_contributor_shares_and_an_editor_moderates(app: TestApp) {
 on_both!(a_stale_version_shows_what_changed_and_keeps_the_text);
 async fn a_stale_version_shows_what_changed_and_keeps_the_text(app: TestApp) {
     let w = world(&app).await;
-    let ann = Person::new(
-        &app,
-        "Ann",
-        "ann@hwp.example",
-        AccountRole::Contributor,
-        Some(w.own),
-    )
-    .await;
-    let bob = Person::new(
-        &app,
-        "Bob",
-        "bob@hwp.example",
-        AccountRole::Contributor,
-        Some(w.own),
-    )
-    .await;
+    let ann = Person::contributor(&app, "Ann", w.own).await;
+    let bob = Person::contributor(&app, "Bob", w.own).await;
     let mut pairs = vec![("actie", "opslaan")];
     pairs.extend(complete(&w, "Gedeeld concept"));
     let saved = ann.post(&app, "/mijn-initiatieven/nieuw", &pairs).await;
@@ -506,22 +478,8 @@ async fn a_stale_version_shows_what_changed_and_keeps_the_text(app: TestApp) {
 on_both!(refusals_write_nothing);
 async fn refusals_write_nothing(app: TestApp) {
     let w = world(&app).await;
-    let ann = Person::new(
-        &app,
-        "Ann",
-        "ann@hwp.example",
-        AccountRole::Contributor,
-        Some(w.own),
-    )
-    .await;
-    let oscar = Person::new(
-        &app,
-        "Oscar",
-        "oscar@other.example",
-        AccountRole::Contributor,
-        Some(w.other),
-    )
-    .await;
+    let ann = Person::contributor(&app, "Ann", w.own).await;
+    let oscar = Person::contributor(&app, "Oscar", w.other).await;
     let mut pairs = vec![("actie", "opslaan")];
     pairs.extend(complete(&w, "Alleen van Ann"));
     let saved = ann.post(&app, "/mijn-initiatieven/nieuw", &pairs).await;
@@ -648,23 +606,9 @@ async fn refusals_write_nothing(app: TestApp) {
 on_both!(events_are_listed_for_their_organisation_and_published_from_the_queue);
 async fn events_are_listed_for_their_organisation_and_published_from_the_queue(app: TestApp) {
     let w = world(&app).await;
-    let ann = Person::new(
-        &app,
-        "Ann",
-        "ann@hwp.example",
-        AccountRole::Contributor,
-        Some(w.own),
-    )
-    .await;
-    let oscar = Person::new(
-        &app,
-        "Oscar",
-        "oscar@other.example",
-        AccountRole::Contributor,
-        Some(w.other),
-    )
-    .await;
-    let eva = Person::new(&app, "Eva", "eva@kb.example", AccountRole::Editor, None).await;
+    let ann = Person::contributor(&app, "Ann", w.own).await;
+    let oscar = Person::contributor(&app, "Oscar", w.other).await;
+    let eva = Person::appointed(&app, "Eva", AccountRole::Editor).await;
     let key = app
         .store
         .create_api_key(
@@ -771,15 +715,8 @@ async fn events_are_listed_for_their_organisation_and_published_from_the_queue(a
 on_both!(an_organisation_not_found_is_proposed_and_an_editor_creates_it);
 async fn an_organisation_not_found_is_proposed_and_an_editor_creates_it(app: TestApp) {
     let w = world(&app).await;
-    let ann = Person::new(
-        &app,
-        "Ann",
-        "ann@hwp.example",
-        AccountRole::Contributor,
-        Some(w.own),
-    )
-    .await;
-    let eva = Person::new(&app, "Eva", "eva@kb.example", AccountRole::Editor, None).await;
+    let ann = Person::contributor(&app, "Ann", w.own).await;
+    let eva = Person::appointed(&app, "Eva", AccountRole::Editor).await;
     let kinds = app
         .data(
             "{ vocabularies { organisationKinds { value } } }",
@@ -898,15 +835,8 @@ async fn an_organisation_not_found_is_proposed_and_an_editor_creates_it(app: Tes
 on_both!(an_english_title_from_the_form_shows_on_the_english_site);
 async fn an_english_title_from_the_form_shows_on_the_english_site(app: TestApp) {
     let w = world(&app).await;
-    let ann = Person::new(
-        &app,
-        "Ann",
-        "ann@hwp.example",
-        AccountRole::Contributor,
-        Some(w.own),
-    )
-    .await;
-    let eva = Person::new(&app, "Eva", "eva@kb.example", AccountRole::Editor, None).await;
+    let ann = Person::contributor(&app, "Ann", w.own).await;
+    let eva = Person::appointed(&app, "Eva", AccountRole::Editor).await;
     let long = "x".repeat(201);
     let mut pairs = vec![("actie", "indienen"), ("titleEn", long.as_str())];
     pairs.extend(complete(&w, "Zwaluwstaart in twee talen"));
@@ -989,15 +919,8 @@ async fn an_english_title_from_the_form_shows_on_the_english_site(app: TestApp) 
 on_both!(a_personal_contact_address_is_confirmed_and_shown_to_signed_in_people_only);
 async fn a_personal_contact_address_is_confirmed_and_shown_to_signed_in_people_only(app: TestApp) {
     let w = world(&app).await;
-    let ann = Person::new(
-        &app,
-        "Ann",
-        "ann@hwp.example",
-        AccountRole::Contributor,
-        Some(w.own),
-    )
-    .await;
-    let eva = Person::new(&app, "Eva", "eva@kb.example", AccountRole::Editor, None).await;
+    let ann = Person::contributor(&app, "Ann", w.own).await;
+    let eva = Person::appointed(&app, "Eva", AccountRole::Editor).await;
     let title = "Zwaluwstaart met een persoon als contact";
     let with_contact = |contact: &'static str| {
         let mut pairs: Vec<(&str, &str)> = complete(&w, title)
@@ -1129,7 +1052,7 @@ async fn count_initiatives_titled(app: &TestApp, title: &str) -> i64 {
 on_both!(the_queue_shows_those_that_waited_longest_first);
 async fn the_queue_shows_those_that_waited_longest_first(app: TestApp) {
     let w = world(&app).await;
-    let eva = Person::new(&app, "Eva", "eva@kb.example", AccountRole::Editor, None).await;
+    let eva = Person::appointed(&app, "Eva", AccountRole::Editor).await;
     let actor = kb_store::Actor::cli();
     for n in 0..101 {
         let i = app

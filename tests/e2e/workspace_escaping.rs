@@ -174,15 +174,8 @@ fn escaped(page: &str, payload: &str, what: &str) {
 on_both!(sixty_payloads_in_every_field_are_shown_as_text);
 async fn sixty_payloads_in_every_field_are_shown_as_text(app: TestApp) {
     let w = world(&app).await;
-    let ann = Person::new(
-        &app,
-        "Ann",
-        "ann@hwp.example",
-        AccountRole::Contributor,
-        Some(w.own),
-    )
-    .await;
-    let eva = Person::new(&app, "Eva", "eva@kb.example", AccountRole::Editor, None).await;
+    let ann = Person::contributor(&app, "Ann", w.own).await;
+    let eva = Person::appointed(&app, "Eva", AccountRole::Editor).await;
     let mut ids = Vec::new();
     for (n, payload) in PAYLOADS.iter().enumerate() {
         let title: String = format!("{n} {payload}").chars().take(200).collect();
