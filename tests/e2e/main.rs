@@ -54,3 +54,4 @@ mod web_people;
 mod workspace;
 mod workspace_browser;
 mod workspace_escaping;
+mod workspace_paging;

@@ -140,12 +140,13 @@ async fn agree(store: &Store, model: &ReadModel, seed: u64, cases: usize) {
         InitiativeOrder::Newest,
         InitiativeOrder::Title,
         InitiativeOrder::RecentlyUpdated,
+        InitiativeOrder::LeastRecentlyUpdated,
     ];
     let (mut answered, mut non_empty) = (0, 0);
     for case in 0..cases {
         let v = viewer(&mut rng, &u);
         let f = filter(&mut rng, &u);
-        let order = orders[rng.below(3)];
+        let order = orders[rng.below(orders.len())];
         let page = PageRequest {
             offset: rng.below(4) as u64 * 5,
             limit: 1 + rng.below(25) as u64,

@@ -76,6 +76,8 @@ pub enum InitiativeOrder {
     Title,
     /// Most recently changed first.
     RecentlyUpdated,
+    /// Longest unchanged first: a queue of submissions, the one waiting longest first.
+    LeastRecentlyUpdated,
 }
 
 /// A window of a list: skip `offset` rows, take `limit`; `count` asks for the total of

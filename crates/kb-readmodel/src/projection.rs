@@ -69,6 +69,7 @@ pub(crate) struct Orders {
     pub(crate) newest: OnceLock<Vec<u32>>,
     pub(crate) title: OnceLock<Vec<u32>>,
     pub(crate) updated: OnceLock<Vec<u32>>,
+    pub(crate) least_updated: OnceLock<Vec<u32>>,
     pub(crate) subtrees: OnceLock<HashMap<TopicId, RoaringBitmap>>,
     pub(crate) published_organisation_kinds: OnceLock<BTreeMap<&'static str, RoaringBitmap>>,
 }

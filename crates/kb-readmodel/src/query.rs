@@ -254,8 +254,15 @@ impl Projection {
             InitiativeOrder::Newest => &self.ordered.newest,
             InitiativeOrder::Title => &self.ordered.title,
             InitiativeOrder::RecentlyUpdated => &self.ordered.updated,
+            InitiativeOrder::LeastRecentlyUpdated => &self.ordered.least_updated,
         };
         cell.get_or_init(|| {
+            if order == InitiativeOrder::LeastRecentlyUpdated {
+                // The exact reverse of the most recently changed first, ties included.
+                let mut all = self.ordered(InitiativeOrder::RecentlyUpdated).to_vec();
+                all.reverse();
+                return all;
+            }
             let mut all: Vec<u32> = self.all.iter().collect();
             all.sort_unstable_by(|a, b| self.compare(order, *a, *b));
             all
@@ -268,6 +275,7 @@ impl Projection {
             InitiativeOrder::Newest,
             InitiativeOrder::Title,
             InitiativeOrder::RecentlyUpdated,
+            InitiativeOrder::LeastRecentlyUpdated,
         ] {
             self.ordered(order);
         }
@@ -290,9 +298,10 @@ impl Projection {
             },
             InitiativeOrder::Title => x.sort_key.as_bytes().cmp(y.sort_key.as_bytes()),
             InitiativeOrder::RecentlyUpdated => y.updated_at.cmp(&x.updated_at),
+            InitiativeOrder::LeastRecentlyUpdated => x.updated_at.cmp(&y.updated_at),
         };
         by(x, y).then_with(|| match order {
-            InitiativeOrder::Title => a.cmp(&b),
+            InitiativeOrder::Title | InitiativeOrder::LeastRecentlyUpdated => a.cmp(&b),
             InitiativeOrder::Newest | InitiativeOrder::RecentlyUpdated => b.cmp(&a),
         })
     }

@@ -43,6 +43,10 @@ fn order(o: InitiativeOrder) -> Vec<Sort> {
             Sort::desc(col(initiative::Column::UpdatedAt)),
             Sort::desc(col(initiative::Column::Id)),
         ],
+        InitiativeOrder::LeastRecentlyUpdated => vec![
+            Sort::asc(col(initiative::Column::UpdatedAt)),
+            Sort::asc(col(initiative::Column::Id)),
+        ],
     }
 }
 

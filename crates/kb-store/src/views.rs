@@ -80,6 +80,7 @@ pub(crate) fn order_code(o: InitiativeOrder) -> &'static str {
         InitiativeOrder::Newest => "newest",
         InitiativeOrder::Title => "title",
         InitiativeOrder::RecentlyUpdated => "recently_updated",
+        InitiativeOrder::LeastRecentlyUpdated => "least_recently_updated",
     }
 }
 
@@ -100,6 +101,7 @@ impl TryFrom<saved_view::Model> for View {
             "newest" => InitiativeOrder::Newest,
             "title" => InitiativeOrder::Title,
             "recently_updated" => InitiativeOrder::RecentlyUpdated,
+            "least_recently_updated" => InitiativeOrder::LeastRecentlyUpdated,
             o => return Err(broken("order", o)),
         };
         let lang = match m.lang.as_deref() {

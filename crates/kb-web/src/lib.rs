@@ -26,6 +26,8 @@ mod layout;
 mod meta;
 /// One module per kind of page.
 mod pages;
+/// Lists shown a page at a time: page numbers, cursors, previous and next links.
+mod paging;
 /// A posted form's fields.
 mod posted;
 /// Rich text (sanitised Markdown) as HTML.

@@ -78,6 +78,8 @@ pub enum InitiativeOrder {
     Title,
     /// Most recently changed first.
     RecentlyUpdated,
+    /// Longest unchanged first: for a queue of submissions, the one waiting longest first.
+    LeastRecentlyUpdated,
 }
 
 /// Which organisations a list holds.

@@ -9,8 +9,7 @@ mod facets;
 
 use axum::extract::State;
 use axum::response::Response;
-use base64::Engine;
-use maud::{Markup, html};
+use maud::html;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -19,14 +18,13 @@ use crate::client::{Failure, nullable};
 use crate::context::Ctx;
 use crate::layout::{Page, respond, trusted};
 use crate::pages::{CARD, Card};
+use crate::paging;
 use crate::vocab::Vocabulary;
 
 use facets::{FACETS_SELECTION, Facets, filter};
 
 /// Results on a page.
 const PAGE_SIZE: u64 = 20;
-/// Pages beyond this are not offered (the API pages by cursor; 10,000 results).
-const MAX_PAGE: u64 = 500;
 
 /// The answer to the listing's and the search's document alike: under `list`, with
 /// [`Card`]s or [`Hit`]s as nodes.
@@ -88,16 +86,6 @@ const ORDERS: [(&str, &str, &str, &str); 3] = [
     ),
 ];
 
-/// The cursor after which page `page` (from 1) starts. The API's cursors stand for
-/// positions in the list (`kb-graphql`'s connection module); a change there shows in
-/// the site's paging test.
-fn cursor_before(page: u64) -> Option<String> {
-    (page > 1).then(|| {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(format!("cursor:{}", (page - 1) * PAGE_SIZE - 1))
-    })
-}
-
 pub(crate) async fn page(State(site): State<Site>, ctx: Ctx) -> Response {
     let page = build(&site, &ctx).await;
     respond(&ctx, page)
@@ -105,17 +93,13 @@ pub(crate) async fn page(State(site): State<Site>, ctx: Ctx) -> Response {
 
 async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
     let q = ctx.param("q").unwrap_or("").trim().to_owned();
-    let page_no = ctx
-        .param("pagina")
-        .and_then(|p| p.parse::<u64>().ok())
-        .unwrap_or(1)
-        .clamp(1, MAX_PAGE);
+    let page_no = paging::page_number(ctx);
     let order = ctx
         .param("sorteer")
         .and_then(|s| ORDERS.iter().find(|o| o.0 == s))
         .unwrap_or(&ORDERS[0]);
     let filter = filter(ctx);
-    let after = cursor_before(page_no);
+    let after = paging::cursor_before(page_no, PAGE_SIZE);
     let list = if q.is_empty() {
         let document = format!(
             "query Browse($filter: InitiativeFilter, $order: InitiativeOrder, $after: String) {{
@@ -139,7 +123,7 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
     };
     let vocab = site.vocab(ctx.lang).await?;
     let total = list.total_count.max(0) as u64;
-    let pages = total.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE);
+    let pages = paging::pages(total, PAGE_SIZE).max(1);
     let title = if q.is_empty() {
         ctx.t("Initiatieven", "Initiatives").to_owned()
     } else {
@@ -182,7 +166,7 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
                 @if total == 0 {
                     p { (ctx.t("Probeer minder filters of andere woorden.", "Try fewer filters or other words.")) }
                 }
-                (pager(ctx, page_no, pages))
+                (paging::pager(ctx, "/zoeken", page_no, pages))
             }
             form.facets id="filters" action="/zoeken" method="get" aria-label=(ctx.t("Filters", "Filters")) {
                 @if !q.is_empty() { input type="hidden" name="q" value=(q); }
@@ -219,47 +203,4 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
 
 fn encode(v: &str) -> String {
     url::form_urlencoded::byte_serialize(v.as_bytes()).collect()
-}
-
-/// Previous and next page links, keeping every other part of the address.
-fn pager(ctx: &Ctx, page: u64, pages: u64) -> Markup {
-    let to = |p: u64| {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in ctx.params.iter().filter(|(k, _)| k != "pagina") {
-            query.append_pair(k, v);
-        }
-        if p > 1 {
-            query.append_pair("pagina", &p.to_string());
-        }
-        let query = query.finish();
-        ctx.href(&if query.is_empty() {
-            "/zoeken".to_owned()
-        } else {
-            format!("/zoeken?{query}")
-        })
-    };
-    html! {
-        @if pages > 1 {
-            nav.pager aria-label=(ctx.t("Paginering", "Pagination")) {
-                @if page > 1 { a href=(to(page - 1)) rel="prev" { "← " (ctx.t("Vorige", "Previous")) } }
-                span { (ctx.t("Pagina", "Page")) " " (page) " " (ctx.t("van", "of")) " " (pages) }
-                @if page < pages { a href=(to(page + 1)) rel="next" { (ctx.t("Volgende", "Next")) " →" } }
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_three_starts_after_the_fortieth_result() {
-        assert_eq!(cursor_before(1), None);
-        let c = cursor_before(3).unwrap_or_default();
-        let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(c)
-            .unwrap_or_default();
-        assert_eq!(String::from_utf8_lossy(&decoded), "cursor:39");
-    }
 }

@@ -30,14 +30,9 @@ fn refused(ctx: &Ctx, r: Refusal) -> Response {
 #[serde(rename_all = "camelCase")]
 struct Count {
     initiatives: Total,
-    events: EventIds,
+    events: Total,
     accounts: Vec<serde::de::IgnoredAny>,
     organisation_proposals: Vec<serde::de::IgnoredAny>,
-}
-
-#[derive(Debug, Deserialize)]
-struct EventIds {
-    nodes: Vec<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,7 +50,7 @@ pub(crate) async fn queue_count(site: &Site, ctx: &Ctx, v: &Visitor) -> Option<i
             ctx.lang,
             "query QueueCount {
                initiatives(first: 0, filter: { statuses: [SUBMITTED] }) { totalCount }
-               events(first: 100, filter: { statuses: [SUBMITTED] }) { nodes { id } }
+               events(first: 0, filter: { statuses: [SUBMITTED] }) { totalCount }
                accounts(status: PENDING) { id }
                organisationProposals { id } }",
             json!({}),
@@ -64,7 +59,7 @@ pub(crate) async fn queue_count(site: &Site, ctx: &Ctx, v: &Visitor) -> Option<i
         .ok()?;
     Some(
         count.initiatives.total_count
-            + count.events.nodes.len() as i64
+            + count.events.total_count
             + count.accounts.len() as i64
             + count.organisation_proposals.len() as i64,
     )

@@ -1,6 +1,7 @@
 //! `/redactie`: what waits for an editor, oldest first with its age: submitted
-//! initiatives, submitted events (published or archived right here) and people asking to join an organisation, whom the editor grants or
-//! refuses here (`POST /redactie/aanvragen`).
+//! initiatives (the longest waiting first, 25 to a page), submitted events (published or
+//! archived right here), people asking to join an organisation, whom the editor grants or
+//! refuses here (`POST /redactie/aanvragen`), and proposed organisations.
 
 use axum::Extension;
 use axum::body::Bytes;
@@ -15,6 +16,7 @@ use crate::client::{Failure, Refusal, nullable};
 use crate::context::Ctx;
 use crate::layout::{Page, failure_page, render};
 use crate::pages::workspace::{age, is_editor, menu, notice_box, private, signed_in};
+use crate::paging;
 use crate::{Site, Visitor};
 
 #[derive(Debug, Deserialize)]
@@ -45,7 +47,9 @@ struct Titled {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct SubmittedEvents {
+    total_count: i64,
     nodes: Vec<WaitingEvent>,
 }
 
@@ -64,52 +68,13 @@ struct WaitingEvent {
 struct Submitted {
     total_count: i64,
     nodes: Vec<Waiting>,
-    page_info: PageInfo,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PageInfo {
-    has_next_page: bool,
-    #[serde(deserialize_with = "nullable")]
-    end_cursor: Option<String>,
-}
+/// Submissions on a page of the queue.
+const PAGE_SIZE: u64 = 25;
 
-#[derive(Debug, Deserialize)]
-struct MoreAnswer {
-    initiatives: Submitted,
-}
-
-/// How many submissions the queue shows: those that waited longest.
-const SHOWN: usize = 100;
-
-/// The pages of submissions after the first, most recently changed first, keeping the
-/// [`SHOWN`] that waited longest (the queue is short; this reads at most 50 pages).
-async fn longest_waiting(site: &Site, ctx: &Ctx, v: &Visitor, first: Submitted) -> Vec<Waiting> {
-    let mut nodes = first.nodes;
-    let mut page = first.page_info;
-    for _ in 0..50 {
-        let (true, Some(after)) = (page.has_next_page, page.end_cursor.clone()) else {
-            break;
-        };
-        let more: Result<MoreAnswer, Failure> = site
-            .query_as(v, ctx.lang, MORE, json!({ "after": after }))
-            .await;
-        let Ok(more) = more else { break };
-        nodes.extend(more.initiatives.nodes);
-        let drop = nodes.len().saturating_sub(SHOWN);
-        nodes.drain(..drop);
-        page = more.initiatives.page_info;
-    }
-    nodes
-}
-
-const MORE: &str = "query QueueMore($after: String) {
-  initiatives(first: 100, after: $after, orderBy: RECENTLY_UPDATED, filter: { statuses: [SUBMITTED] }) {
-    totalCount
-    nodes { id title updatedAt organisations { role organisation { name } } }
-    pageInfo { hasNextPage endCursor }
-  } }";
+/// Events shown, those that waited longest.
+const EVENTS_SHOWN: i64 = 100;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -143,13 +108,14 @@ struct Request {
     requested_organisation: Option<Name>,
 }
 
-const DOCUMENT: &str = "query Queue {
-  initiatives(first: 100, orderBy: RECENTLY_UPDATED, filter: { statuses: [SUBMITTED] }) {
+const DOCUMENT: &str = "query Queue($first: Int!, $after: String) {
+  initiatives(first: $first, after: $after, orderBy: LEAST_RECENTLY_UPDATED,
+              filter: { statuses: [SUBMITTED] }) {
     totalCount
     nodes { id title updatedAt organisations { role organisation { name } } }
-    pageInfo { hasNextPage endCursor }
   }
   events(first: 100, filter: { statuses: [SUBMITTED] }) {
+    totalCount
     nodes { id title startsAt version organisers { name } }
   }
   accounts(status: PENDING) { id name email createdAt requestedOrganisation { name } }
@@ -179,25 +145,18 @@ pub(crate) async fn page(
         Ok(v) => v,
         Err(r) => return *r,
     };
-    let mut data: Answer = match site.query_as(&v, ctx.lang, DOCUMENT, json!({})).await {
+    let page_no = paging::page_number(&ctx);
+    let variables = json!({
+        "first": PAGE_SIZE,
+        "after": paging::cursor_before(page_no, PAGE_SIZE),
+    });
+    let data: Answer = match site.query_as(&v, ctx.lang, DOCUMENT, variables).await {
         Ok(d) => d,
         Err(f) => return private(render(&ctx, failure_page(&ctx, f))),
     };
-    let total = data.initiatives.total_count;
-    let first = std::mem::replace(
-        &mut data.initiatives,
-        Submitted {
-            total_count: total,
-            nodes: Vec::new(),
-            page_info: PageInfo {
-                has_next_page: false,
-                end_cursor: None,
-            },
-        },
-    );
-    data.initiatives.nodes = longest_waiting(&site, &ctx, &v, first).await;
+    let pages = paging::pages(data.initiatives.total_count.max(0) as u64, PAGE_SIZE);
     let waiting = data.initiatives.total_count
-        + data.events.nodes.len() as i64
+        + data.events.total_count
         + data.accounts.len() as i64
         + data.organisation_proposals.len() as i64;
     let vocab = site.vocab(ctx.lang).await.ok();
@@ -208,9 +167,6 @@ pub(crate) async fn page(
         p { (waiting) " " (ctx.t("wachten op een redacteur.", "waiting for an editor.")) }
         section.queue {
             h2 { (ctx.t("Ingediende initiatieven", "Submitted initiatives")) " (" (data.initiatives.total_count) ")" }
-            @if data.initiatives.total_count > SHOWN as i64 {
-                p { (ctx.t("Hieronder de 100 die het langst wachten.", "Below, the 100 that have waited longest.")) }
-            }
             @if data.initiatives.nodes.is_empty() {
                 p { (ctx.t("Niets te beoordelen.", "Nothing to review.")) }
             } @else {
@@ -221,8 +177,7 @@ pub(crate) async fn page(
                         th scope="col" { (ctx.t("Wacht sinds", "Waiting for")) }
                     } }
                     tbody {
-                        // Oldest first: the API lists the most recently changed first.
-                        @for i in data.initiatives.nodes.iter().rev() {
+                        @for i in &data.initiatives.nodes {
                             tr {
                                 td { a href=(ctx.href(&format!("/redactie/{}", i.id))) { (i.title) } }
                                 td { (i.organisations.iter().find(|o| o.role == "LEAD").map_or("", |o| o.organisation.name.as_str())) }
@@ -232,9 +187,13 @@ pub(crate) async fn page(
                     }
                 }
             }
+            (paging::pager(&ctx, "/redactie", page_no, pages))
         }
         section.queue {
-            h2 { (ctx.t("Ingediende evenementen", "Submitted events")) " (" (data.events.nodes.len()) ")" }
+            h2 { (ctx.t("Ingediende evenementen", "Submitted events")) " (" (data.events.total_count) ")" }
+            @if data.events.total_count > EVENTS_SHOWN {
+                p { (ctx.t("Getoond: de 100 die het laatst beginnen.", "Shown: the 100 that start last.")) }
+            }
             @if data.events.nodes.is_empty() {
                 p { (ctx.t("Niets te beoordelen.", "Nothing to review.")) }
             } @else {
