@@ -39,6 +39,7 @@ mod personal_data;
 mod privacy;
 mod public_address;
 mod read_model;
+mod relevance;
 mod resilience;
 mod schema;
 mod search;

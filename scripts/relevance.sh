@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Measures search relevance on the committed test set (tests/relevance/queries.toml) over
+# the demo data and prints the tables: per query, the totals and the means per kind. It
+# fails, as CI does, when a total falls past its floor in tests/relevance/floors.toml.
+# Extra arguments go to the test binary (e.g. `--test-threads 1`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec cargo test --test e2e relevance::search_relevance -- --nocapture "$@"
