@@ -198,6 +198,9 @@ impl ReadModel {
             if parts.facets {
                 found.facets = Some(p.facets_of_matches(viewer, &filter, &found.matched)?);
             }
+            if parts.suggestions && found.page.total < search::ENOUGH as u64 {
+                found.suggestions = p.spelling(index, viewer, &text, lang, &filter)?;
+            }
             Ok(found)
         })
         .await

@@ -30,6 +30,8 @@ pub struct SearchParts {
     /// The language of the texts the snippets show: with English, initiatives' English
     /// titles and summaries where they have them.
     pub shown: Language,
+    /// Corrections of the query's spelling ("did you mean").
+    pub suggestions: bool,
 }
 
 /// A page of the initiatives matching a search that the viewer may see, best first, and
@@ -45,6 +47,9 @@ pub struct SearchPage {
     pub snippets: HashMap<InitiativeId, Snippet>,
     /// The facets, when asked for.
     pub facets: Option<InitiativeFacets>,
+    /// The query with its unknown words corrected, when asked for and the search found
+    /// fewer than [`ENOUGH`].
+    pub suggestions: Vec<String>,
 }
 
 /// A page of the events or organisations matching a search, with the snippets of its hits
@@ -65,7 +70,15 @@ pub struct HitPage<S> {
     /// How many hits the viewer may see.
     pub total: u64,
     pub has_next: bool,
+    /// The words of the query that hits may lack: requiring every word found fewer than
+    /// [`ENOUGH`] the viewer may see, so the best partial matches follow (see
+    /// `kb_search::Matched`).
+    pub left_out: Vec<String>,
 }
+
+/// Fewest hits a viewer may see before a search falls back to partial matches and
+/// offers a correction of its spelling: a first screen of results.
+pub const ENOUGH: usize = 5;
 
 /// The page `page` of `hits`, best first: only the best of them up to the page's end are
 /// ranked, since a page needs no order beyond itself.
@@ -85,6 +98,7 @@ fn page_of<S: Ord + Copy>(mut hits: Vec<Hit<S>>, page: PageRequest) -> HitPage<S
         offset: page.offset,
         total: total as u64,
         has_next: total > end,
+        left_out: Vec::new(),
     }
 }
 
@@ -316,20 +330,41 @@ impl Projection {
         page: PageRequest,
     ) -> Result<SearchPage, StoreError> {
         let allowed = self.select(viewer, filter)?;
-        let hits = index
-            .hits::<InitiativeId>(text, lang)
+        let visible = |h: &Hit| member(h.id).is_some_and(|m| allowed.contains(m));
+        let found = index
+            .matching::<InitiativeId>(text, lang, visible, ENOUGH)
             .map_err(store_error)?;
-        let matched: RoaringBitmap = hits.iter().filter_map(|h| member(h.id)).collect();
-        let kept: Vec<Hit> = hits
-            .into_iter()
-            .filter(|h| member(h.id).is_some_and(|m| allowed.contains(m)))
-            .collect();
+        let matched: RoaringBitmap = found.hits.iter().filter_map(|h| member(h.id)).collect();
+        let kept: Vec<Hit> = found.hits.into_iter().filter(visible).collect();
+        let mut page = page_of(kept, page);
+        page.left_out = found.left_out;
         Ok(SearchPage {
-            page: page_of(kept, page),
+            page,
             matched,
             snippets: HashMap::new(),
             facets: None,
+            suggestions: Vec::new(),
         })
+    }
+
+    /// The query `text` with its unknown words corrected, if a document `viewer` may see
+    /// under `filter` holds the correction.
+    pub fn spelling(
+        &self,
+        index: &SearchIndex,
+        viewer: Viewer,
+        text: &str,
+        lang: Option<Language>,
+        filter: &InitiativeFilter,
+    ) -> Result<Vec<String>, StoreError> {
+        let allowed = self.select(viewer, filter)?;
+        let corrected = index
+            .spelling::<InitiativeId>(text, lang, |hits| {
+                hits.iter()
+                    .any(|h| member(h.id).is_some_and(|m| allowed.contains(m)))
+            })
+            .map_err(store_error)?;
+        Ok(corrected.into_iter().collect())
     }
 
     /// A page of the events matching `text` that `viewer` may see, best first.
@@ -373,9 +408,14 @@ impl Projection {
         page: PageRequest,
         sees: impl Fn(S) -> bool,
     ) -> Result<HitPage<S>, StoreError> {
-        let mut hits = index.hits::<S>(text, lang).map_err(store_error)?;
+        let found = index
+            .matching::<S>(text, lang, |h| sees(h.id), ENOUGH)
+            .map_err(store_error)?;
+        let mut hits = found.hits;
         hits.retain(|h| sees(h.id));
-        Ok(page_of(hits, page))
+        let mut page = page_of(hits, page);
+        page.left_out = found.left_out;
+        Ok(page)
     }
 
     /// Disjunctive facets over the initiatives a search `matched` (each facet honours the

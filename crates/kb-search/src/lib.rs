@@ -35,14 +35,20 @@ mod index;
 mod matching;
 /// The plain text of Markdown and HTML bodies, for indexing and snippets.
 mod plain;
+/// How a hit's score is made: part boosts, kinds of match, proximity, fallback tiers.
+mod ranking;
 /// The hits of recent searches, kept until the index changes.
 mod recent;
+/// Falling back to partial matches when requiring every word finds too little.
+mod relaxed;
 /// The fields of the index and how a document fills them.
 mod schema;
 /// Finding the ids and scores that match a user's text.
 mod search;
 /// The matched words of a title and a fragment of the text, marked and HTML-escaped.
 mod snippet;
+/// "Did you mean": unknown words replaced by the nearest indexed ones.
+mod spelling;
 /// What the documents stand for: initiatives, events, organisations.
 mod subject;
 /// Completions of what a user is typing: titles, topics, organisations.
@@ -57,6 +63,7 @@ use kb_domain::InitiativeId;
 
 pub use error::SearchError;
 pub use index::SearchIndex;
+pub use relaxed::Matched;
 pub use search::best_first;
 pub use subject::{DocId, DocType, Subject};
 pub use suggest::{MAX_PREFIX_CHARS, Ranked, rank};

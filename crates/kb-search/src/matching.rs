@@ -11,11 +11,12 @@
 //!   you type), with 2 or more letters.
 //!
 //! A word's clauses are joined as a disjunction-max query: a word scores by its best
-//! match (boosted by the part it is in, see [`Part::boost`]) plus a tenth of the others,
-//! so a bilingual document (indexed in both stemmed fields) does not count a word twice.
-//! Typo and prefix matches score a constant half of their part's boost, below most exact
-//! matches. A quoted phrase matches its folded words in order, in one part of the text.
-//! Stop words are optional (see [`WordTerms::is_stop_word`]).
+//! match (boosted by the part it is in and weighted by the kind of match, see
+//! [`crate::ranking`]) plus a tenth of the others, so a bilingual document (indexed in
+//! both stemmed fields) does not count a word twice. A quoted phrase matches its folded
+//! words in order, in one part of the text. Stop words are optional (see
+//! [`WordTerms::is_stop_word`]). Two or more words near each other in the title or the
+//! summary add to the score.
 
 use tantivy::Term;
 use tantivy::query::{
@@ -25,6 +26,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::{Analyzers, WordTerms};
 use crate::automata::{Automata, AutomatonQuery, Inexact};
+use crate::ranking::{self, Match};
 use crate::schema::{Fields, Part};
 use crate::user_query::{Item, UserQuery};
 
@@ -32,10 +34,20 @@ use crate::user_query::{Item, UserQuery};
 pub(crate) const TYPO_MIN_CHARS: usize = 5;
 /// Fewest letters the last word needs to match as a prefix.
 pub(crate) const PREFIX_MIN_CHARS: usize = 2;
-/// The score of a typo or prefix match, as a share of its part's boost.
-const INEXACT_WEIGHT: f32 = 0.5;
 /// How much a word's matches besides its best one add to its score.
 const TIE_BREAKER: f32 = 0.1;
+/// How far apart (in positions) two neighbouring words of a query may stand in a title
+/// or summary and still count as near each other.
+const PROXIMITY_SLOP: u32 = 3;
+
+/// One thing a query looks for: a word or a quoted phrase, as typed, with its query.
+pub(crate) struct Clause {
+    /// The word or phrase as the user typed it (a phrase's words joined by spaces).
+    pub(crate) shown: String,
+    /// Whether it must match: every word but a stop word, and every phrase.
+    pub(crate) required: bool,
+    pub(crate) query: Box<dyn Query>,
+}
 
 /// The query for `query`, or `None` if none of its words can be in the index (every one
 /// longer than the longest indexed word). Typo and prefix automata come from `automata`.
@@ -45,19 +57,46 @@ pub(crate) fn build(
     automata: &Automata,
     query: &UserQuery,
 ) -> tantivy::Result<Option<Box<dyn Query>>> {
+    let found = clauses(fields, analyzers, automata, query)?;
+    if found.is_empty() {
+        return Ok(None);
+    }
+    let mut all: Vec<(Occur, Box<dyn Query>)> = found
+        .into_iter()
+        .map(|c| {
+            let occur = if c.required {
+                Occur::Must
+            } else {
+                Occur::Should
+            };
+            (occur, c.query)
+        })
+        .collect();
+    all.extend(proximity(fields, analyzers, query).map(|q| (Occur::Should, q)));
+    Ok(Some(Box::new(BooleanQuery::new(all))))
+}
+
+/// The clauses of `query`'s words and phrases, in the order typed; words that cannot be
+/// in the index are left out.
+pub(crate) fn clauses(
+    fields: &Fields,
+    analyzers: &mut Analyzers,
+    automata: &Automata,
+    query: &UserQuery,
+) -> tantivy::Result<Vec<Clause>> {
     // The word being typed, if the text ends with one: its place among the items.
     let typing = query.last_word().map(|_| query.items.len() - 1);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut clauses = Vec::new();
     for (i, item) in query.items.iter().enumerate() {
         let clause = match item {
             Item::Word(word) => {
                 let terms = analyzers.word(word, query.stemming);
-                let occur = if terms.is_stop_word() {
-                    Occur::Should
-                } else {
-                    Occur::Must
-                };
-                word_query(fields, automata, &terms, Some(i) == typing)?.map(|q| (occur, q))
+                let required = !terms.is_stop_word();
+                word_query(fields, automata, &terms, Some(i) == typing)?.map(|q| Clause {
+                    shown: word.clone(),
+                    required,
+                    query: q,
+                })
             }
             Item::Phrase(words) => {
                 let folded: Vec<(usize, String)> = words
@@ -65,15 +104,51 @@ pub(crate) fn build(
                     .enumerate()
                     .filter_map(|(at, w)| analyzers.word(w, query.stemming).folded.map(|t| (at, t)))
                     .collect();
-                phrase_query(fields, folded).map(|q| (Occur::Must, q))
+                phrase_query(fields, folded).map(|q| Clause {
+                    shown: words.join(" "),
+                    required: true,
+                    query: q,
+                })
             }
         };
         clauses.extend(clause);
     }
-    if clauses.is_empty() {
-        return Ok(None);
+    Ok(clauses)
+}
+
+/// The query's words (outside quotes, stop words too) near each other in the title or
+/// the summary, in the order typed: it only adds to the score of what matches anyway.
+/// `None` for fewer than two words.
+fn proximity(
+    fields: &Fields,
+    analyzers: &mut Analyzers,
+    query: &UserQuery,
+) -> Option<Box<dyn Query>> {
+    let words: Vec<String> = query
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Word(w) => analyzers.word(w, query.stemming).folded,
+            Item::Phrase(_) => None,
+        })
+        .collect();
+    if words.len() < 2 {
+        return None;
     }
-    Ok(Some(Box::new(BooleanQuery::new(clauses))))
+    let near = [Part::Title, Part::Summary].map(|part| {
+        let field = fields.part(part).folded;
+        let terms = words
+            .iter()
+            .map(|w| Term::from_field_text(field, w))
+            .collect();
+        let mut phrase = PhraseQuery::new(terms);
+        phrase.set_slop(PROXIMITY_SLOP);
+        boosted(Box::new(phrase), part.boost() * ranking::PROXIMITY)
+    });
+    Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+        near.into(),
+        TIE_BREAKER,
+    )))
 }
 
 /// The clauses of one word, joined; `None` if the word cannot be in the index. Its typo
@@ -102,16 +177,24 @@ fn word_query(
         let stemmed = [(f.dutch, &terms.dutch), (f.english, &terms.english)];
         for (field, term) in stemmed {
             if let Some(term) = term {
-                disjuncts.push(boosted(term_query(field, term), boost));
+                disjuncts.push(boosted(
+                    term_query(field, term),
+                    boost * ranking::weight(Match::Stem),
+                ));
             }
         }
-        disjuncts.push(boosted(term_query(f.folded, folded), boost));
-        for automaton in [&typo, &prefix].into_iter().flatten() {
-            let query = AutomatonQuery {
-                field: f.folded,
-                automaton: automaton.clone(),
-            };
-            disjuncts.push(boosted(Box::new(query), boost * INEXACT_WEIGHT));
+        disjuncts.push(boosted(
+            term_query(f.folded, folded),
+            boost * ranking::weight(Match::Whole),
+        ));
+        for (automaton, kind) in [(&typo, Match::Typo), (&prefix, Match::Prefix)] {
+            if let Some(automaton) = automaton {
+                let query = AutomatonQuery {
+                    field: f.folded,
+                    automaton: automaton.clone(),
+                };
+                disjuncts.push(boosted(Box::new(query), boost * ranking::weight(kind)));
+            }
         }
     }
     Ok(Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(

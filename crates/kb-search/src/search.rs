@@ -76,7 +76,7 @@ pub fn best_first<S: Ord>(a: &Hit<S>, b: &Hit<S>) -> Ordering {
 
 /// Collects every matching document's id and score. A result page needs them all anyway:
 /// the caller removes what the viewer may not see before it pages.
-struct AllHits<S>(PhantomData<S>);
+pub(crate) struct AllHits<S>(pub(crate) PhantomData<S>);
 
 impl<S: Subject> Collector for AllHits<S> {
     type Fruit = Vec<Hit<S>>;
@@ -102,7 +102,7 @@ impl<S: Subject> Collector for AllHits<S> {
     }
 }
 
-struct SegmentHits<S> {
+pub(crate) struct SegmentHits<S> {
     keys: Column<i64>,
     hits: Vec<Hit<S>>,
 }

@@ -70,7 +70,8 @@ impl SearchQuery {
     /// Full-text search over initiatives: words in any order (each must match, one typo
     /// forgiven in words of five letters or more, the last word also as a prefix),
     /// quoted phrases, Dutch and English stemming, diacritics folded, synonyms from the
-    /// taxonomy. At most 500 characters and 32 words. Filtered like `initiatives`, best
+    /// taxonomy; when that finds fewer than five, the best partial matches follow (see
+    /// `leftOut`). At most 500 characters and 32 words. Filtered like `initiatives`, best
     /// first, with disjunctive facets. `lang` is the language the query is written in:
     /// its words are then stemmed in that language only (they still match as written in
     /// any language); without it, in Dutch and English both.
@@ -105,6 +106,7 @@ impl SearchQuery {
             snippets: asks_for_snippets(ctx),
             facets: ctx.look_ahead().field("facets").exists(),
             shown: lang.unwrap_or(request(ctx)?.lang),
+            suggestions: ctx.look_ahead().field("suggestions").exists(),
         };
         let found = read_model(ctx)?
             .search(viewer(ctx)?, &query, lang, &filter, page, parts)
@@ -123,6 +125,8 @@ impl SearchQuery {
             page: hit_page(&found.page, hits),
             matched: found.matched,
             facets: found.facets,
+            left_out: found.page.left_out,
+            suggestions: found.suggestions,
         })
     }
 

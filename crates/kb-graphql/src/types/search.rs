@@ -22,6 +22,10 @@ pub struct SearchConnection {
     pub(crate) facets: Option<kb_store::InitiativeFacets>,
     /// The hits of the page with their rows, in score order.
     pub(crate) page: Page<SearchHit>,
+    /// The words the fallback left out (see `leftOut`).
+    pub(crate) left_out: Vec<String>,
+    /// The query with its spelling corrected (see `suggestions`).
+    pub(crate) suggestions: Vec<String>,
 }
 
 /// `items`, the rows of the page of hits `found` in its order, as a page.
@@ -108,6 +112,20 @@ impl SearchConnection {
     async fn total_count(&self) -> i64 {
         total_count(&self.page)
     }
+    /// The words (and quoted phrases) of the query, as typed, that hits may lack. When
+    /// requiring every word finds fewer than five the viewer may see, the search falls
+    /// back step by step: it leaves out first the words no document holds, then the
+    /// most frequent; hits matching more words come first. Empty when every hit matches
+    /// every word.
+    async fn left_out(&self) -> &[String] {
+        &self.left_out
+    }
+    /// "Did you mean": the query with each word no document holds replaced by the
+    /// nearest indexed word that a document the viewer may see holds, when the search
+    /// found fewer than five. Empty otherwise.
+    async fn suggestions(&self) -> &[String] {
+        &self.suggestions
+    }
     /// Counts over the hits per value of each facet. Each facet honours every other
     /// field of the filter but not its own, so choosing a value keeps its alternatives
     /// countable.
@@ -163,6 +181,11 @@ macro_rules! hit_connection {
             pub page_info: PageInfo,
             /// How many hits the viewer may see.
             pub total_count: i64,
+            /// The words (and quoted phrases) of the query, as typed, that hits may lack:
+            /// when requiring every word finds fewer than five, the search leaves out the
+            /// words no document holds, then the most frequent, and hits matching more
+            /// words come first. Empty when every hit matches every word.
+            pub left_out: Vec<String>,
         }
 
         #[doc = concat!("One of the ", $what, " matching a search, with its cursor.")]
@@ -182,6 +205,7 @@ macro_rules! hit_connection {
                     edges: edges(&page, |cursor, node| $edge { cursor, node }),
                     page_info: PageInfo::of(&page),
                     total_count: total_count(&page),
+                    left_out: found.left_out.clone(),
                     nodes: page.items,
                 }
             }

@@ -39,6 +39,12 @@ struct Listing<N> {
     total_count: i64,
     nodes: Vec<N>,
     facets: Facets,
+    /// The words of a search that later hits may lack (a listing has none).
+    #[serde(default)]
+    left_out: Vec<String>,
+    /// The search with its spelling corrected, when it found little.
+    #[serde(default)]
+    suggestions: Vec<String>,
 }
 
 impl Listing<Card> {
@@ -55,6 +61,8 @@ impl Listing<Card> {
                 })
                 .collect(),
             facets: self.facets,
+            left_out: Vec::new(),
+            suggestions: Vec::new(),
         }
     }
 }
@@ -113,7 +121,7 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
         let document = format!(
             "query Search($q: String!, $filter: InitiativeFilter, $after: String) {{
                list: search(query: $q, filter: $filter, first: {PAGE_SIZE}, after: $after) {{
-                 totalCount
+                 totalCount leftOut suggestions
                  nodes {{ snippet {{ title text }} initiative {{ {CARD} }} }}
                  {FACETS_SELECTION} }} }}"
         );
@@ -140,6 +148,24 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
         div.layout {
             section aria-labelledby="aantal" {
                 p id="aantal" role="status" { strong { (count_text) } }
+                @if !list.left_out.is_empty() {
+                    // The fallback's words, as Meilisearch and web search engines show
+                    // them: struck through.
+                    p.left-out {
+                        (ctx.t("Niet alles gevonden; ook resultaten zonder: ", "Not everything found; also results without: "))
+                        @for (i, w) in list.left_out.iter().enumerate() {
+                            @if i > 0 { ", " }
+                            del { (w) }
+                        }
+                    }
+                }
+                @for suggestion in &list.suggestions {
+                    p.did-you-mean {
+                        (ctx.t("Bedoelde u: ", "Did you mean: "))
+                        a href=(ctx.href(&format!("/zoeken?q={}", encode(suggestion)))) { (suggestion) }
+                        "?"
+                    }
+                }
                 p.jump { a href="#filters" { (ctx.t("Naar de filters", "To the filters")) } }
                 ol.results start=((page_no - 1) * PAGE_SIZE + 1) {
                     @for Hit { snippet, initiative: i } in &list.nodes {

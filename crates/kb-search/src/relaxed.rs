@@ -1,0 +1,217 @@
+//! Natural queries: when requiring every word finds too little, the search falls back
+//! step by step to the best partial matches, as Meilisearch's `frequency` matching
+//! strategy does: first it leaves out the words that match nothing, then the most
+//! frequent ones (those that say least about what is wanted: "hulp" in "hulp bij
+//! geldzorgen"), the later typed first among equals, until enough is found or one word
+//! is left. Hits matching more of the words come first (see [`crate::ranking::tiered`]),
+//! and the answer says which words the later hits may lack.
+//!
+//! Only required words take part: stop words are never required, and a quoted phrase
+//! counts as one word.
+
+use std::cmp::Reverse;
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use kb_domain::lang::Language;
+
+use crate::error::SearchError;
+use crate::matching;
+use crate::ranking;
+use crate::search::AllHits;
+use crate::user_query::UserQuery;
+use crate::{Hit, SearchIndex, Subject};
+
+/// The hits of a search, and the words the fallback left out (empty when every hit
+/// matches every word).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matched<S> {
+    /// Every hit, in no particular order (see [`crate::best_first`]).
+    pub hits: Vec<Hit<S>>,
+    /// The words (and phrases), as typed and in the order typed, that hits may lack.
+    pub left_out: Vec<String>,
+}
+
+impl SearchIndex {
+    /// The hits of `text` like [`SearchIndex::hits`]; if fewer than `enough` of them are
+    /// `visible` (to the searcher: the caller decides), the best partial matches among the
+    /// visible documents. Only visible documents count in the fallback's choices, so its
+    /// answer tells nothing of the others.
+    pub fn matching<S: Subject>(
+        &self,
+        text: &str,
+        lang: Option<Language>,
+        visible: impl Fn(&Hit<S>) -> bool,
+        enough: usize,
+    ) -> Result<Matched<S>, SearchError> {
+        let is_enough =
+            |hits: &[Hit<S>]| hits.iter().filter(|h| visible(h)).take(enough).count() >= enough;
+        let hits = self.hits::<S>(text, lang)?;
+        if is_enough(&hits) {
+            return Ok(Matched {
+                hits,
+                left_out: Vec::new(),
+            });
+        }
+        let user_query = UserQuery::parse_in(text, "query", lang)?;
+        let mut analyzers = self.inner.analyzers.clone();
+        let words: Vec<matching::Clause> = matching::clauses(
+            &self.inner.fields,
+            &mut analyzers,
+            &self.inner.automata,
+            &user_query,
+        )?
+        .into_iter()
+        .filter(|c| c.required)
+        .collect();
+        if words.len() < 2 {
+            return Ok(Matched {
+                hits,
+                left_out: Vec::new(),
+            });
+        }
+        let searcher = self.inner.reader.searcher();
+        let mut each: Vec<HashMap<S, f32>> = Vec::with_capacity(words.len());
+        for word in &words {
+            let found = searcher.search(word.query.as_ref(), &AllHits::<S>(PhantomData))?;
+            each.push(
+                found
+                    .into_iter()
+                    .filter(|h| visible(h))
+                    .map(|h| (h.id, h.score))
+                    .collect(),
+            );
+        }
+        let order = leaving_order(&each.iter().map(HashMap::len).collect::<Vec<_>>());
+        for dropped in 1..words.len() {
+            let kept: Vec<usize> = (0..words.len())
+                .filter(|i| !order[..dropped].contains(i))
+                .collect();
+            let partial = tiered(&each, &kept);
+            if partial.is_empty() {
+                continue;
+            }
+            if is_enough(&partial) || dropped == words.len() - 1 {
+                let mut left: Vec<usize> = order[..dropped].to_vec();
+                left.sort_unstable();
+                return Ok(Matched {
+                    hits: partial,
+                    left_out: left.into_iter().map(|i| words[i].shown.clone()).collect(),
+                });
+            }
+        }
+        Ok(Matched {
+            hits,
+            left_out: Vec::new(),
+        })
+    }
+}
+
+/// The order in which words are left out, given how many documents each matches: those
+/// matching nothing first, then the most frequent, the later typed first among equals.
+fn leaving_order(matches: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..matches.len()).collect();
+    order.sort_by_key(|&i| (matches[i] > 0, Reverse(matches[i]), Reverse(i)));
+    order
+}
+
+/// The documents matching every word of `kept`, each scored by every word it matches.
+fn tiered<S: Subject>(each: &[HashMap<S, f32>], kept: &[usize]) -> Vec<Hit<S>> {
+    let Some((&rarest, others)) = kept
+        .iter()
+        .min_by_key(|&&i| each[i].len())
+        .map(|r| (r, kept))
+    else {
+        return Vec::new();
+    };
+    each[rarest]
+        .keys()
+        .filter(|id| others.iter().all(|&i| each[i].contains_key(id)))
+        .map(|id| {
+            let (words, text) = each
+                .iter()
+                .filter_map(|scores| scores.get(id))
+                .fold((0, 0.0), |(n, sum), s| (n + 1, sum + s));
+            Hit {
+                id: *id,
+                score: ranking::tiered(words, text),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use kb_domain::InitiativeId;
+
+    use super::*;
+    use crate::fixture::index;
+
+    fn ids(m: &Matched<InitiativeId>) -> Vec<i64> {
+        let mut hits = m.hits.clone();
+        hits.sort_by(crate::best_first);
+        hits.iter().map(|h| h.id.0).collect()
+    }
+
+    #[test]
+    fn a_word_no_document_holds_is_left_out_and_said() {
+        let index = index();
+        let all = |_: &Hit<InitiativeId>| true;
+        // No document says "hulp": requiring it finds nothing; the money document follows.
+        let m = index
+            .matching::<InitiativeId>("hulp bij geldzorgen", None, all, 1)
+            .expect("search");
+        assert_eq!(ids(&m), vec![6]);
+        assert_eq!(m.left_out, vec!["hulp".to_owned()]);
+        // Enough without leaving anything out: nothing is said.
+        let m = index
+            .matching::<InitiativeId>("geldzorgen schulden", None, all, 1)
+            .expect("search");
+        assert_eq!(ids(&m), vec![6]);
+        assert!(m.left_out.is_empty());
+    }
+
+    #[test]
+    fn hits_matching_more_words_come_first() {
+        let index = index();
+        // Never enough: the search leaves out words down to the last one.
+        let all = |_: &Hit<InitiativeId>| true;
+        // "suïcide" is in 3 and 5; "docenten" in 2 and 3; "campus" in 3 only. The most
+        // frequent leave first: with only "campus" required, 3 matches all three words.
+        let m = index
+            .matching::<InitiativeId>("suïcide docenten campus", None, all, usize::MAX)
+            .expect("search");
+        assert_eq!(ids(&m).first(), Some(&3));
+        assert_eq!(m.left_out.len(), 2);
+    }
+
+    #[test]
+    fn documents_the_searcher_may_not_see_play_no_part() {
+        let index = index();
+        let hidden = |h: &Hit<InitiativeId>| h.id != InitiativeId(6);
+        let m = index
+            .matching::<InitiativeId>("schulden docenten", None, hidden, 1)
+            .expect("search");
+        // "schulden" is only in 6: hidden, it counts as matching nothing and goes first.
+        assert_eq!(m.left_out, vec!["schulden".to_owned()]);
+        // "docenten" in the title's neighbour, the summary, of 3 scores above the body of 2.
+        assert_eq!(ids(&m), vec![3, 2]);
+        let all = |_: &Hit<InitiativeId>| true;
+        let m = index
+            .matching::<InitiativeId>("schulden docenten", None, all, 1)
+            .expect("search");
+        // Seen, "schulden" (in 1 document) is kept and "docenten" (in 2) goes.
+        assert_eq!(m.left_out, vec!["docenten".to_owned()]);
+        assert_eq!(ids(&m), vec![6]);
+    }
+
+    #[test]
+    fn words_matching_nothing_go_first_then_the_most_frequent_then_the_later() {
+        // "hulp bij geldzorgen" without the stop word: "hulp" in 12, "geldzorgen" in 2.
+        assert_eq!(leaving_order(&[12, 2]), vec![0, 1]);
+        // A word matching nothing goes before any other.
+        assert_eq!(leaving_order(&[5, 0, 40]), vec![1, 2, 0]);
+        // Equals: the later typed first.
+        assert_eq!(leaving_order(&[3, 3, 3]), vec![2, 1, 0]);
+    }
+}
