@@ -154,8 +154,11 @@ fn starts_syllable(word: &[u8], at: usize) -> bool {
 /// [`Splits::MAX_WORDS`], like the stems' memo.
 #[derive(Default)]
 pub(crate) struct Splits {
-    kept: Mutex<HashMap<Box<str>, Option<Vec<Box<str>>>>>,
+    kept: Mutex<HashMap<Box<str>, PartsOf>>,
 }
+
+/// A word's parts, `None` for a word that is no compound.
+type PartsOf = Option<Vec<Box<str>>>;
 
 impl Splits {
     const MAX_WORDS: usize = 200_000;
