@@ -29,7 +29,8 @@
 //! there, and leaving it out lets its parts be found). It is a fixed list, embedded in the
 //! binary, rather than the index's own vocabulary or the taxonomy's labels: a word splits
 //! the same way whatever else is indexed, on any machine, so a rebuilt index is the same
-//! index. The list is read into a hash set once, on first use (about 15 ms).
+//! index. The list is searched as embedded (a binary search over its sorted lines), so
+//! nothing is built from it at start-up; each word's split is kept (see [`Splits`]).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};
@@ -55,14 +56,15 @@ const NOT_PARTS: &str = include_str!("../data/nl-not-parts.txt");
 
 /// The words of the list and the words that are never parts.
 struct Lexicon {
-    words: HashSet<&'static str>,
+    /// The word list as embedded: sorted, one word a line, searched in place.
+    words: &'static str,
     not_parts: HashSet<&'static str>,
 }
 
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(|| Lexicon {
-        words: WORDS.lines().filter(|l| !l.is_empty()).collect(),
+        words: WORDS,
         not_parts: NOT_PARTS
             .lines()
             .map(str::trim)
@@ -73,7 +75,33 @@ fn lexicon() -> &'static Lexicon {
 
 impl Lexicon {
     fn is_part(&self, part: &str) -> bool {
-        part.len() >= MIN_PART_CHARS && self.words.contains(part) && !self.not_parts.contains(part)
+        part.len() >= MIN_PART_CHARS && self.contains(part) && !self.not_parts.contains(part)
+    }
+
+    /// Whether `word` is a line of the sorted list: a binary search over its bytes, so
+    /// that nothing is built from the list (about 18 steps in 164 000 words).
+    fn contains(&self, word: &str) -> bool {
+        let bytes = self.words.as_bytes();
+        let word = word.as_bytes();
+        // `lo` and `hi` are at the start of a line (or the end of the list).
+        let (mut lo, mut hi) = (0, bytes.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let start = bytes[lo..mid]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(lo, |at| lo + at + 1);
+            let end = bytes[start..hi]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(hi, |at| start + at);
+            match bytes[start..end].cmp(word) {
+                std::cmp::Ordering::Equal => return true,
+                std::cmp::Ordering::Less => lo = end + 1,
+                std::cmp::Ordering::Greater => hi = start,
+            }
+        }
+        false
     }
 }
 
@@ -116,7 +144,7 @@ pub(crate) fn split(word: &str) -> Option<Vec<&str>> {
         }
         best[from] = found;
     }
-    if lexicon.words.contains(word) {
+    if lexicon.contains(word) {
         return None;
     }
     let parts = best[0].take()?;
