@@ -21,7 +21,8 @@
 //! matches. A match by compound parts scores a constant [`PART_WEIGHT`] of its part's
 //! boost (averaged over the parts of a compound query word): above a typo, below most
 //! whole words, so a title saying "somberheid" outranks one saying
-//! "somberheidsklachten". A quoted phrase matches its folded words in order, in one part of the text.
+//! "somberheidsklachten". A quoted phrase matches its folded words in order, in one part
+//! of the text.
 //! Stop words are optional (see [`WordTerms::is_stop_word`]).
 
 use tantivy::Term;
