@@ -8,8 +8,8 @@
 //! hyphenation decompounder, a part may only start where a syllable can. A folded
 //! lower-case word is split when it can be covered entirely by words of the list:
 //!
-//! - each part has at least [`MIN_PART_CHARS`] letters (Lucene's usual minimum for
-//!   Dutch): shorter words ("de", "bij", "les") are found inside too many others;
+//! - each part has at least [`MIN_PART_CHARS`] letters: shorter words ("de", "bij",
+//!   "les") are found inside too many others;
 //! - between two parts may stand a linking "s", "e" or "en" ("somberheid|s|klachten",
 //!   "ervaring|s|deskundigen"), which belongs to no part;
 //! - a part after the first starts a syllable: the consonants it starts with are the
@@ -112,6 +112,9 @@ pub(crate) fn split(word: &str) -> Option<Vec<&str>> {
         return None;
     }
     let lexicon = lexicon();
+    if lexicon.contains(word) {
+        return None;
+    }
     // best[i]: the best split of word[i..] as the ends of its parts, or none.
     let n = word.len();
     let mut best: Vec<Option<Vec<(usize, usize)>>> = vec![None; n + 1];
@@ -143,9 +146,6 @@ pub(crate) fn split(word: &str) -> Option<Vec<&str>> {
             }
         }
         best[from] = found;
-    }
-    if lexicon.contains(word) {
-        return None;
     }
     let parts = best[0].take()?;
     (parts.len() >= 2).then(|| parts.into_iter().map(|(a, b)| &word[a..b]).collect())
