@@ -711,3 +711,28 @@ async fn a_query_language_stems_in_that_language_only(app: TestApp) {
     assert_eq!(count(json!("NL")).await, 1);
     assert_eq!(count(json!("EN")).await, 0);
 }
+
+on_both!(a_dutch_compound_is_found_by_its_parts_in_the_demo_data);
+async fn a_dutch_compound_is_found_by_its_parts_in_the_demo_data(app: TestApp) {
+    let query = "query($q: String!) {
+      search(query: $q, first: 3) {
+        nodes { initiative { slug } snippet { title } }
+      }
+    }";
+    let r = app.gql(query, json!({ "q": "somberheid" })).await;
+    assert!(r.get("errors").is_none(), "{r}");
+    let nodes = r["data"]["search"]["nodes"].as_array().expect("nodes");
+    let slugs: Vec<&str> = nodes
+        .iter()
+        .map(|n| n["initiative"]["slug"].as_str().expect("slug"))
+        .collect();
+    // The demo initiative says "somberheidsklachten", never "somberheid" alone.
+    let at = slugs
+        .iter()
+        .position(|s| *s == "online-lotgenotengroep-somberheid")
+        .unwrap_or_else(|| panic!("not among the first 3: {slugs:?}"));
+    assert_eq!(
+        nodes[at]["snippet"]["title"],
+        "Online lotgenotengroep &#39;Uit de mist&#39; voor studenten met <mark>somberheidsklachten</mark>"
+    );
+}

@@ -18,6 +18,7 @@ use tantivy::tokenizer::{
     TokenizerManager,
 };
 
+use crate::decompound::Splits;
 use crate::lock;
 
 /// The Dutch analyzer's name in the index's tokenizer manager.
@@ -187,6 +188,7 @@ pub(crate) struct Analyzers {
     dutch_of_folded: TextAnalyzer,
     english_of_folded: TextAnalyzer,
     stems: Arc<Stems>,
+    splits: Arc<Splits>,
 }
 
 impl Analyzers {
@@ -198,7 +200,28 @@ impl Analyzers {
             dutch_of_folded: folded_word_stemmer(DUTCH),
             english_of_folded: folded_word_stemmer(ENGLISH),
             stems: Arc::default(),
+            splits: Arc::default(),
         }
+    }
+
+    /// The parts of a folded word, if it is a Dutch compound (see `decompound`).
+    pub(crate) fn parts_of_folded(&self, folded: &str) -> Option<Vec<String>> {
+        self.splits.of(folded)
+    }
+
+    /// The parts of the Dutch compounds of `text`, folded, separated by spaces: the text
+    /// of a part's compound-parts field, which the Dutch analyzer stems like any text.
+    pub(crate) fn compound_parts(&mut self, text: &str) -> String {
+        let mut out = String::new();
+        for token in self.folded_tokens(text) {
+            for part in self.splits.of(&token.text).into_iter().flatten() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&part);
+            }
+        }
+        out
     }
 
     /// The terms one word of a query becomes in each kind of field, for a query in the

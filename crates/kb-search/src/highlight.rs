@@ -5,10 +5,16 @@
 //! a typo, or as a prefix must be marked too. Each stored text is split and folded again,
 //! and a word is marked when any of its forms (folded, Dutch stem, English stem) is one
 //! the query looks for. Stop words of the query are not marked (they match everywhere);
-//! a phrase is marked as a whole, where its words stand together.
+//! a phrase is marked as a whole, where its words stand together. A Dutch compound is
+//! marked as a whole when one of its parts is what the query looks for ("somberheid"
+//! marks "somberheidsklachten"), and the words that are parts of a compound query word
+//! are marked in a text that holds all its parts ("tentamenstress" marks "stress" and
+//! "tentamens" in "stress bij tentamens", but not "stress" alone).
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+
+use tantivy::tokenizer::Token;
 
 use crate::analysis::Analyzers;
 use crate::matching::{PREFIX_MIN_CHARS, TYPO_MIN_CHARS};
@@ -17,6 +23,8 @@ use crate::user_query::{Item, UserQuery};
 /// What a query looks for, in each kind of field.
 pub(crate) struct Marker {
     dutch: HashSet<String>,
+    /// The parts of each of the query's compound words: folded, and their Dutch stems.
+    compounds: Vec<Vec<(String, String)>>,
     english: HashSet<String>,
     exact: HashSet<String>,
     typo: Vec<String>,
@@ -30,6 +38,7 @@ impl Marker {
     pub(crate) fn new(query: &UserQuery, analyzers: &mut Analyzers) -> Self {
         let mut m = Marker {
             dutch: HashSet::new(),
+            compounds: Vec::new(),
             english: HashSet::new(),
             exact: HashSet::new(),
             typo: Vec::new(),
@@ -45,6 +54,19 @@ impl Marker {
                     else {
                         continue;
                     };
+                    if terms.dutch.is_some() {
+                        let parts: Vec<(String, String)> = analyzers
+                            .parts_of_folded(&folded)
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|part| {
+                                analyzers.dutch_of_folded(&part).map(|stem| (part, stem))
+                            })
+                            .collect();
+                        if !parts.is_empty() {
+                            m.compounds.push(parts);
+                        }
+                    }
                     m.dutch.extend(terms.dutch);
                     m.english.extend(terms.english);
                     if folded.chars().count() >= TYPO_MIN_CHARS {
@@ -111,6 +133,9 @@ impl Marker {
                 }
             }
         }
+        if !self.compounds.is_empty() {
+            marks.extend(self.compound_marks(analyzers, &folded));
+        }
         marks.sort_by_key(|r| (r.start, r.end));
         let mut merged: Vec<Range<usize>> = Vec::with_capacity(marks.len());
         for r in marks {
@@ -138,6 +163,61 @@ impl Marker {
                 && analyzers
                     .english_of_folded(word)
                     .is_some_and(|stem| self.english.contains(&stem)))
+            || self.matches_by_parts(analyzers, word)
+    }
+
+    /// Whether the folded word `word` is a Dutch compound with a part the query looks for.
+    fn matches_by_parts(&self, analyzers: &mut Analyzers, word: &str) -> bool {
+        !self.dutch.is_empty()
+            && analyzers
+                .parts_of_folded(word)
+                .into_iter()
+                .flatten()
+                .any(|part| {
+                    analyzers
+                        .dutch_of_folded(&part)
+                        .is_some_and(|stem| self.dutch.contains(&stem))
+                })
+    }
+
+    /// The words of a text (its folded tokens) that are parts of a compound query word
+    /// whose parts the text all holds: as words (by their stem, or with one typo as the
+    /// query matches them) or as parts of its own compounds.
+    fn compound_marks(&self, analyzers: &mut Analyzers, folded: &[Token]) -> Vec<Range<usize>> {
+        // Each word's Dutch stem and the stems of its parts.
+        let stems: Vec<Vec<String>> = folded
+            .iter()
+            .map(|t| {
+                let mut stems: Vec<String> =
+                    analyzers.dutch_of_folded(&t.text).into_iter().collect();
+                for part in analyzers.parts_of_folded(&t.text).into_iter().flatten() {
+                    stems.extend(analyzers.dutch_of_folded(&part));
+                }
+                stems
+            })
+            .collect();
+        let is = |(part, stem): &(String, String), t: &Token, of_word: &Vec<String>| {
+            of_word.contains(stem)
+                || (part.chars().count() >= TYPO_MIN_CHARS && within_one_edit(part, &t.text))
+        };
+        let mut marks = Vec::new();
+        for parts in &self.compounds {
+            let held = parts.iter().all(|p| {
+                folded
+                    .iter()
+                    .zip(&stems)
+                    .any(|(t, of_word)| is(p, t, of_word))
+            });
+            if !held {
+                continue;
+            }
+            for (t, of_word) in folded.iter().zip(&stems) {
+                if parts.iter().any(|p| is(p, t, of_word)) {
+                    marks.push(t.offset_from..t.offset_to);
+                }
+            }
+        }
+        marks
     }
 }
 

@@ -25,6 +25,8 @@ mod analysis;
 mod automata;
 /// How titles, labels and organisation names are indexed for suggestions.
 mod completion_keys;
+/// Dutch compounds split into their parts, from an embedded word list.
+mod decompound;
 /// The one error type, whose bad-input variant callers answer as `BAD_USER_INPUT`.
 mod error;
 /// Which words of a stored text a query matched.

@@ -8,7 +8,11 @@
 //! - with one typo, if it has 5 or more letters (an edit or a swap of two neighbours, in
 //!   the unstemmed fields; shorter words have too many neighbours: "geld" → "gels", "held");
 //! - as the start of a longer word, if it is the last word and not in quotes (search as
-//!   you type), with 2 or more letters.
+//!   you type), with 2 or more letters;
+//! - as a part of a Dutch compound in the text: its Dutch stem in the compound-parts
+//!   fields ("somberheid" finds "somberheidsklachten");
+//! - if it is a Dutch compound itself, by its parts: every part must match, as a word or
+//!   as a part of a compound ("tentamenstress" finds "stress bij tentamens").
 //!
 //! A word's clauses are joined as a disjunction-max query: a word scores by its best
 //! match (boosted by the part it is in and weighted by the kind of match, see
@@ -16,11 +20,14 @@
 //! both stemmed fields) does not count a word twice. A quoted phrase matches its folded
 //! words in order, in one part of the text. Stop words are optional (see
 //! [`WordTerms::is_stop_word`]). Two or more words near each other in the title or the
-//! summary add to the score.
+//! summary add to the score. A
+//! match by compound parts scores a constant share of its part's boost (averaged over
+//! the parts of a compound query word), as `ranking::weight(Match::Part)` says.
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
@@ -92,7 +99,7 @@ pub(crate) fn clauses(
             Item::Word(word) => {
                 let terms = analyzers.word(word, query.stemming);
                 let required = !terms.is_stop_word();
-                word_query(fields, automata, &terms, Some(i) == typing)?.map(|q| Clause {
+                word_query(fields, analyzers, automata, &terms, Some(i) == typing)?.map(|q| Clause {
                     shown: word.clone(),
                     required,
                     query: q,
@@ -156,6 +163,7 @@ fn proximity(
 /// every part.
 fn word_query(
     fields: &Fields,
+    analyzers: &mut Analyzers,
     automata: &Automata,
     terms: &WordTerms,
     typing: bool,
@@ -196,11 +204,76 @@ fn word_query(
                 disjuncts.push(boosted(Box::new(query), boost * ranking::weight(kind)));
             }
         }
+        if let Some(dutch) = &terms.dutch {
+            disjuncts.push(scored(
+                term_query(f.compound_parts, dutch),
+                boost * ranking::weight(Match::Part),
+            ));
+        }
     }
+    disjuncts.extend(compound_query(fields, analyzers, automata, folded, terms)?);
     Ok(Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
         disjuncts,
         TIE_BREAKER,
     ))))
+}
+
+/// The query that finds a Dutch compound query word by its parts, each of which must
+/// match as a word (stemmed, exactly, or with one typo if it has
+/// [`TYPO_MIN_CHARS`] letters: the Dutch stemmer makes "tentam" of "tentamen" but
+/// "tentamen" of "tentamens") or as a part of a compound, in any part of the text; `None`
+/// if the word is no compound or the query is not read as Dutch. Its score is the
+/// parts' average, each scoring `ranking::weight(Match::Part)` of the boost of the part of the text it
+/// is in.
+fn compound_query(
+    fields: &Fields,
+    analyzers: &mut Analyzers,
+    automata: &Automata,
+    folded: &str,
+    terms: &WordTerms,
+) -> tantivy::Result<Option<Box<dyn Query>>> {
+    let parts = match analyzers.parts_of_folded(folded) {
+        Some(parts) if terms.stemming.dutch => parts,
+        _ => return Ok(None),
+    };
+    let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for part in parts {
+        let part_terms = analyzers.word(&part, terms.stemming);
+        // A part that is a stop word ("over") is left out, as in the indexed parts.
+        let (Some(dutch), Some(folded)) = (part_terms.dutch, part_terms.folded) else {
+            continue;
+        };
+        let typo = (folded.chars().count() >= TYPO_MIN_CHARS)
+            .then(|| automata.get(Inexact::Typo, &folded))
+            .transpose()?;
+        let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+        for text_part in Part::ALL {
+            let f = fields.part(text_part);
+            let score = text_part.boost() * ranking::weight(Match::Part);
+            disjuncts.push(scored(term_query(f.dutch, &dutch), score));
+            disjuncts.push(scored(term_query(f.compound_parts, &dutch), score));
+            let exact_or_typo: Box<dyn Query> = match &typo {
+                Some(automaton) => Box::new(AutomatonQuery {
+                    field: f.folded,
+                    automaton: automaton.clone(),
+                }),
+                None => term_query(f.folded, &folded),
+            };
+            disjuncts.push(scored(exact_or_typo, score));
+        }
+        musts.push((
+            Occur::Must,
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                disjuncts,
+                TIE_BREAKER,
+            )),
+        ));
+    }
+    if musts.is_empty() {
+        return Ok(None);
+    }
+    let share = 1.0 / musts.len() as f32;
+    Ok(Some(boosted(Box::new(BooleanQuery::new(musts)), share)))
 }
 
 /// A phrase of folded words at their offsets (a word too long to be indexed leaves a
@@ -238,6 +311,111 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     ))
 }
 
+/// `query` scoring `score` wherever it matches.
+fn scored(query: Box<dyn Query>, score: f32) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, score))
+}
+
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(query, boost))
+}
+
+#[cfg(test)]
+mod tests {
+    use kb_domain::InitiativeId;
+
+    use crate::fixture::ids;
+    use crate::{SearchDoc, SearchIndex};
+
+    /// Dutch initiatives whose titles hold words whole and inside compounds.
+    fn compounds() -> SearchIndex {
+        let doc = |id: i64, title: &str, summary: &str| SearchDoc {
+            id: InitiativeId(id).into(),
+            languages: vec!["nl".into()],
+            title: title.into(),
+            summary: summary.into(),
+            title_en: None,
+            summary_en: None,
+            body: None,
+            organisations: vec![],
+            labels: vec![],
+        };
+        let index = SearchIndex::in_memory().expect("index");
+        index
+            .upsert(vec![
+                doc(1, "Somberheid bij studenten", "Praten over hoe het gaat."),
+                doc(
+                    2,
+                    "Online lotgenotengroep voor studenten met somberheidsklachten",
+                    "Elke week samen.",
+                ),
+                doc(3, "Stress bij tentamens", "Een workshop in de bibliotheek."),
+                doc(4, "Tentamenstress de baas", "Vier avonden oefenen."),
+                doc(5, "Geldzorgen? Praat erover", "Een spreekuur."),
+                doc(6, "Werkdruk van docenten", "Een onderzoek."),
+                doc(7, "Geld voor je studie", "Zorgen over de huur delen."),
+            ])
+            .expect("upsert");
+        index.commit(1).expect("commit");
+        index
+    }
+
+    #[test]
+    fn a_word_finds_the_compounds_it_is_part_of_below_the_whole_word() {
+        let index = compounds();
+        assert_eq!(ids(&index, "somberheid"), vec![1, 2]);
+        assert_eq!(ids(&index, "klacht"), vec![2]);
+        assert_eq!(ids(&index, "stress"), vec![3, 4]);
+        assert_eq!(ids(&index, "druk"), vec![6]);
+        assert_eq!(ids(&index, "lotgenotengroep"), vec![2]);
+    }
+
+    #[test]
+    fn a_compound_finds_its_parts_below_the_whole_word() {
+        let index = compounds();
+        assert_eq!(ids(&index, "tentamenstress"), vec![4, 3]);
+        // "geld" in the title and "zorgen" in the summary of 7.
+        assert_eq!(ids(&index, "geldzorgen"), vec![5, 7]);
+        // Every part must match: 6 has "druk" but no "tentamen".
+        assert_eq!(ids(&index, "tentamendruk"), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn parts_are_dutch_only() {
+        let index = compounds();
+        let english = |text: &str| -> Vec<i64> {
+            index
+                .hits::<InitiativeId>(text, Some(kb_domain::lang::Language::En))
+                .expect("hits")
+                .into_iter()
+                .map(|h| h.id.0)
+                .collect()
+        };
+        assert_eq!(english("tentamenstress"), vec![4]);
+    }
+
+    #[test]
+    fn a_compound_is_marked_for_its_part_and_parts_for_their_compound() {
+        let index = compounds();
+        let title = |text: &str, id: i64| {
+            let mut all = index
+                .snippets(text, None, &[InitiativeId(id)])
+                .expect("snippets");
+            all.remove(&InitiativeId(id)).expect("a snippet").title
+        };
+        assert_eq!(
+            title("somberheid", 2),
+            "Online lotgenotengroep voor studenten met <mark>somberheidsklachten</mark>"
+        );
+        assert_eq!(
+            title("tentamenstress", 3),
+            "<mark>Stress</mark> bij <mark>tentamens</mark>"
+        );
+        // Without "tentamen", "stress" alone is not what "tentamenstress" looks for.
+        assert_eq!(
+            title("tentamenstress", 4),
+            "<mark>Tentamenstress</mark> de baas"
+        );
+        assert_eq!(title("werkstress", 3), "Stress bij tentamens");
+    }
 }

@@ -12,7 +12,7 @@
 //!   topic outranks one in the body.
 //! - **Kind of match** ([`weight`]): the whole word as typed 1.0, a part of a compound
 //!   0.8, a stem ("depressieve" for "depressie") 0.7, an equivalent from the lexicon 0.6, a
-//!   typo or a prefix 0.5 (a constant, not BM25). Whole words outrank compound parts,
+//!   typo or a prefix 0.5 (parts, typos and prefixes score a constant, not BM25). Whole words outrank compound parts,
 //!   stems, synonyms and typos, in that order.
 //! - **Proximity**: the words typed near each other (at most three positions apart) in
 //!   the title or the summary add [`PROXIMITY`] × the part's boost × BM25 of the phrase.

@@ -4,7 +4,10 @@
 //! indexed three times: stemmed as Dutch, stemmed as English (each only when the
 //! document's languages call for it, see [`Stemming`]) and unstemmed but folded. The
 //! stemmed fields find other forms of a word; the folded field finds exact words,
-//! phrases, typos and prefixes. An initiative's English title and summary, when it has
+//! phrases, typos and prefixes. Text stemmed as Dutch has a fourth field, the parts of
+//! its compound words (see `decompound`), stemmed as Dutch: "somberheidsklachten" puts
+//! "somber" and "klacht" there, so that a search for "somberheid" finds it, with less
+//! weight than a whole word. An initiative's English title and summary, when it has
 //! them, are a second value of the title and summary parts, stemmed as English only.
 //! Title, summary and body are stored (in their folded
 //! field) for snippets; the key (type and id) is a fast field for hits and an indexed one
@@ -70,12 +73,14 @@ impl Part {
     }
 }
 
-/// The three fields of one part.
+/// The four fields of one part.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PartFields {
     pub(crate) dutch: Field,
     pub(crate) english: Field,
     pub(crate) folded: Field,
+    /// The parts of the Dutch text's compound words, stemmed as Dutch.
+    pub(crate) compound_parts: Field,
 }
 
 /// Every field of the index.
@@ -145,6 +150,10 @@ pub(crate) fn schema() -> (Schema, Fields) {
                 part.stored(),
             ),
         ),
+        compound_parts: builder.add_text_field(
+            &format!("{}_parts", part.name()),
+            text(DUTCH, IndexRecordOption::WithFreqs, false),
+        ),
     });
     let suggest = builder.add_text_field(SUGGEST, STRING);
     (
@@ -173,6 +182,10 @@ pub(crate) fn document(
         let f = fields.part(part);
         if stemming.dutch {
             out.add_text(f.dutch, text);
+            let parts = analyzers.compound_parts(text);
+            if !parts.is_empty() {
+                out.add_text(f.compound_parts, parts);
+            }
         }
         if stemming.english {
             out.add_text(f.english, text);
@@ -216,9 +229,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_schema_has_three_fields_per_part_a_key_a_type_and_suggestion_keys() {
+    fn the_schema_has_four_fields_per_part_a_key_a_type_and_suggestion_keys() {
         let (schema, fields) = schema();
-        assert_eq!(schema.fields().count(), 5 * 3 + 3);
+        assert_eq!(schema.fields().count(), 5 * 4 + 3);
+        assert_eq!(
+            schema.get_field("summary_parts").ok(),
+            Some(fields.part(Part::Summary).compound_parts)
+        );
         assert_eq!(
             schema.get_field("title_nl").ok(),
             Some(fields.part(Part::Title).dutch)
