@@ -18,6 +18,8 @@ pub mod id;
 pub mod import;
 /// Inputs of mutations, validated into clean fields.
 pub mod input;
+/// The bilingual lexicon of the field's words, and what makes an entry valid.
+pub mod lexicon;
 /// Localised text and the two languages of the knowledge bank.
 pub mod lang;
 /// Text escaped for HTML and XML: one set of rules for every page, feed and export.
@@ -54,6 +56,7 @@ pub use id::{
     RevisionId, ThemeId, TopicId,
 };
 pub use lang::Language;
+pub use lexicon::LexiconEntry;
 pub use model::*;
 pub use query::*;
 pub use viewer::{Role, Viewer};
