@@ -151,7 +151,10 @@ mod tests {
     fn a_code_that_is_not_lower_snake_case_is_refused() {
         for code in ["", "a", "Exam", "exam-anxiety", "1exam", "exam anxiety"] {
             let (c, field, _) = problem(code, &["tentamen"], &["exam"]);
-            assert_eq!((c, field.as_deref()), (ErrorCode::BadUserInput, Some("input.code")));
+            assert_eq!(
+                (c, field.as_deref()),
+                (ErrorCode::BadUserInput, Some("input.code"))
+            );
         }
     }
 

@@ -18,10 +18,10 @@ pub mod id;
 pub mod import;
 /// Inputs of mutations, validated into clean fields.
 pub mod input;
-/// The bilingual lexicon of the field's words, and what makes an entry valid.
-pub mod lexicon;
 /// Localised text and the two languages of the knowledge bank.
 pub mod lang;
+/// The bilingual lexicon of the field's words, and what makes an entry valid.
+pub mod lexicon;
 /// Text escaped for HTML and XML: one set of rules for every page, feed and export.
 pub mod markup;
 /// The nodes of the graph: initiatives, themes, topics, organisations, events.
