@@ -16,6 +16,13 @@
 //! Typo and prefix matches score a constant half of their part's boost, below most exact
 //! matches. A quoted phrase matches its folded words in order, in one part of the text.
 //! Stop words are optional (see [`WordTerms::is_stop_word`]).
+//!
+//! A word, or two to four consecutive words, that form a term of the [`Lexicon`] also
+//! match the term's equivalents, at [`SYNONYM_WEIGHT`] of their part's boost: a one-word
+//! equivalent through the same per-field clauses as a word (stemmed in the stemmed
+//! fields, folded in the folded one), a longer one as a phrase. The words of a
+//! multi-word term stay required as they are, OR'd with its equivalents as one required
+//! clause ("exam anxiety" finds "exam … anxiety" and "tentamenstress").
 
 use tantivy::Term;
 use tantivy::query::{
@@ -25,6 +32,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::{Analyzers, WordTerms};
 use crate::automata::{Automata, AutomatonQuery, Inexact};
+use crate::lexicon::{Lexicon, Term as LexiconTerm};
 use crate::schema::{Fields, Part};
 use crate::user_query::{Item, UserQuery};
 
@@ -36,18 +44,23 @@ pub(crate) const PREFIX_MIN_CHARS: usize = 2;
 const INEXACT_WEIGHT: f32 = 0.5;
 /// How much a word's matches besides its best one add to its score.
 const TIE_BREAKER: f32 = 0.1;
+/// The score of a match by a lexicon equivalent, as a share of its part's boost: below
+/// the word itself (1.0), above a typo ([`INEXACT_WEIGHT`]).
+pub(crate) const SYNONYM_WEIGHT: f32 = 0.6;
 
 /// The query for `query`, or `None` if none of its words can be in the index (every one
-/// longer than the longest indexed word). Typo and prefix automata come from `automata`.
+/// longer than the longest indexed word). Typo and prefix automata come from `automata`;
+/// equivalents of its words from `lexicon`.
 pub(crate) fn build(
     fields: &Fields,
     analyzers: &mut Analyzers,
     automata: &Automata,
+    lexicon: &Lexicon,
     query: &UserQuery,
 ) -> tantivy::Result<Option<Box<dyn Query>>> {
     // The word being typed, if the text ends with one: its place among the items.
     let typing = query.last_word().map(|_| query.items.len() - 1);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut per_item: Vec<Option<(Occur, Box<dyn Query>)>> = Vec::new();
     for (i, item) in query.items.iter().enumerate() {
         let clause = match item {
             Item::Word(word) => {
@@ -68,8 +81,9 @@ pub(crate) fn build(
                 phrase_query(fields, folded).map(|q| (Occur::Must, q))
             }
         };
-        clauses.extend(clause);
+        per_item.push(clause);
     }
+    let clauses = with_equivalents(fields, analyzers, lexicon, query, per_item);
     if clauses.is_empty() {
         return Ok(None);
     }
@@ -118,6 +132,107 @@ fn word_query(
         disjuncts,
         TIE_BREAKER,
     ))))
+}
+
+/// The clauses of the items, with the runs of words that form a lexicon term (the
+/// longest from the left) joined with the term's equivalents; `per_item` holds each
+/// item's clause as built without the lexicon.
+fn with_equivalents(
+    fields: &Fields,
+    analyzers: &mut Analyzers,
+    lexicon: &Lexicon,
+    query: &UserQuery,
+    per_item: Vec<Option<(Occur, Box<dyn Query>)>>,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let folded: Vec<Option<String>> = query
+        .items
+        .iter()
+        .map(|item| match item {
+            Item::Word(word) => analyzers.word(word, query.stemming).folded,
+            Item::Phrase(_) => None,
+        })
+        .collect();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut items = per_item.into_iter();
+    let mut at = 0;
+    while at < folded.len() {
+        let term = (1..=lexicon.longest().min(folded.len() - at))
+            .rev()
+            .find_map(|len| {
+                let words: Option<Vec<String>> = folded[at..at + len].iter().cloned().collect();
+                words.filter(|w| lexicon.has(w))
+            });
+        let Some(words) = term else {
+            clauses.extend(items.next().flatten());
+            at += 1;
+            continue;
+        };
+        let own: Vec<(Occur, Box<dyn Query>)> =
+            items.by_ref().take(words.len()).flatten().collect();
+        at += words.len();
+        let mut disjuncts: Vec<Box<dyn Query>> = lexicon
+            .equivalent_terms(&words)
+            .into_iter()
+            .filter_map(|t| equivalent_query(fields, analyzers, t))
+            .collect();
+        let occur = if own.iter().any(|(o, _)| *o == Occur::Must) || own.is_empty() {
+            Occur::Must
+        } else {
+            Occur::Should
+        };
+        match own.len() {
+            0 => {}
+            1 => disjuncts.extend(own.into_iter().map(|(_, q)| q)),
+            _ => disjuncts.push(Box::new(BooleanQuery::new(own))),
+        }
+        if !disjuncts.is_empty() {
+            let joined = DisjunctionMaxQuery::with_tie_breaker(disjuncts, TIE_BREAKER);
+            clauses.push((occur, Box::new(joined)));
+        }
+    }
+    clauses
+}
+
+/// The query of one equivalent term, at [`SYNONYM_WEIGHT`]: a word in its forms in every
+/// part (stemmed in the languages the term is listed in, and folded), a longer term as a
+/// phrase of its folded words; `None` for a term of no words.
+fn equivalent_query(
+    fields: &Fields,
+    analyzers: &mut Analyzers,
+    term: &LexiconTerm,
+) -> Option<Box<dyn Query>> {
+    let query = match term.words.as_slice() {
+        [word] => {
+            let dutch = term
+                .stemming
+                .dutch
+                .then(|| analyzers.dutch_of_folded(word))
+                .flatten();
+            let english = term
+                .stemming
+                .english
+                .then(|| analyzers.english_of_folded(word))
+                .flatten();
+            let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+            for part in Part::ALL {
+                let f = fields.part(part);
+                let boost = part.boost();
+                let stemmed = [(f.dutch, &dutch), (f.english, &english)];
+                for (field, stem) in stemmed {
+                    if let Some(stem) = stem {
+                        disjuncts.push(boosted(term_query(field, stem), boost));
+                    }
+                }
+                disjuncts.push(boosted(term_query(f.folded, word), boost));
+            }
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                disjuncts,
+                TIE_BREAKER,
+            ))
+        }
+        words => phrase_query(fields, words.iter().cloned().enumerate().collect())?,
+    };
+    Some(boosted(query, SYNONYM_WEIGHT))
 }
 
 /// A phrase of folded words at their offsets (a word too long to be indexed leaves a

@@ -261,11 +261,14 @@ mod tests {
         assert_eq!(code_of(missing).0, ErrorCode::NotFound);
     }
 
+    /// An entry's code, Dutch and English terms, and the field and message refusing it.
+    type Case<'a> = (&'a str, &'a [&'a str], &'a [&'a str], &'a str, &'a str);
+
     #[tokio::test]
     async fn invalid_entries_are_refused_with_the_field_and_nothing_is_written() {
         let t = fresh().await;
         let editor = actor(Viewer::Editor);
-        let cases: [(&str, &[&str], &[&str], &str, &str); 4] = [
+        let cases: [Case; 4] = [
             (
                 "Exam",
                 &["toets"],
