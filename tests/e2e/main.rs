@@ -26,6 +26,7 @@ mod import;
 mod integrity;
 mod keys;
 mod limits;
+mod lexicon;
 mod listing;
 mod live;
 mod matrix;

@@ -2,10 +2,11 @@
 
 use async_graphql::Object;
 
-/// Words and short phrases, in Dutch and English, that mean the same thing in this field
-/// ("zelfmoord", "suïcide", "suicide"): search reads each as any of the others.
+/// An entry of the lexicon, for the API.
 pub struct LexiconEntry(pub kb_domain::LexiconEntry);
 
+/// Words and short phrases, in Dutch and English, that mean the same thing in this field
+/// ("zelfmoord", "suïcide", "suicide"): search reads each as any of the others.
 #[Object]
 impl LexiconEntry {
     /// The stable identifier, lower_snake_case.
