@@ -783,10 +783,7 @@ const MUTATIONS: [Row; 29] = [
     ("createTopic", [UNAUTH, FORBID, FORBID, FORBID, OK, OK]),
     ("updateTopic", [UNAUTH, FORBID, FORBID, FORBID, OK, OK]),
     ("updateTheme", [UNAUTH, FORBID, FORBID, FORBID, OK, OK]),
-    (
-        "setLexiconEntry",
-        [UNAUTH, FORBID, FORBID, FORBID, OK, OK],
-    ),
+    ("setLexiconEntry", [UNAUTH, FORBID, FORBID, FORBID, OK, OK]),
     (
         "removeLexiconEntry",
         [UNAUTH, FORBID, FORBID, FORBID, OK, OK],
