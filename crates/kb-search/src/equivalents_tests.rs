@@ -134,3 +134,22 @@ fn a_change_of_lexicon_is_used_by_the_next_search_kept_hits_and_all() {
     assert_eq!(ids(&index, "tentamenstress"), vec![1]);
     assert!(index.current_lexicon().is_empty());
 }
+
+#[test]
+fn snippets_mark_the_equivalents_a_search_found() {
+    let index = index();
+    index.set_lexicon(lexicon());
+    let ids = [InitiativeId(3), InitiativeId(2)];
+    let snippets = index.snippets("zelfmoord", None, &ids).expect("snippets");
+    assert_eq!(
+        snippets[&InitiativeId(3)].text,
+        "Docenten praten over <mark>suïcide</mark>."
+    );
+    let snippets = index
+        .snippets("tentamenstress", None, &ids)
+        .expect("snippets");
+    assert_eq!(
+        snippets[&InitiativeId(2)].title,
+        "<mark>Exam anxiety</mark> course"
+    );
+}

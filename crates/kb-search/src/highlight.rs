@@ -5,13 +5,15 @@
 //! a typo, or as a prefix must be marked too. Each stored text is split and folded again,
 //! and a word is marked when any of its forms (folded, Dutch stem, English stem) is one
 //! the query looks for. Stop words of the query are not marked (they match everywhere);
-//! a phrase is marked as a whole, where its words stand together.
+//! a phrase is marked as a whole, where its words stand together. The lexicon's
+//! equivalents of the query's words are marked too.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::analysis::Analyzers;
-use crate::matching::{PREFIX_MIN_CHARS, TYPO_MIN_CHARS};
+use crate::lexicon::Lexicon;
+use crate::matching::{PREFIX_MIN_CHARS, TYPO_MIN_CHARS, folded_words};
 use crate::user_query::{Item, UserQuery};
 
 /// What a query looks for, in each kind of field.
@@ -75,6 +77,41 @@ impl Marker {
                 .filter(|f| !stop_word && f.chars().count() >= PREFIX_MIN_CHARS);
         }
         m
+    }
+
+    /// Marks also the equivalents in `lexicon` of the query's words and multi-word terms,
+    /// which the search finds as well: a one-word equivalent in its forms, a longer one
+    /// as a phrase.
+    pub(crate) fn with_equivalents(
+        mut self,
+        lexicon: &Lexicon,
+        query: &UserQuery,
+        analyzers: &mut Analyzers,
+    ) -> Self {
+        let folded = folded_words(analyzers, query);
+        let mut at = 0;
+        while at < folded.len() {
+            let Some(words) = lexicon.term_at(&folded, at) else {
+                at += 1;
+                continue;
+            };
+            at += words.len();
+            for term in lexicon.equivalent_terms(&words) {
+                match term.words.as_slice() {
+                    [word] => {
+                        if term.stemming.dutch {
+                            self.dutch.extend(analyzers.dutch_of_folded(word));
+                        }
+                        if term.stemming.english {
+                            self.english.extend(analyzers.english_of_folded(word));
+                        }
+                        self.exact.insert(word.clone());
+                    }
+                    words => self.phrases.push(words.to_vec()),
+                }
+            }
+        }
+        self
     }
 
     /// The byte ranges of `text` to mark, in order, not overlapping.

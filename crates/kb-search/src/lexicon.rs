@@ -122,14 +122,15 @@ impl Lexicon {
         out
     }
 
-    /// Most words in a term: longer runs of query words cannot be one.
-    pub(crate) fn longest(&self) -> usize {
-        self.longest
-    }
-
-    /// Whether the folded words `words` form a term.
-    pub(crate) fn has(&self, words: &[String]) -> bool {
-        self.by_key.contains_key(&words.join(" "))
+    /// The longest term that the words from `at` on form, as its folded words; `None`
+    /// if none starts there. `words` are a query's items folded, `None` for an item that
+    /// is no word (a quoted phrase, which is matched as written).
+    pub(crate) fn term_at(&self, words: &[Option<String>], at: usize) -> Option<Vec<String>> {
+        let most = self.longest.min(words.len().saturating_sub(at));
+        (1..=most).rev().find_map(|len| {
+            let run: Option<Vec<String>> = words[at..at + len].iter().cloned().collect();
+            run.filter(|w| self.by_key.contains_key(&w.join(" ")))
+        })
     }
 }
 
@@ -184,7 +185,19 @@ mod tests {
             vec!["examenvrees", "exam anxiety", "test anxiety"]
         );
         assert_eq!(l.equivalents(&["exam"]), Vec::<String>::new());
-        assert_eq!(l.longest(), 2);
+        let query = |w: &[&str]| w.iter().map(|x| Some(x.to_string())).collect::<Vec<_>>();
+        let words = query(&["exam", "anxiety", "tentamenstress", "exam"]);
+        assert_eq!(
+            l.term_at(&words, 0),
+            Some(vec!["exam".to_owned(), "anxiety".to_owned()])
+        );
+        assert_eq!(l.term_at(&words, 1), None);
+        assert_eq!(
+            l.term_at(&words, 2),
+            Some(vec!["tentamenstress".to_owned()])
+        );
+        assert_eq!(l.term_at(&words, 3), None);
+        assert_eq!(l.term_at(&[Some("exam".into()), None], 0), None);
     }
 
     #[test]

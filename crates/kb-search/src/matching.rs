@@ -144,25 +144,12 @@ fn with_equivalents(
     query: &UserQuery,
     per_item: Vec<Option<(Occur, Box<dyn Query>)>>,
 ) -> Vec<(Occur, Box<dyn Query>)> {
-    let folded: Vec<Option<String>> = query
-        .items
-        .iter()
-        .map(|item| match item {
-            Item::Word(word) => analyzers.word(word, query.stemming).folded,
-            Item::Phrase(_) => None,
-        })
-        .collect();
+    let folded = folded_words(analyzers, query);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut items = per_item.into_iter();
     let mut at = 0;
     while at < folded.len() {
-        let term = (1..=lexicon.longest().min(folded.len() - at))
-            .rev()
-            .find_map(|len| {
-                let words: Option<Vec<String>> = folded[at..at + len].iter().cloned().collect();
-                words.filter(|w| lexicon.has(w))
-            });
-        let Some(words) = term else {
+        let Some(words) = lexicon.term_at(&folded, at) else {
             clauses.extend(items.next().flatten());
             at += 1;
             continue;
@@ -191,6 +178,19 @@ fn with_equivalents(
         }
     }
     clauses
+}
+
+/// The folded word of each item of `query`; `None` for a phrase, which is matched as
+/// written and never as a lexicon term.
+pub(crate) fn folded_words(analyzers: &mut Analyzers, query: &UserQuery) -> Vec<Option<String>> {
+    query
+        .items
+        .iter()
+        .map(|item| match item {
+            Item::Word(word) => analyzers.word(word, query.stemming).folded,
+            Item::Phrase(_) => None,
+        })
+        .collect()
 }
 
 /// The query of one equivalent term, at [`SYNONYM_WEIGHT`]: a word in its forms in every
