@@ -30,6 +30,8 @@ mod m20261207_000010_translations;
 mod m20261207_000011_organisation_proposals;
 /// Whether an initiative's contact address is a person's.
 mod m20261207_000012_personal_contacts;
+/// The bilingual lexicon of search.
+mod m20261207_000013_lexicon;
 
 /// The list of migrations, in order.
 #[derive(Debug)]
@@ -51,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_translations::Migration),
             Box::new(m20261207_000011_organisation_proposals::Migration),
             Box::new(m20261207_000012_personal_contacts::Migration),
+            Box::new(m20261207_000013_lexicon::Migration),
         ]
     }
 }

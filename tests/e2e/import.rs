@@ -362,6 +362,18 @@ async fn with_history(app: &TestApp) {
 on_both!(a_dump_restores_into_an_empty_database_and_dumps_again_the_same);
 async fn a_dump_restores_into_an_empty_database_and_dumps_again_the_same(app: TestApp) {
     with_history(&app).await;
+    // An editor's entry of the lexicon of search, with its revision.
+    app.store
+        .set_lexicon_entry(
+            &Actor::cli(),
+            "aftercare",
+            &["nazorg".to_owned()],
+            &["aftercare".to_owned()],
+        )
+        .await
+        .expect("lexicon entry");
+    let lexicon = app.store.lexicon(Viewer::Anonymous).await.expect("lexicon");
+    assert_eq!(lexicon.len(), 120);
     let dump = app.store.dump(Viewer::Admin).await.expect("dump");
     let code = |e: kb_store::StoreError| match e {
         kb_store::StoreError::Domain(d) => Some(d.code),
@@ -384,7 +396,7 @@ async fn a_dump_restores_into_an_empty_database_and_dumps_again_the_same(app: Te
             c.links,
             c.revisions
         ),
-        (35, 78, 16, 32, 1)
+        (35, 78, 16, 32, 2)
     );
     assert!(
         app.store
@@ -416,6 +428,11 @@ async fn a_dump_restores_into_an_empty_database_and_dumps_again_the_same(app: Te
         .expect("restore");
     let again = target.dump(Viewer::Admin).await.expect("dump again");
     assert_eq!(json_of(&again), json_of(&dump));
+    // The seeded lexicon was replaced by the dump's, the editor's entry included.
+    assert_eq!(
+        target.lexicon(Viewer::Anonymous).await.expect("lexicon"),
+        lexicon
+    );
     // New rows continue after the restored ids.
     let input = InitiativeInput {
         title: Some("Na het terugzetten".into()),

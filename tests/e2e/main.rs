@@ -25,6 +25,7 @@ mod http;
 mod import;
 mod integrity;
 mod keys;
+mod lexicon;
 mod limits;
 mod listing;
 mod live;

@@ -739,7 +739,7 @@ const MISSING: Option<&str> = Some("NOT_FOUND");
 // start in the status the mutation moves from; unpublished targets do not exist for
 // outsiders (NOT_FOUND), published ones are visible but not theirs (FORBIDDEN).
 //                       anonymous  partner  owner    outsider  editor  admin
-const MUTATIONS: [Row; 27] = [
+const MUTATIONS: [Row; 29] = [
     ("createInitiative", [UNAUTH, FORBID, OK, FORBID, OK, OK]),
     ("updateInitiative", [UNAUTH, FORBID, OK, MISSING, OK, OK]),
     ("submitInitiative", [UNAUTH, FORBID, OK, MISSING, OK, OK]),
@@ -783,6 +783,11 @@ const MUTATIONS: [Row; 27] = [
     ("createTopic", [UNAUTH, FORBID, FORBID, FORBID, OK, OK]),
     ("updateTopic", [UNAUTH, FORBID, FORBID, FORBID, OK, OK]),
     ("updateTheme", [UNAUTH, FORBID, FORBID, FORBID, OK, OK]),
+    ("setLexiconEntry", [UNAUTH, FORBID, FORBID, FORBID, OK, OK]),
+    (
+        "removeLexiconEntry",
+        [UNAUTH, FORBID, FORBID, FORBID, OK, OK],
+    ),
     ("createApiKey", [UNAUTH, FORBID, FORBID, FORBID, FORBID, OK]),
     ("revokeApiKey", [UNAUTH, FORBID, FORBID, FORBID, FORBID, OK]),
     // Views: editors and partners make them; a partner changes only its own (the
@@ -1054,6 +1059,27 @@ async fn attempt(app: &TestApp, w: &World, mutation: &str, n: usize) -> (String,
                 "mutation($s: String!) { archiveView(slug: $s) { view { state } } }"
             };
             (document.into(), json!({ "s": slug }))
+        }
+        "setLexiconEntry" => (
+            format!(
+                "mutation {{
+                  setLexiconEntry(input: {{
+                    code: \"matrix_{n}\", nl: [\"tabel\"], en: [\"table\"]
+                  }}) {{ created }}
+                }}"
+            ),
+            json!({}),
+        ),
+        "removeLexiconEntry" => {
+            let code = format!("matrix_{n}");
+            app.store
+                .set_lexicon_entry(&editor, &code, &["tabel".into()], &["table".into()])
+                .await
+                .expect("lexicon entry");
+            (
+                "mutation($c: String!) { removeLexiconEntry(code: $c) { entry { code } } }".into(),
+                json!({ "c": code }),
+            )
         }
         m => simple(m, &gid(NodeKind::Initiative, initiative().await)),
     }

@@ -546,9 +546,10 @@ async fn events_and_organisations_are_search_results_of_their_own(app: TestApp) 
     assert_eq!(hit["totalCount"], 1, "{r}");
     assert_eq!(hit["pageInfo"]["hasNextPage"], false);
     assert_eq!(hit["edges"][0]["node"]["event"]["status"], "PUBLISHED");
+    // "veerkracht" is in the lexicon's entry of "weerbaarheid": marked as found.
     assert_eq!(
         hit["edges"][0]["node"]["snippet"]["title"],
-        "Zoekdag veerkracht"
+        "Zoekdag <mark>veerkracht</mark>"
     );
     assert_eq!(
         hit["edges"][0]["node"]["snippet"]["text"],

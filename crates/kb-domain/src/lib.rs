@@ -20,6 +20,8 @@ pub mod import;
 pub mod input;
 /// Localised text and the two languages of the knowledge bank.
 pub mod lang;
+/// The bilingual lexicon of the field's words, and what makes an entry valid.
+pub mod lexicon;
 /// Text escaped for HTML and XML: one set of rules for every page, feed and export.
 pub mod markup;
 /// The nodes of the graph: initiatives, themes, topics, organisations, events.
@@ -54,6 +56,7 @@ pub use id::{
     RevisionId, ThemeId, TopicId,
 };
 pub use lang::Language;
+pub use lexicon::LexiconEntry;
 pub use model::*;
 pub use query::*;
 pub use viewer::{Role, Viewer};

@@ -14,6 +14,8 @@ mod federation;
 mod filters;
 /// `initiative` and `initiatives`.
 mod initiative;
+/// `lexicon`: the bilingual lexicon of search.
+mod lexicon;
 /// `node` and `nodes`.
 pub(crate) mod node;
 /// `organisation` and `organisations`.
@@ -41,6 +43,7 @@ pub struct Query(
     initiative::InitiativeQuery,
     search::SearchQuery,
     taxonomy::TaxonomyQuery,
+    lexicon::LexiconQuery,
     organisation::OrganisationQuery,
     event::EventQuery,
     views::ViewQuery,

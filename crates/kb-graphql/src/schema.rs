@@ -6,6 +6,7 @@ use crate::mutation::erasure::ErasureMutations;
 use crate::mutation::event::EventMutations;
 use crate::mutation::initiative::InitiativeMutations;
 use crate::mutation::keys::KeyMutations;
+use crate::mutation::lexicon::LexiconMutations;
 use crate::mutation::organisation::OrganisationMutations;
 use crate::mutation::proposals::ProposalMutations;
 use crate::mutation::taxonomy::TaxonomyMutations;
@@ -18,6 +19,7 @@ pub struct Mutation(
     OrganisationMutations,
     EventMutations,
     TaxonomyMutations,
+    LexiconMutations,
     KeyMutations,
     ViewMutations,
     AccountMutations,

@@ -10,7 +10,7 @@ use tokio::sync::{Mutex, RwLock};
 
 use crate::projection::Projection;
 use crate::read_model::Inner;
-use crate::{ReadModel, analytics, published, search};
+use crate::{ReadModel, analytics, lexicon, published, search};
 
 /// Past this many changes behind, a start rebuilds the index instead of catching up.
 const CATCH_UP_LIMIT: i64 = 50_000;
@@ -39,6 +39,7 @@ impl ReadModel {
         // the first sync, which is harmless (applying reads current facts).
         let head = store.change_log_head().await?;
         let projection = load(&store).await?;
+        lexicon::load_lexicon(&store, &index).await?;
         tracing::info!(
             initiatives = projection.len(),
             seconds = started.elapsed().as_secs_f64(),

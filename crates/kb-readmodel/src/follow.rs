@@ -71,6 +71,9 @@ impl ReadModel {
                     _ => {}
                 }
             }
+            let lexicon_changed = changes
+                .iter()
+                .any(|c| c.entity_type == kb_store::LEXICON_ENTITY);
             let (organisations_changed, taxonomy) = (
                 !organisations.is_empty(),
                 !(topics.is_empty() && themes.is_empty()),
@@ -108,7 +111,17 @@ impl ReadModel {
             } else {
                 None
             };
+            let lexicon = if lexicon_changed {
+                Some(crate::lexicon::lexicon_of(&self.inner.store).await?)
+            } else {
+                None
+            };
             let mut p = self.inner.projection.write().await;
+            // Swapped under the projection's lock, as the batch's other changes are: no
+            // search sees the new projection with the old lexicon.
+            if let Some(lexicon) = lexicon {
+                self.inner.index.set_lexicon(lexicon);
+            }
             let news = Published::of_batch(&p, last, &facts, &event_facts);
             for id in &initiatives {
                 if !facts.iter().any(|f| f.id == *id) {

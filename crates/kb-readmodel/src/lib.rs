@@ -18,6 +18,8 @@ mod follow;
 mod graph_edges;
 /// Writing the search index: whole, or the documents changes touched.
 mod indexing;
+/// The lexicon of search, loaded from the store and followed through the change log.
+mod lexicon;
 /// Answers of the published view kept until the next change.
 mod memo;
 /// The bitmaps and what orderings and the access rule need.

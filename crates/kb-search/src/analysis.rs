@@ -336,6 +336,18 @@ impl Stemming {
         english: true,
     };
 
+    /// Dutch only.
+    pub(crate) const DUTCH: Self = Self {
+        dutch: true,
+        english: false,
+    };
+
+    /// English only.
+    pub(crate) const ENGLISH: Self = Self {
+        dutch: false,
+        english: true,
+    };
+
     /// A query written in `lang` is stemmed in that language only; without one, in both.
     pub(crate) const fn for_query(lang: Option<kb_domain::lang::Language>) -> Self {
         match lang {

@@ -55,15 +55,15 @@ const WORDS: &str = include_str!("../data/nl-words.txt");
 const NOT_PARTS: &str = include_str!("../data/nl-not-parts.txt");
 
 /// The words of the list and the words that are never parts.
-struct Lexicon {
+struct WordList {
     /// The word list as embedded: sorted, one word a line, searched in place.
     words: &'static str,
     not_parts: HashSet<&'static str>,
 }
 
-fn lexicon() -> &'static Lexicon {
-    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
-    LEXICON.get_or_init(|| Lexicon {
+fn word_list() -> &'static WordList {
+    static WORDS_LIST: OnceLock<WordList> = OnceLock::new();
+    WORDS_LIST.get_or_init(|| WordList {
         words: WORDS,
         not_parts: NOT_PARTS
             .lines()
@@ -73,7 +73,7 @@ fn lexicon() -> &'static Lexicon {
     })
 }
 
-impl Lexicon {
+impl WordList {
     fn is_part(&self, part: &str) -> bool {
         part.len() >= MIN_PART_CHARS && self.contains(part) && !self.not_parts.contains(part)
     }
@@ -111,7 +111,7 @@ pub(crate) fn split(word: &str) -> Option<Vec<&str>> {
     if word.len() < 2 * MIN_PART_CHARS || !word.bytes().all(|b| b.is_ascii_lowercase()) {
         return None;
     }
-    let lexicon = lexicon();
+    let lexicon = word_list();
     if lexicon.contains(word) {
         return None;
     }
@@ -319,7 +319,7 @@ mod tests {
     #[test]
     fn the_word_list_loads_quickly_and_is_sorted_lower_case() {
         let started = std::time::Instant::now();
-        let size = lexicon().words.len();
+        let size = word_list().words.len();
         let took = started.elapsed();
         assert!(size > 150_000, "{size}");
         assert!(took.as_millis() < 2_000, "{took:?}");

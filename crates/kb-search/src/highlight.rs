@@ -10,6 +10,7 @@
 //! marks "somberheidsklachten"), and the words that are parts of a compound query word
 //! are marked in a text that holds all its parts ("tentamenstress" marks "stress" and
 //! "tentamens" in "stress bij tentamens", but not "stress" alone).
+//! The lexicon's equivalents of the query's words are marked too.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -17,7 +18,8 @@ use std::ops::Range;
 use tantivy::tokenizer::Token;
 
 use crate::analysis::Analyzers;
-use crate::matching::{PREFIX_MIN_CHARS, TYPO_MIN_CHARS};
+use crate::lexicon::Lexicon;
+use crate::matching::{PREFIX_MIN_CHARS, TYPO_MIN_CHARS, folded_words};
 use crate::user_query::{Item, UserQuery};
 
 /// What a query looks for, in each kind of field.
@@ -97,6 +99,41 @@ impl Marker {
                 .filter(|f| !stop_word && f.chars().count() >= PREFIX_MIN_CHARS);
         }
         m
+    }
+
+    /// Marks also the equivalents in `lexicon` of the query's words and multi-word terms,
+    /// which the search finds as well: a one-word equivalent in its forms, a longer one
+    /// as a phrase.
+    pub(crate) fn with_equivalents(
+        mut self,
+        lexicon: &Lexicon,
+        query: &UserQuery,
+        analyzers: &mut Analyzers,
+    ) -> Self {
+        let folded = folded_words(analyzers, query);
+        let mut at = 0;
+        while at < folded.len() {
+            let Some(words) = lexicon.term_at(&folded, at) else {
+                at += 1;
+                continue;
+            };
+            at += words.len();
+            for term in lexicon.equivalent_terms(&words) {
+                match term.words.as_slice() {
+                    [word] => {
+                        if term.stemming.dutch {
+                            self.dutch.extend(analyzers.dutch_of_folded(word));
+                        }
+                        if term.stemming.english {
+                            self.english.extend(analyzers.english_of_folded(word));
+                        }
+                        self.exact.insert(word.clone());
+                    }
+                    words => self.phrases.push(words.to_vec()),
+                }
+            }
+        }
+        self
     }
 
     /// The byte ranges of `text` to mark, in order, not overlapping.

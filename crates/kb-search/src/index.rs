@@ -2,7 +2,7 @@
 //! position committed with them.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
@@ -11,6 +11,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Ta
 use crate::analysis::{self, Analyzers};
 use crate::automata::Automata;
 use crate::error::SearchError;
+use crate::lexicon::Lexicon;
 use crate::recent::RecentHits;
 use crate::schema::{self, Fields};
 use crate::{SearchDoc, Subject, lock};
@@ -48,6 +49,9 @@ pub(crate) struct Inner {
     pub(crate) analyzers: Analyzers,
     pub(crate) automata: Automata,
     pub(crate) recent: RecentHits,
+    /// The lexicon searches use, with its generation: each [`SearchIndex::set_lexicon`]
+    /// makes a new one, and hits kept for another generation are never answered.
+    lexicon: RwLock<(u64, Arc<Lexicon>)>,
     watermark: Mutex<Option<i64>>,
 }
 
@@ -121,6 +125,7 @@ impl SearchIndex {
                 analyzers: Analyzers::new(),
                 automata: Automata::default(),
                 recent: RecentHits::default(),
+                lexicon: RwLock::new((0, Arc::new(Lexicon::default()))),
                 watermark: Mutex::new(watermark),
             }),
         })
@@ -201,6 +206,36 @@ impl SearchIndex {
         guard
             .as_mut()
             .ok_or_else(|| SearchError::from(TantivyError::InternalError("no index writer".into())))
+    }
+
+    /// Searches from now on use `lexicon` (the index starts with an empty one); the hits
+    /// kept of earlier searches are dropped, since their words may mean more or less now.
+    pub fn set_lexicon(&self, lexicon: Lexicon) {
+        {
+            let mut current = self
+                .inner
+                .lexicon
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            *current = (current.0 + 1, Arc::new(lexicon));
+        }
+        self.inner.recent.clear();
+    }
+
+    /// The lexicon searches use now, with its generation.
+    pub(crate) fn lexicon(&self) -> (u64, Arc<Lexicon>) {
+        let current = self
+            .inner
+            .lexicon
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (current.0, Arc::clone(&current.1))
+    }
+
+    /// The lexicon searches use now: for "did you mean" and other readers of its
+    /// equivalents.
+    pub fn current_lexicon(&self) -> Arc<Lexicon> {
+        self.lexicon().1
     }
 
     /// How many documents the committed index holds.

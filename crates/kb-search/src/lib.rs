@@ -33,6 +33,8 @@ mod error;
 mod highlight;
 /// Opening, writing and committing the index, with the change-log position.
 mod index;
+/// The bilingual lexicon: sets of terms that mean the same, folded as the index folds.
+mod lexicon;
 /// The tantivy query for a user's words: fields, boosts, typos, prefixes, phrases.
 mod matching;
 /// The plain text of Markdown and HTML bodies, for indexing and snippets.
@@ -59,12 +61,15 @@ mod suggest;
 mod user_query;
 
 #[cfg(test)]
+mod equivalents_tests;
+#[cfg(test)]
 mod fixture;
 
 use kb_domain::InitiativeId;
 
 pub use error::SearchError;
 pub use index::SearchIndex;
+pub use lexicon::Lexicon;
 pub use relaxed::Matched;
 pub use search::best_first;
 pub use subject::{DocId, DocType, Subject};

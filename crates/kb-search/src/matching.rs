@@ -23,6 +23,13 @@
 //! summary add to the score. A
 //! match by compound parts scores a constant share of its part's boost (averaged over
 //! the parts of a compound query word), as `ranking::weight(Match::Part)` says.
+//!
+//! A word, or two to four consecutive words, that form a term of the [`Lexicon`] also
+//! match the term's equivalents, weighted as `ranking::weight(Match::Synonym)`: a
+//! one-word equivalent through the same per-field clauses as a word (stemmed in the
+//! stemmed fields, folded in the folded one), a longer one as a phrase. The words of a
+//! multi-word term stay required as they are, OR'd with its equivalents as one required
+//! clause ("exam anxiety" finds "exam … anxiety" and "tentamenstress").
 
 use tantivy::Term;
 use tantivy::query::{
@@ -33,6 +40,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::{Analyzers, WordTerms};
 use crate::automata::{Automata, AutomatonQuery, Inexact};
+use crate::lexicon::{Lexicon, Term as LexiconTerm};
 use crate::ranking::{self, Match};
 use crate::schema::{Fields, Part};
 use crate::user_query::{Item, UserQuery};
@@ -57,14 +65,16 @@ pub(crate) struct Clause {
 }
 
 /// The query for `query`, or `None` if none of its words can be in the index (every one
-/// longer than the longest indexed word). Typo and prefix automata come from `automata`.
+/// longer than the longest indexed word). Typo and prefix automata come from `automata`;
+/// equivalents of its words from `lexicon`.
 pub(crate) fn build(
     fields: &Fields,
     analyzers: &mut Analyzers,
     automata: &Automata,
+    lexicon: &Lexicon,
     query: &UserQuery,
 ) -> tantivy::Result<Option<Box<dyn Query>>> {
-    let found = clauses(fields, analyzers, automata, query)?;
+    let found = clauses(fields, analyzers, automata, lexicon, query)?;
     if found.is_empty() {
         return Ok(None);
     }
@@ -83,26 +93,29 @@ pub(crate) fn build(
     Ok(Some(Box::new(BooleanQuery::new(all))))
 }
 
-/// The clauses of `query`'s words and phrases, in the order typed; words that cannot be
-/// in the index are left out.
+/// The clauses of `query`'s words and phrases, in the order typed, a run of words that
+/// forms a lexicon term as one clause; words that cannot be in the index are left out.
 pub(crate) fn clauses(
     fields: &Fields,
     analyzers: &mut Analyzers,
     automata: &Automata,
+    lexicon: &Lexicon,
     query: &UserQuery,
 ) -> tantivy::Result<Vec<Clause>> {
     // The word being typed, if the text ends with one: its place among the items.
     let typing = query.last_word().map(|_| query.items.len() - 1);
-    let mut clauses = Vec::new();
+    let mut per_item: Vec<Option<Clause>> = Vec::new();
     for (i, item) in query.items.iter().enumerate() {
         let clause = match item {
             Item::Word(word) => {
                 let terms = analyzers.word(word, query.stemming);
                 let required = !terms.is_stop_word();
-                word_query(fields, analyzers, automata, &terms, Some(i) == typing)?.map(|q| Clause {
-                    shown: word.clone(),
-                    required,
-                    query: q,
+                word_query(fields, analyzers, automata, &terms, Some(i) == typing)?.map(|q| {
+                    Clause {
+                        shown: word.clone(),
+                        required,
+                        query: q,
+                    }
                 })
             }
             Item::Phrase(words) => {
@@ -118,9 +131,11 @@ pub(crate) fn clauses(
                 })
             }
         };
-        clauses.extend(clause);
+        per_item.push(clause);
     }
-    Ok(clauses)
+    Ok(with_equivalents(
+        fields, analyzers, lexicon, query, per_item,
+    ))
 }
 
 /// The query's words (outside quotes, stop words too) near each other in the title or
@@ -274,6 +289,122 @@ fn compound_query(
     }
     let share = 1.0 / musts.len() as f32;
     Ok(Some(boosted(Box::new(BooleanQuery::new(musts)), share)))
+}
+
+/// The clauses of the items, with the runs of words that form a lexicon term (the
+/// longest from the left) joined with the term's equivalents; `per_item` holds each
+/// item's clause as built without the lexicon.
+fn with_equivalents(
+    fields: &Fields,
+    analyzers: &mut Analyzers,
+    lexicon: &Lexicon,
+    query: &UserQuery,
+    per_item: Vec<Option<Clause>>,
+) -> Vec<Clause> {
+    let folded = folded_words(analyzers, query);
+    let mut clauses: Vec<Clause> = Vec::new();
+    let mut items = per_item.into_iter();
+    let mut at = 0;
+    while at < folded.len() {
+        let Some(words) = lexicon.term_at(&folded, at) else {
+            clauses.extend(items.next().flatten());
+            at += 1;
+            continue;
+        };
+        let own: Vec<Clause> = items.by_ref().take(words.len()).flatten().collect();
+        at += words.len();
+        let mut disjuncts: Vec<Box<dyn Query>> = lexicon
+            .equivalent_terms(&words)
+            .into_iter()
+            .filter_map(|t| equivalent_query(fields, analyzers, t))
+            .collect();
+        let required = own.iter().any(|c| c.required) || own.is_empty();
+        let shown = own
+            .iter()
+            .map(|c| c.shown.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        match own.len() {
+            0 => {}
+            1 => disjuncts.extend(own.into_iter().map(|c| c.query)),
+            _ => disjuncts.push(Box::new(BooleanQuery::new(
+                own.into_iter()
+                    .map(|c| {
+                        let occur = if c.required {
+                            Occur::Must
+                        } else {
+                            Occur::Should
+                        };
+                        (occur, c.query)
+                    })
+                    .collect(),
+            ))),
+        }
+        if !disjuncts.is_empty() {
+            let joined = DisjunctionMaxQuery::with_tie_breaker(disjuncts, TIE_BREAKER);
+            clauses.push(Clause {
+                shown,
+                required,
+                query: Box::new(joined),
+            });
+        }
+    }
+    clauses
+}
+
+/// The folded word of each item of `query`; `None` for a phrase, which is matched as
+/// written and never as a lexicon term.
+pub(crate) fn folded_words(analyzers: &mut Analyzers, query: &UserQuery) -> Vec<Option<String>> {
+    query
+        .items
+        .iter()
+        .map(|item| match item {
+            Item::Word(word) => analyzers.word(word, query.stemming).folded,
+            Item::Phrase(_) => None,
+        })
+        .collect()
+}
+
+/// The query of one equivalent term, weighted as `ranking::weight(Match::Synonym)`: a word in its forms in every
+/// part (stemmed in the languages the term is listed in, and folded), a longer term as a
+/// phrase of its folded words; `None` for a term of no words.
+fn equivalent_query(
+    fields: &Fields,
+    analyzers: &mut Analyzers,
+    term: &LexiconTerm,
+) -> Option<Box<dyn Query>> {
+    let query = match term.words.as_slice() {
+        [word] => {
+            let dutch = term
+                .stemming
+                .dutch
+                .then(|| analyzers.dutch_of_folded(word))
+                .flatten();
+            let english = term
+                .stemming
+                .english
+                .then(|| analyzers.english_of_folded(word))
+                .flatten();
+            let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+            for part in Part::ALL {
+                let f = fields.part(part);
+                let boost = part.boost();
+                let stemmed = [(f.dutch, &dutch), (f.english, &english)];
+                for (field, stem) in stemmed {
+                    if let Some(stem) = stem {
+                        disjuncts.push(boosted(term_query(field, stem), boost));
+                    }
+                }
+                disjuncts.push(boosted(term_query(f.folded, word), boost));
+            }
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                disjuncts,
+                TIE_BREAKER,
+            ))
+        }
+        words => phrase_query(fields, words.iter().cloned().enumerate().collect())?,
+    };
+    Some(boosted(query, ranking::weight(Match::Synonym)))
 }
 
 /// A phrase of folded words at their offsets (a word too long to be indexed leaves a

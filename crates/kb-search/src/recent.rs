@@ -21,8 +21,9 @@ const MAX_SEARCHES: usize = 256;
 /// large index is kept alone, and one larger than this not at all.
 const MAX_HITS: usize = 1 << 20;
 
-/// What a search is kept by: its type, its language and its text as given.
-pub(crate) type Key = (DocType, Option<Language>, String);
+/// What a search is kept by: its type, its language, its text as given, and the
+/// generation of the lexicon it was read with.
+pub(crate) type Key = (DocType, Option<Language>, String, u64);
 
 /// A kept search's hits: row ids and scores.
 type Kept = Arc<[(i64, f32)]>;
@@ -100,6 +101,13 @@ impl RecentHits {
             };
             recent.hits -= gone.len();
         }
+    }
+
+    /// Forgets every kept search (the lexicon changed).
+    pub(crate) fn clear(&self) {
+        let mut recent = self.lock();
+        recent.searches.clear();
+        recent.hits = 0;
     }
 
     /// How many searches are kept.

@@ -55,10 +55,12 @@ impl SearchIndex {
         }
         let user_query = UserQuery::parse_in(text, "query", lang)?;
         let mut analyzers = self.inner.analyzers.clone();
+        let (_, lexicon) = self.lexicon();
         let words: Vec<matching::Clause> = matching::clauses(
             &self.inner.fields,
             &mut analyzers,
             &self.inner.automata,
+            &lexicon,
             &user_query,
         )?
         .into_iter()

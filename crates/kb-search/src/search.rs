@@ -51,14 +51,15 @@ impl SearchIndex {
         let user_query = UserQuery::parse_in(text, "query", lang)?;
         let searcher = self.inner.reader.searcher();
         let generation = searcher.generation().generation_id();
-        let key = (S::TYPE, lang, text.to_owned());
+        let (lexicon_generation, lexicon) = self.lexicon();
+        let key = (S::TYPE, lang, text.to_owned(), lexicon_generation);
         if let Some(hits) = self.inner.recent.get(generation, &key) {
             return Ok(hits);
         }
         let mut analyzers = self.inner.analyzers.clone();
         let fields = &self.inner.fields;
-        let hits = match matching::build(fields, &mut analyzers, &self.inner.automata, &user_query)?
-        {
+        let automata = &self.inner.automata;
+        let hits = match matching::build(fields, &mut analyzers, automata, &lexicon, &user_query)? {
             // The collector keeps the documents of the type asked for. (As a clause of
             // the query, the type would add its whole posting list to every search.)
             Some(query) => searcher.search(query.as_ref(), &AllHits(PhantomData))?,

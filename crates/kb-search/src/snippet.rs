@@ -53,7 +53,9 @@ impl SearchIndex {
     ) -> Result<HashMap<S, Snippet>, SearchError> {
         let query = UserQuery::parse_in(text, "query", lang)?;
         let mut analyzers = self.inner.analyzers.clone();
-        let mut marker = Marker::new(&query, &mut analyzers);
+        let (_, lexicon) = self.lexicon();
+        let mut marker =
+            Marker::new(&query, &mut analyzers).with_equivalents(&lexicon, &query, &mut analyzers);
         let fields = &self.inner.fields;
         let searcher = self.inner.reader.searcher();
         let english = shown == Language::En;

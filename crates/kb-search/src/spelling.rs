@@ -1,7 +1,8 @@
 //! "Did you mean": for a search that found little, the query with each word that no
 //! document holds replaced by the indexed word nearest in spelling (at most two edits for
 //! words of six letters or more, one for shorter ones of three or more; fewest edits
-//! first, then the word in most documents). A word is only offered if a document the
+//! first, then the word in most documents), or else by a one-word equivalent from the
+//! lexicon that documents hold. A word is only offered if a document the
 //! caller lets the searcher see holds it, so a suggestion never tells of a draft.
 
 use std::collections::BTreeMap;
@@ -33,6 +34,7 @@ impl SearchIndex {
         let query = UserQuery::parse_in(text, "query", lang)?;
         let mut analyzers = self.inner.analyzers.clone();
         let searcher = self.inner.reader.searcher();
+        let (_, lexicon) = self.lexicon();
         let folded_fields: Vec<Field> = Part::ALL
             .iter()
             .map(|&p| self.inner.fields.part(p).folded)
@@ -84,8 +86,22 @@ impl SearchIndex {
                 .map(|(term, freq)| (edit_distance(folded, &term), freq, term))
                 .collect();
             ranked.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+            // The nearest spellings first, then the word's equivalents in the lexicon
+            // (one word each: "zelfmoord" → "suïcide").
+            let equivalents = lexicon.equivalents(&[folded]).into_iter().filter_map(|e| {
+                match analyzers.folded_words(&e).as_slice() {
+                    [one] => Some(one.clone()),
+                    _ => None,
+                }
+            });
+            let candidates: Vec<String> = ranked
+                .into_iter()
+                .take(TRIED)
+                .map(|(_, _, c)| c)
+                .chain(equivalents.take(TRIED))
+                .collect();
             let mut chosen = None;
-            for (_, _, candidate) in ranked.into_iter().take(TRIED) {
+            for candidate in candidates {
                 let holders: Vec<(Occur, Box<dyn Query>)> = folded_fields
                     .iter()
                     .map(|&f| {

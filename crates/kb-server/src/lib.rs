@@ -47,7 +47,7 @@ pub use http::router;
 use shutdown::{Connections, CountedListener, Shutdown};
 
 /// Migrates the database and, when it is empty, loads the taxonomy and (unless
-/// `demo` is false) the demo data set.
+/// `demo` is false) the demo data set; loads the lexicon of search when it is empty.
 #[tracing::instrument(skip(store))]
 pub async fn prepare(store: &Store, demo: bool) -> anyhow::Result<()> {
     store.migrate().await?;
@@ -64,6 +64,12 @@ pub async fn prepare(store: &Store, demo: bool) -> anyhow::Result<()> {
                 "loaded the demo data set"
             );
         }
+    }
+    // The lexicon of search is reference data: loaded into a database made before it
+    // existed too, with or without the demo data.
+    let entries = store.seed_lexicon().await?;
+    if entries > 0 {
+        tracing::info!(entries, "loaded the lexicon of search");
     }
     Ok(())
 }

@@ -10,6 +10,7 @@
 //!   organises) through the workflow; editors everything; admins also API keys.
 //! - History and rejection reasons: editors, and contributors of an organisation that
 //!   takes part in the initiative.
+//! - The lexicon of search: everyone reads it, editors and admins change it.
 //! - Saved views: editors and partners make them, a partner changes its own, editors
 //!   any; a view shows the published knowledge bank to whoever reads it.
 
@@ -171,6 +172,17 @@ pub(crate) fn require_editor(viewer: Viewer, what: &str) -> Result<()> {
     } else {
         Err(DomainError::new(ErrorCode::Forbidden, format!("only editors {what}")).into())
     }
+}
+
+/// Everyone may read the lexicon of search, signed in or not: it is reference data like
+/// the taxonomy, and search uses it for every visitor.
+pub(crate) fn read_lexicon(_viewer: Viewer) -> Result<()> {
+    Ok(())
+}
+
+/// Refuses everyone but editors and admins: they keep the lexicon of search.
+pub(crate) fn edit_lexicon(viewer: Viewer) -> Result<()> {
+    require_editor(viewer, "edit the search lexicon")
 }
 
 /// Refuses everyone but admins: API keys are theirs alone.

@@ -3,6 +3,7 @@
 //! restored database answers as the dumped one did (global ids, links, revisions).
 //!
 //! What a dump holds: the taxonomy (themes, topics with their tree, vocabulary labels),
+//! the lexicon of search,
 //! organisations with their hierarchy, initiatives with their terms, themes, topics,
 //! organisations and links, events with theirs, and every revision. What it leaves out:
 //! API keys, which are credentials of one deployment (a restored knowledge bank gets keys
@@ -40,6 +41,9 @@ pub struct Dump {
     themes: Vec<theme::Model>,
     topics: Vec<topic::Model>,
     vocabulary_terms: Vec<vocabulary_term::Model>,
+    /// Absent from dumps of schemas before the lexicon, which restore refuses anyway.
+    #[serde(default)]
+    lexicon_entries: Vec<lexicon_entry::Model>,
     organisations: Vec<organisation::Model>,
     initiatives: Vec<initiative::Model>,
     initiative_terms: Vec<initiative_term::Model>,
@@ -195,6 +199,7 @@ impl Store {
             themes: all::<theme::Entity, _, _>(db, |r| r.id).await?,
             topics: all::<topic::Entity, _, _>(db, |r| r.id).await?,
             vocabulary_terms: all::<vocabulary_term::Entity, _, _>(db, |r| r.id).await?,
+            lexicon_entries: all::<lexicon_entry::Entity, _, _>(db, |r| r.id).await?,
             organisations,
             initiatives,
             initiative_terms: all::<initiative_term::Entity, _, _>(db, |r| {
@@ -234,8 +239,8 @@ impl Store {
     }
 
     /// Why `dump` cannot be restored here, if it cannot: it is not a dump of this
-    /// schema, or the database holds content already (a taxonomy alone may be there:
-    /// the dump's replaces it).
+    /// schema, or the database holds content already (a taxonomy and a lexicon alone
+    /// may be there: the dump's replace them).
     pub async fn restore_refusal(&self, dump: &Dump) -> Result<Option<String>> {
         if dump.format != DUMP_FORMAT || dump.version != DUMP_VERSION {
             return Ok(Some(format!(
@@ -265,7 +270,7 @@ impl Store {
     }
 
     /// Loads `dump` into an empty database in one transaction, every row with its id;
-    /// a taxonomy already there is replaced by the dump's. `actor` must be allowed to
+    /// a taxonomy and lexicon already there are replaced by the dump's. `actor` must be allowed to
     /// (the access module decides); the dump's revisions keep their own actors.
     pub async fn restore(&self, actor: &Actor, dump: Dump) -> Result<()> {
         access::restore_dump(actor.viewer)?;
@@ -276,6 +281,7 @@ impl Store {
         let organisations = parents_first(&dump.organisations, |o| o.id, |o| o.part_of_id)?;
         let txn = self.db.begin().await?;
         vocabulary_term::Entity::delete_many().exec(&txn).await?;
+        lexicon_entry::Entity::delete_many().exec(&txn).await?;
         // A broader topic may not go before its narrower ones (ON DELETE RESTRICT).
         topic::Entity::update_many()
             .col_expr(
@@ -289,6 +295,7 @@ impl Store {
         insert(&txn, active(dump.themes)).await?;
         insert(&txn, active(topics)).await?;
         insert(&txn, active(dump.vocabulary_terms)).await?;
+        insert(&txn, active(dump.lexicon_entries)).await?;
         insert(&txn, active(organisations)).await?;
         insert(&txn, active(dump.initiatives)).await?;
         insert(&txn, active(dump.initiative_terms)).await?;
@@ -309,6 +316,7 @@ impl Store {
                 "theme",
                 "topic",
                 "vocabulary_term",
+                "lexicon_entry",
                 "organisation",
                 "initiative",
                 "initiative_link",

@@ -32,6 +32,8 @@ mod facets;
 mod initiatives;
 /// API keys: creation, listing, revocation, authentication.
 mod keys;
+/// Reading the bilingual lexicon of search.
+mod lexicon;
 /// E-mail notifications of the moderation workflow: the outbox that follows the change
 /// log, and the rows a sender claims.
 mod notifications;
@@ -94,8 +96,8 @@ pub use statements::{StatementScope, counting_statements, discarded_connections}
 pub use trusted_documents::TrustedDocument;
 pub use views::ViewRevision;
 pub use writes::{
-    Actor, ContactResolution, ContactReview, ImportReport, ImportStep, NewTrustedDocument,
-    Registered, TaxonomyText,
+    Actor, ContactResolution, ContactReview, ImportReport, ImportStep, LEXICON_ENTITY,
+    LexiconWrite, NewTrustedDocument, Registered, TaxonomyText,
 };
 
 /// What can go wrong in the store.

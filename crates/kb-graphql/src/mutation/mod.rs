@@ -12,6 +12,8 @@ pub(crate) mod event;
 pub(crate) mod initiative;
 /// API keys (admins).
 pub(crate) mod keys;
+/// The bilingual lexicon of search (editors).
+pub(crate) mod lexicon;
 /// Organisations (editors).
 pub(crate) mod organisation;
 /// Organisations proposed by contributors, decided on by editors.

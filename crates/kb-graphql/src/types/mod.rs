@@ -7,6 +7,8 @@ pub mod event;
 pub mod facets;
 pub mod initiative;
 pub mod keys;
+/// An entry of the bilingual lexicon of search.
+pub mod lexicon;
 pub mod nodes;
 pub mod organisation;
 pub mod related;

@@ -17,6 +17,7 @@ pub mod initiative_organisation;
 pub mod initiative_term;
 pub mod initiative_theme;
 pub mod initiative_topic;
+pub mod lexicon_entry;
 pub mod notification;
 pub mod notification_cursor;
 pub mod organisation;

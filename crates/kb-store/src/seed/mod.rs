@@ -4,6 +4,7 @@
 
 pub(crate) mod batch;
 mod demo;
+mod lexicon;
 mod synthetic;
 mod taxonomy;
 
@@ -12,7 +13,7 @@ pub use synthetic::SyntheticSummary;
 
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-use crate::entity::theme;
+use crate::entity::{lexicon_entry, theme};
 use crate::{Result, Store};
 
 impl Store {
@@ -21,14 +22,27 @@ impl Store {
         Ok(theme::Entity::find().count(&self.db).await? > 0)
     }
 
-    /// Loads the taxonomy (themes, topic tree, vocabulary labels) unless present.
-    /// Returns whether it loaded anything.
+    /// Loads the taxonomy (themes, topic tree, vocabulary labels) unless present, and
+    /// the lexicon of search (see [`seed_lexicon`](Self::seed_lexicon)). Returns whether
+    /// it loaded the taxonomy.
     pub async fn seed_taxonomy(&self) -> Result<bool> {
+        self.seed_lexicon().await?;
         if self.has_taxonomy().await? {
             return Ok(false);
         }
         taxonomy::load(&self.db).await?;
         Ok(true)
+    }
+
+    /// Loads the bilingual lexicon of search from the project's copy when the lexicon
+    /// is empty: in a new database, and in one made before the lexicon existed. Returns
+    /// how many entries it loaded (0 when it had entries already). Reference data: the
+    /// demo switch does not affect it.
+    pub async fn seed_lexicon(&self) -> Result<usize> {
+        if lexicon_entry::Entity::find().count(&self.db).await? > 0 {
+            return Ok(0);
+        }
+        lexicon::load(&self.db).await
     }
 
     /// Loads the demo data set (fictional organisations, initiatives, events, links).

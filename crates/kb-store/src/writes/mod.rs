@@ -20,6 +20,8 @@ mod initiative;
 mod initiative_state;
 /// API keys: creating and revoking them (admins).
 mod keys;
+/// The bilingual lexicon of search (editors).
+mod lexicon;
 /// Typed links between initiatives.
 mod links;
 /// Organisations (editors): create, update, archive.
@@ -38,6 +40,7 @@ use kb_domain::{AccountId, ApiKeyId, Viewer};
 
 pub use contact_review::{ContactResolution, ContactReview};
 pub use import::{ImportReport, ImportStep};
+pub use lexicon::{LEXICON_ENTITY, LexiconWrite};
 pub use taxonomy::TaxonomyText;
 pub use trusted_documents::{NewTrustedDocument, Registered};
 
