@@ -44,6 +44,7 @@ mod relevance;
 mod resilience;
 mod schema;
 mod search;
+mod search_fallback;
 mod sign_in;
 mod site;
 mod statements;

@@ -7,16 +7,16 @@ use serde_json::{Value, json};
 use crate::on_both;
 use crate::support::{TestApp, error_code};
 
-struct Fixture {
-    editor: String,
-    org: String,
+pub struct Fixture {
+    pub editor: String,
+    pub org: String,
 }
 
 const CREATE: &str =
     "mutation($i: InitiativeInput!) { createInitiative(input: $i) { initiative { id } } }";
 const PUBLISH: &str = "mutation($id: ID!) { publishInitiative(id: $id) { initiative { status } } }";
 
-async fn fixture(app: &TestApp) -> Fixture {
+pub async fn fixture(app: &TestApp) -> Fixture {
     let editor = app
         .store
         .create_api_key(
@@ -45,10 +45,10 @@ async fn fixture(app: &TestApp) -> Fixture {
 }
 
 /// An initiative to create: title, summary, kind, topic and language.
-type Spec<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
+pub type Spec<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
 
 /// Creates an initiative of the fixture's organisation; published unless `draft`.
-async fn initiative(app: &TestApp, f: &Fixture, spec: Spec<'_>, draft: bool) -> String {
+pub async fn initiative(app: &TestApp, f: &Fixture, spec: Spec<'_>, draft: bool) -> String {
     let (title, summary, kind, topic, lang) = spec;
     let vars = json!({
         "i": {

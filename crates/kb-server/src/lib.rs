@@ -4,6 +4,10 @@
 //! what goes in and out as files (exports, feeds, import and dump files) is `kb-exchange`'s,
 //! which the routes and the commands only adapt to HTTP and to the command line.
 
+// The schema's resolver futures nest deeper than the default limit of 128 allows the
+// optimiser to lay out in a release build.
+#![recursion_limit = "256"]
+
 /// Entity tags and `304 Not Modified` for the exports, the feeds and GET queries.
 mod caching;
 /// Brotli or gzip for every text answer, as a layer of the router.
