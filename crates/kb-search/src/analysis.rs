@@ -28,6 +28,24 @@ pub(crate) const ENGLISH: &str = "kb_english";
 /// The unstemmed analyzer's name.
 pub(crate) const FOLDED: &str = "kb_folded";
 
+/// The words that make a text a question rather than name what it looks for, in Dutch
+/// and in English (folded): interrogatives, personal pronouns and auxiliary verbs that the
+/// stemmers' stop word lists leave in. A natural query ("hoe kom ik rond als student",
+/// "how do I deal with exam stress") does not require them; the index keeps them, so a
+/// quoted phrase still finds them.
+const QUESTION_WORDS: (&[&str], &[&str]) = (
+    &[
+        "hoe", "wat", "waar", "wanneer", "waarom", "welke", "welk", "wie", "ik", "je", "jij",
+        "u", "we", "wij", "kan", "kun", "kunt", "kunnen", "doe", "doet", "doen", "vind",
+        "vindt", "vinden", "moet", "moeten", "zou", "zouden", "krijg", "krijgen",
+    ],
+    &[
+        "how", "what", "where", "when", "why", "which", "who", "whom", "i", "me", "my", "we",
+        "you", "your", "can", "could", "do", "does", "should", "would", "get", "find", "set",
+        "up",
+    ],
+);
+
 /// Longest word indexed, in bytes of UTF-8. Longer "words" are glued URLs or noise; Dutch
 /// compounds stay well below it ("arbeidsongeschiktheidsverzekering" has 33).
 const MAX_WORD_BYTES: usize = 64;
@@ -315,10 +333,15 @@ impl WordTerms {
     /// Whether the word is a stop word of a language searched ("de", "the", "over").
     /// Such a word is not required to match, only counted when it does: "studeren met
     /// een beperking" must not miss a text that says "studeren met beperking".
+    /// The words of a question ("hoe", "wat", "how", "can", "I") count as stop words
+    /// of a query too (see [`QUESTION_WORDS`]), though the index keeps them.
     pub(crate) fn is_stop_word(&self) -> bool {
-        self.folded.is_some()
-            && ((self.stemming.dutch && self.dutch.is_none())
-                || (self.stemming.english && self.english.is_none()))
+        let Some(folded) = self.folded.as_deref() else {
+            return false;
+        };
+        (self.stemming.dutch && (self.dutch.is_none() || QUESTION_WORDS.0.contains(&folded)))
+            || (self.stemming.english
+                && (self.english.is_none() || QUESTION_WORDS.1.contains(&folded)))
     }
 }
 
@@ -472,6 +495,9 @@ mod tests {
         assert!(a.word("de", both).is_stop_word());
         assert!(a.word("The", both).is_stop_word());
         assert!(!a.word("studenten", both).is_stop_word());
+        // Question words: of the languages searched only.
+        assert!(a.word("Hoe", both).is_stop_word());
+        assert!(a.word("how", both).is_stop_word());
         assert_eq!(
             a.word("Studenten", both).folded.as_deref(),
             Some("studenten")
@@ -508,6 +534,8 @@ mod tests {
         assert!(a.word("de", dutch).is_stop_word());
         assert!(!a.word("de", english).is_stop_word());
         assert!(a.word("the", english).is_stop_word());
+        assert!(!a.word("how", dutch).is_stop_word());
+        assert!(a.word("hoe", dutch).is_stop_word());
         assert_eq!(Stemming::for_query(None), Stemming::BOTH);
     }
 
