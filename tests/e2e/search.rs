@@ -594,11 +594,21 @@ async fn events_and_organisations_are_search_results_of_their_own(app: TestApp) 
         found(&app, None, false, "student zoekstad", json!("NL")).await,
         ["Hogeschool Zoekland"]
     );
-    assert!(
-        found(&app, None, false, "student zoekstad", json!("EN"))
-            .await
-            .is_empty()
+    // Read as English, "student" is not "studenten": requiring it finds nothing, so the
+    // search falls back to "zoekstad" alone and says so.
+    assert_eq!(
+        found(&app, None, false, "student zoekstad", json!("EN")).await,
+        ["Hogeschool Zoekland"]
     );
+    let r = app
+        .data(
+            "{ searchOrganisations(query: \"student zoekstad\", lang: EN) { leftOut }
+               full: searchOrganisations(query: \"student zoekstad\", lang: NL) { leftOut } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(r["searchOrganisations"]["leftOut"], json!(["student"]));
+    assert_eq!(r["full"]["leftOut"], json!([]));
     assert_eq!(
         found(&app, None, true, "zoekdag workshop", json!("EN")).await,
         ["Zoekdag veerkracht"]

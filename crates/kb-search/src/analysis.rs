@@ -35,14 +35,13 @@ pub(crate) const FOLDED: &str = "kb_folded";
 /// quoted phrase still finds them.
 const QUESTION_WORDS: (&[&str], &[&str]) = (
     &[
-        "hoe", "wat", "waar", "wanneer", "waarom", "welke", "welk", "wie", "ik", "je", "jij",
-        "u", "we", "wij", "kan", "kun", "kunt", "kunnen", "doe", "doet", "doen", "vind",
-        "vindt", "vinden", "moet", "moeten", "zou", "zouden", "krijg", "krijgen",
+        "hoe", "wat", "waar", "wanneer", "waarom", "welke", "welk", "wie", "ik", "je", "jij", "u",
+        "we", "wij", "kan", "kun", "kunt", "kunnen", "doe", "doet", "doen", "vind", "vindt",
+        "vinden", "moet", "moeten", "zou", "zouden", "krijg", "krijgen",
     ],
     &[
         "how", "what", "where", "when", "why", "which", "who", "whom", "i", "me", "my", "we",
-        "you", "your", "can", "could", "do", "does", "should", "would", "get", "find", "set",
-        "up",
+        "you", "your", "can", "could", "do", "does", "should", "would", "get", "find", "set", "up",
     ],
 );
 

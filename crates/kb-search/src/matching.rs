@@ -49,6 +49,10 @@ use crate::user_query::{Item, UserQuery};
 pub(crate) const TYPO_MIN_CHARS: usize = 5;
 /// Fewest letters the last word needs to match as a prefix.
 pub(crate) const PREFIX_MIN_CHARS: usize = 2;
+/// Fewest letters a part of a compound query word needs to match with a typo: more than
+/// a whole word needs, as a short part has many neighbours ("moord" of "zelfmoord" is one
+/// edit from "noord").
+const PART_TYPO_MIN_CHARS: usize = 7;
 /// How much a word's matches besides its best one add to its score.
 const TIE_BREAKER: f32 = 0.1;
 /// How far apart (in positions) two neighbouring words of a query may stand in a title
@@ -235,7 +239,7 @@ fn word_query(
 
 /// The query that finds a Dutch compound query word by its parts, each of which must
 /// match as a word (stemmed, exactly, or with one typo if it has
-/// [`TYPO_MIN_CHARS`] letters: the Dutch stemmer makes "tentam" of "tentamen" but
+/// [`PART_TYPO_MIN_CHARS`] letters: the Dutch stemmer makes "tentam" of "tentamen" but
 /// "tentamen" of "tentamens") or as a part of a compound, in any part of the text; `None`
 /// if the word is no compound or the query is not read as Dutch. Its score is the
 /// parts' average, each scoring `ranking::weight(Match::Part)` of the boost of the part of the text it
@@ -258,7 +262,7 @@ fn compound_query(
         let (Some(dutch), Some(folded)) = (part_terms.dutch, part_terms.folded) else {
             continue;
         };
-        let typo = (folded.chars().count() >= TYPO_MIN_CHARS)
+        let typo = (folded.chars().count() >= PART_TYPO_MIN_CHARS)
             .then(|| automata.get(Inexact::Typo, &folded))
             .transpose()?;
         let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
