@@ -96,30 +96,20 @@ async fn did_you_mean_corrects_spelling_from_what_the_searcher_may_see(app: Test
     assert_eq!(anonymous["leftOut"], json!([]));
 }
 
+/// The page at `path`, as anyone gets it.
+async fn get(app: &TestApp, path: &str) -> String {
+    let r = app.client().get(app.url(path)).send().await.expect("GET");
+    r.text().await.expect("body")
+}
+
 on_both!(the_search_page_shows_the_words_left_out_and_a_correction);
 async fn the_search_page_shows_the_words_left_out_and_a_correction(app: TestApp) {
-    let page = app
-        .client()
-        .get(app.url("/zoeken?q=hulp+bij+geldzorgen"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let page = get(&app, "/zoeken?q=hulp+bij+geldzorgen").await;
     assert!(
         page.contains("Niet alles gevonden; ook resultaten zonder: <del>hulp</del>"),
         "{page}"
     );
-    let page = app
-        .client()
-        .get(app.url("/zoeken?q=eensaamheit&lang=en"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let page = get(&app, "/zoeken?q=eensaamheit&lang=en").await;
     assert!(
         page.contains(
             "Did you mean: <a href=\"/zoeken?q=eenzaamheid&amp;lang=en\">eenzaamheid</a>?"

@@ -203,3 +203,35 @@ async fn hidden_items_are_null_by_slug_id_and_entity(app: TestApp) {
         assert_eq!(e["_entities"], json!([null]));
     }
 }
+
+on_both!(searches_for_hidden_titles_and_their_misspellings_show_nothing_hidden);
+async fn searches_for_hidden_titles_and_their_misspellings_show_nothing_hidden(app: TestApp) {
+    // The whole title of each draft, submitted, rejected or archived initiative, and the
+    // same with two letters of each word swapped: the fallback to partial matches, the
+    // words it leaves out and the spelling it suggests must tell of none of them.
+    let demo = oracle::demo();
+    let swapped = |w: &str| -> String {
+        let mut c: Vec<char> = w.chars().collect();
+        if c.len() > 3 {
+            c.swap(1, 2);
+        }
+        c.into_iter().collect()
+    };
+    let query = "query($q: String!) {
+      search(query: $q, first: 20, filter: { statuses: [DRAFT, SUBMITTED, REJECTED, ARCHIVED, PUBLISHED] }) {
+        totalCount leftOut suggestions nodes { initiative { slug title } snippet { title text } }
+      }
+      searchEvents(query: $q) { totalCount leftOut nodes { event { slug title } } }
+    }";
+    let mut asked = 0;
+    for hidden in demo.hidden() {
+        let typo: Vec<String> = hidden.title.split_whitespace().map(swapped).collect();
+        for q in [hidden.title.clone(), typo.join(" ")] {
+            let r = app.gql(query, json!({ "q": q })).await;
+            assert!(r.get("errors").is_none(), "{q}: {r}");
+            assert_clean(&r);
+            asked += 1;
+        }
+    }
+    assert_eq!(asked, 2 * demo.hidden().count());
+}

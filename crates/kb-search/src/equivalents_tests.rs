@@ -2,8 +2,9 @@
 //! for multi-word terms, below the word itself, and with a change of lexicon taking
 //! effect at once.
 
-use kb_domain::{InitiativeId, LexiconEntry};
+use kb_domain::InitiativeId;
 
+use crate::fixture::lexicon_entry;
 use crate::{Lexicon, SearchDoc, SearchIndex};
 
 fn doc(id: i64, language: &str, title: &str, summary: &str) -> SearchDoc {
@@ -20,28 +21,19 @@ fn doc(id: i64, language: &str, title: &str, summary: &str) -> SearchDoc {
     }
 }
 
-fn entry(code: &str, nl: &[&str], en: &[&str]) -> LexiconEntry {
-    let list = |l: &[&str]| l.iter().map(|t| t.to_string()).collect();
-    LexiconEntry {
-        code: code.to_owned(),
-        nl: list(nl),
-        en: list(en),
-    }
-}
-
 fn lexicon() -> Lexicon {
     Lexicon::new(&[
-        entry(
+        lexicon_entry(
             "suicide",
             &["suïcide", "suicide", "zelfmoord", "zelfdoding"],
             &["suicide"],
         ),
-        entry(
+        lexicon_entry(
             "exam_anxiety",
             &["tentamenstress", "examenvrees"],
             &["exam anxiety", "test anxiety"],
         ),
-        entry("money_worries", &["geldzorgen"], &["money worries"]),
+        lexicon_entry("money_worries", &["geldzorgen"], &["money worries"]),
     ])
 }
 

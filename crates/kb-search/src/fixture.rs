@@ -2,7 +2,7 @@
 //! "Voorbeeldhaven", "Exampleton"). Each text is written for the tests that use it; the
 //! comments say which words matter where.
 
-use kb_domain::InitiativeId;
+use kb_domain::{InitiativeId, LexiconEntry};
 
 use crate::{SearchDoc, SearchIndex};
 
@@ -197,4 +197,14 @@ pub(crate) fn id_set(index: &SearchIndex, text: &str) -> Vec<i64> {
     let mut ids = ids(index, text);
     ids.sort();
     ids
+}
+
+/// A lexicon entry of `code` with its Dutch and English terms.
+pub(crate) fn lexicon_entry(code: &str, nl: &[&str], en: &[&str]) -> LexiconEntry {
+    let list = |l: &[&str]| l.iter().map(|t| t.to_string()).collect();
+    LexiconEntry {
+        code: code.to_owned(),
+        nl: list(nl),
+        en: list(en),
+    }
 }

@@ -137,30 +137,22 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    pub(crate) fn entry(code: &str, nl: &[&str], en: &[&str]) -> LexiconEntry {
-        let list = |l: &[&str]| l.iter().map(|t| t.to_string()).collect();
-        LexiconEntry {
-            code: code.to_owned(),
-            nl: list(nl),
-            en: list(en),
-        }
-    }
+    use crate::fixture::lexicon_entry;
 
     fn lexicon() -> Lexicon {
         Lexicon::new(&[
-            entry(
+            lexicon_entry(
                 "suicide",
                 &["suïcide", "suicide", "zelfmoord", "zelfdoding"],
                 &["suicide"],
             ),
-            entry(
+            lexicon_entry(
                 "exam_anxiety",
                 &["tentamenstress", "examenvrees"],
                 &["exam anxiety", "test anxiety"],
             ),
-            entry("stress", &["stress"], &["stress", "stressed"]),
-            entry("alone", &["x"], &[]),
+            lexicon_entry("stress", &["stress"], &["stress", "stressed"]),
+            lexicon_entry("alone", &["x"], &[]),
         ])
     }
 

@@ -68,6 +68,18 @@ pub(crate) struct Clause {
     pub(crate) query: Box<dyn Query>,
 }
 
+impl Clause {
+    /// The clause in a boolean query: required or optional.
+    fn occurring(self) -> (Occur, Box<dyn Query>) {
+        let occur = if self.required {
+            Occur::Must
+        } else {
+            Occur::Should
+        };
+        (occur, self.query)
+    }
+}
+
 /// The query for `query`, or `None` if none of its words can be in the index (every one
 /// longer than the longest indexed word). Typo and prefix automata come from `automata`;
 /// equivalents of its words from `lexicon`.
@@ -82,17 +94,7 @@ pub(crate) fn build(
     if found.is_empty() {
         return Ok(None);
     }
-    let mut all: Vec<(Occur, Box<dyn Query>)> = found
-        .into_iter()
-        .map(|c| {
-            let occur = if c.required {
-                Occur::Must
-            } else {
-                Occur::Should
-            };
-            (occur, c.query)
-        })
-        .collect();
+    let mut all: Vec<(Occur, Box<dyn Query>)> = found.into_iter().map(Clause::occurring).collect();
     all.extend(proximity(fields, analyzers, query).map(|q| (Occur::Should, q)));
     Ok(Some(Box::new(BooleanQuery::new(all))))
 }
@@ -332,16 +334,7 @@ fn with_equivalents(
             0 => {}
             1 => disjuncts.extend(own.into_iter().map(|c| c.query)),
             _ => disjuncts.push(Box::new(BooleanQuery::new(
-                own.into_iter()
-                    .map(|c| {
-                        let occur = if c.required {
-                            Occur::Must
-                        } else {
-                            Occur::Should
-                        };
-                        (occur, c.query)
-                    })
-                    .collect(),
+                own.into_iter().map(Clause::occurring).collect(),
             ))),
         }
         if !disjuncts.is_empty() {
