@@ -19,8 +19,8 @@
 //! [`crate::ranking`]) plus a tenth of the others, so a bilingual document (indexed in
 //! both stemmed fields) does not count a word twice. A quoted phrase matches its folded
 //! words in order, in one part of the text. Stop words are optional (see
-//! [`WordTerms::is_stop_word`]). Two or more words near each other in the title or the
-//! summary add to the score. A
+//! [`WordTerms::is_stop_word`]). Two or more words near each other in the title add to
+//! the score. A
 //! match by compound parts scores a constant share of its part's boost (averaged over
 //! the parts of a compound query word), as `ranking::weight(Match::Part)` says.
 //!
@@ -144,9 +144,10 @@ pub(crate) fn clauses(
     ))
 }
 
-/// The query's words (outside quotes, stop words too) near each other in the title or
-/// the summary, in the order typed: it only adds to the score of what matches anyway.
-/// `None` for fewer than two words.
+/// The query's words (outside quotes, stop words too) near each other in the title, in
+/// the order typed: it only adds to the score of what matches anyway. Only the title,
+/// which is short: reading the positions of longer texts for every search of two words
+/// or more costs more than it adds. `None` for fewer than two words.
 fn proximity(
     fields: &Fields,
     analyzers: &mut Analyzers,
@@ -163,20 +164,17 @@ fn proximity(
     if words.len() < 2 {
         return None;
     }
-    let near = [Part::Title, Part::Summary].map(|part| {
-        let field = fields.part(part).folded;
-        let terms = words
-            .iter()
-            .map(|w| Term::from_field_text(field, w))
-            .collect();
-        let mut phrase = PhraseQuery::new(terms);
-        phrase.set_slop(PROXIMITY_SLOP);
-        boosted(Box::new(phrase), part.boost() * ranking::PROXIMITY)
-    });
-    Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
-        near.into(),
-        TIE_BREAKER,
-    )))
+    let field = fields.part(Part::Title).folded;
+    let terms = words
+        .iter()
+        .map(|w| Term::from_field_text(field, w))
+        .collect();
+    let mut phrase = PhraseQuery::new(terms);
+    phrase.set_slop(PROXIMITY_SLOP);
+    Some(boosted(
+        Box::new(phrase),
+        Part::Title.boost() * ranking::PROXIMITY,
+    ))
 }
 
 /// The clauses of one word, joined; `None` if the word cannot be in the index. Its typo

@@ -3,7 +3,7 @@
 //! ```text
 //! score = TIER × words matched                       (only when the search fell back)
 //!       + Σ over the query's words of  best match  +  0.1 × its other matches
-//!       + PROXIMITY × part boost                    (words near each other, typed order)
+//!       + PROXIMITY × title boost × BM25 of the phrase  (words near each other in the title)
 //! match = BM25(word, field) × part boost × weight(kind of match)
 //! ```
 //!
@@ -12,10 +12,11 @@
 //!   topic outranks one in the body.
 //! - **Kind of match** ([`weight`]): the whole word as typed 1.0, a part of a compound
 //!   0.8, a stem ("depressieve" for "depressie") 0.7, an equivalent from the lexicon 0.6, a
-//!   typo or a prefix 0.5 (parts, typos and prefixes score a constant, not BM25). Whole words outrank compound parts,
-//!   stems, synonyms and typos, in that order.
-//! - **Proximity**: the words typed near each other (at most three positions apart) in
-//!   the title or the summary add [`PROXIMITY`] × the part's boost × BM25 of the phrase.
+//!   typo or a prefix 0.5 (parts, typos and prefixes score a constant, not BM25). Whole
+//!   words outrank compound parts, stems, synonyms and typos, in that order.
+//! - **Proximity**: the words typed near each other (at most three positions apart, in
+//!   the order typed) in the title add [`PROXIMITY`] × the title's boost × BM25 of the
+//!   phrase.
 //! - **Fallback** (`relaxed.rs`): when requiring every word finds too little, documents
 //!   matching fewer words follow those matching more: each word matched adds [`TIER`],
 //!   which no text score reaches, so the number of words matched decides first.
