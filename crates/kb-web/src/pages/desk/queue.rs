@@ -313,10 +313,7 @@ pub(crate) async fn post_account(
     let posted = crate::posted::Posted::parse(&body);
     let get = |key: &str| posted.one(key);
     let Ok(account) = get("account").parse::<i64>() else {
-        return private(render(
-            &ctx,
-            failure_page(&ctx, Failure::BadInput(String::new())),
-        ));
+        return bad_input(&ctx);
     };
     let (document, done) = match get("actie") {
         "toekennen" => (
@@ -327,22 +324,9 @@ pub(crate) async fn post_account(
             "mutation Refuse($a: Int!) { refuseAccount(account: $a) { account { id } } }",
             "geweigerd",
         ),
-        _ => {
-            return private(render(
-                &ctx,
-                failure_page(&ctx, Failure::BadInput(String::new())),
-            ));
-        }
+        _ => return bad_input(&ctx),
     };
-    let r: Result<Value, Refusal> = site
-        .run_as(&v, ctx.lang, document, json!({ "a": account }))
-        .await;
-    match r {
-        Ok(_) => {
-            private(Redirect::to(&ctx.href(&format!("/redactie?melding={done}"))).into_response())
-        }
-        Err(r) => super::refused(&ctx, r),
-    }
+    decide(&site, &ctx, &v, document, json!({ "a": account }), done).await
 }
 
 /// `POST /redactie/voorstellen`: creates or refuses one proposed organisation.
@@ -366,23 +350,42 @@ pub(crate) async fn post_proposal(
             _ => None,
         },
     ) else {
-        return private(render(
-            &ctx,
-            failure_page(&ctx, Failure::BadInput(String::new())),
-        ));
+        return bad_input(&ctx);
     };
-    let r: Result<Value, Refusal> = site
-        .run_as(
-            &v,
-            ctx.lang,
-            "mutation Decide($id: Int!, $create: Boolean!) { decideOrganisationProposal(id: $id, create: $create) { outcome } }",
-            json!({ "id": id, "create": create }),
-        )
-        .await;
+    decide(
+        &site,
+        &ctx,
+        &v,
+        "mutation Decide($id: Int!, $create: Boolean!) { decideOrganisationProposal(id: $id, create: $create) { outcome } }",
+        json!({ "id": id, "create": create }),
+        done,
+    )
+    .await
+}
+
+/// The page for a form the desk did not send as it is.
+fn bad_input(ctx: &Ctx) -> Response {
+    private(render(
+        ctx,
+        failure_page(ctx, Failure::BadInput(String::new())),
+    ))
+}
+
+/// Runs an editor's decision as `v` and goes back to the queue with the notice `done`,
+/// or shows why the API refused it.
+async fn decide(
+    site: &Site,
+    ctx: &Ctx,
+    v: &Visitor,
+    document: &str,
+    variables: Value,
+    done: &str,
+) -> Response {
+    let r: Result<Value, Refusal> = site.run_as(v, ctx.lang, document, variables).await;
     match r {
         Ok(_) => {
             private(Redirect::to(&ctx.href(&format!("/redactie?melding={done}"))).into_response())
         }
-        Err(r) => super::refused(&ctx, r),
+        Err(r) => super::refused(ctx, r),
     }
 }
