@@ -6,9 +6,10 @@
 use sha2::{Digest, Sha256};
 
 /// The variable of each asset, and its file.
-const ASSETS: [(&str, &str); 11] = [
+const ASSETS: [(&str, &str); 12] = [
     ("KB_ASSET_SITE_CSS", "assets/site.css"),
     ("KB_ASSET_SUGGEST_JS", "assets/suggest.js"),
+    ("KB_ASSET_MAP_JS", "assets/map.js"),
     (
         "KB_ASSET_GRAPHIQL_JS",
         "assets/vendor/graphiql/graphiql.min.js",

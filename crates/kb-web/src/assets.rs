@@ -1,5 +1,5 @@
 //! Static files compiled into the binary, so the site and GraphiQL need no other host:
-//! the style sheet, the favicon, the suggestion script, and GraphiQL with React
+//! the style sheet, the favicon, the suggestion and map scripts, and GraphiQL with React
 //! (`assets/vendor/graphiql`, licences beside them) and the script and style sheet that
 //! start it (`assets/graphiql`). No page carries an inline script or style, so the
 //! server's Content-Security-Policy refuses them all.
@@ -20,6 +20,9 @@ use axum::response::{Html, IntoResponse, Response};
 pub(crate) const CSS_PATH: &str = concat!("/assets/site.", env!("KB_ASSET_SITE_CSS"), ".css");
 /// The suggestion script's address.
 pub(crate) const JS_PATH: &str = concat!("/assets/suggest.", env!("KB_ASSET_SUGGEST_JS"), ".js");
+
+/// The map script's address.
+pub(crate) const MAP_JS_PATH: &str = concat!("/assets/map.", env!("KB_ASSET_MAP_JS"), ".js");
 
 /// How long a file at its hashed address is kept: a year, without asking again.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -45,7 +48,7 @@ struct Asset {
     media: &'static str,
 }
 
-const ASSETS: [Asset; 11] = [
+const ASSETS: [Asset; 12] = [
     Asset {
         name: "site.css",
         hash: env!("KB_ASSET_SITE_CSS"),
@@ -56,6 +59,12 @@ const ASSETS: [Asset; 11] = [
         name: "suggest.js",
         hash: env!("KB_ASSET_SUGGEST_JS"),
         body: include_bytes!("../assets/suggest.js"),
+        media: JS,
+    },
+    Asset {
+        name: "map.js",
+        hash: env!("KB_ASSET_MAP_JS"),
+        body: include_bytes!("../assets/map.js"),
         media: JS,
     },
     Asset {
@@ -242,6 +251,10 @@ mod tests {
         assert_eq!(
             JS_PATH,
             format!("/assets/suggest.{}.js", hash_of(ASSETS[1].body))
+        );
+        assert_eq!(
+            MAP_JS_PATH,
+            format!("/assets/map.{}.js", hash_of(ASSETS[2].body))
         );
     }
 

@@ -7,13 +7,15 @@
 //! process through the same schema, as an anonymous viewer in the visitor's language, so
 //! it never shows what the API would not. It must not depend on the store or any database
 //! crate (`.ci/run` checks that); the server hands it an [`Execute`] function.
-//! JavaScript is only an enhancement (search suggestions); every page works without it,
+//! JavaScript is only an enhancement (search suggestions, zooming maps); every page works without it,
 //! and nothing is loaded from another host.
 
 /// Static files compiled into the binary: style sheet, favicon, scripts, GraphiQL.
 mod assets;
 /// An initiative's title and summary in the page's language, Dutch fallbacks marked.
 mod bilingual;
+/// Trend charts and network maps drawn as accessible SVG, for the analyst's pages.
+pub mod charts;
 /// The in-process GraphQL client and the failures a page can meet.
 mod client;
 /// The request's language, origin and links that keep the language.
