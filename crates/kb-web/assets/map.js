@@ -21,7 +21,9 @@
     var links = svg.querySelectorAll('a.link');
     var labels = svg.querySelectorAll('text[data-for]');
 
-    function show() { svg.setAttribute('viewBox', view.join(' ')); }
+    function show() {
+      svg.setAttribute('viewBox', view.map(function (v) { return Math.round(v * 100) / 100; }).join(' '));
+    }
 
     // Zooms by `factor` around the point (px, py) of the picture, kept within MIN..MAX
     // times the whole map and never panned off it.
@@ -104,13 +106,13 @@
     bar.setAttribute('aria-label', words('Zoomen', 'Zoom'));
     [['+', words('Inzoomen', 'Zoom in'), function () { var c = centre(); zoom(1.5, c[0], c[1]); }],
      ['\u2212', words('Uitzoomen', 'Zoom out'), function () { var c = centre(); zoom(1 / 1.5, c[0], c[1]); }],
-     [words('Alles', 'Reset'), words('Hele kaart tonen', 'Show the whole map'), function () { view = home.slice(); show(); }]
+     [words('Hele kaart', 'Whole map'), null, function () { view = home.slice(); show(); }]
     ].forEach(function (b) {
       var button = document.createElement('button');
       button.type = 'button';
       button.className = 'secondary';
       button.textContent = b[0];
-      button.setAttribute('aria-label', b[1]);
+      if (b[1]) button.setAttribute('aria-label', b[1]);
       button.addEventListener('click', b[2]);
       bar.appendChild(button);
     });
@@ -148,8 +150,15 @@
     }
     svg.addEventListener('mouseover', function (e) { var n = nodeOf(e.target); if (n) light(n); });
     svg.addEventListener('mouseleave', clear);
-    svg.addEventListener('focusin', function (e) { var n = nodeOf(e.target); if (n) light(n); });
-    svg.addEventListener('focusout', function (e) { if (!svg.contains(e.relatedTarget)) clear(); });
+    // Focus is watched on the document: Chromium makes an SVG element with focus
+    // listeners of its own a tab stop.
+    document.addEventListener('focusin', function (e) {
+      var n = svg.contains(e.target) ? nodeOf(e.target) : null;
+      if (n) light(n);
+    });
+    document.addEventListener('focusout', function (e) {
+      if (svg.contains(e.target) && !svg.contains(e.relatedTarget)) clear();
+    });
     document.addEventListener('keydown', function (e) {
       if (e.key === 'Escape' || e.key === 'Esc') clear();
     });

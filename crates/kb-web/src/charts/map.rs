@@ -311,3 +311,330 @@ fn cut(label: &str) -> String {
         label.to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{all, parse, title_of};
+    use super::*;
+
+    fn node(label: &str, x: f64, y: f64, weight: f64, cluster: u32) -> MapNode {
+        MapNode {
+            id: format!("T-{label}"),
+            label: label.to_owned(),
+            href: format!("/onderwerpen/{label}"),
+            x,
+            y,
+            weight,
+            cluster,
+        }
+    }
+
+    fn link(from: usize, to: usize, strength: f64) -> MapLink {
+        MapLink {
+            from,
+            to,
+            strength,
+            href: format!("/zoeken?a={from}&b={to}"),
+        }
+    }
+
+    /// Five topics in two clusters and a third of one, with four links and three that
+    /// cannot be drawn.
+    fn sample() -> (Vec<MapNode>, Vec<MapLink>) {
+        let nodes = vec![
+            node("eenzaamheid", 0.0, 0.0, 12.0, 1),
+            node("stress", 1.0, 0.2, 30.0, 0),
+            node("sport", -1.0, 0.5, 3.0, 0),
+            node("geld", 0.5, -1.0, 1.0, 1),
+            node("wonen", -0.4, -0.6, 30.0, 2),
+        ];
+        let links = vec![
+            link(0, 1, 4.0),
+            link(1, 2, 1.0),
+            link(0, 3, 2.0),
+            link(4, 1, 0.5),
+            link(2, 2, 9.0),
+            link(0, 9, 9.0),
+            link(3, 4, 0.0),
+        ];
+        (nodes, links)
+    }
+
+    fn chart<'a>(nodes: &'a [MapNode], links: &'a [MapLink], lang_en: bool) -> MapChart<'a> {
+        MapChart {
+            title: "Onderwerpen die samen voorkomen",
+            description: "Onderwerpen van de gepubliceerde initiatieven.",
+            nodes,
+            links,
+            lang_en,
+        }
+    }
+
+    #[test]
+    fn a_map_is_xml_with_one_link_per_node_and_a_line_per_drawn_link() {
+        let (nodes, links) = sample();
+        let svg = map_svg(&chart(&nodes, &links, true)).into_string();
+        let doc = parse(&svg);
+        let root = doc.root_element();
+        assert_eq!(root.attribute("role"), Some("group"));
+        assert_eq!(root.attribute("data-viewbox"), Some("0 0 800 600"));
+        assert_eq!(all(&doc, "a", "node").len(), 5);
+        assert_eq!(all(&doc, "circle", "").len(), 5);
+        assert_eq!(all(&doc, "a", "link").len(), 4);
+        assert_eq!(all(&doc, "line", "").len(), 4);
+        assert_eq!(
+            all(&doc, "desc", "")[0].text(),
+            Some(
+                "Onderwerpen van de gepubliceerde initiatieven. 5 nodes in 3 clusters, 4 links. \
+                 Each node is a link; the order is by cluster, the largest first."
+            )
+        );
+    }
+
+    #[test]
+    fn the_tab_order_is_by_cluster_then_by_weight() {
+        let (nodes, links) = sample();
+        let svg = map_svg(&chart(&nodes, &links, false)).into_string();
+        let doc = parse(&svg);
+        let order: Vec<&str> = all(&doc, "a", "node")
+            .iter()
+            .filter_map(|a| a.attribute("data-i"))
+            .collect();
+        assert_eq!(order, ["1", "2", "0", "3", "4"]);
+        // Every node can be reached; the links between them cannot.
+        assert!(
+            all(&doc, "a", "node")
+                .iter()
+                .all(|a| a.attribute("tabindex").is_none())
+        );
+        assert!(all(&doc, "a", "link").iter().all(|a| {
+            a.attribute("tabindex") == Some("-1") && a.attribute("aria-hidden") == Some("true")
+        }));
+    }
+
+    #[test]
+    fn each_node_is_named_by_its_label_cluster_and_initiatives() {
+        let (nodes, links) = sample();
+        let names = |en| {
+            let svg = map_svg(&chart(&nodes, &links, en)).into_string();
+            let doc = parse(&svg);
+            all(&doc, "a", "node")
+                .iter()
+                .map(|a| {
+                    let label = a.attribute("aria-label").unwrap_or("").to_owned();
+                    assert_eq!(title_of(*a).as_deref(), Some(label.as_str()));
+                    label
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(true),
+            [
+                "stress (cluster 1, 30 initiatives)",
+                "sport (cluster 1, 3 initiatives)",
+                "eenzaamheid (cluster 2, 12 initiatives)",
+                "geld (cluster 2, 1 initiative)",
+                "wonen (cluster 3, 30 initiatives)",
+            ]
+        );
+        assert_eq!(names(false)[3], "geld (cluster 2, 1 initiatief)");
+        assert_eq!(names(false)[0], "stress (cluster 1, 30 initiatieven)");
+    }
+
+    #[test]
+    fn nodes_carry_their_index_and_their_neighbours_for_the_script() {
+        let (nodes, links) = sample();
+        let svg = map_svg(&chart(&nodes, &links, true)).into_string();
+        let doc = parse(&svg);
+        let mut found: Vec<(String, String)> = all(&doc, "a", "node")
+            .iter()
+            .map(|a| {
+                (
+                    a.attribute("data-i").unwrap_or("").to_owned(),
+                    a.attribute("data-n").unwrap_or("?").to_owned(),
+                )
+            })
+            .collect();
+        found.sort();
+        let expected = [
+            ("0", "1 3"),
+            ("1", "0 2 4"),
+            ("2", "1"),
+            ("3", "0"),
+            ("4", "1"),
+        ];
+        assert_eq!(found, expected.map(|(i, n)| (i.to_owned(), n.to_owned())));
+        // The links, weakest first so that the strongest lie on top.
+        let drawn: Vec<(&str, &str, Option<&str>)> = all(&doc, "a", "link")
+            .iter()
+            .map(|a| {
+                (
+                    a.attribute("data-from").unwrap_or(""),
+                    a.attribute("data-to").unwrap_or(""),
+                    a.attribute("href"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            drawn,
+            [
+                ("4", "1", Some("/zoeken?a=4&b=1")),
+                ("1", "2", Some("/zoeken?a=1&b=2")),
+                ("0", "3", Some("/zoeken?a=0&b=3")),
+                ("0", "1", Some("/zoeken?a=0&b=1")),
+            ]
+        );
+        let widths: Vec<&str> = all(&doc, "line", "")
+            .iter()
+            .filter_map(|l| l.attribute("stroke-width"))
+            .collect();
+        assert_eq!(widths, ["1.02", "1.45", "2.3", "4"]);
+    }
+
+    #[test]
+    fn circles_have_areas_in_proportion_to_weight_and_colours_by_cluster() {
+        let nodes: Vec<MapNode> = (0..10)
+            .map(|k| {
+                node(
+                    &format!("n{k}"),
+                    f64::from(k),
+                    0.0,
+                    25.0 * f64::from(k + 1) / 10.0,
+                    k,
+                )
+            })
+            .collect();
+        let svg = map_svg(&chart(&nodes, &[], true)).into_string();
+        let doc = parse(&svg);
+        let circles = all(&doc, "circle", "");
+        let r = |i: usize| circles[i].attribute("r").unwrap_or("");
+        let fill = |i: usize| circles[i].attribute("fill").unwrap_or("");
+        // Weight 25 of 25 (the largest), 10 of 25 and 2.5 of 25.
+        assert_eq!((r(9), r(3), r(0)), ("26", "16.4", "8.2"));
+        let colours: Vec<&str> = (0..10).map(fill).collect();
+        assert_eq!(
+            colours,
+            [
+                "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
+                "#000000", "#999999", "#999999"
+            ]
+        );
+        // Laid out within the margins, one scale for both axes, centred.
+        let xs: Vec<&str> = circles.iter().filter_map(|c| c.attribute("cx")).collect();
+        assert_eq!((xs[0], xs[9]), ("40", "760"));
+        assert!(circles.iter().all(|c| c.attribute("cy") == Some("300")));
+    }
+
+    #[test]
+    fn only_the_strongest_links_are_drawn_when_there_are_many() {
+        let nodes: Vec<MapNode> = (0..40)
+            .map(|k| node(&format!("n{k}"), f64::from(k % 7), f64::from(k / 7), 1.0, 0))
+            .collect();
+        let links: Vec<MapLink> = (0..40)
+            .flat_map(|a| (a + 1..40).map(move |b| link(a, b, f64::from((a * 40 + b) as u32))))
+            .collect();
+        assert_eq!(links.len(), 780);
+        let svg = map_svg(&chart(&nodes, &links, false)).into_string();
+        let doc = parse(&svg);
+        assert_eq!(all(&doc, "line", "").len(), MAX_LINKS);
+        let desc = all(&doc, "desc", "")[0].text().unwrap_or("").to_owned();
+        assert!(
+            desc.contains(
+                " 40 knopen in 1 cluster, 780 verbindingen; alleen de 300 sterkste zijn getekend. "
+            ),
+            "{desc}"
+        );
+        // The weakest drawn is the 300th strongest of the strengths a·40 + b.
+        let mut strengths: Vec<usize> = (0..40)
+            .flat_map(|a| (a + 1..40).map(move |b| a * 40 + b))
+            .collect();
+        strengths.sort_unstable_by(|a, b| b.cmp(a));
+        let cut = strengths[MAX_LINKS - 1];
+        let first = all(&doc, "a", "link")[0];
+        let (from, to) = (cut / 40, cut % 40);
+        assert_eq!(
+            (first.attribute("data-from"), first.attribute("data-to")),
+            (
+                Some(from.to_string().as_str()),
+                Some(to.to_string().as_str())
+            )
+        );
+    }
+
+    #[test]
+    fn the_smaller_of_two_overlapping_labels_gives_way() {
+        let nodes = vec![
+            node("groot", 0.0, 0.0, 20.0, 0),
+            node("klein", 0.01, 0.0, 2.0, 0),
+            node("ver weg", 1.0, 1.0, 1.0, 1),
+        ];
+        let svg = map_svg(&chart(&nodes, &[], true)).into_string();
+        let doc = parse(&svg);
+        let labels: Vec<(&str, &str)> = all(&doc, "text", "")
+            .iter()
+            .map(|t| {
+                (
+                    t.attribute("data-for").unwrap_or(""),
+                    t.text().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(labels, [("0", "groot"), ("2", "ver weg")]);
+    }
+
+    #[test]
+    fn hostile_labels_and_addresses_are_escaped() {
+        let hostile = "<script>alert('x')</script> \"&\"";
+        let mut nodes = vec![node("a", 0.0, 0.0, 2.0, 0), node("b", 1.0, 1.0, 1.0, 0)];
+        nodes[0].label = hostile.to_owned();
+        nodes[0].href = "/zoeken?q=\"><script>".to_owned();
+        let links = [link(0, 1, 1.0)];
+        let svg = map_svg(&chart(&nodes, &links, true)).into_string();
+        assert!(!svg.contains("<script>"), "{svg}");
+        let doc = parse(&svg);
+        let a = all(&doc, "a", "node")[0];
+        assert_eq!(a.attribute("href"), Some("/zoeken?q=\"><script>"));
+        assert_eq!(
+            a.attribute("aria-label"),
+            Some("<script>alert('x')</script> \"&\" (cluster 1, 2 initiatives)")
+        );
+        let label = all(&doc, "text", "")[0].text();
+        assert_eq!(label, Some("<script>alert('x')</script>…"));
+        assert_eq!(
+            title_of(all(&doc, "a", "link")[0]).as_deref(),
+            Some("<script>alert('x')</script> \"&\" — b")
+        );
+    }
+
+    #[test]
+    fn the_same_map_gives_the_same_bytes() {
+        let (nodes, links) = sample();
+        let a = map_svg(&chart(&nodes, &links, true)).into_string();
+        let b = map_svg(&chart(&nodes.clone(), &links.clone(), true)).into_string();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_map_without_nodes_says_so() {
+        let svg = map_svg(&chart(&[], &[link(0, 1, 1.0)], false)).into_string();
+        let doc = parse(&svg);
+        assert_eq!(doc.root_element().attribute("role"), Some("img"));
+        assert_eq!(all(&doc, "a", "").len(), 0);
+        assert_eq!(
+            all(&doc, "text", "")[0].text(),
+            Some("Geen knopen om te tonen.")
+        );
+    }
+
+    #[test]
+    fn one_node_or_positions_that_are_not_numbers_land_in_the_middle() {
+        let nodes = [node("alleen", 5.0, f64::NAN, f64::NAN, 0)];
+        let svg = map_svg(&chart(&nodes, &[], true)).into_string();
+        let doc = parse(&svg);
+        let c = all(&doc, "circle", "")[0];
+        assert_eq!(
+            (c.attribute("cx"), c.attribute("cy"), c.attribute("r")),
+            (Some("400"), Some("300"), Some("3.5"))
+        );
+    }
+}
