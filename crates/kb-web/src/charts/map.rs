@@ -615,6 +615,19 @@ mod tests {
     }
 
     #[test]
+    fn a_map_downloads_as_an_svg_document() {
+        let (nodes, links) = sample();
+        let doc = super::super::standalone(map_svg(&chart(&nodes, &links, true)));
+        let parsed = parse(&doc);
+        assert_eq!(
+            parsed.root_element().tag_name().namespace(),
+            Some("http://www.w3.org/2000/svg")
+        );
+        assert_eq!(all(&parsed, "a", "node").len(), 5);
+        assert_eq!(all(&parsed, "style", "").len(), 1);
+    }
+
+    #[test]
     fn a_map_without_nodes_says_so() {
         let svg = map_svg(&chart(&[], &[link(0, 1, 1.0)], false)).into_string();
         let doc = parse(&svg);

@@ -76,9 +76,9 @@ fn empty(id: &str, title: &str, description: &str, width: f64, height: f64, text
 }
 
 /// The chart as a standalone SVG document, for "download as SVG": an XML declaration,
-/// the namespace (every chart has it already) and a style element with the fonts. A
-/// download is no page, so the page's policy on styles does not apply; everything that
-/// matters for reading the chart is in presentation attributes anyway.
+/// the namespace (every chart has it already) and a style element with the fonts. Should
+/// the file be opened under the pages' policy, which refuses the style element, only
+/// the fonts fall back: everything else is in presentation attributes.
 pub fn standalone(svg: Markup) -> String {
     let body = svg.into_string();
     let style = "<style>text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',sans-serif}</style>";
