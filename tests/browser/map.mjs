@@ -69,6 +69,7 @@ try {
   // Zoom and pan.
   await tools.nth(0).click();
   check('zoom in', await map.getAttribute('viewBox') === '133.33 100 533.33 400', await map.getAttribute('viewBox'));
+  check('a zoomed map is marked so', await map.evaluate((s) => s.classList.contains('is-zoomed')), 'not is-zoomed');
   await tools.nth(1).click();
   await tools.nth(1).click();
   check('zoom out stops at the whole map', await map.getAttribute('viewBox') === '0 0 800 600',
@@ -87,6 +88,7 @@ try {
   check('the click that ends a drag follows no link', page.url() === before, page.url());
   await tools.nth(2).click();
   check('the whole map again', await map.getAttribute('viewBox') === '0 0 800 600', await map.getAttribute('viewBox'));
+  check('the whole map lets the page scroll again', !(await map.evaluate((s) => s.classList.contains('is-zoomed'))), 'still is-zoomed');
 
   await axe(page, 'map');
   check('no script error', errors.length === 0, errors.join('; '));

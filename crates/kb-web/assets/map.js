@@ -21,8 +21,11 @@
     var links = svg.querySelectorAll('a.link');
     var labels = svg.querySelectorAll('text[data-for]');
 
+    // Shows `view`. Only a zoomed map takes one-finger drags for itself (`is-zoomed`,
+    // see the style sheet): the whole map lets them scroll the page, as without script.
     function show() {
       svg.setAttribute('viewBox', view.map(function (v) { return Math.round(v * 100) / 100; }).join(' '));
+      svg.classList.toggle('is-zoomed', view[2] < home[2]);
     }
 
     // Zooms by `factor` around the point (px, py) of the picture, kept within MIN..MAX

@@ -562,6 +562,40 @@ mod tests {
     }
 
     #[test]
+    fn a_map_of_a_thousand_nodes_draws_every_node_and_the_strongest_links() {
+        let nodes: Vec<MapNode> = (0..1000u32)
+            .map(|k| {
+                let (x, y) = (f64::from(k % 40), f64::from(k / 40));
+                node(
+                    &format!("organisatie {k}"),
+                    x,
+                    y,
+                    f64::from(k % 17 + 1),
+                    k % 12,
+                )
+            })
+            .collect();
+        let links: Vec<MapLink> = (0..1000usize)
+            .flat_map(|a| {
+                (1..=20).map(move |d| link(a, (a + d * 37) % 1000, ((a * d) % 23 + 1) as f64))
+            })
+            .collect();
+        let svg = map_svg(&chart(&nodes, &links, true)).into_string();
+        let doc = parse(&svg);
+        assert_eq!(all(&doc, "a", "node").len(), 1000);
+        assert_eq!(all(&doc, "line", "").len(), MAX_LINKS);
+        let desc = all(&doc, "desc", "")[0].text().unwrap_or("").to_owned();
+        assert!(
+            desc.contains(
+                " 1000 nodes in 12 clusters, 20000 links; only the 300 strongest are drawn. "
+            ),
+            "{desc}"
+        );
+        let labels = all(&doc, "text", "").len();
+        assert!(labels > 0 && labels < 1000, "{labels}");
+    }
+
+    #[test]
     fn the_smaller_of_two_overlapping_labels_gives_way() {
         let nodes = vec![
             node("groot", 0.0, 0.0, 20.0, 0),

@@ -18,7 +18,7 @@ mod trend;
 
 use maud::{Markup, PreEscaped, html};
 
-pub use map::{MapChart, MapLink, MapNode, map_svg};
+pub use map::{MAX_LINKS, MapChart, MapLink, MapNode, map_svg};
 pub use trend::{MAX_SERIES, Series, TrendChart, trend_svg};
 
 use crate::assets;
