@@ -54,6 +54,7 @@ mod translations;
 mod views;
 mod visibility;
 mod web_people;
+mod workbench;
 mod workspace;
 mod workspace_browser;
 mod workspace_escaping;

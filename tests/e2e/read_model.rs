@@ -118,6 +118,13 @@ fn filter(rng: &mut Rng, u: &Universe) -> InitiativeFilter {
     if rng.chance(40) {
         f.statuses = rng.some(Status::ALL);
     }
+    // Values that must all hold: topics (with their subtrees) and organisations.
+    if rng.chance(15) {
+        f.every_topic = rng.some(&u.topics);
+    }
+    if rng.chance(12) {
+        f.every_organisation = rng.some(&u.organisations);
+    }
     f
 }
 

@@ -14,9 +14,14 @@ pub struct InitiativeFilter {
     pub themes: Vec<String>,
     /// Topic codes; each includes its narrower topics.
     pub topics: Vec<String>,
+    /// Topic codes that must all be held (each including its narrower topics): AND
+    /// within the list, for the initiatives two topics share.
+    pub every_topic: Vec<String>,
     pub kinds: Vec<InitiativeKind>,
     /// Organisation row ids.
     pub organisations: Vec<crate::OrganisationId>,
+    /// Organisation row ids that must all be behind an initiative: AND within the list.
+    pub every_organisation: Vec<crate::OrganisationId>,
     pub organisation_kinds: Vec<OrganisationKind>,
     pub target_groups: Vec<TargetGroup>,
     pub education_levels: Vec<EducationLevel>,

@@ -153,11 +153,27 @@ impl Projection {
                 .collect();
             b &= self.topic.any(&self.subtree(&roots));
         }
+        if !f.every_topic.is_empty() {
+            let found: HashSet<&str> = self.topics.iter().map(|t| t.code.as_str()).collect();
+            known("filter.everyTopic", "topic", &f.every_topic, &found)?;
+            for code in &f.every_topic {
+                let root: Vec<TopicId> = self
+                    .topics
+                    .iter()
+                    .filter(|t| t.code == *code)
+                    .map(|t| t.id)
+                    .collect();
+                b &= self.topic.any(&self.subtree(&root));
+            }
+        }
         if !f.kinds.is_empty() {
             b &= self.kind.any(&codes(&f.kinds));
         }
         if !f.organisations.is_empty() {
             b &= self.organisation.any(&f.organisations);
+        }
+        for o in &f.every_organisation {
+            b &= self.organisation.any(std::slice::from_ref(o));
         }
         if !f.organisation_kinds.is_empty() {
             let orgs: Vec<_> = self

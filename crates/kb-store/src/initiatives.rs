@@ -102,8 +102,36 @@ impl Store {
                 ),
             );
         }
+        for code in &f.every_topic {
+            let ids = self
+                .topic_subtree_ids("filter.everyTopic", std::slice::from_ref(code))
+                .await?;
+            c = c.add(
+                initiative::Column::Id.in_subquery(
+                    Query::select()
+                        .column(initiative_topic::Column::InitiativeId)
+                        .from(initiative_topic::Entity)
+                        .and_where(initiative_topic::Column::TopicId.is_in(ids))
+                        .take(),
+                ),
+            );
+        }
         if !f.kinds.is_empty() {
             c = c.add(initiative::Column::Kind.is_in(codes(&f.kinds)));
+        }
+        for o in &f.every_organisation {
+            c = c.add(
+                initiative::Column::Id.in_subquery(
+                    Query::select()
+                        .column(initiative_organisation::Column::InitiativeId)
+                        .from(initiative_organisation::Entity)
+                        .and_where(
+                            initiative_organisation::Column::OrganisationId
+                                .is_in(rows(std::slice::from_ref(o))),
+                        )
+                        .take(),
+                ),
+            );
         }
         if !f.organisations.is_empty() {
             c = c.add(

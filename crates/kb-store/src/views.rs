@@ -18,8 +18,12 @@ use crate::{Result, Store, StoreError, access};
 pub(crate) struct StoredFilter {
     themes: Vec<String>,
     topics: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    every_topic: Vec<String>,
     kinds: Vec<String>,
     organisations: Vec<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    every_organisation: Vec<i64>,
     organisation_kinds: Vec<String>,
     target_groups: Vec<String>,
     education_levels: Vec<String>,
@@ -43,8 +47,10 @@ impl StoredFilter {
         Self {
             themes: f.themes.clone(),
             topics: f.topics.clone(),
+            every_topic: f.every_topic.clone(),
             kinds: codes(&f.kinds),
             organisations: f.organisations.iter().map(|o| o.0).collect(),
+            every_organisation: f.every_organisation.iter().map(|o| o.0).collect(),
             organisation_kinds: codes(&f.organisation_kinds),
             target_groups: codes(&f.target_groups),
             education_levels: codes(&f.education_levels),
@@ -66,7 +72,13 @@ impl StoredFilter {
             evidence_levels: values(&self.evidence_levels)?,
             themes: self.themes,
             topics: self.topics,
+            every_topic: self.every_topic,
             organisations: self.organisations.into_iter().map(OrganisationId).collect(),
+            every_organisation: self
+                .every_organisation
+                .into_iter()
+                .map(OrganisationId)
+                .collect(),
             languages: self.languages,
             year_from: self.year_from,
             year_to: self.year_to,

@@ -155,6 +155,21 @@ pub fn router(execute: Execute, origin: &str, privacy: Privacy, sign_in: SignInO
         .route("/evenementen", get(pages::events::list))
         .route("/evenementen/{slug}", get(pages::events::page))
         .route("/analyse", get(pages::analysis::page))
+        .route("/analyse/tabel.csv", get(pages::analysis::table_csv))
+        .route("/analyse/tabel.svg", get(pages::analysis::table_svg))
+        .route("/analyse/trends", get(pages::analysis::trend_page))
+        .route("/analyse/trends.csv", get(pages::analysis::trend_csv))
+        .route("/analyse/trends.svg", get(pages::analysis::trend_svg))
+        .route("/analyse/kaart", get(pages::analysis::map_page))
+        .route("/analyse/kaart.svg", get(pages::analysis::map_svg))
+        .route(
+            "/analyse/kaart-vosviewer-map.txt",
+            get(pages::analysis::vosviewer_map),
+        )
+        .route(
+            "/analyse/kaart-vosviewer-network.txt",
+            get(pages::analysis::vosviewer_network),
+        )
         .route("/aanmelden", get(pages::people::sign_in))
         .route("/aanmelden/link", get(pages::people::confirm_link))
         .route("/mijn-account", get(pages::people::account))

@@ -97,17 +97,33 @@ impl Vocabulary {
 #[derive(Debug, Default)]
 pub(crate) struct Vocab {
     labels: HashMap<(Vocabulary, String), String>,
+    /// Each vocabulary's values and labels in its own order.
+    ordered: HashMap<Vocabulary, Vec<(String, String)>>,
 }
 
 impl Vocab {
     fn from(vocabularies: &Vocabularies) -> Self {
         let mut labels = HashMap::new();
+        let mut ordered = HashMap::new();
         for kind in Vocabulary::ALL {
             for term in kind.terms(vocabularies) {
                 labels.insert((kind, term.value.clone()), term.label.clone());
             }
+            ordered.insert(
+                kind,
+                kind.terms(vocabularies)
+                    .iter()
+                    .map(|t| (t.value.clone(), t.label.clone()))
+                    .collect(),
+            );
         }
-        Vocab { labels }
+        Vocab { labels, ordered }
+    }
+
+    /// The values (enum values such as `EDUCATION_PRACTICE`) and labels of `kind`, in
+    /// the vocabulary's order.
+    pub(crate) fn terms(&self, kind: Vocabulary) -> &[(String, String)] {
+        self.ordered.get(&kind).map_or(&[], Vec::as_slice)
     }
 
     /// The label of `value` (an enum value such as `EDUCATION_PRACTICE`); the value

@@ -44,9 +44,11 @@ const VIEWER: Viewer = Viewer::Anonymous;
 const BATCH: usize = 500;
 
 /// The dimensions of a co-occurrence table by their names in the GraphQL API.
-const DIMENSIONS: [(&str, Dimension); 11] = [
+const DIMENSIONS: [(&str, Dimension); 13] = [
     ("THEME", Dimension::Theme),
     ("TOPIC", Dimension::Topic),
+    ("BROAD_TOPIC", Dimension::BroadTopic),
+    ("NARROW_TOPIC", Dimension::NarrowTopic),
     ("KIND", Dimension::Kind),
     ("ORGANISATION", Dimension::Organisation),
     ("ORGANISATION_KIND", Dimension::OrganisationKind),

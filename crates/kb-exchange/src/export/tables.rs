@@ -5,7 +5,7 @@
 
 use kb_domain::{InitiativeFilter, Vocabulary};
 use kb_readmodel::ReadModel;
-use kb_readmodel::analytics::Dimension;
+use kb_readmodel::analytics::{Dimension, Order};
 use kb_store::Store;
 
 use super::text::{csv_record, number};
@@ -39,7 +39,7 @@ pub(super) const INITIATIVE_COLUMNS: [&str; 23] = [
 ];
 
 /// The columns of `cooccurrence.csv`, in order.
-pub(super) const COOCCURRENCE_COLUMNS: [&str; 15] = [
+pub(super) const COOCCURRENCE_COLUMNS: [&str; 18] = [
     "row",
     "row_label_nl",
     "row_label_en",
@@ -55,6 +55,9 @@ pub(super) const COOCCURRENCE_COLUMNS: [&str; 15] = [
     "row_total",
     "column_total",
     "population",
+    "q_value",
+    "p_under",
+    "q_under",
 ];
 
 fn code<V: Vocabulary>(v: Option<V>) -> String {
@@ -129,7 +132,13 @@ pub(super) async fn cooccurrence(
     sink: &mut Sink,
 ) -> anyhow::Result<()> {
     let table = model
-        .cooccurrence(VIEWER, rows, columns, &InitiativeFilter::default(), 0)
+        .cooccurrence(
+            VIEWER,
+            rows,
+            columns,
+            &InitiativeFilter::default(),
+            Order::Taxonomy,
+        )
         .await?;
     csv_record(sink.buf(), &COOCCURRENCE_COLUMNS)?;
     let population = table.population.to_string();
@@ -138,7 +147,7 @@ pub(super) async fn cooccurrence(
             continue;
         };
         let m = &cell.measures;
-        let fields: [String; 15] = [
+        let fields: [String; 18] = [
             r.value.value.clone(),
             r.value.label.nl.clone(),
             r.value.label.en.clone().unwrap_or_default(),
@@ -154,6 +163,9 @@ pub(super) async fn cooccurrence(
             r.total.to_string(),
             c.total.to_string(),
             population.clone(),
+            number(cell.q_value),
+            number(m.p_under),
+            number(cell.q_under),
         ];
         csv_record(sink.buf(), &fields)?;
         sink.flush_if_full().await?;

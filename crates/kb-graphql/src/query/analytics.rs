@@ -5,6 +5,10 @@
 
 /// Nodes, edges and scores of graph answers.
 mod graph;
+/// Maps: nodes with clusters and positions, links and clusters.
+mod map;
+/// Trend series: a few values followed through a window of years.
+mod series;
 /// Co-occurrence tables: cells and totals resolved from one plan of their fields.
 mod table;
 
@@ -17,6 +21,8 @@ use crate::context::{domain as domain_err, read_model, viewer};
 use crate::error::{StoreResultExt, coded};
 use crate::types::vocab::{Language, lang_of};
 use graph::{CentralityScore, GraphPath, Subgraph};
+use map::{Map, MapKind};
+use series::TrendSeries;
 use table::Cooccurrence;
 
 /// What initiatives are counted by.
@@ -25,8 +31,12 @@ use table::Cooccurrence;
 pub enum Dimension {
     /// The themes.
     Theme,
-    /// A root topic counts its whole subtree.
+    /// Every topic: a root topic counts its whole subtree.
     Topic,
+    /// The first level of the topic tree: the root topics, each counting its subtree.
+    BroadTopic,
+    /// The second level of the topic tree: the narrower topics.
+    NarrowTopic,
     /// The kind of initiative.
     Kind,
     /// The organisations behind them.
@@ -45,6 +55,17 @@ pub enum Dimension {
     Language,
     /// The start year.
     Year,
+}
+
+/// How the rows and columns of a co-occurrence table are ordered.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "a::Order")]
+pub enum TableOrder {
+    /// As the dimension lists its values: the taxonomy's order, names, codes or years.
+    Taxonomy,
+    /// By similarity (seriation): both sides sorted by their score on the first axis of
+    /// correspondence analysis, so that values that go together stand together.
+    Similarity,
 }
 
 /// The typed edges of the graph (from → to).
@@ -217,6 +238,10 @@ impl Analytics {
             desc = "Cells counting fewer initiatives are left out; 0 (keep all) by default."
         )]
         min_count: Option<i32>,
+        #[graphql(
+            desc = "The order of rows and columns: the dimension's own (TAXONOMY, the default) or by similarity."
+        )]
+        order: Option<TableOrder>,
     ) -> async_graphql::Result<Cooccurrence> {
         let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
         let min_count = natural("minCount", min_count.unwrap_or(0))?;
@@ -226,11 +251,11 @@ impl Analytics {
                 rows.into(),
                 columns.into(),
                 &filter,
-                u64::from(min_count),
+                order.unwrap_or(TableOrder::Taxonomy).into(),
             )
             .await
             .gql()?;
-        Ok(t.into())
+        Ok(Cooccurrence::new(t, u64::from(min_count)))
     }
 
     /// Initiatives per start year and value of a dimension, from `yearFrom` to `yearTo`
@@ -264,6 +289,87 @@ impl Analytics {
                 values: y.values.into_iter().map(TrendValue).collect(),
             })
             .collect())
+    }
+
+    /// Up to six values of a dimension followed year by year from `yearFrom` to
+    /// `yearTo` (the population's first and last start years by default), as counts and
+    /// shares of each year, with their change over the window. Without `values`, the
+    /// `first` values with the most initiatives in the window.
+    async fn trend_series(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The dimension whose values are followed.")] dimension: Dimension,
+        #[graphql(
+            desc = "The codes of the values followed (as in `DimensionTotal.value`), at most 6; codes the window does not hold give no series."
+        )]
+        values: Option<Vec<String>>,
+        #[graphql(desc = "Without `values`: how many of the largest, 1 to 6 (6 by default).")]
+        first: Option<i32>,
+        #[graphql(desc = "The first start year; by default the population's first.")]
+        year_from: Option<i32>,
+        #[graphql(desc = "The last start year; by default the population's last.")] year_to: Option<
+            i32,
+        >,
+        #[graphql(desc = "Narrows the population first, as in `initiatives`.")] filter: Option<
+            InitiativeFilter,
+        >,
+    ) -> async_graphql::Result<Vec<TrendSeries>> {
+        let values = values.unwrap_or_default();
+        if values.len() > a::MAX_SERIES {
+            return Err(coded(
+                ErrorCode::LimitExceeded,
+                format!("at most {} values are compared", a::MAX_SERIES),
+                Some("values"),
+            ));
+        }
+        let first = bounded("first", first.unwrap_or(6), 1..=a::MAX_SERIES)?;
+        let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
+        let years = read_model(ctx)?
+            .trend(viewer(ctx)?, dimension.into(), year_from, year_to, &filter)
+            .await
+            .gql()?;
+        Ok(a::series(&years, &values, first)
+            .into_iter()
+            .map(TrendSeries)
+            .collect())
+    }
+
+    /// A map of the field as VOSviewer draws one: the co-occurrence map of topics (or
+    /// of themes and topics), or the collaboration map of organisations, over the
+    /// initiatives the filter holds. Nodes are sized by their initiatives, links weighed
+    /// by association strength, clusters found with the Leiden algorithm and positions
+    /// by the VOS mapping technique; the same data gives the same map. The published
+    /// view's maps without a filter are kept until the next change.
+    async fn map(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What the map shows.")] kind: MapKind,
+        #[graphql(desc = "Narrows the population first, as in `initiatives`.")] filter: Option<
+            InitiativeFilter,
+        >,
+        #[graphql(
+            desc = "The clustering's resolution, above 0 and at most 100: higher finds more, smaller clusters; 1 by default."
+        )]
+        resolution: Option<f64>,
+        #[graphql(
+            desc = "The most nodes, those with the greatest total link count: 1 to 500, 100 by default."
+        )]
+        max_nodes: Option<i32>,
+        #[graphql(desc = "Links of fewer initiatives are left out; 1 by default.")]
+        min_link_count: Option<i32>,
+    ) -> async_graphql::Result<Map> {
+        let filter = filter.unwrap_or_default().to_domain().map_err(domain_err)?;
+        let settings = a::MapSettings {
+            kind: kind.into(),
+            resolution: resolution.unwrap_or(a::RESOLUTION),
+            max_nodes: bounded("maxNodes", max_nodes.unwrap_or(100), 1..=a::MAX_MAP_NODES)?,
+            min_link_count: u64::from(natural("minLinkCount", min_link_count.unwrap_or(1))?),
+        };
+        let map = read_model(ctx)?
+            .map(viewer(ctx)?, settings, &filter)
+            .await
+            .gql()?;
+        Ok(Map(map))
     }
 
     /// The nodes within `depth` links (1 to 3, 1 by default) of a node, and every edge among them,

@@ -13,10 +13,16 @@ pub struct InitiativeFilter {
     pub themes: Option<Vec<String>>,
     /// Topic codes; a topic includes its narrower topics.
     pub topics: Option<Vec<String>>,
+    /// Topic codes that must all be held (each including its narrower topics): the
+    /// initiatives two topics share.
+    pub every_topic: Option<Vec<String>>,
     /// Kinds of initiative.
     pub kinds: Option<Vec<InitiativeKind>>,
     /// Organisation ids.
     pub organisations: Option<Vec<ID>>,
+    /// Organisation ids that must all be behind an initiative: the initiatives they
+    /// share.
+    pub every_organisation: Option<Vec<ID>>,
     /// Kinds of the organisations behind them.
     pub organisation_kinds: Option<Vec<OrganisationKind>>,
     /// Target groups.
@@ -49,11 +55,19 @@ impl InitiativeFilter {
             .flatten()
             .map(|id| OrganisationId::decode("filter.organisations", id))
             .collect::<Result<Vec<_>, _>>()?;
+        let every_organisation = self
+            .every_organisation
+            .iter()
+            .flatten()
+            .map(|id| OrganisationId::decode("filter.everyOrganisation", id))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(domain::InitiativeFilter {
             themes: self.themes.clone().unwrap_or_default(),
             topics: self.topics.clone().unwrap_or_default(),
+            every_topic: self.every_topic.clone().unwrap_or_default(),
             kinds: list(&self.kinds),
             organisations,
+            every_organisation,
             organisation_kinds: list(&self.organisation_kinds),
             target_groups: list(&self.target_groups),
             education_levels: list(&self.education_levels),

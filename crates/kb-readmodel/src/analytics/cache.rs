@@ -10,6 +10,7 @@ use kb_domain::{OrganisationId, Viewer};
 use super::centrality::Measure;
 use super::cooccurrence::{Cooccurrence, Dimension};
 use super::graph::{EdgeTypes, NodeRef, NodeType};
+use super::map::{Map, MapKind, MapSettings};
 
 /// Who sees the same graph: the public (anonymous readers and partners), one
 /// organisation's contributors, or editors and admins.
@@ -35,6 +36,21 @@ pub(super) type Scores = Arc<Vec<(NodeRef, f64)>>;
 /// A table's rows and columns.
 type Axes = (Dimension, Dimension);
 
+/// A map's settings as a key: the resolution by its bits.
+type MapKey = (MapKind, u64, usize, u64);
+
+fn map_key(s: &MapSettings) -> MapKey {
+    (
+        s.kind,
+        s.resolution.to_bits(),
+        s.max_nodes,
+        s.min_link_count,
+    )
+}
+
+/// The most maps kept at one position.
+const CACHED_MAPS: usize = 16;
+
 /// The most score lists kept at one position.
 const CACHED: usize = 64;
 
@@ -49,9 +65,31 @@ const CACHED_CELLS: usize = 1 << 18;
 pub struct Cache {
     at: Mutex<(i64, HashMap<Key, Scores>)>,
     tables: Mutex<(i64, HashMap<Axes, Arc<Cooccurrence>>)>,
+    maps: Mutex<(i64, HashMap<MapKey, Arc<Map>>)>,
 }
 
 impl Cache {
+    /// The published view's map of `settings` kept at `position`.
+    pub(super) fn map(&self, position: i64, settings: &MapSettings) -> Option<Arc<Map>> {
+        let held = self.maps.lock().ok()?;
+        if held.0 != position {
+            return None;
+        }
+        held.1.get(&map_key(settings)).cloned()
+    }
+
+    /// Keeps `map` at `position`, forgetting those of other positions (and all of them
+    /// when [`CACHED_MAPS`] are kept).
+    pub(super) fn keep_map(&self, position: i64, map: Arc<Map>) {
+        let Ok(mut held) = self.maps.lock() else {
+            return;
+        };
+        if held.0 != position || held.1.len() >= CACHED_MAPS {
+            *held = (position, HashMap::new());
+        }
+        held.1.insert(map_key(&map.settings), map);
+    }
+
     /// The table kept for `key` at `position`.
     pub(super) fn table(&self, position: i64, key: Axes) -> Option<Arc<Cooccurrence>> {
         let held = self.tables.lock().ok()?;
@@ -131,7 +169,10 @@ mod tests {
                 jaccard: 1.0,
                 npmi: 1.0,
                 p_value: 1.0,
+                p_under: 1.0,
             },
+            q_value: 1.0,
+            q_under: 1.0,
         };
         Arc::new(Cooccurrence {
             population: 1,

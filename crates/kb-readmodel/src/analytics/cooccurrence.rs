@@ -19,6 +19,7 @@ use kb_domain::{
 use kb_store::access::sees_organisation;
 use roaring::RoaringBitmap;
 
+use super::fdr::benjamini_hochberg;
 use super::stats::{CellMeasures, LnFactorials, cell_with};
 use crate::projection::{Index, Projection};
 
@@ -26,7 +27,12 @@ use crate::projection::{Index, Projection};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dimension {
     Theme,
+    /// Every topic: a root counts its subtree, a narrower topic what is filed under it.
     Topic,
+    /// The first level of the topic tree: the roots, each counting its subtree.
+    BroadTopic,
+    /// The second level: the narrower topics, each counting what is filed under it.
+    NarrowTopic,
     Kind,
     Organisation,
     OrganisationKind,
@@ -53,12 +59,17 @@ pub struct Margin {
     pub total: u64,
 }
 
-/// One cell: indexes into the rows and columns, and its measures.
+/// One cell: indexes into the rows and columns, its measures, and the false discovery
+/// rates of its p-values over every cell of the table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
     pub row: usize,
     pub column: usize,
     pub measures: CellMeasures,
+    /// The Benjamini–Hochberg q-value of `p_value` among all rows × columns cells.
+    pub q_value: f64,
+    /// The Benjamini–Hochberg q-value of `p_under` among all rows × columns cells.
+    pub q_under: f64,
 }
 
 /// A co-occurrence table.
@@ -87,6 +98,25 @@ impl Cooccurrence {
                 .cloned()
                 .collect(),
         }
+    }
+}
+
+impl Cooccurrence {
+    /// The cells with fewer initiatives than chance predicts, at a false discovery rate
+    /// under `max_q`: the most surprising first (lowest `q_under`, then the largest
+    /// shortfall `expected − count`, then row by row).
+    pub fn gaps(&self, max_q: f64) -> Vec<&Cell> {
+        let mut gaps: Vec<&Cell> = self.cells.iter().filter(|c| c.q_under < max_q).collect();
+        gaps.sort_by(|a, b| {
+            a.q_under
+                .total_cmp(&b.q_under)
+                .then(
+                    (b.measures.expected - b.measures.count as f64)
+                        .total_cmp(&(a.measures.expected - a.measures.count as f64)),
+                )
+                .then((a.row, a.column).cmp(&(b.row, b.column)))
+        });
+        gaps
     }
 }
 
@@ -230,7 +260,9 @@ impl Projection {
                     })
                     .collect()
             }
-            Dimension::Topic => self.topic_values(population),
+            Dimension::Topic => self.topic_values(population, |_| true),
+            Dimension::BroadTopic => self.topic_values(population, |t| t.broader_id.is_none()),
+            Dimension::NarrowTopic => self.topic_values(population, |t| t.broader_id.is_some()),
             Dimension::Kind => vocabulary::<InitiativeKind>(self, &self.kind, population),
             Dimension::TargetGroup => {
                 vocabulary::<TargetGroup>(self, &self.target_group, population)
@@ -307,10 +339,14 @@ impl Projection {
         out
     }
 
-    /// Topics in the taxonomy's order; a root counts its subtree.
-    fn topic_values(&self, population: &RoaringBitmap) -> Vec<(DimensionValue, Members<'_>)> {
+    /// The topics `level` holds, in the taxonomy's order; a root counts its subtree.
+    fn topic_values(
+        &self,
+        population: &RoaringBitmap,
+        level: impl Fn(&kb_domain::Topic) -> bool,
+    ) -> Vec<(DimensionValue, Members<'_>)> {
         let subtrees = self.subtrees();
-        let mut topics: Vec<&kb_domain::Topic> = self.topics.iter().collect();
+        let mut topics: Vec<&kb_domain::Topic> = self.topics.iter().filter(|t| level(t)).collect();
         topics.sort_by_key(|t| (t.position, t.id));
         topics
             .into_iter()
@@ -349,20 +385,33 @@ impl Projection {
         let counts = counts(&row_sets, &column_sets, population);
         let column_totals: Vec<u64> = column_sets.iter().map(|m| m.total()).collect();
         let ln = LnFactorials::upto(n);
-        let mut cells = Vec::new();
+        // Every cell is measured, those under `min_count` too: the false discovery rate
+        // is over the whole table, whatever part of it is answered.
+        let mut cells = Vec::with_capacity(counts.len());
         let by_row = counts.chunks(column_totals.len().max(1));
         for (i, (rm, row)) in row_sets.iter().zip(by_row).enumerate() {
             let rt = rm.total();
             for (j, (a, ct)) in row.iter().zip(&column_totals).enumerate() {
-                if u64::from(*a) >= min_count {
-                    cells.push(Cell {
-                        row: i,
-                        column: j,
-                        measures: cell_with(&ln, u64::from(*a), rt, *ct, n),
-                    });
-                }
+                cells.push(Cell {
+                    row: i,
+                    column: j,
+                    measures: cell_with(&ln, u64::from(*a), rt, *ct, n),
+                    q_value: 1.0,
+                    q_under: 1.0,
+                });
             }
         }
+        let over: Vec<f64> = cells.iter().map(|c| c.measures.p_value).collect();
+        let under: Vec<f64> = cells.iter().map(|c| c.measures.p_under).collect();
+        for ((c, q), qu) in cells
+            .iter_mut()
+            .zip(benjamini_hochberg(&over))
+            .zip(benjamini_hochberg(&under))
+        {
+            c.q_value = q;
+            c.q_under = qu;
+        }
+        cells.retain(|c| c.measures.count >= min_count);
         let margins = |v: Vec<(DimensionValue, Members)>| {
             v.into_iter()
                 .map(|(value, m)| Margin {

@@ -16,6 +16,8 @@ use super::cache::{Audience, Key};
 use super::centrality::{self, Measure};
 use super::cooccurrence::{Cooccurrence, Dimension, TrendYear};
 use super::graph::{EdgeTypes, MAX_DEPTH, MAX_NODES, MAX_PATH, NodeRef, NodeType, Subgraph, View};
+use super::map::{Map, MapSettings};
+use super::seriation::Order;
 use crate::ReadModel;
 
 fn bad(e: DomainError) -> StoreError {
@@ -34,15 +36,32 @@ fn within(field: &str, value: usize, max: usize) -> Result<(), StoreError> {
 
 impl ReadModel {
     /// The co-occurrence of two dimensions among the initiatives `filter` holds for
-    /// `viewer`; cells under `min_count` left out.
+    /// `viewer`, every cell, rows and columns in `order`.
     pub async fn cooccurrence(
         &self,
         viewer: Viewer,
         rows: Dimension,
         columns: Dimension,
         filter: &InitiativeFilter,
-        min_count: u64,
-    ) -> Result<Cooccurrence, StoreError> {
+        order: Order,
+    ) -> Result<Arc<Cooccurrence>, StoreError> {
+        let table = self.whole_table(viewer, rows, columns, filter).await?;
+        Ok(match order {
+            Order::Taxonomy => table,
+            Order::Similarity => Arc::new(table.seriated()),
+        })
+    }
+
+    /// Every cell of the co-occurrence of `rows` × `columns` among the initiatives
+    /// `filter` holds for `viewer`: the published view's unfiltered tables kept until
+    /// the next change, others counted.
+    async fn whole_table(
+        &self,
+        viewer: Viewer,
+        rows: Dimension,
+        columns: Dimension,
+        filter: &InitiativeFilter,
+    ) -> Result<Arc<Cooccurrence>, StoreError> {
         let filter = filter.clone();
         // Read before the projection, as for centrality, but without waiting: while the
         // follower applies changes (or asks the change log for them), the table is
@@ -55,26 +74,67 @@ impl ReadModel {
             return self
                 .blocking(move |p, _| {
                     let population = p.select(viewer, &filter)?;
-                    Ok(p.cooccurrence(viewer, rows, columns, &population, min_count))
+                    Ok(Arc::new(p.cooccurrence(
+                        viewer,
+                        rows,
+                        columns,
+                        &population,
+                        0,
+                    )))
                 })
                 .await;
         };
         let key = (rows, columns);
-        let table = match self.inner.analytics.table(position, key) {
-            Some(t) => t,
-            None => {
-                let t = self
-                    .blocking(move |p, _| {
-                        let population = p.select(viewer, &filter)?;
-                        Ok(p.cooccurrence(viewer, rows, columns, &population, 0))
-                    })
-                    .await?;
-                let t = Arc::new(t);
-                self.inner.analytics.keep_table(position, key, t.clone());
-                t
-            }
-        };
-        Ok(table.at_least(min_count))
+        if let Some(t) = self.inner.analytics.table(position, key) {
+            return Ok(t);
+        }
+        let t = self
+            .blocking(move |p, _| {
+                let population = p.select(viewer, &filter)?;
+                Ok(p.cooccurrence(viewer, rows, columns, &population, 0))
+            })
+            .await?;
+        let t = Arc::new(t);
+        self.inner.analytics.keep_table(position, key, t.clone());
+        Ok(t)
+    }
+
+    /// The map of `settings` among the initiatives `filter` holds for `viewer`; the
+    /// published view's maps without a filter kept until the next change.
+    pub async fn map(
+        &self,
+        viewer: Viewer,
+        settings: MapSettings,
+        filter: &InitiativeFilter,
+    ) -> Result<Arc<Map>, StoreError> {
+        let filter = filter.clone();
+        let position = self.inner.applied.try_lock().ok().map(|p| *p);
+        let kept = (sees_published_only(viewer) && filter == InitiativeFilter::default())
+            .then_some(position)
+            .flatten();
+        if let Some(position) = kept
+            && let Some(m) = self.inner.analytics.map(position, &settings)
+        {
+            return Ok(m);
+        }
+        let m = self
+            .blocking(move |p, _| {
+                let population = p.select(viewer, &filter)?;
+                p.map(viewer, settings, &population).map_err(bad)
+            })
+            .await?;
+        let m = Arc::new(m);
+        if let Some(position) = kept {
+            self.inner.analytics.keep_map(position, m.clone());
+        }
+        Ok(m)
+    }
+
+    /// Whether the published view's map of `settings` is kept at the position the model
+    /// stands at (for tests and diagnostics).
+    pub async fn map_cached(&self, settings: MapSettings) -> bool {
+        let position = self.position().await;
+        self.inner.analytics.map(position, &settings).is_some()
     }
 
     /// Whether the published view's table of `rows` × `columns` is kept at the position

@@ -8,6 +8,7 @@
 //! | Jaccard  | `a / (r + c − a)` | `r + c − a = 0`: 0 |
 //! | NPMI     | `ln(a·n / (r·c)) / −ln(a / n)` | `a = 0`: −1 (never together) when `r, c > 0`, else 0; `a = n`: 1 |
 //! | p-value  | `P(X ≥ a)`, X hypergeometric: `c` draws from `n` holding `r` successes | `a = 0`: 1 |
+//! | p-value under | `P(X ≤ a)`: how surprising so few are together | `a` at its least possible: 1 |
 //!
 //! Every value is finite, so none turns into NaN or infinity in JSON. The p-value is
 //! summed exactly term by term in log space (log-factorials, no normal approximation);
@@ -26,7 +27,10 @@ pub struct CellMeasures {
     pub lift: f64,
     pub jaccard: f64,
     pub npmi: f64,
+    /// `P(X ≥ count)`: together more often than chance.
     pub p_value: f64,
+    /// `P(X ≤ count)`: together less often than chance.
+    pub p_under: f64,
 }
 
 /// Below this, `ln n!` comes from a table of exact products; from here on from
@@ -125,6 +129,30 @@ pub fn hypergeometric_upper_tail(population: u64, successes: u64, draws: u64, k:
     )
 }
 
+/// `P(X ≤ k)` for X hypergeometric as in [`hypergeometric_upper_tail`].
+pub fn hypergeometric_lower_tail(population: u64, successes: u64, draws: u64, k: u64) -> f64 {
+    lower_tail(
+        &LnFactorials::upto(population),
+        population,
+        successes,
+        draws,
+        k,
+    )
+}
+
+/// `P(X ≤ k)` with the log-factorials of `ln`, summed as an upper tail: `X ≤ k` exactly
+/// when the failures drawn, `Y = draws − X` (hypergeometric with the failures as
+/// successes), number at least `draws − k`. Summing that tail term by term keeps small
+/// probabilities exact, where `1 − P(X ≥ k + 1)` would round them to 0.
+fn lower_tail(ln: &LnFactorials, population: u64, successes: u64, draws: u64, k: u64) -> f64 {
+    let (n, d) = (population, draws.min(population));
+    let failures = n - successes.min(n);
+    if k >= d {
+        return 1.0;
+    }
+    upper_tail(ln, n, failures, d, d - k)
+}
+
 /// [`hypergeometric_upper_tail`] with the log-factorials of `ln`.
 fn upper_tail(ln: &LnFactorials, population: u64, successes: u64, draws: u64, k: u64) -> f64 {
     let (n, big_k, d) = (population, successes.min(population), draws.min(population));
@@ -200,6 +228,7 @@ pub fn cell_with(ln: &LnFactorials, a: u64, r: u64, c: u64, n: u64) -> CellMeasu
     } else {
         upper_tail(ln, n, r, c, a)
     };
+    let p_under = lower_tail(ln, n, r, c, a);
     CellMeasures {
         count: a,
         expected,
@@ -207,6 +236,7 @@ pub fn cell_with(ln: &LnFactorials, a: u64, r: u64, c: u64, n: u64) -> CellMeasu
         jaccard,
         npmi,
         p_value,
+        p_under,
     }
 }
 
@@ -288,6 +318,32 @@ mod tests {
         close(
             hypergeometric_upper_tail(1_000, 300, 900, 280),
             0.012_444_265_273_186_704,
+            1e-11,
+        );
+    }
+
+    #[test]
+    fn the_lower_tail_matches_exact_counting_and_keeps_small_probabilities() {
+        // 10 items, 4 successes, 5 drawn: P(X ≤ 1) = (C(6,5) + C(4,1)·C(6,4)) / C(10,5)
+        close(hypergeometric_lower_tail(10, 4, 5, 1), 66.0 / 252.0, 1e-15);
+        close(hypergeometric_lower_tail(10, 4, 5, 0), 6.0 / 252.0, 1e-15);
+        assert_eq!(hypergeometric_lower_tail(10, 4, 5, 4), 1.0);
+        assert_eq!(hypergeometric_lower_tail(10, 4, 5, 5), 1.0);
+        // Every k: the two tails overlap in exactly P(X = k).
+        for k in 0..=4u64 {
+            let both =
+                hypergeometric_lower_tail(10, 4, 5, k) + hypergeometric_upper_tail(10, 4, 5, k);
+            let at =
+                hypergeometric_upper_tail(10, 4, 5, k) - hypergeometric_upper_tail(10, 4, 5, k + 1);
+            close(both, 1.0 + at, 1e-14);
+        }
+        // Exact rationals (Python's fractions and math.comb), rounded to 17 digits. The
+        // first is far below what 1 − P(X ≥ 1) could show.
+        let p = hypergeometric_lower_tail(100_000, 5_000, 2_000, 0);
+        close(p / 9.636_917_797_248_54e-46, 1.0, 1e-9);
+        close(
+            hypergeometric_lower_tail(100_000, 900, 5_000, 30),
+            0.009_785_175_312_759_024,
             1e-11,
         );
     }

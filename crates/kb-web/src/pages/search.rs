@@ -5,7 +5,7 @@
 
 /// The facets: the filter the address holds, the counts the API gives for it, and the
 /// form's checkboxes.
-mod facets;
+pub(crate) mod facets;
 
 use axum::extract::State;
 use axum::response::Response;
@@ -107,6 +107,7 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
         .and_then(|s| ORDERS.iter().find(|o| o.0 == s))
         .unwrap_or(&ORDERS[0]);
     let filter = filter(ctx);
+    let organisations = organisation_names(site, ctx).await?;
     let after = paging::cursor_before(page_no, PAGE_SIZE);
     let list = if q.is_empty() {
         let document = format!(
@@ -209,7 +210,7 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
                     }
                 }
                 p { button type="submit" { (ctx.t("Filters toepassen", "Apply filters")) } }
-                (facets::fieldsets(ctx, &vocab, &list.facets))
+                (facets::fieldsets(ctx, &vocab, &list.facets, &organisations))
                 p { button type="submit" { (ctx.t("Filters toepassen", "Apply filters")) } }
                 p { a href=(ctx.href(&if q.is_empty() { "/zoeken".to_owned() } else { format!("/zoeken?q={}", encode(&q)) })) { (ctx.t("Alle filters wissen", "Clear all filters")) } }
             }
@@ -225,6 +226,37 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
         format!("{count_text}: {title}")
     };
     Ok(Page::new(title, description, body))
+}
+
+/// The names of the organisations the address asks to hold all at once
+/// (`elke-organisatie`), by id; none asked, nothing read.
+async fn organisation_names(site: &Site, ctx: &Ctx) -> Result<Vec<(String, String)>, Failure> {
+    let ids = ctx.params("elke-organisatie");
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    #[derive(Deserialize)]
+    struct Named {
+        nodes: Vec<Option<Org>>,
+    }
+    #[derive(Deserialize)]
+    struct Org {
+        id: Option<String>,
+        name: Option<String>,
+    }
+    let answer: Named = site
+        .query(
+            ctx.lang,
+            "query Names($ids: [ID!]!) { nodes(ids: $ids) { ... on Organisation { id name } } }",
+            json!({ "ids": ids }),
+        )
+        .await?;
+    Ok(answer
+        .nodes
+        .into_iter()
+        .flatten()
+        .filter_map(|o| Some((o.id?, o.name?)))
+        .collect())
 }
 
 fn encode(v: &str) -> String {

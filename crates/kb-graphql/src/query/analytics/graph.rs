@@ -10,7 +10,8 @@ use super::{EdgeType, NodeType};
 use crate::query::node::load_node;
 use crate::types::Node;
 
-fn global(n: a::NodeRef) -> GlobalId {
+/// The global id of a node of the read model's graph.
+pub(super) fn global(n: a::NodeRef) -> GlobalId {
     match n {
         a::NodeRef::Initiative(i) => i.global(),
         a::NodeRef::Theme(t) => t.global(),

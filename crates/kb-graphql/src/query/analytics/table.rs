@@ -15,13 +15,17 @@ use std::borrow::Cow;
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::Field;
 use async_graphql::registry::Registry;
+use std::sync::Arc;
+
 use async_graphql::{
-    Context, ContextSelectionSet, InputType, Name, Object, OutputType, Positioned, ScalarType,
-    ServerResult, SimpleObject, Value,
+    ComplexObject, Context, ContextSelectionSet, InputType, Name, Object, OutputType, Positioned,
+    ScalarType, ServerResult, SimpleObject, Value,
 };
+use kb_domain::ErrorCode;
 use kb_domain::lang::Language as Lang;
 use kb_readmodel::analytics as a;
 
+use crate::error::coded;
 use crate::types::vocab::{Language, lang_of};
 
 /// One value of a dimension and how many initiatives of the population hold it.
@@ -70,12 +74,21 @@ pub struct CooccurrenceCell {
     pub jaccard: f64,
     /// Normalised pointwise mutual information, −1 (never together) to 1 (always).
     pub npmi: f64,
-    /// `P(X ≥ count)` under the hypergeometric distribution (independence).
+    /// `P(X ≥ count)` under the hypergeometric distribution (independence): how
+    /// surprising so many together are.
     pub p_value: f64,
+    /// The Benjamini–Hochberg q-value of `pValue` over every cell of the table (the
+    /// false discovery rate at which this cell is more than chance).
+    pub q_value: f64,
+    /// `P(X ≤ count)`: how surprising so few together are.
+    pub p_under: f64,
+    /// The Benjamini–Hochberg q-value of `pUnder` over every cell of the table.
+    pub q_under: f64,
 }
 
 /// How the values of two dimensions occur together.
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
 pub struct Cooccurrence {
     /// Initiatives counted: those the filter holds for the viewer.
     pub population: i64,
@@ -85,19 +98,79 @@ pub struct Cooccurrence {
     pub columns: Totals,
     /// Every row × column pair, row by row (pairs below `minCount` left out).
     pub cells: Cells,
+    /// The whole table, every cell, for `gaps`.
+    #[graphql(skip)]
+    pub whole: Arc<a::Cooccurrence>,
 }
 
-impl From<a::Cooccurrence> for Cooccurrence {
-    fn from(t: a::Cooccurrence) -> Self {
+/// The most gaps listed.
+const MAX_GAPS: usize = 1_000;
+
+#[ComplexObject]
+impl Cooccurrence {
+    /// Where little is shared yet: the cells with significantly fewer initiatives than
+    /// chance predicts (`qUnder` below `maxQValue`), the most surprising first (lowest
+    /// `qUnder`, then the largest shortfall below `expected`), whatever `minCount` is.
+    async fn gaps(
+        &self,
+        #[graphql(desc = "The false discovery rate a gap stays under; 0.05 by default.")]
+        max_q_value: Option<f64>,
+        #[graphql(desc = "How many gaps: 1 to 1,000, 20 by default.")] first: Option<i32>,
+    ) -> async_graphql::Result<Cells> {
+        let max_q = max_q_value.unwrap_or(0.05);
+        if !(0.0..=1.0).contains(&max_q) {
+            return Err(coded(
+                ErrorCode::BadUserInput,
+                "maxQValue is 0 to 1",
+                Some("maxQValue"),
+            ));
+        }
+        let first = match first.unwrap_or(20) {
+            n @ 1.. if n as usize <= MAX_GAPS => n as usize,
+            _ => {
+                return Err(coded(
+                    ErrorCode::LimitExceeded,
+                    format!("first is 1 to {MAX_GAPS}"),
+                    Some("first"),
+                ));
+            }
+        };
+        Ok(Cells {
+            rows: self.cells.rows.clone(),
+            columns: self.cells.columns.clone(),
+            cells: self
+                .whole
+                .gaps(max_q)
+                .into_iter()
+                .take(first)
+                .cloned()
+                .collect(),
+        })
+    }
+}
+
+impl Cooccurrence {
+    /// The answer of `whole` with the cells counting at least `min_count`.
+    pub fn new(whole: Arc<a::Cooccurrence>, min_count: u64) -> Self {
         Self {
-            population: t.population as i64,
+            population: whole.population as i64,
             cells: Cells {
-                rows: t.rows.iter().map(|m| m.value.value.clone()).collect(),
-                columns: t.columns.iter().map(|m| m.value.value.clone()).collect(),
-                cells: t.cells,
+                rows: whole.rows.iter().map(|m| m.value.value.clone()).collect(),
+                columns: whole
+                    .columns
+                    .iter()
+                    .map(|m| m.value.value.clone())
+                    .collect(),
+                cells: whole
+                    .cells
+                    .iter()
+                    .filter(|c| c.measures.count >= min_count)
+                    .cloned()
+                    .collect(),
             },
-            rows: Totals(t.rows),
-            columns: Totals(t.columns),
+            rows: Totals(whole.rows.clone()),
+            columns: Totals(whole.columns.clone()),
+            whole,
         }
     }
 }
@@ -179,6 +252,9 @@ enum CellField {
     Jaccard,
     Npmi,
     PValue,
+    QValue,
+    PUnder,
+    QUnder,
 }
 
 /// The cells of a table, `[CooccurrenceCell!]!` in the schema. The row and column codes
@@ -208,6 +284,9 @@ impl Cells {
                 jaccard: c.measures.jaccard,
                 npmi: c.measures.npmi,
                 p_value: c.measures.p_value,
+                q_value: c.q_value,
+                p_under: c.measures.p_under,
+                q_under: c.q_under,
             })
             .collect()
     }
@@ -223,6 +302,9 @@ impl Cells {
             CellField::Jaccard => ScalarType::to_value(&m.jaccard),
             CellField::Npmi => ScalarType::to_value(&m.npmi),
             CellField::PValue => ScalarType::to_value(&m.p_value),
+            CellField::QValue => ScalarType::to_value(&c.q_value),
+            CellField::PUnder => ScalarType::to_value(&m.p_under),
+            CellField::QUnder => ScalarType::to_value(&c.q_under),
         }
     }
 }
@@ -255,6 +337,9 @@ impl OutputType for Cells {
                 "jaccard" => CellField::Jaccard,
                 "npmi" => CellField::Npmi,
                 "pValue" => CellField::PValue,
+                "qValue" => CellField::QValue,
+                "pUnder" => CellField::PUnder,
+                "qUnder" => CellField::QUnder,
                 _ => return None,
             };
             plain(f, name)
@@ -362,7 +447,10 @@ mod tests {
                 jaccard: 0.1 + 0.2,
                 npmi: -x,
                 p_value: x / 7.0,
+                p_under: x / 5.0,
             },
+            q_value: x / 3.0,
+            q_under: x / 2.0,
         };
         a::Cooccurrence {
             population: 9,
@@ -385,10 +473,10 @@ mod tests {
     #[Object]
     impl Root {
         async fn planned(&self) -> Cooccurrence {
-            table().into()
+            Cooccurrence::new(Arc::new(table()), 0)
         }
         async fn cells(&self) -> Vec<CooccurrenceCell> {
-            Cooccurrence::from(table()).cells.derived()
+            Cooccurrence::new(Arc::new(table()), 0).cells.derived()
         }
         async fn columns(&self) -> Vec<DimensionTotal> {
             table().columns.into_iter().map(DimensionTotal).collect()
@@ -448,6 +536,7 @@ mod tests {
     async fn planned_cells_are_the_objects_the_derived_resolvers_give() {
         for selection in [
             "{ row column count expected lift jaccard npmi pValue }",
+            "{ qValue pUnder qUnder row }",
             "{ pValue count }",
             "{ __typename c: count count c: count }",
             "{ n: npmi ...F ... on CooccurrenceCell { count row } ... { jaccard } }",

@@ -126,9 +126,28 @@ fn is_code(v: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// The address keys of the values that must all hold at once (the initiatives two
+/// topics or two organisations share, as the analyst's maps link to them) and their
+/// fields in the API's filter.
+const EVERY: [(&str, &str); 2] = [
+    ("elk-onderwerp", "everyTopic"),
+    ("elke-organisatie", "everyOrganisation"),
+];
+
 /// The `InitiativeFilter` the address holds.
-pub(super) fn filter(ctx: &Ctx) -> Value {
+pub(crate) fn filter(ctx: &Ctx) -> Value {
     let mut f = Map::new();
+    for (key, field) in EVERY {
+        let values: Vec<Value> = ctx
+            .params(key)
+            .into_iter()
+            .filter(|v| is_code(v))
+            .map(Value::from)
+            .collect();
+        if !values.is_empty() {
+            f.insert(field.to_owned(), Value::Array(values));
+        }
+    }
     for facet in &FACETS {
         let values: Vec<Value> = ctx
             .params(facet.key)
@@ -153,9 +172,63 @@ pub(super) fn filter(ctx: &Ctx) -> Value {
     Value::Object(f)
 }
 
-/// Every facet as checkboxes, then the year range.
-pub(super) fn fieldsets(ctx: &Ctx, vocab: &Vocab, facets: &Facets) -> Markup {
+/// The values that must all hold at once, as checked boxes that keep them (and take
+/// them away when unchecked); `organisations` names the organisations by id.
+fn together(ctx: &Ctx, facets: &Facets, organisations: &[(String, String)]) -> Markup {
+    let topics: Vec<(String, String)> = ctx
+        .params("elk-onderwerp")
+        .into_iter()
+        .filter(|v| is_code(v))
+        .map(|code| {
+            let label = facets
+                .topics
+                .iter()
+                .find(|t| t.value.code == code)
+                .map_or_else(|| code.to_owned(), |t| t.value.label.clone());
+            (code.to_owned(), label)
+        })
+        .collect();
+    let orgs: Vec<(String, String)> = ctx
+        .params("elke-organisatie")
+        .into_iter()
+        .filter(|v| is_code(v))
+        .map(|id| {
+            let name = organisations
+                .iter()
+                .find(|(i, _)| i == id)
+                .map_or_else(|| id.to_owned(), |(_, n)| n.clone());
+            (id.to_owned(), name)
+        })
+        .collect();
+    if topics.is_empty() && orgs.is_empty() {
+        return html! {};
+    }
     html! {
+        fieldset {
+            legend { (ctx.t("Met elk van deze", "With each of these")) }
+            @for (key, list) in [("elk-onderwerp", &topics), ("elke-organisatie", &orgs)] {
+                @for (i, (value, label)) in list.iter().enumerate() {
+                    @let id = format!("f-{key}-{i}");
+                    p.check {
+                        input type="checkbox" id=(id) name=(key) value=(value) checked;
+                        label for=(id) { (label) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every facet as checkboxes, then the year range; first the values that must all hold
+/// at once, when the address has any (`organisations` names them by id).
+pub(super) fn fieldsets(
+    ctx: &Ctx,
+    vocab: &Vocab,
+    facets: &Facets,
+    organisations: &[(String, String)],
+) -> Markup {
+    html! {
+        (together(ctx, facets, organisations))
         @for facet in &FACETS {
             (facet_fieldset(ctx, vocab, facet, facets))
         }
@@ -265,6 +338,15 @@ mod tests {
         assert_eq!(
             filter(&ctx),
             json!({ "themes": ["support"], "kinds": ["TRAINING", "GUIDE"], "languages": ["en"], "yearFrom": 2020 })
+        );
+        let ctx = Ctx::of(
+            &HeaderMap::new(),
+            "/zoeken",
+            "elk-onderwerp=stress&elk-onderwerp=geld&elke-organisatie=T3JnOjE&elke-organisatie=%3Cx%3E",
+        );
+        assert_eq!(
+            filter(&ctx),
+            json!({ "everyTopic": ["stress", "geld"], "everyOrganisation": ["T3JnOjE"] })
         );
     }
 }

@@ -1,12 +1,7 @@
-//! The analyst page: which topics go with which themes (the co-occurrence table as an
-//! accessible heat map, each cell with its count and lift and a link to the matching
-//! search), the most connected initiatives, and the neighbourhood of an initiative or
-//! organisation in the graph (`?initiatief=slug`, `?organisatie=slug`).
+//! The graph part of the analysis page: the most connected initiatives, and the
+//! neighbourhood of an initiative or organisation (`?initiatief=slug`,
+//! `?organisatie=slug`) drawn and listed.
 
-use std::collections::HashMap;
-
-use axum::extract::State;
-use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
@@ -15,7 +10,6 @@ use crate::Site;
 use crate::bilingual::{Shown, shown};
 use crate::client::{Failure, nullable};
 use crate::context::Ctx;
-use crate::layout::{Page, respond};
 
 /// The selection of a [`Node`].
 const NODE: &str = "node {
@@ -81,7 +75,7 @@ impl Node {
     }
 }
 
-/// The answer to the page's own document.
+/// The answer to the document of the most connected initiatives.
 #[derive(Debug, Deserialize)]
 struct Answer {
     analytics: Analytics,
@@ -89,33 +83,7 @@ struct Answer {
 
 #[derive(Debug, Deserialize)]
 struct Analytics {
-    cooccurrence: Cooccurrence,
     centrality: Vec<Central>,
-}
-
-/// The themes × topics table.
-#[derive(Debug, Deserialize)]
-struct Cooccurrence {
-    population: i64,
-    rows: Vec<Total>,
-    columns: Vec<Total>,
-    cells: Vec<Cell>,
-}
-
-/// A row or column of the table: a theme or topic with its number of initiatives.
-#[derive(Debug, Deserialize)]
-struct Total {
-    value: String,
-    label: String,
-    total: i64,
-}
-
-#[derive(Debug, Deserialize)]
-struct Cell {
-    row: String,
-    column: String,
-    count: i64,
-    lift: f64,
 }
 
 /// One of the most connected initiatives.
@@ -174,33 +142,19 @@ struct GraphEdge {
     to: String,
 }
 
-pub(crate) async fn page(State(site): State<Site>, ctx: Ctx) -> Response {
-    let page = build(&site, &ctx).await;
-    respond(&ctx, page)
-}
-
-async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
+/// The most connected initiatives and, when the address names one, the neighbourhood
+/// of an initiative or organisation.
+pub(super) async fn connections(site: &Site, ctx: &Ctx) -> Result<Markup, Failure> {
     let document = format!(
-        "{{ analytics {{
-             cooccurrence(rows: THEME, columns: TOPIC) {{
-               population rows {{ value label total }} columns {{ value label total }}
-               cells {{ row column count lift }} }}
-             centrality(nodeType: INITIATIVE, measure: DEGREE, first: 10) {{ score {NODE} }}
-           }} }}"
+        "{{ analytics {{ centrality(nodeType: INITIATIVE, measure: DEGREE, first: 10) {{ score {NODE} }} }} }}"
     );
     let data: Answer = site.query(ctx.lang, &document, json!({})).await?;
-    let analytics = data.analytics;
     let centre = neighbourhood(site, ctx).await?;
-    let body = html! {
-        h1 { (ctx.t("Analyse", "Analysis")) }
-        p.lead { (ctx.t(
-            "Hoe thema's en onderwerpen samen voorkomen in de gepubliceerde initiatieven, en wat er in de graaf rond een initiatief ligt.",
-            "How themes and topics occur together in the published initiatives, and what lies around an initiative in the graph.")) }
-        (heat_map(ctx, &analytics.cooccurrence))
+    Ok(html! {
         @if let Some(c) = centre { (c) }
         h2 { (ctx.t("Meest verbonden initiatieven", "Most connected initiatives")) }
         ol {
-            @for c in &analytics.centrality {
+            @for c in &data.analytics.centrality {
                 @let (slug, title) = c.node.as_ref().map_or(("", shown(false, "", None)), |n| (n.key(), n.name(ctx.en())));
                 li {
                     a href=(ctx.href(&format!("/analyse?initiatief={slug}#omgeving"))) lang=[title.lang] { (title.text) }
@@ -208,85 +162,9 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
                 }
             }
         }
-        p { (ctx.t("Meer analyses (trends, paden, centraliteit) en exports staan in de ", "More analyses (trends, paths, centrality) and exports are in the "))
+        p { (ctx.t("Paden, centraliteit en meer staan in de ", "Paths, centrality and more are in the "))
             a href="/graphiql" { (ctx.t("GraphQL-API", "GraphQL API")) } "." }
-    };
-    Ok(Page::new(
-        ctx.t("Analyse", "Analysis"),
-        ctx.t(
-            "Thema's × onderwerpen: aantallen en lift van het samen voorkomen, en de omgeving van initiatieven in de kennisgraaf.",
-            "Themes × topics: counts and lift of co-occurrence, and the neighbourhood of initiatives in the knowledge graph.",
-        ),
-        body,
-    ))
-}
-
-/// The colour class of a cell by its lift: how much more often the pair occurs than
-/// independence predicts.
-fn heat(count: i64, lift: f64) -> &'static str {
-    match (count, lift) {
-        (0, _) => "h0",
-        (_, l) if l < 0.8 => "h1",
-        (_, l) if l < 1.25 => "h2",
-        (_, l) if l < 2.0 => "h3",
-        _ => "h4",
-    }
-}
-
-fn heat_map(ctx: &Ctx, table: &Cooccurrence) -> Markup {
-    let cells: HashMap<(&str, &str), (i64, f64)> = table
-        .cells
-        .iter()
-        .map(|c| ((c.row.as_str(), c.column.as_str()), (c.count, c.lift)))
-        .collect();
-    let lift_text = |l: f64| {
-        let s = format!("{l:.1}");
-        if ctx.en() { s } else { s.replace('.', ",") }
-    };
-    html! {
-        h2 id="thema-onderwerp" { (ctx.t("Thema's × onderwerpen", "Themes × topics")) }
-        p {
-            (ctx.t("Elke cel telt de initiatieven met dat thema en dat onderwerp (van ", "Each cell counts the initiatives with that theme and that topic (of "))
-            (table.population)
-            (ctx.t(
-                "); daaronder de lift: hoeveel vaker dan bij toeval (1,0 = zoals verwacht). Een cel opent de zoekresultaten.",
-                "); below it the lift: how many times more often than chance (1.0 = as expected). A cell opens the search results."))
-        }
-        ul.legend aria-label=(ctx.t("Legenda", "Legend")) {
-            li.h1 { (ctx.t("lift onder 0,8", "lift under 0.8")) }
-            li.h2 { (ctx.t("0,8 tot 1,25", "0.8 to 1.25")) }
-            li.h3 { (ctx.t("1,25 tot 2", "1.25 to 2")) }
-            li.h4 { (ctx.t("2 of meer", "2 or more")) }
-        }
-        div.scroll role="region" aria-labelledby="thema-onderwerp" tabindex="0" {
-            table.heat {
-                caption.visually-hidden { (ctx.t("Aantal initiatieven en lift per thema en onderwerp", "Initiatives and lift per theme and topic")) }
-                thead {
-                    tr {
-                        th scope="col" { (ctx.t("Thema", "Theme")) }
-                        @for c in &table.columns { th scope="col" { (c.label) } }
-                    }
-                }
-                tbody {
-                    @for r in &table.rows {
-                        tr {
-                            th scope="row" { (r.label) " " span.meta { "(" (r.total) ")" } }
-                            @for c in &table.columns {
-                                @let (count, lift) = cells.get(&(r.value.as_str(), c.value.as_str())).copied().unwrap_or((0, 0.0));
-                                td class=(heat(count, lift)) {
-                                    @if count > 0 {
-                                        a href=(ctx.href(&format!("/zoeken?thema={}&onderwerp={}", r.value, c.value))) {
-                                            (count) small { "× " (lift_text(lift)) }
-                                        }
-                                    } @else { "0" }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
+    })
 }
 
 /// The neighbourhood of the initiative or organisation the address names, if any.
