@@ -64,6 +64,19 @@ try {
   check('Tab goes from the buttons to the first node', focused === first, `${focused} (expected ${first})`);
   const m = await marks();
   check('a focused node is marked', m.active && m.hot === 1, JSON.stringify(m));
+  // Tab reaches every node once, in the map's order (cluster by cluster, the heaviest
+  // first), and then leaves the map.
+  const order = await map.locator('a.node').evaluateAll((as) => as.map((a) => a.getAttribute('data-i')));
+  const visited = [focused];
+  for (let k = 1; k < order.length; k++) {
+    await page.keyboard.press('Tab');
+    visited.push(await page.evaluate(() => document.activeElement.getAttribute('data-i')));
+  }
+  check(`Tab reaches all ${order.length} nodes in order`, JSON.stringify(visited) === JSON.stringify(order),
+    `${visited.join(' ')} (expected ${order.join(' ')})`);
+  await page.keyboard.press('Tab');
+  check('after the last node Tab leaves the map',
+    await page.evaluate(() => !document.activeElement.closest('svg[data-map]')), 'still in the map');
   await page.keyboard.press('Escape');
 
   // Zoom and pan.

@@ -455,6 +455,11 @@ async fn in_chromium_a_visitor_searches_filters_follows_related_switches_languag
             ["organisation", "/organisaties/universiteit-van-zilverwold"],
             ["events", "/evenementen"], ["event", "/evenementen/netwerkdag-kompas-2024"],
             ["analysis", "/analyse?initiatief=poortwachterstraining-suicidepreventie"],
+            ["analysis-table", "/analyse?rijen=onderwerp&kolommen=niveau&vanaf=2024&tot=2026&volgorde=gelijkenis"],
+            ["analysis-trends", "/analyse/trends?reeks=thema&maat=aandeel"],
+            ["analysis-map-topics", "/analyse/kaart"],
+            ["analysis-map-themes-topics", "/analyse/kaart?kaart=themas-en-onderwerpen"],
+            ["analysis-map-organisations", "/analyse/kaart?kaart=organisaties"],
             ["privacy", "/privacy"], ["privacy-en", "/privacy?lang=en"],
             ["home-en", "/?lang=en"], ["not-found", "/initiatieven/concept-welzijnsapp-esdorpen"],
         ],
@@ -503,7 +508,7 @@ async fn in_chromium_a_visitor_searches_filters_follows_related_switches_languag
     );
     assert_eq!(
         stdout.matches("leaves no cookie\n").count(),
-        2 * 13,
+        2 * 18,
         "{stdout}"
     );
     assert!(
@@ -512,7 +517,18 @@ async fn in_chromium_a_visitor_searches_filters_follows_related_switches_languag
         "{stdout}"
     );
     // Every page type at both widths, and none left a cookie.
-    for name in ["home", "search", "initiative", "analysis", "privacy"] {
+    for name in [
+        "home",
+        "search",
+        "initiative",
+        "analysis",
+        "analysis-table",
+        "analysis-trends",
+        "analysis-map-topics",
+        "analysis-map-themes-topics",
+        "analysis-map-organisations",
+        "privacy",
+    ] {
         for width in [390, 1280] {
             assert!(
                 shots.join(format!("{name}-{width}.png")).exists(),

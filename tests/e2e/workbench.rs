@@ -500,3 +500,33 @@ async fn the_map_page_links_every_node_and_its_links_lead_to_what_both_share(app
     };
     assert!(search.contains(&found), "{found}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_the_map_zooms_marks_neighbours_and_the_keyboard_reaches_every_node() {
+    let browser = tools::chromium();
+    let dir = tools::node_packages("tests/browser");
+    let app = TestApp::spawn(crate::support::Db::Sqlite).await;
+    for path in [
+        "/analyse/kaart?kaart=onderwerpen",
+        "/analyse/kaart?kaart=organisaties",
+    ] {
+        let out = tokio::process::Command::new("node")
+            .arg("map.mjs")
+            .current_dir(&dir)
+            .env("BASE", app.url(""))
+            .env("PAGE", path)
+            .env("CHROMIUM", &browser)
+            .kill_on_drop(true)
+            .output()
+            .await
+            .expect("node map.mjs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "the browser run on {path} failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!stdout.contains("FAIL"), "{stdout}");
+        assert!(stdout.contains("nodes in order"), "{stdout}");
+    }
+}

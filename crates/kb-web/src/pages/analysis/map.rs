@@ -107,6 +107,9 @@ struct ClusterTheme {
     count: i64,
 }
 
+/// The strongest links listed beside the map.
+const STRONGEST: usize = 15;
+
 /// What the address asks of the map.
 struct Settings {
     kind: (&'static str, &'static str, &'static str, &'static str),
@@ -307,11 +310,10 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
             (map.clusters.len()) " " (ctx.t("clusters (Leiden-algoritme, kwaliteit ", "clusters (Leiden algorithm, quality "))
             (decimal(ctx, map.quality, 2)) ")."
         }
-        figure.map {
-            (drawing(ctx, &s, &map))
-        }
+        (drawing(ctx, &s, &map))
         (charts::map_script())
         (cluster_table(ctx, &map))
+        (strongest(ctx, &map))
         h2 { (ctx.t("Meenemen", "Take it away")) }
         ul.downloads {
             li { a href=(ctx.href(&address("/analyse/kaart.svg", &s.pairs(ctx)))) download { (ctx.t("Kaart als SVG", "Map as SVG")) } }
@@ -360,6 +362,43 @@ fn cluster_table(ctx: &Ctx, map: &Map) -> Markup {
                             td.number { (c.members.len()) }
                             td.number { (c.weight) }
                             td { @for (i, t) in c.themes.iter().enumerate() { @if i > 0 { ", " } (t.label) " (" (t.count) ")" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The links a map is drawn with the most initiatives behind, as a table whose every
+/// row leads to the search of what both ends share: the map's links are for the
+/// pointer, this is for the keyboard and for screen readers.
+fn strongest(ctx: &Ctx, map: &Map) -> Markup {
+    let mut links: Vec<&Link> = map.links.iter().collect();
+    links.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then((a.from, a.to).cmp(&(b.from, b.to)))
+    });
+    links.truncate(STRONGEST);
+    if links.is_empty() {
+        return html! {};
+    }
+    html! {
+        h2 id="verbindingen" { (ctx.t("Sterkste verbindingen", "Strongest links")) }
+        div.scroll role="region" aria-labelledby="verbindingen" tabindex="0" {
+            table {
+                thead { tr {
+                    th scope="col" { (ctx.t("Tussen", "Between")) }
+                    th scope="col" { (ctx.t("Gedeelde initiatieven", "Initiatives shared")) }
+                } }
+                tbody {
+                    @for l in links {
+                        @if let (Some(a), Some(b)) = (map.nodes.get(l.from), map.nodes.get(l.to)) {
+                            tr {
+                                td { (a.label) " — " (b.label) }
+                                td.number { a href=(link_href(ctx, a, b)) { (l.count) } }
+                            }
                         }
                     }
                 }

@@ -269,7 +269,7 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
             (filter_fields(ctx, &vocab))
             p { button type="submit" { (ctx.t("Toon", "Show")) } }
         }
-        figure.chart {
+        div.scroll role="region" aria-label=(title) tabindex="0" {
             (chart(ctx, &s, &data.trend_series))
         }
         @if !data.trend_series.is_empty() {
