@@ -361,6 +361,7 @@ async fn graphiql_and_every_asset_come_from_the_binary_and_the_home_page_is_ligh
             "/assets/graphiql/graphiql.min.css",
             "text/css; charset=utf-8",
         ),
+        ("/assets/map.js", "text/javascript; charset=utf-8"),
         ("/favicon.svg", "image/svg+xml"),
     ] {
         let (status, headers, _) = get(&app, path, Default::default()).await;

@@ -69,8 +69,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (
             "map-empty",
             map_svg(&MapChart {
-                title: "Organisaties die samenwerken",
-                description: "Nog geen samenwerkingen.",
+                title: "Organisations working together",
+                description: "No collaborations yet.",
                 nodes: &[],
                 links: &[],
                 lang_en: true,

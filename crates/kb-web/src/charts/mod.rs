@@ -60,7 +60,7 @@ fn chart_id(kind: &str, title: &str, description: &str) -> String {
     format!("{kind}-{:08x}", hash >> 32)
 }
 
-/// A chart with nothing to draw: its title and description for screen readers, and one
+/// A chart with nothing to draw: its title, its description for screen readers, and one
 /// line of text in the middle that says so.
 fn empty(id: &str, title: &str, description: &str, width: f64, height: f64, text: &str) -> Markup {
     html! {
@@ -71,6 +71,7 @@ fn empty(id: &str, title: &str, description: &str, width: f64, height: f64, text
             rect x="0.5" y="0.5" width=(width - 1.0) height=(height - 1.0) fill="none"
                 stroke="#cfd8dc" stroke-dasharray="6 4" {}
             text x=(width / 2.0) y=(height / 2.0) text-anchor="middle" font-size="16" fill=(MUTED) { (text) }
+            text x="16" y="30" font-size="17" font-weight="700" fill=(INK) { (title) }
         }
     }
 }
