@@ -235,3 +235,79 @@ async fn searches_for_hidden_titles_and_their_misspellings_show_nothing_hidden(a
     }
     assert_eq!(asked, 2 * demo.hidden().count());
 }
+
+on_both!(the_workbench_counts_and_names_only_what_anonymous_readers_see);
+async fn the_workbench_counts_and_names_only_what_anonymous_readers_see(app: TestApp) {
+    let published =
+        app.data("{ initiatives { totalCount } }", json!({})).await["initiatives"]["totalCount"]
+            .clone();
+    // Asking for every status changes nothing for an anonymous reader.
+    let every = json!({ "statuses": ["DRAFT", "SUBMITTED", "REJECTED", "ARCHIVED", "PUBLISHED"] });
+    let r = app
+        .gql(
+            "query W($f: InitiativeFilter) { analytics {
+               cooccurrence(rows: ORGANISATION, columns: NARROW_TOPIC, filter: $f, order: SIMILARITY) {
+                 population rows { value label total } gaps(first: 1000) { row column } }
+               trendSeries(dimension: KIND, filter: $f) { label total }
+               organisations: map(kind: ORGANISATIONS, filter: $f) {
+                 nodes { label weight node { ... on Organisation { slug name } } } }
+               topics: map(kind: THEMES_AND_TOPICS, filter: $f) { nodes { label weight } }
+             }
+             shared: initiatives(filter: { statuses: [DRAFT, SUBMITTED, REJECTED, ARCHIVED, PUBLISHED],
+                                           everyTopic: [\"stress_performance_pressure\", \"psychological_complaints\"] }) {
+               nodes { slug title status } } }",
+            json!({ "f": every }),
+        )
+        .await;
+    assert!(r.get("errors").is_none(), "{r}");
+    assert_clean(&r);
+    let a = &r["data"]["analytics"];
+    assert_eq!(a["cooccurrence"]["population"], published);
+    let series_total: u64 = a["trendSeries"]
+        .as_array()
+        .expect("series")
+        .iter()
+        .filter_map(|s| s["total"].as_u64())
+        .sum();
+    assert!(series_total <= published.as_u64().unwrap_or(0));
+    for n in r["data"]["shared"]["nodes"].as_array().expect("nodes") {
+        assert_eq!(n["status"], "PUBLISHED");
+    }
+    // Every organisation on the map has published initiatives: its weight is the count of
+    // them, as its own list says.
+    for n in a["organisations"]["nodes"].as_array().expect("nodes") {
+        let slug = n["node"]["slug"].as_str().expect("a visible organisation");
+        let own = app
+            .data(
+                "query O($s: String!) { organisation(slug: $s) { initiatives { totalCount } } }",
+                json!({ "s": slug }),
+            )
+            .await;
+        assert_eq!(
+            n["weight"], own["organisation"]["initiatives"]["totalCount"],
+            "{slug}"
+        );
+    }
+    // The pages and their downloads.
+    for path in [
+        "/analyse?rijen=organisatie&kolommen=deelonderwerp",
+        "/analyse/tabel.csv?rijen=organisatie&kolommen=onderwerp",
+        "/analyse/trends?reeks=onderwerp",
+        "/analyse/kaart?kaart=organisaties",
+        "/analyse/kaart-vosviewer-map.txt?kaart=organisaties",
+        "/zoeken?elk-onderwerp=stress_performance_pressure&elk-onderwerp=psychological_complaints",
+    ] {
+        let body = app
+            .client()
+            .get(app.url(path))
+            .send()
+            .await
+            .expect("a response")
+            .text()
+            .await
+            .expect("a body");
+        for m in hidden_markers() {
+            assert!(!body.contains(&m), "`{m}` leaked on {path}");
+        }
+    }
+}
