@@ -13,8 +13,16 @@ mod centrality;
 mod cooccurrence;
 /// The graph of nodes and typed edges one viewer sees; neighbourhoods and paths.
 mod graph;
+/// Positions for the analyst's maps by the VOS mapping technique.
+mod layout;
+/// Clusters for the analyst's maps by the Leiden algorithm (CPM quality).
+mod leiden;
 /// The read model's analytics, with centrality cached per change-log position.
 mod model;
+/// The weighted networks the maps are drawn from, and association strength.
+mod network;
+/// A small seeded generator, so the maps come out the same for the same data.
+mod prng;
 /// The whole graph one viewer sees, as ids, for exports.
 mod snapshot;
 /// The measures of a co-occurrence cell, the hypergeometric tail among them.
@@ -28,5 +36,8 @@ pub use cooccurrence::{
 pub use graph::{
     Edge, EdgeType, EdgeTypes, MAX_DEPTH, MAX_NODES, MAX_PATH, NodeRef, NodeType, Subgraph,
 };
+pub use layout::vos_layout;
+pub use leiden::{Partition, leiden, quality};
+pub use network::Network;
 pub use snapshot::GraphSnapshot;
 pub use stats::{CellMeasures, hypergeometric_upper_tail, ln_factorial};
