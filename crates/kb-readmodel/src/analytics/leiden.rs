@@ -80,11 +80,11 @@ pub fn leiden(
                 break;
             }
         }
-        for i in 0..n {
+        for (i, c) in cluster.iter_mut().enumerate() {
             if network.neighbours(i).next().is_none() {
                 // A node with no links gains nothing anywhere; alone it stays even at a
                 // resolution of 0 or below, where joining would cost nothing.
-                cluster[i] = (n + i) as u32;
+                *c = (n + i) as u32;
             }
         }
         let cluster = canonical(&cluster);
