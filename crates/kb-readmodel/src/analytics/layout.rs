@@ -432,4 +432,29 @@ mod tests {
         let unlinked = vos_layout(6, &[], 5);
         assert!((mean_distance(&unlinked) - 1.0).abs() < 1e-6);
     }
+
+    #[test]
+    fn a_sparse_network_in_many_pieces_stays_finite_and_bounded() {
+        // 300 nodes, 150 random links: dozens of pieces and many nodes without links.
+        let mut rng = SplitMix64::new(17);
+        let links: Vec<(u32, u32, f64)> = (0..150)
+            .map(|_| {
+                let i = (rng.next_f64() * 300.0) as u32;
+                let j = (rng.next_f64() * 300.0) as u32;
+                (i, j, 0.5 + rng.next_f64() * 10.0)
+            })
+            .collect();
+        let positions = vos_layout(300, &links, 2);
+        assert!((mean_distance(&positions) - 1.0).abs() < 1e-6);
+        let farthest = positions.iter().map(|p| p.0.hypot(p.1)).fold(0.0, f64::max);
+        assert!(farthest.is_finite() && farthest < 3.0, "{farthest}");
+        // Linked nodes lie far closer than the mean over all pairs.
+        let linked: Vec<f64> = links
+            .iter()
+            .filter(|l| l.0 != l.1)
+            .map(|&(i, j, _)| distance(positions[i as usize], positions[j as usize]))
+            .collect();
+        let mean_linked = linked.iter().sum::<f64>() / linked.len() as f64;
+        assert!(mean_linked < 0.1, "{mean_linked}");
+    }
 }
