@@ -50,13 +50,13 @@ pub fn quality(n: usize, links: &[(u32, u32, f64)], cluster: &[u32], resolution:
             inside += w;
         }
     }
-    let mut size = vec![0u64; n];
-    for &c in &cluster[..n] {
-        if let Some(s) = size.get_mut(c as usize) {
-            *s += 1;
-        }
-    }
-    let pairs: f64 = size.iter().map(|&s| (s * s.saturating_sub(1)) as f64).sum();
+    // Cluster numbers may be any u32: the sizes come from the sorted numbers' runs.
+    let mut labels = cluster[..n].to_vec();
+    labels.sort_unstable();
+    let pairs: f64 = labels
+        .chunk_by(|a, b| a == b)
+        .map(|run| (run.len() * (run.len() - 1)) as f64)
+        .sum();
     2.0 * inside - resolution * pairs
 }
 
@@ -351,6 +351,7 @@ mod tests {
         assert_eq!(quality(4, &links, &[0, 0, 1, 1], 0.7), 7.2);
         assert!((quality(4, &links, &[0, 0, 0, 1], 0.7) - 0.8).abs() < 1e-12);
         assert_eq!(quality(4, &links, &[0, 1, 2, 3], 0.7), 0.0);
+        assert_eq!(quality(4, &links, &[70, 70, 9, 9], 0.7), 7.2);
     }
 
     #[test]
