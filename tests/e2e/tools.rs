@@ -25,7 +25,8 @@ fn missing(what: &str, why: &str) -> ! {
 
 /// The Python that reads exports and feeds back and measures the maps' clusters:
 /// `KB_TEST_PYTHON`, or the virtual environment `.venv-tests` at the root of the
-/// repository holding the readers pinned in `tests/e2e/requirements.txt` (the setup script keeps a copy of the pins it installed).
+/// repository holding the readers pinned in `tests/e2e/requirements.txt` (the setup
+/// script keeps a copy of the pins it installed).
 pub fn python() -> PathBuf {
     if let Some(p) = std::env::var_os("KB_TEST_PYTHON") {
         return p.into();
