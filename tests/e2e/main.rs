@@ -11,6 +11,7 @@ mod tools;
 mod accounts;
 mod analytics;
 mod catalogue;
+mod clustering;
 mod configuration;
 mod contributions;
 mod curation;

@@ -23,9 +23,10 @@ fn missing(what: &str, why: &str) -> ! {
     panic!("this test needs {what}: {why}\ninstall what the tests need with `{SETUP}`")
 }
 
-/// The Python that reads exports and feeds back: `KB_TEST_PYTHON`, or the virtual
-/// environment `.venv-tests` at the root of the repository holding the readers pinned in
-/// `tests/e2e/requirements.txt` (the setup script keeps a copy of the pins it installed).
+/// The Python that reads exports and feeds back and measures the maps' clusters:
+/// `KB_TEST_PYTHON`, or the virtual environment `.venv-tests` at the root of the
+/// repository holding the readers pinned in `tests/e2e/requirements.txt` (the setup
+/// script keeps a copy of the pins it installed).
 pub fn python() -> PathBuf {
     if let Some(p) = std::env::var_os("KB_TEST_PYTHON") {
         return p.into();
@@ -34,7 +35,8 @@ pub fn python() -> PathBuf {
     let venv = root.join(".venv-tests");
     let python = venv.join("bin/python");
     let what = "Python with the pinned readers (pandas, networkx, rdflib, feedparser, \
-                icalendar) in .venv-tests, or KB_TEST_PYTHON naming a Python that has them";
+                icalendar) and leidenalg in .venv-tests, or KB_TEST_PYTHON naming a Python \
+                that has them";
     if !python.exists() {
         missing(what, "there is no .venv-tests/bin/python");
     }
