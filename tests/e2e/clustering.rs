@@ -82,7 +82,12 @@ fn sparse(n: u32, links: usize, seed: u64) -> Network {
 }
 
 /// What `leiden_check.py` says of `cluster` on the network of `links` at `resolution`.
-fn leidenalg(n: usize, links: &[(u32, u32, f64)], resolution: f64, cluster: &[u32]) -> Value {
+pub(crate) fn leidenalg(
+    n: usize,
+    links: &[(u32, u32, f64)],
+    resolution: f64,
+    cluster: &[u32],
+) -> Value {
     let script = tools::root().join("tests/e2e/leiden_check.py");
     let input = json!({
         "n": n,

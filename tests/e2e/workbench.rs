@@ -530,3 +530,69 @@ async fn in_chromium_the_map_zooms_marks_neighbours_and_the_keyboard_reaches_eve
         assert!(stdout.contains("nodes in order"), "{stdout}");
     }
 }
+
+on_both!(the_demo_maps_cluster_as_well_as_leidenalg);
+async fn the_demo_maps_cluster_as_well_as_leidenalg(app: TestApp) {
+    for (kind, resolution) in [
+        ("TOPICS", 1.0),
+        ("TOPICS", 0.5),
+        ("THEMES_AND_TOPICS", 1.0),
+        ("ORGANISATIONS", 1.0),
+        ("ORGANISATIONS", 2.0),
+    ] {
+        let data = app
+            .data(
+                "query M($kind: MapKind!, $r: Float) { analytics { map(kind: $kind, resolution: $r) {
+                   quality nodes { cluster x y } links { from to strength } clusters { id members } } } }",
+                json!({ "kind": kind, "r": resolution }),
+            )
+            .await;
+        let map = &data["analytics"]["map"];
+        let nodes = map["nodes"].as_array().expect("nodes");
+        let links: Vec<(u32, u32, f64)> = map["links"]
+            .as_array()
+            .expect("links")
+            .iter()
+            .map(|l| {
+                (
+                    l["from"].as_u64().unwrap_or(0) as u32,
+                    l["to"].as_u64().unwrap_or(0) as u32,
+                    l["strength"].as_f64().unwrap_or(0.0),
+                )
+            })
+            .collect();
+        let cluster: Vec<u32> = nodes
+            .iter()
+            .map(|n| n["cluster"].as_u64().unwrap_or(0) as u32)
+            .collect();
+        // Every node in exactly one cluster, as the clusters list them.
+        let listed: usize = map["clusters"]
+            .as_array()
+            .expect("clusters")
+            .iter()
+            .map(|c| len(&c["members"]))
+            .sum();
+        assert_eq!(listed, nodes.len(), "{kind}");
+        assert!(
+            nodes
+                .iter()
+                .all(|n| n["x"].as_f64().is_some_and(f64::is_finite))
+        );
+        let checked = crate::clustering::leidenalg(nodes.len(), &links, resolution, &cluster);
+        let best = checked["leidenalg_best"].as_f64().expect("best");
+        let theirs_of_ours = checked["ours"].as_f64().expect("ours");
+        let ours = map["quality"].as_f64().expect("quality");
+        println!(
+            "{kind} at {resolution}: {} nodes, ours {ours}, leidenalg best of 10 {best}",
+            nodes.len()
+        );
+        assert!(
+            (ours - theirs_of_ours).abs() <= 1e-9 * ours.abs().max(1.0),
+            "{kind}: our quality {ours}, leidenalg's of our partition {theirs_of_ours}"
+        );
+        assert!(
+            ours >= best - 0.01 * best.abs(),
+            "{kind} at {resolution}: {ours} is not within 1% of leidenalg's best {best}"
+        );
+    }
+}
