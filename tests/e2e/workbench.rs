@@ -515,7 +515,7 @@ async fn in_chromium_the_map_zooms_marks_neighbours_and_the_keyboard_reaches_eve
             .current_dir(&dir)
             .env("BASE", app.url(""))
             .env("PAGE", path)
-            .env("CHROMIUM", &browser)
+            .env("CHROMIUM", browser)
             .kill_on_drop(true)
             .output()
             .await

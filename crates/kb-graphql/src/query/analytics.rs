@@ -295,6 +295,7 @@ impl Analytics {
     /// `yearTo` (the population's first and last start years by default), as counts and
     /// shares of each year, with their change over the window. Without `values`, the
     /// `first` values with the most initiatives in the window.
+    #[allow(clippy::too_many_arguments)] // the schema's arguments: dimension, values, window, filter
     async fn trend_series(
         &self,
         ctx: &Context<'_>,

@@ -85,7 +85,8 @@ pub struct MapLink {
 /// A cluster of a map.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapCluster {
-    /// Its number: 0 holds the most initiatives.
+    /// Its number: clusters are numbered by the sum of their nodes' weights, largest
+    /// first (ties by their smallest node).
     pub id: u32,
     /// Indexes into the nodes, heaviest first.
     pub members: Vec<usize>,
@@ -334,7 +335,7 @@ impl Projection {
                     })
                     .collect();
                 // Stable: equal counts keep the taxonomy's order.
-                held.sort_by(|a, b| b.1.cmp(&a.1));
+                held.sort_by_key(|t| std::cmp::Reverse(t.1));
                 held.truncate(CLUSTER_THEMES);
                 MapCluster {
                     id,

@@ -59,7 +59,7 @@ impl Map {
             .map(|i| MapLink(self.0.clone(), i))
             .collect()
     }
-    /// The clusters, the one of the most initiatives first.
+    /// The clusters in the order of their ids.
     async fn clusters(&self) -> Vec<MapCluster> {
         (0..self.0.clusters.len())
             .map(|i| MapCluster(self.0.clone(), i))
@@ -214,7 +214,8 @@ impl ClusterTheme {
 /// A cluster of a map.
 #[Object]
 impl MapCluster {
-    /// Its id: 0 holds the most initiatives.
+    /// Its id: clusters are numbered from 0 by the sum of their nodes' weights, largest
+    /// first (ties by their smallest node).
     async fn id(&self) -> i32 {
         self.get().map_or(0, |c| c.id as i32)
     }

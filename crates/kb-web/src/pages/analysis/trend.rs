@@ -260,7 +260,7 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
                     @for (i, c) in choices.iter().enumerate() {
                         @let id = format!("t-w{i}");
                         p.check {
-                            input type="checkbox" id=(id) name="waarde" value=(c.value) checked[s.values.iter().any(|v| *v == c.value)];
+                            input type="checkbox" id=(id) name="waarde" value=(c.value) checked[s.values.contains(&c.value)];
                             label for=(id) { (c.label) }
                         }
                     }
