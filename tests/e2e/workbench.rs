@@ -450,6 +450,14 @@ async fn the_map_page_links_every_node_and_its_links_lead_to_what_both_share(app
     )
     .await;
     assert_eq!(network.lines().count(), links.len());
+    let (media, csv) = download(&app, "/analyse/kaart.csv?kaart=onderwerpen").await;
+    assert_eq!(media, "text/csv; charset=utf-8");
+    let rows: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(rows.len(), nodes.len() + 1);
+    assert_eq!(
+        rows[0],
+        "value,label,type,cluster,x,y,initiatives,links,total_link_count,url"
+    );
     let (_, svg) = download(&app, "/analyse/kaart.svg?kaart=onderwerpen").await;
     assert!(svg.starts_with("<?xml"));
     // A link between two topics without narrower ones leads to the search of exactly the

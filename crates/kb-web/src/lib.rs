@@ -161,6 +161,7 @@ pub fn router(execute: Execute, origin: &str, privacy: Privacy, sign_in: SignInO
         .route("/analyse/trends.csv", get(pages::analysis::trend_csv))
         .route("/analyse/trends.svg", get(pages::analysis::trend_svg))
         .route("/analyse/kaart", get(pages::analysis::map_page))
+        .route("/analyse/kaart.csv", get(pages::analysis::map_csv))
         .route("/analyse/kaart.svg", get(pages::analysis::map_svg))
         .route(
             "/analyse/kaart-vosviewer-map.txt",

@@ -13,7 +13,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::files::{
-    VosItem, svg_response, text_response, vosviewer_map_file, vosviewer_network_file,
+    Csv, VosItem, csv_response, svg_response, text_response, vosviewer_map_file,
+    vosviewer_network_file,
 };
 use super::{FILTER_KEYS, address, carried, decimal, filter, filter_fields, tabs};
 use crate::Site;
@@ -316,6 +317,7 @@ async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
         (strongest(ctx, &map))
         h2 { (ctx.t("Meenemen", "Take it away")) }
         ul.downloads {
+            li { a href=(ctx.href(&address("/analyse/kaart.csv", &s.pairs(ctx)))) download { (ctx.t("Knopen en clusters als CSV", "Nodes and clusters as CSV")) } }
             li { a href=(ctx.href(&address("/analyse/kaart.svg", &s.pairs(ctx)))) download { (ctx.t("Kaart als SVG", "Map as SVG")) } }
             li { a href=(ctx.href(&address("/analyse/kaart-vosviewer-map.txt", &s.pairs(ctx)))) download { (ctx.t("VOSviewer-mapbestand", "VOSviewer map file")) } }
             li { a href=(ctx.href(&address("/analyse/kaart-vosviewer-network.txt", &s.pairs(ctx)))) download { (ctx.t("VOSviewer-netwerkbestand", "VOSviewer network file")) } }
@@ -405,6 +407,43 @@ fn strongest(ctx: &Ctx, map: &Map) -> Markup {
             }
         }
     }
+}
+
+/// `/analyse/kaart.csv`: a node a line, with its cluster (numbered from 1, as on the
+/// page), position, weight and links.
+pub(crate) async fn map_csv(State(site): State<Site>, ctx: Ctx) -> Response {
+    let s = Settings::of(&ctx);
+    let map = match read(&site, &ctx, &s).await {
+        Ok(m) => m,
+        Err(f) => return respond(&ctx, Err(f)),
+    };
+    let mut csv = Csv::new(&[
+        "value",
+        "label",
+        "type",
+        "cluster",
+        "x",
+        "y",
+        "initiatives",
+        "links",
+        "total_link_count",
+        "url",
+    ]);
+    for n in &map.nodes {
+        csv.record(&[
+            n.value.clone(),
+            n.label.clone(),
+            n.kind.clone(),
+            (n.cluster + 1).to_string(),
+            n.x.to_string(),
+            n.y.to_string(),
+            n.weight.to_string(),
+            n.links.to_string(),
+            n.total_link_count.to_string(),
+            format!("{}{}", site.origin, node_href(&ctx, n)),
+        ]);
+    }
+    csv_response(&format!("kennisbank-kaart-{}.csv", s.kind.0), csv.finish())
 }
 
 /// `/analyse/kaart.svg`: the map as a document.

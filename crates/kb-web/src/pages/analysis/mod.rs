@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::context::Ctx;
 use crate::vocab::{Vocab, Vocabulary};
 
-pub(crate) use map::{map_page, map_svg, vosviewer_map, vosviewer_network};
+pub(crate) use map::{map_csv, map_page, map_svg, vosviewer_map, vosviewer_network};
 pub(crate) use table::{page, table_csv, table_svg};
 pub(crate) use trend::{trend_csv, trend_page, trend_svg};
 
