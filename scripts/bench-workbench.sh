@@ -39,8 +39,9 @@ start() {
 run() {
   local name=$1 connections=$2
   shift 2
-  local out
-  out=$(wrk -t 2 -c "$connections" -d "$duration" --latency "$@")
+  local out threads=2
+  [ "$connections" -lt 2 ] && threads=1
+  out=$(wrk -t "$threads" -c "$connections" -d "$duration" --latency "$@")
   local rps p50 p90 p99 errors
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$out" | awk '$1 == "50%" {print $2}')

@@ -221,6 +221,11 @@ async fn the_api_refuses_what_it_cannot_answer_with_codes(app: TestApp) {
             "first",
         ),
         (
+            "{ analytics { map(kind: TOPICS) { links(first: 0) { from } } } }",
+            "BAD_USER_INPUT",
+            "first",
+        ),
+        (
             "{ initiatives(filter: { everyTopic: [\"nope\"] }) { totalCount } }",
             "BAD_USER_INPUT",
             "filter.everyTopic",
@@ -418,6 +423,23 @@ async fn the_map_page_links_every_node_and_its_links_lead_to_what_both_share(app
     // The same data gives the same map.
     let again = app.data(MAP, json!({ "kind": "TOPICS" })).await["analytics"]["map"].clone();
     assert_eq!(again, map);
+    // `links(first:)` keeps the strongest.
+    let three = app
+        .data(
+            "{ analytics { map(kind: TOPICS) { links(first: 3) { count } } } }",
+            json!({}),
+        )
+        .await;
+    let mut counts: Vec<i64> = links.iter().filter_map(|l| l["count"].as_i64()).collect();
+    counts.sort_unstable_by(|a, b| b.cmp(a));
+    let mut strongest: Vec<i64> = three["analytics"]["map"]["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .filter_map(|l| l["count"].as_i64())
+        .collect();
+    strongest.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(strongest, counts[..3]);
     let body = page(&app, "/analyse/kaart?kaart=onderwerpen").await;
     for n in &nodes {
         let href = format!(

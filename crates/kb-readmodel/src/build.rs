@@ -51,6 +51,7 @@ impl ReadModel {
                 projection: RwLock::new(projection),
                 index,
                 applied: Mutex::new(head),
+                applied_at: std::sync::atomic::AtomicI64::new(head),
                 generation: std::sync::atomic::AtomicU64::new(1),
                 analytics: analytics::Cache::default(),
                 published: tokio::sync::broadcast::channel(published::CAPACITY).0,

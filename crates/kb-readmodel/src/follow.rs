@@ -149,6 +149,9 @@ impl ReadModel {
             }
             drop(p);
             *applied = last;
+            self.inner
+                .applied_at
+                .store(last, std::sync::atomic::Ordering::Release);
             // The index is committed only when a change touches it; a lagging
             // watermark is caught up from the change log at the next start. An index
             // that could not be written is caught up at a later sync: what the store

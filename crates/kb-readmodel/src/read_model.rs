@@ -37,6 +37,10 @@ pub(crate) struct Inner {
     pub(crate) index: SearchIndex,
     /// The last change applied; held while applying, so one follower runs at a time.
     pub(crate) applied: Mutex<i64>,
+    /// The same position, set with it once a batch is in the projection: read without
+    /// waiting, even while the follower holds `applied` for a round trip to the change
+    /// log, by what keeps answers per position (tables, maps).
+    pub(crate) applied_at: std::sync::atomic::AtomicI64,
     /// Counts the batches of changes applied: what [`crate::Memo`]s of the published view
     /// are valid for.
     pub(crate) generation: std::sync::atomic::AtomicU64,

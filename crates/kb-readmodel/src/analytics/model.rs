@@ -35,6 +35,13 @@ fn within(field: &str, value: usize, max: usize) -> Result<(), StoreError> {
 }
 
 impl ReadModel {
+    /// The position of the last change in the projection, read without waiting.
+    fn applied_at(&self) -> i64 {
+        self.inner
+            .applied_at
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
     /// The co-occurrence of two dimensions among the initiatives `filter` holds for
     /// `viewer`, every cell, rows and columns in `order`.
     pub async fn cooccurrence(
@@ -63,14 +70,11 @@ impl ReadModel {
         filter: &InitiativeFilter,
     ) -> Result<Arc<Cooccurrence>, StoreError> {
         let filter = filter.clone();
-        // Read before the projection, as for centrality, but without waiting: while the
-        // follower applies changes (or asks the change log for them), the table is
-        // counted and not kept, so a request never waits for the database.
-        let position = self.inner.applied.try_lock().ok().map(|p| *p);
-        let (true, Some(position)) = (
-            sees_published_only(viewer) && filter == InitiativeFilter::default(),
-            position,
-        ) else {
+        // Read before the projection, as for centrality, but without waiting for the
+        // follower (which holds `applied` while it asks the change log for changes): a
+        // table is never kept under a position newer than the projection it counts.
+        let position = self.applied_at();
+        if !(sees_published_only(viewer) && filter == InitiativeFilter::default()) {
             return self
                 .blocking(move |p, _| {
                     let population = p.select(viewer, &filter)?;
@@ -108,10 +112,9 @@ impl ReadModel {
         filter: &InitiativeFilter,
     ) -> Result<Arc<Map>, StoreError> {
         let filter = filter.clone();
-        let position = self.inner.applied.try_lock().ok().map(|p| *p);
+        let position = self.applied_at();
         let kept = (sees_published_only(viewer) && filter == InitiativeFilter::default())
-            .then_some(position)
-            .flatten();
+            .then_some(position);
         if let Some(position) = kept
             && let Some(m) = self.inner.analytics.map(position, &settings)
         {

@@ -3,10 +3,12 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object};
+use kb_domain::ErrorCode;
 use kb_readmodel::analytics as a;
 
 use super::NodeType;
 use super::graph::global;
+use crate::error::coded;
 use crate::query::node::load_node;
 use crate::types::Node;
 use crate::types::vocab::{Language, lang_of};
@@ -53,11 +55,40 @@ impl Map {
             .map(|i| MapNode(self.0.clone(), i))
             .collect()
     }
-    /// The links, by their nodes' indexes.
-    async fn links(&self) -> Vec<MapLink> {
-        (0..self.0.links.len())
+    /// The `first` links with the most initiatives (1 to 100,000; 1,000 by default,
+    /// VOSviewer's number of lines drawn), ties by their nodes' indexes; every link
+    /// counts in the clusters, the positions and the nodes' `links` and
+    /// `totalLinkCount`.
+    async fn links(
+        &self,
+        #[graphql(desc = "How many links: 1 to 100,000, 1,000 by default.")] first: Option<i32>,
+    ) -> async_graphql::Result<Vec<MapLink>> {
+        let first = match first.unwrap_or(1_000) {
+            n @ 1..=100_000 => n as usize,
+            _ => {
+                return Err(coded(
+                    ErrorCode::BadUserInput,
+                    "first is 1 to 100,000",
+                    Some("first"),
+                ));
+            }
+        };
+        let links = &self.0.links;
+        let mut order: Vec<usize> = (0..links.len()).collect();
+        if order.len() > first {
+            order.sort_by(|&a, &b| {
+                links[b]
+                    .count
+                    .cmp(&links[a].count)
+                    .then((links[a].from, links[a].to).cmp(&(links[b].from, links[b].to)))
+            });
+            order.truncate(first);
+            order.sort_unstable();
+        }
+        Ok(order
+            .into_iter()
             .map(|i| MapLink(self.0.clone(), i))
-            .collect()
+            .collect())
     }
     /// The clusters in the order of their ids.
     async fn clusters(&self) -> Vec<MapCluster> {

@@ -166,12 +166,16 @@ impl Settings {
     }
 }
 
-async fn read(site: &Site, ctx: &Ctx, s: &Settings) -> Result<Map, Failure> {
-    let document = "query Map($kind: MapKind!, $filter: InitiativeFilter, $resolution: Float, $nodes: Int, $min: Int) {
+/// The links a page draws (the charts draw at most as many) and a download holds.
+const DRAWN_LINKS: i64 = charts::MAX_LINKS as i64;
+const ALL_LINKS: i64 = 100_000;
+
+async fn read(site: &Site, ctx: &Ctx, s: &Settings, links: i64) -> Result<Map, Failure> {
+    let document = "query Map($kind: MapKind!, $filter: InitiativeFilter, $resolution: Float, $nodes: Int, $min: Int, $links: Int) {
         analytics { map(kind: $kind, filter: $filter, resolution: $resolution, maxNodes: $nodes, minLinkCount: $min) {
           population quality
           nodes { type value label weight links totalLinkCount cluster x y node { ... on Organisation { slug } } }
-          links { from to count }
+          links(first: $links) { from to count }
           clusters { id weight members themes { label count } } } } }";
     let variables = json!({
         "kind": s.kind.1,
@@ -179,6 +183,7 @@ async fn read(site: &Site, ctx: &Ctx, s: &Settings) -> Result<Map, Failure> {
         "resolution": s.resolution,
         "nodes": s.nodes,
         "min": s.min_link,
+        "links": links,
     });
     let answer: Answer = site.query(ctx.lang, document, variables).await?;
     Ok(answer.analytics.map)
@@ -271,7 +276,7 @@ pub(crate) async fn map_page(State(site): State<Site>, ctx: Ctx) -> Response {
 async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
     let s = Settings::of(ctx);
     let vocab = site.vocab(ctx.lang).await?;
-    let map = read(site, ctx, &s).await?;
+    let map = read(site, ctx, &s, DRAWN_LINKS).await?;
     let body = html! {
         h1 { (ctx.t("Kaarten", "Maps")) }
         p.lead { (ctx.t(
@@ -413,7 +418,7 @@ fn strongest(ctx: &Ctx, map: &Map) -> Markup {
 /// page), position, weight and links.
 pub(crate) async fn map_csv(State(site): State<Site>, ctx: Ctx) -> Response {
     let s = Settings::of(&ctx);
-    let map = match read(&site, &ctx, &s).await {
+    let map = match read(&site, &ctx, &s, DRAWN_LINKS).await {
         Ok(m) => m,
         Err(f) => return respond(&ctx, Err(f)),
     };
@@ -449,7 +454,7 @@ pub(crate) async fn map_csv(State(site): State<Site>, ctx: Ctx) -> Response {
 /// `/analyse/kaart.svg`: the map as a document.
 pub(crate) async fn map_svg(State(site): State<Site>, ctx: Ctx) -> Response {
     let s = Settings::of(&ctx);
-    match read(&site, &ctx, &s).await {
+    match read(&site, &ctx, &s, DRAWN_LINKS).await {
         Ok(map) => svg_response(
             &format!("kennisbank-kaart-{}.svg", s.kind.0),
             charts::standalone(drawing(&ctx, &s, &map)),
@@ -481,7 +486,7 @@ fn items(site: &Site, ctx: &Ctx, map: &Map) -> Vec<VosItem> {
 /// `/analyse/kaart-vosviewer-map.txt`: the items, as VOSviewer reads a map file.
 pub(crate) async fn vosviewer_map(State(site): State<Site>, ctx: Ctx) -> Response {
     let s = Settings::of(&ctx);
-    match read(&site, &ctx, &s).await {
+    match read(&site, &ctx, &s, DRAWN_LINKS).await {
         Ok(map) => text_response(
             &format!("kennisbank-{}-map.txt", s.kind.0),
             vosviewer_map_file(&items(&site, &ctx, &map)),
@@ -494,7 +499,7 @@ pub(crate) async fn vosviewer_map(State(site): State<Site>, ctx: Ctx) -> Respons
 /// file (the strength is the number of initiatives both share).
 pub(crate) async fn vosviewer_network(State(site): State<Site>, ctx: Ctx) -> Response {
     let s = Settings::of(&ctx);
-    match read(&site, &ctx, &s).await {
+    match read(&site, &ctx, &s, ALL_LINKS).await {
         Ok(map) => {
             let links: Vec<(usize, usize, u64)> = map
                 .links
