@@ -119,10 +119,10 @@ fn filter(rng: &mut Rng, u: &Universe) -> InitiativeFilter {
         f.statuses = rng.some(Status::ALL);
     }
     // Values that must all hold: topics (with their subtrees) and organisations.
-    if rng.chance(15) {
+    if rng.chance(10) {
         f.every_topic = rng.some(&u.topics);
     }
-    if rng.chance(12) {
+    if rng.chance(4) {
         f.every_organisation = rng.some(&u.organisations);
     }
     f

@@ -55,20 +55,20 @@ impl Map {
             .map(|i| MapNode(self.0.clone(), i))
             .collect()
     }
-    /// The `first` links with the most initiatives (1 to 100,000; 1,000 by default,
+    /// The `first` links with the most initiatives (1 to 10,000; 1,000 by default,
     /// VOSviewer's number of lines drawn), ties by their nodes' indexes; every link
     /// counts in the clusters, the positions and the nodes' `links` and
     /// `totalLinkCount`.
     async fn links(
         &self,
-        #[graphql(desc = "How many links: 1 to 100,000, 1,000 by default.")] first: Option<i32>,
+        #[graphql(desc = "How many links: 1 to 10,000, 1,000 by default.")] first: Option<i32>,
     ) -> async_graphql::Result<Vec<MapLink>> {
         let first = match first.unwrap_or(1_000) {
-            n @ 1..=100_000 => n as usize,
+            n @ 1..=10_000 => n as usize,
             _ => {
                 return Err(coded(
                     ErrorCode::BadUserInput,
-                    "first is 1 to 100,000",
+                    "first is 1 to 10,000",
                     Some("first"),
                 ));
             }

@@ -166,9 +166,11 @@ impl Settings {
     }
 }
 
-/// The links a page draws (the charts draw at most as many) and a download holds.
+/// The links a page draws (the charts draw at most as many), and those VOSviewer's
+/// network file holds: the strongest 4,000, within the API's limit on how much one
+/// request may resolve.
 const DRAWN_LINKS: i64 = charts::MAX_LINKS as i64;
-const ALL_LINKS: i64 = 100_000;
+const ALL_LINKS: i64 = 4_000;
 
 async fn read(site: &Site, ctx: &Ctx, s: &Settings, links: i64) -> Result<Map, Failure> {
     let document = "query Map($kind: MapKind!, $filter: InitiativeFilter, $resolution: Float, $nodes: Int, $min: Int, $links: Int) {
@@ -495,14 +497,42 @@ pub(crate) async fn vosviewer_map(State(site): State<Site>, ctx: Ctx) -> Respons
     }
 }
 
+/// The strongest `ALL_LINKS` links of the map the address describes, alone.
+async fn read_links(site: &Site, ctx: &Ctx, s: &Settings) -> Result<Vec<Link>, Failure> {
+    #[derive(Deserialize)]
+    struct Answer {
+        analytics: Links,
+    }
+    #[derive(Deserialize)]
+    struct Links {
+        map: Only,
+    }
+    #[derive(Deserialize)]
+    struct Only {
+        links: Vec<Link>,
+    }
+    let document = "query Links($kind: MapKind!, $filter: InitiativeFilter, $resolution: Float, $nodes: Int, $min: Int, $links: Int) {
+        analytics { map(kind: $kind, filter: $filter, resolution: $resolution, maxNodes: $nodes, minLinkCount: $min) {
+          links(first: $links) { from to count } } } }";
+    let variables = json!({
+        "kind": s.kind.1,
+        "filter": filter(ctx),
+        "resolution": s.resolution,
+        "nodes": s.nodes,
+        "min": s.min_link,
+        "links": ALL_LINKS,
+    });
+    let answer: Answer = site.query(ctx.lang, document, variables).await?;
+    Ok(answer.analytics.map.links)
+}
+
 /// `/analyse/kaart-vosviewer-network.txt`: the links, as VOSviewer reads a network
 /// file (the strength is the number of initiatives both share).
 pub(crate) async fn vosviewer_network(State(site): State<Site>, ctx: Ctx) -> Response {
     let s = Settings::of(&ctx);
-    match read(&site, &ctx, &s, ALL_LINKS).await {
-        Ok(map) => {
-            let links: Vec<(usize, usize, u64)> = map
-                .links
+    match read_links(&site, &ctx, &s).await {
+        Ok(links) => {
+            let links: Vec<(usize, usize, u64)> = links
                 .iter()
                 .map(|l| (l.from + 1, l.to + 1, u64::try_from(l.count).unwrap_or(0)))
                 .collect();
