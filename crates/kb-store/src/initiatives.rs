@@ -61,6 +61,28 @@ fn ids_with_term(vocabulary: &'static str, codes: Vec<String>) -> SimpleExpr {
     )
 }
 
+/// Initiatives filed under one of the topics `ids`.
+fn with_topic(ids: Vec<i64>) -> SimpleExpr {
+    initiative::Column::Id.in_subquery(
+        Query::select()
+            .column(initiative_topic::Column::InitiativeId)
+            .from(initiative_topic::Entity)
+            .and_where(initiative_topic::Column::TopicId.is_in(ids))
+            .take(),
+    )
+}
+
+/// Initiatives with one of the organisations `ids` behind them.
+fn with_organisation(ids: &[kb_domain::OrganisationId]) -> SimpleExpr {
+    initiative::Column::Id.in_subquery(
+        Query::select()
+            .column(initiative_organisation::Column::InitiativeId)
+            .from(initiative_organisation::Entity)
+            .and_where(initiative_organisation::Column::OrganisationId.is_in(rows(ids)))
+            .take(),
+    )
+}
+
 fn codes<V: Vocabulary>(values: &[V]) -> Vec<String> {
     values.iter().map(|v| v.code().to_owned()).collect()
 }
@@ -92,60 +114,23 @@ impl Store {
         }
         if !f.topics.is_empty() {
             let ids = self.topic_subtree_ids("filter.topics", &f.topics).await?;
-            c = c.add(
-                initiative::Column::Id.in_subquery(
-                    Query::select()
-                        .column(initiative_topic::Column::InitiativeId)
-                        .from(initiative_topic::Entity)
-                        .and_where(initiative_topic::Column::TopicId.is_in(ids))
-                        .take(),
-                ),
-            );
+            c = c.add(with_topic(ids));
         }
+        // Each topic that must be held, with its subtree, a condition of its own.
         for code in &f.every_topic {
             let ids = self
                 .topic_subtree_ids("filter.everyTopic", std::slice::from_ref(code))
                 .await?;
-            c = c.add(
-                initiative::Column::Id.in_subquery(
-                    Query::select()
-                        .column(initiative_topic::Column::InitiativeId)
-                        .from(initiative_topic::Entity)
-                        .and_where(initiative_topic::Column::TopicId.is_in(ids))
-                        .take(),
-                ),
-            );
+            c = c.add(with_topic(ids));
         }
         if !f.kinds.is_empty() {
             c = c.add(initiative::Column::Kind.is_in(codes(&f.kinds)));
         }
         for o in &f.every_organisation {
-            c = c.add(
-                initiative::Column::Id.in_subquery(
-                    Query::select()
-                        .column(initiative_organisation::Column::InitiativeId)
-                        .from(initiative_organisation::Entity)
-                        .and_where(
-                            initiative_organisation::Column::OrganisationId
-                                .is_in(rows(std::slice::from_ref(o))),
-                        )
-                        .take(),
-                ),
-            );
+            c = c.add(with_organisation(std::slice::from_ref(o)));
         }
         if !f.organisations.is_empty() {
-            c = c.add(
-                initiative::Column::Id.in_subquery(
-                    Query::select()
-                        .column(initiative_organisation::Column::InitiativeId)
-                        .from(initiative_organisation::Entity)
-                        .and_where(
-                            initiative_organisation::Column::OrganisationId
-                                .is_in(rows(&f.organisations)),
-                        )
-                        .take(),
-                ),
-            );
+            c = c.add(with_organisation(&f.organisations));
         }
         if !f.organisation_kinds.is_empty() {
             c = c.add(
