@@ -102,18 +102,20 @@ impl Cooccurrence {
 }
 
 impl Cooccurrence {
-    /// The cells with fewer initiatives than chance predicts, at a false discovery rate
-    /// under `max_q`: the most surprising first (lowest `q_under`, then the largest
-    /// shortfall `expected − count`, then row by row).
-    pub fn gaps(&self, max_q: f64) -> Vec<&Cell> {
-        let mut gaps: Vec<&Cell> = self.cells.iter().filter(|c| c.q_under < max_q).collect();
-        gaps.sort_by(|a, b| {
+    /// The places in `cells` of the cells with fewer initiatives than chance predicts,
+    /// at a false discovery rate under `max_q`: the most surprising first (lowest
+    /// `q_under`, then the largest shortfall `expected − count`, then row by row).
+    pub fn gaps(&self, max_q: f64) -> Vec<usize> {
+        let cells = &self.cells;
+        let mut gaps: Vec<usize> = (0..cells.len())
+            .filter(|&i| cells[i].q_under < max_q)
+            .collect();
+        let shortfall = |c: &Cell| c.measures.expected - c.measures.count as f64;
+        gaps.sort_by(|&a, &b| {
+            let (a, b) = (&cells[a], &cells[b]);
             a.q_under
                 .total_cmp(&b.q_under)
-                .then(
-                    (b.measures.expected - b.measures.count as f64)
-                        .total_cmp(&(a.measures.expected - a.measures.count as f64)),
-                )
+                .then(shortfall(b).total_cmp(&shortfall(a)))
                 .then((a.row, a.column).cmp(&(b.row, b.column)))
         });
         gaps

@@ -135,16 +135,11 @@ impl Cooccurrence {
                 ));
             }
         };
+        let mut at = self.whole.gaps(max_q);
+        at.truncate(first);
         Ok(Cells {
-            rows: self.cells.rows.clone(),
-            columns: self.cells.columns.clone(),
-            cells: self
-                .whole
-                .gaps(max_q)
-                .into_iter()
-                .take(first)
-                .cloned()
-                .collect(),
+            whole: self.whole.clone(),
+            picked: Picked::These(at),
         })
     }
 }
@@ -155,21 +150,17 @@ impl Cooccurrence {
         Self {
             population: whole.population as i64,
             cells: Cells {
-                rows: whole.rows.iter().map(|m| m.value.value.clone()).collect(),
-                columns: whole
-                    .columns
-                    .iter()
-                    .map(|m| m.value.value.clone())
-                    .collect(),
-                cells: whole
-                    .cells
-                    .iter()
-                    .filter(|c| c.measures.count >= min_count)
-                    .cloned()
-                    .collect(),
+                whole: whole.clone(),
+                picked: Picked::AtLeast(min_count),
             },
-            rows: Totals(whole.rows.clone()),
-            columns: Totals(whole.columns.clone()),
+            rows: Totals {
+                whole: whole.clone(),
+                columns: false,
+            },
+            columns: Totals {
+                whole: whole.clone(),
+                columns: true,
+            },
             whole,
         }
     }
@@ -217,15 +208,14 @@ fn plain<F>(f: &async_graphql::SelectionField<'_>, name: F) -> Option<F> {
 }
 
 /// The objects of `items` by `plan`, with `value` giving an item's value of a field.
-fn objects<T, F: Copy>(
-    items: &[T],
+fn objects<'a, T: 'a, F: Copy>(
+    items: impl Iterator<Item = &'a T>,
     plan: &[(Name, Slot<F>)],
     typename: &str,
     value: impl Fn(&T, F) -> Value,
 ) -> Value {
     Value::List(
         items
-            .iter()
             .map(|item| {
                 let mut object = IndexMap::with_capacity(plan.len());
                 for (key, slot) in plan {
@@ -257,27 +247,49 @@ enum CellField {
     QUnder,
 }
 
-/// The cells of a table, `[CooccurrenceCell!]!` in the schema. The row and column codes
-/// are kept once, not per cell.
+/// Which cells of the whole table a list holds.
+#[derive(Debug, Clone)]
+enum Picked {
+    /// Those counting at least this many, in the table's order.
+    AtLeast(u64),
+    /// These, by their place in the table.
+    These(Vec<usize>),
+}
+
+/// The cells of a table, `[CooccurrenceCell!]!` in the schema: read from the whole
+/// table (kept, for the published view, until the next change), never copied.
 #[derive(Debug, Clone)]
 pub struct Cells {
-    rows: Vec<String>,
-    columns: Vec<String>,
-    cells: Vec<a::Cell>,
+    whole: Arc<a::Cooccurrence>,
+    picked: Picked,
 }
 
 impl Cells {
-    fn code(list: &[String], i: usize) -> String {
-        list.get(i).cloned().unwrap_or_default()
+    fn code(list: &[a::Margin], i: usize) -> String {
+        list.get(i)
+            .map(|m| m.value.value.clone())
+            .unwrap_or_default()
+    }
+
+    /// The cells the list holds, in order.
+    fn each(&self) -> Box<dyn Iterator<Item = &a::Cell> + Send + '_> {
+        match &self.picked {
+            Picked::AtLeast(min) => Box::new(
+                self.whole
+                    .cells
+                    .iter()
+                    .filter(move |c| c.measures.count >= *min),
+            ),
+            Picked::These(at) => Box::new(at.iter().filter_map(|&i| self.whole.cells.get(i))),
+        }
     }
 
     /// Each cell as the derived object.
     fn derived(&self) -> Vec<CooccurrenceCell> {
-        self.cells
-            .iter()
+        self.each()
             .map(|c| CooccurrenceCell {
-                row: Self::code(&self.rows, c.row),
-                column: Self::code(&self.columns, c.column),
+                row: Self::code(&self.whole.rows, c.row),
+                column: Self::code(&self.whole.columns, c.column),
                 count: c.measures.count as i64,
                 expected: c.measures.expected,
                 lift: c.measures.lift,
@@ -294,8 +306,8 @@ impl Cells {
     fn value(&self, c: &a::Cell, f: CellField) -> Value {
         let m = &c.measures;
         match f {
-            CellField::Row => Value::String(Self::code(&self.rows, c.row)),
-            CellField::Column => Value::String(Self::code(&self.columns, c.column)),
+            CellField::Row => Value::String(Self::code(&self.whole.rows, c.row)),
+            CellField::Column => Value::String(Self::code(&self.whole.columns, c.column)),
             CellField::Count => ScalarType::to_value(&(m.count as i64)),
             CellField::Expected => ScalarType::to_value(&m.expected),
             CellField::Lift => ScalarType::to_value(&m.lift),
@@ -346,7 +358,7 @@ impl OutputType for Cells {
         });
         match plan {
             Some(plan) => Ok(objects(
-                &self.cells,
+                self.each(),
                 &plan,
                 &CooccurrenceCell::type_name(),
                 |c, f| self.value(c, f),
@@ -364,9 +376,23 @@ enum TotalField {
     Total,
 }
 
-/// The rows or columns of a table, `[DimensionTotal!]!` in the schema.
+/// The rows or columns of a table, `[DimensionTotal!]!` in the schema, read from the
+/// whole table.
 #[derive(Debug, Clone)]
-pub struct Totals(Vec<a::Margin>);
+pub struct Totals {
+    whole: Arc<a::Cooccurrence>,
+    columns: bool,
+}
+
+impl Totals {
+    fn list(&self) -> &[a::Margin] {
+        if self.columns {
+            &self.whole.columns
+        } else {
+            &self.whole.rows
+        }
+    }
+}
 
 impl OutputType for Totals {
     fn type_name() -> Cow<'static, str> {
@@ -403,7 +429,7 @@ impl OutputType for Totals {
         });
         match plan {
             Some(plan) => Ok(objects(
-                &self.0,
+                self.list().iter(),
                 &plan,
                 &DimensionTotal::type_name(),
                 |m, f| match f {
@@ -414,7 +440,7 @@ impl OutputType for Totals {
             )),
             None => {
                 let derived: Vec<DimensionTotal> =
-                    self.0.iter().cloned().map(DimensionTotal).collect();
+                    self.list().iter().cloned().map(DimensionTotal).collect();
                 derived.resolve(ctx, field).await
             }
         }
