@@ -33,6 +33,18 @@ impl Drop for Provider {
 
 impl Provider {
     pub(crate) fn start(port: u16, redirect_uri: &str) -> Provider {
+        // A provider that has not said it is ready within the wait is stopped and started
+        // once more; a second silence fails the test rather than hanging the run.
+        for attempt in 1..=2 {
+            if let Some(p) = Self::try_start(port, redirect_uri) {
+                return p;
+            }
+            eprintln!("the OpenID provider did not start (attempt {attempt})");
+        }
+        panic!("the OpenID provider did not start twice");
+    }
+
+    fn try_start(port: u16, redirect_uri: &str) -> Option<Provider> {
         use std::io::BufRead;
         let dir = tools::node_packages("tests/oidc");
         let mut child = Command::new("node")
@@ -43,17 +55,30 @@ impl Provider {
             .spawn()
             .expect("start the OpenID provider");
         let out = child.stdout.take().expect("stdout");
-        let mut out = std::io::BufReader::new(out);
-        let mut line = String::new();
-        out.read_line(&mut line).expect("the provider's first line");
-        // Whatever else it prints is read, so that it never writes into a closed pipe.
-        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Whatever it prints after its first line is read, so that it never writes into
+        // a closed pipe.
+        std::thread::spawn(move || {
+            let mut out = std::io::BufReader::new(out);
+            let mut line = String::new();
+            let read = out.read_line(&mut line).map(|_| line);
+            let _ = tx.send(read);
+            std::io::copy(&mut out, &mut std::io::sink())
+        });
+        let line = match rx.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(Ok(line)) => line,
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        };
         let issuer = line
             .trim()
             .strip_prefix("ready ")
             .expect("the provider did not start")
             .to_owned();
-        Provider { child, issuer }
+        Some(Provider { child, issuer })
     }
 }
 
