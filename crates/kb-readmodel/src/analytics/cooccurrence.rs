@@ -1,6 +1,6 @@
-//! Co-occurrence of the values of two dimensions, and trends of one dimension per year,
-//! counted as intersections of the projection's bitmaps within a population (the
-//! initiatives a filter holds for a viewer).
+//! Co-occurrence of the values of two dimensions, counted as intersections of the
+//! projection's bitmaps within a population (the initiatives a filter holds for a
+//! viewer); the values of a dimension, which trends count too.
 //!
 //! A dimension's values are those held by at least one initiative of the population, in
 //! the taxonomy's order (themes, topics, vocabularies), by name (organisations), by code
@@ -13,12 +13,13 @@ use std::borrow::Cow;
 
 use kb_domain::lang::Localised;
 use kb_domain::{
-    DomainError, EducationLevel, EvidenceLevel, InitiativeKind, NodeId, OrganisationKind, Region,
-    TargetGroup, Viewer, Vocabulary,
+    EducationLevel, EvidenceLevel, InitiativeKind, NodeId, OrganisationKind, Region, TargetGroup,
+    Viewer, Vocabulary,
 };
 use kb_store::access::sees_organisation;
 use roaring::RoaringBitmap;
 
+use super::counting::counts;
 use super::fdr::benjamini_hochberg;
 use super::stats::{CellMeasures, LnFactorials, cell_with};
 use crate::projection::{Index, Projection};
@@ -122,27 +123,6 @@ impl Cooccurrence {
     }
 }
 
-/// One value's count in one year.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrendValue {
-    pub value: DimensionValue,
-    pub count: u64,
-    /// `count / total` of the year; 0 in a year without initiatives.
-    pub share: f64,
-}
-
-/// The counts of one year.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrendYear {
-    pub year: i32,
-    /// Initiatives of the population that started that year.
-    pub total: u64,
-    pub values: Vec<TrendValue>,
-}
-
-/// The most years a trend spans.
-pub const MAX_TREND_YEARS: i32 = 200;
-
 /// The initiatives of the population holding one value of a dimension.
 ///
 /// A dimension of a few dozen values is cut to the population once. Organisations are
@@ -175,7 +155,7 @@ impl Members<'_> {
     }
 
     /// The value's initiatives within `population`, as one bitmap.
-    fn cut(&self, population: &RoaringBitmap) -> Cow<'_, RoaringBitmap> {
+    pub(super) fn cut(&self, population: &RoaringBitmap) -> Cow<'_, RoaringBitmap> {
         match self {
             Members::Within(b) => Cow::Borrowed(b),
             Members::Whole { all, .. } => Cow::Owned(*all & population),
@@ -183,26 +163,10 @@ impl Members<'_> {
     }
 
     /// The value's initiatives: within the population, or all of them for `Whole`.
-    fn reach(&self) -> &RoaringBitmap {
+    pub(super) fn reach(&self) -> &RoaringBitmap {
         match self {
             Members::Within(b) => b,
             Members::Whole { all, .. } => all,
-        }
-    }
-}
-
-/// Calls `f` with every member of `b` in order, read in batches (much faster than one
-/// at a time).
-fn each_member(b: &RoaringBitmap, mut f: impl FnMut(u32)) {
-    let mut batch = [0u32; 1024];
-    let mut members = b.iter();
-    loop {
-        let got = members.next_many(&mut batch);
-        if got.is_empty() {
-            return;
-        }
-        for m in got.iter() {
-            f(*m);
         }
     }
 }
@@ -429,199 +393,6 @@ impl Projection {
             cells,
         }
     }
-
-    /// The initiatives of `population` per start year and value of `d`, from `from` to
-    /// `to` (the population's first and last start years when absent), each year with
-    /// every value of `d` the population holds in the range.
-    pub fn trend(
-        &self,
-        viewer: Viewer,
-        d: Dimension,
-        from: Option<i32>,
-        to: Option<i32>,
-        population: &RoaringBitmap,
-    ) -> Result<Vec<TrendYear>, DomainError> {
-        let held = || {
-            self.start_year
-                .iter()
-                .filter(|(_, b)| !b.is_disjoint(population))
-                .map(|(y, _)| *y)
-        };
-        let (Some(from), Some(to)) = (
-            from.or_else(|| held().next()),
-            to.or_else(|| held().next_back()),
-        ) else {
-            return Ok(Vec::new());
-        };
-        if from > to {
-            return Err(DomainError::bad_input(
-                "yearFrom",
-                "yearFrom comes after yearTo",
-            ));
-        }
-        if to - from >= MAX_TREND_YEARS {
-            return Err(DomainError::limit(format!(
-                "a trend spans at most {MAX_TREND_YEARS} years"
-            ))
-            .with_field("yearTo"));
-        }
-        let mut in_range = RoaringBitmap::new();
-        for (_, b) in self.start_year.range(from..=to) {
-            in_range |= b;
-        }
-        in_range &= population;
-        let values = self.dimension(viewer, d, &in_range);
-        Ok((from..=to)
-            .map(|year| {
-                let of_year = self
-                    .start_year
-                    .get(&year)
-                    .map(|b| b & &in_range)
-                    .unwrap_or_default();
-                let total = of_year.len();
-                TrendYear {
-                    year,
-                    total,
-                    values: values
-                        .iter()
-                        .map(|(v, m)| {
-                            let count = m.within(&of_year);
-                            TrendValue {
-                                value: v.clone(),
-                                count,
-                                share: if total == 0 {
-                                    0.0
-                                } else {
-                                    count as f64 / total as f64
-                                },
-                            }
-                        })
-                        .collect(),
-                }
-            })
-            .collect())
-    }
-}
-
-/// Past this many cells a table is counted member by member instead of one
-/// intersection per cell: topic × organisation has some 40,000 cells, most of them
-/// empty, while each initiative holds a few pairs.
-const DENSE_CELLS: usize = 4_096;
-
-/// `|rows[i] ∩ columns[j]|` within `population` for every pair, row by row.
-fn counts<'a>(
-    rows: &'a [&'a Members<'a>],
-    columns: &'a [&'a Members<'a>],
-    population: &'a RoaringBitmap,
-) -> Vec<u32> {
-    let width = columns.len();
-    if rows.len() * width <= DENSE_CELLS {
-        let cut = |side: &'a [&'a Members<'a>]| -> Vec<Cow<'a, RoaringBitmap>> {
-            side.iter().map(|m| m.cut(population)).collect()
-        };
-        let (rows, columns) = (cut(rows), cut(columns));
-        let mut out = Vec::with_capacity(rows.len() * width);
-        for rb in &rows {
-            for cb in &columns {
-                out.push(u32::try_from(rb.intersection_len(cb)).unwrap_or(u32::MAX));
-            }
-        }
-        return out;
-    }
-    // One side is listed member by member (`Lists`), within the population; the other
-    // side's members (whole bitmaps may reach outside the population, where the lists
-    // are empty) each add one to the cells of their listed values.
-    let cut_rows = rows.iter().all(|m| matches!(m, Members::Within(_)))
-        || !columns.iter().all(|m| matches!(m, Members::Within(_)));
-    let (listed, walked) = if cut_rows {
-        (rows, columns)
-    } else {
-        (columns, rows)
-    };
-    let listed: Vec<Cow<RoaringBitmap>> = listed.iter().map(|m| m.cut(population)).collect();
-    let lists = Lists::new(&listed);
-    let mut out = vec![0u32; rows.len() * width];
-    for (w, m) in walked.iter().enumerate() {
-        each_member(m.reach(), |member| {
-            lists.each(member, |l| {
-                let at = if cut_rows {
-                    l * width + w
-                } else {
-                    w * width + l
-                };
-                if let Some(c) = out.get_mut(at) {
-                    *c += 1;
-                }
-            });
-        });
-    }
-    out
-}
-
-/// The values of each member of some bitmaps: a bit mask per member for up to 64
-/// bitmaps, else a compressed list (`starts[m]..starts[m + 1]` of `values`).
-enum Lists {
-    Masks(Vec<u64>),
-    Compressed { starts: Vec<u32>, values: Vec<u32> },
-}
-
-impl Lists {
-    fn new(sets: &[Cow<RoaringBitmap>]) -> Self {
-        let size = sets
-            .iter()
-            .filter_map(|b| b.max())
-            .max()
-            .map_or(0, |m| m as usize + 1);
-        if sets.len() <= 64 {
-            let mut masks = vec![0u64; size];
-            for (i, b) in sets.iter().enumerate() {
-                each_member(b, |m| masks[m as usize] |= 1u64 << i);
-            }
-            return Lists::Masks(masks);
-        }
-        let mut starts = vec![0u32; size + 1];
-        for b in sets {
-            each_member(b, |m| starts[m as usize + 1] += 1);
-        }
-        for k in 1..starts.len() {
-            starts[k] += starts[k - 1];
-        }
-        let mut fill = starts.clone();
-        let mut values = vec![0u32; starts[size] as usize];
-        for (i, b) in sets.iter().enumerate() {
-            let i = u32::try_from(i).unwrap_or(u32::MAX);
-            each_member(b, |m| {
-                let at = &mut fill[m as usize];
-                values[*at as usize] = i;
-                *at += 1;
-            });
-        }
-        Lists::Compressed { starts, values }
-    }
-
-    /// Calls `f` with the index of every bitmap holding `member`.
-    #[inline]
-    fn each(&self, member: u32, mut f: impl FnMut(usize)) {
-        let m = member as usize;
-        match self {
-            Lists::Masks(masks) => {
-                let Some(mut bits) = masks.get(m).copied() else {
-                    return;
-                };
-                while bits != 0 {
-                    f(bits.trailing_zeros() as usize);
-                    bits &= bits - 1;
-                }
-            }
-            Lists::Compressed { starts, values } => {
-                if let (Some(&from), Some(&to)) = (starts.get(m), starts.get(m + 1)) {
-                    for &i in &values[from as usize..to as usize] {
-                        f(i as usize);
-                    }
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -629,79 +400,6 @@ mod tests {
     use super::*;
     use crate::projection::tests::facts;
     use kb_domain::{InitiativeFilter, OrganisationId, Status, Theme, ThemeId};
-
-    /// `count` bitmaps of members below 2,000 drawn by a fixed pattern from `salt`.
-    fn spread(count: u32, salt: u32) -> Vec<RoaringBitmap> {
-        (0..count)
-            .map(|i| {
-                (0..2_000u32)
-                    .filter(|m| (m * (7 + salt) + i * (1 + salt)) % (13 + salt) < 3)
-                    .collect()
-            })
-            .collect()
-    }
-
-    /// Checks `counts` against one intersection per cell, within `population`.
-    fn counts_as_intersections(
-        rows: &[Members],
-        columns: &[Members],
-        population: &RoaringBitmap,
-    ) -> Vec<u32> {
-        let r: Vec<&Members> = rows.iter().collect();
-        let c: Vec<&Members> = columns.iter().collect();
-        let got = counts(&r, &c, population);
-        assert_eq!(got.len(), r.len() * c.len());
-        for (i, rm) in r.iter().enumerate() {
-            for (j, cm) in c.iter().enumerate() {
-                let want = rm.cut(population).intersection_len(&cm.cut(population));
-                assert_eq!(u64::from(got[i * c.len() + j]), want, "{i} × {j}");
-            }
-        }
-        assert!(got.iter().any(|n| *n > 0));
-        got
-    }
-
-    #[test]
-    fn wide_tables_count_member_by_member_as_intersections_do() {
-        // Every member below 1,900 is in the population; whole bitmaps reach past it,
-        // one column past every row's largest member.
-        let population: RoaringBitmap = (0..1_900u32).collect();
-        let mut columns = spread(70, 4);
-        columns[0].insert(5_000);
-        let whole = |sets: &[RoaringBitmap]| -> Vec<Members<'static>> {
-            sets.iter()
-                .map(|b| {
-                    let all: &'static RoaringBitmap = Box::leak(Box::new(b.clone()));
-                    Members::Whole {
-                        all,
-                        total: all.intersection_len(&population),
-                    }
-                })
-                .collect()
-        };
-        let within = |sets: &[RoaringBitmap]| -> Vec<Members<'static>> {
-            sets.iter()
-                .map(|b| Members::Within(b & &population))
-                .collect()
-        };
-        // Up to 64 rows are listed as bit masks, more as a compressed list; either side
-        // may be the one listed.
-        for rows in [spread(60, 0), spread(100, 1)] {
-            assert!(rows.len() * columns.len() > DENSE_CELLS);
-            let plain = counts_as_intersections(&within(&rows), &within(&columns), &population);
-            for (r, c) in [
-                (within(&rows), whole(&columns)),
-                (whole(&rows), within(&columns)),
-                (whole(&rows), whole(&columns)),
-            ] {
-                assert_eq!(counts_as_intersections(&r, &c, &population), plain);
-            }
-        }
-        // A narrow table is counted one intersection per cell, whole bitmaps cut first.
-        let few = spread(3, 2);
-        assert!(few.len() * columns.len() <= DENSE_CELLS);
-        counts_as_intersections(&whole(&few), &within(&columns), &population);
-    }
 
     fn theme(id: i64, code: &str) -> Theme {
         Theme {

@@ -9,8 +9,10 @@
 mod cache;
 /// Degree, PageRank and betweenness.
 mod centrality;
-/// Co-occurrence tables and trends, from bitmap intersections.
+/// Co-occurrence tables from bitmap intersections, and the values of a dimension.
 mod cooccurrence;
+/// Counting a table's cells, narrow tables by intersections, wide ones member by member.
+mod counting;
 /// The Benjamini–Hochberg false discovery rate over a table's cells.
 mod fdr;
 /// The graph of nodes and typed edges one viewer sees; neighbourhoods and paths.
@@ -35,12 +37,12 @@ mod series;
 mod snapshot;
 /// The measures of a co-occurrence cell, the hypergeometric tail among them.
 mod stats;
+/// Initiatives per start year and value of a dimension.
+mod trend;
 
 pub use cache::Cache;
 pub use centrality::{BETWEENNESS_BUDGET, DAMPING, Measure};
-pub use cooccurrence::{
-    Cell, Cooccurrence, Dimension, DimensionValue, MAX_TREND_YEARS, Margin, TrendValue, TrendYear,
-};
+pub use cooccurrence::{Cell, Cooccurrence, Dimension, DimensionValue, Margin};
 pub use fdr::benjamini_hochberg;
 pub use graph::{
     Edge, EdgeType, EdgeTypes, MAX_DEPTH, MAX_NODES, MAX_PATH, NodeRef, NodeType, Subgraph,
@@ -53,3 +55,4 @@ pub use seriation::Order;
 pub use series::{MAX_SERIES, Point, Series, series};
 pub use snapshot::GraphSnapshot;
 pub use stats::{CellMeasures, hypergeometric_lower_tail, hypergeometric_upper_tail, ln_factorial};
+pub use trend::{MAX_TREND_YEARS, TrendValue, TrendYear};

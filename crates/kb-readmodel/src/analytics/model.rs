@@ -14,10 +14,11 @@ use kb_store::access::sees_published_only;
 
 use super::cache::{Audience, Key};
 use super::centrality::{self, Measure};
-use super::cooccurrence::{Cooccurrence, Dimension, TrendYear};
+use super::cooccurrence::{Cooccurrence, Dimension};
 use super::graph::{EdgeTypes, MAX_DEPTH, MAX_NODES, MAX_PATH, NodeRef, NodeType, Subgraph, View};
 use super::map::{Map, MapSettings};
 use super::seriation::Order;
+use super::trend::TrendYear;
 use crate::ReadModel;
 
 fn bad(e: DomainError) -> StoreError {

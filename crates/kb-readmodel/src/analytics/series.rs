@@ -2,7 +2,8 @@
 //! counts and as shares of the year, with their change from the window's first year to
 //! its last. Computed from a trend's years; no counting of its own.
 
-use super::cooccurrence::{DimensionValue, TrendYear};
+use super::cooccurrence::DimensionValue;
+use super::trend::TrendYear;
 
 /// The most series compared at once.
 pub const MAX_SERIES: usize = 6;
@@ -96,7 +97,7 @@ mod tests {
     use kb_domain::lang::Localised;
 
     use super::*;
-    use crate::analytics::cooccurrence::TrendValue;
+    use crate::analytics::trend::TrendValue;
 
     fn years() -> Vec<TrendYear> {
         let value = |code: &str| DimensionValue {
