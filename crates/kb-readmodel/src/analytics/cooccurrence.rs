@@ -9,8 +9,6 @@
 //! organisation kind counts the initiatives of the organisations of that kind the viewer
 //! sees; the year is the start year.
 
-use std::borrow::Cow;
-
 use kb_domain::lang::Localised;
 use kb_domain::{
     EducationLevel, EvidenceLevel, InitiativeKind, NodeId, OrganisationKind, Region, TargetGroup,
@@ -19,7 +17,7 @@ use kb_domain::{
 use kb_store::access::sees_organisation;
 use roaring::RoaringBitmap;
 
-use super::counting::counts;
+use super::counting::{Members, counts};
 use super::fdr::benjamini_hochberg;
 use super::stats::{CellMeasures, LnFactorials, cell_with};
 use crate::projection::{Index, Projection};
@@ -120,54 +118,6 @@ impl Cooccurrence {
                 .then((a.row, a.column).cmp(&(b.row, b.column)))
         });
         gaps
-    }
-}
-
-/// The initiatives of the population holding one value of a dimension.
-///
-/// A dimension of a few dozen values is cut to the population once. Organisations are
-/// thousands of small bitmaps: cutting each to the population copies them all for a
-/// table that reads each member once, so they keep their whole bitmap and their count
-/// within the population instead.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Members<'a> {
-    /// The value's initiatives within the population.
-    Within(RoaringBitmap),
-    /// All of the value's initiatives, of which `total` are in the population.
-    Whole { all: &'a RoaringBitmap, total: u64 },
-}
-
-impl Members<'_> {
-    /// How many initiatives of the population hold the value.
-    pub(crate) fn total(&self) -> u64 {
-        match self {
-            Members::Within(b) => b.len(),
-            Members::Whole { total, .. } => *total,
-        }
-    }
-
-    /// How many initiatives of `subset` (a part of the population) hold the value.
-    pub(crate) fn within(&self, subset: &RoaringBitmap) -> u64 {
-        match self {
-            Members::Within(b) => b.intersection_len(subset),
-            Members::Whole { all, .. } => all.intersection_len(subset),
-        }
-    }
-
-    /// The value's initiatives within `population`, as one bitmap.
-    pub(super) fn cut(&self, population: &RoaringBitmap) -> Cow<'_, RoaringBitmap> {
-        match self {
-            Members::Within(b) => Cow::Borrowed(b),
-            Members::Whole { all, .. } => Cow::Owned(*all & population),
-        }
-    }
-
-    /// The value's initiatives: within the population, or all of them for `Whole`.
-    pub(super) fn reach(&self) -> &RoaringBitmap {
-        match self {
-            Members::Within(b) => b,
-            Members::Whole { all, .. } => all,
-        }
     }
 }
 
