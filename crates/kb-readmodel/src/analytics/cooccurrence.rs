@@ -11,8 +11,8 @@
 
 use kb_domain::lang::Localised;
 use kb_domain::{
-    EducationLevel, EvidenceLevel, InitiativeKind, NodeId, OrganisationKind, Region, TargetGroup,
-    Viewer, Vocabulary,
+    DomainError, EducationLevel, EvidenceLevel, InitiativeKind, NodeId, OrganisationKind, Region,
+    TargetGroup, Viewer, Vocabulary,
 };
 use kb_store::access::sees_organisation;
 use roaring::RoaringBitmap;
@@ -57,6 +57,10 @@ pub struct Margin {
     pub value: DimensionValue,
     pub total: u64,
 }
+
+/// The most cells a table may have (rows × columns): every cell is measured, so a
+/// table of two dimensions of thousands of values each is refused rather than counted.
+pub const MAX_CELLS: usize = 1_000_000;
 
 /// One cell: indexes into the rows and columns, its measures, and the false discovery
 /// rates of its p-values over every cell of the table.
@@ -292,10 +296,18 @@ impl Projection {
         columns: Dimension,
         population: &RoaringBitmap,
         min_count: u64,
-    ) -> Cooccurrence {
+    ) -> Result<Cooccurrence, DomainError> {
         let n = population.len();
         let r = self.dimension(viewer, rows, population);
         let c = self.dimension(viewer, columns, population);
+        if r.len().saturating_mul(c.len()) > MAX_CELLS {
+            return Err(DomainError::limit(format!(
+                "a table has at most {MAX_CELLS} cells; {} × {} is more",
+                r.len(),
+                c.len()
+            ))
+            .with_field("columns"));
+        }
         let row_sets: Vec<&Members> = r.iter().map(|(_, m)| m).collect();
         let column_sets: Vec<&Members> = c.iter().map(|(_, m)| m).collect();
         let counts = counts(&row_sets, &column_sets, population);
@@ -336,12 +348,12 @@ impl Projection {
                 })
                 .collect()
         };
-        Cooccurrence {
+        Ok(Cooccurrence {
             population: n,
             rows: margins(r),
             columns: margins(c),
             cells,
-        }
+        })
     }
 }
 
@@ -403,13 +415,15 @@ mod tests {
     #[test]
     fn theme_by_kind_counts_each_cell_and_its_margins() {
         let p = small();
-        let t = p.cooccurrence(
-            Viewer::Anonymous,
-            Dimension::Theme,
-            Dimension::Kind,
-            &public(&p),
-            0,
-        );
+        let t = p
+            .cooccurrence(
+                Viewer::Anonymous,
+                Dimension::Theme,
+                Dimension::Kind,
+                &public(&p),
+                0,
+            )
+            .expect("a table");
         assert_eq!(t.population, 6);
         let names = |m: &[Margin]| {
             m.iter()
@@ -437,34 +451,40 @@ mod tests {
         assert_eq!(m.jaccard, 0.75);
         // P(X ≥ 3) with 6 items, 4 successes, 3 drawn: C(4,3)·C(2,0) / C(6,3) = 4/20.
         assert!((m.p_value - 0.2).abs() < 1e-15);
-        let only_common = p.cooccurrence(
-            Viewer::Anonymous,
-            Dimension::Theme,
-            Dimension::Kind,
-            &public(&p),
-            2,
-        );
+        let only_common = p
+            .cooccurrence(
+                Viewer::Anonymous,
+                Dimension::Theme,
+                Dimension::Kind,
+                &public(&p),
+                2,
+            )
+            .expect("a table");
         assert_eq!(only_common.cells.len(), 2);
     }
 
     #[test]
     fn a_table_cut_to_a_minimum_is_the_table_counted_with_it() {
         let p = small();
-        let all = p.cooccurrence(
-            Viewer::Anonymous,
-            Dimension::Theme,
-            Dimension::Kind,
-            &public(&p),
-            0,
-        );
-        for min_count in 0..5 {
-            let counted = p.cooccurrence(
+        let all = p
+            .cooccurrence(
                 Viewer::Anonymous,
                 Dimension::Theme,
                 Dimension::Kind,
                 &public(&p),
-                min_count,
-            );
+                0,
+            )
+            .expect("a table");
+        for min_count in 0..5 {
+            let counted = p
+                .cooccurrence(
+                    Viewer::Anonymous,
+                    Dimension::Theme,
+                    Dimension::Kind,
+                    &public(&p),
+                    min_count,
+                )
+                .expect("a table");
             assert_eq!(all.at_least(min_count), counted, "{min_count}");
         }
         assert_eq!(all.at_least(3).cells.len(), 1);
@@ -478,23 +498,27 @@ mod tests {
             ..Default::default()
         };
         let editor = p.select(Viewer::Editor, &all).expect("select");
-        let t = p.cooccurrence(
-            Viewer::Editor,
-            Dimension::Theme,
-            Dimension::Theme,
-            &editor,
-            0,
-        );
+        let t = p
+            .cooccurrence(
+                Viewer::Editor,
+                Dimension::Theme,
+                Dimension::Theme,
+                &editor,
+                0,
+            )
+            .expect("a table");
         assert_eq!(t.population, 7);
         assert_eq!(t.cells[1].measures.count, 3);
         let public = p.select(Viewer::Anonymous, &all).expect("select");
-        let t = p.cooccurrence(
-            Viewer::Anonymous,
-            Dimension::Theme,
-            Dimension::Theme,
-            &public,
-            0,
-        );
+        let t = p
+            .cooccurrence(
+                Viewer::Anonymous,
+                Dimension::Theme,
+                Dimension::Theme,
+                &public,
+                0,
+            )
+            .expect("a table");
         assert_eq!(t.population, 6);
         assert_eq!(t.cells[1].measures.count, 2);
     }

@@ -79,13 +79,10 @@ impl ReadModel {
             return self
                 .blocking(move |p, _| {
                     let population = p.select(viewer, &filter)?;
-                    Ok(Arc::new(p.cooccurrence(
-                        viewer,
-                        rows,
-                        columns,
-                        &population,
-                        0,
-                    )))
+                    Ok(Arc::new(
+                        p.cooccurrence(viewer, rows, columns, &population, 0)
+                            .map_err(bad)?,
+                    ))
                 })
                 .await;
         };
@@ -96,7 +93,8 @@ impl ReadModel {
         let t = self
             .blocking(move |p, _| {
                 let population = p.select(viewer, &filter)?;
-                Ok(p.cooccurrence(viewer, rows, columns, &population, 0))
+                p.cooccurrence(viewer, rows, columns, &population, 0)
+                    .map_err(bad)
             })
             .await?;
         let t = Arc::new(t);
