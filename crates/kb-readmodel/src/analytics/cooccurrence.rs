@@ -102,9 +102,7 @@ impl Cooccurrence {
                 .collect(),
         }
     }
-}
 
-impl Cooccurrence {
     /// The places in `cells` of the cells with fewer initiatives than chance predicts,
     /// at a false discovery rate under `max_q`: the most surprising first (lowest
     /// `q_under`, then the largest shortfall `expected − count`, then row by row).

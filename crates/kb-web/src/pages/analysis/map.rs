@@ -172,7 +172,7 @@ impl Settings {
 const DRAWN_LINKS: i64 = charts::MAX_LINKS as i64;
 const ALL_LINKS: i64 = 4_000;
 
-async fn read(site: &Site, ctx: &Ctx, s: &Settings, links: i64) -> Result<Map, Failure> {
+async fn read(site: &Site, ctx: &Ctx, s: &Settings) -> Result<Map, Failure> {
     let document = "query Map($kind: MapKind!, $filter: InitiativeFilter, $resolution: Float, $nodes: Int, $min: Int, $links: Int) {
         analytics { map(kind: $kind, filter: $filter, resolution: $resolution, maxNodes: $nodes, minLinkCount: $min) {
           population quality
@@ -185,7 +185,7 @@ async fn read(site: &Site, ctx: &Ctx, s: &Settings, links: i64) -> Result<Map, F
         "resolution": s.resolution,
         "nodes": s.nodes,
         "min": s.min_link,
-        "links": links,
+        "links": DRAWN_LINKS,
     });
     let answer: Answer = site.query(ctx.lang, document, variables).await?;
     Ok(answer.analytics.map)
@@ -278,7 +278,7 @@ pub(crate) async fn map_page(State(site): State<Site>, ctx: Ctx) -> Response {
 async fn build(site: &Site, ctx: &Ctx) -> Result<Page, Failure> {
     let s = Settings::of(ctx);
     let vocab = site.vocab(ctx.lang).await?;
-    let map = read(site, ctx, &s, DRAWN_LINKS).await?;
+    let map = read(site, ctx, &s).await?;
     let body = html! {
         h1 { (ctx.t("Kaarten", "Maps")) }
         p.lead { (ctx.t(
@@ -420,7 +420,7 @@ fn strongest(ctx: &Ctx, map: &Map) -> Markup {
 /// page), position, weight and links.
 pub(crate) async fn map_csv(State(site): State<Site>, ctx: Ctx) -> Response {
     let s = Settings::of(&ctx);
-    let map = match read(&site, &ctx, &s, DRAWN_LINKS).await {
+    let map = match read(&site, &ctx, &s).await {
         Ok(m) => m,
         Err(f) => return respond(&ctx, Err(f)),
     };
@@ -456,7 +456,7 @@ pub(crate) async fn map_csv(State(site): State<Site>, ctx: Ctx) -> Response {
 /// `/analyse/kaart.svg`: the map as a document.
 pub(crate) async fn map_svg(State(site): State<Site>, ctx: Ctx) -> Response {
     let s = Settings::of(&ctx);
-    match read(&site, &ctx, &s, DRAWN_LINKS).await {
+    match read(&site, &ctx, &s).await {
         Ok(map) => svg_response(
             &format!("kennisbank-kaart-{}.svg", s.kind.0),
             charts::standalone(drawing(&ctx, &s, &map)),
@@ -488,7 +488,7 @@ fn items(site: &Site, ctx: &Ctx, map: &Map) -> Vec<VosItem> {
 /// `/analyse/kaart-vosviewer-map.txt`: the items, as VOSviewer reads a map file.
 pub(crate) async fn vosviewer_map(State(site): State<Site>, ctx: Ctx) -> Response {
     let s = Settings::of(&ctx);
-    match read(&site, &ctx, &s, DRAWN_LINKS).await {
+    match read(&site, &ctx, &s).await {
         Ok(map) => text_response(
             &format!("kennisbank-{}-map.txt", s.kind.0),
             vosviewer_map_file(&items(&site, &ctx, &map)),
