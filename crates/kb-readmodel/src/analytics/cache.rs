@@ -9,6 +9,7 @@ use kb_domain::{OrganisationId, Viewer};
 
 use super::centrality::Measure;
 use super::cooccurrence::{Cooccurrence, Dimension};
+use super::flight::Flights;
 use super::graph::{EdgeTypes, NodeRef, NodeType};
 use super::map::{Map, MapKind, MapSettings};
 
@@ -34,12 +35,12 @@ impl Audience {
 pub(super) type Key = (Audience, EdgeTypes, Measure, Option<NodeType>);
 pub(super) type Scores = Arc<Vec<(NodeRef, f64)>>;
 /// A table's rows and columns.
-type Axes = (Dimension, Dimension);
+pub(super) type Axes = (Dimension, Dimension);
 
 /// A map's settings as a key: the resolution by its bits.
-type MapKey = (MapKind, u64, usize, u64);
+pub(super) type MapKey = (MapKind, u64, usize, u64);
 
-fn map_key(s: &MapSettings) -> MapKey {
+pub(super) fn map_key(s: &MapSettings) -> MapKey {
     (
         s.kind,
         s.resolution.to_bits(),
@@ -61,11 +62,15 @@ const CACHED_CELLS: usize = 1 << 18;
 
 /// Centrality scores by audience, edge types and measure, and the published view's
 /// co-occurrence tables by rows and columns, valid at one change-log position.
+/// What is not kept yet is computed once for everyone who asks meanwhile.
 #[derive(Debug, Default)]
 pub struct Cache {
     at: Mutex<(i64, HashMap<Key, Scores>)>,
     tables: Mutex<(i64, HashMap<Axes, Arc<Cooccurrence>>)>,
     maps: Mutex<(i64, HashMap<MapKey, Arc<Map>>)>,
+    pub(super) scores_computed: Flights<Key, Scores>,
+    pub(super) tables_counted: Flights<Axes, Arc<Cooccurrence>>,
+    pub(super) maps_drawn: Flights<MapKey, Arc<Map>>,
 }
 
 impl Cache {

@@ -15,6 +15,8 @@ mod cooccurrence;
 mod counting;
 /// The Benjamini–Hochberg false discovery rate over a table's cells.
 mod fdr;
+/// One computation per question at a time, shared by everyone who asks meanwhile.
+mod flight;
 /// The graph of nodes and typed edges one viewer sees; neighbourhoods and paths.
 mod graph;
 /// Positions for the analyst's maps by the VOS mapping technique.

@@ -12,7 +12,7 @@ use kb_domain::{DomainError, InitiativeFilter, Viewer};
 use kb_store::StoreError;
 use kb_store::access::sees_published_only;
 
-use super::cache::{Audience, Key};
+use super::cache::{Audience, Key, map_key};
 use super::centrality::{self, Measure};
 use super::cooccurrence::{Cooccurrence, Dimension};
 use super::graph::{EdgeTypes, MAX_DEPTH, MAX_NODES, MAX_PATH, NodeRef, NodeType, Subgraph, View};
@@ -87,19 +87,24 @@ impl ReadModel {
                 .await;
         };
         let key = (rows, columns);
-        if let Some(t) = self.inner.analytics.table(position, key) {
+        let kept = &self.inner.analytics;
+        if let Some(t) = kept.table(position, key) {
             return Ok(t);
         }
-        let t = self
-            .blocking(move |p, _| {
-                let population = p.select(viewer, &filter)?;
-                p.cooccurrence(viewer, rows, columns, &population, 0)
-                    .map_err(bad)
+        kept.tables_counted
+            .once(position, key, || async {
+                let t = self
+                    .blocking(move |p, _| {
+                        let population = p.select(viewer, &filter)?;
+                        p.cooccurrence(viewer, rows, columns, &population, 0)
+                            .map_err(bad)
+                    })
+                    .await?;
+                let t = Arc::new(t);
+                kept.keep_table(position, key, t.clone());
+                Ok(t)
             })
-            .await?;
-        let t = Arc::new(t);
-        self.inner.analytics.keep_table(position, key, t.clone());
-        Ok(t)
+            .await
     }
 
     /// The map of `settings` among the initiatives `filter` holds for `viewer`; the
@@ -112,24 +117,29 @@ impl ReadModel {
     ) -> Result<Arc<Map>, StoreError> {
         let filter = filter.clone();
         let position = self.applied_at();
-        let kept = (sees_published_only(viewer) && filter == InitiativeFilter::default())
-            .then_some(position);
-        if let Some(position) = kept
-            && let Some(m) = self.inner.analytics.map(position, &settings)
-        {
+        let draw = |filter: InitiativeFilter| async move {
+            let m = self
+                .blocking(move |p, _| {
+                    let population = p.select(viewer, &filter)?;
+                    p.map(viewer, settings, &population).map_err(bad)
+                })
+                .await?;
+            Ok::<_, StoreError>(Arc::new(m))
+        };
+        if !(sees_published_only(viewer) && filter == InitiativeFilter::default()) {
+            return draw(filter).await;
+        }
+        let kept = &self.inner.analytics;
+        if let Some(m) = kept.map(position, &settings) {
             return Ok(m);
         }
-        let m = self
-            .blocking(move |p, _| {
-                let population = p.select(viewer, &filter)?;
-                p.map(viewer, settings, &population).map_err(bad)
+        kept.maps_drawn
+            .once(position, map_key(&settings), || async {
+                let m = draw(filter).await?;
+                kept.keep_map(position, m.clone());
+                Ok(m)
             })
-            .await?;
-        let m = Arc::new(m);
-        if let Some(position) = kept {
-            self.inner.analytics.keep_map(position, m.clone());
-        }
-        Ok(m)
+            .await
     }
 
     /// Whether the published view's map of `settings` is kept at the position the model
@@ -220,18 +230,23 @@ impl ReadModel {
             measure,
             (measure == Measure::Betweenness).then_some(node_type),
         );
-        let scores = match self.inner.analytics.get(position, &key) {
+        let kept = &self.inner.analytics;
+        let scores = match kept.get(position, &key) {
             Some(s) => s,
             None => {
-                let s = self
-                    .blocking(move |p, _| {
-                        centrality::scores(&View::new(p, viewer, types), measure, node_type)
-                            .map_err(bad)
+                kept.scores_computed
+                    .once(position, key, || async {
+                        let s = self
+                            .blocking(move |p, _| {
+                                centrality::scores(&View::new(p, viewer, types), measure, node_type)
+                                    .map_err(bad)
+                            })
+                            .await?;
+                        let s = Arc::new(s);
+                        kept.put(position, key, s.clone());
+                        Ok::<_, StoreError>(s)
                     })
-                    .await?;
-                let s = Arc::new(s);
-                self.inner.analytics.put(position, key, s.clone());
-                s
+                    .await?
             }
         };
         Ok(centrality::top(&scores, node_type, first))
