@@ -61,6 +61,8 @@ struct Plan<'a> {
     doc: &'a ExecutableDocument,
     keys: Vec<(&'a str, Vec<&'a SelectionSet>)>,
     below: Vec<OnceCell<Plan<'a>>>,
+    /// Whether no key selects fields below it: an object in order is then done.
+    leaves: bool,
 }
 
 impl<'a> Plan<'a> {
@@ -70,7 +72,15 @@ impl<'a> Plan<'a> {
             collect(set, doc, &mut keys, 0);
         }
         let below = keys.iter().map(|_| OnceCell::new()).collect();
-        Plan { doc, keys, below }
+        let leaves = keys
+            .iter()
+            .all(|(_, sets)| sets.iter().all(|s| s.items.is_empty()));
+        Plan {
+            doc,
+            keys,
+            below,
+            leaves,
+        }
     }
 
     fn position(&self, key: &str) -> Option<usize> {
@@ -89,10 +99,20 @@ impl<'a> Plan<'a> {
                     let at = |k: &Name| self.position(k.as_str()).unwrap_or(usize::MAX);
                     map.sort_by(|a, _, b, _| at(a).cmp(&at(b)));
                 }
+                if self.leaves {
+                    return;
+                }
+                // The keys now follow the plan, so one cursor finds each.
+                let mut next = 0;
                 for (key, value) in map.iter_mut() {
-                    let Some(at) = self.position(key.as_str()) else {
+                    let Some(found) = self.keys[next..]
+                        .iter()
+                        .position(|(k, _)| *k == key.as_str())
+                    else {
                         continue;
                     };
+                    let at = next + found;
+                    next = at + 1;
                     let sets = &self.keys[at].1;
                     if sets.iter().any(|s| !s.items.is_empty()) {
                         self.below[at]

@@ -190,12 +190,15 @@ async fn respond(
         _ => StatusCode::OK,
     };
     let sent = |r| Sent::of(r, modern);
-    let body = match &response {
-        BatchResponse::Single(r) => serde_json::to_vec(&sent(r)),
+    // Room for a page's answer at once; a larger one grows from there.
+    let mut body = Vec::with_capacity(16 * 1024);
+    let written = match &response {
+        BatchResponse::Single(r) => serde_json::to_writer(&mut body, &sent(r)),
         BatchResponse::Batch(list) => {
-            serde_json::to_vec(&list.iter().map(sent).collect::<Vec<_>>())
+            serde_json::to_writer(&mut body, &list.iter().map(sent).collect::<Vec<_>>())
         }
     };
+    let body = written.map(|()| body);
     let body = match body {
         Ok(b) => b,
         Err(e) => {
