@@ -6,7 +6,8 @@
 #    series, and the topic map kept (no filter) and computed for each request (a filter:
 #    what a map costs cold), the map also at one connection;
 #  - the pages /analyse, /analyse/trends and /analyse/kaart at PAGES initiatives
-#    (default 10000), 16 connections.
+#    (default 10000), 16 connections, first as the first burst on a server just started
+#    (nothing kept yet: the first seconds after a change), then steady.
 # Each measured run follows a warm-up second of one connection. Prints the percentiles
 # wrk reports. Talks only to the servers it starts on 127.0.0.1.
 # Usage: scripts/bench-workbench.sh [SIZE [PAGES]]   (env: DURATION=8s PORT=18190;
@@ -78,6 +79,7 @@ run "table theme × topic (kept)" 4 -s "$(post t1 "{ analytics { cooccurrence(ro
 run "table topic × education level, years 2023–2025 (counted)" 4 -s "$(post t2 "{ analytics { cooccurrence(rows: TOPIC, columns: EDUCATION_LEVEL, filter: { yearFrom: 2023, yearTo: 2025 }) { population $cells } } }")" "$base/graphql"
 run "table region × kind by similarity, filtered (counted)" 4 -s "$(post t3 "{ analytics { cooccurrence(rows: REGION, columns: KIND, order: SIMILARITY, filter: { yearFrom: 2015 }) { population $cells } } }")" "$base/graphql"
 run "table topic × organisation, minCount 10 (kept)" 4 -s "$(post t4 "{ analytics { cooccurrence(rows: TOPIC, columns: ORGANISATION, minCount: 10) { population $cells } } }")" "$base/graphql"
+run "table topic × organisation, minCount 10 (kept), one client" 1 -s "$work/t4.lua" "$base/graphql"
 run "trend series by theme" 4 -s "$(post s1 "{ analytics { trendSeries(dimension: THEME) { value total growth points { year count share } } } }")" "$base/graphql"
 run "trend series by topic, years 2018–2025" 4 -s "$(post s2 "{ analytics { trendSeries(dimension: TOPIC, yearFrom: 2018, yearTo: 2025) { value total growth points { year count share } } } }")" "$base/graphql"
 map='nodes { value weight cluster x y } links { from to count strength } clusters { id members }'
@@ -100,4 +102,26 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 for path in "/analyse" "/analyse?rijen=onderwerp&kolommen=niveau&vanaf=2023&tot=2025" \
             "/analyse/trends" "/analyse/kaart" "/analyse/kaart?kaart=organisaties"; do
   run "\`$path\`" 16 "$base$path"
+done
+kill "${pids[@]}" 2>/dev/null || true
+wait "${pids[@]}" 2>/dev/null || true
+pids=()
+
+# The first burst: a server started on the same data, 16 connections at once for 3 s
+# with no warm-up, each page on a server of its own.
+echo
+echo "## The first burst on a server just started at $pages initiatives, 3 s each"
+echo
+echo "| page | connections | requests/s | p50 | p90 | p99 |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+for path in "/analyse" "/analyse/kaart"; do
+  KB_LOG=warn "$bin" --database-url "sqlite://$work/workbench-$pages.db?mode=rwc" serve --no-demo \
+    --bind "127.0.0.1:$site" >"$work/burst.log" 2>&1 &
+  pids=($!)
+  until curl -sf "$base/readyz" >/dev/null; do sleep 0.1; done
+  out=$(wrk -t 2 -c 16 -d 3s --latency "$base$path")
+  echo "| \`$path\` | 16 | $(echo "$out" | awk '/Requests\/sec/ {print $2}') | $(echo "$out" | awk '$1 == "50%" {print $2}') | $(echo "$out" | awk '$1 == "90%" {print $2}') | $(echo "$out" | awk '$1 == "99%" {print $2}') |"
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  pids=()
 done
