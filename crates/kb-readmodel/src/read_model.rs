@@ -202,7 +202,8 @@ impl ReadModel {
             if parts.facets {
                 found.facets = Some(p.facets_of_matches(viewer, &filter, &found.matched)?);
             }
-            if parts.suggestions && found.page.total < search::ENOUGH as u64 {
+            // A word read as its nearest spelling is said, as a correction is.
+            if parts.suggestions && (found.page.total < search::ENOUGH as u64 || found.respelled) {
                 found.suggestions = p.spelling(index, viewer, &text, lang, &filter)?;
             }
             Ok(found)

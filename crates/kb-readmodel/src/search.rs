@@ -48,8 +48,10 @@ pub struct SearchPage {
     /// The facets, when asked for.
     pub facets: Option<InitiativeFacets>,
     /// The query with its unknown words corrected, when asked for and the search found
-    /// fewer than [`ENOUGH`].
+    /// fewer than [`ENOUGH`] or read a word as its nearest spelling.
     pub suggestions: Vec<String>,
+    /// Whether a word no document holds was read as its nearest spelling.
+    pub respelled: bool,
 }
 
 /// A page of the events or organisations matching a search, with the snippets of its hits
@@ -344,6 +346,7 @@ impl Projection {
             snippets: HashMap::new(),
             facets: None,
             suggestions: Vec::new(),
+            respelled: found.respelled,
         })
     }
 

@@ -45,6 +45,10 @@ use crate::ranking::{self, Match};
 use crate::schema::{Fields, Part};
 use crate::user_query::{Item, UserQuery};
 
+/// The folded words of a query that no document holds, each with the indexed word
+/// nearest in spelling (see `spelling::respellings`).
+pub(crate) type Respelled = std::collections::HashMap<String, String>;
+
 /// Fewest letters a word needs to match with a typo.
 pub(crate) const TYPO_MIN_CHARS: usize = 5;
 /// Fewest letters the last word needs to match as a prefix.
@@ -88,9 +92,10 @@ pub(crate) fn build(
     analyzers: &mut Analyzers,
     automata: &Automata,
     lexicon: &Lexicon,
+    respelled: &Respelled,
     query: &UserQuery,
 ) -> tantivy::Result<Option<Box<dyn Query>>> {
-    let found = clauses(fields, analyzers, automata, lexicon, query)?;
+    let found = clauses(fields, analyzers, automata, lexicon, respelled, query)?;
     if found.is_empty() {
         return Ok(None);
     }
@@ -106,6 +111,7 @@ pub(crate) fn clauses(
     analyzers: &mut Analyzers,
     automata: &Automata,
     lexicon: &Lexicon,
+    respelled: &Respelled,
     query: &UserQuery,
 ) -> tantivy::Result<Vec<Clause>> {
     // The word being typed, if the text ends with one: its place among the items.
@@ -116,12 +122,16 @@ pub(crate) fn clauses(
             Item::Word(word) => {
                 let terms = analyzers.word(word, query.stemming);
                 let required = !terms.is_stop_word();
-                word_query(fields, analyzers, automata, &terms, Some(i) == typing)?.map(|q| {
-                    Clause {
-                        shown: word.clone(),
-                        required,
-                        query: q,
-                    }
+                let near = terms.folded.as_ref().and_then(|f| respelled.get(f));
+                let typed = Typed {
+                    terms: &terms,
+                    typing: Some(i) == typing,
+                    near: near.map(String::as_str),
+                };
+                word_query(fields, analyzers, automata, typed)?.map(|q| Clause {
+                    shown: word.clone(),
+                    required,
+                    query: q,
                 })
             }
             Item::Phrase(words) => {
@@ -140,7 +150,11 @@ pub(crate) fn clauses(
         per_item.push(clause);
     }
     Ok(with_equivalents(
-        fields, analyzers, lexicon, query, per_item,
+        fields,
+        analyzers,
+        lexicon,
+        (query, respelled),
+        per_item,
     ))
 }
 
@@ -177,6 +191,16 @@ fn proximity(
     ))
 }
 
+/// A query word as typed: its terms, whether it is the word being typed (the last, so
+/// it also matches as a prefix), and the indexed word nearest in spelling when no
+/// document holds it.
+#[derive(Clone, Copy)]
+struct Typed<'a> {
+    terms: &'a WordTerms,
+    typing: bool,
+    near: Option<&'a str>,
+}
+
 /// The clauses of one word, joined; `None` if the word cannot be in the index. Its typo
 /// and prefix automata are built once (or kept from an earlier query) and shared by
 /// every part.
@@ -184,14 +208,21 @@ fn word_query(
     fields: &Fields,
     analyzers: &mut Analyzers,
     automata: &Automata,
-    terms: &WordTerms,
-    typing: bool,
+    typed: Typed<'_>,
 ) -> tantivy::Result<Option<Box<dyn Query>>> {
+    let Typed {
+        terms,
+        typing,
+        near,
+    } = typed;
     let Some(folded) = terms.folded.as_deref() else {
         return Ok(None);
     };
+    let near = near.map(|n| (n, analyzers.word(n, terms.stemming)));
     let letters = folded.chars().count();
-    let typo = (letters >= TYPO_MIN_CHARS)
+    // A word no document holds matches as its nearest indexed spelling, scored as a
+    // typo, in place of every one-typo neighbour at a constant score.
+    let typo = (letters >= TYPO_MIN_CHARS && near.is_none())
         .then(|| automata.get(Inexact::Typo, folded))
         .transpose()?;
     let prefix = (typing && letters >= PREFIX_MIN_CHARS)
@@ -228,6 +259,21 @@ fn word_query(
                 term_query(f.compound_parts, dutch),
                 boost * ranking::weight(Match::Part),
             ));
+        }
+        if let Some((near, near_terms)) = &near {
+            let typo = boost * ranking::weight(Match::Typo);
+            disjuncts.push(boosted(term_query(f.folded, near), typo));
+            for (field, term) in [
+                (f.dutch, &near_terms.dutch),
+                (f.english, &near_terms.english),
+            ] {
+                if let Some(term) = term {
+                    disjuncts.push(boosted(
+                        term_query(field, term),
+                        typo * ranking::weight(Match::Stem),
+                    ));
+                }
+            }
         }
     }
     disjuncts.extend(compound_query(fields, analyzers, automata, folded, terms)?);
@@ -302,10 +348,15 @@ fn with_equivalents(
     fields: &Fields,
     analyzers: &mut Analyzers,
     lexicon: &Lexicon,
-    query: &UserQuery,
+    (query, respelled): (&UserQuery, &Respelled),
     per_item: Vec<Option<Clause>>,
 ) -> Vec<Clause> {
-    let folded = folded_words(analyzers, query);
+    // A word no document holds is looked up as its nearest spelling ("lonelyness" as
+    // "loneliness", whose equivalents are "eenzaamheid" …).
+    let folded: Vec<Option<String>> = folded_words(analyzers, query)
+        .into_iter()
+        .map(|w| w.map(|w| respelled.get(&w).cloned().unwrap_or(w)))
+        .collect();
     let mut clauses: Vec<Clause> = Vec::new();
     let mut items = per_item.into_iter();
     let mut at = 0;

@@ -13,7 +13,9 @@
 //! - **Kind of match** ([`weight`]): the whole word as typed 1.0, a part of a compound
 //!   0.8, a stem ("depressieve" for "depressie") 0.7, an equivalent from the lexicon 0.6, a
 //!   typo or a prefix 0.5 (parts, typos and prefixes score a constant, not BM25). Whole
-//!   words outrank compound parts, stems, synonyms and typos, in that order.
+//!   words outrank compound parts, stems, synonyms and typos, in that order. A word no
+//!   document holds matches as its nearest indexed spelling (`spelling::respellings`)
+//!   by BM25 at the typo's weight, its stems at the stem's share of that.
 //! - **Proximity**: the words typed near each other (at most three positions apart, in
 //!   the order typed) in the title add [`PROXIMITY`] × the title's boost × BM25 of the
 //!   phrase.

@@ -21,9 +21,15 @@ const MAX_SEARCHES: usize = 256;
 /// large index is kept alone, and one larger than this not at all.
 const MAX_HITS: usize = 1 << 20;
 
-/// What a search is kept by: its type, its language, its text as given, and the
-/// generation of the lexicon it was read with.
-pub(crate) type Key = (DocType, Option<Language>, String, u64);
+/// What a search is kept by: its type, its language, its text as given, the generation
+/// of the lexicon it was read with, and the spellings its unknown words were read as.
+pub(crate) type Key = (
+    DocType,
+    Option<Language>,
+    String,
+    u64,
+    Vec<(String, String)>,
+);
 
 /// A kept search's hits: row ids and scores.
 type Kept = Arc<[(i64, f32)]>;

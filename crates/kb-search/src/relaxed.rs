@@ -19,6 +19,7 @@ use crate::error::SearchError;
 use crate::matching;
 use crate::ranking;
 use crate::search::AllHits;
+use crate::spelling;
 use crate::user_query::UserQuery;
 use crate::{Hit, SearchIndex, Subject};
 
@@ -30,6 +31,8 @@ pub struct Matched<S> {
     pub hits: Vec<Hit<S>>,
     /// The words (and phrases), as typed and in the order typed, that hits may lack.
     pub left_out: Vec<String>,
+    /// Whether a word no document holds was read as its nearest spelling.
+    pub respelled: bool,
 }
 
 impl SearchIndex {
@@ -46,21 +49,35 @@ impl SearchIndex {
     ) -> Result<Matched<S>, SearchError> {
         let is_enough =
             |hits: &[Hit<S>]| hits.iter().filter(|h| visible(h)).take(enough).count() >= enough;
-        let hits = self.hits::<S>(text, lang)?;
+        let user_query = UserQuery::parse_in(text, "query", lang)?;
+        let mut analyzers = self.inner.analyzers.clone();
+        let (_, lexicon) = self.lexicon();
+        let searcher = self.inner.reader.searcher();
+        // A word no document holds also matches as its nearest spelling that a document
+        // the searcher may see holds, so the choice tells nothing of the others.
+        let respelled = spelling::respellings(
+            &searcher,
+            &self.inner.fields,
+            &mut analyzers,
+            &lexicon,
+            &user_query,
+            |hits: &[Hit<S>]| hits.iter().any(&visible),
+        )?;
+        let hits = self.hits_of::<S>(&user_query, text, lang, &respelled)?;
+        let respelled_any = !respelled.is_empty();
         if is_enough(&hits) {
             return Ok(Matched {
                 hits,
                 left_out: Vec::new(),
+                respelled: respelled_any,
             });
         }
-        let user_query = UserQuery::parse_in(text, "query", lang)?;
-        let mut analyzers = self.inner.analyzers.clone();
-        let (_, lexicon) = self.lexicon();
         let words: Vec<matching::Clause> = matching::clauses(
             &self.inner.fields,
             &mut analyzers,
             &self.inner.automata,
             &lexicon,
+            &respelled,
             &user_query,
         )?
         .into_iter()
@@ -70,9 +87,9 @@ impl SearchIndex {
             return Ok(Matched {
                 hits,
                 left_out: Vec::new(),
+                respelled: respelled_any,
             });
         }
-        let searcher = self.inner.reader.searcher();
         let mut each: Vec<HashMap<S, f32>> = Vec::with_capacity(words.len());
         for word in &words {
             let found = searcher.search(word.query.as_ref(), &AllHits::<S>(PhantomData))?;
@@ -102,12 +119,14 @@ impl SearchIndex {
                 return Ok(Matched {
                     hits: partial,
                     left_out: left.into_iter().map(|i| words[i].shown.clone()).collect(),
+                    respelled: respelled_any,
                 });
             }
         }
         Ok(Matched {
             hits,
             left_out: Vec::new(),
+            respelled: respelled_any,
         })
     }
 }

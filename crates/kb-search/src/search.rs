@@ -10,6 +10,7 @@ use tantivy::columnar::Column;
 use tantivy::{DocId as Address, Score, SegmentOrdinal, SegmentReader};
 
 use crate::error::SearchError;
+use crate::matching::Respelled;
 use crate::schema::KEY;
 use crate::user_query::UserQuery;
 use crate::{DocId, Hit, SearchIndex, Subject, matching};
@@ -49,17 +50,42 @@ impl SearchIndex {
         lang: Option<Language>,
     ) -> Result<Vec<Hit<S>>, SearchError> {
         let user_query = UserQuery::parse_in(text, "query", lang)?;
+        self.hits_of(&user_query, text, lang, &Respelled::new())
+    }
+
+    /// The hits of `text` (parsed as `user_query`) with its unknown words also matched
+    /// as `respelled`; kept for the searcher's generation.
+    pub(crate) fn hits_of<S: Subject>(
+        &self,
+        user_query: &UserQuery,
+        text: &str,
+        lang: Option<Language>,
+        respelled: &Respelled,
+    ) -> Result<Vec<Hit<S>>, SearchError> {
         let searcher = self.inner.reader.searcher();
         let generation = searcher.generation().generation_id();
         let (lexicon_generation, lexicon) = self.lexicon();
-        let key = (S::TYPE, lang, text.to_owned(), lexicon_generation);
+        let mut spelled: Vec<(String, String)> = respelled
+            .iter()
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .collect();
+        spelled.sort();
+        let key = (S::TYPE, lang, text.to_owned(), lexicon_generation, spelled);
         if let Some(hits) = self.inner.recent.get(generation, &key) {
             return Ok(hits);
         }
         let mut analyzers = self.inner.analyzers.clone();
         let fields = &self.inner.fields;
         let automata = &self.inner.automata;
-        let hits = match matching::build(fields, &mut analyzers, automata, &lexicon, &user_query)? {
+        let built = matching::build(
+            fields,
+            &mut analyzers,
+            automata,
+            &lexicon,
+            respelled,
+            user_query,
+        )?;
+        let hits = match built {
             // The collector keeps the documents of the type asked for. (As a clause of
             // the query, the type would add its whole posting list to every search.)
             Some(query) => searcher.search(query.as_ref(), &AllHits(PhantomData))?,

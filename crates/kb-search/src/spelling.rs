@@ -9,12 +9,15 @@ use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 use kb_domain::lang::Language;
-use tantivy::Term;
 use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
 
+use crate::analysis::Analyzers;
 use crate::error::SearchError;
-use crate::schema::Part;
+use crate::lexicon::Lexicon;
+use crate::matching::{Respelled, TYPO_MIN_CHARS};
+use crate::schema::{Fields, Part};
 use crate::search::AllHits;
 use crate::user_query::{Item, UserQuery};
 use crate::{Hit, SearchIndex, Subject};
@@ -54,38 +57,11 @@ impl SearchIndex {
                 out.push(word.clone());
                 continue;
             };
-            let known = folded_fields.iter().any(|&f| {
-                searcher
-                    .doc_freq(&Term::from_field_text(f, folded))
-                    .is_ok_and(|n| n > 0)
-            });
-            let letters = folded.chars().count();
-            if known || letters < 3 {
+            if held(&searcher, &folded_fields, folded) || folded.chars().count() < 3 {
                 out.push(word.clone());
                 continue;
             }
-            let edits = if letters >= 6 { 2 } else { 1 };
-            let mut near: BTreeMap<String, u64> = BTreeMap::new();
-            let automaton =
-                FuzzyTermQuery::new(Term::from_field_text(folded_fields[0], folded), edits, true)
-                    .automaton()?;
-            for segment in searcher.segment_readers() {
-                for &field in &folded_fields {
-                    let index = segment.inverted_index(field)?;
-                    let mut stream = index.terms().search(&automaton).into_stream()?;
-                    while stream.advance() {
-                        if let Ok(term) = std::str::from_utf8(stream.key()) {
-                            *near.entry(term.to_owned()).or_default() +=
-                                u64::from(stream.value().doc_freq);
-                        }
-                    }
-                }
-            }
-            let mut ranked: Vec<(usize, u64, String)> = near
-                .into_iter()
-                .map(|(term, freq)| (edit_distance(folded, &term), freq, term))
-                .collect();
-            ranked.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+            let ranked = nearest_spellings(&searcher, &folded_fields, folded)?;
             // The nearest spellings first, then the word's equivalents in the lexicon
             // (one word each: "zelfmoord" → "suïcide").
             let equivalents = lexicon.equivalents(&[folded]).into_iter().filter_map(|e| {
@@ -97,24 +73,11 @@ impl SearchIndex {
             let candidates: Vec<String> = ranked
                 .into_iter()
                 .take(TRIED)
-                .map(|(_, _, c)| c)
                 .chain(equivalents.take(TRIED))
                 .collect();
             let mut chosen = None;
             for candidate in candidates {
-                let holders: Vec<(Occur, Box<dyn Query>)> = folded_fields
-                    .iter()
-                    .map(|&f| {
-                        let q: Box<dyn Query> = Box::new(TermQuery::new(
-                            Term::from_field_text(f, &candidate),
-                            IndexRecordOption::Basic,
-                        ));
-                        (Occur::Should, q)
-                    })
-                    .collect();
-                let hits =
-                    searcher.search(&BooleanQuery::new(holders), &AllHits::<S>(PhantomData))?;
-                if visible(&hits) {
+                if visible(&holders::<S>(&searcher, &folded_fields, &candidate)?) {
                     chosen = Some(candidate);
                     break;
                 }
@@ -129,6 +92,124 @@ impl SearchIndex {
         }
         Ok(changed.then(|| out.join(" ")))
     }
+}
+
+/// For each word of `query` that no document holds (not a stop word, not a lexicon term,
+/// with at least [`TYPO_MIN_CHARS`] letters), the indexed word nearest in spelling: the
+/// search also finds what that word finds, scored as a typo ("depresie" finds what
+/// "depressie" finds, graded by how well each document matches it).
+pub(crate) fn respellings<S: Subject>(
+    searcher: &Searcher,
+    fields: &Fields,
+    analyzers: &mut Analyzers,
+    lexicon: &Lexicon,
+    query: &UserQuery,
+    visible: impl Fn(&[Hit<S>]) -> bool,
+) -> tantivy::Result<Respelled> {
+    let folded_fields: Vec<Field> = Part::ALL.iter().map(|&p| fields.part(p).folded).collect();
+    let mut out = Respelled::new();
+    for item in &query.items {
+        let Item::Word(word) = item else {
+            continue;
+        };
+        let terms = analyzers.word(word, query.stemming);
+        let Some(folded) = terms.folded.as_deref().filter(|_| !terms.is_stop_word()) else {
+            continue;
+        };
+        // Known as written, by a stem ("wandelen" in "wandeling") or as a part of a
+        // compound, or as a lexicon term: no typo.
+        let stemmed = || {
+            Part::ALL.iter().any(|&p| {
+                let f = fields.part(p);
+                let holds = |field: Field, term: &Option<String>| {
+                    term.as_deref().is_some_and(|t| held(searcher, &[field], t))
+                };
+                holds(f.dutch, &terms.dutch)
+                    || holds(f.english, &terms.english)
+                    || holds(f.compound_parts, &terms.dutch)
+            })
+        };
+        if folded.chars().count() < TYPO_MIN_CHARS
+            || out.contains_key(folded)
+            || held(searcher, &folded_fields, folded)
+            || stemmed()
+            || !lexicon.equivalents(&[folded]).is_empty()
+        {
+            continue;
+        }
+        for near in nearest_spellings(searcher, &folded_fields, folded)?
+            .into_iter()
+            .take(TRIED)
+        {
+            if visible(&holders::<S>(searcher, &folded_fields, &near)?) {
+                out.insert(folded.to_owned(), near);
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The documents of type `S` that hold the folded `word`.
+fn holders<S: Subject>(
+    searcher: &Searcher,
+    folded_fields: &[Field],
+    word: &str,
+) -> tantivy::Result<Vec<Hit<S>>> {
+    let holders: Vec<(Occur, Box<dyn Query>)> = folded_fields
+        .iter()
+        .map(|&f| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(f, word),
+                IndexRecordOption::Basic,
+            ));
+            (Occur::Should, q)
+        })
+        .collect();
+    searcher.search(&BooleanQuery::new(holders), &AllHits::<S>(PhantomData))
+}
+
+/// Whether a document holds the folded word in one of `folded_fields`.
+pub(crate) fn held(searcher: &Searcher, folded_fields: &[Field], folded: &str) -> bool {
+    folded_fields.iter().any(|&f| {
+        searcher
+            .doc_freq(&Term::from_field_text(f, folded))
+            .is_ok_and(|n| n > 0)
+    })
+}
+
+/// The indexed words within two edits of the folded `word` (of six letters or more; one
+/// edit for shorter ones), fewest edits first, then the word in most documents, then by
+/// spelling.
+pub(crate) fn nearest_spellings(
+    searcher: &Searcher,
+    folded_fields: &[Field],
+    word: &str,
+) -> tantivy::Result<Vec<String>> {
+    let Some(&first) = folded_fields.first() else {
+        return Ok(Vec::new());
+    };
+    let edits = if word.chars().count() >= 6 { 2 } else { 1 };
+    let mut near: BTreeMap<String, u64> = BTreeMap::new();
+    let automaton =
+        FuzzyTermQuery::new(Term::from_field_text(first, word), edits, true).automaton()?;
+    for segment in searcher.segment_readers() {
+        for &field in folded_fields {
+            let index = segment.inverted_index(field)?;
+            let mut stream = index.terms().search(&automaton).into_stream()?;
+            while stream.advance() {
+                if let Ok(term) = std::str::from_utf8(stream.key()) {
+                    *near.entry(term.to_owned()).or_default() += u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+    }
+    let mut ranked: Vec<(usize, u64, String)> = near
+        .into_iter()
+        .map(|(term, freq)| (edit_distance(word, &term), freq, term))
+        .collect();
+    ranked.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    Ok(ranked.into_iter().map(|(_, _, term)| term).collect())
 }
 
 /// The Damerau–Levenshtein distance (edits and swaps of neighbours) of two words.
@@ -192,6 +273,53 @@ mod tests {
                 .spelling::<InitiativeId>("eenzaamheid", None, all)
                 .expect("spelling"),
             None
+        );
+    }
+
+    /// The ids a search finds for a searcher who sees `visible`.
+    fn found(index: &SearchIndex, text: &str, visible: bool) -> Vec<i64> {
+        let matched = index
+            .matching::<InitiativeId>(text, None, |_| visible, 5)
+            .expect("search");
+        let mut ids: Vec<i64> = matched.hits.iter().map(|h| h.id.0).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    #[test]
+    fn a_word_no_document_holds_finds_what_its_nearest_spelling_finds() {
+        let index = index();
+        // Two edits from "prestatiedruk": beyond the one-typo automaton.
+        let right = found(&index, "prestatiedruk", true);
+        assert!(!right.is_empty());
+        assert_eq!(found(&index, "prestatiedruuck", true), right);
+        // For a searcher who sees none of the documents that hold it, it is no spelling.
+        assert_eq!(found(&index, "prestatiedruuck", false), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn a_word_known_by_its_stem_or_the_lexicon_is_no_typo() {
+        let index = index();
+        let searcher = index.inner.reader.searcher();
+        let mut analyzers = index.inner.analyzers.clone();
+        let (_, lexicon) = index.lexicon();
+        let respelled = |text: &str, analyzers: &mut Analyzers| {
+            let query = UserQuery::parse_in(text, "query", None).expect("query");
+            respellings(
+                &searcher,
+                &index.inner.fields,
+                analyzers,
+                &lexicon,
+                &query,
+                |_: &[Hit<InitiativeId>]| true,
+            )
+            .expect("respellings")
+        };
+        // "docent" is held only as "docenten", whose Dutch stem it shares.
+        assert!(respelled("docent", &mut analyzers).is_empty());
+        assert_eq!(
+            respelled("prestatiedruuck", &mut analyzers),
+            Respelled::from([("prestatiedruuck".to_owned(), "prestatiedruk".to_owned())])
         );
     }
 

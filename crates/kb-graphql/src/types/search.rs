@@ -122,7 +122,8 @@ impl SearchConnection {
     }
     /// "Did you mean": the query with each word no document holds replaced by the
     /// nearest indexed word that a document the viewer may see holds, when the search
-    /// found fewer than five. Empty otherwise.
+    /// found fewer than five or read such a word as that spelling (its hits then hold
+    /// what the corrected word finds). Empty otherwise.
     async fn suggestions(&self) -> &[String] {
         &self.suggestions
     }
