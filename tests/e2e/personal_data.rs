@@ -186,7 +186,10 @@ async fn published_texts(app: &TestApp, client: &reqwest::Client) -> Vec<(String
     }
     // The name as written: an unknown word is otherwise read as its nearest spelling.
     let search = app
-        .data(r#"{ search(query: "\"jansen\"") { totalCount } }"#, json!({}))
+        .data(
+            r#"{ search(query: "\"jansen\"") { totalCount } }"#,
+            json!({}),
+        )
         .await;
     assert_eq!(at(&search, "search.totalCount"), &json!(0), "{search}");
     out.push(("search".to_owned(), search.to_string()));

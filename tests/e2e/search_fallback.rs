@@ -66,6 +66,19 @@ async fn a_query_finding_too_little_falls_back_and_says_which_words_it_left_out(
     assert_eq!(r["searchEvents"]["leftOut"], json!(["qwxzv"]));
 }
 
+on_both!(a_word_no_document_holds_finds_what_its_nearest_spelling_finds_in_its_order);
+async fn a_word_no_document_holds_finds_what_its_nearest_spelling_finds_in_its_order(app: TestApp) {
+    let right = search(&app, None, "depressie").await;
+    let typo = search(&app, None, "depresie").await;
+    // The same initiatives, the one about low mood first, as for the word spelt right;
+    // the answer says which spelling it read.
+    assert_eq!(typo["totalCount"], right["totalCount"]);
+    assert_eq!(slugs(&typo)[0], "online-lotgenotengroep-somberheid");
+    assert_eq!(slugs(&right)[0], "online-lotgenotengroep-somberheid");
+    assert_eq!(typo["suggestions"], json!(["depressie"]));
+    assert_eq!(right["suggestions"], json!([]));
+}
+
 on_both!(did_you_mean_corrects_spelling_from_what_the_searcher_may_see);
 async fn did_you_mean_corrects_spelling_from_what_the_searcher_may_see(app: TestApp) {
     // Two edits from "eenzaamheid", which published initiatives hold.
