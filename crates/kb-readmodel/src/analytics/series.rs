@@ -115,11 +115,7 @@ mod tests {
                     .map(|(code, count)| TrendValue {
                         value: value(code),
                         count,
-                        share: if total == 0 {
-                            0.0
-                        } else {
-                            count as f64 / total as f64
-                        },
+                        share: crate::analytics::trend::share(count, total),
                     })
                     .collect(),
             }

@@ -88,16 +88,21 @@ impl Projection {
                             TrendValue {
                                 value: v.clone(),
                                 count,
-                                share: if total == 0 {
-                                    0.0
-                                } else {
-                                    count as f64 / total as f64
-                                },
+                                share: share(count, total),
                             }
                         })
                         .collect(),
                 }
             })
             .collect())
+    }
+}
+
+/// `count` as a share of the year's `total`; 0 in a year without initiatives.
+pub(super) fn share(count: u64, total: u64) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        count as f64 / total as f64
     }
 }

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::files::{
     Csv, VosItem, csv_response, svg_response, text_response, vosviewer_map_file,
@@ -172,6 +172,19 @@ impl Settings {
 const DRAWN_LINKS: i64 = charts::MAX_LINKS as i64;
 const ALL_LINKS: i64 = 4_000;
 
+/// The variables of a map's query: its settings, the page's filter, and how many of the
+/// strongest links to answer.
+fn variables(ctx: &Ctx, s: &Settings, links: i64) -> Value {
+    json!({
+        "kind": s.kind.1,
+        "filter": filter(ctx),
+        "resolution": s.resolution,
+        "nodes": s.nodes,
+        "min": s.min_link,
+        "links": links,
+    })
+}
+
 async fn read(site: &Site, ctx: &Ctx, s: &Settings) -> Result<Map, Failure> {
     let document = "query Map($kind: MapKind!, $filter: InitiativeFilter, $resolution: Float, $nodes: Int, $min: Int, $links: Int) {
         analytics { map(kind: $kind, filter: $filter, resolution: $resolution, maxNodes: $nodes, minLinkCount: $min) {
@@ -179,14 +192,7 @@ async fn read(site: &Site, ctx: &Ctx, s: &Settings) -> Result<Map, Failure> {
           nodes { type value label weight links totalLinkCount cluster x y node { ... on Organisation { slug } } }
           links(first: $links) { from to count }
           clusters { id weight members themes { label count } } } } }";
-    let variables = json!({
-        "kind": s.kind.1,
-        "filter": filter(ctx),
-        "resolution": s.resolution,
-        "nodes": s.nodes,
-        "min": s.min_link,
-        "links": DRAWN_LINKS,
-    });
+    let variables = variables(ctx, s, DRAWN_LINKS);
     let answer: Answer = site.query(ctx.lang, document, variables).await?;
     Ok(answer.analytics.map)
 }
@@ -514,14 +520,7 @@ async fn read_links(site: &Site, ctx: &Ctx, s: &Settings) -> Result<Vec<Link>, F
     let document = "query Links($kind: MapKind!, $filter: InitiativeFilter, $resolution: Float, $nodes: Int, $min: Int, $links: Int) {
         analytics { map(kind: $kind, filter: $filter, resolution: $resolution, maxNodes: $nodes, minLinkCount: $min) {
           links(first: $links) { from to count } } } }";
-    let variables = json!({
-        "kind": s.kind.1,
-        "filter": filter(ctx),
-        "resolution": s.resolution,
-        "nodes": s.nodes,
-        "min": s.min_link,
-        "links": ALL_LINKS,
-    });
+    let variables = variables(ctx, s, ALL_LINKS);
     let answer: Answer = site.query(ctx.lang, document, variables).await?;
     Ok(answer.analytics.map.links)
 }
