@@ -51,11 +51,36 @@ pub fn initiative_access(viewer: Viewer) -> InitiativeAccess {
     }
 }
 
+/// Viewers whose reads this crate answers alike: a read's answer depends on its viewer
+/// only through this, so an answer given to one viewer of a kind may be given to the
+/// next of the same kind until the data changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reading {
+    /// Anonymous readers and partners: the published knowledge bank and nothing else.
+    Published,
+    /// The contributors of one organisation: also what it takes part in, is or organises.
+    Organisation(OrganisationId),
+    /// Editors: everything.
+    Editors,
+    /// Admins: everything.
+    Admins,
+}
+
+/// The kind of reader `viewer` is (see [`Reading`]).
+pub fn reading(viewer: Viewer) -> Reading {
+    match viewer {
+        Viewer::Anonymous | Viewer::Partner => Reading::Published,
+        Viewer::Contributor { organisation_id } => Reading::Organisation(organisation_id),
+        Viewer::Editor => Reading::Editors,
+        Viewer::Admin => Reading::Admins,
+    }
+}
+
 /// Whether `viewer` sees exactly the published knowledge bank — published initiatives,
 /// organisations and events, and nothing else (anonymous readers and partners). Every
 /// such viewer gets the same answers, which read models may therefore share among them.
 pub fn sees_published_only(viewer: Viewer) -> bool {
-    initiative_access(viewer) == InitiativeAccess::Published { also_of: None }
+    reading(viewer) == Reading::Published
 }
 
 /// Whether `viewer` sees an organisation in `status`: published ones, its own, or all

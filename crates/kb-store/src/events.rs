@@ -15,7 +15,7 @@ use crate::window::{self, Edge, Sort};
 use crate::{Result, Store, access};
 
 /// Which events a list holds: AND across fields, OR within a list.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct EventFilter {
     pub kinds: Vec<EventKind>,
     pub regions: Vec<Region>,

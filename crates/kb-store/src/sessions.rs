@@ -131,7 +131,11 @@ impl Store {
             return Ok(None);
         }
         let id = token_hash(secret);
-        let Some(row) = session::Entity::find_by_id(id.clone())
+        // The session and its account in one statement. The account is read afresh each
+        // time, so a new role or a refusal counts at once; its sessions go with it
+        // (cascade), so it exists while the session does.
+        let Some((row, acc)) = session::Entity::find_by_id(id.clone())
+            .find_also_related(account::Entity)
             .one(&self.db)
             .await?
         else {
@@ -151,12 +155,7 @@ impl Store {
             // Bookkeeping: a disk too full to note it does not end the session.
             tracing::warn!(error = %e, "could not note when a session was used");
         }
-        // The account is read afresh each time, so a new role or a refusal counts at
-        // once; its rows go with it (cascade), so it exists while the session does.
-        let Some(acc) = account::Entity::find_by_id(row.account_id)
-            .one(&self.db)
-            .await?
-        else {
+        let Some(acc) = acc else {
             return Ok(None);
         };
         Ok(Some(Session {

@@ -184,6 +184,9 @@ impl Store {
         erased.status = Set(AccountStatus::Erased.as_str().to_owned());
         erased.last_sign_in_at = Set(None);
         erased.update(&txn).await?;
+        // The revisions now name the pseudonym: what read models and memos keep of them
+        // is forgotten when this row is followed.
+        crate::writes::log_change(&txn, "account", id.0, "erase", None, Utc::now()).await?;
         crate::durability::commit(txn).await?;
         tracing::info!(
             account = id.0,

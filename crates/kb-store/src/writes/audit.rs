@@ -61,6 +61,28 @@ pub(crate) async fn record<T: Serialize>(
     })
     .exec(txn)
     .await?;
+    log(
+        txn,
+        change.entity,
+        change.id,
+        change.action,
+        Some(rev.last_insert_id),
+        now,
+    )
+    .await
+}
+
+/// Writes a change-log row for a change that has no revision of its own (an account's
+/// erasure rewrites other rows' history): followers of the log learn that what they
+/// keep may be out of date.
+pub(crate) async fn log(
+    txn: &DatabaseTransaction,
+    entity: &str,
+    id: i64,
+    action: &str,
+    revision: Option<i64>,
+    at: chrono::DateTime<Utc>,
+) -> Result<()> {
     // On PostgreSQL sequence numbers are handed out at insert and become visible at
     // commit, which could be out of order; a follower reading `seq > last` would then
     // skip a late committer for ever. Writers therefore take one transaction-scoped
@@ -73,11 +95,11 @@ pub(crate) async fn record<T: Serialize>(
     }
     change_log::Entity::insert(change_log::ActiveModel {
         seq: NotSet,
-        entity_type: Set(change.entity.to_owned()),
-        entity_id: Set(change.id),
-        action: Set(change.action.to_owned()),
-        revision_id: Set(Some(rev.last_insert_id)),
-        at: Set(now),
+        entity_type: Set(entity.to_owned()),
+        entity_id: Set(id),
+        action: Set(action.to_owned()),
+        revision_id: Set(revision),
+        at: Set(at),
     })
     .exec(txn)
     .await?;

@@ -131,6 +131,8 @@ impl Store {
                     .add(revision::Column::EntityId.eq(initiative_id.0)),
             )
             .await?;
+            // What followers of the log keep of the history is out of date now.
+            super::audit::log(&txn, INITIATIVE, initiative_id.0, "scrub", None, Utc::now()).await?;
         }
         contact_review::Entity::delete_by_id(review.id)
             .exec(&txn)

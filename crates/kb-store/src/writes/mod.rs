@@ -38,6 +38,7 @@ mod view;
 
 use kb_domain::{AccountId, ApiKeyId, Viewer};
 
+pub(crate) use audit::log as log_change;
 pub use contact_review::{ContactResolution, ContactReview};
 pub use import::{ImportReport, ImportStep};
 pub use lexicon::{LEXICON_ENTITY, LexiconWrite};
