@@ -1,10 +1,12 @@
 //! Batch loaders: every relation of a list resolves in one store call per level, with
 //! the request's viewer, whatever the number of parent rows.
 //!
-//! What the store answers the published view (anonymous readers and partners) is kept in
-//! [`Memos`] shared by all requests until the read model applies the next change; the
-//! taxonomy and an initiative's own themes, topics and terms, the same for every viewer,
-//! are kept for all. So a page most people read costs no SQL after its first reading.
+//! What the store answers is kept in [`Memos`] shared by all requests until the read
+//! model applies the next change, each answer for the viewers the store answers alike
+//! (the public and partners, one organisation's contributors, editors, admins: see
+//! `kb_store::access::Reading`); the taxonomy and an initiative's own themes, topics and
+//! terms, the same for every viewer, are kept for all. So a page costs no SQL after its
+//! first reading by someone of the same kind, whether it shows published work or drafts.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -16,7 +18,8 @@ use kb_domain::{
     OrganisationId, OrganisationRole, Page, PageRequest, Theme, ThemeId, Topic, TopicId, Viewer,
 };
 use kb_readmodel::{Direction, LineageStep, Memo, Parent, ReadModel, Related};
-use kb_store::Store;
+use kb_store::access::Reading;
+use kb_store::{EventFilter, Store};
 
 use crate::error::store_error;
 
@@ -38,28 +41,40 @@ pub use ranked::{LineageOf, RelatedOf};
 /// initiatives a busy day reads, a few tens of megabytes in all.
 const MEMO_CAPACITY: usize = 20_000;
 
+/// How many revision histories are kept: each holds every revision's snapshot, so fewer.
+const HISTORY_CAPACITY: usize = 1_000;
+
+/// A memo of answers for one audience each.
+type Kept<K, V> = Memo<(Audience, K), V>;
+
 /// The answers kept between requests, one memo per kind of question.
 pub struct Memos {
-    initiatives: Memo<InitiativeId, Initiative>,
-    initiative_slugs: Memo<InitiativeSlug, Initiative>,
-    organisation_slugs: Memo<OrganisationSlug, Organisation>,
-    event_slugs: Memo<EventSlug, Event>,
-    organisations: Memo<OrganisationId, Organisation>,
-    events: Memo<EventId, Event>,
-    themes: Memo<ThemeId, Theme>,
-    topics: Memo<TopicId, Topic>,
-    themes_of_initiative: Memo<ThemesOfInitiative, Vec<Theme>>,
-    topics_of_initiative: Memo<TopicsOfInitiative, Vec<Topic>>,
+    initiatives: Kept<InitiativeId, Initiative>,
+    initiative_slugs: Kept<InitiativeSlug, Initiative>,
+    organisation_slugs: Kept<OrganisationSlug, Organisation>,
+    event_slugs: Kept<EventSlug, Event>,
+    organisations: Kept<OrganisationId, Organisation>,
+    events: Kept<EventId, Event>,
+    themes: Kept<ThemeId, Theme>,
+    topics: Kept<TopicId, Topic>,
+    themes_of_initiative: Kept<ThemesOfInitiative, Vec<Theme>>,
+    topics_of_initiative: Kept<TopicsOfInitiative, Vec<Topic>>,
     organisations_of_initiative:
-        Memo<OrganisationsOfInitiative, Vec<(OrganisationRole, Organisation)>>,
-    terms_of_initiative: Memo<TermsOfInitiative, InitiativeTerms>,
-    themes_of_event: Memo<ThemesOfEvent, Vec<Theme>>,
-    topics_of_event: Memo<TopicsOfEvent, Vec<Topic>>,
-    organisers_of_event: Memo<OrganisersOfEvent, Vec<Organisation>>,
-    parts_of_organisation: Memo<PartsOfOrganisation, Vec<Organisation>>,
-    narrower_of_topic: Memo<NarrowerOfTopic, Vec<Topic>>,
-    links: Memo<LinksOf, Vec<(Option<String>, Initiative)>>,
-    events_of: Memo<EventsOf, Page<Event>>,
+        Kept<OrganisationsOfInitiative, Vec<(OrganisationRole, Organisation)>>,
+    terms_of_initiative: Kept<TermsOfInitiative, InitiativeTerms>,
+    themes_of_event: Kept<ThemesOfEvent, Vec<Theme>>,
+    topics_of_event: Kept<TopicsOfEvent, Vec<Topic>>,
+    organisers_of_event: Kept<OrganisersOfEvent, Vec<Organisation>>,
+    parts_of_organisation: Kept<PartsOfOrganisation, Vec<Organisation>>,
+    narrower_of_topic: Kept<NarrowerOfTopic, Vec<Topic>>,
+    links: Kept<LinksOf, Vec<(Option<String>, Initiative)>>,
+    events_of: Kept<EventsOf, Page<Event>>,
+    vocabulary_terms: Kept<VocabularyTerms, Arc<Vec<kb_domain::Term>>>,
+    event_lists: Kept<EventList, Page<Event>>,
+    event_totals: Kept<EventTotal, u64>,
+    revisions: Kept<RevisionsOfInitiative, Option<Vec<kb_store::Revision>>>,
+    rejection_reasons: Kept<RejectionReasonOf, Option<String>>,
+    last_changes: Kept<LastChangeOf, Option<(String, chrono::DateTime<chrono::Utc>)>>,
 }
 
 impl Default for Memos {
@@ -85,16 +100,29 @@ impl Default for Memos {
             narrower_of_topic: Memo::new(c),
             links: Memo::new(c),
             events_of: Memo::new(c),
+            vocabulary_terms: Memo::new(1),
+            event_lists: Memo::new(c),
+            event_totals: Memo::new(c),
+            revisions: Memo::new(HISTORY_CAPACITY),
+            rejection_reasons: Memo::new(c),
+            last_changes: Memo::new(c),
         }
     }
 }
 
-/// Whose answers a memo may give: the published view's, or everyone's (answers that do
-/// not depend on the viewer).
+/// Whose answers a memo may give: those of viewers the store answers alike, or
+/// everyone's (answers that do not depend on the viewer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shared {
-    Published,
+    Alike,
     Everyone,
+}
+
+/// Whom a kept answer is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Audience {
+    Everyone,
+    Alike(Reading),
 }
 
 /// The loaders of one request, bound to its viewer.
@@ -103,8 +131,8 @@ pub struct Loaders {
     model: Option<ReadModel>,
     memos: Arc<Memos>,
     viewer: Viewer,
-    /// Whether the viewer sees the published view, whose answers memos share.
-    published_view: bool,
+    /// The viewers whose answers this one shares.
+    reading: Reading,
 }
 
 impl Loaders {
@@ -116,15 +144,15 @@ impl Loaders {
             model,
             memos,
             viewer,
-            published_view: kb_store::access::sees_published_only(viewer),
+            reading: kb_store::access::reading(viewer),
         }
     }
 
-    /// The answers for `keys`: those kept in `memo` (when this viewer may share them),
-    /// the rest from `fetch`, kept for the next request.
+    /// The answers for `keys`: those kept in `memo` for this viewer's audience, the rest
+    /// from `fetch`, kept for the next request of that audience.
     async fn through<K, V, Fut>(
         &self,
-        memo: &Memo<K, V>,
+        memo: &Kept<K, V>,
         shared: Shared,
         keys: &[K],
         fetch: impl FnOnce(Vec<K>) -> Fut,
@@ -134,18 +162,60 @@ impl Loaders {
         V: Clone,
         Fut: std::future::Future<Output = LoadResult<K, V>>,
     {
-        let model = match &self.model {
-            Some(m) if shared == Shared::Everyone || self.published_view => m,
-            _ => return fetch(keys.to_vec()).await,
+        let Some(model) = &self.model else {
+            return fetch(keys.to_vec()).await;
+        };
+        let audience = match shared {
+            Shared::Everyone => Audience::Everyone,
+            Shared::Alike => Audience::Alike(self.reading),
         };
         let generation = model.generation();
-        let (mut found, missing) = memo.get(generation, keys);
+        let asked: Vec<(Audience, K)> = keys.iter().map(|k| (audience, k.clone())).collect();
+        let (kept, missing) = memo.get(generation, &asked);
+        let mut found: HashMap<K, V> = kept.into_iter().map(|((_, k), v)| (k, v)).collect();
         if !missing.is_empty() {
-            let fetched = fetch(missing).await?;
-            memo.keep(generation, || model.generation(), fetched.iter());
+            let fetched = fetch(missing.into_iter().map(|(_, k)| k).collect()).await?;
+            memo.keep(
+                generation,
+                || model.generation(),
+                fetched
+                    .iter()
+                    .map(|(k, v)| ((audience, k.clone()), v.clone())),
+            );
             found.extend(fetched);
         }
         Ok(found)
+    }
+
+    /// As [`Self::through`], for answers that may be absent (a history the viewer may not
+    /// read, an initiative without a rejection reason): absences are kept too.
+    async fn through_absent<K, V, Fut>(
+        &self,
+        memo: &Kept<K, Option<V>>,
+        keys: &[K],
+        fetch: impl FnOnce(Vec<K>) -> Fut,
+    ) -> LoadResult<K, V>
+    where
+        K: Hash + Eq + Clone,
+        V: Clone,
+        Fut: std::future::Future<Output = LoadResult<K, V>>,
+    {
+        let found = self
+            .through(memo, Shared::Alike, keys, |keys| async move {
+                let mut fetched = fetch(keys.clone()).await?;
+                Ok(keys
+                    .into_iter()
+                    .map(|k| {
+                        let v = fetched.remove(&k);
+                        (k, v)
+                    })
+                    .collect())
+            })
+            .await?;
+        Ok(found
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect())
     }
 
     fn model(&self) -> Result<&ReadModel, Arc<async_graphql::Error>> {
@@ -174,7 +244,7 @@ impl Loaders {
     async fn initiatives(&self, ids: &[InitiativeId]) -> LoadResult<InitiativeId, Initiative> {
         self.through(
             &self.memos.initiatives,
-            Shared::Published,
+            Shared::Alike,
             ids,
             |ids| async move {
                 let rows = self
@@ -285,6 +355,21 @@ pub struct EventsOf {
     pub parent: EventParent,
     pub page: PageRequest,
 }
+
+/// Every label of the flat vocabularies, in their order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct VocabularyTerms;
+
+/// A page of a top-level list of events.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EventList {
+    pub filter: EventFilter,
+    pub page: PageRequest,
+}
+
+/// How many events a top-level list holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EventTotal(pub EventFilter);
 
 /// An initiative by its slug.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -1,11 +1,13 @@
-//! Answers of the published view kept in memory until the next change.
+//! Answers of the store kept in memory until the next change.
 //!
-//! Anonymous readers and partners all see the same published knowledge bank, so what the
-//! store answered one of them (an initiative's row, its themes, organisations, events and
-//! links) answers the next one too, until anything changes. A [`Memo`] keeps such answers
-//! by key; every change the read model applies starts a new *generation*, and a memo of an
-//! older generation is empty. An answer read from SQL is kept only if no change was
-//! applied between the start of that read and its keeping, so a memo never holds what the
+//! The store answers all viewers of one kind alike (`kb_store::access::Reading`: the
+//! public and partners, one organisation's contributors, editors, admins), so what it
+//! answered one of them (an initiative's row, its themes, organisations, events and
+//! links) answers the next one of that kind too, until anything changes; callers key
+//! their answers by that kind. A [`Memo`] keeps such answers by key; every change the read
+//! model applies, published or not, starts a new *generation*, and a memo of an older
+//! generation is empty. An answer read from SQL is kept only if no change was applied
+//! between the start of that read and its keeping, so a memo never holds what the
 //! database no longer says once the model has caught up with it.
 //!
 //! A full memo lets go of the answer used least recently, so the answers most asked for
@@ -68,15 +70,12 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
 
     /// Keeps `answers`, read in `generation`, if `current` (the model's generation, asked
     /// while the memo is locked) is still that one.
-    pub fn keep<'a>(
+    pub fn keep(
         &self,
         generation: u64,
         current: impl FnOnce() -> u64,
-        answers: impl IntoIterator<Item = (&'a K, &'a V)>,
-    ) where
-        K: 'a,
-        V: 'a,
-    {
+        answers: impl IntoIterator<Item = (K, V)>,
+    ) {
         let mut kept = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if current() != generation || kept.generation > generation {
             return;
@@ -86,7 +85,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
             kept.generation = generation;
         }
         for (k, v) in answers {
-            kept.by_key.put(k.clone(), v.clone());
+            kept.by_key.put(k, v);
         }
     }
 
@@ -111,7 +110,7 @@ mod tests {
         let (found, missing) = m.get(1, &[1, 2]);
         assert!(found.is_empty());
         assert_eq!(missing, vec![1, 2]);
-        m.keep(1, || 1, [(&1, &"one")]);
+        m.keep(1, || 1, [(1, "one")]);
         let (found, missing) = m.get(1, &[1, 2]);
         assert_eq!(found.get(&1), Some(&"one"));
         assert_eq!(missing, vec![2]);
@@ -120,7 +119,7 @@ mod tests {
     #[test]
     fn a_new_generation_forgets_everything() {
         let m: Memo<u32, &str> = Memo::new(10);
-        m.keep(1, || 1, [(&1, &"one")]);
+        m.keep(1, || 1, [(1, "one")]);
         let (found, missing) = m.get(2, &[1]);
         assert!(found.is_empty());
         assert_eq!(missing, vec![1]);
@@ -131,7 +130,7 @@ mod tests {
     fn an_answer_read_before_a_change_is_not_kept() {
         let m: Memo<u32, &str> = Memo::new(10);
         // Read in generation 1; a change was applied (2) before keeping it.
-        m.keep(1, || 2, [(&1, &"stale")]);
+        m.keep(1, || 2, [(1, "stale")]);
         assert_eq!(m.get(2, &[1]).1, vec![1]);
         assert_eq!(m.len(), 0);
     }
@@ -139,10 +138,10 @@ mod tests {
     #[test]
     fn past_capacity_the_least_recently_used_answer_goes_and_a_recently_used_one_stays() {
         let m: Memo<u32, u32> = Memo::new(2);
-        m.keep(1, || 1, [(&1, &1), (&2, &2)]);
+        m.keep(1, || 1, [(1, 1), (2, 2)]);
         // 1 is asked for after 2 was kept, so 2 is the least recently used.
         assert_eq!(m.get(1, &[1]).0.get(&1), Some(&1));
-        m.keep(1, || 1, [(&3, &3)]);
+        m.keep(1, || 1, [(3, 3)]);
         assert_eq!(m.len(), 2);
         let (found, missing) = m.get(1, &[1, 2, 3]);
         assert_eq!((found.get(&1), found.get(&3)), (Some(&1), Some(&3)));
@@ -152,11 +151,11 @@ mod tests {
     #[test]
     fn an_answer_of_an_older_generation_is_never_served() {
         let m: Memo<u32, &str> = Memo::new(10);
-        m.keep(2, || 2, [(&1, &"new")]);
+        m.keep(2, || 2, [(1, "new")]);
         // A reader still at generation 1 does not get generation 2's answer.
         assert_eq!(m.get(1, &[1]).1, vec![1]);
         // Nor is an answer read in generation 1 kept beside generation 2's.
-        m.keep(1, || 1, [(&2, &"old")]);
+        m.keep(1, || 1, [(2, "old")]);
         assert_eq!(m.get(2, &[1, 2]).1, vec![2]);
         // And once generation 3 begins, generation 2's answers are gone.
         assert_eq!(m.get(3, &[1]).1, vec![1]);

@@ -10,17 +10,20 @@ impl Loader<RevisionsOfInitiative> for Loaders {
         keys: &[RevisionsOfInitiative],
     ) -> LoadResult<RevisionsOfInitiative, Vec<kb_store::Revision>> {
         crate::observe::batch(keys);
-        let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
-        let found = self
-            .store
-            .revisions_of_initiatives(self.viewer, &ids)
-            .await
-            .map_err(fail)?;
-        // Initiatives whose history the viewer may not read stay absent: null.
-        Ok(found
-            .into_iter()
-            .map(|(id, list)| (RevisionsOfInitiative(id), list))
-            .collect())
+        self.through_absent(&self.memos.revisions, keys, |keys| async move {
+            let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
+            let found = self
+                .store
+                .revisions_of_initiatives(self.viewer, &ids)
+                .await
+                .map_err(fail)?;
+            // Initiatives whose history the viewer may not read stay absent: null.
+            Ok(found
+                .into_iter()
+                .map(|(id, list)| (RevisionsOfInitiative(id), list))
+                .collect())
+        })
+        .await
     }
 }
 
@@ -29,16 +32,19 @@ impl Loader<RejectionReasonOf> for Loaders {
     type Error = Arc<async_graphql::Error>;
     async fn load(&self, keys: &[RejectionReasonOf]) -> LoadResult<RejectionReasonOf, String> {
         crate::observe::batch(keys);
-        let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
-        let found = self
-            .store
-            .rejection_reasons(self.viewer, &ids)
-            .await
-            .map_err(fail)?;
-        Ok(found
-            .into_iter()
-            .map(|(id, reason)| (RejectionReasonOf(id), reason))
-            .collect())
+        self.through_absent(&self.memos.rejection_reasons, keys, |keys| async move {
+            let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
+            let found = self
+                .store
+                .rejection_reasons(self.viewer, &ids)
+                .await
+                .map_err(fail)?;
+            Ok(found
+                .into_iter()
+                .map(|(id, reason)| (RejectionReasonOf(id), reason))
+                .collect())
+        })
+        .await
     }
 }
 
@@ -50,15 +56,18 @@ impl Loader<LastChangeOf> for Loaders {
         keys: &[LastChangeOf],
     ) -> LoadResult<LastChangeOf, (String, chrono::DateTime<chrono::Utc>)> {
         crate::observe::batch(keys);
-        let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
-        let found = self
-            .store
-            .last_changes(self.viewer, &ids)
-            .await
-            .map_err(fail)?;
-        Ok(found
-            .into_iter()
-            .map(|(id, change)| (LastChangeOf(id), change))
-            .collect())
+        self.through_absent(&self.memos.last_changes, keys, |keys| async move {
+            let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
+            let found = self
+                .store
+                .last_changes(self.viewer, &ids)
+                .await
+                .map_err(fail)?;
+            Ok(found
+                .into_iter()
+                .map(|(id, change)| (LastChangeOf(id), change))
+                .collect())
+        })
+        .await
     }
 }

@@ -109,7 +109,7 @@ impl Loader<EventsOf> for Loaders {
     async fn load(&self, keys: &[EventsOf]) -> LoadResult<EventsOf, Page<Event>> {
         crate::observe::batch(keys);
         let memo = &self.memos.events_of;
-        self.through(memo, Shared::Published, keys, |keys| async move {
+        self.through(memo, Shared::Alike, keys, |keys| async move {
             self.events_of(&keys).await
         })
         .await
@@ -160,5 +160,59 @@ impl Loaders {
             }
         }
         Ok(out)
+    }
+}
+
+// A top-level list of events is one store call per filter and page; lists are asked
+// for one or two at a time, so their calls are not merged.
+impl Loader<EventList> for Loaders {
+    type Value = Page<Event>;
+    type Error = Arc<async_graphql::Error>;
+    async fn load(&self, keys: &[EventList]) -> LoadResult<EventList, Page<Event>> {
+        crate::observe::batch(keys);
+        self.through(
+            &self.memos.event_lists,
+            Shared::Alike,
+            keys,
+            |keys| async move {
+                let mut out = HashMap::with_capacity(keys.len());
+                for k in keys {
+                    let page = self
+                        .store
+                        .list_events(self.viewer, &k.filter, k.page)
+                        .await
+                        .map_err(fail)?;
+                    out.insert(k, page);
+                }
+                Ok(out)
+            },
+        )
+        .await
+    }
+}
+
+impl Loader<EventTotal> for Loaders {
+    type Value = u64;
+    type Error = Arc<async_graphql::Error>;
+    async fn load(&self, keys: &[EventTotal]) -> LoadResult<EventTotal, u64> {
+        crate::observe::batch(keys);
+        self.through(
+            &self.memos.event_totals,
+            Shared::Alike,
+            keys,
+            |keys| async move {
+                let mut out = HashMap::with_capacity(keys.len());
+                for k in keys {
+                    let total = self
+                        .store
+                        .count_events(self.viewer, &k.0)
+                        .await
+                        .map_err(fail)?;
+                    out.insert(k, total);
+                }
+                Ok(out)
+            },
+        )
+        .await
     }
 }

@@ -60,7 +60,7 @@ list_loader!(
     OrganisersOfEvent,
     Organisation,
     organisers_of_event,
-    Shared::Published,
+    Shared::Alike,
     |s, ids| s.store.organisers_of_events(s.viewer, &ids)
 );
 
@@ -73,7 +73,7 @@ impl Loader<OrganisationsOfInitiative> for Loaders {
     ) -> LoadResult<OrganisationsOfInitiative, Vec<(OrganisationRole, Organisation)>> {
         crate::observe::batch(keys);
         let memo = &self.memos.organisations_of_initiative;
-        self.through(memo, Shared::Published, keys, |keys| async move {
+        self.through(memo, Shared::Alike, keys, |keys| async move {
             let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
             let rows = self
                 .store
@@ -120,7 +120,7 @@ impl Loader<PartsOfOrganisation> for Loaders {
     ) -> LoadResult<PartsOfOrganisation, Vec<Organisation>> {
         crate::observe::batch(keys);
         let memo = &self.memos.parts_of_organisation;
-        self.through(memo, Shared::Published, keys, |keys| async move {
+        self.through(memo, Shared::Alike, keys, |keys| async move {
             let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
             let mut parts = self
                 .store
@@ -163,7 +163,7 @@ impl Loader<LinksOf> for Loaders {
     ) -> LoadResult<LinksOf, Vec<(Option<String>, Initiative)>> {
         crate::observe::batch(keys);
         let memo = &self.memos.links;
-        self.through(memo, Shared::Published, keys, |keys| async move {
+        self.through(memo, Shared::Alike, keys, |keys| async move {
             self.links(&keys).await
         })
         .await

@@ -40,14 +40,14 @@ row_loader!(
     OrganisationId,
     Organisation,
     organisations,
-    Shared::Published,
+    Shared::Alike,
     |s, ids| s.store.organisations_by_ids(s.viewer, &ids)
 );
 row_loader!(
     InitiativeSlug,
     Initiative,
     initiative_slugs,
-    Shared::Published,
+    Shared::Alike,
     |s, keys| s
         .store
         .initiatives_by_slugs(s.viewer, &slugs(&keys, |k| &k.0)),
@@ -57,7 +57,7 @@ row_loader!(
     OrganisationSlug,
     Organisation,
     organisation_slugs,
-    Shared::Published,
+    Shared::Alike,
     |s, keys| s
         .store
         .organisations_by_slugs(s.viewer, &slugs(&keys, |k| &k.0)),
@@ -67,11 +67,11 @@ row_loader!(
     EventSlug,
     Event,
     event_slugs,
-    Shared::Published,
+    Shared::Alike,
     |s, keys| s.store.events_by_slugs(s.viewer, &slugs(&keys, |k| &k.0)),
     |r| EventSlug(r.slug.clone())
 );
-row_loader!(EventId, Event, events, Shared::Published, |s, ids| s
+row_loader!(EventId, Event, events, Shared::Alike, |s, ids| s
     .store
     .events_by_ids(s.viewer, &ids));
 row_loader!(ThemeId, Theme, themes, Shared::Everyone, |s, ids| s
@@ -80,3 +80,20 @@ row_loader!(ThemeId, Theme, themes, Shared::Everyone, |s, ids| s
 row_loader!(TopicId, Topic, topics, Shared::Everyone, |s, ids| s
     .store
     .topics_by_ids(&ids));
+
+impl Loader<VocabularyTerms> for Loaders {
+    type Value = Arc<Vec<kb_domain::Term>>;
+    type Error = Arc<async_graphql::Error>;
+    async fn load(
+        &self,
+        keys: &[VocabularyTerms],
+    ) -> LoadResult<VocabularyTerms, Arc<Vec<kb_domain::Term>>> {
+        crate::observe::batch(keys);
+        let memo = &self.memos.vocabulary_terms;
+        self.through(memo, Shared::Everyone, keys, |keys| async move {
+            let terms = Arc::new(self.store.vocabulary_terms().await.map_err(fail)?);
+            Ok(keys.into_iter().map(|k| (k, terms.clone())).collect())
+        })
+        .await
+    }
+}

@@ -5,8 +5,8 @@ use kb_domain::{EventId, NodeId};
 
 use super::filters::{EventFilter, list};
 use super::one_of;
-use crate::context::{domain as domain_err, loader, store, viewer};
-use crate::error::{StoreResultExt, loader_error};
+use crate::context::{domain as domain_err, loader};
+use crate::error::loader_error;
 use crate::types::Event;
 use crate::types::connection::{EventConnection, EventCount, forward};
 
@@ -76,10 +76,15 @@ impl EventQuery {
             statuses: list(&f.statuses),
             organisations,
         };
-        let page = store(ctx)?
-            .list_events(viewer(ctx)?, &filter, forward(first, after)?)
+        let request = forward(first, after)?;
+        let page = loader(ctx)?
+            .load_one(crate::loaders::EventList {
+                filter: filter.clone(),
+                page: request,
+            })
             .await
-            .gql()?;
+            .map_err(loader_error)?
+            .unwrap_or_else(|| kb_domain::Page::empty(request));
         Ok(EventConnection {
             page,
             count: Some(EventCount(filter)),

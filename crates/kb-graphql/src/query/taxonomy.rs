@@ -2,8 +2,7 @@
 
 use async_graphql::{Context, Object};
 
-use crate::context::{read_model, store};
-use crate::error::StoreResultExt;
+use crate::context::{loader, read_model};
 use crate::types::vocab::Vocabularies;
 use crate::types::{Theme, Topic};
 
@@ -69,8 +68,11 @@ impl TaxonomyQuery {
 
     /// Every flat controlled vocabulary with its Dutch and English labels.
     async fn vocabularies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vocabularies> {
-        Ok(Vocabularies::from_terms(
-            store(ctx)?.vocabulary_terms().await.gql()?,
-        ))
+        let terms = loader(ctx)?
+            .load_one(crate::loaders::VocabularyTerms)
+            .await
+            .map_err(crate::error::loader_error)?
+            .unwrap_or_default();
+        Ok(Vocabularies::from_terms(terms.as_ref().clone()))
     }
 }

@@ -141,11 +141,11 @@ pub(crate) struct OrganisationCount(pub kb_store::OrganisationFilter);
 
 impl EventCount {
     async fn count(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<u64> {
-        use crate::error::StoreResultExt;
-        crate::context::store(ctx)?
-            .count_events(crate::context::viewer(ctx)?, &self.0)
+        Ok(crate::context::loader(ctx)?
+            .load_one(crate::loaders::EventTotal(self.0.clone()))
             .await
-            .gql()
+            .map_err(crate::error::loader_error)?
+            .unwrap_or(0))
     }
 }
 
