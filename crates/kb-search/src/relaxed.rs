@@ -3,7 +3,8 @@
 //! strategy does: first it leaves out the words that match nothing, then the most
 //! frequent ones (those that say least about what is wanted: "hulp" in "hulp bij
 //! geldzorgen"), the later typed first among equals, until enough is found or one word
-//! is left. Hits matching more of the words come first (see [`crate::ranking::tiered`]),
+//! is left; a query of three words or more then takes the documents matching any of
+//! them. Hits matching more of the words come first (see [`crate::ranking::tiered`]),
 //! and the answer says which words the later hits may lack.
 //!
 //! Only required words take part: stop words are never required, and a quoted phrase
@@ -123,12 +124,55 @@ impl SearchIndex {
                 });
             }
         }
+        // Even the rarest word alone finds too little. A question of three words or more
+        // ("ik slaap slecht door stress") is answered in part by documents that match
+        // any of its words, those matching more of them first; of two words, one alone
+        // says too little ("student tafel" does not list every page about students).
+        let any = if words.len() >= ANY_WORD_FROM {
+            tiered_any(&each)
+        } else {
+            Vec::new()
+        };
+        if any.len() > seen {
+            let lacking: Vec<String> = (0..words.len())
+                .filter(|&i| any.iter().any(|h| !each[i].contains_key(&h.id)))
+                .map(|i| words[i].shown.clone())
+                .collect();
+            return Ok(Matched {
+                hits: any,
+                left_out: lacking,
+                respelled: respelled_any,
+            });
+        }
         Ok(Matched {
             hits,
             left_out: Vec::new(),
             respelled: respelled_any,
         })
     }
+}
+
+/// How many required words a query needs before documents matching any one of them
+/// answer it in part.
+const ANY_WORD_FROM: usize = 3;
+
+/// The documents matching any of the words, each scored by every word it matches.
+fn tiered_any<S: Subject>(each: &[HashMap<S, f32>]) -> Vec<Hit<S>> {
+    let mut scored: HashMap<S, (usize, f32)> = HashMap::new();
+    for scores in each {
+        for (id, s) in scores {
+            let e = scored.entry(*id).or_insert((0, 0.0));
+            e.0 += 1;
+            e.1 += s;
+        }
+    }
+    scored
+        .into_iter()
+        .map(|(id, (words, text))| Hit {
+            id,
+            score: ranking::tiered(words, text),
+        })
+        .collect()
 }
 
 /// The order in which words are left out, given how many documents each matches: those
@@ -220,9 +264,20 @@ mod tests {
             .expect("search");
         assert_eq!(ids(&m), vec![3, 5]);
         assert_eq!(m.left_out, vec!["docenten".to_owned()]);
-        // "campus" is in 3 only: leaving out the others finds nothing more than 3.
+        // "campus" is in 3 only: leaving out the others finds nothing more than 3, so
+        // with three words the documents matching any of them follow it, each of which
+        // lacks two of the words.
         let m = index
             .matching::<InitiativeId>("suïcide docenten campus", None, all, usize::MAX)
+            .expect("search");
+        assert_eq!(ids(&m)[0], 3);
+        let mut rest = ids(&m)[1..].to_vec();
+        rest.sort_unstable();
+        assert_eq!(rest, vec![2, 5]);
+        assert_eq!(m.left_out, vec!["suïcide", "docenten", "campus"]);
+        // Of two words, one alone is no answer: only what matches both.
+        let m = index
+            .matching::<InitiativeId>("docenten campus", None, all, usize::MAX)
             .expect("search");
         assert_eq!(ids(&m), vec![3]);
         assert!(m.left_out.is_empty());
