@@ -171,3 +171,92 @@ async fn metrics_can_be_turned_off() {
         .expect("request");
     assert_eq!(r.status(), 404);
 }
+
+on_both!(an_analytics_answer_is_sent_again_until_the_next_change);
+async fn an_analytics_answer_is_sent_again_until_the_next_change(app: TestApp) {
+    use kb_domain::workflow::Action;
+    use kb_domain::{InitiativeKind, OrganisationRole, Viewer};
+    use kb_store::Actor;
+
+    // Metrics are the process's: each database's run names its operation apart.
+    let operation = format!("KeptProbe{}", app.addr.port());
+    let table = format!(
+        "query {operation} {{ analytics {{
+          cooccurrence(rows: THEME, columns: KIND, filter: {{ statuses: [DRAFT, PUBLISHED] }}) {{
+            population cells {{ row column count }}
+          }}
+        }} }}"
+    );
+    let count = |s: &Samples, outcome: &str| {
+        sample(
+            s,
+            "kb_graphql_requests_total",
+            &[("operation", operation.as_str()), ("outcome", outcome)],
+        )
+        .unwrap_or(0.0)
+    };
+    let counts = |s: &Samples| (count(s, "ok"), count(s, "kept"));
+    let population = |r: &serde_json::Value| {
+        r["data"]["analytics"]["cooccurrence"]["population"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("a population in {r}"))
+    };
+    // A draft: editors count it, the public does not.
+    let lead = app
+        .store
+        .organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort")
+        .await
+        .expect("lookup")
+        .expect("org");
+    let draft = app
+        .store
+        .create_initiative(
+            &Actor::cli(),
+            kb_domain::input::InitiativeInput {
+                title: Some("Een concept voor de tabel".into()),
+                summary: Some("Telt mee in de tabel zodra het gepubliceerd is.".into()),
+                kind: Some(InitiativeKind::Tool),
+                themes: Some(vec!["support".into()]),
+                topics: Some(vec!["resilience".into()]),
+                organisations: Some(vec![(lead.id, OrganisationRole::Lead)]),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("create");
+    let editor = app
+        .store
+        .create_api_key(&Actor::cli(), "kept", kb_domain::Role::Editor, None, None)
+        .await
+        .expect("key")
+        .secret;
+    app.caught_up().await;
+
+    let first = app.gql(&table, json!({})).await;
+    let published = population(&first);
+    assert_eq!(counts(&scrape(&app).await), (1.0, 0.0));
+    // The same question again: the same answer, not run again.
+    let again = app.gql(&table, json!({})).await;
+    assert_eq!(again, first);
+    assert_eq!(counts(&scrape(&app).await), (1.0, 1.0));
+    // An editor is another kind of reader: its own answer, with the drafts.
+    let by_editor = app.gql_as(&editor, &table, json!({})).await;
+    assert!(population(&by_editor) > published, "{by_editor}");
+    assert_eq!(counts(&scrape(&app).await), (2.0, 1.0));
+    assert_eq!(app.gql_as(&editor, &table, json!({})).await, by_editor);
+    assert_eq!(counts(&scrape(&app).await), (2.0, 2.0));
+
+    // Published: the next answer to the public counts it, and is kept in its turn.
+    for action in [Action::Submit, Action::Publish] {
+        app.store
+            .transition_initiative(&Actor::cli(), draft.id, action, None, None)
+            .await
+            .expect("transition");
+    }
+    app.caught_up().await;
+    let after = app.gql(&table, json!({})).await;
+    assert_eq!(population(&after), published + 1, "{after}");
+    assert_eq!(counts(&scrape(&app).await), (3.0, 2.0));
+    assert_eq!(app.gql(&table, json!({})).await, after);
+    assert_eq!(counts(&scrape(&app).await), (3.0, 3.0));
+}

@@ -14,6 +14,8 @@ mod context;
 pub mod documents;
 /// Turning store and domain errors into coded GraphQL errors.
 mod error;
+/// Which operations answer alike until the next change.
+mod kept;
 /// The tokens of a query text, without parsing it.
 pub mod lexer;
 /// Limits on query shape: depth, complexity, aliases, root fields, directives.
@@ -53,6 +55,7 @@ use async_graphql::{BatchRequest, BatchResponse, SDLExportOptions, Schema};
 use kb_domain::{Language, Viewer};
 use kb_store::Store;
 
+pub use kept::{Kept, kept_until_next_change};
 pub use limits::Limits;
 pub use loaders::{Loaders, Memos};
 pub use persisted::PersistedQueries;

@@ -18,7 +18,8 @@ pub const MAX_NAMES: usize = 200;
 /// Longest operation name kept as a label.
 const MAX_NAME_CHARS: usize = 64;
 
-/// Requests by `operation` and `outcome` (`ok`, `error`).
+/// Requests by `operation` and `outcome` (`ok`, `error`, or `kept`: an answer kept until
+/// the next change sent again without running, see [`crate::kept_until_next_change`]).
 pub const REQUESTS: &str = "kb_graphql_requests_total";
 /// Seconds an operation took, by `operation`.
 pub const DURATION: &str = "kb_graphql_request_duration_seconds";
@@ -48,6 +49,11 @@ fn label(name: Option<&str>) -> String {
     } else {
         "other".to_owned()
     }
+}
+
+/// Records an operation named `name` answered with an answer kept until the next change.
+pub fn kept(name: Option<&str>) {
+    metrics::counter!(REQUESTS, "operation" => label(name), "outcome" => "kept").increment(1);
 }
 
 /// Records the size of a batch a loader of `K` was asked for.

@@ -107,6 +107,15 @@ impl ReadModel {
             .collect()
     }
 
+    /// The position of the last change in the projection, read without waiting for the
+    /// follower: stored once the projection holds the change, so an answer computed from
+    /// the projection between two equal readings of it is the answer at that position.
+    pub fn applied_at(&self) -> i64 {
+        self.inner
+            .applied_at
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
     /// The change-log position the projection stands at.
     pub async fn position(&self) -> i64 {
         *self.inner.applied.lock().await

@@ -36,13 +36,6 @@ fn within(field: &str, value: usize, max: usize) -> Result<(), StoreError> {
 }
 
 impl ReadModel {
-    /// The position of the last change in the projection, read without waiting.
-    fn applied_at(&self) -> i64 {
-        self.inner
-            .applied_at
-            .load(std::sync::atomic::Ordering::Acquire)
-    }
-
     /// The co-occurrence of two dimensions among the initiatives `filter` holds for
     /// `viewer`, every cell, rows and columns in `order`.
     pub async fn cooccurrence(

@@ -12,6 +12,8 @@ mod feeds;
 mod graphql;
 /// The health checks `/healthz` and `/readyz`.
 mod health;
+/// Answers of analytics queries kept until the next change.
+mod kept;
 /// Signing in with an OpenID provider: to it, and back.
 mod oidc;
 /// A signed-in person's own data: downloading it, erasing the account.

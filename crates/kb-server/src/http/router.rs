@@ -114,6 +114,7 @@ pub fn router(
         rate: crate::rate::RateLimits::new(config.rate_limits()),
         subscriptions: crate::live::Subscriptions::new(config.max_subscriptions_per_key, shutdown),
         persisted: kb_graphql::PersistedQueries::new(config.persisted_query_cache),
+        kept: Default::default(),
     });
     // The public API, the feeds and the exports: other sites may call and embed them.
     // CORS is theirs alone; the website's pages never carry it.

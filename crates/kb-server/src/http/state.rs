@@ -16,4 +16,6 @@ pub(super) struct AppState {
     /// For the change-log position in the entity tags of GET queries.
     pub(super) model: kb_readmodel::ReadModel,
     pub(super) persisted: kb_graphql::PersistedQueries,
+    /// Answers of analytics queries, kept until the next change.
+    pub(super) kept: super::kept::KeptAnswers,
 }
