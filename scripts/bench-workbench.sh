@@ -2,9 +2,11 @@
 # The analyst's workbench under load, with Debian's `wrk`, on generated data (SQLite):
 #  - the API at SIZE initiatives (default 100000), 4 connections: tables of two
 #    dimensions (the published view's, kept until the next change; a filtered one,
-#    counted for each request; topic × organisation; one ordered by similarity), trend
-#    series, and the topic map kept (no filter) and computed for each request (a filter:
-#    what a map costs cold), the map also at one connection;
+#    counted for each request; topic × organisation, the same text again and a new text
+#    each request; one ordered by similarity), trend series, and the topic map kept (no
+#    filter) and computed for each request (a filter: what a map costs cold), the map
+#    also at one connection. "Counted", "built" and "cold" requests each name their root
+#    field anew, so the answers /graphql keeps until the next change do not serve them;
 #  - the pages /analyse, /analyse/trends and /analyse/kaart at PAGES initiatives
 #    (default 10000), 16 connections, first as the first burst on a server just started
 #    (nothing kept yet: the first seconds after a change), then steady.
@@ -67,6 +69,25 @@ PY
   echo "$work/$1.lua"
 }
 
+# As `post`, but each request names its root field anew (`q1: analytics`, `q2: …`), so
+# no answer kept until the next change serves it: what computing it costs. $2 starts
+# with "{ analytics".
+post_each() {
+  python3 - "$work/$1.lua" "$2" <<'PY'
+import json, sys
+rest = sys.argv[2].removeprefix("{ analytics")
+head, tail = json.dumps({"query": "{ qNUM: analytics" + rest}).split("NUM")
+lua = f"""counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("POST", nil, {{["Content-Type"] = "application/json"}}, {json.dumps(head)} .. counter .. {json.dumps(tail)})
+end
+"""
+open(sys.argv[1], "w").write(lua)
+PY
+  echo "$work/$1.lua"
+}
+
 api=$port
 start "$size" "$api"
 base="http://127.0.0.1:$api"
@@ -76,17 +97,19 @@ echo
 echo "| question | connections | requests/s | p50 | p90 | p99 |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 run "table theme × topic (kept)" 4 -s "$(post t1 "{ analytics { cooccurrence(rows: THEME, columns: TOPIC) { population $cells } } }")" "$base/graphql"
-run "table topic × education level, years 2023–2025 (counted)" 4 -s "$(post t2 "{ analytics { cooccurrence(rows: TOPIC, columns: EDUCATION_LEVEL, filter: { yearFrom: 2023, yearTo: 2025 }) { population $cells } } }")" "$base/graphql"
-run "table region × kind by similarity, filtered (counted)" 4 -s "$(post t3 "{ analytics { cooccurrence(rows: REGION, columns: KIND, order: SIMILARITY, filter: { yearFrom: 2015 }) { population $cells } } }")" "$base/graphql"
+run "table topic × education level, years 2023–2025 (counted)" 4 -s "$(post_each t2 "{ analytics { cooccurrence(rows: TOPIC, columns: EDUCATION_LEVEL, filter: { yearFrom: 2023, yearTo: 2025 }) { population $cells } } }")" "$base/graphql"
+run "table region × kind by similarity, filtered (counted)" 4 -s "$(post_each t3 "{ analytics { cooccurrence(rows: REGION, columns: KIND, order: SIMILARITY, filter: { yearFrom: 2015 }) { population $cells } } }")" "$base/graphql"
 run "table topic × organisation, minCount 10 (kept)" 4 -s "$(post t4 "{ analytics { cooccurrence(rows: TOPIC, columns: ORGANISATION, minCount: 10) { population $cells } } }")" "$base/graphql"
 run "table topic × organisation, minCount 10 (kept), one client" 1 -s "$work/t4.lua" "$base/graphql"
+run "table topic × organisation, minCount 10, a new text each request (built)" 4 -s "$(post_each t4e "{ analytics { cooccurrence(rows: TOPIC, columns: ORGANISATION, minCount: 10) { population $cells } } }")" "$base/graphql"
+run "table topic × organisation, minCount 10, a new text each request (built), one client" 1 -s "$work/t4e.lua" "$base/graphql"
 run "trend series by theme" 4 -s "$(post s1 "{ analytics { trendSeries(dimension: THEME) { value total growth points { year count share } } } }")" "$base/graphql"
 run "trend series by topic, years 2018–2025" 4 -s "$(post s2 "{ analytics { trendSeries(dimension: TOPIC, yearFrom: 2018, yearTo: 2025) { value total growth points { year count share } } } }")" "$base/graphql"
 map='nodes { value weight cluster x y } links { from to count strength } clusters { id members }'
 run "topic map (kept)" 4 -s "$(post m1 "{ analytics { map(kind: TOPICS) { quality $map } } }")" "$base/graphql"
-run "topic map, filtered (computed: cold)" 1 -s "$(post m2 "{ analytics { map(kind: TOPICS, filter: { yearFrom: 2000 }) { quality $map } } }")" "$base/graphql"
-run "themes and topics map, filtered (cold)" 1 -s "$(post m3 "{ analytics { map(kind: THEMES_AND_TOPICS, filter: { yearFrom: 2000 }) { quality $map } } }")" "$base/graphql"
-run "organisation map, 100 nodes, filtered (cold)" 1 -s "$(post m4 "{ analytics { map(kind: ORGANISATIONS, filter: { yearFrom: 2000 }) { quality $map } } }")" "$base/graphql"
+run "topic map, filtered (computed: cold)" 1 -s "$(post_each m2 "{ analytics { map(kind: TOPICS, filter: { yearFrom: 2000 }) { quality $map } } }")" "$base/graphql"
+run "themes and topics map, filtered (cold)" 1 -s "$(post_each m3 "{ analytics { map(kind: THEMES_AND_TOPICS, filter: { yearFrom: 2000 }) { quality $map } } }")" "$base/graphql"
+run "organisation map, 100 nodes, filtered (cold)" 1 -s "$(post_each m4 "{ analytics { map(kind: ORGANISATIONS, filter: { yearFrom: 2000 }) { quality $map } } }")" "$base/graphql"
 run "organisation map, 100 nodes (kept)" 4 -s "$(post m5 "{ analytics { map(kind: ORGANISATIONS) { quality $map } } }")" "$base/graphql"
 kill "${pids[@]}" 2>/dev/null || true
 pids=()

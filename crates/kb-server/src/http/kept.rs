@@ -13,9 +13,12 @@ use axum::body::Bytes;
 use kb_domain::Language;
 use kb_store::access::Reading;
 
-/// How many bytes of answers one position keeps at most; past it, new answers are not
-/// kept (the first ones asked for after a change stay).
+/// How many bytes of answers one position keeps at most; past it, the half used least
+/// recently goes, so the answers asked for most stay however many others pass through.
 const BUDGET: usize = 64 << 20;
+
+/// The largest answer kept: an eighth of the budget.
+const LARGEST: usize = BUDGET / 8;
 
 /// Everything a kept answer depends on besides the change-log position.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -70,16 +73,45 @@ pub(super) struct KeptAnswers {
 struct Kept {
     position: i64,
     bytes: usize,
-    answers: HashMap<Key, Bytes>,
+    /// Counts uses: an answer's `used` is the count at its last use.
+    uses: u64,
+    answers: HashMap<Key, Answer>,
+}
+
+struct Answer {
+    body: Bytes,
+    used: u64,
+}
+
+impl Kept {
+    /// Lets go of the half of the answers used least recently.
+    fn forget_older_half(&mut self) {
+        let mut used: Vec<u64> = self.answers.values().map(|a| a.used).collect();
+        used.sort_unstable();
+        let Some(&cut) = used.get(used.len() / 2) else {
+            return;
+        };
+        let before = self.answers.len();
+        self.answers.retain(|_, a| a.used >= cut);
+        if self.answers.len() == before {
+            self.answers.clear();
+        }
+        self.bytes = self.answers.values().map(|a| a.body.len()).sum();
+    }
 }
 
 impl KeptAnswers {
     /// The answer kept for `key` at `position`.
     pub(super) fn get(&self, position: i64, key: &Key) -> Option<Bytes> {
-        let kept = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        (kept.position == position)
-            .then(|| kept.answers.get(key).cloned())
-            .flatten()
+        let mut kept = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.position != position {
+            return None;
+        }
+        kept.uses += 1;
+        let now = kept.uses;
+        let answer = kept.answers.get_mut(key)?;
+        answer.used = now;
+        Some(answer.body.clone())
     }
 
     /// Keeps `body`, computed from `before` to `after` (the positions read before and
@@ -98,12 +130,17 @@ impl KeptAnswers {
                 ..Kept::default()
             };
         }
-        if kept.bytes + body.len() > BUDGET {
+        if body.len() > LARGEST {
             return;
         }
+        kept.uses += 1;
         kept.bytes += body.len();
-        if let Some(old) = kept.answers.insert(key, body) {
-            kept.bytes -= old.len();
+        let used = kept.uses;
+        if let Some(old) = kept.answers.insert(key, Answer { body, used }) {
+            kept.bytes -= old.body.len();
+        }
+        while kept.bytes > BUDGET {
+            kept.forget_older_half();
         }
     }
 }
@@ -160,16 +197,28 @@ mod tests {
     }
 
     #[test]
-    fn past_the_budget_new_answers_are_not_kept() {
+    fn past_the_budget_the_answers_used_least_recently_go() {
         let kept = KeptAnswers::default();
-        let big = Bytes::from(vec![b'x'; BUDGET - 1]);
-        kept.keep(1, 1, key("{ analytics { __typename } }"), big);
-        let k = key("{ __typename analytics { __typename } }");
-        kept.keep(1, 1, k.clone(), Bytes::from_static(b"ab"));
-        assert_eq!(kept.get(1, &k), None);
-        // A new position starts with the whole budget.
-        kept.keep(2, 2, k.clone(), Bytes::from_static(b"ab"));
-        assert_eq!(kept.get(2, &k), Some(Bytes::from_static(b"ab")));
+        let text = |i: usize| format!("{{ a{i}: analytics {{ __typename }} }}");
+        // Sixteen answers of a sixteenth of the budget each fill it.
+        let each = BUDGET / 16;
+        for i in 0..16 {
+            kept.keep(1, 1, key(&text(i)), Bytes::from(vec![b'x'; each]));
+        }
+        // The first eight are asked for again; then one more answer overflows it.
+        for i in 0..8 {
+            assert!(kept.get(1, &key(&text(i))).is_some(), "{i}");
+        }
+        kept.keep(1, 1, key(&text(16)), Bytes::from(vec![b'x'; each]));
+        let held: Vec<usize> = (0..17)
+            .filter(|&i| kept.get(1, &key(&text(i))).is_some())
+            .collect();
+        // The half used least recently went: those not asked for again.
+        assert_eq!(held, vec![0, 1, 2, 3, 4, 5, 6, 7, 16]);
+        // An answer larger than an eighth of the budget is not kept at all.
+        let big = key(&text(99));
+        kept.keep(1, 1, big.clone(), Bytes::from(vec![b'x'; LARGEST + 1]));
+        assert_eq!(kept.get(1, &big), None);
     }
 
     #[test]
