@@ -63,27 +63,65 @@ impl Key {
     }
 }
 
-/// The answers of one position of the change log.
-#[derive(Default)]
-pub(super) struct KeptAnswers {
-    inner: Mutex<Kept>,
+/// What a kept answer weighs against the budget.
+pub(super) trait Weighed: Clone {
+    /// About how many bytes it holds.
+    fn weight(&self) -> usize;
 }
 
-#[derive(Default)]
-struct Kept {
+/// The bytes of an answer as sent over HTTP.
+impl Weighed for Bytes {
+    fn weight(&self) -> usize {
+        self.len()
+    }
+}
+
+/// The data of an answer run in process for the website: its length as JSON.
+impl Weighed for async_graphql::Value {
+    fn weight(&self) -> usize {
+        serde_json::to_vec(self).map_or(usize::MAX, |v| v.len())
+    }
+}
+
+/// The answers of one position of the change log.
+pub(super) struct KeptAnswers<V = Bytes> {
+    inner: Mutex<Kept<V>>,
+}
+
+impl<V> Default for KeptAnswers<V> {
+    fn default() -> Self {
+        Self {
+            inner: Mutex::new(Kept::default()),
+        }
+    }
+}
+
+struct Kept<V> {
     position: i64,
     bytes: usize,
     /// Counts uses: an answer's `used` is the count at its last use.
     uses: u64,
-    answers: HashMap<Key, Answer>,
+    answers: HashMap<Key, Answer<V>>,
 }
 
-struct Answer {
-    body: Bytes,
+impl<V> Default for Kept<V> {
+    fn default() -> Self {
+        Self {
+            position: 0,
+            bytes: 0,
+            uses: 0,
+            answers: HashMap::new(),
+        }
+    }
+}
+
+struct Answer<V> {
+    body: V,
+    weight: usize,
     used: u64,
 }
 
-impl Kept {
+impl<V> Kept<V> {
     /// Lets go of the half of the answers used least recently.
     fn forget_older_half(&mut self) {
         let mut used: Vec<u64> = self.answers.values().map(|a| a.used).collect();
@@ -96,13 +134,13 @@ impl Kept {
         if self.answers.len() == before {
             self.answers.clear();
         }
-        self.bytes = self.answers.values().map(|a| a.body.len()).sum();
+        self.bytes = self.answers.values().map(|a| a.weight).sum();
     }
 }
 
-impl KeptAnswers {
+impl<V: Weighed> KeptAnswers<V> {
     /// The answer kept for `key` at `position`.
-    pub(super) fn get(&self, position: i64, key: &Key) -> Option<Bytes> {
+    pub(super) fn get(&self, position: i64, key: &Key) -> Option<V> {
         let mut kept = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if kept.position != position {
             return None;
@@ -116,7 +154,7 @@ impl KeptAnswers {
 
     /// Keeps `body`, computed from `before` to `after` (the positions read before and
     /// after running it), if no change was applied in between.
-    pub(super) fn keep(&self, before: i64, after: i64, key: Key, body: Bytes) {
+    pub(super) fn keep(&self, before: i64, after: i64, key: Key, body: V) {
         if before != after {
             return;
         }
@@ -130,14 +168,16 @@ impl KeptAnswers {
                 ..Kept::default()
             };
         }
-        if body.len() > LARGEST {
+        let weight = body.weight();
+        if weight > LARGEST {
             return;
         }
         kept.uses += 1;
-        kept.bytes += body.len();
+        kept.bytes += weight;
         let used = kept.uses;
-        if let Some(old) = kept.answers.insert(key, Answer { body, used }) {
-            kept.bytes -= old.body.len();
+        let answer = Answer { body, weight, used };
+        if let Some(old) = kept.answers.insert(key, answer) {
+            kept.bytes -= old.weight;
         }
         while kept.bytes > BUDGET {
             kept.forget_older_half();
@@ -161,7 +201,7 @@ mod tests {
 
     #[test]
     fn an_answer_is_kept_for_its_key_at_its_position() {
-        let kept = KeptAnswers::default();
+        let kept: KeptAnswers = KeptAnswers::default();
         let k = key("{ analytics { __typename } }");
         kept.keep(3, 3, k.clone(), Bytes::from_static(b"a"));
         assert_eq!(kept.get(3, &k), Some(Bytes::from_static(b"a")));
@@ -185,7 +225,7 @@ mod tests {
 
     #[test]
     fn an_answer_computed_across_a_change_or_of_an_older_position_is_not_kept() {
-        let kept = KeptAnswers::default();
+        let kept: KeptAnswers = KeptAnswers::default();
         let k = key("{ analytics { __typename } }");
         kept.keep(3, 4, k.clone(), Bytes::from_static(b"stale"));
         assert_eq!(kept.get(3, &k), None);
@@ -198,7 +238,7 @@ mod tests {
 
     #[test]
     fn past_the_budget_the_answers_used_least_recently_go() {
-        let kept = KeptAnswers::default();
+        let kept: KeptAnswers = KeptAnswers::default();
         let text = |i: usize| format!("{{ a{i}: analytics {{ __typename }} }}");
         // Sixteen answers of a sixteenth of the budget each fill it.
         let each = BUDGET / 16;

@@ -20,6 +20,7 @@ use tower_http::trace::TraceLayer;
 
 use super::graphql::{graphql_get, graphql_post};
 use super::health::{healthz, readyz};
+use super::kept::{KeptAnswers, Key};
 use super::response::{error_response, media_type};
 use super::state::AppState;
 use crate::ServerConfig;
@@ -89,7 +90,7 @@ pub fn router(
     });
     let sign_in = Arc::new(super::sign_in::SignIn::new(sessions.clone(), mailer));
     let site = kb_web::router(
-        site_client(schema.clone(), store.clone()),
+        site_client(schema.clone(), store.clone(), model.clone()),
         public.origin(),
         config.privacy(),
         options,
@@ -191,20 +192,49 @@ fn cors(origins: &[String]) -> CorsLayer {
 /// How the website reads: each of its GraphQL documents runs in process through the
 /// same schema as the API, in the visitor's language, as the anonymous viewer or as the
 /// signed-in person's account (whose writes then name them), so the site shows and does
-/// exactly what the API would.
-fn site_client(schema: KbSchema, store: Store) -> kb_web::Execute {
+/// exactly what the API would. An analytics document's answer is kept until the next
+/// change for the viewer's kind of reader, as `/graphql` keeps its bytes (see `kept`).
+fn site_client(schema: KbSchema, store: Store, model: kb_readmodel::ReadModel) -> kb_web::Execute {
+    let kept: Arc<KeptAnswers<async_graphql::Value>> = Arc::default();
     Arc::new(move |request, lang, credential| {
-        let (schema, store) = (schema.clone(), store.clone());
+        let (schema, store, model, kept) =
+            (schema.clone(), store.clone(), model.clone(), kept.clone());
         Box::pin(async move {
             let account = credential.and_then(|c| c.downcast_ref::<kb_store::Account>().cloned());
+            let viewer = account
+                .as_ref()
+                .map_or(kb_domain::Viewer::Anonymous, |a| a.viewer());
+            let key = Key::of(
+                &request,
+                kb_store::access::reading(viewer),
+                lang,
+                IN_PROCESS,
+            )
+            .map(|key| (model.applied_at(), key));
+            if let Some((position, key)) = &key
+                && let Some(answer) = kept.get(*position, key)
+            {
+                kb_graphql::observe::kept(key.name());
+                return async_graphql::Response::new(answer);
+            }
             let ctx = match account {
                 Some(a) => RequestContext::of_account(a, lang),
                 None => RequestContext::new(None, lang),
             };
-            kb_graphql::execute_one(&schema, &store, ctx, request).await
+            let answer = kb_graphql::execute_one(&schema, &store, ctx, request).await;
+            if let Some((position, key)) = key
+                && answer.errors.is_empty()
+                && answer.extensions.is_empty()
+            {
+                kept.keep(position, model.applied_at(), key, answer.data.clone());
+            }
+            answer
         })
     })
 }
+
+/// The media type of the website's answers, in its kept answers' keys: never sent.
+const IN_PROCESS: &str = "application/x-kennisbank-in-process";
 
 /// The span of one request: its method, path and request id (the `x-request-id` the
 /// client sent or the one made for it, also sent back in the response), so every log
