@@ -168,21 +168,6 @@ async fn respond(
         }
         BatchRequest::Batch(_) => None,
     };
-    if let Some((position, key)) = &kept
-        && let Some(body) = state.kept.get(*position, key)
-    {
-        kb_graphql::observe::kept(key.name());
-        let cache = match get {
-            Some(q) => Some((
-                state.model.position().await,
-                q,
-                ctx.key.as_ref().map(|k| k.id),
-                ctx.lang,
-            )),
-            None => None,
-        };
-        return answer(headers, media, StatusCode::OK, body, true, cache);
-    }
     // Read before executing: a change applied meanwhile makes the tag older than the
     // answer, never newer.
     let cache = match get {
@@ -194,6 +179,12 @@ async fn respond(
         )),
         None => None,
     };
+    if let Some((position, key)) = &kept
+        && let Some(body) = state.kept.get(*position, key)
+    {
+        kb_graphql::observe::kept(key.name());
+        return answer(headers, media, StatusCode::OK, body, true, cache);
+    }
     let response = match batch {
         BatchRequest::Batch(list) if list.is_empty() => BatchResponse::Batch(Vec::new()),
         batch => kb_graphql::execute(&state.schema, &state.store, ctx, batch).await,
