@@ -1,73 +1,44 @@
-//! Loaders of an initiative's history, for those who may read it.
+//! Loaders of an initiative's history, for those who may read it: each one store call
+//! per batch, which leaves out the initiatives whose history the viewer may not read
+//! (their answer is null), kept with the absences per kind of reader.
 
 use super::*;
 
-impl Loader<RevisionsOfInitiative> for Loaders {
-    type Value = Vec<kb_store::Revision>;
-    type Error = Arc<async_graphql::Error>;
-    async fn load(
-        &self,
-        keys: &[RevisionsOfInitiative],
-    ) -> LoadResult<RevisionsOfInitiative, Vec<kb_store::Revision>> {
-        crate::observe::batch(keys);
-        self.through_absent(&self.memos.revisions, keys, |keys| async move {
-            let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
-            let found = self
-                .store
-                .revisions_of_initiatives(self.viewer, &ids)
+/// A loader of one part of the history: its key, value, memo and store call, which
+/// answers by initiative id.
+macro_rules! history_loader {
+    ($key:ident, $value:ty, $memo:ident, $call:ident) => {
+        impl Loader<$key> for Loaders {
+            type Value = $value;
+            type Error = Arc<async_graphql::Error>;
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, $value> {
+                crate::observe::batch(keys);
+                self.through_absent(&self.memos.$memo, keys, |keys| async move {
+                    let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
+                    let found = self.store.$call(self.viewer, &ids).await.map_err(fail)?;
+                    Ok(found.into_iter().map(|(id, v)| ($key(id), v)).collect())
+                })
                 .await
-                .map_err(fail)?;
-            // Initiatives whose history the viewer may not read stay absent: null.
-            Ok(found
-                .into_iter()
-                .map(|(id, list)| (RevisionsOfInitiative(id), list))
-                .collect())
-        })
-        .await
-    }
+            }
+        }
+    };
 }
 
-impl Loader<RejectionReasonOf> for Loaders {
-    type Value = String;
-    type Error = Arc<async_graphql::Error>;
-    async fn load(&self, keys: &[RejectionReasonOf]) -> LoadResult<RejectionReasonOf, String> {
-        crate::observe::batch(keys);
-        self.through_absent(&self.memos.rejection_reasons, keys, |keys| async move {
-            let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
-            let found = self
-                .store
-                .rejection_reasons(self.viewer, &ids)
-                .await
-                .map_err(fail)?;
-            Ok(found
-                .into_iter()
-                .map(|(id, reason)| (RejectionReasonOf(id), reason))
-                .collect())
-        })
-        .await
-    }
-}
-
-impl Loader<LastChangeOf> for Loaders {
-    type Value = (String, chrono::DateTime<chrono::Utc>);
-    type Error = Arc<async_graphql::Error>;
-    async fn load(
-        &self,
-        keys: &[LastChangeOf],
-    ) -> LoadResult<LastChangeOf, (String, chrono::DateTime<chrono::Utc>)> {
-        crate::observe::batch(keys);
-        self.through_absent(&self.memos.last_changes, keys, |keys| async move {
-            let ids: Vec<InitiativeId> = keys.iter().map(|k| k.0).collect();
-            let found = self
-                .store
-                .last_changes(self.viewer, &ids)
-                .await
-                .map_err(fail)?;
-            Ok(found
-                .into_iter()
-                .map(|(id, change)| (LastChangeOf(id), change))
-                .collect())
-        })
-        .await
-    }
-}
+history_loader!(
+    RevisionsOfInitiative,
+    Vec<kb_store::Revision>,
+    revisions,
+    revisions_of_initiatives
+);
+history_loader!(
+    RejectionReasonOf,
+    String,
+    rejection_reasons,
+    rejection_reasons
+);
+history_loader!(
+    LastChangeOf,
+    (String, chrono::DateTime<chrono::Utc>),
+    last_changes,
+    last_changes
+);
