@@ -20,13 +20,23 @@ use crate::support::{Db, TestApp};
 use report::{Row, Totals};
 use set::Query;
 
-const SEARCH: &str = "query($q: String!, $l: Language) {
-  search(query: $q, lang: $l, first: 10) { totalCount nodes { initiative { slug } } }
+const SEARCH: &str = "query($q: String!, $l: Language, $n: Int!) {
+  search(query: $q, lang: $l, first: $n) { totalCount nodes { initiative { slug } } }
 }";
+
+/// How many hits a query reads: the first ten, or with `RELEVANCE_DETAIL` set, enough to
+/// say where a judged initiative that missed the first five stands.
+fn depth() -> usize {
+    if std::env::var_os("RELEVANCE_DETAIL").is_some() {
+        50
+    } else {
+        10
+    }
+}
 
 /// Searches anonymously, as a visitor of the site does, and measures the first ten hits.
 async fn measure(app: &TestApp, q: &Query) -> Row {
-    let vars = json!({ "q": q.text, "l": q.lang.map(|l| l.api()) });
+    let vars = json!({ "q": q.text, "l": q.lang.map(|l| l.api()), "n": depth() });
     let r = app.gql(SEARCH, vars).await;
     assert!(r.get("errors").is_none(), "{:?}: {r}", q.text);
     let search = &r["data"]["search"];
@@ -40,12 +50,17 @@ async fn measure(app: &TestApp, q: &Query) -> Row {
         .as_u64()
         .unwrap_or_else(|| panic!("{r}"));
     let grades = q.grades();
+    if depth() > 10 {
+        let every = std::env::var("RELEVANCE_DETAIL").is_ok_and(|v| v == "all");
+        eprintln!("{}", report::detail(&q.text, &ranked, &grades, every));
+    }
+    let ranked = &ranked[..ranked.len().min(10)];
     Row {
         text: q.text.clone(),
         kind: q.kind,
-        ndcg_at_10: metrics::ndcg_at(10, &ranked, &grades),
-        recall_at_5: metrics::recall_at(5, &ranked, &grades),
-        reciprocal_rank: metrics::reciprocal_rank(&ranked, &grades),
+        ndcg_at_10: metrics::ndcg_at(10, ranked, &grades),
+        recall_at_5: metrics::recall_at(5, ranked, &grades),
+        reciprocal_rank: metrics::reciprocal_rank(ranked, &grades),
         hits,
         judged: !grades.is_empty(),
     }

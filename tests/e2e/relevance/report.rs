@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::metrics::mean;
+use super::metrics::{Grades, mean};
 use super::set::{Floors, Kind};
 
 /// The measures of one query.
@@ -146,4 +146,35 @@ pub fn render(rows: &[Row]) -> String {
         );
     }
     s
+}
+
+/// Where a query's judged initiatives stand among `ranked` (grade 2 `**`, grade 1 `*`),
+/// the first ten hits in order and the judged ones past them or missing: what
+/// `RELEVANCE_DETAIL=1 scripts/relevance.sh` prints for a query whose recall@5 is below 1,
+/// and `RELEVANCE_DETAIL=all` for `every` query.
+pub fn detail(text: &str, ranked: &[String], grades: &Grades, every: bool) -> String {
+    let mark = |slug: &str| match grades.get(slug) {
+        Some(2) => "**",
+        Some(1) => "*",
+        _ => "",
+    };
+    if super::metrics::recall_at(5, ranked, grades) >= 1.0 && !every {
+        return String::new();
+    }
+    let mut out = format!("{text:?}\n");
+    for (i, slug) in ranked.iter().take(10).enumerate() {
+        let _ = writeln!(out, "  {:>2}. {}{slug}", i + 1, mark(slug));
+    }
+    for slug in grades.keys() {
+        match ranked.iter().position(|r| r == slug) {
+            Some(i) if i >= 10 => {
+                let _ = writeln!(out, "  {:>2}. {}{slug}", i + 1, mark(slug));
+            }
+            Some(_) => {}
+            None => {
+                let _ = writeln!(out, "   -  {}{slug}", mark(slug));
+            }
+        }
+    }
+    out
 }
