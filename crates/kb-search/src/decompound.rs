@@ -14,7 +14,8 @@
 //!   "ervaring|s|deskundigen"), which belongs to no part;
 //! - a part after the first starts a syllable: the consonants it starts with are the
 //!   longest Dutch onset of the consonants around the cut ("geld|zorgen", but not
-//!   "vers|laving", which is "ver-sla-ving");
+//!   "vers|laving", which is "ver-sla-ving"); after a linking "s", which closes the
+//!   syllable before it, an onset of its own will do ("welzijn|s|monitor");
 //! - a few words of the list are never parts because they are spelled like a suffix or
 //!   a word's remnant far more often than they are meant ("heid", "eren", "amen"):
 //!   `data/nl-not-parts.txt`;
@@ -133,7 +134,7 @@ pub(crate) fn split(word: &str) -> Option<Vec<&str>> {
                     continue;
                 }
                 let next = to + link.len();
-                if n - next < MIN_PART_CHARS || !starts_syllable(word.as_bytes(), next) {
+                if n - next < MIN_PART_CHARS || !part_starts(word.as_bytes(), next, link) {
                     continue;
                 }
                 let Some(rest) = &best[next] else { continue };
@@ -157,6 +158,20 @@ fn is_vowel(b: u8) -> bool {
 
 fn is_onset(consonants: &[u8]) -> bool {
     consonants.len() <= 1 || ONSETS.iter().any(|o| o.as_bytes() == consonants)
+}
+
+/// Whether a part after `link` can start at byte `at` of `word`. After a linking "s" the
+/// cut is where the hyphenation puts it, "wel-zijns-mo-ni-tor", "poort-wach-ters-trai-ning":
+/// the "s" closes the syllable before, so the part only needs to start with an onset of
+/// its own, although "sm" and "str" are onsets too. Elsewhere it must start a syllable.
+fn part_starts(word: &[u8], at: usize, link: &str) -> bool {
+    if link != "s" {
+        return starts_syllable(word, at);
+    }
+    let end = (at..word.len())
+        .find(|&i| is_vowel(word[i]))
+        .unwrap_or(word.len());
+    is_onset(&word[at..end])
 }
 
 /// Whether a syllable can start at byte `at` of `word`: the consonants from there to the
@@ -227,7 +242,7 @@ mod tests {
 
     #[test]
     fn compounds_of_the_demo_data_split_into_their_parts() {
-        let cases: [(&str, &[&str]); 24] = [
+        let cases: [(&str, &[&str]); 27] = [
             ("somberheidsklachten", &["somberheid", "klachten"]),
             ("tentamenstress", &["tentamen", "stress"]),
             ("geldzorgen", &["geld", "zorgen"]),
@@ -255,6 +270,13 @@ mod tests {
             ("tentamenangst", &["tentamen", "angst"]),
             ("gezondheidsdienst", &["gezondheid", "dienst"]),
             ("genderdiversiteit", &["gender", "diversiteit"]),
+            // A linking "s" before an "m" or a "tr": "sm" and "str" are onsets as well.
+            ("welzijnsmonitor", &["welzijn", "monitor"]),
+            (
+                "studentenwelzijnsmonitor",
+                &["studenten", "welzijn", "monitor"],
+            ),
+            ("poortwachterstraining", &["poortwachter", "training"]),
         ];
         for (word, expected) in cases {
             assert_eq!(parts(word), expected, "{word}");
@@ -302,6 +324,13 @@ mod tests {
         assert!(!starts_syllable(b"verslaving", 4));
         assert!(starts_syllable(b"verslaving", 3));
         assert!(starts_syllable(b"huisarts", 4));
+        // After a linking "s" the part needs an onset of its own, not the longest one.
+        assert!(!starts_syllable(b"welzijnsmonitor", 8));
+        assert!(part_starts(b"welzijnsmonitor", 8, "s"));
+        assert!(!part_starts(b"welzijnsmonitor", 8, ""));
+        assert!(!part_starts(b"geldsrzorgen", 5, "s"));
+        // "voor|stelling", never "voor|s|telling": a link only where no part starts.
+        assert_eq!(split("voorstelling"), Some(vec!["voor", "stelling"]));
     }
 
     #[test]

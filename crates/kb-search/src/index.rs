@@ -19,7 +19,7 @@ use crate::{SearchDoc, Subject, lock};
 /// The folder inside the caller's directory that holds the index. Its number changes
 /// whenever the schema or the analysis does, so a new build starts a new index (and
 /// removes the old one) instead of reading terms analysed another way.
-const INDEX_FOLDER: &str = "tantivy-v5";
+const INDEX_FOLDER: &str = "tantivy-v6";
 /// The prefix of [`INDEX_FOLDER`]'s names, old and new.
 const INDEX_FOLDER_PREFIX: &str = "tantivy-v";
 /// Memory the writer buffers before it writes a segment; tantivy's minimum is 15 MB.
