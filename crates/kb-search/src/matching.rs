@@ -14,22 +14,23 @@
 //! - if it is a Dutch compound itself, by its parts: every part must match, as a word or
 //!   as a part of a compound ("tentamenstress" finds "stress bij tentamens").
 //!
-//! A word's clauses are joined as a disjunction-max query: a word scores by its best
-//! match (boosted by the part it is in and weighted by the kind of match, see
-//! [`crate::ranking`]) plus a tenth of the others, so a bilingual document (indexed in
-//! both stemmed fields) does not count a word twice. A quoted phrase matches its folded
-//! words in order, in one part of the text. Stop words are optional (see
-//! [`WordTerms::is_stop_word`]). Two or more words near each other in the title add to
-//! the score. A
-//! match by compound parts scores a constant share of its part's boost (averaged over
-//! the parts of a compound query word), as `ranking::weight(Match::Part)` says.
+//! A word's clauses in one part of the text are joined as a disjunction-max query: the
+//! word scores there by its best match (boosted by the part and weighted by the kind of
+//! match, see [`crate::ranking`]) plus a tenth of the others, so a bilingual document
+//! (indexed in both stemmed fields) does not count a word twice. The parts add up. A
+//! quoted phrase matches its folded words in order, in one part of the text. Stop words
+//! are optional (see [`WordTerms::is_stop_word`]). Two or more words near each other in
+//! the title add to the score. A word found as a part of a compound in the text scores
+//! by BM25 at `ranking::weight(Match::Part)`; a compound query word found by its parts
+//! scores a constant share of its part's boost (averaged over its parts).
 //!
 //! A word, or two to four consecutive words, that form a term of the [`Lexicon`] also
 //! match the term's equivalents, weighted as `ranking::weight(Match::Synonym)`: a
 //! one-word equivalent through the same per-field clauses as a word (stemmed in the
-//! stemmed fields, folded in the folded one), a longer one as a phrase. The words of a
-//! multi-word term stay required as they are, OR'd with its equivalents as one required
-//! clause ("exam anxiety" finds "exam … anxiety" and "tentamenstress").
+//! stemmed fields, folded in the folded one, and as a part of a Dutch compound), a
+//! longer one as a phrase. The words of a multi-word term stay required as they are,
+//! OR'd with its equivalents as one required clause ("exam anxiety" finds "exam …
+//! anxiety" and "tentamenstress").
 
 use tantivy::Term;
 use tantivy::query::{
@@ -57,7 +58,8 @@ pub(crate) const PREFIX_MIN_CHARS: usize = 2;
 /// a whole word needs, as a short part has many neighbours ("moord" of "zelfmoord" is one
 /// edit from "noord").
 const PART_TYPO_MIN_CHARS: usize = 7;
-/// How much a word's matches besides its best one add to its score.
+/// How much a word's matches in one part of the text besides its best one add to its
+/// score: its forms, typos and compound parts say the same thing twice.
 const TIE_BREAKER: f32 = 0.1;
 /// How far apart (in positions) two neighbouring words of a query may stand in a title
 /// or summary and still count as near each other.
@@ -69,6 +71,9 @@ pub(crate) struct Clause {
     pub(crate) shown: String,
     /// Whether it must match: every word but a stop word, and every phrase.
     pub(crate) required: bool,
+    /// Whether it is a term of the lexicon: a word of the field, which says what the
+    /// searcher wants more than an everyday word does ("exam stress" against "deal").
+    pub(crate) of_the_field: bool,
     pub(crate) query: Box<dyn Query>,
 }
 
@@ -131,6 +136,7 @@ pub(crate) fn clauses(
                 word_query(fields, analyzers, automata, typed)?.map(|q| Clause {
                     shown: word.clone(),
                     required,
+                    of_the_field: false,
                     query: q,
                 })
             }
@@ -143,6 +149,7 @@ pub(crate) fn clauses(
                 phrase_query(fields, folded).map(|q| Clause {
                     shown: words.join(" "),
                     required: true,
+                    of_the_field: false,
                     query: q,
                 })
             }
@@ -228,8 +235,9 @@ fn word_query(
     let prefix = (typing && letters >= PREFIX_MIN_CHARS)
         .then(|| automata.get(Inexact::Prefix, folded))
         .transpose()?;
-    let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+    let mut per_part: Vec<Box<dyn Query>> = Vec::new();
     for part in Part::ALL {
+        let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
         let f = fields.part(part);
         let boost = part.boost();
         let stemmed = [(f.dutch, &terms.dutch), (f.english, &terms.english)];
@@ -255,7 +263,7 @@ fn word_query(
             }
         }
         if let Some(dutch) = &terms.dutch {
-            disjuncts.push(scored(
+            disjuncts.push(boosted(
                 term_query(f.compound_parts, dutch),
                 boost * ranking::weight(Match::Part),
             ));
@@ -275,11 +283,16 @@ fn word_query(
                 }
             }
         }
+        per_part.push(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            disjuncts,
+            TIE_BREAKER,
+        )));
     }
-    disjuncts.extend(compound_query(fields, analyzers, automata, folded, terms)?);
-    Ok(Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
-        disjuncts,
-        TIE_BREAKER,
+    per_part.extend(compound_query(fields, analyzers, automata, folded, terms)?);
+    // The parts add up, as each says the word again ("veerkracht" in the labels and in
+    // the body): a union of optional clauses, which sums its matches' scores.
+    Ok(Some(Box::new(BooleanQuery::new(
+        per_part.into_iter().map(|q| (Occur::Should, q)).collect(),
     ))))
 }
 
@@ -391,6 +404,7 @@ fn with_equivalents(
             clauses.push(Clause {
                 shown,
                 required,
+                of_the_field: true,
                 query: Box::new(joined),
             });
         }
@@ -442,6 +456,12 @@ fn equivalent_query(
                     }
                 }
                 disjuncts.push(boosted(term_query(f.folded, word), boost));
+                if let Some(stem) = &dutch {
+                    disjuncts.push(boosted(
+                        term_query(f.compound_parts, stem),
+                        boost * ranking::weight(Match::Part),
+                    ));
+                }
             }
             Box::new(DisjunctionMaxQuery::with_tie_breaker(
                 disjuncts,
@@ -535,6 +555,76 @@ mod tests {
             .expect("upsert");
         index.commit(1).expect("commit");
         index
+    }
+
+    #[test]
+    fn the_parts_of_the_text_add_up() {
+        let doc = |id: i64, body: &str, labels: &[&str]| SearchDoc {
+            id: InitiativeId(id).into(),
+            languages: vec!["nl".into()],
+            title: "Een workshop".into(),
+            summary: "Drie avonden.".into(),
+            title_en: None,
+            summary_en: None,
+            body: Some(body.into()),
+            organisations: vec![],
+            labels: labels.iter().map(|l| l.to_string()).collect(),
+        };
+        let index = SearchIndex::in_memory().expect("index");
+        index
+            .upsert(vec![
+                // Labelled with resilience among other topics, and says it in its body.
+                doc(
+                    1,
+                    "Studenten oefenen in vaste groepjes met tegenslag, feedback, plannen \
+                     en hulp vragen, en schrijven over hun veerkracht in een logboek.",
+                    &[
+                        "Veerkracht",
+                        "Stress en prestatiedruk",
+                        "Sociale binding",
+                        "Psychische klachten",
+                        "Preventie",
+                        "Toerusting",
+                    ],
+                ),
+                // Labelled with resilience alone: the label, as a short field, scores
+                // higher than 1's (taking the best part alone, 2 would come first), but
+                // says it once where 1 says it twice.
+                doc(2, "Over tegenslag.", &["Veerkracht"]),
+                doc(3, "Over geld.", &["Financiële problemen"]),
+            ])
+            .expect("upsert");
+        index.commit(1).expect("commit");
+        assert_eq!(ids(&index, "veerkracht"), vec![1, 2]);
+    }
+
+    #[test]
+    fn a_lexicon_equivalent_is_found_inside_a_compound() {
+        let index = SearchIndex::in_memory().expect("index");
+        let doc = |id: i64, title: &str| SearchDoc {
+            id: InitiativeId(id).into(),
+            languages: vec!["nl".into()],
+            title: title.into(),
+            summary: String::new(),
+            title_en: None,
+            summary_en: None,
+            body: None,
+            organisations: vec![],
+            labels: vec![],
+        };
+        index
+            .upsert(vec![
+                doc(1, "Poortwachterstraining voor docenten"),
+                doc(2, "Een avond voor docenten"),
+            ])
+            .expect("upsert");
+        index.commit(1).expect("commit");
+        index.set_lexicon(crate::Lexicon::new(&[crate::fixture::lexicon_entry(
+            "gatekeeper",
+            &["poortwachter"],
+            &["gatekeeper"],
+        )]));
+        assert_eq!(ids(&index, "gatekeeper"), vec![1]);
     }
 
     #[test]

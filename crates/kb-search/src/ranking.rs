@@ -2,17 +2,23 @@
 //!
 //! ```text
 //! score = TIER × words matched                       (only when the search fell back)
-//!       + Σ over the query's words of  best match  +  0.1 × its other matches
+//!       + Σ over the query's words, Σ over the parts of the text of
+//!             best match in the part  +  0.1 × its other matches there
 //!       + PROXIMITY × title boost × BM25 of the phrase  (words near each other in the title)
 //! match = BM25(word, field) × part boost × weight(kind of match)
 //! ```
+//!
+//! A word's forms in one part say it once; each part that says it again adds to it, as a
+//! field-weighted BM25 does: a labelled initiative that also says the word in its body
+//! ranks above one that only carries the label.
 //!
 //! - **Part boost** ([`crate::schema::Part::boost`]): title 4, labels (themes, topics and
 //!   their synonyms) 3, summary 2, organisations 1.5, body 1. A hit in the title or on a
 //!   topic outranks one in the body.
 //! - **Kind of match** ([`weight`]): the whole word as typed 1.0, a part of a compound
 //!   0.8, a stem ("depressieve" for "depressie") 0.7, an equivalent from the lexicon 0.6, a
-//!   typo or a prefix 0.5 (parts, typos and prefixes score a constant, not BM25). Whole
+//!   typo or a prefix 0.5 (typos, prefixes and a compound query word found by its parts
+//!   score a constant, not BM25). Whole
 //!   words outrank compound parts, stems, synonyms and typos, in that order. A word no
 //!   document holds matches as its nearest indexed spelling (`spelling::respellings`)
 //!   by BM25 at the typo's weight, its stems at the stem's share of that.
@@ -21,7 +27,8 @@
 //!   phrase.
 //! - **Fallback** (`relaxed.rs`): when requiring every word finds too little, documents
 //!   matching fewer words follow those matching more: each word matched adds [`TIER`],
-//!   which no text score reaches, so the number of words matched decides first.
+//!   which no text score reaches, so the number of words matched decides first. In a
+//!   question the lexicon's words are left out last.
 
 /// The kind of match of a query word in a document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -102,7 +102,18 @@ impl SearchIndex {
                     .collect(),
             );
         }
-        let order = leaving_order(&each.iter().map(HashMap::len).collect::<Vec<_>>());
+        // A question ("how do I deal with exam stress"): three words or more as typed,
+        // stop words too, of which the required ones may be as few as two. In a
+        // sentence the field's words carry its subject; in a short query every word may
+        // ("hogeschool zoekland": the rarer name is what is wanted).
+        let question = user_query.items.len() >= ANY_WORD_FROM;
+        let order = leaving_order(
+            &each
+                .iter()
+                .zip(&words)
+                .map(|(found, word)| (found.len(), question && word.of_the_field))
+                .collect::<Vec<_>>(),
+        );
         // Partial hits are all visible: the fallback must find more than these.
         let seen = hits.iter().filter(|h| visible(h)).count();
         for dropped in 1..words.len() {
@@ -124,8 +135,8 @@ impl SearchIndex {
                 });
             }
         }
-        // Even the rarest word alone finds too little. A question of three words or more
-        // ("ik slaap slecht door stress") is answered in part by documents that match
+        // Even the rarest word alone finds too little. A query of three required words
+        // or more ("ik slaap slecht door stress") is answered in part by documents that match
         // any of its words, those matching more of them first; of two words, one alone
         // says too little ("student tafel" does not list every page about students).
         let any = if words.len() >= ANY_WORD_FROM {
@@ -153,7 +164,8 @@ impl SearchIndex {
 }
 
 /// How many required words a query needs before documents matching any one of them
-/// answer it in part.
+/// answer it in part, and how many words as typed (stop words too) make it a question,
+/// whose words of the field are left out last.
 const ANY_WORD_FROM: usize = 3;
 
 /// The documents matching any of the words, each scored by every word it matches.
@@ -175,11 +187,18 @@ fn tiered_any<S: Subject>(each: &[HashMap<S, f32>]) -> Vec<Hit<S>> {
         .collect()
 }
 
-/// The order in which words are left out, given how many documents each matches: those
-/// matching nothing first, then the most frequent, the later typed first among equals.
-fn leaving_order(matches: &[usize]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..matches.len()).collect();
-    order.sort_by_key(|&i| (matches[i] > 0, Reverse(matches[i]), Reverse(i)));
+/// The order in which words are left out, given how many documents each matches and
+/// whether it counts as a word of the field (a term of the lexicon, in a question):
+/// those matching nothing first, then everyday words before the field's, each the most
+/// frequent first, the later typed first among equals. "how do I deal with exam stress" leaves out "deal"
+/// although "exam stress" (with "tentamenstress" and its other equivalents) is found
+/// more often.
+fn leaving_order(words: &[(usize, bool)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..words.len()).collect();
+    order.sort_by_key(|&i| {
+        let (matches, of_the_field) = words[i];
+        (matches > 0, of_the_field, Reverse(matches), Reverse(i))
+    });
     order
 }
 
@@ -306,10 +325,19 @@ mod tests {
     #[test]
     fn words_matching_nothing_go_first_then_the_most_frequent_then_the_later() {
         // "hulp bij geldzorgen" without the stop word: "hulp" in 12, "geldzorgen" in 2.
-        assert_eq!(leaving_order(&[12, 2]), vec![0, 1]);
+        assert_eq!(leaving_order(&[(12, false), (2, true)]), vec![0, 1]);
         // A word matching nothing goes before any other.
-        assert_eq!(leaving_order(&[5, 0, 40]), vec![1, 2, 0]);
+        assert_eq!(
+            leaving_order(&[(5, false), (0, true), (40, false)]),
+            vec![1, 2, 0]
+        );
         // Equals: the later typed first.
-        assert_eq!(leaving_order(&[3, 3, 3]), vec![2, 1, 0]);
+        assert_eq!(
+            leaving_order(&[(3, false), (3, false), (3, false)]),
+            vec![2, 1, 0]
+        );
+        // "deal" (in 4) goes before "exam stress" (in 5), a word of the field.
+        assert_eq!(leaving_order(&[(4, false), (5, true)]), vec![0, 1]);
+        assert_eq!(leaving_order(&[(5, true), (4, false)]), vec![1, 0]);
     }
 }
