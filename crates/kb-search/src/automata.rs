@@ -14,6 +14,7 @@ use lru::LruCache;
 use tantivy::Term;
 use tantivy::query::{AutomatonWeight, DfaWrapper, EnableScoring, FuzzyTermQuery, Query, Weight};
 use tantivy::schema::Field;
+use tantivy_fst::Automaton;
 
 use crate::lock;
 
@@ -103,11 +104,49 @@ impl Automata {
 }
 
 /// The terms of `field` an automaton accepts, each scoring 1 (boosted by the caller),
-/// like `FuzzyTermQuery` but with an automaton built beforehand.
+/// like `FuzzyTermQuery` but with an automaton built beforehand; with `besides`, every
+/// one but that word.
 #[derive(Clone)]
 pub(crate) struct AutomatonQuery {
     pub(crate) field: Field,
     pub(crate) automaton: Arc<DfaWrapper>,
+    /// A word the query leaves to another clause: a word's typo and prefix automata
+    /// accept the word itself, whose documents its exact clause finds already. Reading
+    /// its postings again, into a bit set of every document of the segment, in each part
+    /// of the text, cost most of an inexact clause for a frequent word.
+    pub(crate) besides: Option<Arc<str>>,
+}
+
+/// An automaton that accepts what `inner` accepts except one word.
+struct Besides {
+    inner: Arc<DfaWrapper>,
+    word: Arc<str>,
+}
+
+impl Automaton for Besides {
+    /// The inner state, and how many bytes of the word the input has matched so far;
+    /// `None` once it differs.
+    type State = (u32, Option<usize>);
+
+    fn start(&self) -> Self::State {
+        (self.inner.start(), Some(0))
+    }
+
+    fn is_match(&self, state: &Self::State) -> bool {
+        self.inner.is_match(&state.0) && state.1 != Some(self.word.len())
+    }
+
+    fn can_match(&self, state: &Self::State) -> bool {
+        self.inner.can_match(&state.0)
+    }
+
+    fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
+        let same = state
+            .1
+            .filter(|&at| self.word.as_bytes().get(at) == Some(&byte))
+            .map(|at| at + 1);
+        (self.inner.accept(&state.0, byte), same)
+    }
 }
 
 impl fmt::Debug for AutomatonQuery {
@@ -120,16 +159,54 @@ impl fmt::Debug for AutomatonQuery {
 
 impl Query for AutomatonQuery {
     fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(AutomatonWeight::<DfaWrapper>::new(
-            self.field,
-            self.automaton.clone(),
-        )))
+        Ok(match &self.besides {
+            None => Box::new(AutomatonWeight::<DfaWrapper>::new(
+                self.field,
+                self.automaton.clone(),
+            )),
+            Some(word) => Box::new(AutomatonWeight::<Besides>::new(
+                self.field,
+                Besides {
+                    inner: self.automaton.clone(),
+                    word: word.clone(),
+                },
+            )),
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn accepts<A: Automaton>(automaton: &A, word: &str) -> bool {
+        let state = word
+            .bytes()
+            .fold(automaton.start(), |s, b| automaton.accept(&s, b));
+        automaton.is_match(&state)
+    }
+
+    #[test]
+    fn an_automaton_besides_a_word_accepts_all_it_accepts_but_the_word() {
+        let automata = Automata::default();
+        for (kind, others) in [
+            (Inexact::Typo, ["netwerc", "netwerkk", "entwerk"]),
+            (Inexact::Prefix, ["netwerken", "netwerkdag", "netwerks"]),
+        ] {
+            let inner = automata.get(kind, "netwerk").expect("built");
+            assert!(accepts(inner.as_ref(), "netwerk"), "{kind:?}");
+            let besides = Besides {
+                inner,
+                word: "netwerk".into(),
+            };
+            assert!(!accepts(&besides, "netwerk"), "{kind:?}");
+            for other in others {
+                assert!(accepts(&besides, other), "{kind:?} {other}");
+            }
+            assert!(!accepts(&besides, "netwe"), "{kind:?}");
+            assert!(!accepts(&besides, "zandwerk"), "{kind:?}");
+        }
+    }
 
     #[test]
     fn an_automaton_is_built_once_per_word_and_kind() {

@@ -32,6 +32,8 @@
 //! OR'd with its equivalents as one required clause ("exam anxiety" finds "exam …
 //! anxiety" and "tentamenstress").
 
+use std::sync::Arc;
+
 use tantivy::Term;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
@@ -235,6 +237,8 @@ fn word_query(
     let prefix = (typing && letters >= PREFIX_MIN_CHARS)
         .then(|| automata.get(Inexact::Prefix, folded))
         .transpose()?;
+    // The word itself is its exact clause's: the typo and prefix clauses find the rest.
+    let besides: Arc<str> = folded.into();
     let mut per_part: Vec<Box<dyn Query>> = Vec::new();
     for part in Part::ALL {
         let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
@@ -258,6 +262,7 @@ fn word_query(
                 let query = AutomatonQuery {
                     field: f.folded,
                     automaton: automaton.clone(),
+                    besides: Some(besides.clone()),
                 };
                 disjuncts.push(boosted(Box::new(query), boost * ranking::weight(kind)));
             }
@@ -334,6 +339,7 @@ fn compound_query(
                 Some(automaton) => Box::new(AutomatonQuery {
                     field: f.folded,
                     automaton: automaton.clone(),
+                    besides: None,
                 }),
                 None => term_query(f.folded, &folded),
             };
@@ -559,7 +565,7 @@ mod tests {
 
     #[test]
     fn the_parts_of_the_text_add_up() {
-        let doc = |id: i64, body: &str, labels: &[&str]| SearchDoc {
+        let doc = |id: i64, label: &str, body: &str| SearchDoc {
             id: InitiativeId(id).into(),
             languages: vec!["nl".into()],
             title: "Een workshop".into(),
@@ -568,34 +574,31 @@ mod tests {
             summary_en: None,
             body: Some(body.into()),
             organisations: vec![],
-            labels: labels.iter().map(|l| l.to_string()).collect(),
+            labels: vec![label.into()],
         };
         let index = SearchIndex::in_memory().expect("index");
         index
             .upsert(vec![
-                // Labelled with resilience among other topics, and says it in its body.
-                doc(
-                    1,
-                    "Studenten oefenen in vaste groepjes met tegenslag, feedback, plannen \
-                     en hulp vragen, en schrijven over hun veerkracht in een logboek.",
-                    &[
-                        "Veerkracht",
-                        "Stress en prestatiedruk",
-                        "Sociale binding",
-                        "Psychische klachten",
-                        "Preventie",
-                        "Toerusting",
-                    ],
-                ),
-                // Labelled with resilience alone: the label, as a short field, scores
-                // higher than 1's (taking the best part alone, 2 would come first), but
-                // says it once where 1 says it twice.
-                doc(2, "Over tegenslag.", &["Veerkracht"]),
-                doc(3, "Over geld.", &["Financiële problemen"]),
+                // The word in the label, in the body, in both; texts of the same length,
+                // so each part scores the same wherever it matches.
+                doc(1, "Mindfulness", "Over rust."),
+                doc(2, "Preventie", "Over mindfulness."),
+                doc(3, "Mindfulness", "Over mindfulness."),
+                doc(4, "Preventie", "Over rust."),
             ])
             .expect("upsert");
         index.commit(1).expect("commit");
-        assert_eq!(ids(&index, "veerkracht"), vec![1, 2]);
+        let hits = index.search("mindfulness", 10).expect("search");
+        let score = |id: i64| {
+            hits.iter()
+                .find(|h| h.id == InitiativeId(id))
+                .map(|h| h.score)
+                .expect("a hit")
+        };
+        assert_eq!(ids(&index, "mindfulness"), vec![3, 1, 2]);
+        // Both parts count in full, not the best one and a tenth of the other.
+        let sum = score(1) + score(2);
+        assert!((score(3) - sum).abs() < 1e-4 * sum, "{hits:?}");
     }
 
     #[test]
