@@ -530,9 +530,9 @@ mod tests {
     use crate::fixture::ids;
     use crate::{SearchDoc, SearchIndex};
 
-    /// Dutch initiatives whose titles hold words whole and inside compounds.
-    fn compounds() -> SearchIndex {
-        let doc = |id: i64, title: &str, summary: &str| SearchDoc {
+    /// A Dutch initiative with a title and a summary, and no body or labels.
+    fn doc(id: i64, title: &str, summary: &str) -> SearchDoc {
+        SearchDoc {
             id: InitiativeId(id).into(),
             languages: vec!["nl".into()],
             title: title.into(),
@@ -542,52 +542,49 @@ mod tests {
             body: None,
             organisations: vec![],
             labels: vec![],
-        };
+        }
+    }
+
+    /// An index of `docs`, committed.
+    fn index_of(docs: Vec<SearchDoc>) -> SearchIndex {
         let index = SearchIndex::in_memory().expect("index");
-        index
-            .upsert(vec![
-                doc(1, "Somberheid bij studenten", "Praten over hoe het gaat."),
-                doc(
-                    2,
-                    "Online lotgenotengroep voor studenten met somberheidsklachten",
-                    "Elke week samen.",
-                ),
-                doc(3, "Stress bij tentamens", "Een workshop in de bibliotheek."),
-                doc(4, "Tentamenstress de baas", "Vier avonden oefenen."),
-                doc(5, "Geldzorgen? Praat erover", "Een spreekuur."),
-                doc(6, "Werkdruk van docenten", "Een onderzoek."),
-                doc(7, "Geld voor je studie", "Zorgen over de huur delen."),
-            ])
-            .expect("upsert");
+        index.upsert(docs).expect("upsert");
         index.commit(1).expect("commit");
         index
     }
 
+    /// Dutch initiatives whose titles hold words whole and inside compounds.
+    fn compounds() -> SearchIndex {
+        index_of(vec![
+            doc(1, "Somberheid bij studenten", "Praten over hoe het gaat."),
+            doc(
+                2,
+                "Online lotgenotengroep voor studenten met somberheidsklachten",
+                "Elke week samen.",
+            ),
+            doc(3, "Stress bij tentamens", "Een workshop in de bibliotheek."),
+            doc(4, "Tentamenstress de baas", "Vier avonden oefenen."),
+            doc(5, "Geldzorgen? Praat erover", "Een spreekuur."),
+            doc(6, "Werkdruk van docenten", "Een onderzoek."),
+            doc(7, "Geld voor je studie", "Zorgen over de huur delen."),
+        ])
+    }
+
     #[test]
     fn the_parts_of_the_text_add_up() {
-        let doc = |id: i64, label: &str, body: &str| SearchDoc {
-            id: InitiativeId(id).into(),
-            languages: vec!["nl".into()],
-            title: "Een workshop".into(),
-            summary: "Drie avonden.".into(),
-            title_en: None,
-            summary_en: None,
+        let labelled = |id: i64, label: &str, body: &str| SearchDoc {
             body: Some(body.into()),
-            organisations: vec![],
             labels: vec![label.into()],
+            ..doc(id, "Een workshop", "Drie avonden.")
         };
-        let index = SearchIndex::in_memory().expect("index");
-        index
-            .upsert(vec![
-                // The word in the label, in the body, in both; texts of the same length,
-                // so each part scores the same wherever it matches.
-                doc(1, "Mindfulness", "Over rust."),
-                doc(2, "Preventie", "Over mindfulness."),
-                doc(3, "Mindfulness", "Over mindfulness."),
-                doc(4, "Preventie", "Over rust."),
-            ])
-            .expect("upsert");
-        index.commit(1).expect("commit");
+        // The word in the label, in the body, in both; texts of the same length, so each
+        // part scores the same wherever it matches.
+        let index = index_of(vec![
+            labelled(1, "Mindfulness", "Over rust."),
+            labelled(2, "Preventie", "Over mindfulness."),
+            labelled(3, "Mindfulness", "Over mindfulness."),
+            labelled(4, "Preventie", "Over rust."),
+        ]);
         let hits = index.search("mindfulness", 10).expect("search");
         let score = |id: i64| {
             hits.iter()
@@ -603,25 +600,10 @@ mod tests {
 
     #[test]
     fn a_lexicon_equivalent_is_found_inside_a_compound() {
-        let index = SearchIndex::in_memory().expect("index");
-        let doc = |id: i64, title: &str| SearchDoc {
-            id: InitiativeId(id).into(),
-            languages: vec!["nl".into()],
-            title: title.into(),
-            summary: String::new(),
-            title_en: None,
-            summary_en: None,
-            body: None,
-            organisations: vec![],
-            labels: vec![],
-        };
-        index
-            .upsert(vec![
-                doc(1, "Poortwachterstraining voor docenten"),
-                doc(2, "Een avond voor docenten"),
-            ])
-            .expect("upsert");
-        index.commit(1).expect("commit");
+        let index = index_of(vec![
+            doc(1, "Poortwachterstraining voor docenten", ""),
+            doc(2, "Een avond voor docenten", ""),
+        ]);
         index.set_lexicon(crate::Lexicon::new(&[crate::fixture::lexicon_entry(
             "gatekeeper",
             &["poortwachter"],
