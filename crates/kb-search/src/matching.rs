@@ -19,7 +19,10 @@
 //! match, see [`crate::ranking`]) plus a tenth of the others, so a bilingual document
 //! (indexed in both stemmed fields) does not count a word twice. The parts add up. A
 //! quoted phrase matches its folded words in order, in one part of the text. Stop words
-//! are optional (see [`WordTerms::is_stop_word`]). Two or more words near each other in
+//! (see [`WordTerms::is_stop_word`]) are not required and, beside a word that is, left
+//! out: in a small text collection their BM25 is no longer small, and "wat kan ik doen
+//! tegen eenzaamheid" must rank as "eenzaamheid" does; a query of stop words only matches
+//! the texts that say them. Two or more words near each other in
 //! the title add to the score. A word found as a part of a compound in the text scores
 //! by BM25 at `ranking::weight(Match::Part)`; a compound query word found by its parts
 //! scores a constant share of its part's boost (averaged over its parts).
@@ -102,9 +105,13 @@ pub(crate) fn build(
     respelled: &Respelled,
     query: &UserQuery,
 ) -> tantivy::Result<Option<Box<dyn Query>>> {
-    let found = clauses(fields, analyzers, automata, lexicon, respelled, query)?;
+    let mut found = clauses(fields, analyzers, automata, lexicon, respelled, query)?;
     if found.is_empty() {
         return Ok(None);
+    }
+    // Stop words only count where nothing else is asked for.
+    if found.iter().any(|c| c.required) {
+        found.retain(|c| c.required);
     }
     let mut all: Vec<(Occur, Box<dyn Query>)> = found.into_iter().map(Clause::occurring).collect();
     all.extend(proximity(fields, analyzers, query).map(|q| (Occur::Should, q)));
@@ -293,7 +300,15 @@ fn word_query(
             TIE_BREAKER,
         )));
     }
+    // A compound is found by its parts; a word no document holds also by the parts of
+    // its nearest spelling, scored as a typo ("tentamestress" as "tentamen" and "stress").
     per_part.extend(compound_query(fields, analyzers, automata, folded, terms)?);
+    if let Some((near, near_terms)) = &near {
+        per_part.extend(
+            compound_query(fields, analyzers, automata, near, near_terms)?
+                .map(|q| boosted(q, ranking::weight(Match::Typo))),
+        );
+    }
     // The parts add up, as each says the word again ("veerkracht" in the labels and in
     // the body): a union of optional clauses, which sums its matches' scores.
     Ok(Some(Box::new(BooleanQuery::new(
@@ -630,6 +645,51 @@ mod tests {
         assert_eq!(ids(&index, "geldzorgen"), vec![5, 7]);
         // Every part must match: 6 has "druk" but no "tentamen".
         assert_eq!(ids(&index, "tentamendruk"), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn a_word_no_document_holds_finds_the_parts_of_its_nearest_spelling() {
+        let index = compounds();
+        let found = |text: &str| {
+            let mut hits = index
+                .matching::<InitiativeId>(text, None, |_| true, 1)
+                .expect("search")
+                .hits;
+            hits.sort_by(crate::best_first);
+            hits.into_iter().map(|h| h.id.0).collect::<Vec<_>>()
+        };
+        // "tentamestress" is read as "tentamenstress": 4 says it, 3 says its parts.
+        assert_eq!(found("tentamestress"), vec![4, 3]);
+        assert_eq!(found("tentamenstress"), vec![4, 3]);
+    }
+
+    #[test]
+    fn stop_words_beside_a_word_add_nothing_to_the_score() {
+        let index = index_of(vec![
+            doc(
+                1,
+                "Eenzaamheid onder studenten",
+                "Wat kun je doen? Praat erover.",
+            ),
+            doc(2, "Samen eten", "Tegen eenzaamheid helpt een maaltijd."),
+            doc(3, "Wat je kunt doen", "Een avond tegen stress."),
+        ]);
+        let scored = |text: &str| {
+            let mut hits = index.search(text, 10).expect("search");
+            hits.sort_by_key(|h| h.id.0);
+            hits.into_iter()
+                .map(|h| (h.id.0, h.score))
+                .collect::<Vec<_>>()
+        };
+        // The question finds and scores what its one word does: 3, which says only its
+        // stop words, is not found, and 1 gains nothing from "wat" and "doen".
+        assert_eq!(
+            scored("wat kan ik doen tegen eenzaamheid"),
+            scored("eenzaamheid")
+        );
+        assert_eq!(ids(&index, "wat kan ik doen tegen eenzaamheid"), vec![1, 2]);
+        // A query of stop words only still finds what says them.
+        assert_eq!(ids(&index, "wat kan ik doen").len(), 2);
     }
 
     #[test]

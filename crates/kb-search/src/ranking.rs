@@ -21,7 +21,9 @@
 //!   score a constant, not BM25). Whole
 //!   words outrank compound parts, stems, synonyms and typos, in that order. A word no
 //!   document holds matches as its nearest indexed spelling (`spelling::respellings`)
-//!   by BM25 at the typo's weight, its stems at the stem's share of that.
+//!   by BM25 at the typo's weight, its stems at the stem's share of that, its compound's
+//!   parts at the typo's share of a compound's constant.
+//! - **Stop words** count only in proximity, or when the query has no other word.
 //! - **Proximity**: the words typed near each other (at most three positions apart, in
 //!   the order typed) in the title add [`PROXIMITY`] × the title's boost × BM25 of the
 //!   phrase.
