@@ -21,17 +21,33 @@ use report::{Row, Totals};
 use set::Query;
 
 const SEARCH: &str = "query($q: String!, $l: Language, $n: Int!) {
-  search(query: $q, lang: $l, first: $n) { totalCount nodes { initiative { slug } } }
+  search(query: $q, lang: $l, first: $n) { totalCount nodes { score initiative { slug } } }
 }";
 
-/// How many hits a query reads: the first ten, or with `RELEVANCE_DETAIL` set, enough to
-/// say where a judged initiative that missed the first five stands.
+/// How many hits a query reads: the first ten, or with `RELEVANCE_DETAIL` or
+/// `RELEVANCE_DUMP` set, enough to say where a judged initiative that missed the first
+/// five stands.
 fn depth() -> usize {
-    if std::env::var_os("RELEVANCE_DETAIL").is_some() {
+    if std::env::var_os("RELEVANCE_DETAIL").is_some()
+        || std::env::var_os("RELEVANCE_DUMP").is_some()
+    {
         50
     } else {
         10
     }
+}
+
+/// Appends one query's ranking to `path` as a line of JSON, for comparing rankings
+/// outside the test (`scripts/relevance-semantic.py` reads them).
+fn dump(path: &str, text: &str, ranked: &[String], scores: &[f64]) {
+    use std::io::Write;
+    let line = json!({ "q": text, "ranked": ranked, "scores": scores });
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    writeln!(file, "{line}").unwrap_or_else(|e| panic!("{path}: {e}"));
 }
 
 /// Searches anonymously, as a visitor of the site does, and measures the first ten hits.
@@ -46,13 +62,28 @@ async fn measure(app: &TestApp, q: &Query) -> Row {
         .iter()
         .map(|n| n["initiative"]["slug"].as_str().unwrap_or("").to_owned())
         .collect();
+    let scores: Vec<f64> = search["nodes"]
+        .as_array()
+        .map(|nodes| {
+            nodes
+                .iter()
+                .map(|n| n["score"].as_f64().unwrap_or(0.0))
+                .collect()
+        })
+        .unwrap_or_default();
     let hits = search["totalCount"]
         .as_u64()
         .unwrap_or_else(|| panic!("{r}"));
     let grades = q.grades();
-    if depth() > 10 {
+    if std::env::var_os("RELEVANCE_DETAIL").is_some() {
         let every = std::env::var("RELEVANCE_DETAIL").is_ok_and(|v| v == "all");
-        eprintln!("{}", report::detail(&q.text, &ranked, &grades, every));
+        eprintln!(
+            "{}",
+            report::detail(&q.text, &ranked, &scores, &grades, every)
+        );
+    }
+    if let Ok(path) = std::env::var("RELEVANCE_DUMP") {
+        dump(&path, &q.text, &ranked, &scores);
     }
     let ranked = &ranked[..ranked.len().min(10)];
     Row {

@@ -152,7 +152,13 @@ pub fn render(rows: &[Row]) -> String {
 /// the first ten hits in order and the judged ones past them or missing: what
 /// `RELEVANCE_DETAIL=1 scripts/relevance.sh` prints for a query whose recall@5 is below 1,
 /// and `RELEVANCE_DETAIL=all` for `every` query.
-pub fn detail(text: &str, ranked: &[String], grades: &Grades, every: bool) -> String {
+pub fn detail(
+    text: &str,
+    ranked: &[String],
+    scores: &[f64],
+    grades: &Grades,
+    every: bool,
+) -> String {
     let mark = |slug: &str| match grades.get(slug) {
         Some(2) => "**",
         Some(1) => "*",
@@ -162,13 +168,14 @@ pub fn detail(text: &str, ranked: &[String], grades: &Grades, every: bool) -> St
         return String::new();
     }
     let mut out = format!("{text:?}\n");
+    let score = |i: usize| scores.get(i).copied().unwrap_or(0.0);
     for (i, slug) in ranked.iter().take(10).enumerate() {
-        let _ = writeln!(out, "  {:>2}. {}{slug}", i + 1, mark(slug));
+        let _ = writeln!(out, "  {:>2}. {}{slug} {:.2}", i + 1, mark(slug), score(i));
     }
     for slug in grades.keys() {
         match ranked.iter().position(|r| r == slug) {
             Some(i) if i >= 10 => {
-                let _ = writeln!(out, "  {:>2}. {}{slug}", i + 1, mark(slug));
+                let _ = writeln!(out, "  {:>2}. {}{slug} {:.2}", i + 1, mark(slug), score(i));
             }
             Some(_) => {}
             None => {
