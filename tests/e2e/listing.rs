@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use kb_domain::NodeId;
 use serde_json::{Value, json};
 
 use crate::on_both;
@@ -278,6 +279,89 @@ async fn facets_count_the_whole_filtered_list(app: TestApp) {
     assert_eq!(
         g["initiatives"]["facets"]["kinds"],
         json!([{ "value": "GUIDE", "count": guides }])
+    );
+}
+
+on_both!(kept_facets_answer_each_kind_of_reader_its_own_until_the_next_change);
+async fn kept_facets_answer_each_kind_of_reader_its_own_until_the_next_change(app: TestApp) {
+    let editor = app
+        .store
+        .create_api_key(
+            &kb_store::Actor::cli(),
+            "e",
+            kb_domain::Role::Editor,
+            None,
+            None,
+        )
+        .await
+        .expect("key")
+        .secret;
+    let lead = app
+        .store
+        .organisation_by_slug(kb_domain::Viewer::Editor, "hogeschool-waddenpoort")
+        .await
+        .expect("query")
+        .expect("organisation")
+        .id
+        .global()
+        .encode();
+    // Drafts are counted for editors only; the same filter from both, at one position.
+    let drafts = "{
+      initiatives(filter: { statuses: [DRAFT], kinds: [TOOL] }) {
+        facets { kinds { value count } }
+      }
+    }";
+    let tools = |r: &Value| -> u64 {
+        r["data"]["initiatives"]["facets"]["kinds"]
+            .as_array()
+            .expect("kinds")
+            .iter()
+            .find(|k| k["value"] == "TOOL")
+            .map_or(0, |k| k["count"].as_u64().expect("count"))
+    };
+    let everything =
+        "{ initiatives(filter: { kinds: [TOOL] }) { facets { kinds { value count } } } }";
+    let published_before = tools(&app.gql(everything, json!({})).await);
+    let create = "mutation($i: InitiativeInput!) {
+      createInitiative(input: $i) { initiative { id status } }
+    }";
+    let input = json!({
+        "i": {
+            "title": "Facettenproef", "summary": "Een hulpmiddel dat nog een concept is.",
+            "kind": "TOOL", "themes": ["support"], "topics": ["resilience"],
+            "organisations": [{ "organisation": lead, "role": "LEAD" }],
+        },
+    });
+    let r = app.gql_as(&editor, create, input).await;
+    let created = &r["data"]["createInitiative"]["initiative"];
+    assert_eq!(created["status"], "DRAFT", "{r}");
+    let id = created["id"].as_str().expect("id").to_owned();
+    let for_editor = tools(&app.gql_as(&editor, drafts, json!({})).await);
+    assert!(for_editor >= 1, "the new draft is counted for editors");
+    // What editors were counted is kept for editors, never given to anonymous readers.
+    assert_eq!(tools(&app.gql(drafts, json!({})).await), 0);
+    assert_eq!(
+        tools(&app.gql_as(&editor, drafts, json!({})).await),
+        for_editor
+    );
+    assert_eq!(
+        tools(&app.gql(everything, json!({})).await),
+        published_before
+    );
+    // Published, it counts for everyone at once: a change forgets what was kept.
+    let publish = "mutation($id: ID!) { publishInitiative(id: $id) { initiative { status } } }";
+    let r = app.gql_as(&editor, publish, json!({ "id": id })).await;
+    assert_eq!(
+        r["data"]["publishInitiative"]["initiative"]["status"], "PUBLISHED",
+        "{r}"
+    );
+    assert_eq!(
+        tools(&app.gql(everything, json!({})).await),
+        published_before + 1
+    );
+    assert_eq!(
+        tools(&app.gql_as(&editor, drafts, json!({})).await),
+        for_editor - 1
     );
 }
 

@@ -8,7 +8,7 @@ pub const DEFAULT_PAGE_SIZE: u64 = 20;
 
 /// Which initiatives a list holds: AND across fields, OR within a list. Empty lists and
 /// `None` do not filter.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct InitiativeFilter {
     /// Theme codes.
     pub themes: Vec<String>,

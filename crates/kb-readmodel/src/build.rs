@@ -56,6 +56,7 @@ impl ReadModel {
                 analytics: analytics::Cache::default(),
                 published: tokio::sync::broadcast::channel(published::CAPACITY).0,
                 index_behind: std::sync::Mutex::new(None),
+                facets: crate::Memo::new(crate::read_model::FACETS_KEPT),
             }),
         };
         match model.inner.index.watermark() {

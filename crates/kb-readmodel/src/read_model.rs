@@ -11,10 +11,12 @@ use kb_domain::{
     Viewer,
 };
 use kb_search::{SearchIndex, Subject, Suggestion};
+use kb_store::access::{self, Reading};
 use kb_store::{InitiativeFacets, Store, StoreError};
 use roaring::RoaringBitmap;
 use tokio::sync::{Mutex, RwLock};
 
+use crate::Memo;
 use crate::analytics;
 use crate::projection::{self, Projection};
 use crate::published::Published;
@@ -52,7 +54,14 @@ pub(crate) struct Inner {
     /// holds every change up to this position, and is caught up from the change log at
     /// the next sync. `None` while it follows.
     pub(crate) index_behind: std::sync::Mutex<Option<i64>>,
+    /// The facets of filtered lists, by kind of reader and filter, kept until the next
+    /// change (see [`ReadModel::facets`]).
+    pub(crate) facets: Memo<(Reading, InitiativeFilter), InitiativeFacets>,
 }
+
+/// How many filtered lists' facets are kept: the list pages asked for most (the search
+/// page without words, a theme's page) stay.
+pub(crate) const FACETS_KEPT: usize = 256;
 
 impl std::fmt::Debug for ReadModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -296,16 +305,39 @@ impl ReadModel {
             .await
     }
 
-    /// The facets of the filtered list for `viewer`.
+    /// The facets of the filtered list for `viewer`. They are the same for every viewer
+    /// of its kind (`kb_store::access::Reading`) until the next change, so they are kept
+    /// that long: the search page without words counts the whole list once per change,
+    /// not once per visitor. An answer is kept only if no change was applied while it
+    /// was counted, under the position read before counting.
     pub async fn facets(
         &self,
         viewer: Viewer,
         filter: &InitiativeFilter,
     ) -> Result<InitiativeFacets, StoreError> {
-        let p = self.inner.projection.read().await;
-        let ids = p.select(viewer, filter)?;
-        Ok(p.facets(viewer, &ids))
+        let key = (access::reading(viewer), filter.clone());
+        let position = kept_position(self.applied_at());
+        let (mut kept, _) = self.inner.facets.get(position, std::slice::from_ref(&key));
+        if let Some(facets) = kept.remove(&key) {
+            return Ok(facets);
+        }
+        let facets = {
+            let p = self.inner.projection.read().await;
+            let ids = p.select(viewer, filter)?;
+            p.facets(viewer, &ids)
+        };
+        self.inner.facets.keep(
+            position,
+            || kept_position(self.applied_at()),
+            [(key, facets.clone())],
+        );
+        Ok(facets)
     }
+}
+
+/// A change-log position as a [`Memo`]'s generation: positions only grow.
+fn kept_position(position: i64) -> u64 {
+    u64::try_from(position).unwrap_or(0)
 }
 
 /// A page of hits with the snippets of its hits, if `wanted`.
