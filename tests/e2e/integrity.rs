@@ -14,14 +14,6 @@ fn ok(r: &Value) -> &Value {
     &r["data"]
 }
 
-async fn editor_key(app: &TestApp, name: &str) -> String {
-    app.store
-        .create_api_key(&kb_store::Actor::cli(), name, Role::Editor, None, None)
-        .await
-        .expect("key")
-        .secret
-}
-
 /// A text of exactly `n` characters made of words, so slugs can be cut at hyphens.
 fn words(n: usize) -> String {
     let mut s = "Lange titel ".repeat(n / 12 + 1);
@@ -52,7 +44,7 @@ async fn organisation(app: &TestApp, key: &str, name: &str) -> Value {
 on_both!(writes_at_every_maximum_length_are_stored);
 async fn writes_at_every_maximum_length_are_stored(app: TestApp) {
     // A key name of 200 characters: the revision's actor holds it with the key prefix.
-    let key = editor_key(&app, &"r".repeat(200)).await;
+    let key = app.key(Role::Editor, &"r".repeat(200)).await;
     let org = organisation(&app, &key, &words(200)).await;
     let again = organisation(&app, &key, &words(200)).await;
     assert!(org["slug"].as_str().expect("slug").len() <= 80);
@@ -127,7 +119,7 @@ async fn writes_at_every_maximum_length_are_stored(app: TestApp) {
 
 on_both!(a_unique_key_raced_for_is_a_conflict);
 async fn a_unique_key_raced_for_is_a_conflict(app: TestApp) {
-    let key = editor_key(&app, "race").await;
+    let key = app.key(Role::Editor, "race").await;
     // Six editors add the same topic at once: one wins, five learn of the conflict.
     let topic = "mutation($i: CreateTopicInput!) { createTopic(input: $i) { topic { code } } }";
     let input = json!({ "i": { "code": "race_topic", "labelNl": "Wedloop", "labelEn": "Race" } });
@@ -192,7 +184,7 @@ async fn a_unique_key_raced_for_is_a_conflict(app: TestApp) {
 
 on_both!(title_order_folds_case_and_diacritics_the_same_on_both_databases);
 async fn title_order_folds_case_and_diacritics_the_same_on_both_databases(app: TestApp) {
-    let key = editor_key(&app, "order").await;
+    let key = app.key(Role::Editor, "order").await;
     let org = organisation(&app, &key, "Sorteerhogeschool").await;
     for title in [
         "Zebra-aanpak",

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use kb_domain::NodeId;
 use serde_json::{Value, json};
 
 use crate::on_both;
@@ -284,27 +283,8 @@ async fn facets_count_the_whole_filtered_list(app: TestApp) {
 
 on_both!(kept_facets_answer_each_kind_of_reader_its_own_until_the_next_change);
 async fn kept_facets_answer_each_kind_of_reader_its_own_until_the_next_change(app: TestApp) {
-    let editor = app
-        .store
-        .create_api_key(
-            &kb_store::Actor::cli(),
-            "e",
-            kb_domain::Role::Editor,
-            None,
-            None,
-        )
-        .await
-        .expect("key")
-        .secret;
-    let lead = app
-        .store
-        .organisation_by_slug(kb_domain::Viewer::Editor, "hogeschool-waddenpoort")
-        .await
-        .expect("query")
-        .expect("organisation")
-        .id
-        .global()
-        .encode();
+    let editor = app.key(kb_domain::Role::Editor, "e").await;
+    let lead = app.organisation_id("hogeschool-waddenpoort").await;
     // Drafts are counted for editors only; the same filter from both, at one position.
     let drafts = "{
       initiatives(filter: { statuses: [DRAFT], kinds: [TOOL] }) {

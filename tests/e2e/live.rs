@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use kb_domain::{Role, Viewer};
+use kb_domain::Role;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -149,24 +149,6 @@ impl Client {
     }
 }
 
-async fn editor(app: &TestApp) -> String {
-    app.store
-        .create_api_key(&kb_store::Actor::cli(), "e", Role::Editor, None, None)
-        .await
-        .expect("key")
-        .secret
-}
-
-async fn organisation(app: &TestApp) -> String {
-    let org = app
-        .store
-        .organisation_by_slug(Viewer::Editor, "hogeschool-waddenpoort")
-        .await
-        .expect("lookup")
-        .expect("org");
-    kb_domain::GlobalId::new(kb_domain::NodeKind::Organisation, org.id.0).encode()
-}
-
 /// Creates an initiative under `theme` as `key`, published when `publish`.
 async fn initiative(
     app: &TestApp,
@@ -230,8 +212,8 @@ const INITIATIVES: &str = "subscription($f: InitiativeFilter) {
 
 on_both!(a_subscriber_receives_what_is_published_that_it_asks_for_and_nothing_else);
 async fn a_subscriber_receives_what_is_published_that_it_asks_for_and_nothing_else(app: TestApp) {
-    let key = editor(&app).await;
-    let org = organisation(&app).await;
+    let key = app.key(Role::Editor, "e").await;
+    let org = app.organisation_id("hogeschool-waddenpoort").await;
     let mut anonymous = Client::connect(&app, json!({}), None).await;
     anonymous
         .subscribe(
@@ -385,8 +367,8 @@ async fn a_subscriber_receives_what_is_published_that_it_asks_for_and_nothing_el
 
 on_both!(a_publication_through_one_instance_reaches_a_subscriber_of_another);
 async fn a_publication_through_one_instance_reaches_a_subscriber_of_another(app: TestApp) {
-    let key = editor(&app).await;
-    let org = organisation(&app).await;
+    let key = app.key(Role::Editor, "e").await;
+    let org = app.organisation_id("hogeschool-waddenpoort").await;
     let other = TestApp::spawn_on(
         &app.database_url,
         config(&["--follow-interval-secs", "0.1"]),
@@ -423,8 +405,8 @@ async fn subscriptions_are_bounded_per_key_and_a_bad_key_is_refused(app: TestApp
         config(&["--max-subscriptions-per-key", "2"]),
     )
     .await;
-    let key = editor(&app).await;
-    let org = organisation(&app).await;
+    let key = app.key(Role::Editor, "e").await;
+    let org = app.organisation_id("hogeschool-waddenpoort").await;
     let mut anonymous = Client::connect(&app, json!({}), None).await;
     anonymous.subscribe("a", INITIATIVES, json!({})).await;
     anonymous.subscribe("b", INITIATIVES, json!({})).await;
@@ -497,8 +479,8 @@ async fn subscriptions_are_bounded_per_key_and_a_bad_key_is_refused(app: TestApp
 
 on_both!(a_subscription_to_a_view_sends_its_initiatives_and_coming_events_only);
 async fn a_subscription_to_a_view_sends_its_initiatives_and_coming_events_only(app: TestApp) {
-    let key = editor(&app).await;
-    let org = organisation(&app).await;
+    let key = app.key(Role::Editor, "e").await;
+    let org = app.organisation_id("hogeschool-waddenpoort").await;
     let view = "mutation($i: ViewInput!) { createView(input: $i) { view { slug } } }";
     let r = app
         .gql_as(

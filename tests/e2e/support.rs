@@ -226,6 +226,26 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
+    /// The secret of a new API key named `name` with `role`.
+    pub async fn key(&self, role: kb_domain::Role, name: &str) -> String {
+        self.store
+            .create_api_key(&kb_store::Actor::cli(), name, role, None, None)
+            .await
+            .expect("key")
+            .secret
+    }
+
+    /// The global id of the demo organisation `slug`, as mutations take it.
+    pub async fn organisation_id(&self, slug: &str) -> String {
+        let organisation = self
+            .store
+            .organisation_by_slug(kb_domain::Viewer::Editor, slug)
+            .await
+            .expect("lookup")
+            .unwrap_or_else(|| panic!("no organisation {slug}"));
+        kb_domain::GlobalId::new(kb_domain::NodeKind::Organisation, organisation.id.0).encode()
+    }
+
     /// POSTs a query with variables and returns the whole JSON response.
     pub async fn gql(&self, query: &str, variables: Value) -> Value {
         self.gql_with(query, variables, HeaderMap::new()).await
