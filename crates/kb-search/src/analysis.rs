@@ -263,6 +263,14 @@ impl Analyzers {
         tokens(&mut self.folded, text)
     }
 
+    /// Calls `each` with every folded token of `text` in turn, keeping none of them.
+    pub(crate) fn each_folded_token(&mut self, text: &str, mut each: impl FnMut(&Token)) {
+        let mut stream = self.folded.token_stream(text);
+        while stream.advance() {
+            each(stream.token());
+        }
+    }
+
     /// The Dutch term of a folded word (a token of [`folded_tokens`](Self::folded_tokens)),
     /// as the Dutch analyzer makes it of the word as written; `None` for a stop word.
     pub(crate) fn dutch_of_folded(&mut self, folded: &str) -> Option<String> {

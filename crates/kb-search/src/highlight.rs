@@ -143,18 +143,34 @@ impl Marker {
     /// form. Whether a word is marked depends on the word alone, so it is decided once
     /// per word for all the texts this marker marks.
     pub(crate) fn marks(&mut self, analyzers: &mut Analyzers, text: &str) -> Vec<Range<usize>> {
+        if !self.phrases.is_empty() || !self.compounds.is_empty() {
+            return self.marks_in_context(analyzers, text);
+        }
+        // Words alone: each token is read as it comes, and only the words not decided
+        // before are copied, to be decided once the text is read.
+        let mut marks: Vec<Range<usize>> = Vec::new();
+        let mut undecided: Vec<(Range<usize>, String)> = Vec::new();
+        let decided = &self.decided;
+        analyzers.each_folded_token(text, |t| match decided.get(t.text.as_str()) {
+            Some(true) => marks.push(t.offset_from..t.offset_to),
+            Some(false) => {}
+            None => undecided.push((t.offset_from..t.offset_to, t.text.clone())),
+        });
+        for (range, word) in undecided {
+            if self.decide(analyzers, &word) {
+                marks.push(range);
+            }
+        }
+        merged(marks)
+    }
+
+    /// [`marks`](Self::marks) of a query with phrases or compound words, which look at
+    /// the words around each word.
+    fn marks_in_context(&mut self, analyzers: &mut Analyzers, text: &str) -> Vec<Range<usize>> {
         let folded = analyzers.folded_tokens(text);
         let mut marks: Vec<Range<usize>> = Vec::new();
         for t in &folded {
-            let marked = match self.decided.get(&t.text) {
-                Some(&marked) => marked,
-                None => {
-                    let marked = self.matches(analyzers, &t.text);
-                    self.decided.insert(t.text.clone(), marked);
-                    marked
-                }
-            };
-            if marked {
+            if self.decide(analyzers, &t.text) {
                 marks.push(t.offset_from..t.offset_to);
             }
         }
@@ -173,15 +189,17 @@ impl Marker {
         if !self.compounds.is_empty() {
             marks.extend(self.compound_marks(analyzers, &folded));
         }
-        marks.sort_by_key(|r| (r.start, r.end));
-        let mut merged: Vec<Range<usize>> = Vec::with_capacity(marks.len());
-        for r in marks {
-            match merged.last_mut() {
-                Some(prev) if r.start < prev.end => prev.end = prev.end.max(r.end),
-                _ => merged.push(r),
-            }
+        merged(marks)
+    }
+
+    /// Whether the folded word `word` is marked: decided once per word.
+    fn decide(&mut self, analyzers: &mut Analyzers, word: &str) -> bool {
+        if let Some(&marked) = self.decided.get(word) {
+            return marked;
         }
-        merged
+        let marked = self.matches(analyzers, word);
+        self.decided.insert(word.to_owned(), marked);
+        marked
     }
 
     /// Whether the folded word `word` is one the query looks for, in any of its forms.
@@ -256,6 +274,19 @@ impl Marker {
         }
         marks
     }
+}
+
+/// `marks` in order, those that overlap joined.
+fn merged(mut marks: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    marks.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(marks.len());
+    for r in marks {
+        match merged.last_mut() {
+            Some(prev) if r.start < prev.end => prev.end = prev.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
 }
 
 /// Whether `a` and `b` differ by at most one edit: a letter added, removed or replaced,

@@ -9,10 +9,8 @@ use std::ops::Range;
 
 use kb_domain::lang::Language;
 use kb_domain::markup::escape_into;
-use tantivy::TantivyDocument;
-use tantivy::collector::DocSetCollector;
-use tantivy::query::TermQuery;
 use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, TantivyDocument, Term};
 
 use crate::error::SearchError;
 use crate::highlight::Marker;
@@ -61,11 +59,7 @@ impl SearchIndex {
         let english = shown == Language::En;
         let mut out = HashMap::new();
         for &id in ids {
-            let found = searcher.search(
-                &TermQuery::new(fields.key_term(id.doc_id()), IndexRecordOption::Basic),
-                &DocSetCollector,
-            )?;
-            let Some(&address) = found.iter().next() else {
+            let Some(address) = address_of(&searcher, &fields.key_term(id.doc_id()))? else {
                 continue;
             };
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -97,6 +91,29 @@ impl SearchIndex {
         }
         Ok(out)
     }
+}
+
+/// Where the live document holding the key `term` is: read off the key's postings in
+/// each segment, without a query's weight, scorer and collector for one document.
+fn address_of(searcher: &Searcher, term: &Term) -> tantivy::Result<Option<DocAddress>> {
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let index = segment.inverted_index(term.field())?;
+        let Some(mut postings) = index.read_postings(term, IndexRecordOption::Basic)? else {
+            continue;
+        };
+        let alive = segment.alive_bitset();
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                let ord = u32::try_from(ord).map_err(|_| {
+                    tantivy::TantivyError::InternalError("too many segments".into())
+                })?;
+                return Ok(Some(DocAddress::new(ord, doc)));
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(None)
 }
 
 /// The text stored in `field`, or "" if it holds none: with `english`, its second value
