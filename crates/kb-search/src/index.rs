@@ -251,6 +251,27 @@ impl SearchIndex {
 
 /// An empty index at `path`, after removing what was there, unless another process
 /// writes to it.
+/// The documents of `postings` that `segment` has not deleted, in order. Deleted
+/// documents stay in the postings until their segment is merged.
+pub(crate) fn live_docs<'a>(
+    postings: &'a mut tantivy::postings::SegmentPostings,
+    segment: &'a tantivy::SegmentReader,
+) -> impl Iterator<Item = tantivy::DocId> + 'a {
+    use tantivy::{DocSet, TERMINATED};
+    let alive = segment.alive_bitset();
+    let mut doc = postings.doc();
+    std::iter::from_fn(move || {
+        while doc != TERMINATED {
+            let at = doc;
+            doc = postings.advance();
+            if alive.is_none_or(|a| a.is_alive(at)) {
+                return Some(at);
+            }
+        }
+        None
+    })
+}
+
 fn recreate(path: &Path, schema: tantivy::schema::Schema) -> Result<Index, SearchError> {
     if in_use(path)? {
         return Err(TantivyError::LockFailure(

@@ -10,10 +10,11 @@ use std::ops::Range;
 use kb_domain::lang::Language;
 use kb_domain::markup::escape_into;
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::error::SearchError;
 use crate::highlight::Marker;
+use crate::index::live_docs;
 use crate::schema::Part;
 use crate::user_query::UserQuery;
 use crate::{SearchIndex, Snippet, Subject};
@@ -101,16 +102,10 @@ fn address_of(searcher: &Searcher, term: &Term) -> tantivy::Result<Option<DocAdd
         let Some(mut postings) = index.read_postings(term, IndexRecordOption::Basic)? else {
             continue;
         };
-        let alive = segment.alive_bitset();
-        let mut doc = postings.doc();
-        while doc != TERMINATED {
-            if alive.is_none_or(|a| a.is_alive(doc)) {
-                let ord = u32::try_from(ord).map_err(|_| {
-                    tantivy::TantivyError::InternalError("too many segments".into())
-                })?;
-                return Ok(Some(DocAddress::new(ord, doc)));
-            }
-            doc = postings.advance();
+        if let Some(doc) = live_docs(&mut postings, segment).next() {
+            let ord = u32::try_from(ord)
+                .map_err(|_| tantivy::TantivyError::InternalError("too many segments".into()))?;
+            return Ok(Some(DocAddress::new(ord, doc)));
         }
     }
     Ok(None)

@@ -5,10 +5,10 @@
 
 use std::collections::HashMap;
 
+use crate::index::live_docs;
 use kb_domain::InitiativeId;
 use roaring::RoaringBitmap;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, TERMINATED};
 
 use crate::completion_keys::{
     self, KEY_CHARS, SHARED, TITLE_STARTS, TITLE_WORDS, clean, parse_key,
@@ -211,31 +211,24 @@ impl SearchIndex {
                     // A title is one initiative's; a label or a name is shared by many
                     // documents, gathered first and filed once.
                     let mut docs: Vec<u32> = Vec::new();
-                    let mut doc = postings.doc();
-                    while doc != TERMINATED {
-                        if segment
-                            .alive_bitset()
-                            .is_none_or(|alive| alive.is_alive(doc))
-                        {
-                            let global = first.saturating_add(doc);
-                            let id = doc_keys
-                                .first(doc)
-                                .and_then(DocId::from_key)
-                                .filter(|d| d.doc_type == DocType::Initiative)
-                                .map(|d| d.id);
-                            match (kind, id) {
-                                (SuggestionKind::Initiative, Some(id)) => {
-                                    let found =
-                                        out.entry((kind, Some(id), text.to_owned())).or_default();
-                                    found.docs.insert(global);
-                                    found.at_start |= at_start;
-                                    taken += 1;
-                                }
-                                (SuggestionKind::Initiative, None) => {}
-                                _ => docs.push(global),
+                    for doc in live_docs(&mut postings, segment) {
+                        let global = first.saturating_add(doc);
+                        let id = doc_keys
+                            .first(doc)
+                            .and_then(DocId::from_key)
+                            .filter(|d| d.doc_type == DocType::Initiative)
+                            .map(|d| d.id);
+                        match (kind, id) {
+                            (SuggestionKind::Initiative, Some(id)) => {
+                                let found =
+                                    out.entry((kind, Some(id), text.to_owned())).or_default();
+                                found.docs.insert(global);
+                                found.at_start |= at_start;
+                                taken += 1;
                             }
+                            (SuggestionKind::Initiative, None) => {}
+                            _ => docs.push(global),
                         }
-                        doc = postings.advance();
                     }
                     if !docs.is_empty() {
                         let found = out.entry((kind, None, text.to_owned())).or_default();
