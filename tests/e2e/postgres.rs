@@ -357,7 +357,13 @@ impl Cluster {
             .next()
             .and_then(|l| l.trim().parse().ok())
             .expect("the postmaster's process id");
-        let mut pids = vec![postmaster];
+        // The postmaster first: stopped, it forks no backend after the scan below, which
+        // would run on while the rest of the cluster hangs.
+        // SAFETY: kill(2) only sends a signal, to this test's own cluster's postmaster.
+        unsafe {
+            libc::kill(postmaster, signal);
+        }
+        let mut pids = Vec::new();
         for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
             let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
                 continue;
